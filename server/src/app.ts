@@ -1,0 +1,126 @@
+import { existsSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import express from 'express';
+import helmet from 'helmet';
+import { Server } from 'socket.io';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import type { RedisClientType } from 'redis';
+import type { TokenService } from './auth/tokens.js';
+import type { Clock } from './clock.js';
+import type { Config } from './config.js';
+import { errorHandler } from './http/errors.js';
+import { eventsRouter } from './http/events-routes.js';
+import { healthRouter } from './http/health-routes.js';
+import type { Log } from './log.js';
+import { ioPublisher, type RallyServer } from './realtime/publisher.js';
+import { createRateLimits } from './realtime/rate-limits.js';
+import { attachRealtime } from './realtime/socket-server.js';
+import type { Store } from './store/store.js';
+
+type AnyRedis = RedisClientType<any, any, any, any, any>;
+
+export interface AppDeps {
+  config: Config;
+  store: Store;
+  clock: Clock;
+  log: Log;
+  tokens: TokenService;
+  /** Cluster mode: a connected client used for the Socket.IO adapter and shared rate limits. */
+  redis?: AnyRedis;
+  nodeId: string;
+}
+
+export interface App {
+  http: HttpServer;
+  io: RallyServer;
+  /** Stops accepting, closes sockets and the HTTP server. The store is closed by its owner. */
+  close(): Promise<void>;
+}
+
+export const MAX_FRAME_BYTES = 16 * 1024;
+const CLIENT_DIST = fileURLToPath(new URL('../../client/dist', import.meta.url));
+
+export function createApp(deps: AppDeps): App {
+  const { config, store, clock, log, tokens } = deps;
+  let draining = false;
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  const isHttps = config.publicUrl.startsWith('https:');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:', 'https:'],
+          // Stage streams (HLS) come from the venue encoder or a CDN, not from us.
+          mediaSrc: ["'self'", 'blob:', 'https:', 'http:'],
+          connectSrc: ["'self'", 'ws:', 'wss:', 'https:', 'http:'],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          upgradeInsecureRequests: isHttps ? [] : null,
+        },
+      },
+      strictTransportSecurity: isHttps,
+    }),
+  );
+  app.use(express.json({ limit: '64kb' }));
+
+  app.use(healthRouter(store, () => draining));
+  app.use('/api', eventsRouter({ store, clock, tokens, publicUrl: config.publicUrl, adminToken: config.adminToken }));
+  app.use('/api', (_req, res) => void res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such API route' } }));
+
+  if (existsSync(CLIENT_DIST)) {
+    app.use(express.static(CLIENT_DIST, { index: false, maxAge: '1h' }));
+    // Single-page app: every other GET gets index.html and the client router takes over.
+    app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => res.sendFile('index.html', { root: CLIENT_DIST, maxAge: 0 }));
+  } else {
+    app.get('/', (_req, res) => void res.type('text').send('The web client is not built yet: run `npm run build` (npm start does it for you).'));
+  }
+  app.use(errorHandler(log));
+
+  const http = createServer(app);
+  const allowed = new Set(config.allowedOrigins);
+  const io: RallyServer = new Server(http, {
+    serveClient: false,
+    maxHttpBufferSize: MAX_FRAME_BYTES,
+    perMessageDeflate: false,
+    httpCompression: false,
+    pingInterval: 25_000,
+    pingTimeout: 20_000,
+    // Recovery replays missed packets after a short drop; auth still runs (skipMiddlewares false).
+    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
+    // Cross-site WebSocket hijacking: a browser page on another origin must not open a socket with
+    // our user's cookies or storage. Non-browser clients send no Origin and are authenticated by token.
+    allowRequest: (req: IncomingMessage, cb) => {
+      const origin = req.headers.origin;
+      if (!origin || allowed.has(origin)) return cb(null, true);
+      log.warn({ origin }, 'socket handshake refused: origin not allowed');
+      cb('origin not allowed', false);
+    },
+    ...(deps.redis ? { adapter: createAdapter(deps.redis) } : {}),
+  });
+
+  attachRealtime(io, {
+    store,
+    clock,
+    log,
+    tokens,
+    publish: ioPublisher(io),
+    rateLimits: createRateLimits(deps.redis),
+    nodeId: deps.nodeId,
+  });
+
+  return {
+    http,
+    io,
+    async close() {
+      draining = true;
+      await new Promise<void>((resolve) => {
+        io.close(() => resolve());
+      });
+      http.closeAllConnections?.();
+    },
+  };
+}

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { resolve } from 'node:path';
+
+const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optional = <T extends z.ZodType>(s: T) => z.preprocess(emptyToUndefined, s.optional());
+
+/**
+ * Configuration from the environment, parsed once at boot. Defaults make `npm start` work on a
+ * fresh machine; anything set but wrong stops the server with one line naming the variable.
+ */
+const ConfigSchema = z
+  .object({
+    NODE_ENV: z.preprocess(emptyToUndefined, z.enum(['development', 'production', 'test']).default('development')),
+    PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
+    HOST: z.preprocess(emptyToUndefined, z.string().default('0.0.0.0')),
+    DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
+    REDIS_URL: optional(z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' })),
+    PUBLIC_URL: optional(z.url({ protocol: /^https?$/, error: 'must be an http(s):// URL' })),
+    /** Signs participant tokens. Generated and kept in DATA_DIR when unset in embedded mode. */
+    SECRET: optional(z.string().min(32, 'must be at least 32 characters')),
+    /** Guards the organiser REST API and page. Generated and printed when unset in embedded mode. */
+    ADMIN_TOKEN: optional(z.string().min(16, 'must be at least 16 characters')),
+    LIVEKIT_URL: optional(z.url({ protocol: /^(wss?|https?)$/, error: 'must be a ws(s):// or http(s):// URL' })),
+    LIVEKIT_API_KEY: optional(z.string().min(3)),
+    LIVEKIT_API_SECRET: optional(z.string().min(32, 'must be at least 32 characters')),
+    LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+    /** Extra origins allowed to open a socket (comma separated), for a dev server on another port. */
+    ALLOWED_ORIGINS: z.preprocess(emptyToUndefined, z.string().default('')),
+    /** Skip the demo event on first start. */
+    NO_DEMO: z.preprocess(emptyToUndefined, z.enum(['0', '1', 'true', 'false']).default('0')),
+  })
+  .superRefine((c, ctx) => {
+    const lk = [c.LIVEKIT_URL, c.LIVEKIT_API_KEY, c.LIVEKIT_API_SECRET].filter(Boolean).length;
+    if (lk !== 0 && lk !== 3) {
+      ctx.addIssue({ code: 'custom', path: ['LIVEKIT_URL'], message: 'LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET go together: set all three or none' });
+    }
+    if (c.REDIS_URL && !c.SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['SECRET'], message: 'is required with REDIS_URL (every node must sign tokens with the same secret)' });
+    }
+    if (c.REDIS_URL && !c.ADMIN_TOKEN) {
+      ctx.addIssue({ code: 'custom', path: ['ADMIN_TOKEN'], message: 'is required with REDIS_URL (every node must accept the same organiser token)' });
+    }
+  });
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  dataDir: string;
+  redisUrl: string | undefined;
+  /** Base of every link Rally prints; defaults to http://localhost:PORT. */
+  publicUrl: string;
+  secret: string | undefined;
+  adminToken: string | undefined;
+  livekit: { url: string; apiKey: string; apiSecret: string } | undefined;
+  logLevel: string;
+  allowedOrigins: string[];
+  seedDemo: boolean;
+}
+
+export class ConfigError extends Error {}
+
+/** Parses the environment; throws ConfigError with one line naming the first bad variable. */
+export function parseConfig(env: NodeJS.ProcessEnv): Config {
+  const r = ConfigSchema.safeParse(env);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    const name = String(issue.path[0] ?? 'environment');
+    throw new ConfigError(`Invalid configuration: ${name} ${issue.message}`);
+  }
+  const c = r.data;
+  const publicUrl = (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, '');
+  return {
+    env: c.NODE_ENV,
+    port: c.PORT,
+    host: c.HOST,
+    dataDir: resolve(c.DATA_DIR),
+    redisUrl: c.REDIS_URL,
+    publicUrl,
+    secret: c.SECRET,
+    adminToken: c.ADMIN_TOKEN,
+    livekit: c.LIVEKIT_URL && c.LIVEKIT_API_KEY && c.LIVEKIT_API_SECRET ? { url: c.LIVEKIT_URL, apiKey: c.LIVEKIT_API_KEY, apiSecret: c.LIVEKIT_API_SECRET } : undefined,
+    logLevel: c.LOG_LEVEL,
+    allowedOrigins: [new URL(publicUrl).origin, ...c.ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean)],
+    seedDemo: c.NO_DEMO === '0' || c.NO_DEMO === 'false',
+  };
+}

@@ -1,0 +1,58 @@
+import { ErrorCode, RallyError, type Mode, type Participant } from '@rally/shared';
+import type { ParticipantPatch } from '../store/store.js';
+import { requireEvent } from './events.js';
+import { MODERATOR_ROLES, type DomainDeps } from './ports.js';
+import { participantChanged } from './presence.js';
+
+async function requireParticipantOf(deps: DomainDeps, eventId: string, participantId: string): Promise<Participant> {
+  const p = await deps.store.getParticipant(participantId);
+  // Another event's participant is reported as unknown: ids must not leak across events.
+  if (!p || p.eventId !== eventId) throw new RallyError(ErrorCode.NOT_FOUND, 'no such participant in this event');
+  return p;
+}
+
+async function checkTeam(deps: DomainDeps, eventId: string, team: string | undefined) {
+  if (team === undefined) return;
+  const event = await requireEvent(deps.store, eventId);
+  if (event.teams.length > 0 && !event.teams.includes(team)) {
+    throw new RallyError(ErrorCode.BAD_REQUEST, `unknown team "${team}"; pick one of: ${event.teams.join(', ')}`);
+  }
+}
+
+async function applyPatch(deps: DomainDeps, target: Participant, patch: ParticipantPatch): Promise<Participant> {
+  const updated = await deps.store.updateParticipant(target.id, patch);
+  if (!updated) throw new RallyError(ErrorCode.NOT_FOUND, 'no such participant');
+  deps.publish.toParticipant(updated.id, 'participant:updated', updated);
+  deps.publish.toRoles(updated.eventId, MODERATOR_ROLES, 'participant:updated', updated);
+  await participantChanged(deps, updated);
+  return updated;
+}
+
+/** [ID6] An attendee may change their own team and mode. */
+export async function updateSelf(deps: DomainDeps, eventId: string, participantId: string, patch: { team?: string; mode?: Mode }): Promise<Participant> {
+  const me = await requireParticipantOf(deps, eventId, participantId);
+  await checkTeam(deps, eventId, patch.team);
+  return applyPatch(deps, me, patch);
+}
+
+/** [ID7] A moderator may correct anyone's team or mode. */
+export async function correct(deps: DomainDeps, eventId: string, participantId: string, patch: { team?: string; mode?: Mode }): Promise<Participant> {
+  const target = await requireParticipantOf(deps, eventId, participantId);
+  await checkTeam(deps, eventId, patch.team);
+  return applyPatch(deps, target, patch);
+}
+
+/** [ID8] A banned participant is disconnected everywhere and cannot reconnect or rejoin with their token. */
+export async function setBanned(deps: DomainDeps, eventId: string, actorId: string, participantId: string, banned: boolean): Promise<Participant> {
+  if (actorId === participantId) throw new RallyError(ErrorCode.INVALID_STATE, 'you cannot ban yourself');
+  const target = await requireParticipantOf(deps, eventId, participantId);
+  if (target.role === 'admin' || target.role === 'moderator') {
+    throw new RallyError(ErrorCode.FORBIDDEN, 'moderators and organisers cannot be banned; rotate the event keys instead');
+  }
+  const updated = await applyPatch(deps, target, { banned });
+  if (banned) {
+    deps.publish.toParticipant(updated.id, 'session:ended', { reason: 'banned', message: 'a moderator removed you from this event' });
+    deps.publish.disconnectParticipant(updated.id);
+  }
+  return updated;
+}

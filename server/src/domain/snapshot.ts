@@ -1,0 +1,22 @@
+import type { Participant, Snapshot } from '@rally/shared';
+import { isoNow } from '../clock.js';
+import type { EventRecord } from '../store/store.js';
+import { toPublicEvent } from './events.js';
+import { STAFF_ROLES, type DomainDeps } from './ports.js';
+import { presenceView } from './presence.js';
+
+const isStaff = (p: Participant) => (STAFF_ROLES as readonly string[]).includes(p.role);
+
+/**
+ * [PROTO5] Everything this principal may see, read from the store (never from a node's memory),
+ * so a client reconnecting to any node gets the same picture.
+ */
+export async function buildSnapshot(deps: Pick<DomainDeps, 'store' | 'clock'>, me: Participant, event: EventRecord): Promise<Snapshot> {
+  const presence = isStaff(me) ? await presenceView(deps.store, event.id) : undefined;
+  return {
+    serverTime: isoNow(deps.clock),
+    event: toPublicEvent(event),
+    me,
+    ...(presence ? { presence } : {}),
+  };
+}

@@ -1,0 +1,90 @@
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { createClient } from 'redis';
+import { createApp } from './app.js';
+import { createTokenService } from './auth/tokens.js';
+import { systemClock } from './clock.js';
+import { ConfigError, parseConfig, type Config } from './config.js';
+import { eventLinks } from './domain/events.js';
+import { findDemoEvent, seedDemoIfEmpty } from './demo/seed-demo.js';
+import { createLog } from './log.js';
+import { persistentSecret } from './secrets.js';
+import { createRedisStore } from './store/redis-store.js';
+import { createSqliteStore } from './store/sqlite-store.js';
+import type { Store } from './store/store.js';
+
+/** Composition root: config -> store -> app -> listen. Nothing else reads the environment. */
+async function main() {
+  let config: Config;
+  try {
+    config = parseConfig(process.env);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(1);
+    }
+    throw e;
+  }
+  const log = createLog(config.logLevel);
+  const secret = config.secret ?? persistentSecret(config.dataDir, 'secret', 48);
+  const adminToken = config.adminToken ?? persistentSecret(config.dataDir, 'admin-token', 18);
+  config = { ...config, secret, adminToken };
+
+  let store: Store;
+  let redis: ReturnType<typeof createClient> | undefined;
+  if (config.redisUrl) {
+    store = await createRedisStore(config.redisUrl);
+    redis = createClient({ url: config.redisUrl });
+    redis.on('error', (err) => log.error({ err }, 'redis connection error'));
+    await redis.connect();
+  } else {
+    store = createSqliteStore(join(config.dataDir, 'rally.sqlite'));
+  }
+
+  // Stable per host and port, so a restarted node can forget the sockets it held before a crash.
+  const nodeId = config.redisUrl ? `${hostname()}:${config.port}` : 'embedded';
+  await store.presenceClearNode(nodeId);
+
+  const app = createApp({ config, store, clock: systemClock, log, tokens: createTokenService(secret), redis: redis as never, nodeId });
+
+  const seeded = config.seedDemo ? await seedDemoIfEmpty({ store, clock: systemClock }) : null;
+  await new Promise<void>((resolve) => app.http.listen(config.port, config.host, resolve));
+  const address = app.http.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  log.info({ port, store: store.kind, nodeId }, 'Rally is listening');
+  await printLinks(config, store, port, Boolean(seeded));
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    await app.close().catch((err: unknown) => log.error({ err }, 'close failed'));
+    await store.close().catch(() => undefined);
+    await redis?.quit().catch(() => undefined);
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+async function printLinks(config: Config, store: Store, port: number, fresh: boolean) {
+  const base = config.publicUrl;
+  const lines = [``, `  Rally is running on ${base} (port ${port}, ${store.kind === 'sqlite' ? `SQLite in ${config.dataDir}` : 'Redis cluster mode'})`, ``];
+  lines.push(`  Organiser page:  ${base}/organiser   (admin token: ${config.adminToken})`);
+  const demo = await findDemoEvent(store);
+  if (demo) {
+    const links = eventLinks(base, demo);
+    lines.push(``, `  ${fresh ? 'Created the demo event' : 'Demo event'} "${demo.name}" — join code ${demo.code}`);
+    lines.push(`    Attendee:     ${links.attendee}`);
+    lines.push(`    Presenter:    ${links.presenter}`);
+    lines.push(`    Moderator:    ${links.moderator}`);
+    lines.push(`    Stage screen: ${links.stage}`);
+  }
+  console.log(lines.join('\n') + '\n');
+}
+
+main().catch((e: unknown) => {
+  console.error('Rally failed to start:', e instanceof Error ? e.message : e);
+  process.exit(1);
+});

@@ -1,0 +1,30 @@
+import { ErrorCode, RallyError, type CommandName, type CommandPayload, type CommandResults, type Role } from '@rally/shared';
+import { setLiveSession } from '../domain/agenda.js';
+import { correct, setBanned, updateSelf } from '../domain/participants.js';
+import type { DomainDeps } from '../domain/ports.js';
+import { buildSnapshot } from '../domain/snapshot.js';
+
+export interface CommandContext {
+  deps: DomainDeps;
+  participantId: string;
+  eventId: string;
+  role: Role;
+}
+
+type Handlers = { [K in CommandName]: (ctx: CommandContext, payload: CommandPayload<K>) => Promise<CommandResults[K]> };
+
+/** Commands that change nothing: no idempotency record is kept for them. */
+export const READ_ONLY_COMMANDS: ReadonlySet<CommandName> = new Set(['snapshot:request']);
+
+/** Thin adapters from a validated, authorised command to its domain function. */
+export const handlers: Handlers = {
+  async 'snapshot:request'(ctx) {
+    const [me, event] = await Promise.all([ctx.deps.store.getParticipant(ctx.participantId), ctx.deps.store.getEvent(ctx.eventId)]);
+    if (!me || !event) throw new RallyError(ErrorCode.UNAUTHORIZED, 'this participant no longer exists, please join again');
+    return buildSnapshot(ctx.deps, me, event);
+  },
+  'participant:update': (ctx, p) => updateSelf(ctx.deps, ctx.eventId, ctx.participantId, { team: p.team, mode: p.mode }),
+  'participant:correct': (ctx, p) => correct(ctx.deps, ctx.eventId, p.participantId, { team: p.team, mode: p.mode }),
+  'participant:ban': (ctx, p) => setBanned(ctx.deps, ctx.eventId, ctx.participantId, p.participantId, p.banned),
+  'session:setLive': (ctx, p) => setLiveSession(ctx.deps, ctx.eventId, p.sessionId),
+};

@@ -1,0 +1,123 @@
+import {
+  COMMAND_NAMES,
+  ErrorCode,
+  HandshakeAuthSchema,
+  PROTOCOL_VERSION,
+  commandSchemas,
+  type Ack,
+  type CommandName,
+} from '@rally/shared';
+import type { TokenService } from '../auth/tokens.js';
+import { authenticate } from '../domain/identity.js';
+import type { DomainDeps } from '../domain/ports.js';
+import { socketClosed, socketOpened } from '../domain/presence.js';
+import { buildSnapshot } from '../domain/snapshot.js';
+import type { Log } from '../log.js';
+import { connectError, describeZodError, errorAck, toErrorBody } from './errors.js';
+import { READ_ONLY_COMMANDS, handlers, type CommandContext } from './handlers.js';
+import { maySend } from './permissions.js';
+import { rooms, type RallyServer } from './publisher.js';
+import { RateLimited, type RateLimits } from './rate-limits.js';
+
+export interface RealtimeDeps extends DomainDeps {
+  tokens: TokenService;
+  log: Log;
+  rateLimits: RateLimits;
+  nodeId: string;
+}
+
+// Long enough for a client's retries after a drop; short enough that the table stays small.
+const COMMAND_RESULT_TTL_S = 6 * 60 * 60;
+
+/**
+ * Handshake auth and the command pipeline: schema -> role table -> rate limit -> idempotency ->
+ * domain -> ack. Every failure is an error ack; nothing thrown here can reach the process.
+ */
+export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
+  const { log } = deps;
+
+  // Runs on every connection, including connection-state recoveries (skipMiddlewares is off),
+  // so a banned participant or a rotated key cannot slip back in through recovery.
+  io.use(async (socket, next) => {
+    const auth = HandshakeAuthSchema.safeParse(socket.handshake.auth);
+    if (!auth.success) return next(connectError({ code: ErrorCode.UNAUTHORIZED, message: 'missing participant token, please join again' }));
+    if (auth.data.protocolVersion !== PROTOCOL_VERSION) {
+      return next(connectError({ code: ErrorCode.PROTOCOL_MISMATCH, message: 'Rally was updated: please reload the page' }));
+    }
+    try {
+      const { participant } = await authenticate(deps, auth.data.token);
+      socket.data = { participantId: participant.id, eventId: participant.eventId, role: participant.role };
+      next();
+    } catch (e) {
+      const { body, expected } = toErrorBody(e);
+      if (!expected) log.error({ err: e }, 'handshake failed');
+      next(connectError(body));
+    }
+  });
+
+  io.on('connection', (socket) => {
+    const { participantId, eventId, role } = socket.data;
+    // The upgrade request is not needed after the handshake; keeping it costs memory per socket.
+    (socket.request as { res?: unknown }).res = undefined;
+    socket.join([rooms.event(eventId), rooms.role(eventId, role), rooms.participant(participantId)]);
+    const ctx: CommandContext = { deps, participantId, eventId, role };
+
+    const run = async (name: CommandName, raw: unknown): Promise<Ack<unknown>> => {
+      const parsed = commandSchemas[name].safeParse(raw);
+      if (!parsed.success) return errorAck(ErrorCode.BAD_REQUEST, describeZodError(parsed.error));
+      if (!maySend(role, name)) return errorAck(ErrorCode.FORBIDDEN, `a ${role} may not send ${name}`);
+      try {
+        await deps.rateLimits.consume(participantId);
+      } catch (e) {
+        if (e instanceof RateLimited) return errorAck(ErrorCode.RATE_LIMITED, `too many actions; try again in ${Math.ceil(e.retryAfterMs / 1000)} s`);
+        throw e;
+      }
+      const handler = handlers[name] as (c: CommandContext, p: unknown) => Promise<unknown>;
+      if (READ_ONLY_COMMANDS.has(name)) return { ok: true, data: await handler(ctx, parsed.data) };
+      // [PROTO3] A retried command id gets the first result back and is not applied again.
+      const key = `cmd:${participantId}:${name}:${parsed.data.id}`;
+      const prior = await deps.store.recalledCommand(key);
+      if (prior !== undefined) return { ok: true, data: prior };
+      const data = await handler(ctx, parsed.data);
+      return { ok: true, data: await deps.store.rememberCommand(key, data, COMMAND_RESULT_TTL_S) };
+    };
+
+    for (const name of COMMAND_NAMES) {
+      socket.on(name, (raw: unknown, ack?: unknown) => {
+        const reply = typeof ack === 'function' ? (ack as (a: Ack<unknown>) => void) : () => {};
+        run(name, raw).then(reply, (e: unknown) => {
+          const { body, expected } = toErrorBody(e);
+          if (!expected) log.error({ err: e, command: name, participantId }, 'command failed');
+          reply({ ok: false, error: body });
+        });
+      });
+    }
+
+    // An unknown event name with an ack gets a typed error instead of a silent timeout.
+    socket.onAny((name: string, ...args: unknown[]) => {
+      if ((COMMAND_NAMES as string[]).includes(name)) return;
+      const ack = args[args.length - 1];
+      if (typeof ack === 'function') ack(errorAck(ErrorCode.BAD_REQUEST, `unknown command ${name}`));
+    });
+
+    socket.on('disconnect', () => {
+      deps.store
+        .getParticipant(participantId)
+        .then((p) => (p ? socketClosed(deps, p, socket.id) : undefined))
+        .catch((e: unknown) => log.warn({ err: e, participantId }, 'presence removal failed'));
+    });
+
+    void (async () => {
+      const [me, event] = await Promise.all([deps.store.getParticipant(participantId), deps.store.getEvent(eventId)]);
+      if (!me || !event) return void socket.disconnect(true);
+      await socketOpened(deps, me, socket.id, deps.nodeId);
+      // The socket may have closed while presence was being written; undo so it is not left online.
+      if (socket.disconnected) return void (await socketClosed(deps, me, socket.id));
+      // [PROTO5] Snapshot first, on every connection and recovery; deltas follow.
+      socket.emit('snapshot', await buildSnapshot(deps, me, event));
+    })().catch((e: unknown) => {
+      log.error({ err: e, participantId }, 'connection setup failed');
+      socket.disconnect(true);
+    });
+  });
+}

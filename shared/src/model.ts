@@ -1,0 +1,102 @@
+import { z } from 'zod';
+
+/** Who a principal is. `screen` is the venue projector: it sees, it never acts. */
+export const Role = z.enum(['attendee', 'presenter', 'moderator', 'admin', 'screen']);
+export type Role = z.infer<typeof Role>;
+
+/** Where a participant takes part from. */
+export const Mode = z.enum(['room', 'remote']);
+export type Mode = z.infer<typeof Mode>;
+
+export const Id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'ids are letters, digits, _ and -');
+
+/** Client-generated id carried by every command so a retry is applied once. */
+export const CommandId = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/);
+
+/**
+ * Join codes use an alphabet without look-alikes (no 0/O, 1/I/L, 5/S, 2/Z, 8/B) so a code read off a
+ * projector or said aloud is typed right the first time.
+ */
+export const JOIN_CODE_ALPHABET = '34679ACDEFGHJKMNPQRTUVWXY';
+export const JOIN_CODE_LENGTH = 6;
+export const JoinCode = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .pipe(z.string().length(JOIN_CODE_LENGTH).regex(new RegExp(`^[${JOIN_CODE_ALPHABET}]+$`), 'not a Rally join code'));
+
+export const DisplayName = z
+  .string()
+  .trim()
+  .min(1, 'a name is required')
+  .max(60, 'names are at most 60 characters')
+  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'control characters are not allowed');
+
+export const TeamName = z.string().trim().min(1).max(40);
+
+export const SessionKind = z.enum(['keynote', 'breakout', 'workshop', 'awards', 'break']);
+export type SessionKind = z.infer<typeof SessionKind>;
+
+export const AgendaSession = z.object({
+  id: Id,
+  title: z.string().trim().min(1).max(120),
+  kind: SessionKind,
+  startsAt: z.iso.datetime(),
+  endsAt: z.iso.datetime(),
+  speakers: z.array(z.string().trim().min(1).max(80)).max(10).default([]),
+});
+export type AgendaSession = z.infer<typeof AgendaSession>;
+
+export const EventSettings = z.object({
+  /** Organiser's choice for Q&A; carried from the foundation so later capabilities share one shape. */
+  allowAnonymousQuestions: z.boolean().default(true),
+  moderation: z.enum(['pre', 'post']).default('pre'),
+});
+export type EventSettings = z.infer<typeof EventSettings>;
+
+/** What every principal of an event may see of it. Never carries the role keys. */
+export const PublicEvent = z.object({
+  id: Id,
+  code: z.string(),
+  name: z.string(),
+  teams: z.array(z.string()),
+  agenda: z.array(AgendaSession),
+  liveSessionId: Id.nullable(),
+  settings: EventSettings,
+  createdAt: z.iso.datetime(),
+});
+export type PublicEvent = z.infer<typeof PublicEvent>;
+
+export const Participant = z.object({
+  id: Id,
+  eventId: Id,
+  name: z.string(),
+  role: Role,
+  mode: Mode,
+  team: z.string().nullable(),
+  banned: z.boolean(),
+  joinedAt: z.iso.datetime(),
+});
+export type Participant = z.infer<typeof Participant>;
+
+export const CohortCounts = z.object({ room: z.number().int(), remote: z.number().int() });
+export type CohortCounts = z.infer<typeof CohortCounts>;
+
+/** Moderators' and presenters' live view of who is connected now. */
+export const Presence = z.object({
+  online: z.array(Participant),
+  counts: CohortCounts,
+});
+export type Presence = z.infer<typeof Presence>;
+
+/**
+ * Everything a (re)connecting client may see, sent before any delta. Role-dependent parts are
+ * optional and filled only for the roles allowed to see them.
+ */
+export const Snapshot = z.object({
+  serverTime: z.iso.datetime(),
+  event: PublicEvent,
+  me: Participant,
+  presence: Presence.optional(),
+});
+export type Snapshot = z.infer<typeof Snapshot>;

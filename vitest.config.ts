@@ -1,0 +1,27 @@
+import { defineConfig } from 'vitest/config';
+import { fileURLToPath } from 'node:url';
+
+const alias = { '@rally/shared': fileURLToPath(new URL('./shared/src/index.ts', import.meta.url)) };
+
+// Three tiers, run in this order by `npm test` (scripts/test-all.mjs): unit (no I/O beyond memory),
+// integration (real sockets on port 0, SQLite and a spawned redis-server), multinode (several server
+// processes on one spawned redis-server).
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    projects: [
+      {
+        resolve: { alias },
+        test: { name: 'unit', include: ['shared/src/**/*.test.ts', 'server/src/**/*.test.ts', 'client/src/**/*.test.ts'], environment: 'node' },
+      },
+      {
+        resolve: { alias },
+        test: { name: 'integration', include: ['server/test/integration/**/*.test.ts', 'server/test/store/**/*.test.ts'], testTimeout: 20_000, hookTimeout: 30_000 },
+      },
+      {
+        resolve: { alias },
+        test: { name: 'multinode', include: ['server/test/multinode/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000, fileParallelism: false },
+      },
+    ],
+  },
+});
