@@ -13,10 +13,16 @@ export async function presenceView(store: Store, eventId: string): Promise<Prese
   return { online, counts: countCohorts(online) };
 }
 
+/** [PRES3] Cohort counts are of the audience (attendees); staff are listed but not counted. */
 export function countCohorts(online: readonly Participant[]): CohortCounts {
   let room = 0;
-  for (const p of online) if (p.mode === 'room') room++;
-  return { room, remote: online.length - room };
+  let remote = 0;
+  for (const p of online) {
+    if (p.role !== 'attendee') continue;
+    if (p.mode === 'room') room++;
+    else remote++;
+  }
+  return { room, remote };
 }
 
 /** [PRES2] A participant is online while at least one of their sockets is open, on any node. */

@@ -36,7 +36,7 @@ export interface PresenceChange {
 
 /**
  * The storage port. Both adapters (SQLite, Redis) implement it and pass one contract suite
- * (server/test/store-contract.ts). Every method that changes state is atomic on its own: a
+ * (server/test/store/store-contract.ts). Every method that changes state is atomic on its own: a
  * transaction in SQLite, a single command or Lua script in Redis, so two nodes can never interleave
  * inside one transition.
  */

@@ -1,0 +1,136 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface RedisServerHandle {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** The port of the shared/dev Redis; tests must never talk to it. */
+const SHARED_PORT = 6379;
+
+async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const srv = net.createServer();
+      srv.once('error', reject);
+      srv.listen(0, '127.0.0.1', () => {
+        const addr = srv.address();
+        srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+      });
+    });
+    if (port !== SHARED_PORT) return port;
+  }
+}
+
+/** True once the server answers PING with +PONG on a raw socket (no client library involved). */
+function answersPing(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = net.connect({ port, host: '127.0.0.1' });
+    let buf = '';
+    const done = (ok: boolean) => {
+      sock.destroy();
+      resolve(ok);
+    };
+    sock.setTimeout(500, () => done(false));
+    sock.once('error', () => done(false));
+    sock.once('connect', () => sock.write('PING\r\n'));
+    sock.on('data', (d) => {
+      buf += d.toString();
+      if (buf.includes('\r\n')) done(buf.startsWith('+PONG'));
+    });
+  });
+}
+
+const exited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
+
+function waitExit(child: ChildProcess, ms: number): Promise<boolean> {
+  if (exited(child)) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
+
+async function startOnce(port: number, dir: string, appendonly: boolean): Promise<ChildProcess> {
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', appendonly ? 'yes' : 'no', '--dir', dir];
+  const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (d) => (output += d.toString()));
+  child.stderr?.on('data', (d) => (output += d.toString()));
+
+  const spawnError = new Promise<never>((_, reject) =>
+    child.once('error', (e: NodeJS.ErrnoException) =>
+      reject(
+        e.code === 'ENOENT'
+          ? new Error('redis-server is not on PATH: install the Debian package `redis-server` (apt-get install redis-server)')
+          : e,
+      ),
+    ),
+  );
+
+  const ready = (async () => {
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      if (exited(child)) throw new Error(`redis-server exited during startup:\n${output}`);
+      if (await answersPing(port)) return child;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    child.kill('SIGKILL');
+    throw new Error(`redis-server did not answer PING on port ${port} within 10s:\n${output}`);
+  })();
+  // Both are raced below; whichever loses must not surface as an unhandled rejection.
+  spawnError.catch(() => {});
+  ready.catch(() => {});
+  return Promise.race([ready, spawnError]);
+}
+
+/**
+ * Spawns a private redis-server on a free loopback port (never the shared 6379), without RDB
+ * snapshots and, unless asked, without AOF. stop() kills it and removes its temp directory.
+ */
+export async function startRedisServer(opts: { appendonly?: boolean } = {}): Promise<RedisServerHandle> {
+  const dir = await mkdtemp(join(tmpdir(), 'rally-redis-'));
+  let child: ChildProcess | undefined;
+  let port = 0;
+  // Another process can grab the port between our probe and redis binding it: retry a few times.
+  for (let attempt = 1; !child; attempt++) {
+    port = await freePort();
+    try {
+      child = await startOnce(port, dir, opts.appendonly ?? false);
+    } catch (e) {
+      if (attempt >= 3 || (e instanceof Error && e.message.includes('not on PATH'))) {
+        await rm(dir, { recursive: true, force: true });
+        throw e;
+      }
+    }
+  }
+
+  const proc = child;
+  // If the test process dies without calling stop(), do not leave the server running.
+  const killOnExit = () => proc.kill('SIGKILL');
+  process.once('exit', killOnExit);
+
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    async stop() {
+      process.off('exit', killOnExit);
+      if (!exited(proc)) {
+        proc.kill('SIGTERM');
+        if (!(await waitExit(proc, 5_000))) {
+          proc.kill('SIGKILL');
+          await waitExit(proc, 5_000);
+        }
+      }
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
