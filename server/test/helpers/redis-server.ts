@@ -13,7 +13,7 @@ export interface RedisServerHandle {
 /** The port of the shared/dev Redis; tests must never talk to it. */
 const SHARED_PORT = 6379;
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   for (;;) {
     const port = await new Promise<number>((resolve, reject) => {
       const srv = net.createServer();

@@ -1,0 +1,94 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { freePort, startRedisServer, type RedisServerHandle } from './redis-server.js';
+import { TEST_ADMIN, TEST_SECRET } from './test-server.js';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const TSX = fileURLToPath(new URL('../../../node_modules/tsx/dist/cli.mjs', import.meta.url));
+
+export interface ClusterNode {
+  url: string;
+  process: ChildProcess;
+  /** Everything the node printed, for diagnosing a failed test. */
+  output: () => string;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export interface Cluster {
+  nodes: ClusterNode[];
+  urls: string[];
+  redis: RedisServerHandle;
+  redisUrl: string;
+  adminToken: string;
+  stop(): Promise<void>;
+}
+
+async function waitReady(url: string, child: ChildProcess, output: () => string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`node exited early (${child.exitCode}):\n${output()}`);
+    try {
+      const r = await fetch(`${url}/readyz`);
+      if (r.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`node at ${url} not ready in ${timeoutMs} ms:\n${output()}`);
+}
+
+/** Starts one real Rally process (the same entry point as `npm start`) against a Redis URL. */
+export async function startNode(redisUrl: string, env: Record<string, string> = {}): Promise<ClusterNode> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, [TSX, 'server/src/index.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', REDIS_URL: redisUrl, SECRET: TEST_SECRET, ADMIN_TOKEN: TEST_ADMIN, PUBLIC_URL: url, NO_DEMO: '1', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d) => (out += d));
+  child.stderr?.on('data', (d) => (out += d));
+  const output = () => out;
+  await waitReady(url, child, output);
+  return {
+    url,
+    process: child,
+    output,
+    kill: (signal = 'SIGTERM') =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+        child.once('exit', () => {
+          clearTimeout(t);
+          resolve();
+        });
+        child.kill(signal);
+      }),
+  };
+}
+
+/** N Rally processes sharing one spawned redis-server: the cluster mode of the product. */
+export async function startCluster(opts: { nodes?: number; appendonly?: boolean } = {}): Promise<Cluster> {
+  const redis = await startRedisServer({ appendonly: opts.appendonly ?? false });
+  const nodes: ClusterNode[] = [];
+  try {
+    for (let i = 0; i < (opts.nodes ?? 2); i++) nodes.push(await startNode(redis.url));
+  } catch (e) {
+    await Promise.all(nodes.map((n) => n.kill()));
+    await redis.stop();
+    throw e;
+  }
+  return {
+    nodes,
+    urls: nodes.map((n) => n.url),
+    redis,
+    redisUrl: redis.url,
+    adminToken: TEST_ADMIN,
+    async stop() {
+      await Promise.all(nodes.map((n) => n.kill()));
+      await redis.stop();
+    },
+  };
+}
