@@ -1,0 +1,60 @@
+// `npm test`: every tier, in order, with the number of tests that actually ran in each.
+// A tier that runs zero tests counts as a failure: a silently empty suite is not a pass.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensurePrereqs } from './ensure-prereqs.mjs';
+
+ensurePrereqs();
+const out = mkdtempSync(join(tmpdir(), 'rally-test-'));
+const bin = (name) => join('node_modules', '.bin', name);
+const results = [];
+
+function run(label, cmd, args, env = {}) {
+  console.log(`\n=== ${label} ===`);
+  const started = Date.now();
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+  return { status: r.status ?? 1, seconds: Math.round((Date.now() - started) / 100) / 10 };
+}
+
+// Type errors are test failures too.
+const tc = run('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
+results.push({ tier: 'typecheck', passed: tc.status === 0 ? 1 : 0, failed: tc.status === 0 ? 0 : 1, skipped: 0, seconds: tc.seconds, status: tc.status });
+
+for (const tier of ['unit', 'integration', 'multinode']) {
+  const file = join(out, `${tier}.json`);
+  const r = run(`${tier} tests`, bin('vitest'), ['run', '--project', tier, '--reporter=default', '--reporter=json', `--outputFile.json=${file}`]);
+  const j = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : null;
+  results.push({
+    tier,
+    passed: j?.numPassedTests ?? 0,
+    failed: j ? j.numFailedTests : 1,
+    skipped: (j?.numPendingTests ?? 0) + (j?.numTodoTests ?? 0),
+    seconds: r.seconds,
+    status: r.status,
+  });
+}
+
+{
+  const file = join(out, 'e2e.json');
+  const r = run('end-to-end (Playwright, Chromium)', bin('playwright'), ['test', '-c', 'e2e/playwright.config.ts', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: file });
+  const j = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : null;
+  results.push({
+    tier: 'e2e',
+    passed: (j?.stats?.expected ?? 0) + (j?.stats?.flaky ?? 0),
+    failed: j ? j.stats.unexpected : 1,
+    skipped: j?.stats?.skipped ?? 0,
+    seconds: r.seconds,
+    status: r.status,
+  });
+}
+
+console.log('\n=== summary: tests that ran ===');
+console.table(results.map(({ tier, passed, failed, skipped, seconds }) => ({ tier, passed, failed, skipped, seconds })));
+const bad = results.filter((r) => r.status !== 0 || r.failed > 0 || r.passed === 0);
+if (bad.length) {
+  console.error(`FAILED: ${bad.map((b) => b.tier).join(', ')}`);
+  process.exit(1);
+}
+console.log(`All tiers passed: ${results.reduce((n, r) => n + r.passed, 0)} tests ran.`);
