@@ -1,0 +1,79 @@
+import type { CohortCounts, FactPayload, Participant, Presence, PublicEvent, Snapshot } from '@rally/shared';
+
+/** What a screen renders: the last snapshot with every delta since applied. */
+export interface RallyState {
+  event: PublicEvent;
+  me: Participant;
+  /** Only for roles the server shows presence to (moderator, presenter, screen). */
+  presence: Presence | null;
+  /** serverTime - clientTime at the last snapshot, for countdowns measured on the server clock. */
+  clockOffsetMs: number;
+}
+
+export type RallyAction =
+  | { type: 'snapshot'; snapshot: Snapshot; receivedAt: number }
+  | { type: 'presence'; change: FactPayload<'presence:changed'> }
+  | { type: 'participant'; participant: Participant }
+  | { type: 'event'; event: PublicEvent }
+  | { type: 'reset' };
+
+function upsert(list: Participant[], p: Participant): Participant[] {
+  const i = list.findIndex((x) => x.id === p.id);
+  if (i === -1) return [...list, p];
+  const copy = list.slice();
+  copy[i] = p;
+  return copy;
+}
+
+/**
+ * Deltas only ever refine a snapshot: before the first snapshot there is nothing to refine, so they
+ * are dropped (the snapshot that follows every (re)connection already includes them).
+ */
+export function reduce(state: RallyState | null, action: RallyAction): RallyState | null {
+  switch (action.type) {
+    case 'reset':
+      return null;
+    case 'snapshot': {
+      const s = action.snapshot;
+      const serverMs = Date.parse(s.serverTime);
+      return {
+        event: s.event,
+        me: s.me,
+        presence: s.presence ? { online: dedupe(s.presence.online), counts: s.presence.counts } : null,
+        clockOffsetMs: Number.isFinite(serverMs) ? serverMs - action.receivedAt : 0,
+      };
+    }
+    case 'presence': {
+      if (!state) return state;
+      const { participant, online, counts } = action.change;
+      const me = participant.id === state.me.id ? participant : state.me;
+      if (!state.presence) return { ...state, me };
+      const list = online
+        ? upsert(state.presence.online, participant)
+        : state.presence.online.filter((p) => p.id !== participant.id);
+      return { ...state, me, presence: { online: list, counts: normalizeCounts(counts) } };
+    }
+    case 'participant': {
+      if (!state) return state;
+      const p = action.participant;
+      const me = p.id === state.me.id ? p : state.me;
+      const presence =
+        state.presence && state.presence.online.some((x) => x.id === p.id)
+          ? { ...state.presence, online: upsert(state.presence.online, p) }
+          : state.presence;
+      return { ...state, me, presence };
+    }
+    case 'event':
+      return state ? { ...state, event: action.event } : state;
+  }
+}
+
+function dedupe(list: Participant[]): Participant[] {
+  const seen = new Map<string, Participant>();
+  for (const p of list) seen.set(p.id, p);
+  return [...seen.values()];
+}
+
+function normalizeCounts(c: CohortCounts): CohortCounts {
+  return { room: Math.max(0, c.room), remote: Math.max(0, c.remote) };
+}
