@@ -12,9 +12,12 @@ import type { Config } from './config.js';
 import { errorHandler } from './http/errors.js';
 import { eventsRouter } from './http/events-routes.js';
 import { healthRouter } from './http/health-routes.js';
+import { pollsRouter } from './http/polls-routes.js';
 import type { Log } from './log.js';
+import { startPollDeadlines } from './realtime/poll-deadlines.js';
 import { ioPublisher, type RallyServer } from './realtime/publisher.js';
 import { createRateLimits } from './realtime/rate-limits.js';
+import { startResultsTicker } from './realtime/results-ticker.js';
 import { attachRealtime } from './realtime/socket-server.js';
 import type { Store } from './store/store.js';
 
@@ -29,6 +32,8 @@ export interface AppDeps {
   /** Cluster mode: a connected client used for the Socket.IO adapter and shared rate limits. */
   redis?: AnyRedis;
   nodeId: string;
+  /** Poll timers; the defaults are the product's (results every 250 ms, deadlines every 500 ms). */
+  polls?: { resultsIntervalMs?: number; deadlineIntervalMs?: number };
 }
 
 export interface App {
@@ -69,6 +74,7 @@ export function createApp(deps: AppDeps): App {
 
   app.use(healthRouter(store, () => draining));
   app.use('/api', eventsRouter({ store, clock, tokens, publicUrl: config.publicUrl, adminToken: config.adminToken }));
+  app.use('/api', pollsRouter({ store, tokens, adminToken: config.adminToken }));
   app.use('/api', (_req, res) => void res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such API route' } }));
 
   if (existsSync(CLIENT_DIST)) {
@@ -102,21 +108,26 @@ export function createApp(deps: AppDeps): App {
     ...(deps.redis ? { adapter: createAdapter(deps.redis) } : {}),
   });
 
+  const publish = ioPublisher(io);
   attachRealtime(io, {
     store,
     clock,
     log,
     tokens,
-    publish: ioPublisher(io),
+    publish,
     rateLimits: createRateLimits(deps.redis),
     nodeId: deps.nodeId,
   });
+  const resultsTicker = startResultsTicker(io, { store, log }, { intervalMs: deps.polls?.resultsIntervalMs });
+  const pollDeadlines = startPollDeadlines({ store, clock, publish, log }, { intervalMs: deps.polls?.deadlineIntervalMs });
 
   return {
     http,
     io,
     async close() {
       draining = true;
+      // Timers first: a tick must not read a store its owner is about to close.
+      await Promise.all([resultsTicker.stop(), pollDeadlines.stop()]);
       await new Promise<void>((resolve) => {
         io.close(() => resolve());
       });

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { CommandId, Id, Mode, Participant, Snapshot, TeamName } from './model.js';
+import { CommandId, Id, Mode, Participant, TeamName } from './model.js';
+import { Poll, PollAnswer, PollDraft, VoteInput, VoteReceipt } from './polls.js';
+import type { Snapshot } from './snapshot.js';
 
 /**
  * Every command a client may send, by Socket.IO event name (`entity:verb`). Each payload carries
@@ -33,6 +35,30 @@ export const commandSchemas = {
     id: CommandId,
     sessionId: Id.nullable(),
   }),
+
+  // Live polls. Rules [POLLn] in docs/spec/polls.md; one line per command in docs/spec/polls-protocol.md.
+  /** [POLL1] An organiser or moderator prepares a poll (a draft) for an agenda session, or for none. */
+  'poll:create': z.strictObject({ id: CommandId, sessionId: Id.nullable(), draft: PollDraft }),
+  /** [POLL2] Replaces a draft's content; a live or closed poll cannot be edited. */
+  'poll:update': z.strictObject({ id: CommandId, pollId: Id, draft: PollDraft }),
+  /** [POLL2] Deletes a draft. */
+  'poll:delete': z.strictObject({ id: CommandId, pollId: Id }),
+  /** [POLL4] Copies any poll into a new draft at the end of its session (or of another one). */
+  'poll:duplicate': z.strictObject({ id: CommandId, pollId: Id, sessionId: Id.nullable().optional() }),
+  /** [POLL3] The full new order of one session's polls. */
+  'poll:reorder': z.strictObject({ id: CommandId, sessionId: Id.nullable(), pollIds: z.array(Id).max(500) }),
+  /** [POLL6] Puts a draft live. */
+  'poll:launch': z.strictObject({ id: CommandId, pollId: Id }),
+  /** [POLL9] A presenter's quick poll: created in the live session and launched in one step. */
+  'poll:launchAdhoc': z.strictObject({ id: CommandId, draft: PollDraft }),
+  /** [POLL7] Closes a live poll. */
+  'poll:close': z.strictObject({ id: CommandId, pollId: Id }),
+  /** [POLL10] Shows the results to the audience whatever the poll's visibility says. */
+  'poll:reveal': z.strictObject({ id: CommandId, pollId: Id }),
+  /** [POLL11]–[POLL17] An attendee votes; a repeat replaces or is refused by the poll's allowChange. */
+  'poll:vote': z.strictObject({ id: CommandId, pollId: Id, vote: VoteInput }),
+  /** [POLL17] A moderator approves (shown on the wall) or rejects an open-text answer. */
+  'poll:moderateAnswer': z.strictObject({ id: CommandId, pollId: Id, answerId: Id, approved: z.boolean() }),
 } as const;
 
 export type CommandName = keyof typeof commandSchemas;
@@ -46,6 +72,17 @@ export interface CommandResults {
   'participant:correct': Participant;
   'participant:ban': Participant;
   'session:setLive': { liveSessionId: string | null };
+  'poll:create': Poll;
+  'poll:update': Poll;
+  'poll:delete': { pollId: string };
+  'poll:duplicate': Poll;
+  'poll:reorder': { sessionId: string | null; pollIds: string[] };
+  'poll:launch': Poll;
+  'poll:launchAdhoc': Poll;
+  'poll:close': Poll;
+  'poll:reveal': Poll;
+  'poll:vote': VoteReceipt;
+  'poll:moderateAnswer': PollAnswer;
 }
 
 // Compile-time check that every command has a result type and nothing else does.

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { CohortCounts, Id, Participant, PublicEvent, Snapshot } from './model.js';
+import { CohortCounts, Id, Participant, PublicEvent } from './model.js';
+import { Poll, PollAnswer, PollResults } from './polls.js';
+import { Snapshot } from './snapshot.js';
 
 /** Everything the server tells clients, by Socket.IO event name (past tense). */
 export const factSchemas = {
@@ -19,6 +21,31 @@ export const factSchemas = {
   'session:ended': z.object({ reason: z.enum(['banned', 'keys-rotated', 'deleted']), message: z.string() }),
   /** Liveness probe target for clients measuring one-way latency. */
   'server:time': z.object({ serverTime: z.iso.datetime(), eventId: Id }),
+
+  // Live polls. Authoring facts go to presenters, moderators and organisers only (drafts are not
+  // the audience's business); lifecycle facts go to everyone in the event.
+  /** A draft was created (also by duplicate). */
+  'poll:created': Poll,
+  /** A draft's content changed. */
+  'poll:updated': Poll,
+  'poll:deleted': z.object({ pollId: Id, sessionId: Id.nullable() }),
+  /** A session's polls have this order now. */
+  'poll:reordered': z.object({ sessionId: Id.nullable(), pollIds: z.array(Id) }),
+  /** Everyone: a poll went live. Carries no results. */
+  'poll:launched': Poll,
+  /** Everyone: a poll closed (by hand or at its deadline). Final results follow as poll:resultsUpdated. */
+  'poll:closed': Poll,
+  /** Everyone: the presenter revealed the results; the audience's poll:resultsUpdated follows. */
+  'poll:revealed': Poll,
+  /**
+   * [POLL23] Coalesced results, to those allowed to see them: at most one per poll per 250 ms tick
+   * while votes come in, one more when they stop, and one at close. Keep the highest version.
+   */
+  'poll:resultsUpdated': PollResults,
+  /** Moderators: an open-text answer arrived and awaits moderation (status pending). */
+  'poll:answerSubmitted': PollAnswer,
+  /** Moderators: an answer was approved or rejected (by any moderator). */
+  'poll:answerModerated': PollAnswer,
 } as const;
 
 export type FactName = keyof typeof factSchemas;

@@ -88,15 +88,3 @@ export const Presence = z.object({
   counts: CohortCounts,
 });
 export type Presence = z.infer<typeof Presence>;
-
-/**
- * Everything a (re)connecting client may see, sent before any delta. Role-dependent parts are
- * optional and filled only for the roles allowed to see them.
- */
-export const Snapshot = z.object({
-  serverTime: z.iso.datetime(),
-  event: PublicEvent,
-  me: Participant,
-  presence: Presence.optional(),
-});
-export type Snapshot = z.infer<typeof Snapshot>;

@@ -1,6 +1,8 @@
-import type { AgendaSession } from '@rally/shared';
+import { DEFAULT_POLL_SETTINGS, type AgendaSession, type PollDraft } from '@rally/shared';
 import type { Clock } from '../clock.js';
 import { createEvent } from '../domain/events.js';
+import { createPoll } from '../domain/polls/authoring.js';
+import type { Publisher } from '../domain/ports.js';
 import type { EventRecord, Store } from '../store/store.js';
 
 export const DEMO_EVENT_NAME = 'Northwind Sales Kickoff 2027';
@@ -19,6 +21,50 @@ function demoAgenda(clock: Clock): AgendaSession[] {
   ];
 }
 
+const settings = DEFAULT_POLL_SETTINGS;
+
+/** Ready-to-launch polls, one of each kind, in the sessions where an SKO would run them. */
+export const DEMO_POLLS: { sessionId: string; draft: PollDraft }[] = [
+  {
+    sessionId: 'opening-keynote',
+    draft: { kind: 'wordcloud', question: 'One word for how you feel about this year', settings },
+  },
+  {
+    sessionId: 'opening-keynote',
+    draft: {
+      kind: 'single',
+      question: 'Which priority will move your number most this year?',
+      options: ['Net-new logos', 'Expansion in existing accounts', 'Partner-sourced deals', 'Shorter sales cycles'],
+      settings,
+    },
+  },
+  {
+    sessionId: 'product-launch',
+    draft: {
+      kind: 'multiple',
+      question: 'Which Northwind Cloud 5 features will you lead with? Pick two.',
+      options: ['AI forecasting', 'Usage-based pricing', 'EU data residency', 'One-click integrations', 'Offline mobile app'],
+      maxPicks: 2,
+      settings: { ...settings, resultsVisibility: 'after-close' },
+    },
+  },
+  {
+    sessionId: 'product-launch',
+    draft: { kind: 'rating', question: 'How ready do you feel to pitch Cloud 5 tomorrow?', scale: 5, settings: { ...settings, durationSec: 60 } },
+  },
+  {
+    sessionId: 'discovery-roleplay',
+    draft: { kind: 'open', question: 'What is the toughest objection you hear in discovery calls?', settings: { ...settings, allowChange: false } },
+  },
+  {
+    sessionId: 'awards',
+    draft: { kind: 'nps', question: 'How likely are you to recommend this kickoff to a colleague?', settings: { ...settings, resultsVisibility: 'presenter' } },
+  },
+];
+
+// Seeding runs before the server listens: there is nobody to tell.
+const nobody: Publisher = { toEvent() {}, toRoles() {}, toParticipant() {}, disconnectParticipant() {} };
+
 /**
  * [DEMO1] On first start with an empty store, create a demo SKO so a newcomer has something to
  * open. Each capability adds its own demo content here (polls, questions, quizzes, breakout plans).
@@ -32,6 +78,7 @@ export async function seedDemoIfEmpty(deps: { store: Store; clock: Clock }): Pro
     agenda: demoAgenda(deps.clock),
     settings: {},
   });
+  for (const { sessionId, draft } of DEMO_POLLS) await createPoll({ ...deps, publish: nobody }, event.id, sessionId, draft);
   const live = await deps.store.setLiveSession(event.id, 'opening-keynote');
   return live ?? event;
 }

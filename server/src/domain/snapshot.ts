@@ -3,6 +3,7 @@ import { isoNow } from '../clock.js';
 import type { EventRecord } from '../store/store.js';
 import { toPublicEvent } from './events.js';
 import { STAFF_ROLES, type DomainDeps } from './ports.js';
+import { pollsForSnapshot } from './polls/view.js';
 import { presenceView } from './presence.js';
 
 const isStaff = (p: Participant) => (STAFF_ROLES as readonly string[]).includes(p.role);
@@ -12,11 +13,14 @@ const isStaff = (p: Participant) => (STAFF_ROLES as readonly string[]).includes(
  * so a client reconnecting to any node gets the same picture.
  */
 export async function buildSnapshot(deps: Pick<DomainDeps, 'store' | 'clock'>, me: Participant, event: EventRecord): Promise<Snapshot> {
-  const presence = isStaff(me) ? await presenceView(deps.store, event.id) : undefined;
+  const [presence, polls] = await Promise.all([isStaff(me) ? presenceView(deps.store, event.id) : undefined, pollsForSnapshot(deps.store, me)]);
   return {
     serverTime: isoNow(deps.clock),
     event: toPublicEvent(event),
     me,
     ...(presence ? { presence } : {}),
+    polls: polls.polls,
+    myVotes: polls.myVotes,
+    ...(polls.pollAnswers ? { pollAnswers: polls.pollAnswers } : {}),
   };
 }

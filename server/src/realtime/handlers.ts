@@ -1,6 +1,10 @@
 import { ErrorCode, RallyError, type CommandName, type CommandPayload, type CommandResults, type Role } from '@rally/shared';
 import { setLiveSession } from '../domain/agenda.js';
 import { correct, setBanned, updateSelf } from '../domain/participants.js';
+import { createPoll, deletePoll, duplicatePoll, reorderPolls, updatePoll } from '../domain/polls/authoring.js';
+import { closePoll, launchAdhoc, launchPoll, revealPoll } from '../domain/polls/lifecycle.js';
+import { moderateAnswer } from '../domain/polls/moderation.js';
+import { castVote } from '../domain/polls/voting.js';
 import type { DomainDeps } from '../domain/ports.js';
 import { buildSnapshot } from '../domain/snapshot.js';
 
@@ -27,4 +31,15 @@ export const handlers: Handlers = {
   'participant:correct': (ctx, p) => correct(ctx.deps, ctx.eventId, p.participantId, { team: p.team, mode: p.mode }),
   'participant:ban': (ctx, p) => setBanned(ctx.deps, ctx.eventId, ctx.participantId, p.participantId, p.banned),
   'session:setLive': (ctx, p) => setLiveSession(ctx.deps, ctx.eventId, p.sessionId),
+  'poll:create': (ctx, p) => createPoll(ctx.deps, ctx.eventId, p.sessionId, p.draft),
+  'poll:update': (ctx, p) => updatePoll(ctx.deps, ctx.eventId, p.pollId, p.draft),
+  'poll:delete': (ctx, p) => deletePoll(ctx.deps, ctx.eventId, p.pollId),
+  'poll:duplicate': (ctx, p) => duplicatePoll(ctx.deps, ctx.eventId, p.pollId, p.sessionId),
+  'poll:reorder': (ctx, p) => reorderPolls(ctx.deps, ctx.eventId, p.sessionId, p.pollIds),
+  'poll:launch': (ctx, p) => launchPoll(ctx.deps, ctx.eventId, p.pollId),
+  'poll:launchAdhoc': (ctx, p) => launchAdhoc(ctx.deps, ctx.eventId, p.draft),
+  'poll:close': (ctx, p) => closePoll(ctx.deps, ctx.eventId, p.pollId),
+  'poll:reveal': (ctx, p) => revealPoll(ctx.deps, ctx.eventId, p.pollId),
+  'poll:vote': (ctx, p) => castVote(ctx.deps, ctx.eventId, ctx.participantId, p.pollId, p.vote),
+  'poll:moderateAnswer': (ctx, p) => moderateAnswer(ctx.deps, ctx.eventId, p.pollId, p.answerId, p.approved),
 };

@@ -11,6 +11,19 @@ export const COMMAND_ROLES: Readonly<Record<CommandName, readonly Role[]>> = {
   'participant:correct': ['moderator', 'admin'],
   'participant:ban': ['moderator', 'admin'],
   'session:setLive': ['moderator', 'admin'],
+  // Polls: organisers and moderators author; whoever runs the stage launches, closes and reveals;
+  // only the audience votes (a presenter's vote would skew the room they are presenting to).
+  'poll:create': ['moderator', 'admin'],
+  'poll:update': ['moderator', 'admin'],
+  'poll:delete': ['moderator', 'admin'],
+  'poll:duplicate': ['moderator', 'admin'],
+  'poll:reorder': ['moderator', 'admin'],
+  'poll:launch': ['presenter', 'moderator', 'admin'],
+  'poll:launchAdhoc': ['presenter', 'moderator', 'admin'],
+  'poll:close': ['presenter', 'moderator', 'admin'],
+  'poll:reveal': ['presenter', 'moderator', 'admin'],
+  'poll:vote': ['attendee'],
+  'poll:moderateAnswer': ['moderator', 'admin'],
 };
 
 export const maySend = (role: Role, command: CommandName): boolean => COMMAND_ROLES[command].includes(role);

@@ -11,18 +11,30 @@
  *   P online:{eventId}                     set   participant ids with at least one open socket
  *   P node:{nodeId}                        set   JSON [eventId, participantId, socketId] the node registered
  *   P cmd:{key}                            string  JSON command result, with a TTL
+ *   P poll:{id}                            hash  one field per Poll property, JSON-encoded, plus `version`
+ *   P event-polls:{eventId}                set   poll ids of that event (listPolls)
+ *   P poll-order:{eventId}:{sessionId}     string  highest order given in that session (INCR)
+ *   P live-polls:{eventId}                 set   ids of the event's live polls (results ticker)
+ *   P poll-deadlines                       zset  live polls with a deadline, scored by closesAt in ms
+ *   P tally:{pollId}                       hash  counter key -> count (HINCRBY), see PollTally
+ *   P votes:{pollId}                       hash  participantId -> StoredVote JSON
+ *   P answers:{pollId}                     hash  answerId -> open-text answer JSON (without status)
+ *   P answer-status:{pollId}               hash  answerId -> pending | approved | rejected
  *
  * Records are hashes of JSON-encoded fields rather than one JSON blob so a Lua script can patch a
  * field with HSET and never decode JSON: Redis's cjson turns empty arrays into objects on a
  * round trip, which would corrupt `teams: []`. keyGeneration is a JSON number, so HINCRBY works.
  *
- * Every state change is one command or one Lua script, so it is atomic across nodes. Two scripts
- * (presenceRemove, presenceClearNode) derive keys from the prefix inside Lua, which is fine on a
- * single Redis (or a replicated primary) but not on Redis Cluster.
+ * Every state change is one command or one Lua script, so it is atomic across nodes. Some scripts
+ * (presence, poll reorder and transitions) derive keys from the prefix inside Lua, which is fine on
+ * a single Redis (or a replicated primary) but not on Redis Cluster.
+ *
+ * Poll counters are plain hash fields bumped with HINCRBY inside the castVote script, so a vote,
+ * the removal of the vote it replaces and the version bump are one atomic step on every node.
  */
 import { createClient, defineScript, type CommandParser } from 'redis';
-import { ErrorCode, RallyError, type Participant } from '@rally/shared';
-import type { EventRecord, ParticipantPatch, Store } from './store.js';
+import { ErrorCode, RallyError, type AnswerStatus, type Participant, type Poll, type PollState } from '@rally/shared';
+import { comparePolls, type EventRecord, type ParticipantPatch, type Store, type StoredAnswer, type StoredVote } from './store.js';
 
 /** A script called as client.<name>(keys, args); the client sends EVALSHA and falls back to EVAL. */
 const script = (keyCount: number, lua: string) =>
@@ -111,7 +123,148 @@ const scripts = {
     `if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then return ARGV[1] end
      return redis.call('GET', KEYS[1])`,
   ),
+
+  // Polls. Fields of a poll hash are JSON-encoded, so a state compares as '"live"'.
+  // KEYS: poll, event's poll index, session order counter. ARGV: id, then field/value pairs.
+  createPoll: script(
+    3,
+    `if redis.call('EXISTS', KEYS[1]) == 1 then return -1 end
+     local order = redis.call('INCR', KEYS[3])
+     redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+     redis.call('HSET', KEYS[1], 'order', tostring(order), 'version', '0')
+     redis.call('SADD', KEYS[2], ARGV[1])
+     return order`,
+  ),
+  // Replaces the authored fields of a draft; fields a kind does not have are removed first.
+  // KEYS: poll. ARGV: field/value pairs.
+  updateDraft: script(
+    1,
+    `local state = redis.call('HGET', KEYS[1], 'state')
+     if not state then return false end
+     if state ~= '"draft"' then return 'state' end
+     redis.call('HDEL', KEYS[1], 'options', 'maxPicks', 'scale')
+     redis.call('HSET', KEYS[1], unpack(ARGV))
+     redis.call('HINCRBY', KEYS[1], 'version', 1)
+     return redis.call('HGETALL', KEYS[1])`,
+  ),
+  // KEYS: poll, event's poll index. ARGV: id.
+  deleteDraft: script(
+    2,
+    `local state = redis.call('HGET', KEYS[1], 'state')
+     if not state then return 0 end
+     if state ~= '"draft"' then return 'state' end
+     redis.call('DEL', KEYS[1])
+     redis.call('SREM', KEYS[2], ARGV[1])
+     return 1`,
+  ),
+  // KEYS: event's poll index, session order counter. ARGV: prefix, sessionId JSON, poll ids...
+  reorderPolls: script(
+    2,
+    `local inSession = {}
+     local n = 0
+     for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+       if redis.call('HGET', ARGV[1] .. 'poll:' .. id, 'sessionId') == ARGV[2] then
+         inSession[id] = true
+         n = n + 1
+       end
+     end
+     if n ~= #ARGV - 2 then return 0 end
+     local seen = {}
+     for i = 3, #ARGV do
+       if not inSession[ARGV[i]] or seen[ARGV[i]] then return 0 end
+       seen[ARGV[i]] = true
+     end
+     for i = 3, #ARGV do
+       local key = ARGV[1] .. 'poll:' .. ARGV[i]
+       redis.call('HSET', key, 'order', tostring(i - 2))
+       redis.call('HINCRBY', key, 'version', 1)
+     end
+     if tonumber(redis.call('GET', KEYS[2]) or '0') < n then redis.call('SET', KEYS[2], n) end
+     return 1`,
+  ),
+  // Compare-and-set on the state. KEYS: poll, deadlines. ARGV: prefix, from JSON, to JSON, id,
+  // deadline ms or '', then field/value pairs.
+  transitionPoll: script(
+    2,
+    `if redis.call('HGET', KEYS[1], 'state') ~= ARGV[2] then return false end
+     redis.call('HSET', KEYS[1], 'state', ARGV[3], unpack(ARGV, 6))
+     redis.call('HINCRBY', KEYS[1], 'version', 1)
+     local live = ARGV[1] .. 'live-polls:' .. cjson.decode(redis.call('HGET', KEYS[1], 'eventId'))
+     if ARGV[3] == '"live"' then
+       redis.call('SADD', live, ARGV[4])
+       if ARGV[5] ~= '' then redis.call('ZADD', KEYS[2], ARGV[5], ARGV[4]) end
+     else
+       redis.call('SREM', live, ARGV[4])
+       redis.call('ZREM', KEYS[2], ARGV[4])
+     end
+     return redis.call('HGETALL', KEYS[1])`,
+  ),
+  // KEYS: poll.
+  reveal: script(
+    1,
+    `if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+     redis.call('HSET', KEYS[1], 'revealed', 'true')
+     redis.call('HINCRBY', KEYS[1], 'version', 1)
+     return redis.call('HGETALL', KEYS[1])`,
+  ),
+  // One vote per participant per poll. KEYS: poll, tally, votes, answers, answer statuses.
+  // ARGV: participantId, vote JSON, fingerprint, allowChange (1/0), answer id or '', answer JSON
+  // or '', counter count, counters...
+  castVote: script(
+    5,
+    `local state = redis.call('HGET', KEYS[1], 'state')
+     if not state then return {'missing'} end
+     if state ~= '"live"' then return {'state', state} end
+     local status = 'recorded'
+     local prevJson = redis.call('HGET', KEYS[3], ARGV[1])
+     if prevJson then
+       local prev = cjson.decode(prevJson)
+       if prev.fingerprint == ARGV[3] then return {'unchanged', redis.call('HGET', KEYS[1], 'version')} end
+       if ARGV[4] ~= '1' then return {'conflict'} end
+       for _, c in ipairs(prev.counters) do
+         if redis.call('HINCRBY', KEYS[2], c, -1) <= 0 then redis.call('HDEL', KEYS[2], c) end
+       end
+       -- JSON null decodes to cjson.null, which is truthy in Lua: test for a string.
+       if type(prev.answerId) == 'string' then
+         redis.call('HDEL', KEYS[4], prev.answerId)
+         redis.call('HDEL', KEYS[5], prev.answerId)
+       end
+       status = 'replaced'
+     end
+     for i = 8, 7 + tonumber(ARGV[7]) do redis.call('HINCRBY', KEYS[2], ARGV[i], 1) end
+     redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
+     if ARGV[5] ~= '' then
+       redis.call('HSET', KEYS[4], ARGV[5], ARGV[6])
+       redis.call('HSET', KEYS[5], ARGV[5], 'pending')
+     end
+     return {status, tostring(redis.call('HINCRBY', KEYS[1], 'version', 1))}`,
+  ),
+  // KEYS: live polls of the event. ARGV: prefix. Returns [id, version, ...].
+  livePollVersions: script(
+    1,
+    `local out = {}
+     for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+       local v = redis.call('HGET', ARGV[1] .. 'poll:' .. id, 'version')
+       if v then
+         out[#out + 1] = id
+         out[#out + 1] = v
+       end
+     end
+     return out`,
+  ),
+  // KEYS: answers, answer statuses, poll. ARGV: answerId, status.
+  moderateAnswer: script(
+    3,
+    `local doc = redis.call('HGET', KEYS[1], ARGV[1])
+     if not doc then return false end
+     redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+     redis.call('HINCRBY', KEYS[3], 'version', 1)
+     return doc`,
+  ),
 };
+
+/** Poll fields the server owns; a draft edit never writes them. */
+const POLL_META = ['id', 'eventId', 'sessionId', 'order', 'state', 'createdAt', 'openedAt', 'closesAt', 'closedAt', 'revealed', 'presentAtClose'];
 
 const PATCHABLE = ['name', 'team', 'mode', 'banned'] as const satisfies readonly (keyof ParticipantPatch)[];
 
@@ -147,7 +300,29 @@ export async function createRedisStore(url: string, opts: { keyPrefix?: string }
     online: (eventId: string) => `${p}online:${eventId}`,
     node: (nodeId: string) => `${p}node:${nodeId}`,
     cmd: (k: string) => `${p}cmd:${k}`,
+    // poll and live-polls are mirrored inside Lua scripts; change them together.
+    poll: (id: string) => `${p}poll:${id}`,
+    eventPolls: (eventId: string) => `${p}event-polls:${eventId}`,
+    pollOrder: (eventId: string, sessionId: string | null) => `${p}poll-order:${eventId}:${sessionId ?? ''}`,
+    livePolls: (eventId: string) => `${p}live-polls:${eventId}`,
+    deadlines: `${p}poll-deadlines`,
+    tally: (pollId: string) => `${p}tally:${pollId}`,
+    votes: (pollId: string) => `${p}votes:${pollId}`,
+    answers: (pollId: string) => `${p}answers:${pollId}`,
+    answerStatus: (pollId: string) => `${p}answer-status:${pollId}`,
   };
+
+  /** A poll hash -> Poll; `version` is storage bookkeeping and is dropped. */
+  const toPoll = (reply: unknown): Poll | null => {
+    const rec = fromFields<Poll & { version?: number }>(reply);
+    if (!rec) return null;
+    const { version: _v, ...poll } = rec;
+    return poll as Poll;
+  };
+  const readPolls = async (ids: string[]) => (await Promise.all(ids.map((id) => client.hGetAll(key.poll(id))))).map(toPoll).filter((x): x is Poll => x !== null);
+  const byTime = <T extends { at: string }>(k: (x: T) => string) => (a: T, b: T) => a.at.localeCompare(b.at) || k(a).localeCompare(k(b));
+  const stateError = (state: unknown) =>
+    new RallyError(ErrorCode.INVALID_STATE, state === '"draft"' ? 'this poll has not started yet' : 'this poll is closed');
 
   const client = createClient({ url, scripts });
   // node-redis reconnects on its own; without a listener an 'error' event would crash the process.
@@ -240,6 +415,110 @@ export async function createRedisStore(url: string, opts: { keyPrefix?: string }
     async recalledCommand<T>(k: string) {
       const stored = await client.get(key.cmd(k));
       return stored === null ? undefined : (JSON.parse(stored) as T);
+    },
+
+    async createPoll(poll) {
+      const { order: _o, ...fields } = poll;
+      const order = await client.createPoll(
+        [key.poll(poll.id), key.eventPolls(poll.eventId), key.pollOrder(poll.eventId, poll.sessionId)],
+        [poll.id, ...toFields(fields)],
+      );
+      if (Number(order) < 0) throw new RallyError(ErrorCode.CONFLICT, 'a poll with this id exists');
+      return { ...poll, order: Number(order) };
+    },
+    async getPoll(id) {
+      return toPoll(await client.hGetAll(key.poll(id)));
+    },
+    async listPolls(eventId) {
+      return (await readPolls(await client.sMembers(key.eventPolls(eventId)))).sort(comparePolls);
+    },
+    async updatePollDraft(id, content) {
+      const authored = Object.fromEntries(Object.entries(content).filter(([k]) => !POLL_META.includes(k)));
+      const reply = await client.updateDraft([key.poll(id)], toFields(authored));
+      if (reply === 'state') throw new RallyError(ErrorCode.INVALID_STATE, 'only a draft can be changed or deleted');
+      return toPoll(reply);
+    },
+    async deletePoll(id) {
+      // eventId never changes, so reading it before the script cannot race with anything.
+      const eventId = await client.hGet(key.poll(id), 'eventId');
+      if (!eventId) return false;
+      const reply = await client.deleteDraft([key.poll(id), key.eventPolls(JSON.parse(eventId) as string)], [id]);
+      if (reply === 'state') throw new RallyError(ErrorCode.INVALID_STATE, 'only a draft can be changed or deleted');
+      return reply === 1;
+    },
+    async reorderPolls(eventId, sessionId, pollIds) {
+      const ok = await client.reorderPolls([key.eventPolls(eventId), key.pollOrder(eventId, sessionId)], [p, JSON.stringify(sessionId), ...pollIds]);
+      if (ok !== 1) return null;
+      return readPolls(pollIds);
+    },
+    async transitionPoll(id, from, to, patch) {
+      const deadline = to === 'live' && patch.closesAt ? String(Date.parse(patch.closesAt)) : '';
+      return toPoll(
+        await client.transitionPoll([key.poll(id), key.deadlines], [p, JSON.stringify(from), JSON.stringify(to), id, deadline, ...toFields(patch)]),
+      );
+    },
+    async setRevealed(id) {
+      return toPoll(await client.reveal([key.poll(id)], []));
+    },
+    async castVote(input) {
+      const { pollId, allowChange, answer, ...vote } = input;
+      const stored: StoredVote = vote;
+      const answerDoc = answer ? JSON.stringify({ id: answer.id, pollId, participantId: input.participantId, text: answer.text, flagged: answer.flagged, at: input.at }) : '';
+      const reply = (await client.castVote(
+        [key.poll(pollId), key.tally(pollId), key.votes(pollId), key.answers(pollId), key.answerStatus(pollId)],
+        [input.participantId, JSON.stringify(stored), input.fingerprint, allowChange ? '1' : '0', answer?.id ?? '', answerDoc, String(input.counters.length), ...input.counters],
+      )) as string[];
+      switch (reply[0]) {
+        case 'missing':
+          throw new RallyError(ErrorCode.NOT_FOUND, 'no such poll');
+        case 'state':
+          throw stateError(reply[1]);
+        case 'conflict':
+          throw new RallyError(ErrorCode.CONFLICT, 'you already voted in this poll, and this poll does not allow changing a vote');
+        default:
+          return { status: reply[0] as 'recorded' | 'replaced' | 'unchanged', version: Number(reply[1]) };
+      }
+    },
+    async getMyVote(pollId, participantId) {
+      const doc = await client.hGet(key.votes(pollId), participantId);
+      return doc ? (JSON.parse(doc) as StoredVote) : null;
+    },
+    async listVotes(pollId) {
+      const docs = await client.hVals(key.votes(pollId));
+      return docs.map((d) => JSON.parse(d) as StoredVote).sort(byTime((v) => v.participantId));
+    },
+    async getTally(pollId) {
+      // MULTI: version, state and counters are read at one point in time.
+      const [[version, state], counters] = (await client.multi().hmGet(key.poll(pollId), ['version', 'state']).hGetAll(key.tally(pollId)).exec()) as unknown as [
+        [string | null, string | null],
+        Record<string, string>,
+      ];
+      if (version === null || version === undefined || !state) return null;
+      const out: Record<string, number> = {};
+      for (const [k, v] of Object.entries(counters ?? {})) if (Number(v) > 0) out[k] = Number(v);
+      return { version: Number(version), state: JSON.parse(state) as PollState, counters: out };
+    },
+    async livePollVersions(eventId) {
+      const flat = (await client.livePollVersions([key.livePolls(eventId)], [p])) as string[];
+      const out: { pollId: string; version: number }[] = [];
+      for (let i = 0; i + 1 < flat.length; i += 2) out.push({ pollId: flat[i]!, version: Number(flat[i + 1]) });
+      return out;
+    },
+    async duePolls(nowMs) {
+      const ids = await client.zRangeByScore(key.deadlines, '-inf', nowMs);
+      const polls = await readPolls(ids);
+      return polls.filter((x) => x.state === 'live' && x.closesAt !== null && Date.parse(x.closesAt) <= nowMs);
+    },
+    async listAnswers(pollId) {
+      const [docs, statuses] = await Promise.all([client.hGetAll(key.answers(pollId)), client.hGetAll(key.answerStatus(pollId))]);
+      return Object.entries(docs)
+        .map(([id, doc]) => ({ ...(JSON.parse(doc) as Omit<StoredAnswer, 'status'>), status: (statuses[id] ?? 'pending') as AnswerStatus }))
+        .sort(byTime((a) => a.id));
+    },
+    async moderateAnswer(pollId, answerId, status) {
+      const doc = await client.moderateAnswer([key.answers(pollId), key.answerStatus(pollId), key.poll(pollId)], [answerId, status]);
+      if (typeof doc !== 'string') return null;
+      return { ...(JSON.parse(doc) as Omit<StoredAnswer, 'status'>), status };
     },
 
     async ping() {

@@ -1,8 +1,19 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ErrorCode, RallyError, type Participant } from '@rally/shared';
-import type { EventRecord, ParticipantPatch, PresenceChange, RoleKeys, Store } from './store.js';
+import { ErrorCode, RallyError, type Participant, type Poll, type PollState } from '@rally/shared';
+import {
+  comparePolls,
+  type CastVoteInput,
+  type CastVoteOutcome,
+  type EventRecord,
+  type ParticipantPatch,
+  type PresenceChange,
+  type RoleKeys,
+  type Store,
+  type StoredAnswer,
+  type StoredVote,
+} from './store.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
@@ -24,12 +35,53 @@ CREATE TABLE IF NOT EXISTS presence (
 );
 CREATE INDEX IF NOT EXISTS presence_by_participant ON presence(event_id, participant_id);
 CREATE INDEX IF NOT EXISTS presence_by_node ON presence(node_id);
+CREATE TABLE IF NOT EXISTS polls (
+  id TEXT PRIMARY KEY,
+  event_id TEXT NOT NULL,
+  session_key TEXT NOT NULL,
+  state TEXT NOT NULL,
+  closes_at INTEGER,
+  version INTEGER NOT NULL DEFAULT 0,
+  doc TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS polls_by_event ON polls(event_id, state);
+CREATE INDEX IF NOT EXISTS polls_due ON polls(state, closes_at);
+CREATE TABLE IF NOT EXISTS poll_order (
+  event_id TEXT NOT NULL,
+  session_key TEXT NOT NULL,
+  last INTEGER NOT NULL,
+  PRIMARY KEY (event_id, session_key)
+);
+CREATE TABLE IF NOT EXISTS poll_counters (
+  poll_id TEXT NOT NULL,
+  key TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  PRIMARY KEY (poll_id, key)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS poll_votes (
+  poll_id TEXT NOT NULL,
+  participant_id TEXT NOT NULL,
+  doc TEXT NOT NULL,
+  PRIMARY KEY (poll_id, participant_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS poll_answers (
+  id TEXT PRIMARY KEY,
+  poll_id TEXT NOT NULL,
+  doc TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS poll_answers_by_poll ON poll_answers(poll_id);
 CREATE TABLE IF NOT EXISTS command_results (
   key TEXT PRIMARY KEY,
   result TEXT NOT NULL,
   expires_at INTEGER NOT NULL
 );
 `;
+
+interface PollRow {
+  state: string;
+  version: number;
+  doc: string;
+}
 
 /**
  * Embedded store: one SQLite file in WAL mode. Records are JSON documents keyed by id, with the
@@ -63,6 +115,28 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
     commandGet: db.prepare<[string, number], { result: string }>('SELECT result FROM command_results WHERE key = ? AND expires_at > ?'),
     commandPut: db.prepare('INSERT INTO command_results (key, result, expires_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET result = excluded.result, expires_at = excluded.expires_at WHERE command_results.expires_at <= ?'),
     commandPrune: db.prepare('DELETE FROM command_results WHERE expires_at <= ?'),
+
+    insertPoll: db.prepare('INSERT INTO polls (id, event_id, session_key, state, closes_at, version, doc) VALUES (?, ?, ?, ?, ?, 0, ?)'),
+    pollRow: db.prepare<[string], PollRow>('SELECT state, version, doc FROM polls WHERE id = ?'),
+    pollsByEvent: db.prepare<[string], { doc: string }>('SELECT doc FROM polls WHERE event_id = ?'),
+    pollsInSession: db.prepare<[string, string], { id: string }>('SELECT id FROM polls WHERE event_id = ? AND session_key = ?'),
+    writePoll: db.prepare('UPDATE polls SET state = ?, closes_at = ?, doc = ?, version = version + 1 WHERE id = ?'),
+    bumpPoll: db.prepare<[string], { version: number }>('UPDATE polls SET version = version + 1 WHERE id = ? RETURNING version'),
+    deletePoll: db.prepare('DELETE FROM polls WHERE id = ?'),
+    orderLast: db.prepare<[string, string], { last: number }>('SELECT last FROM poll_order WHERE event_id = ? AND session_key = ?'),
+    orderSet: db.prepare('INSERT INTO poll_order (event_id, session_key, last) VALUES (?, ?, ?) ON CONFLICT(event_id, session_key) DO UPDATE SET last = MAX(last, excluded.last)'),
+    livePolls: db.prepare<[string], { id: string; version: number }>("SELECT id, version FROM polls WHERE event_id = ? AND state = 'live'"),
+    duePolls: db.prepare<[number], { doc: string }>("SELECT doc FROM polls WHERE state = 'live' AND closes_at IS NOT NULL AND closes_at <= ?"),
+    counterAdd: db.prepare('INSERT INTO poll_counters (poll_id, key, n) VALUES (?, ?, ?) ON CONFLICT(poll_id, key) DO UPDATE SET n = n + excluded.n'),
+    counterPrune: db.prepare('DELETE FROM poll_counters WHERE poll_id = ? AND key = ? AND n <= 0'),
+    counters: db.prepare<[string], { key: string; n: number }>('SELECT key, n FROM poll_counters WHERE poll_id = ? AND n > 0'),
+    voteGet: db.prepare<[string, string], { doc: string }>('SELECT doc FROM poll_votes WHERE poll_id = ? AND participant_id = ?'),
+    votePut: db.prepare('INSERT OR REPLACE INTO poll_votes (poll_id, participant_id, doc) VALUES (?, ?, ?)'),
+    votesByPoll: db.prepare<[string], { doc: string }>('SELECT doc FROM poll_votes WHERE poll_id = ?'),
+    answerPut: db.prepare('INSERT OR REPLACE INTO poll_answers (id, poll_id, doc) VALUES (?, ?, ?)'),
+    answerGet: db.prepare<[string, string], { doc: string }>('SELECT doc FROM poll_answers WHERE id = ? AND poll_id = ?'),
+    answerDelete: db.prepare('DELETE FROM poll_answers WHERE id = ?'),
+    answersByPoll: db.prepare<[string], { doc: string }>('SELECT doc FROM poll_answers WHERE poll_id = ?'),
   };
 
   const parse = <T>(row: { doc: string } | undefined): T | null => (row ? (JSON.parse(row.doc) as T) : null);
@@ -100,6 +174,123 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
     const removed = q.presenceDelete.run(socketId, eventId, participantId).changes;
     const after = q.presenceCount.get(eventId, participantId)?.n ?? 0;
     return { changed: removed > 0 && after === 0 };
+  });
+
+  const sessionKey = (sessionId: string | null) => sessionId ?? '';
+  const deadlineMs = (p: Poll) => (p.state === 'live' && p.closesAt ? Date.parse(p.closesAt) : null);
+  const byTime = <T extends { at: string }>(key: (x: T) => string) => (a: T, b: T) => a.at.localeCompare(b.at) || key(a).localeCompare(key(b));
+
+  const insertPoll = db.transaction((poll: Poll): Poll => {
+    const sk = sessionKey(poll.sessionId);
+    const order = (q.orderLast.get(poll.eventId, sk)?.last ?? 0) + 1;
+    const stored = { ...poll, order };
+    try {
+      q.insertPoll.run(stored.id, stored.eventId, sk, stored.state, deadlineMs(stored), JSON.stringify(stored));
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new RallyError(ErrorCode.CONFLICT, 'a poll with this id exists');
+      throw e;
+    }
+    q.orderSet.run(stored.eventId, sk, order);
+    return stored;
+  });
+
+  const savePoll = (p: Poll) => q.writePoll.run(p.state, deadlineMs(p), JSON.stringify(p), p.id);
+
+  const draftRow = (id: string): PollRow | null => {
+    const row = q.pollRow.get(id);
+    if (!row) return null;
+    if (row.state !== 'draft') throw new RallyError(ErrorCode.INVALID_STATE, 'only a draft can be changed or deleted');
+    return row;
+  };
+
+  const mutateDraft = db.transaction((id: string, change: (p: Poll) => Poll): Poll | null => {
+    const row = draftRow(id);
+    if (!row) return null;
+    const next = change(JSON.parse(row.doc) as Poll);
+    savePoll(next);
+    return next;
+  });
+
+  const removeDraft = db.transaction((id: string): boolean => {
+    if (!draftRow(id)) return false;
+    q.deletePoll.run(id);
+    return true;
+  });
+
+  const reorder = db.transaction((eventId: string, sessionId: string | null, pollIds: string[]): Poll[] | null => {
+    const sk = sessionKey(sessionId);
+    const current = new Set(q.pollsInSession.all(eventId, sk).map((r) => r.id));
+    if (new Set(pollIds).size !== pollIds.length || pollIds.length !== current.size || !pollIds.every((id) => current.has(id))) return null;
+    const polls = pollIds.map((id, i) => {
+      const p = { ...(JSON.parse(q.pollRow.get(id)!.doc) as Poll), order: i + 1 };
+      savePoll(p);
+      return p;
+    });
+    q.orderSet.run(eventId, sk, pollIds.length);
+    return polls;
+  });
+
+  const transition = db.transaction((id: string, from: string, to: Poll['state'], patch: object): Poll | null => {
+    const row = q.pollRow.get(id);
+    if (!row || row.state !== from) return null;
+    const next = { ...(JSON.parse(row.doc) as Poll), ...patch, state: to } as Poll;
+    savePoll(next);
+    return next;
+  });
+
+  const reveal = db.transaction((id: string): Poll | null => {
+    const row = q.pollRow.get(id);
+    if (!row) return null;
+    const next = { ...(JSON.parse(row.doc) as Poll), revealed: true };
+    savePoll(next);
+    return next;
+  });
+
+  const addCounters = (pollId: string, keys: readonly string[], delta: 1 | -1) => {
+    for (const k of keys) {
+      q.counterAdd.run(pollId, k, delta);
+      if (delta < 0) q.counterPrune.run(pollId, k);
+    }
+  };
+
+  const castVote = db.transaction((input: CastVoteInput): CastVoteOutcome => {
+    const row = q.pollRow.get(input.pollId);
+    if (!row) throw new RallyError(ErrorCode.NOT_FOUND, 'no such poll');
+    if (row.state !== 'live') throw new RallyError(ErrorCode.INVALID_STATE, row.state === 'draft' ? 'this poll has not started yet' : 'this poll is closed');
+    const prevRow = q.voteGet.get(input.pollId, input.participantId);
+    const prev = prevRow ? (JSON.parse(prevRow.doc) as StoredVote) : null;
+    if (prev && prev.fingerprint === input.fingerprint) return { status: 'unchanged', version: row.version };
+    if (prev && !input.allowChange) throw new RallyError(ErrorCode.CONFLICT, 'you already voted in this poll, and this poll does not allow changing a vote');
+    if (prev) {
+      addCounters(input.pollId, prev.counters, -1);
+      if (prev.answerId) q.answerDelete.run(prev.answerId);
+    }
+    addCounters(input.pollId, input.counters, 1);
+    const { pollId, allowChange: _a, answer, ...vote } = input;
+    q.votePut.run(pollId, input.participantId, JSON.stringify(vote satisfies StoredVote));
+    if (answer) {
+      const stored: StoredAnswer = { id: answer.id, pollId, participantId: input.participantId, text: answer.text, status: 'pending', flagged: answer.flagged, at: input.at };
+      q.answerPut.run(answer.id, pollId, JSON.stringify(stored));
+    }
+    const version = q.bumpPoll.get(pollId)!.version;
+    return { status: prev ? 'replaced' : 'recorded', version };
+  });
+
+  const moderate = db.transaction((pollId: string, answerId: string, status: StoredAnswer['status']): StoredAnswer | null => {
+    const row = q.answerGet.get(answerId, pollId);
+    if (!row) return null;
+    const next: StoredAnswer = { ...(JSON.parse(row.doc) as StoredAnswer), status };
+    q.answerPut.run(answerId, pollId, JSON.stringify(next));
+    q.bumpPoll.get(pollId);
+    return next;
+  });
+
+  const tally = db.transaction((pollId: string) => {
+    const row = q.pollRow.get(pollId);
+    if (!row) return null;
+    const counters: Record<string, number> = {};
+    for (const c of q.counters.all(pollId)) counters[c.key] = c.n;
+    return { version: row.version, state: row.state as PollState, counters };
   });
 
   const remember = db.transaction((key: string, json: string, ttlSeconds: number): string => {
@@ -177,6 +368,61 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
     async recalledCommand<T>(key: string) {
       const row = q.commandGet.get(key, now());
       return row ? (JSON.parse(row.result) as T) : undefined;
+    },
+
+    async createPoll(poll) {
+      return insertPoll(poll);
+    },
+    async getPoll(id) {
+      const row = q.pollRow.get(id);
+      return row ? (JSON.parse(row.doc) as Poll) : null;
+    },
+    async listPolls(eventId) {
+      return q.pollsByEvent.all(eventId).map((r) => JSON.parse(r.doc) as Poll).sort(comparePolls);
+    },
+    async updatePollDraft(id, content) {
+      return mutateDraft(id, (p) => {
+        // Only the authored fields are taken from the content; identity and lifecycle stay.
+        const { id: _i, eventId, sessionId, order, state, createdAt, openedAt, closesAt, closedAt, revealed, presentAtClose } = p;
+        return { ...content, id, eventId, sessionId, order, state, createdAt, openedAt, closesAt, closedAt, revealed, presentAtClose } as Poll;
+      });
+    },
+    async deletePoll(id) {
+      return removeDraft(id);
+    },
+    async reorderPolls(eventId, sessionId, pollIds) {
+      return reorder(eventId, sessionId, pollIds);
+    },
+    async transitionPoll(id, from, to, patch) {
+      return transition(id, from, to, patch);
+    },
+    async setRevealed(id) {
+      return reveal(id);
+    },
+    async castVote(input) {
+      return castVote(input);
+    },
+    async getMyVote(pollId, participantId) {
+      const row = q.voteGet.get(pollId, participantId);
+      return row ? (JSON.parse(row.doc) as StoredVote) : null;
+    },
+    async listVotes(pollId) {
+      return q.votesByPoll.all(pollId).map((r) => JSON.parse(r.doc) as StoredVote).sort(byTime((v) => v.participantId));
+    },
+    async getTally(pollId) {
+      return tally(pollId);
+    },
+    async livePollVersions(eventId) {
+      return q.livePolls.all(eventId).map((r) => ({ pollId: r.id, version: r.version }));
+    },
+    async duePolls(nowMs) {
+      return q.duePolls.all(nowMs).map((r) => JSON.parse(r.doc) as Poll);
+    },
+    async listAnswers(pollId) {
+      return q.answersByPoll.all(pollId).map((r) => JSON.parse(r.doc) as StoredAnswer).sort(byTime((a) => a.id));
+    },
+    async moderateAnswer(pollId, answerId, status) {
+      return moderate(pollId, answerId, status);
     },
 
     async ping() {

@@ -1,4 +1,4 @@
-import type { AgendaSession, EventSettings, Mode, Participant } from '@rally/shared';
+import type { AgendaSession, AnswerStatus, CohortCounts, EventSettings, Mode, Participant, Poll, PollContent, PollState, VoteInput } from '@rally/shared';
 
 /** The secret keys inside the presenter, moderator and stage links. */
 export interface RoleKeys {
@@ -32,6 +32,70 @@ export interface ParticipantPatch {
 export interface PresenceChange {
   /** True when this socket is the participant's first open one (they just came online). */
   changed: boolean;
+}
+
+/** Lifecycle fields a transition may set along with the new state. */
+export interface PollTransitionPatch {
+  openedAt?: string;
+  closesAt?: string | null;
+  closedAt?: string;
+  presentAtClose?: CohortCounts;
+}
+
+/**
+ * Per-poll counters, keyed by what they count and the voter's cohort: `voters:room`,
+ * `opt:<optionId>:remote`, `val:<n>:room`, `word:<normalised text>:remote`. Zero counters may be
+ * absent. `version` is bumped by every change to the poll (vote, transition, reveal, moderation).
+ */
+export interface PollTally {
+  version: number;
+  /** The poll's state read with the counters, so results built from them are never a mix. */
+  state: PollState;
+  counters: Record<string, number>;
+}
+
+/** One participant's vote as stored: what was counted, so a change can take exactly that back. */
+export interface StoredVote {
+  participantId: string;
+  cohort: Mode;
+  vote: VoteInput;
+  counters: string[];
+  /** Canonical form of the vote: an identical repeat is recognised and changes nothing. */
+  fingerprint: string;
+  at: string;
+  /** The open-text answer this vote created, if any. */
+  answerId: string | null;
+}
+
+export interface CastVoteInput extends StoredVote {
+  pollId: string;
+  allowChange: boolean;
+  /** Open-text polls: the answer to queue for moderation (status pending). */
+  answer: { id: string; text: string; flagged: boolean } | null;
+}
+
+export interface CastVoteOutcome {
+  /** recorded: first vote; replaced: a changed vote moved; unchanged: an identical repeat. */
+  status: 'recorded' | 'replaced' | 'unchanged';
+  version: number;
+}
+
+export interface StoredAnswer {
+  id: string;
+  pollId: string;
+  participantId: string;
+  text: string;
+  status: AnswerStatus;
+  flagged: boolean;
+  at: string;
+}
+
+/** One stable order for listPolls in every adapter: by session, then order, then creation. */
+export function comparePolls(a: Poll, b: Poll): number {
+  const sa = a.sessionId ?? '';
+  const sb = b.sessionId ?? '';
+  if (sa !== sb) return sa < sb ? -1 : 1;
+  return a.order - b.order || a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);
 }
 
 /**
@@ -77,6 +141,53 @@ export interface Store {
    */
   rememberCommand<T>(key: string, result: T, ttlSeconds: number): Promise<T>;
   recalledCommand<T>(key: string): Promise<T | undefined>;
+
+  // Polls. Rules [STORE23]–[STORE35] in docs/SPEC.md (drafted in docs/spec/polls.md).
+
+  /**
+   * Stores a new poll (state as given, normally draft) and returns it with `order` set to one past
+   * the highest order its session has had. Throws CONFLICT when the id is taken.
+   */
+  createPoll(poll: Poll): Promise<Poll>;
+  getPoll(id: string): Promise<Poll | null>;
+  /** Every poll of the event, sorted with comparePolls. */
+  listPolls(eventId: string): Promise<Poll[]>;
+  /** Replaces the authored content of a draft. Null when unknown; INVALID_STATE unless draft. */
+  updatePollDraft(id: string, content: PollContent): Promise<Poll | null>;
+  /** Deletes a draft. False when unknown; INVALID_STATE unless draft. */
+  deletePoll(id: string): Promise<boolean>;
+  /**
+   * Sets `order` to the position in pollIds, which must be exactly the polls of that session of
+   * the event (any order, no repeats); otherwise nothing changes and the result is null.
+   */
+  reorderPolls(eventId: string, sessionId: string | null, pollIds: string[]): Promise<Poll[] | null>;
+  /**
+   * Compare-and-set on the state: moves the poll from `from` to `to` with the patch and returns it,
+   * or returns null (changing nothing) when the poll is unknown or not in `from`. Of two racing
+   * callers exactly one gets the poll, so only one of them publishes.
+   */
+  transitionPoll(id: string, from: PollState, to: PollState, patch: PollTransitionPatch): Promise<Poll | null>;
+  /** Sets revealed (and bumps the version); null when unknown. */
+  setRevealed(id: string): Promise<Poll | null>;
+  /**
+   * One vote per participant per poll, atomically: NOT_FOUND for an unknown poll, INVALID_STATE
+   * unless live; an identical repeat (same fingerprint) is `unchanged`; a different one is
+   * CONFLICT unless allowChange, in which case the previous counters are taken back and the new
+   * ones added in the same step (and a previous open-text answer is replaced).
+   */
+  castVote(input: CastVoteInput): Promise<CastVoteOutcome>;
+  getMyVote(pollId: string, participantId: string): Promise<StoredVote | null>;
+  listVotes(pollId: string): Promise<StoredVote[]>;
+  /** Null when the poll is unknown. */
+  getTally(pollId: string): Promise<PollTally | null>;
+  /** Live polls of the event with their versions: what the results ticker polls. */
+  livePollVersions(eventId: string): Promise<{ pollId: string; version: number }[]>;
+  /** Live polls (of any event) whose closesAt is at or before nowMs. */
+  duePolls(nowMs: number): Promise<Poll[]>;
+  /** Open-text answers of a poll, oldest first. */
+  listAnswers(pollId: string): Promise<StoredAnswer[]>;
+  /** Sets an answer's status and bumps the poll's version; null when unknown. */
+  moderateAnswer(pollId: string, answerId: string, status: 'approved' | 'rejected'): Promise<StoredAnswer | null>;
 
   /** Resolves when the backing store answers; used by /readyz. */
   ping(): Promise<void>;

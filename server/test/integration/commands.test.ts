@@ -120,7 +120,7 @@ describe('command pipeline', () => {
 
   it('[EDGE1] an oversized frame closes only that connection; the server and other clients carry on', async () => {
     const closed = new Promise<string>((r) => att.socket.once('disconnect', (reason) => r(reason)));
-    att.socket.emit('participant:update', { id: cmdId(), mode: 'room', pad: 'x'.repeat(20_000) } as never);
+    (att.socket.emit as (...a: unknown[]) => void)('participant:update', { id: cmdId(), mode: 'room', pad: 'x'.repeat(20_000) } as never);
     await closed;
     expect((await s.store.getParticipant(att.snapshot.me.id))?.mode).toBe('remote');
     const r = await other.send('participant:update', { mode: 'remote' });

@@ -6,12 +6,15 @@ import {
   JOIN_CODE_LENGTH,
   JoinCode,
   Participant,
+  Poll,
   PublicEvent,
   RallyError,
+  type Mode,
+  type VoteInput,
 } from '@rally/shared';
-import type { EventRecord, ParticipantPatch, Store } from '../../src/store/store.js';
+import type { CastVoteInput, EventRecord, ParticipantPatch, Store } from '../../src/store/store.js';
 
-// The rules cited as [STOREn] are listed in docs/spec/store.md.
+// The rules cited as [STOREn] are listed in docs/SPEC.md (Store section).
 
 let seq = 0;
 
@@ -68,14 +71,60 @@ function makeParticipant(eventId: string, overrides: Partial<Participant> = {}):
   });
 }
 
-async function expectConflict(promise: Promise<unknown>): Promise<void> {
+function makePoll(eventId: string, overrides: Partial<Poll> = {}): Poll {
+  const n = ++seq;
+  return Poll.parse({
+    id: `poll_${n}`,
+    eventId,
+    sessionId: 'opening',
+    order: 0,
+    kind: 'single',
+    question: `Question ${n}?`,
+    options: [
+      { id: 'o1', label: 'Yes' },
+      { id: 'o2', label: 'No' },
+      { id: 'o3', label: 'Ünsure / 🤷' },
+    ],
+    settings: { anonymous: false, resultsVisibility: 'live', allowChange: true, durationSec: null },
+    state: 'draft',
+    createdAt: new Date(Date.UTC(2026, 0, 20, 9) + n * 1000).toISOString(),
+    openedAt: null,
+    closesAt: null,
+    closedAt: null,
+    revealed: false,
+    presentAtClose: null,
+    ...overrides,
+  });
+}
+
+/** A castVote input for a single-choice vote; counters as the domain would build them. */
+function singleVote(pollId: string, participantId: string, optionId: string, opts: { cohort?: Mode; allowChange?: boolean } = {}): CastVoteInput {
+  const cohort = opts.cohort ?? 'room';
+  const vote: VoteInput = { kind: 'single', optionId };
+  return {
+    pollId,
+    participantId,
+    cohort,
+    vote,
+    counters: [`opt:${optionId}:${cohort}`, `voters:${cohort}`],
+    fingerprint: JSON.stringify(vote),
+    at: '2026-01-20T09:30:00.000Z',
+    answerId: null,
+    allowChange: opts.allowChange ?? true,
+    answer: null,
+  };
+}
+
+async function expectCode(promise: Promise<unknown>, code: ErrorCode): Promise<void> {
   const err = await promise.then(
     () => undefined,
     (e: unknown) => e,
   );
   expect(err).toBeInstanceOf(RallyError);
-  expect((err as RallyError).code).toBe(ErrorCode.CONFLICT);
+  expect((err as RallyError).code).toBe(code);
 }
+
+const expectConflict = (promise: Promise<unknown>) => expectCode(promise, ErrorCode.CONFLICT);
 
 const byId = <T extends { id: string }>(xs: T[]) => [...xs].sort((a, b) => a.id.localeCompare(b.id));
 
@@ -355,6 +404,228 @@ export function storeContract(name: string, make: () => Promise<{ store: Store; 
         await new Promise((r) => setTimeout(r, 1_300));
         expect(await store.recalledCommand('cmd:ttl')).toBeUndefined();
         expect(await store.rememberCommand('cmd:ttl', { n: 2 }, 60)).toEqual({ n: 2 });
+      });
+    });
+
+    describe('polls', () => {
+      /** A stored live poll of a fresh event, plus its event. */
+      async function livePoll(overrides: Partial<Poll> = {}) {
+        const { event, people } = await seed(0);
+        const poll = await store.createPoll(makePoll(event.id, overrides));
+        const live = await store.transitionPoll(poll.id, 'draft', 'live', { openedAt: '2026-01-20T09:30:00.000Z', closesAt: null });
+        return { event, people, poll: live! };
+      }
+
+      it('[STORE23] createPoll stores the poll with order one past its session\'s highest, getPoll returns it unchanged; taken id is CONFLICT', async () => {
+        const { event } = await seed(0);
+        const a = await store.createPoll(makePoll(event.id, { order: 99 }));
+        const b = await store.createPoll(makePoll(event.id));
+        const other = await store.createPoll(makePoll(event.id, { sessionId: null, kind: 'rating', scale: 10 } as Partial<Poll>));
+        expect([a.order, b.order, other.order]).toEqual([1, 2, 1]);
+        expect(await store.getPoll(a.id)).toEqual(a);
+        expect(await store.getPoll(other.id)).toEqual(other);
+        expect(await store.getPoll('poll_missing')).toBeNull();
+        await expectConflict(store.createPoll(makePoll(event.id, { id: a.id, question: 'Impostor?' })));
+        expect(await store.getPoll(a.id)).toEqual(a);
+      });
+
+      it('[STORE24] listPolls returns exactly the event\'s polls, by session then order', async () => {
+        const { event } = await seed(0);
+        const x = await seed(0);
+        const p1 = await store.createPoll(makePoll(event.id, { sessionId: 'opening' }));
+        const p2 = await store.createPoll(makePoll(event.id, { sessionId: null }));
+        const p3 = await store.createPoll(makePoll(event.id, { sessionId: 'opening' }));
+        await store.createPoll(makePoll(x.event.id));
+        expect((await store.listPolls(event.id)).map((p) => p.id)).toEqual([p2.id, p1.id, p3.id]);
+        expect(await store.listPolls('ev_missing')).toEqual([]);
+      });
+
+      it('[STORE25] updatePollDraft replaces the authored content of a draft only; identity and lifecycle stay; unknown is null', async () => {
+        const { event } = await seed(0);
+        const draft = await store.createPoll(makePoll(event.id));
+        const content = { kind: 'rating', question: 'Rate the keynote', scale: 5, settings: { anonymous: true, resultsVisibility: 'after-close', allowChange: false, durationSec: 60 } } as const;
+        const updated = await store.updatePollDraft(draft.id, content);
+        const { options: _o, ...rest } = draft as Extract<Poll, { kind: 'single' }>;
+        const expected = { ...rest, ...content };
+        expect(updated).toEqual(expected);
+        expect(await store.getPoll(draft.id)).toEqual(expected);
+        expect(await store.updatePollDraft('poll_missing', content)).toBeNull();
+        await store.transitionPoll(draft.id, 'draft', 'live', { openedAt: '2026-01-20T09:30:00.000Z' });
+        await expectCode(store.updatePollDraft(draft.id, { ...content, question: 'Changed live?' }), ErrorCode.INVALID_STATE);
+        expect((await store.getPoll(draft.id))?.question).toBe('Rate the keynote');
+      });
+
+      it('[STORE26] deletePoll removes a draft; a live poll is INVALID_STATE and stays; unknown is false', async () => {
+        const { event } = await seed(0);
+        const draft = await store.createPoll(makePoll(event.id));
+        const live = await store.createPoll(makePoll(event.id));
+        await store.transitionPoll(live.id, 'draft', 'live', { openedAt: '2026-01-20T09:30:00.000Z' });
+        expect(await store.deletePoll(draft.id)).toBe(true);
+        expect(await store.getPoll(draft.id)).toBeNull();
+        expect(await store.deletePoll(draft.id)).toBe(false);
+        await expectCode(store.deletePoll(live.id), ErrorCode.INVALID_STATE);
+        expect((await store.listPolls(event.id)).map((p) => p.id)).toEqual([live.id]);
+      });
+
+      it('[STORE27] reorderPolls applies the given order only when it lists exactly the session\'s polls; later polls go last', async () => {
+        const { event } = await seed(0);
+        const [a, b, c] = [await store.createPoll(makePoll(event.id)), await store.createPoll(makePoll(event.id)), await store.createPoll(makePoll(event.id))];
+        const elsewhere = await store.createPoll(makePoll(event.id, { sessionId: null }));
+        const before = await store.listPolls(event.id);
+        for (const wrong of [[a.id, b.id], [a.id, b.id, c.id, elsewhere.id], [a.id, b.id, b.id], [a.id, b.id, 'poll_missing']]) {
+          expect(await store.reorderPolls(event.id, 'opening', wrong)).toBeNull();
+        }
+        expect(await store.reorderPolls('ev_missing', 'opening', [a.id, b.id, c.id])).toBeNull();
+        expect(await store.listPolls(event.id)).toEqual(before);
+        const result = await store.reorderPolls(event.id, 'opening', [c.id, a.id, b.id]);
+        expect(result?.map((p) => [p.id, p.order])).toEqual([[c.id, 1], [a.id, 2], [b.id, 3]]);
+        const d = await store.createPoll(makePoll(event.id));
+        expect((await store.listPolls(event.id)).filter((p) => p.sessionId === 'opening').map((p) => p.id)).toEqual([c.id, a.id, b.id, d.id]);
+      });
+
+      it('[STORE28] transitionPoll is a compare-and-set: the expected state moves with its patch, anything else is null; of concurrent closes exactly one wins', async () => {
+        const { event } = await seed(0);
+        const draft = await store.createPoll(makePoll(event.id));
+        expect(await store.transitionPoll(draft.id, 'live', 'closed', { closedAt: '2026-01-20T09:31:00.000Z' })).toBeNull();
+        const live = await store.transitionPoll(draft.id, 'draft', 'live', { openedAt: '2026-01-20T09:30:00.000Z', closesAt: '2026-01-20T09:31:00.000Z' });
+        expect(live).toEqual({ ...draft, state: 'live', openedAt: '2026-01-20T09:30:00.000Z', closesAt: '2026-01-20T09:31:00.000Z' });
+        expect(await store.getPoll(draft.id)).toEqual(live);
+        expect(await store.transitionPoll(draft.id, 'draft', 'live', { openedAt: '2026-01-20T09:40:00.000Z' })).toBeNull();
+        const patch = { closedAt: '2026-01-20T09:31:00.000Z', presentAtClose: { room: 3, remote: 2 } };
+        const results = await Promise.all(Array.from({ length: 10 }, () => store.transitionPoll(draft.id, 'live', 'closed', patch)));
+        const winners = results.filter((r) => r !== null);
+        expect(winners).toEqual([{ ...live, state: 'closed', ...patch }]);
+        expect(await store.transitionPoll('poll_missing', 'draft', 'live', {})).toBeNull();
+      });
+
+      it('[STORE29] setRevealed sets revealed and bumps the version; unknown is null', async () => {
+        const { poll } = await livePoll();
+        const v0 = (await store.getTally(poll.id))!.version;
+        expect(await store.setRevealed(poll.id)).toEqual({ ...poll, revealed: true });
+        expect((await store.getTally(poll.id))!.version).toBeGreaterThan(v0);
+        expect(await store.setRevealed('poll_missing')).toBeNull();
+      });
+
+      it('[STORE30] castVote counts a vote on a live poll only: NOT_FOUND for unknown, INVALID_STATE for draft and closed, nothing counted', async () => {
+        const { event, people, poll } = await livePoll();
+        const v0 = (await store.getTally(poll.id))!.version;
+        const first = singleVote(poll.id, 'pt_a', 'o1');
+        expect(await store.castVote(first)).toEqual({ status: 'recorded', version: v0 + 1 });
+        const { pollId: _p, allowChange: _a, answer: _x, ...stored } = first;
+        expect(await store.getMyVote(poll.id, 'pt_a')).toEqual(stored);
+        expect(await store.getMyVote(poll.id, 'pt_b')).toBeNull();
+        expect(await store.getTally(poll.id)).toEqual({ version: v0 + 1, state: 'live', counters: { 'opt:o1:room': 1, 'voters:room': 1 } });
+
+        await expectCode(store.castVote(singleVote('poll_missing', 'pt_a', 'o1')), ErrorCode.NOT_FOUND);
+        const draft = await store.createPoll(makePoll(event.id));
+        await expectCode(store.castVote(singleVote(draft.id, 'pt_a', 'o1')), ErrorCode.INVALID_STATE);
+        await store.transitionPoll(poll.id, 'live', 'closed', { closedAt: '2026-01-20T09:31:00.000Z' });
+        const closedVersion = (await store.getTally(poll.id))!.version;
+        await expectCode(store.castVote(singleVote(poll.id, 'pt_b', 'o2')), ErrorCode.INVALID_STATE);
+        expect(await store.getTally(poll.id)).toEqual({ version: closedVersion, state: 'closed', counters: { 'opt:o1:room': 1, 'voters:room': 1 } });
+        expect(await store.getTally(draft.id)).toEqual({ version: 0, state: 'draft', counters: {} });
+        expect(await store.getTally('poll_missing')).toBeNull();
+        expect(people).toEqual([]);
+      });
+
+      it('[STORE31] an identical repeat is unchanged; a changed vote moves its counters with allowChange and is CONFLICT without', async () => {
+        const { poll } = await livePoll();
+        await store.castVote(singleVote(poll.id, 'pt_a', 'o1', { cohort: 'remote' }));
+        const afterFirst = await store.getTally(poll.id);
+        expect((await store.castVote(singleVote(poll.id, 'pt_a', 'o1', { cohort: 'remote' }))).status).toBe('unchanged');
+        expect(await store.getTally(poll.id)).toEqual(afterFirst);
+        await expectConflict(store.castVote(singleVote(poll.id, 'pt_a', 'o2', { allowChange: false })));
+        expect(await store.getTally(poll.id)).toEqual(afterFirst);
+        // The participant switched to the room meanwhile: the moved vote counts in their new cohort.
+        const moved = await store.castVote(singleVote(poll.id, 'pt_a', 'o2', { cohort: 'room' }));
+        expect(moved.status).toBe('replaced');
+        expect(await store.getTally(poll.id)).toEqual({ version: moved.version, state: 'live', counters: { 'opt:o2:room': 1, 'voters:room': 1 } });
+        expect((await store.getMyVote(poll.id, 'pt_a'))?.vote).toEqual({ kind: 'single', optionId: 'o2' });
+        expect(await store.listVotes(poll.id)).toHaveLength(1);
+      });
+
+      it('[STORE32] 200 concurrent castVote calls from 100 participants (retries and changes) leave exact counts', async () => {
+        const { poll } = await livePoll();
+        const participants = Array.from({ length: 100 }, (_, i) => ({ id: `pt_c${i}`, cohort: (i % 3 === 0 ? 'remote' : 'room') as Mode }));
+        // Each participant sends twice: even ones retry the same vote, odd ones change o1 -> o2.
+        const calls = participants.flatMap((pt, i) => [
+          singleVote(poll.id, pt.id, 'o1', { cohort: pt.cohort }),
+          singleVote(poll.id, pt.id, i % 2 === 0 ? 'o1' : 'o2', { cohort: pt.cohort }),
+        ]);
+        const shuffled = calls.map((c, i) => ({ c, k: (i * 7919) % calls.length })).sort((a, b) => a.k - b.k).map((x) => x.c);
+        const outcomes = await Promise.all(shuffled.map((c) => store.castVote(c)));
+        expect(outcomes.filter((o) => o.status === 'recorded')).toHaveLength(100);
+
+        const votes = await store.listVotes(poll.id);
+        expect(votes).toHaveLength(100);
+        // Expected counters recomputed from each participant's final stored vote.
+        const expected: Record<string, number> = {};
+        for (const v of votes) for (const k of v.counters) expected[k] = (expected[k] ?? 0) + 1;
+        const tally = await store.getTally(poll.id);
+        expect(tally?.counters).toEqual(expected);
+        const remote = participants.filter((pt) => pt.cohort === 'remote').length;
+        expect(tally?.counters['voters:remote']).toBe(remote);
+        expect(tally?.counters['voters:room']).toBe(100 - remote);
+        const optionTotal = Object.entries(tally!.counters).filter(([k]) => k.startsWith('opt:')).reduce((n, [, c]) => n + c, 0);
+        expect(optionTotal).toBe(100);
+      });
+
+      it('[STORE33] livePollVersions lists the event\'s live polls with versions that grow with every change', async () => {
+        const { event, poll } = await livePoll();
+        const draft = await store.createPoll(makePoll(event.id));
+        const closed = await store.createPoll(makePoll(event.id));
+        await store.transitionPoll(closed.id, 'draft', 'live', { openedAt: '2026-01-20T09:30:00.000Z' });
+        await store.transitionPoll(closed.id, 'live', 'closed', { closedAt: '2026-01-20T09:31:00.000Z' });
+        await livePoll(); // another event's live poll
+        const before = await store.livePollVersions(event.id);
+        expect(before.map((x) => x.pollId)).toEqual([poll.id]);
+        await store.castVote(singleVote(poll.id, 'pt_a', 'o1'));
+        const after = await store.livePollVersions(event.id);
+        expect(after[0]!.version).toBeGreaterThan(before[0]!.version);
+        expect(draft.state).toBe('draft');
+      });
+
+      it('[STORE34] duePolls returns the live polls whose deadline has passed, of every event, and forgets them once closed', async () => {
+        const t = Date.UTC(2026, 0, 20, 9, 31);
+        const { event } = await seed(0);
+        const soon = await store.createPoll(makePoll(event.id));
+        const later = await store.createPoll(makePoll(event.id));
+        const never = await store.createPoll(makePoll(event.id));
+        await store.transitionPoll(soon.id, 'draft', 'live', { openedAt: new Date(t - 60_000).toISOString(), closesAt: new Date(t).toISOString() });
+        await store.transitionPoll(later.id, 'draft', 'live', { openedAt: new Date(t - 60_000).toISOString(), closesAt: new Date(t + 60_000).toISOString() });
+        await store.transitionPoll(never.id, 'draft', 'live', { openedAt: new Date(t - 60_000).toISOString(), closesAt: null });
+        expect(await store.duePolls(t - 1)).toEqual([]);
+        expect((await store.duePolls(t)).map((p) => p.id)).toEqual([soon.id]);
+        expect((await store.duePolls(t + 60_000)).map((p) => p.id).sort()).toEqual([soon.id, later.id].sort());
+        await store.transitionPoll(soon.id, 'live', 'closed', { closedAt: new Date(t).toISOString() });
+        expect((await store.duePolls(t + 60_000)).map((p) => p.id)).toEqual([later.id]);
+      });
+
+      it('[STORE35] open-text answers are queued pending with their vote, replaced with it, and moderated with a version bump', async () => {
+        const { poll } = await livePoll({ kind: 'open' } as Partial<Poll>);
+        const answerVote = (participantId: string, text: string, answerId: string, at: string): CastVoteInput => {
+          const vote: VoteInput = { kind: 'open', text };
+          return { pollId: poll.id, participantId, cohort: 'remote', vote, counters: ['voters:remote'], fingerprint: JSON.stringify(vote), at, answerId, allowChange: true, answer: { id: answerId, text, flagged: false } };
+        };
+        await store.castVote(answerVote('pt_a', 'More demos, please', 'ans_1', '2026-01-20T09:30:01.000Z'));
+        await store.castVote(answerVote('pt_b', 'Shorter breaks', 'ans_2', '2026-01-20T09:30:02.000Z'));
+        expect((await store.listAnswers(poll.id)).map((a) => [a.id, a.participantId, a.text, a.status])).toEqual([
+          ['ans_1', 'pt_a', 'More demos, please', 'pending'],
+          ['ans_2', 'pt_b', 'Shorter breaks', 'pending'],
+        ]);
+        // A retry with a fresh answer id is the same vote: nothing is queued twice.
+        expect((await store.castVote(answerVote('pt_a', 'More demos, please', 'ans_9', '2026-01-20T09:30:03.000Z'))).status).toBe('unchanged');
+        await store.castVote(answerVote('pt_b', 'No breaks at all', 'ans_3', '2026-01-20T09:30:04.000Z'));
+        expect((await store.listAnswers(poll.id)).map((a) => a.id)).toEqual(['ans_1', 'ans_3']);
+        expect(await store.getTally(poll.id).then((t) => t?.counters)).toEqual({ 'voters:remote': 2 });
+
+        const v = (await store.getTally(poll.id))!.version;
+        const approved = await store.moderateAnswer(poll.id, 'ans_1', 'approved');
+        expect(approved).toMatchObject({ id: 'ans_1', pollId: poll.id, participantId: 'pt_a', text: 'More demos, please', status: 'approved', flagged: false });
+        expect((await store.getTally(poll.id))!.version).toBeGreaterThan(v);
+        expect((await store.listAnswers(poll.id)).map((a) => a.status)).toEqual(['approved', 'pending']);
+        expect(await store.moderateAnswer(poll.id, 'ans_2', 'approved')).toBeNull();
+        expect(await store.moderateAnswer('poll_missing', 'ans_1', 'approved')).toBeNull();
       });
     });
 

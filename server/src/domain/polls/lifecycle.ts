@@ -1,0 +1,74 @@
+import { ErrorCode, RallyError, type Poll, type PollDraft } from '@rally/shared';
+import { isoNow } from '../../clock.js';
+import { requireEvent } from '../events.js';
+import type { DomainDeps } from '../ports.js';
+import { contentFromDraft, storeNewDraft } from './authoring.js';
+import { notLive, requirePoll } from './common.js';
+import { loadResults, presentAttendees } from './results.js';
+import { resultRoles } from './visibility.js';
+
+/**
+ * [POLL6] draft -> live. With a duration the deadline is stored with the poll ([POLL8]), so any
+ * node, including one started after this one died, closes it on time.
+ */
+export async function launchPoll(deps: DomainDeps, eventId: string, pollId: string): Promise<Poll> {
+  const poll = await requirePoll(deps.store, eventId, pollId);
+  if (poll.state !== 'draft') throw new RallyError(ErrorCode.INVALID_STATE, poll.state === 'live' ? 'this poll is already live' : 'this poll is closed; duplicate it to run it again');
+  const now = deps.clock.now();
+  const closesAt = poll.settings.durationSec === null ? null : new Date(now + poll.settings.durationSec * 1000).toISOString();
+  const live = await deps.store.transitionPoll(pollId, 'draft', 'live', { openedAt: new Date(now).toISOString(), closesAt });
+  // Lost a race with another launch: that one announced it.
+  if (!live) throw new RallyError(ErrorCode.INVALID_STATE, 'this poll is already live');
+  deps.publish.toEvent(eventId, 'poll:launched', live);
+  return live;
+}
+
+/** [POLL9] A presenter's quick poll: a draft in the live session, launched at once. */
+export async function launchAdhoc(deps: DomainDeps, eventId: string, draft: PollDraft): Promise<Poll> {
+  const event = await requireEvent(deps.store, eventId);
+  const created = await storeNewDraft(deps, event, event.liveSessionId, contentFromDraft(draft));
+  return launchPoll(deps, eventId, created.id);
+}
+
+/**
+ * Closes a live poll if it still is, and publishes only if this call won the transition, so two
+ * nodes closing at the deadline (or a presenter racing the timer) announce it once. The final
+ * results go out reliably, not through the coalescing ticker.
+ */
+export async function closeIfLive(deps: DomainDeps, poll: Poll): Promise<Poll | null> {
+  const present = await presentAttendees(deps.store, poll.eventId);
+  const closed = await deps.store.transitionPoll(poll.id, 'live', 'closed', { closedAt: isoNow(deps.clock), presentAtClose: present });
+  if (!closed) return null;
+  deps.publish.toEvent(closed.eventId, 'poll:closed', closed);
+  const results = await loadResults(deps.store, closed, present);
+  if (results) deps.publish.toRoles(closed.eventId, resultRoles(closed), 'poll:resultsUpdated', results);
+  return closed;
+}
+
+/** [POLL7] live -> closed by hand. */
+export async function closePoll(deps: DomainDeps, eventId: string, pollId: string): Promise<Poll> {
+  const poll = await requirePoll(deps.store, eventId, pollId);
+  if (poll.state !== 'live') throw notLive(poll);
+  const closed = await closeIfLive(deps, poll);
+  if (!closed) throw new RallyError(ErrorCode.INVALID_STATE, 'this poll is closed');
+  return closed;
+}
+
+/** [POLL8] Closes every live poll whose stored deadline has passed; returns those this call closed. */
+export async function closeDuePolls(deps: DomainDeps): Promise<Poll[]> {
+  const due = await deps.store.duePolls(deps.clock.now());
+  const closed = await Promise.all(due.map((p) => closeIfLive(deps, p)));
+  return closed.filter((p): p is Poll => p !== null);
+}
+
+/** [POLL10] Reveal shows the results to the audience now, whatever the poll's visibility. */
+export async function revealPoll(deps: DomainDeps, eventId: string, pollId: string): Promise<Poll> {
+  const poll = await requirePoll(deps.store, eventId, pollId);
+  if (poll.state === 'draft') throw new RallyError(ErrorCode.INVALID_STATE, 'launch the poll before revealing its results');
+  const revealed = await deps.store.setRevealed(pollId);
+  if (!revealed) throw new RallyError(ErrorCode.NOT_FOUND, 'no such poll in this event');
+  deps.publish.toEvent(eventId, 'poll:revealed', revealed);
+  const results = await loadResults(deps.store, revealed);
+  if (results) deps.publish.toRoles(eventId, resultRoles(revealed), 'poll:resultsUpdated', results);
+  return revealed;
+}

@@ -1,0 +1,129 @@
+import {
+  ErrorCode,
+  POLL_LIMITS,
+  RallyError,
+  normaliseWord,
+  textLength,
+  type Mode,
+  type Poll,
+  type PollAnswer,
+  type VoteInput,
+  type VoteReceipt,
+} from '@rally/shared';
+import { isoNow } from '../../clock.js';
+import { newId } from '../../ids.js';
+import type { StoredAnswer } from '../../store/store.js';
+import { MODERATOR_ROLES, type DomainDeps } from '../ports.js';
+import { notLive, requirePoll } from './common.js';
+import { isProfane } from './profanity.js';
+import { tallyKey } from './tally-keys.js';
+
+const bad = (message: string) => new RallyError(ErrorCode.BAD_REQUEST, message);
+
+export interface CheckedVote {
+  /** Canonical form: picks in the poll's option order, word-cloud text normalised, text trimmed. */
+  vote: VoteInput;
+  counters: string[];
+  fingerprint: string;
+  /** Word cloud: counted as participation, never shown. Open text: a hint for moderators. */
+  flagged: boolean;
+}
+
+/**
+ * [POLL12] The vote must fit the poll: its kind, existing option ids, unique picks within
+ * maxPicks, a value on the poll's scale. [POLL16] Word-cloud entries are normalised and
+ * profanity-checked. Pure, so every rule here is unit-tested without a store.
+ */
+export function checkVote(poll: Poll, input: VoteInput, cohort: Mode): CheckedVote {
+  if (input.kind !== poll.kind) throw bad(`this poll takes a ${poll.kind} vote, not ${input.kind}`);
+  const voters = tallyKey.voters(cohort);
+  const done = (vote: VoteInput, counters: string[], flagged = false): CheckedVote => ({
+    vote,
+    counters: [...counters, voters],
+    fingerprint: JSON.stringify(vote),
+    flagged,
+  });
+
+  switch (poll.kind) {
+    case 'single': {
+      const { optionId } = input as Extract<VoteInput, { kind: 'single' }>;
+      if (!poll.options.some((o) => o.id === optionId)) throw bad('no such option in this poll');
+      return done({ kind: 'single', optionId }, [tallyKey.option(optionId, cohort)]);
+    }
+    case 'multiple': {
+      const { optionIds } = input as Extract<VoteInput, { kind: 'multiple' }>;
+      const picked = new Set(optionIds);
+      if (picked.size !== optionIds.length) throw bad('an option is picked twice');
+      if (optionIds.length > poll.maxPicks) throw bad(`pick at most ${poll.maxPicks} option${poll.maxPicks === 1 ? '' : 's'}`);
+      if (optionIds.length === 0) throw bad('pick at least one option');
+      for (const id of optionIds) if (!poll.options.some((o) => o.id === id)) throw bad('no such option in this poll');
+      // Poll order, so the same picks in another order are the same vote (an idempotent repeat).
+      const ordered = poll.options.filter((o) => picked.has(o.id)).map((o) => o.id);
+      return done({ kind: 'multiple', optionIds: ordered }, ordered.map((id) => tallyKey.option(id, cohort)));
+    }
+    case 'rating': {
+      const { value } = input as Extract<VoteInput, { kind: 'rating' }>;
+      if (!Number.isInteger(value) || value < 1 || value > poll.scale) throw bad(`rate from 1 to ${poll.scale}`);
+      return done({ kind: 'rating', value }, [tallyKey.value(value, cohort)]);
+    }
+    case 'nps': {
+      const { value } = input as Extract<VoteInput, { kind: 'nps' }>;
+      if (!Number.isInteger(value) || value < 0 || value > 10) throw bad('answer from 0 to 10');
+      return done({ kind: 'nps', value }, [tallyKey.value(value, cohort)]);
+    }
+    case 'wordcloud': {
+      const text = normaliseWord((input as Extract<VoteInput, { kind: 'wordcloud' }>).text);
+      if (text.length === 0) throw bad('the entry is empty');
+      if (textLength(text) > POLL_LIMITS.wordCloudEntry) throw bad(`word-cloud entries are at most ${POLL_LIMITS.wordCloudEntry} characters`);
+      const flagged = isProfane(text);
+      return done({ kind: 'wordcloud', text }, flagged ? [] : [tallyKey.word(text, cohort)], flagged);
+    }
+    case 'open': {
+      const text = (input as Extract<VoteInput, { kind: 'open' }>).text.trim();
+      if (text.length === 0) throw bad('the answer is empty');
+      if (textLength(text) > POLL_LIMITS.openText) throw bad(`answers are at most ${POLL_LIMITS.openText} characters`);
+      return done({ kind: 'open', text }, [], isProfane(text));
+    }
+  }
+}
+
+export function answerView(a: StoredAnswer, author: string | null): PollAnswer {
+  return { id: a.id, pollId: a.pollId, text: a.text, author, status: a.status, flagged: a.flagged, at: a.at };
+}
+
+/**
+ * [POLL11]–[POLL17] An attendee votes. [POLL13] One vote per participant per poll is enforced
+ * by the store in one atomic step; an identical repeat (a retry, another tab) changes nothing.
+ * [POLL15] The vote counts in the cohort of the participant's mode when it is cast.
+ * Results are not published here: the results ticker coalesces them ([POLL23]).
+ */
+export async function castVote(deps: DomainDeps, eventId: string, participantId: string, pollId: string, input: VoteInput): Promise<VoteReceipt> {
+  const [me, poll] = await Promise.all([deps.store.getParticipant(participantId), requirePoll(deps.store, eventId, pollId)]);
+  if (!me || me.eventId !== eventId) throw new RallyError(ErrorCode.UNAUTHORIZED, 'this participant no longer exists, please join again');
+  if (me.banned) throw new RallyError(ErrorCode.BANNED, 'a moderator removed you from this event');
+  // The role table already says so; checked again because the domain must hold on its own.
+  if (me.role !== 'attendee') throw new RallyError(ErrorCode.FORBIDDEN, 'only attendees vote in polls');
+  if (poll.state !== 'live') throw notLive(poll);
+
+  const checked = checkVote(poll, input, me.mode);
+  const at = isoNow(deps.clock);
+  const answer = poll.kind === 'open' && checked.vote.kind === 'open' ? { id: newId(), text: checked.vote.text, flagged: checked.flagged } : null;
+  const outcome = await deps.store.castVote({
+    pollId,
+    participantId,
+    cohort: me.mode,
+    vote: checked.vote,
+    counters: checked.counters,
+    fingerprint: checked.fingerprint,
+    at,
+    answerId: answer?.id ?? null,
+    allowChange: poll.settings.allowChange,
+    answer,
+  });
+
+  if (answer && outcome.status !== 'unchanged') {
+    const stored: StoredAnswer = { id: answer.id, pollId, participantId, text: answer.text, status: 'pending', flagged: answer.flagged, at };
+    deps.publish.toRoles(eventId, MODERATOR_ROLES, 'poll:answerSubmitted', answerView(stored, poll.settings.anonymous ? null : me.name));
+  }
+  return { pollId, vote: checked.vote, filtered: poll.kind === 'wordcloud' && checked.flagged };
+}

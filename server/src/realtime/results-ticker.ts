@@ -1,0 +1,121 @@
+import type { CohortCounts, PollResults, Role } from '@rally/shared';
+import { loadResults, presentAttendees } from '../domain/polls/results.js';
+import { resultRoles } from '../domain/polls/visibility.js';
+import type { Log } from '../log.js';
+import type { Store } from '../store/store.js';
+import { rooms, type RallyServer } from './publisher.js';
+
+export interface ResultsTicker {
+  /** Stops the timer and waits for a tick in progress, so nothing reads a store being closed. */
+  stop(): Promise<void>;
+}
+
+export interface ResultsTickerOptions {
+  /** [POLL23] At most one results message per poll per interval, per node. */
+  intervalMs?: number;
+  /**
+   * How long the present-attendee counts of an event are reused. Counting presence reads every
+   * participant of the event, too much to do four times a second during a vote burst; the
+   * participation rate may lag presence by this much.
+   */
+  presenceMaxAgeMs?: number;
+}
+
+interface Sent {
+  version: number;
+  results: PollResults;
+  roles: Role[];
+  /** The trailing reliable copy was sent. */
+  settled: boolean;
+}
+
+const EVENT_ROOM = /^ev:([^:]+)$/;
+
+/**
+ * [POLL23] Coalesced poll results. Votes never fan out one by one: every interval, each node
+ * asks the store which live polls changed (one call per event that has sockets on this node)
+ * and sends each changed poll's aggregate to its own sockets only (io.local). Every node learns
+ * of changes from the store, not from the node that took the vote, so with N nodes a client
+ * still gets at most one message per poll per interval.
+ *
+ * While a poll changes, results go out volatile: a client whose connection is backed up skips a
+ * stale aggregate instead of queueing it. Because a dropped message might be the last one, the
+ * first tick that finds no change sends the same results once more, reliably. Final results at
+ * close are sent by the closing path, not from here.
+ */
+export function startResultsTicker(io: RallyServer, deps: { store: Store; log: Log }, opts: ResultsTickerOptions = {}): ResultsTicker {
+  const intervalMs = opts.intervalMs ?? 250;
+  const presenceMaxAgeMs = opts.presenceMaxAgeMs ?? 1000;
+  // Per node, per event: what this node last sent. Only a cache of our own emissions; losing it
+  // (restart) costs one extra message per live poll.
+  const sent = new Map<string, Map<string, Sent>>();
+  const presence = new Map<string, { at: number; counts: CohortCounts }>();
+
+  const emit = (eventId: string, s: Sent, volatile: boolean) => {
+    const target = io.local.to(s.roles.map((r) => rooms.role(eventId, r)));
+    (volatile ? target.volatile : target).emit('poll:resultsUpdated', s.results);
+  };
+
+  const presentIn = async (eventId: string): Promise<CohortCounts> => {
+    const cached = presence.get(eventId);
+    const now = performance.now();
+    if (cached && now - cached.at < presenceMaxAgeMs) return cached.counts;
+    const counts = await presentAttendees(deps.store, eventId);
+    presence.set(eventId, { at: now, counts });
+    return counts;
+  };
+
+  const tickEvent = async (eventId: string) => {
+    const versions = await deps.store.livePollVersions(eventId);
+    const before = sent.get(eventId) ?? new Map<string, Sent>();
+    const after = new Map<string, Sent>();
+    for (const { pollId, version } of versions) {
+      const last = before.get(pollId);
+      if (last && last.version >= version) {
+        if (!last.settled) emit(eventId, last, false);
+        after.set(pollId, { ...last, settled: true });
+        continue;
+      }
+      const poll = await deps.store.getPoll(pollId);
+      if (!poll || poll.state !== 'live') continue;
+      const results = await loadResults(deps.store, poll, await presentIn(eventId));
+      // Closed between the two reads: the closing path sends the final results itself.
+      if (!results || results.state !== 'live') continue;
+      const s: Sent = { version: results.version, results, roles: resultRoles(poll), settled: false };
+      emit(eventId, s, true);
+      after.set(pollId, s);
+    }
+    if (after.size > 0) sent.set(eventId, after);
+    else sent.delete(eventId);
+  };
+
+  const tick = async () => {
+    const events = new Set<string>();
+    for (const room of io.of('/').adapter.rooms.keys()) {
+      const m = EVENT_ROOM.exec(room);
+      if (m) events.add(m[1]!);
+    }
+    for (const eventId of sent.keys()) if (!events.has(eventId)) sent.delete(eventId);
+    for (const eventId of presence.keys()) if (!events.has(eventId)) presence.delete(eventId);
+    await Promise.all(
+      [...events].map((eventId) => tickEvent(eventId).catch((err: unknown) => deps.log.warn({ err, eventId }, 'poll results tick failed'))),
+    );
+  };
+
+  let running: Promise<void> | null = null;
+  const timer = setInterval(() => {
+    // A slow store must not stack ticks up: skip this one, the next sees every change anyway.
+    if (running) return;
+    running = tick().finally(() => {
+      running = null;
+    });
+  }, intervalMs);
+  timer.unref();
+
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

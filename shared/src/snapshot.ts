@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { Id, Participant, Presence, PublicEvent } from './model.js';
+import { PollAnswer, PollView, VoteInput } from './polls.js';
+
+/**
+ * Everything a (re)connecting client may see, sent before any delta. Role-dependent parts are
+ * optional and filled only for the roles allowed to see them.
+ */
+export const Snapshot = z.object({
+  serverTime: z.iso.datetime(),
+  event: PublicEvent,
+  me: Participant,
+  presence: Presence.optional(),
+  /**
+   * [POLL24] Polls this principal may see: staff get every poll of the event (drafts too) with
+   * results; the audience gets live and closed polls, with results only where visible to them.
+   */
+  polls: z.array(PollView),
+  /** [POLL24] This participant's own votes by poll id; never anyone else's. */
+  myVotes: z.record(Id, VoteInput),
+  /** Moderators and organisers: every open-text answer awaiting or past moderation. */
+  pollAnswers: z.array(PollAnswer).optional(),
+});
+export type Snapshot = z.infer<typeof Snapshot>;
