@@ -72,19 +72,6 @@ export function createApp(deps: AppDeps): App {
   );
   app.use(express.json({ limit: '64kb' }));
 
-  app.use(healthRouter(store, () => draining));
-  app.use('/api', eventsRouter({ store, clock, tokens, publicUrl: config.publicUrl, adminToken: config.adminToken }));
-  app.use('/api', pollsRouter({ store, tokens, adminToken: config.adminToken }));
-  app.use('/api', (_req, res) => void res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such API route' } }));
-
-  if (existsSync(CLIENT_DIST)) {
-    app.use(express.static(CLIENT_DIST, { index: false, maxAge: '1h' }));
-    // Single-page app: every other GET gets index.html and the client router takes over.
-    app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => res.sendFile('index.html', { root: CLIENT_DIST, maxAge: 0 }));
-  } else {
-    app.get('/', (_req, res) => void res.type('text').send('The web client is not built yet: run `npm run build` (npm start does it for you).'));
-  }
-  app.use(errorHandler(log));
 
   const http = createServer(app);
   const allowed = new Set(config.allowedOrigins);
@@ -118,6 +105,21 @@ export function createApp(deps: AppDeps): App {
     rateLimits: createRateLimits(deps.redis),
     nodeId: deps.nodeId,
   });
+  // Routes come after the socket server so REST actions can publish facts too.
+  app.use(healthRouter(store, () => draining));
+  app.use('/api', eventsRouter({ store, clock, tokens, publish, publicUrl: config.publicUrl, adminToken: config.adminToken }));
+  app.use('/api', pollsRouter({ store, tokens, adminToken: config.adminToken }));
+  app.use('/api', (_req, res) => void res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such API route' } }));
+
+  if (existsSync(CLIENT_DIST)) {
+    app.use(express.static(CLIENT_DIST, { index: false, maxAge: '1h' }));
+    // Single-page app: every other GET gets index.html and the client router takes over.
+    app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => res.sendFile('index.html', { root: CLIENT_DIST, maxAge: 0 }));
+  } else {
+    app.get('/', (_req, res) => void res.type('text').send('The web client is not built yet: run `npm run build` (npm start does it for you).'));
+  }
+  app.use(errorHandler(log));
+
   const resultsTicker = startResultsTicker(io, { store, log }, { intervalMs: deps.polls?.resultsIntervalMs });
   const pollDeadlines = startPollDeadlines({ store, clock, publish, log }, { intervalMs: deps.polls?.deadlineIntervalMs });
 

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { isoNow, type Clock } from '../clock.js';
 import { newId, newJoinCode, newSecretKey } from '../ids.js';
 import type { EventRecord, RoleKeys, Store } from '../store/store.js';
+import type { Publisher } from './ports.js';
 
 export const toPublicEvent = (e: EventRecord): PublicEvent => ({
   id: e.id,
@@ -62,10 +63,18 @@ export async function createEvent(
   throw new RallyError(ErrorCode.UNAVAILABLE, 'could not allocate a join code, try again');
 }
 
-/** [EV2] Rotating keys invalidates the old links and every presenter, moderator and stage token. */
-export async function rotateEventKeys(store: Store, eventId: string): Promise<EventRecord> {
-  const e = await store.rotateKeys(eventId, newKeys());
+/** Roles whose tokens depend on the link keys (admins hold the organiser token instead). */
+const KEYED_ROLES = ['presenter', 'moderator', 'screen'] as const;
+
+/**
+ * [EV2] Rotating keys invalidates the old links and every presenter, moderator and stage token;
+ * those connected now are told and disconnected at once, not at their next reconnect.
+ */
+export async function rotateEventKeys(deps: { store: Store; publish: Publisher }, eventId: string): Promise<EventRecord> {
+  const e = await deps.store.rotateKeys(eventId, newKeys());
   if (!e) throw new RallyError(ErrorCode.NOT_FOUND, 'no such event');
+  deps.publish.toRoles(eventId, KEYED_ROLES, 'session:ended', { reason: 'keys-rotated', message: 'the organiser replaced this link; ask for the new one' });
+  deps.publish.disconnectRoles(eventId, KEYED_ROLES);
   return e;
 }
 

@@ -12,6 +12,8 @@ export interface Publisher {
   toParticipant<N extends FactName>(participantId: string, fact: N, payload: FactPayload<N>): void;
   /** Closes every socket of a participant, on every node (ban). */
   disconnectParticipant(participantId: string): void;
+  /** Closes every socket of these roles in an event, on every node (key rotation). */
+  disconnectRoles(eventId: string, roles: readonly Role[]): void;
 }
 
 export interface DomainDeps {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { CreateEventRequest, ErrorCode, Id, JoinCode, JoinRequest, RallyError } from '@rally/shared';
 import type { TokenService } from '../auth/tokens.js';
 import type { Clock } from '../clock.js';
+import type { Publisher } from '../domain/ports.js';
 import { createEvent, eventResponse, requireEvent, rotateEventKeys, toPublicEvent } from '../domain/events.js';
 import { join } from '../domain/identity.js';
 import type { Store } from '../store/store.js';
@@ -13,6 +14,7 @@ interface Deps {
   store: Store;
   clock: Clock;
   tokens: TokenService;
+  publish: Publisher;
   publicUrl: string;
   adminToken: string | undefined;
 }
@@ -47,7 +49,7 @@ export function eventsRouter(deps: Deps): Router {
 
   r.post('/events/:id/keys/rotate', admin, async (req, res) => {
     const { id } = parseBody(z.object({ id: Id }), req.params);
-    res.json(eventResponse(deps.publicUrl, await rotateEventKeys(deps.store, id)));
+    res.json(eventResponse(deps.publicUrl, await rotateEventKeys(deps, id)));
   });
 
   r.post('/join', async (req, res) => {

@@ -26,5 +26,8 @@ export function ioPublisher(io: RallyServer): Publisher {
     disconnectParticipant(participantId) {
       io.in(rooms.participant(participantId)).disconnectSockets(true);
     },
+    disconnectRoles(eventId, roles) {
+      io.in(roles.map((r) => rooms.role(eventId, r))).disconnectSockets(true);
+    },
   };
 }

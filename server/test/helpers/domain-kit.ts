@@ -38,6 +38,7 @@ export function recordingPublisher(): RecordingPublisher {
     toRoles: (eventId, roles, fact, payload) => void published.push({ to: 'roles', target: eventId, roles, fact, payload }),
     toParticipant: (participantId, fact, payload) => void published.push({ to: 'participant', target: participantId, fact, payload }),
     disconnectParticipant: () => {},
+    disconnectRoles: () => {},
     of: (fact) => published.filter((p) => p.fact === fact) as never,
     clear: () => void published.splice(0),
   };

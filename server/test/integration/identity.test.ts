@@ -148,9 +148,14 @@ describe('handshake', () => {
     const ev = await s.createEvent();
     const mod = await s.join({ code: ev.code, name: 'M', key: keyOf(ev.links.moderator) });
     const att = await s.join({ code: ev.code, name: 'A' });
+    const liveMod = await connectClient(s.url, mod.token);
+    const told = liveMod.waitFor('session:ended');
+    const kicked = new Promise<void>((r) => liveMod.socket.once('disconnect', () => r()));
     const rotated = await s.api(`/api/events/${ev.event.id}/keys/rotate`, { method: 'POST', admin: true });
     expect(rotated.status).toBe(200);
     expect(keyOf(rotated.body.links.moderator)).not.toBe(keyOf(ev.links.moderator));
+    expect((await told).reason).toBe('keys-rotated');
+    await kicked;
     expect((await expectConnectError(s.url, mod.token)).data?.code).toBe(ErrorCode.UNAUTHORIZED);
     const old = await s.api('/api/join', { method: 'POST', body: JSON.stringify({ code: ev.code, name: 'M2', key: keyOf(ev.links.moderator) }) });
     expect(old.status).toBe(403);
