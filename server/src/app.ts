@@ -13,10 +13,13 @@ import { errorHandler } from './http/errors.js';
 import { eventsRouter } from './http/events-routes.js';
 import { healthRouter } from './http/health-routes.js';
 import { pollsRouter } from './http/polls-routes.js';
+import { qaRouter } from './http/qa-routes.js';
 import type { Log } from './log.js';
+import { createAskBudget } from './realtime/ask-limits.js';
 import { startPollDeadlines } from './realtime/poll-deadlines.js';
 import { ioPublisher, type RallyServer } from './realtime/publisher.js';
 import { createRateLimits } from './realtime/rate-limits.js';
+import { startQaVotesTicker } from './realtime/qa-votes-ticker.js';
 import { startResultsTicker } from './realtime/results-ticker.js';
 import { attachRealtime } from './realtime/socket-server.js';
 import type { Store } from './store/store.js';
@@ -103,12 +106,14 @@ export function createApp(deps: AppDeps): App {
     tokens,
     publish,
     rateLimits: createRateLimits(deps.redis),
+    askBudget: createAskBudget(deps.redis),
     nodeId: deps.nodeId,
   });
   // Routes come after the socket server so REST actions can publish facts too.
   app.use(healthRouter(store, () => draining));
   app.use('/api', eventsRouter({ store, clock, tokens, publish, publicUrl: config.publicUrl, adminToken: config.adminToken }));
   app.use('/api', pollsRouter({ store, tokens, adminToken: config.adminToken }));
+  app.use('/api', qaRouter({ store, tokens, adminToken: config.adminToken }));
   app.use('/api', (_req, res) => void res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such API route' } }));
 
   if (existsSync(CLIENT_DIST)) {
@@ -122,6 +127,7 @@ export function createApp(deps: AppDeps): App {
 
   const resultsTicker = startResultsTicker(io, { store, log }, { intervalMs: deps.polls?.resultsIntervalMs });
   const pollDeadlines = startPollDeadlines({ store, clock, publish, log }, { intervalMs: deps.polls?.deadlineIntervalMs });
+  const qaVotesTicker = startQaVotesTicker(io, { store, log });
 
   return {
     http,
@@ -129,7 +135,7 @@ export function createApp(deps: AppDeps): App {
     async close() {
       draining = true;
       // Timers first: a tick must not read a store its owner is about to close.
-      await Promise.all([resultsTicker.stop(), pollDeadlines.stop()]);
+      await Promise.all([resultsTicker.stop(), pollDeadlines.stop(), qaVotesTicker.stop()]);
       await new Promise<void>((resolve) => {
         io.close(() => resolve());
       });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CommandId, Id, Mode, Participant, TeamName } from './model.js';
 import { Poll, PollAnswer, PollDraft, VoteInput, VoteReceipt } from './polls.js';
+import { qaCommandSchemas, type QaCommandResults } from './qa.js';
 import type { Snapshot } from './snapshot.js';
 
 /**
@@ -59,6 +60,9 @@ export const commandSchemas = {
   'poll:vote': z.strictObject({ id: CommandId, pollId: Id, vote: VoteInput }),
   /** [POLL17] A moderator approves (shown on the wall) or rejects an open-text answer. */
   'poll:moderateAnswer': z.strictObject({ id: CommandId, pollId: Id, answerId: Id, approved: z.boolean() }),
+
+  // Moderated Q&A. Rules [QAn] in docs/SPEC.md; schemas and results in ./qa.ts.
+  ...qaCommandSchemas,
 } as const;
 
 export type CommandName = keyof typeof commandSchemas;
@@ -66,7 +70,7 @@ export const COMMAND_NAMES = Object.keys(commandSchemas) as CommandName[];
 export type CommandPayload<N extends CommandName> = z.infer<(typeof commandSchemas)[N]>;
 
 /** The `data` of a successful ack, per command. */
-export interface CommandResults {
+export interface CommandResults extends QaCommandResults {
   'snapshot:request': Snapshot;
   'participant:update': Participant;
   'participant:correct': Participant;

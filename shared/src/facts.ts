@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CohortCounts, Id, Participant, PublicEvent } from './model.js';
 import { Poll, PollAnswer, PollResults } from './polls.js';
+import { qaFactSchemas } from './qa.js';
 import { Snapshot } from './snapshot.js';
 
 /** Everything the server tells clients, by Socket.IO event name (past tense). */
@@ -46,6 +47,9 @@ export const factSchemas = {
   'poll:answerSubmitted': PollAnswer,
   /** Moderators: an answer was approved or rejected (by any moderator). */
   'poll:answerModerated': PollAnswer,
+
+  // Moderated Q&A: each question message goes to whoever may see it, in their view ([QA7]).
+  ...qaFactSchemas,
 } as const;
 
 export type FactName = keyof typeof factSchemas;

@@ -4,6 +4,7 @@ export * from './ack.js';
 export * from './model.js';
 export * from './poll-tally.js';
 export * from './polls.js';
+export * from './qa.js';
 export * from './snapshot.js';
 export * from './commands.js';
 export * from './facts.js';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Id, Participant, Presence, PublicEvent } from './model.js';
 import { PollAnswer, PollView, VoteInput } from './polls.js';
+import { QaSnapshot } from './qa.js';
 
 /**
  * Everything a (re)connecting client may see, sent before any delta. Role-dependent parts are
@@ -20,5 +21,10 @@ export const Snapshot = z.object({
   myVotes: z.record(Id, VoteInput),
   /** Moderators and organisers: every open-text answer awaiting or past moderation. */
   pollAnswers: z.array(PollAnswer).optional(),
+  /**
+   * [QA23] Questions this principal may see, their upvotes, the vote version, whether they may
+   * ask. The server always sends it; optional only so snapshots built before Q&A stay valid.
+   */
+  qa: QaSnapshot.optional(),
 });
 export type Snapshot = z.infer<typeof Snapshot>;

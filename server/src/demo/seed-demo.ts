@@ -4,6 +4,7 @@ import { createEvent } from '../domain/events.js';
 import { createPoll } from '../domain/polls/authoring.js';
 import type { Publisher } from '../domain/ports.js';
 import type { EventRecord, Store } from '../store/store.js';
+import { seedDemoQuestions } from './demo-questions.js';
 
 export const DEMO_EVENT_NAME = 'Northwind Sales Kickoff 2027';
 
@@ -79,6 +80,7 @@ export async function seedDemoIfEmpty(deps: { store: Store; clock: Clock }): Pro
     settings: {},
   });
   for (const { sessionId, draft } of DEMO_POLLS) await createPoll({ ...deps, publish: nobody }, event.id, sessionId, draft);
+  await seedDemoQuestions(deps, event);
   const live = await deps.store.setLiveSession(event.id, 'opening-keynote');
   return live ?? event;
 }

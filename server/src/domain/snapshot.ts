@@ -4,6 +4,7 @@ import type { EventRecord } from '../store/store.js';
 import { toPublicEvent } from './events.js';
 import { STAFF_ROLES, type DomainDeps } from './ports.js';
 import { pollsForSnapshot } from './polls/view.js';
+import { qaForSnapshot } from './qa/view.js';
 import { presenceView } from './presence.js';
 
 const isStaff = (p: Participant) => (STAFF_ROLES as readonly string[]).includes(p.role);
@@ -13,7 +14,11 @@ const isStaff = (p: Participant) => (STAFF_ROLES as readonly string[]).includes(
  * so a client reconnecting to any node gets the same picture.
  */
 export async function buildSnapshot(deps: Pick<DomainDeps, 'store' | 'clock'>, me: Participant, event: EventRecord): Promise<Snapshot> {
-  const [presence, polls] = await Promise.all([isStaff(me) ? presenceView(deps.store, event.id) : undefined, pollsForSnapshot(deps.store, me)]);
+  const [presence, polls, qa] = await Promise.all([
+    isStaff(me) ? presenceView(deps.store, event.id) : undefined,
+    pollsForSnapshot(deps.store, me),
+    qaForSnapshot(deps.store, me),
+  ]);
   return {
     serverTime: isoNow(deps.clock),
     event: toPublicEvent(event),
@@ -22,5 +27,6 @@ export async function buildSnapshot(deps: Pick<DomainDeps, 'store' | 'clock'>, m
     polls: polls.polls,
     myVotes: polls.myVotes,
     ...(polls.pollAnswers ? { pollAnswers: polls.pollAnswers } : {}),
+    qa,
   };
 }

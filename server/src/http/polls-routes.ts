@@ -1,45 +1,14 @@
-import { timingSafeEqual } from 'node:crypto';
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
-import { ErrorCode, Id, RallyError } from '@rally/shared';
-import type { TokenService } from '../auth/tokens.js';
+import { Id } from '@rally/shared';
 import { requireEvent } from '../domain/events.js';
-import { authenticate } from '../domain/identity.js';
 import { exportRows } from '../domain/polls/export.js';
-import type { Store } from '../store/store.js';
 import { toCsv } from './csv.js';
+import { authorizeExport, type ExportAuthDeps } from './export-auth.js';
 import { parseBody } from './validate.js';
 
-interface Deps {
-  store: Store;
-  tokens: TokenService;
-  adminToken: string | undefined;
-}
-
-const bearer = (req: Request): string | null => {
-  const header = req.get('authorization') ?? '';
-  return header.startsWith('Bearer ') ? header.slice(7) : null;
-};
-
-const sameSecret = (a: string, b: string) => {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-};
-
-/**
- * Exports are for the organiser (ADMIN_TOKEN) and for the event's moderators, who download from
- * their panel with their own participant token; named answers must never reach anyone else.
- */
-async function authorizeExport(deps: Deps, req: Request, eventId: string): Promise<void> {
-  const token = bearer(req);
-  if (!token) throw new RallyError(ErrorCode.UNAUTHORIZED, 'exports need Authorization: Bearer <ADMIN_TOKEN or a moderator token>');
-  if (deps.adminToken && sameSecret(token, deps.adminToken)) return;
-  const { participant } = await authenticate(deps, token);
-  if (participant.eventId !== eventId || (participant.role !== 'moderator' && participant.role !== 'admin')) {
-    throw new RallyError(ErrorCode.FORBIDDEN, "only this event's moderators and organisers may export its results");
-  }
-}
+// The same guard as every export: the organiser, or the event's moderators (./export-auth.ts).
+type Deps = ExportAuthDeps;
 
 export function pollsRouter(deps: Deps): Router {
   const r = Router();
@@ -47,7 +16,7 @@ export function pollsRouter(deps: Deps): Router {
   /** [POLL25] Results of every launched poll of the event as one CSV table. */
   r.get('/events/:id/polls/results.csv', async (req, res) => {
     const { id } = parseBody(z.object({ id: Id }), req.params);
-    await authorizeExport(deps, req, id);
+    await authorizeExport(deps, req, id, 'results');
     const event = await requireEvent(deps.store, id);
     const csv = toCsv(await exportRows(deps.store, event));
     res

@@ -6,6 +6,10 @@ import { closePoll, launchAdhoc, launchPoll, revealPoll } from '../domain/polls/
 import { moderateAnswer } from '../domain/polls/moderation.js';
 import { castVote } from '../domain/polls/voting.js';
 import type { DomainDeps } from '../domain/ports.js';
+import { submitQuestion } from '../domain/qa/asking.js';
+import type { AskBudget } from '../domain/qa/deps.js';
+import { banAsker, editQuestion, highlightQuestion, moderate, replyToQuestion } from '../domain/qa/moderation.js';
+import { upvote } from '../domain/qa/voting.js';
 import { buildSnapshot } from '../domain/snapshot.js';
 
 export interface CommandContext {
@@ -13,6 +17,8 @@ export interface CommandContext {
   participantId: string;
   eventId: string;
   role: Role;
+  /** [QA20] The per-participant ask budget, only question:submit spends it. */
+  askBudget: AskBudget;
 }
 
 type Handlers = { [K in CommandName]: (ctx: CommandContext, payload: CommandPayload<K>) => Promise<CommandResults[K]> };
@@ -42,4 +48,19 @@ export const handlers: Handlers = {
   'poll:reveal': (ctx, p) => revealPoll(ctx.deps, ctx.eventId, p.pollId),
   'poll:vote': (ctx, p) => castVote(ctx.deps, ctx.eventId, ctx.participantId, p.pollId, p.vote),
   'poll:moderateAnswer': (ctx, p) => moderateAnswer(ctx.deps, ctx.eventId, p.pollId, p.answerId, p.approved),
+  'question:submit': (ctx, p) =>
+    submitQuestion({ ...ctx.deps, askBudget: ctx.askBudget }, ctx.eventId, ctx.participantId, { sessionId: p.sessionId, text: p.text, anonymous: p.anonymous }),
+  'question:upvote': (ctx, p) => upvote(ctx.deps, ctx.eventId, ctx.participantId, p.questionId, p.up),
+  'question:approve': (ctx, p) => moderate(ctx.deps, ctx.eventId, actor(ctx), p.questionId, 'approve'),
+  'question:dismiss': (ctx, p) => moderate(ctx.deps, ctx.eventId, actor(ctx), p.questionId, 'dismiss'),
+  'question:markAnswered': (ctx, p) => moderate(ctx.deps, ctx.eventId, actor(ctx), p.questionId, 'markAnswered'),
+  'question:restore': (ctx, p) => moderate(ctx.deps, ctx.eventId, actor(ctx), p.questionId, 'restore'),
+  'question:edit': (ctx, p) => editQuestion(ctx.deps, ctx.eventId, actor(ctx), p.questionId, p.text),
+  'question:reply': (ctx, p) => replyToQuestion(ctx.deps, ctx.eventId, actor(ctx), p.questionId, p.text),
+  'question:highlight': (ctx, p) => highlightQuestion(ctx.deps, ctx.eventId, p.questionId),
+  'qa:banAsker': (ctx, p) => banAsker(ctx.deps, ctx.eventId, { participantId: p.participantId, questionId: p.questionId }, p.banned),
 };
+
+function actor(ctx: CommandContext) {
+  return { id: ctx.participantId, role: ctx.role };
+}

@@ -24,6 +24,19 @@ export const COMMAND_ROLES: Readonly<Record<CommandName, readonly Role[]>> = {
   'poll:reveal': ['presenter', 'moderator', 'admin'],
   'poll:vote': ['attendee'],
   'poll:moderateAnswer': ['moderator', 'admin'],
+  // Q&A ([QA18]): the audience asks and upvotes (staff votes would skew what the room wants to
+  // hear); presenters take questions on stage (highlight, mark answered); moderators and
+  // organisers run the rest of the queue.
+  'question:submit': ['attendee'],
+  'question:upvote': ['attendee'],
+  'question:approve': ['moderator', 'admin'],
+  'question:dismiss': ['moderator', 'admin'],
+  'question:edit': ['moderator', 'admin'],
+  'question:highlight': ['presenter', 'moderator', 'admin'],
+  'question:markAnswered': ['presenter', 'moderator', 'admin'],
+  'question:restore': ['moderator', 'admin'],
+  'question:reply': ['moderator', 'admin'],
+  'qa:banAsker': ['moderator', 'admin'],
 };
 
 export const maySend = (role: Role, command: CommandName): boolean => COMMAND_ROLES[command].includes(role);

@@ -10,6 +10,7 @@ import {
 import type { TokenService } from '../auth/tokens.js';
 import { authenticate } from '../domain/identity.js';
 import type { DomainDeps } from '../domain/ports.js';
+import type { AskBudget } from '../domain/qa/deps.js';
 import { socketClosed, socketOpened } from '../domain/presence.js';
 import { buildSnapshot } from '../domain/snapshot.js';
 import type { Log } from '../log.js';
@@ -23,6 +24,8 @@ export interface RealtimeDeps extends DomainDeps {
   tokens: TokenService;
   log: Log;
   rateLimits: RateLimits;
+  /** [QA20] The separate, smaller budget for asking questions. */
+  askBudget: AskBudget;
   nodeId: string;
 }
 
@@ -60,7 +63,7 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
     // The upgrade request is not needed after the handshake; keeping it costs memory per socket.
     (socket.request as { res?: unknown }).res = undefined;
     socket.join([rooms.event(eventId), rooms.role(eventId, role), rooms.participant(participantId)]);
-    const ctx: CommandContext = { deps, participantId, eventId, role };
+    const ctx: CommandContext = { deps, participantId, eventId, role, askBudget: deps.askBudget };
 
     const run = async (name: CommandName, raw: unknown): Promise<Ack<unknown>> => {
       const parsed = commandSchemas[name].safeParse(raw);

@@ -14,6 +14,7 @@ import {
   type StoredAnswer,
   type StoredVote,
 } from './store.js';
+import { createSqliteQa } from './sqlite/qa.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
@@ -304,8 +305,12 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
   const pruneTimer = setInterval(() => q.commandPrune.run(now()), 60_000);
   pruneTimer.unref();
 
+  // Q&A tables and methods live in their own module on the same database (store/sqlite/qa.ts).
+  const qa = createSqliteQa(db);
+
   return {
     kind: 'sqlite',
+    ...qa,
 
     async createEvent(event) {
       try {

@@ -1,4 +1,5 @@
 import type { AgendaSession, AnswerStatus, CohortCounts, EventSettings, Mode, Participant, Poll, PollContent, PollState, VoteInput } from '@rally/shared';
+import type { QaStore } from './qa-store.js';
 
 /** The secret keys inside the presenter, moderator and stage links. */
 export interface RoleKeys {
@@ -102,9 +103,10 @@ export function comparePolls(a: Poll, b: Poll): number {
  * The storage port. Both adapters (SQLite, Redis) implement it and pass one contract suite
  * (server/test/store/store-contract.ts). Every method that changes state is atomic on its own: a
  * transaction in SQLite, a single command or Lua script in Redis, so two nodes can never interleave
- * inside one transition.
+ * inside one transition. The Q&A part is its own port (qa-store.ts, with its own contract suite,
+ * server/test/store/qa-contract.ts), composed into each adapter.
  */
-export interface Store {
+export interface Store extends QaStore {
   readonly kind: 'sqlite' | 'redis';
 
   /** Throws RallyError CONFLICT when the id or the join code is already taken. */

@@ -1,0 +1,25 @@
+import type { Participant, QaSnapshot } from '@rally/shared';
+import type { QaDeps } from './deps.js';
+import { isQaModerator, viewFor } from './visibility.js';
+
+/**
+ * [QA23] The Q&A part of a snapshot, read from the store so a client reconnecting to any node
+ * gets the same picture. Vote counts are overlaid from the same read as their version, so a
+ * client that ignores coalesced counts at or below that version never shows a stale count.
+ */
+export async function qaForSnapshot(store: QaDeps['store'], me: Participant): Promise<QaSnapshot> {
+  const attendee = me.role === 'attendee';
+  const [questions, votes, bans, myUpvotes, askingBanned] = await Promise.all([
+    store.listQuestions(me.eventId),
+    store.questionVotes(me.eventId),
+    isQaModerator(me) ? store.askerBans(me.eventId) : Promise.resolve([]),
+    attendee ? store.myUpvotes(me.eventId, me.id) : Promise.resolve([]),
+    attendee ? store.isAskerBanned(me.eventId, me.id) : Promise.resolve(false),
+  ]);
+  const banned = new Set(bans);
+  const views = questions.flatMap((q) => {
+    const v = viewFor(me, { ...q, votes: votes.votes[q.id] ?? 0 }, banned.has(q.authorId));
+    return v ? [v] : [];
+  });
+  return { questions: views, myUpvotes, votesVersion: votes.version, askingBanned };
+}
