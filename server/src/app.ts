@@ -14,11 +14,18 @@ import { eventsRouter } from './http/events-routes.js';
 import { healthRouter } from './http/health-routes.js';
 import { pollsRouter } from './http/polls-routes.js';
 import { qaRouter } from './http/qa-routes.js';
+import { stageRouter } from './http/stage-routes.js';
+import { memoryEngagementLog, type EngagementLog } from './domain/engagement/log.js';
+import type { StageServices } from './domain/stage/deps.js';
+import { createReactionBursts } from './domain/stage/reaction-bursts.js';
+import { createRoomCodes } from './domain/stage/room-code.js';
 import type { Log } from './log.js';
+import { createStageMedia } from './media/livekit.js';
 import { createAskBudget } from './realtime/ask-limits.js';
 import { startPollDeadlines } from './realtime/poll-deadlines.js';
-import { ioPublisher, type RallyServer } from './realtime/publisher.js';
-import { createRateLimits } from './realtime/rate-limits.js';
+import { ioPublisher, rooms, type RallyServer } from './realtime/publisher.js';
+import { createRateLimits, createStageBudgets } from './realtime/rate-limits.js';
+import { startRoomCodeTicker } from './realtime/room-code-ticker.js';
 import { startQaVotesTicker } from './realtime/qa-votes-ticker.js';
 import { startResultsTicker } from './realtime/results-ticker.js';
 import { attachRealtime } from './realtime/socket-server.js';
@@ -37,11 +44,17 @@ export interface AppDeps {
   nodeId: string;
   /** Poll timers; the defaults are the product's (results every 250 ms, deadlines every 500 ms). */
   polls?: { resultsIntervalMs?: number; deadlineIntervalMs?: number };
+  /** Where the stage's engagement entries go; by default a bounded in-memory log (domain/engagement/log.ts). */
+  engagementLog?: EngagementLog;
+  /** Stage timers; the defaults are the product's (bursts every 500 ms, room-code checks every second). */
+  stage?: { burstIntervalMs?: number; roomCodeCheckMs?: number };
 }
 
 export interface App {
   http: HttpServer;
   io: RallyServer;
+  /** Room codes, LiveKit, budgets, reactions and engagement, as the domain gets them (tests use them too). */
+  stage: StageServices;
   /** Stops accepting, closes sockets and the HTTP server. The store is closed by its owner. */
   close(): Promise<void>;
 }
@@ -51,6 +64,8 @@ const CLIENT_DIST = fileURLToPath(new URL('../../client/dist', import.meta.url))
 
 export function createApp(deps: AppDeps): App {
   const { config, store, clock, log, tokens } = deps;
+  // index.ts fills the secret in (generated in embedded mode): room codes are derived from it.
+  if (!config.secret) throw new Error('createApp needs config.secret');
   let draining = false;
 
   const app = express();
@@ -99,7 +114,21 @@ export function createApp(deps: AppDeps): App {
   });
 
   const publish = ioPublisher(io);
+  // [STAGE15] Each node coalesces its own sockets' reactions and broadcasts the bursts (volatile:
+  // a backed-up client skips a burst rather than queueing it). Screens add up the nodes' bursts.
+  const reactionBursts = createReactionBursts((eventId, burst) => io.to(rooms.event(eventId)).volatile.emit('reaction:aggregated', burst), {
+    intervalMs: deps.stage?.burstIntervalMs,
+  });
+  const stage: StageServices = {
+    roomCodes: createRoomCodes(config.secret, clock),
+    publicUrl: config.publicUrl,
+    media: createStageMedia(config.livekit),
+    reactions: reactionBursts,
+    budgets: createStageBudgets(deps.redis),
+    engagement: deps.engagementLog ?? memoryEngagementLog(),
+  };
   attachRealtime(io, {
+    stage,
     store,
     clock,
     log,
@@ -111,7 +140,8 @@ export function createApp(deps: AppDeps): App {
   });
   // Routes come after the socket server so REST actions can publish facts too.
   app.use(healthRouter(store, () => draining));
-  app.use('/api', eventsRouter({ store, clock, tokens, publish, publicUrl: config.publicUrl, adminToken: config.adminToken }));
+  app.use('/api', eventsRouter({ store, clock, tokens, publish, publicUrl: config.publicUrl, adminToken: config.adminToken, stage }));
+  app.use('/api', stageRouter({ store, clock, publish, stage, publicUrl: config.publicUrl, adminToken: config.adminToken }));
   app.use('/api', pollsRouter({ store, tokens, adminToken: config.adminToken }));
   app.use('/api', qaRouter({ store, tokens, adminToken: config.adminToken }));
   app.use('/api', (_req, res) => void res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such API route' } }));
@@ -128,14 +158,17 @@ export function createApp(deps: AppDeps): App {
   const resultsTicker = startResultsTicker(io, { store, log }, { intervalMs: deps.polls?.resultsIntervalMs });
   const pollDeadlines = startPollDeadlines({ store, clock, publish, log }, { intervalMs: deps.polls?.deadlineIntervalMs });
   const qaVotesTicker = startQaVotesTicker(io, { store, log });
+  const roomCodeTicker = startRoomCodeTicker(io, { store, clock, stage, log }, { checkIntervalMs: deps.stage?.roomCodeCheckMs });
 
   return {
     http,
     io,
+    stage,
     async close() {
       draining = true;
       // Timers first: a tick must not read a store its owner is about to close.
-      await Promise.all([resultsTicker.stop(), pollDeadlines.stop(), qaVotesTicker.stop()]);
+      reactionBursts.stop();
+      await Promise.all([resultsTicker.stop(), pollDeadlines.stop(), qaVotesTicker.stop(), roomCodeTicker.stop()]);
       await new Promise<void>((resolve) => {
         io.close(() => resolve());
       });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CommandId, Id, Mode, Participant, TeamName } from './model.js';
 import { Poll, PollAnswer, PollDraft, VoteInput, VoteReceipt } from './polls.js';
 import { qaCommandSchemas, type QaCommandResults } from './qa.js';
+import { RoomCode, stageCommandSchemas, type StageCommandResults } from './stage.js';
 import type { Snapshot } from './snapshot.js';
 
 /**
@@ -12,11 +13,15 @@ import type { Snapshot } from './snapshot.js';
 export const commandSchemas = {
   /** Ask for a fresh snapshot (after a long sleep, for instance). */
   'snapshot:request': z.strictObject({ id: CommandId }),
-  /** An attendee changes their own team or mode. */
+  /**
+   * A participant changes their own team or mode. [STAGE13] An attendee switching to `room` in an
+   * event that verifies room mode must send the stage screen's current `roomCode`.
+   */
   'participant:update': z.strictObject({
     id: CommandId,
     team: TeamName.optional(),
     mode: Mode.optional(),
+    roomCode: RoomCode.optional(),
   }),
   /** A moderator corrects another participant's mode or team. */
   'participant:correct': z.strictObject({
@@ -63,6 +68,9 @@ export const commandSchemas = {
 
   // Moderated Q&A. Rules [QAn] in docs/SPEC.md; schemas and results in ./qa.ts.
   ...qaCommandSchemas,
+
+  // The stage: stream, agenda, reactions, announcements, notes, chat. Rules [STAGEn] in docs/SPEC.md.
+  ...stageCommandSchemas,
 } as const;
 
 export type CommandName = keyof typeof commandSchemas;
@@ -70,12 +78,12 @@ export const COMMAND_NAMES = Object.keys(commandSchemas) as CommandName[];
 export type CommandPayload<N extends CommandName> = z.infer<(typeof commandSchemas)[N]>;
 
 /** The `data` of a successful ack, per command. */
-export interface CommandResults extends QaCommandResults {
+export interface CommandResults extends QaCommandResults, StageCommandResults {
   'snapshot:request': Snapshot;
   'participant:update': Participant;
   'participant:correct': Participant;
   'participant:ban': Participant;
-  'session:setLive': { liveSessionId: string | null };
+  'session:setLive': { liveSessionId: string | null; liveSessionStartedAt?: string | null };
   'poll:create': Poll;
   'poll:update': Poll;
   'poll:delete': { pollId: string };

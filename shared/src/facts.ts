@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CohortCounts, Id, Participant, PublicEvent } from './model.js';
 import { Poll, PollAnswer, PollResults } from './polls.js';
 import { qaFactSchemas } from './qa.js';
+import { stageFactSchemas } from './stage.js';
 import { Snapshot } from './snapshot.js';
 
 /** Everything the server tells clients, by Socket.IO event name (past tense). */
@@ -50,6 +51,9 @@ export const factSchemas = {
 
   // Moderated Q&A: each question message goes to whoever may see it, in their view ([QA7]).
   ...qaFactSchemas,
+
+  // The stage ([STAGEn]): room codes for the screen, reaction bursts, announcements, notes, chat.
+  ...stageFactSchemas,
 } as const;
 
 export type FactName = keyof typeof factSchemas;

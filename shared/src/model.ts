@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Branding, StageStream } from './stage-config.js';
 
 /** Who a principal is. `screen` is the venue projector: it sees, it never acts. */
 export const Role = z.enum(['attendee', 'presenter', 'moderator', 'admin', 'screen']);
@@ -51,8 +52,21 @@ export const EventSettings = z.object({
   /** Organiser's choice for Q&A; carried from the foundation so later capabilities share one shape. */
   allowAnonymousQuestions: z.boolean().default(true),
   moderation: z.enum(['pre', 'post']).default('pre'),
+  /**
+   * [STAGE12] An attendee is `room` only with the stage screen's current room code (absent counts
+   * as true: events from before the setting are verified too). false: the mode is taken as chosen.
+   */
+  verifyRoomMode: z.boolean().optional(),
 });
 export type EventSettings = z.infer<typeof EventSettings>;
+
+/** Some settings, to merge into the current ones: no defaults, so an omitted setting stays as it is. */
+export const EventSettingsPatch = z.strictObject({
+  allowAnonymousQuestions: z.boolean().optional(),
+  moderation: z.enum(['pre', 'post']).optional(),
+  verifyRoomMode: z.boolean().optional(),
+});
+export type EventSettingsPatch = z.infer<typeof EventSettingsPatch>;
 
 /** What every principal of an event may see of it. Never carries the role keys. */
 export const PublicEvent = z.object({
@@ -63,6 +77,14 @@ export const PublicEvent = z.object({
   agenda: z.array(AgendaSession),
   liveSessionId: Id.nullable(),
   settings: EventSettings,
+  // The stage fields below are always sent by the server; they are optional only so events built
+  // before the stage (fixtures, cached copies) stay valid. Read them with stageOf() (stage-config.ts).
+  /** [STAGE6] When the live session was set live (the presenter's session timer); null with none. */
+  liveSessionStartedAt: z.iso.datetime().nullable().optional(),
+  /** [STAGE2] How remote attendees watch the stage. */
+  stream: StageStream.optional(),
+  /** [STAGE4] Logo and colours for every screen. */
+  branding: Branding.optional(),
   createdAt: z.iso.datetime(),
 });
 export type PublicEvent = z.infer<typeof PublicEvent>;

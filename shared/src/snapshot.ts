@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Id, Participant, Presence, PublicEvent } from './model.js';
 import { PollAnswer, PollView, VoteInput } from './polls.js';
 import { QaSnapshot } from './qa.js';
+import { StageSnapshot } from './stage.js';
 
 /**
  * Everything a (re)connecting client may see, sent before any delta. Role-dependent parts are
@@ -26,5 +27,10 @@ export const Snapshot = z.object({
    * ask. The server always sends it; optional only so snapshots built before Q&A stay valid.
    */
   qa: QaSnapshot.optional(),
+  /**
+   * [STAGE25] Announcement, chat, presenter notes (staff) and the room code (stage screen). The
+   * server always sends it; optional only so snapshots built before the stage stay valid.
+   */
+  stage: StageSnapshot.optional(),
 });
 export type Snapshot = z.infer<typeof Snapshot>;

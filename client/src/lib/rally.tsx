@@ -2,6 +2,8 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useReducer,
 import { ErrorCode, type Ack, type CommandName, type CommandResults, type FactPayload, type Participant, type RallyErrorBody } from '@rally/shared';
 import { createRallySocket, handshakeError, send as sendCommand, type CommandFields, type RallySocket } from './socket';
 import { reduce, type RallyState } from './state';
+import { listenPollFacts, pollEventFromAck } from './pollState';
+import { listenQaFacts, qaEventFromAck, votesMark } from './qaState';
 import { useToasts } from './toasts';
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline' | 'reload-required';
@@ -42,6 +44,9 @@ export function RallyProvider({ token, onFatal, children }: { token: string; onF
   const toasts = useToasts();
   const onFatalRef = useRef(onFatal);
   onFatalRef.current = onFatal;
+  // The latest state for `send`, which must not change identity with every delta.
+  const stateRef = useRef(state);
+  stateRef.current = state;
 
   useEffect(() => {
     const socket = createRallySocket(token);
@@ -85,6 +90,8 @@ export function RallyProvider({ token, onFatal, children }: { token: string; onF
     socket.on('presence:changed', (change) => dispatch({ type: 'presence', change }));
     socket.on('participant:updated', (participant) => dispatch({ type: 'participant', participant }));
     socket.on('event:updated', (event) => dispatch({ type: 'event', event }));
+    listenPollFacts(socket, (event) => dispatch({ type: 'poll', event }));
+    listenQaFacts(socket, (event) => dispatch({ type: 'qa', event }));
     socket.on('session:ended', ({ reason, message }) => {
       endedByServer = true;
       stop();
@@ -169,6 +176,8 @@ export function RallyProvider({ token, onFatal, children }: { token: string; onF
         if (!opts.quiet) toasts.error(ack.error.message);
         return ack;
       }
+      // An upvote ack's count has no version: it applies only if no newer count came meanwhile.
+      const mark = votesMark(stateRef.current?.qa);
       const ack = await sendCommand(socket, name, fields);
       if (!ack.ok) {
         if (!opts.quiet) toasts.error(ack.error.message);
@@ -178,6 +187,10 @@ export function RallyProvider({ token, onFatal, children }: { token: string; onF
       if (name === 'participant:update' || name === 'participant:correct' || name === 'participant:ban') {
         dispatch({ type: 'participant', participant: ack.data as Participant });
       }
+      const pollEvent = pollEventFromAck(name, ack.data);
+      if (pollEvent) dispatch({ type: 'poll', event: pollEvent });
+      const qaEvent = qaEventFromAck(name, ack.data, mark);
+      if (qaEvent) dispatch({ type: 'qa', event: qaEvent });
       return ack;
     },
     [toasts],

@@ -1,4 +1,6 @@
 import type { CohortCounts, FactPayload, Participant, Presence, PublicEvent, Snapshot } from '@rally/shared';
+import { pollsFromSnapshot, reducePolls, type PollEvent, type PollsState } from './pollState';
+import { qaFromSnapshot, reduceQa, type QaEvent, type QaState } from './qaState';
 
 /** What a screen renders: the last snapshot with every delta since applied. */
 export interface RallyState {
@@ -8,6 +10,10 @@ export interface RallyState {
   presence: Presence | null;
   /** serverTime - clientTime at the last snapshot, for countdowns measured on the server clock. */
   clockOffsetMs: number;
+  /** Polls, their results, my votes, open-text answers (lib/pollState.ts). */
+  polls: PollsState;
+  /** Questions, vote counts, my upvotes, the highlight, my asking ban (lib/qaState.ts). */
+  qa: QaState;
 }
 
 export type RallyAction =
@@ -15,6 +21,8 @@ export type RallyAction =
   | { type: 'presence'; change: FactPayload<'presence:changed'> }
   | { type: 'participant'; participant: Participant }
   | { type: 'event'; event: PublicEvent }
+  | { type: 'poll'; event: PollEvent }
+  | { type: 'qa'; event: QaEvent }
   | { type: 'reset' };
 
 function upsert(list: Participant[], p: Participant): Participant[] {
@@ -41,6 +49,8 @@ export function reduce(state: RallyState | null, action: RallyAction): RallyStat
         me: s.me,
         presence: s.presence ? { online: dedupe(s.presence.online), counts: s.presence.counts } : null,
         clockOffsetMs: Number.isFinite(serverMs) ? serverMs - action.receivedAt : 0,
+        polls: pollsFromSnapshot(s),
+        qa: qaFromSnapshot(s),
       };
     }
     case 'presence': {
@@ -65,6 +75,16 @@ export function reduce(state: RallyState | null, action: RallyAction): RallyStat
     }
     case 'event':
       return state ? { ...state, event: action.event } : state;
+    case 'poll': {
+      if (!state) return state;
+      const polls = reducePolls(state.polls, action.event);
+      return polls === state.polls ? state : { ...state, polls };
+    }
+    case 'qa': {
+      if (!state) return state;
+      const qa = reduceQa(state.qa, action.event);
+      return qa === state.qa ? state : { ...state, qa };
+    }
   }
 }
 

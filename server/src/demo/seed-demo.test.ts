@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PollDraft, PollKind } from '@rally/shared';
+import { Branding, DEFAULT_BRANDING, PollDraft, PollKind } from '@rally/shared';
 import { fakeClock } from '../../test/helpers/domain-kit.js';
 import { createSqliteStore } from '../store/sqlite-store.js';
 import { DEMO_POLLS, seedDemoIfEmpty } from './seed-demo.js';
@@ -18,6 +18,20 @@ describe('demo content', () => {
       // Seeding twice does nothing: the store is no longer empty.
       expect(await seedDemoIfEmpty({ store, clock: fakeClock() })).toBeNull();
       expect(await store.listPolls(event!.id)).toHaveLength(polls.length);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('[DEMO4] the demo event is branded, streams nothing, and its opening keynote is live with its start time', async () => {
+    const store = createSqliteStore(':memory:');
+    try {
+      const clock = fakeClock();
+      const event = (await seedDemoIfEmpty({ store, clock }))!;
+      expect(Branding.safeParse(event.branding).success).toBe(true);
+      expect(event.branding?.primaryColor).not.toBe(DEFAULT_BRANDING.primaryColor);
+      expect(event.stream).toEqual({ kind: 'none' });
+      expect(event).toMatchObject({ liveSessionId: 'opening-keynote', liveSessionStartedAt: new Date(clock.now()).toISOString(), settings: { verifyRoomMode: true } });
     } finally {
       await store.close();
     }

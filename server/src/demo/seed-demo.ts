@@ -1,5 +1,5 @@
 import { DEFAULT_POLL_SETTINGS, type AgendaSession, type PollDraft } from '@rally/shared';
-import type { Clock } from '../clock.js';
+import { isoNow, type Clock } from '../clock.js';
 import { createEvent } from '../domain/events.js';
 import { createPoll } from '../domain/polls/authoring.js';
 import type { Publisher } from '../domain/ports.js';
@@ -64,7 +64,7 @@ export const DEMO_POLLS: { sessionId: string; draft: PollDraft }[] = [
 ];
 
 // Seeding runs before the server listens: there is nobody to tell.
-const nobody: Publisher = { toEvent() {}, toRoles() {}, toParticipant() {}, disconnectParticipant() {}, disconnectRoles() {} };
+const nobody: Publisher = { toEvent() {}, toRoles() {}, toParticipant() {}, toAudience() {}, setMode() {}, disconnectParticipant() {}, disconnectRoles() {} };
 
 /**
  * [DEMO1] On first start with an empty store, create a demo SKO so a newcomer has something to
@@ -78,11 +78,14 @@ export async function seedDemoIfEmpty(deps: { store: Store; clock: Clock }): Pro
     teams: ['EMEA', 'North America', 'APAC', 'LATAM'],
     agenda: demoAgenda(deps.clock),
     settings: {},
+    // [DEMO4] Northwind's colours; no stream, as in a venue-only demo (set one from the moderator panel).
+    stream: { kind: 'none' },
+    branding: { logoUrl: null, primaryColor: '#0b3d91', accentColor: '#ffb000' },
   });
   for (const { sessionId, draft } of DEMO_POLLS) await createPoll({ ...deps, publish: nobody }, event.id, sessionId, draft);
   await seedDemoQuestions(deps, event);
-  const live = await deps.store.setLiveSession(event.id, 'opening-keynote');
-  return live ?? event;
+  const live = await deps.store.setLive(event.id, 'opening-keynote', isoNow(deps.clock));
+  return live.ok ? live.event : event;
 }
 
 export async function findDemoEvent(store: Store): Promise<EventRecord | null> {

@@ -1,4 +1,4 @@
-import { CreateEventRequest, ErrorCode, RallyError, type CreateEventResponse, type EventLinks, type PublicEvent } from '@rally/shared';
+import { CreateEventRequest, DEFAULT_BRANDING, DEFAULT_STREAM, ErrorCode, RallyError, stageOf, type CreateEventResponse, type EventLinks, type PublicEvent } from '@rally/shared';
 import type { z } from 'zod';
 import { isoNow, type Clock } from '../clock.js';
 import { newId, newJoinCode, newSecretKey } from '../ids.js';
@@ -14,6 +14,8 @@ export const toPublicEvent = (e: EventRecord): PublicEvent => ({
   liveSessionId: e.liveSessionId,
   settings: e.settings,
   createdAt: e.createdAt,
+  // Records from before the stage get its defaults here, so clients always receive these fields.
+  ...stageOf(e),
 });
 
 const newKeys = (): RoleKeys => ({ presenter: newSecretKey(), moderator: newSecretKey(), stage: newSecretKey() });
@@ -47,10 +49,13 @@ export async function createEvent(
       teams: [...new Set(req.teams)],
       agenda: req.agenda,
       liveSessionId: null,
-      settings: { allowAnonymousQuestions: true, moderation: 'pre', ...req.settings },
+      settings: { allowAnonymousQuestions: true, moderation: 'pre', verifyRoomMode: true, ...req.settings },
       createdAt: isoNow(deps.clock),
       keys: newKeys(),
       keyGeneration: 0,
+      stream: req.stream ?? DEFAULT_STREAM,
+      branding: req.branding ?? DEFAULT_BRANDING,
+      liveSessionStartedAt: null,
     };
     try {
       await deps.store.createEvent(record);

@@ -6,12 +6,16 @@ import { isoNow, type Clock } from '../clock.js';
 import { newId } from '../ids.js';
 import type { EventRecord, Store } from '../store/store.js';
 import { toPublicEvent } from './events.js';
+import type { StageServices } from './stage/deps.js';
+import { resolveJoinMode } from './stage/room-mode.js';
 
 interface IdentityDeps {
   store: Store;
   clock: Clock;
   tokens: TokenService;
   adminToken: string | undefined;
+  /** [STAGE12] Room codes and the wrong-code budget, to verify `room` at join. */
+  stage: Pick<StageServices, 'roomCodes' | 'budgets'>;
 }
 
 const PRIVILEGED: readonly Role[] = ['presenter', 'moderator', 'screen', 'admin'];
@@ -52,8 +56,10 @@ export async function authenticate(deps: Pick<IdentityDeps, 'store' | 'tokens'>,
 /**
  * [ID1] Join with a code and a display name. [ID2] A key from an organiser link grants its role.
  * [ID3] A valid token for the same event resumes that participant instead of creating a new one.
+ * [STAGE12] `room` needs the stage screen's current code; `from` (the client's address) is whom
+ * wrong codes are counted against.
  */
-export async function join(deps: IdentityDeps, req: z.output<typeof JoinRequest>): Promise<JoinResponse> {
+export async function join(deps: IdentityDeps, req: z.output<typeof JoinRequest>, from = 'unknown'): Promise<JoinResponse> {
   const event = await deps.store.getEventByCode(req.code);
   if (!event) throw new RallyError(ErrorCode.NOT_FOUND, `no event has the code ${req.code}`);
 
@@ -81,18 +87,25 @@ export async function join(deps: IdentityDeps, req: z.output<typeof JoinRequest>
   }
   if (role === 'screen') team = null;
 
+  const { mode, notice } = await resolveJoinMode(deps.stage, {
+    eventId: event.id,
+    settings: event.settings,
+    role,
+    mode: req.mode,
+    roomCode: req.roomCode,
+    attemptKey: `address:${from}`,
+  });
   const participant: Participant = {
     id: newId(),
     eventId: event.id,
     name: req.name,
     role,
-    // The projector is in the venue by definition.
-    mode: role === 'screen' ? 'room' : req.mode,
+    mode,
     team,
     banned: false,
     joinedAt: isoNow(deps.clock),
   };
   await deps.store.createParticipant(participant);
   const token = await deps.tokens.sign({ participantId: participant.id, eventId: event.id, role, keyGeneration: event.keyGeneration });
-  return { token, participant, event: toPublicEvent(event) };
+  return { token, participant, event: toPublicEvent(event), ...(notice ? { notice } : {}) };
 }

@@ -1,7 +1,8 @@
 import { ErrorCode, RallyError, type Mode, type Participant } from '@rally/shared';
 import type { ParticipantPatch } from '../store/store.js';
 import { requireEvent } from './events.js';
-import { MODERATOR_ROLES, type DomainDeps } from './ports.js';
+import { MODERATOR_ROLES, type DomainDeps, type WithStage } from './ports.js';
+import { requireRoomClaim } from './stage/room-mode.js';
 import { participantChanged } from './presence.js';
 
 async function requireParticipantOf(deps: DomainDeps, eventId: string, participantId: string): Promise<Participant> {
@@ -22,17 +23,28 @@ async function checkTeam(deps: DomainDeps, eventId: string, team: string | undef
 async function applyPatch(deps: DomainDeps, target: Participant, patch: ParticipantPatch): Promise<Participant> {
   const updated = await deps.store.updateParticipant(target.id, patch);
   if (!updated) throw new RallyError(ErrorCode.NOT_FOUND, 'no such participant');
+  if (patch.mode !== undefined) deps.publish.setMode(updated.eventId, updated.id, updated.mode);
   deps.publish.toParticipant(updated.id, 'participant:updated', updated);
   deps.publish.toRoles(updated.eventId, MODERATOR_ROLES, 'participant:updated', updated);
   await participantChanged(deps, updated);
   return updated;
 }
 
-/** [ID6] An attendee may change their own team and mode. */
-export async function updateSelf(deps: DomainDeps, eventId: string, participantId: string, patch: { team?: string; mode?: Mode }): Promise<Participant> {
+/**
+ * [ID6] A participant may change their own team and mode. [STAGE13] An attendee switching to
+ * `room` in a verified event needs the stage screen's current code; nothing changes without it.
+ */
+export async function updateSelf(
+  deps: WithStage<DomainDeps>,
+  eventId: string,
+  participantId: string,
+  patch: { team?: string; mode?: Mode; roomCode?: string },
+): Promise<Participant> {
   const me = await requireParticipantOf(deps, eventId, participantId);
   await checkTeam(deps, eventId, patch.team);
-  return applyPatch(deps, me, patch);
+  const event = await requireEvent(deps.store, eventId);
+  await requireRoomClaim(deps.stage, { eventId, settings: event.settings, role: me.role, from: me.mode, to: patch.mode, roomCode: patch.roomCode, participantId: me.id });
+  return applyPatch(deps, me, { team: patch.team, mode: patch.mode });
 }
 
 /** [ID7] A moderator may correct anyone's team or mode. */

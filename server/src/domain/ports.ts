@@ -1,6 +1,7 @@
-import type { FactName, FactPayload, Role } from '@rally/shared';
+import type { FactName, FactPayload, Mode, Role } from '@rally/shared';
 import type { Clock } from '../clock.js';
 import type { Store } from '../store/store.js';
+import type { Audience, StageServices } from './stage/deps.js';
 
 /**
  * How domain code tells clients about facts without knowing Socket.IO. The realtime layer
@@ -10,6 +11,10 @@ export interface Publisher {
   toEvent<N extends FactName>(eventId: string, fact: N, payload: FactPayload<N>): void;
   toRoles<N extends FactName>(eventId: string, roles: readonly Role[], fact: N, payload: FactPayload<N>): void;
   toParticipant<N extends FactName>(participantId: string, fact: N, payload: FactPayload<N>): void;
+  /** [STAGE16] To the union of some roles, cohorts and the breakout rooms of an event, each socket once. */
+  toAudience<N extends FactName>(eventId: string, audience: Audience, fact: N, payload: FactPayload<N>): void;
+  /** [STAGE16] Moves a participant's sockets, on every node, into the room of their new mode. */
+  setMode(eventId: string, participantId: string, mode: Mode): void;
   /** Closes every socket of a participant, on every node (ban). */
   disconnectParticipant(participantId: string): void;
   /** Closes every socket of these roles in an event, on every node (key rotation). */
@@ -21,6 +26,12 @@ export interface DomainDeps {
   clock: Clock;
   publish: Publisher;
 }
+
+/**
+ * What the stage adds for the code paths that need it (commands, connections, snapshots, joins):
+ * room codes, LiveKit, reaction bursts, budgets and the engagement log, built once by createApp.
+ */
+export type WithStage<T> = T & { stage: StageServices };
 
 /** Roles that see the live presence of an event. */
 export const STAFF_ROLES = ['moderator', 'admin', 'presenter', 'screen'] as const satisfies readonly Role[];

@@ -1,6 +1,7 @@
 import type { CohortCounts, Participant, Presence } from '@rally/shared';
 import type { Store } from '../store/store.js';
-import { STAFF_ROLES, type DomainDeps } from './ports.js';
+import { STAFF_ROLES, type DomainDeps, type WithStage } from './ports.js';
+import { attendeeOffline, attendeeOnline } from './stage/attendance.js';
 
 /** The projector is not an audience member: it never counts as online in presence. */
 const counted = (p: Participant) => p.role !== 'screen';
@@ -25,16 +26,25 @@ export function countCohorts(online: readonly Participant[]): CohortCounts {
   return { room, remote };
 }
 
-/** [PRES2] A participant is online while at least one of their sockets is open, on any node. */
-export async function socketOpened(deps: DomainDeps, p: Participant, socketId: string, nodeId: string): Promise<void> {
+/**
+ * [PRES2] A participant is online while at least one of their sockets is open, on any node.
+ * [STAGE8] Coming online and going offline is attendance, for the engagement log.
+ */
+export async function socketOpened(deps: WithStage<DomainDeps>, p: Participant, socketId: string, nodeId: string): Promise<void> {
   const { changed } = await deps.store.presenceAdd(p.eventId, p.id, socketId, nodeId);
-  if (changed && counted(p)) await announce(deps, p, true);
+  if (!changed) return;
+  if (counted(p)) await announce(deps, p, true);
+  await attendeeOnline(deps, p, await liveSessionOf(deps.store, p.eventId));
 }
 
-export async function socketClosed(deps: DomainDeps, p: Participant, socketId: string): Promise<void> {
+export async function socketClosed(deps: WithStage<DomainDeps>, p: Participant, socketId: string): Promise<void> {
   const { changed } = await deps.store.presenceRemove(p.eventId, p.id, socketId);
-  if (changed && counted(p)) await announce(deps, p, false);
+  if (!changed) return;
+  if (counted(p)) await announce(deps, p, false);
+  await attendeeOffline(deps, p, await liveSessionOf(deps.store, p.eventId));
 }
+
+const liveSessionOf = async (store: Store, eventId: string) => (await store.getEvent(eventId))?.liveSessionId ?? null;
 
 /** Re-announce an online participant whose mode or team changed, so counts stay right. */
 export async function participantChanged(deps: DomainDeps, p: Participant): Promise<void> {

@@ -2,10 +2,11 @@ import type { Participant, Snapshot } from '@rally/shared';
 import { isoNow } from '../clock.js';
 import type { EventRecord } from '../store/store.js';
 import { toPublicEvent } from './events.js';
-import { STAFF_ROLES, type DomainDeps } from './ports.js';
+import { STAFF_ROLES, type DomainDeps, type WithStage } from './ports.js';
 import { pollsForSnapshot } from './polls/view.js';
 import { qaForSnapshot } from './qa/view.js';
 import { presenceView } from './presence.js';
+import { stageForSnapshot } from './stage/view.js';
 
 const isStaff = (p: Participant) => (STAFF_ROLES as readonly string[]).includes(p.role);
 
@@ -13,11 +14,12 @@ const isStaff = (p: Participant) => (STAFF_ROLES as readonly string[]).includes(
  * [PROTO5] Everything this principal may see, read from the store (never from a node's memory),
  * so a client reconnecting to any node gets the same picture.
  */
-export async function buildSnapshot(deps: Pick<DomainDeps, 'store' | 'clock'>, me: Participant, event: EventRecord): Promise<Snapshot> {
-  const [presence, polls, qa] = await Promise.all([
+export async function buildSnapshot(deps: WithStage<Pick<DomainDeps, 'store' | 'clock'>>, me: Participant, event: EventRecord): Promise<Snapshot> {
+  const [presence, polls, qa, stage] = await Promise.all([
     isStaff(me) ? presenceView(deps.store, event.id) : undefined,
     pollsForSnapshot(deps.store, me),
     qaForSnapshot(deps.store, me),
+    stageForSnapshot(deps, me, event),
   ]);
   return {
     serverTime: isoNow(deps.clock),
@@ -28,5 +30,6 @@ export async function buildSnapshot(deps: Pick<DomainDeps, 'store' | 'clock'>, m
     myVotes: polls.myVotes,
     ...(polls.pollAnswers ? { pollAnswers: polls.pollAnswers } : {}),
     qa,
+    stage,
   };
 }

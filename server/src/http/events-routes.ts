@@ -4,6 +4,7 @@ import { CreateEventRequest, ErrorCode, Id, JoinCode, JoinRequest, RallyError } 
 import type { TokenService } from '../auth/tokens.js';
 import type { Clock } from '../clock.js';
 import type { Publisher } from '../domain/ports.js';
+import type { StageServices } from '../domain/stage/deps.js';
 import { createEvent, eventResponse, requireEvent, rotateEventKeys, toPublicEvent } from '../domain/events.js';
 import { join } from '../domain/identity.js';
 import type { Store } from '../store/store.js';
@@ -17,6 +18,7 @@ interface Deps {
   publish: Publisher;
   publicUrl: string;
   adminToken: string | undefined;
+  stage: Pick<StageServices, 'roomCodes' | 'budgets'>;
 }
 
 /** Events and identity over REST: everything the browser does is scriptable here too. */
@@ -54,7 +56,9 @@ export function eventsRouter(deps: Deps): Router {
 
   r.post('/join', async (req, res) => {
     const body = parseBody(JoinRequest, req.body);
-    res.json(await join(deps, body));
+    // req.ip honours X-Forwarded-For only from the local proxy (trust proxy: loopback), so a client
+    // cannot pick its own address to dodge the wrong-room-code limit.
+    res.json(await join(deps, body, req.ip));
   });
 
   return r;

@@ -1,19 +1,24 @@
 import { ErrorCode, RallyError, type CommandName, type CommandPayload, type CommandResults, type Role } from '@rally/shared';
-import { setLiveSession } from '../domain/agenda.js';
 import { correct, setBanned, updateSelf } from '../domain/participants.js';
 import { createPoll, deletePoll, duplicatePoll, reorderPolls, updatePoll } from '../domain/polls/authoring.js';
 import { closePoll, launchAdhoc, launchPoll, revealPoll } from '../domain/polls/lifecycle.js';
 import { moderateAnswer } from '../domain/polls/moderation.js';
 import { castVote } from '../domain/polls/voting.js';
-import type { DomainDeps } from '../domain/ports.js';
+import type { DomainDeps, WithStage } from '../domain/ports.js';
 import { submitQuestion } from '../domain/qa/asking.js';
 import type { AskBudget } from '../domain/qa/deps.js';
 import { banAsker, editQuestion, highlightQuestion, moderate, replyToQuestion } from '../domain/qa/moderation.js';
 import { upvote } from '../domain/qa/voting.js';
 import { buildSnapshot } from '../domain/snapshot.js';
+import { setAgenda, setLiveSession } from '../domain/stage/agenda.js';
+import { sendAnnouncement } from '../domain/stage/announcements.js';
+import { banFromChat, deleteChat, sendChat, setSlowMode } from '../domain/stage/chat.js';
+import { setBranding, setStream, stageStreamToken } from '../domain/stage/event-settings.js';
+import { markNoteRead, sendNote } from '../domain/stage/notes.js';
+import { sendReaction } from '../domain/stage/reactions.js';
 
 export interface CommandContext {
-  deps: DomainDeps;
+  deps: WithStage<DomainDeps>;
   participantId: string;
   eventId: string;
   role: Role;
@@ -23,8 +28,12 @@ export interface CommandContext {
 
 type Handlers = { [K in CommandName]: (ctx: CommandContext, payload: CommandPayload<K>) => Promise<CommandResults[K]> };
 
-/** Commands that change nothing: no idempotency record is kept for them. */
-export const READ_ONLY_COMMANDS: ReadonlySet<CommandName> = new Set(['snapshot:request']);
+/**
+ * Commands that keep no idempotency record: reads (a snapshot, a fresh stream token), and
+ * reactions, which are fleeting ([STAGE14]): a retried tap counted twice is harmless, a store
+ * write per tap is not.
+ */
+export const UNRECORDED_COMMANDS: ReadonlySet<CommandName> = new Set(['snapshot:request', 'stage:streamToken', 'reaction:send']);
 
 /** Thin adapters from a validated, authorised command to its domain function. */
 export const handlers: Handlers = {
@@ -33,7 +42,7 @@ export const handlers: Handlers = {
     if (!me || !event) throw new RallyError(ErrorCode.UNAUTHORIZED, 'this participant no longer exists, please join again');
     return buildSnapshot(ctx.deps, me, event);
   },
-  'participant:update': (ctx, p) => updateSelf(ctx.deps, ctx.eventId, ctx.participantId, { team: p.team, mode: p.mode }),
+  'participant:update': (ctx, p) => updateSelf(ctx.deps, ctx.eventId, ctx.participantId, { team: p.team, mode: p.mode, roomCode: p.roomCode }),
   'participant:correct': (ctx, p) => correct(ctx.deps, ctx.eventId, p.participantId, { team: p.team, mode: p.mode }),
   'participant:ban': (ctx, p) => setBanned(ctx.deps, ctx.eventId, ctx.participantId, p.participantId, p.banned),
   'session:setLive': (ctx, p) => setLiveSession(ctx.deps, ctx.eventId, p.sessionId),
@@ -59,6 +68,18 @@ export const handlers: Handlers = {
   'question:reply': (ctx, p) => replyToQuestion(ctx.deps, ctx.eventId, actor(ctx), p.questionId, p.text),
   'question:highlight': (ctx, p) => highlightQuestion(ctx.deps, ctx.eventId, p.questionId),
   'qa:banAsker': (ctx, p) => banAsker(ctx.deps, ctx.eventId, { participantId: p.participantId, questionId: p.questionId }, p.banned),
+  'stage:setStream': (ctx, p) => setStream(ctx.deps, ctx.eventId, p.stream),
+  'stage:streamToken': (ctx) => stageStreamToken(ctx.deps, ctx.eventId, ctx.participantId),
+  'event:setBranding': (ctx, p) => setBranding(ctx.deps, ctx.eventId, p.branding),
+  'agenda:set': (ctx, p) => setAgenda(ctx.deps, ctx.eventId, p.agenda),
+  'reaction:send': (ctx, p) => sendReaction(ctx.deps, ctx.eventId, ctx.participantId, p.emoji),
+  'announcement:send': (ctx, p) => sendAnnouncement(ctx.deps, ctx.eventId, p.text, p.audience),
+  'note:send': (ctx, p) => sendNote(ctx.deps, ctx.eventId, ctx.participantId, p.text),
+  'note:markRead': (ctx, p) => markNoteRead(ctx.deps, ctx.eventId, ctx.participantId, p.noteId),
+  'chat:send': (ctx, p) => sendChat(ctx.deps, ctx.eventId, ctx.participantId, p.text),
+  'chat:delete': (ctx, p) => deleteChat(ctx.deps, ctx.eventId, p.messageId),
+  'chat:setSlowMode': (ctx, p) => setSlowMode(ctx.deps, ctx.eventId, p.seconds),
+  'chat:banParticipant': (ctx, p) => banFromChat(ctx.deps, ctx.eventId, ctx.participantId, p.participantId, p.banned),
 };
 
 function actor(ctx: CommandContext) {

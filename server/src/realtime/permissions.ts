@@ -37,6 +37,21 @@ export const COMMAND_ROLES: Readonly<Record<CommandName, readonly Role[]>> = {
   'question:restore': ['moderator', 'admin'],
   'question:reply': ['moderator', 'admin'],
   'qa:banAsker': ['moderator', 'admin'],
+  // The stage ([STAGE26]): the control desk configures it and talks to the audience and the
+  // presenters; any signed-in person may watch and chat; only the audience reacts; only presenters
+  // confirm they read a note.
+  'stage:setStream': ['moderator', 'admin'],
+  'stage:streamToken': ['attendee', 'presenter', 'moderator', 'admin'],
+  'event:setBranding': ['moderator', 'admin'],
+  'agenda:set': ['moderator', 'admin'],
+  'reaction:send': ['attendee'],
+  'announcement:send': ['moderator', 'admin'],
+  'note:send': ['moderator', 'admin'],
+  'note:markRead': ['presenter'],
+  'chat:send': ['attendee', 'presenter', 'moderator', 'admin'],
+  'chat:delete': ['moderator', 'admin'],
+  'chat:setSlowMode': ['moderator', 'admin'],
+  'chat:banParticipant': ['moderator', 'admin'],
 };
 
 export const maySend = (role: Role, command: CommandName): boolean => COMMAND_ROLES[command].includes(role);

@@ -10,17 +10,20 @@ import {
 import type { TokenService } from '../auth/tokens.js';
 import { authenticate } from '../domain/identity.js';
 import type { DomainDeps } from '../domain/ports.js';
+import type { StageServices } from '../domain/stage/deps.js';
 import type { AskBudget } from '../domain/qa/deps.js';
 import { socketClosed, socketOpened } from '../domain/presence.js';
 import { buildSnapshot } from '../domain/snapshot.js';
 import type { Log } from '../log.js';
 import { connectError, describeZodError, errorAck, toErrorBody } from './errors.js';
-import { READ_ONLY_COMMANDS, handlers, type CommandContext } from './handlers.js';
+import { UNRECORDED_COMMANDS, handlers, type CommandContext } from './handlers.js';
 import { maySend } from './permissions.js';
 import { rooms, type RallyServer } from './publisher.js';
 import { RateLimited, type RateLimits } from './rate-limits.js';
 
 export interface RealtimeDeps extends DomainDeps {
+  /** Room codes, LiveKit, reaction bursts, the stage budgets and the engagement log. */
+  stage: StageServices;
   tokens: TokenService;
   log: Log;
   rateLimits: RateLimits;
@@ -76,7 +79,7 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
         throw e;
       }
       const handler = handlers[name] as (c: CommandContext, p: unknown) => Promise<unknown>;
-      if (READ_ONLY_COMMANDS.has(name)) return { ok: true, data: await handler(ctx, parsed.data) };
+      if (UNRECORDED_COMMANDS.has(name)) return { ok: true, data: await handler(ctx, parsed.data) };
       // [PROTO3] A retried command id gets the first result back and is not applied again.
       const key = `cmd:${participantId}:${name}:${parsed.data.id}`;
       const prior = await deps.store.recalledCommand(key);
@@ -113,6 +116,12 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
     void (async () => {
       const [me, event] = await Promise.all([deps.store.getParticipant(participantId), deps.store.getEvent(eventId)]);
       if (!me || !event) return void socket.disconnect(true);
+      // [STAGE16] Announcements for room or remote reach the per-mode room; setMode moves the
+      // sockets when the mode changes. Joined from the stored mode, read after the socket joined
+      // its participant room, so a move published meanwhile reaches this socket too. A recovered
+      // socket gets its old rooms back, so the other mode's room is left explicitly.
+      socket.leave(rooms.mode(eventId, me.mode === 'room' ? 'remote' : 'room'));
+      socket.join(rooms.mode(eventId, me.mode));
       await socketOpened(deps, me, socket.id, deps.nodeId);
       // The socket may have closed while presence was being written; undo so it is not left online.
       if (socket.disconnected) return void (await socketClosed(deps, me, socket.id));

@@ -33,11 +33,13 @@
  * the removal of the vote it replaces and the version bump are one atomic step on every node.
  *
  * Q&A keys (question:*, event-questions:*, qa-*) and scripts are in store/redis/qa.ts, composed
- * below on the same client and prefix.
+ * below on the same client and prefix; so are the stage keys (stage-*, chat-*) and the scripts that
+ * patch the event hash's stage fields, in store/redis/stage.ts.
  */
 import { createClient, defineScript, type CommandParser } from 'redis';
 import { ErrorCode, RallyError, type AnswerStatus, type Participant, type Poll, type PollState } from '@rally/shared';
 import { createRedisQa } from './redis/qa.js';
+import { createRedisStage } from './redis/stage.js';
 import { comparePolls, type EventRecord, type ParticipantPatch, type Store, type StoredAnswer, type StoredVote } from './store.js';
 
 /** A script called as client.<name>(keys, args); the client sends EVALSHA and falls back to EVAL. */
@@ -342,6 +344,7 @@ export async function createRedisStore(url: string, opts: { keyPrefix?: string }
   return {
     kind: 'redis',
     ...createRedisQa(client, p),
+    ...createRedisStage(client, p),
 
     async createEvent(event) {
       const outcome = await client.createEvent(

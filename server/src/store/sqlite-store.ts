@@ -15,6 +15,7 @@ import {
   type StoredVote,
 } from './store.js';
 import { createSqliteQa } from './sqlite/qa.js';
+import { createSqliteStage } from './sqlite/stage.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
@@ -307,10 +308,13 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
 
   // Q&A tables and methods live in their own module on the same database (store/sqlite/qa.ts).
   const qa = createSqliteQa(db);
+  // Stage tables, and the stage fields of the event documents (store/sqlite/stage.ts).
+  const stage = createSqliteStage(db);
 
   return {
     kind: 'sqlite',
     ...qa,
+    ...stage,
 
     async createEvent(event) {
       try {

@@ -1,5 +1,6 @@
-import type { AgendaSession, AnswerStatus, CohortCounts, EventSettings, Mode, Participant, Poll, PollContent, PollState, VoteInput } from '@rally/shared';
+import type { AgendaSession, AnswerStatus, Branding, CohortCounts, EventSettings, Mode, Participant, Poll, PollContent, PollState, StageStream, VoteInput } from '@rally/shared';
 import type { QaStore } from './qa-store.js';
+import type { StageStore } from './stage-store.js';
 
 /** The secret keys inside the presenter, moderator and stage links. */
 export interface RoleKeys {
@@ -21,6 +22,10 @@ export interface EventRecord {
   keys: RoleKeys;
   /** Bumped on every key rotation; privileged tokens carry it, so rotating revokes them. */
   keyGeneration: number;
+  // Stage fields, written by StageStore. Records from before the stage lack them: read with stageOf().
+  stream?: StageStream;
+  branding?: Branding;
+  liveSessionStartedAt?: string | null;
 }
 
 export interface ParticipantPatch {
@@ -104,9 +109,10 @@ export function comparePolls(a: Poll, b: Poll): number {
  * (server/test/store/store-contract.ts). Every method that changes state is atomic on its own: a
  * transaction in SQLite, a single command or Lua script in Redis, so two nodes can never interleave
  * inside one transition. The Q&A part is its own port (qa-store.ts, with its own contract suite,
- * server/test/store/qa-contract.ts), composed into each adapter.
+ * server/test/store/qa-contract.ts), composed into each adapter; so is the stage part
+ * (stage-store.ts, server/test/store/stage-contract.ts).
  */
-export interface Store extends QaStore {
+export interface Store extends QaStore, StageStore {
   readonly kind: 'sqlite' | 'redis';
 
   /** Throws RallyError CONFLICT when the id or the join code is already taken. */

@@ -1,7 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { freePort, startRedisServer, type RedisServerHandle } from './redis-server.js';
+import { systemClock } from '../../src/clock.js';
+import { createRoomCodes } from '../../src/domain/stage/room-code.js';
 import { TEST_ADMIN, TEST_SECRET } from './test-server.js';
+
+/**
+ * [STAGE12] The room code the cluster's stage screens show now: every node derives it from the
+ * shared SECRET, and so can the test. Tests joining attendees `room` send it, as a QR scan would.
+ */
+export const clusterRoomCode = (eventId: string): string => createRoomCodes(TEST_SECRET, systemClock).current(eventId).code;
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const TSX = fileURLToPath(new URL('../../../node_modules/tsx/dist/cli.mjs', import.meta.url));

@@ -2,7 +2,9 @@ import type { FactName, FactPayload, Mode, Participant, PollDraft, PollSettings,
 import { DEFAULT_POLL_SETTINGS } from '@rally/shared';
 import type { Clock } from '../../src/clock.js';
 import { createEvent } from '../../src/domain/events.js';
-import type { DomainDeps, Publisher } from '../../src/domain/ports.js';
+import type { DomainDeps, Publisher, WithStage } from '../../src/domain/ports.js';
+import type { Audience } from '../../src/domain/stage/deps.js';
+import { kitStage, type KitStage } from './stage-services.js';
 import { createSqliteStore } from '../../src/store/sqlite-store.js';
 import type { EventRecord, Store } from '../../src/store/store.js';
 
@@ -16,15 +18,18 @@ export function fakeClock(start = Date.UTC(2027, 0, 20, 9, 0, 0)): FakeClock {
 }
 
 export interface Published {
-  to: 'event' | 'roles' | 'participant';
+  to: 'event' | 'roles' | 'participant' | 'audience';
   target: string;
   roles?: readonly Role[];
+  audience?: Audience;
   fact: FactName;
   payload: unknown;
 }
 
 export interface RecordingPublisher extends Publisher {
   published: Published[];
+  /** setMode calls, in order. */
+  modeMoves: { eventId: string; participantId: string; mode: Mode }[];
   of<N extends FactName>(fact: N): (Published & { payload: FactPayload<N> })[];
   clear(): void;
 }
@@ -32,15 +37,22 @@ export interface RecordingPublisher extends Publisher {
 /** Records every publish so a test can assert who was told what (and that nothing else was). */
 export function recordingPublisher(): RecordingPublisher {
   const published: Published[] = [];
+  const modeMoves: RecordingPublisher['modeMoves'] = [];
   return {
     published,
+    modeMoves,
     toEvent: (eventId, fact, payload) => void published.push({ to: 'event', target: eventId, fact, payload }),
     toRoles: (eventId, roles, fact, payload) => void published.push({ to: 'roles', target: eventId, roles, fact, payload }),
     toParticipant: (participantId, fact, payload) => void published.push({ to: 'participant', target: participantId, fact, payload }),
+    toAudience: (eventId, audience, fact, payload) => void published.push({ to: 'audience', target: eventId, audience, fact, payload }),
+    setMode: (eventId, participantId, mode) => void modeMoves.push({ eventId, participantId, mode }),
     disconnectParticipant: () => {},
     disconnectRoles: () => {},
     of: (fact) => published.filter((p) => p.fact === fact) as never,
-    clear: () => void published.splice(0),
+    clear: () => {
+      published.splice(0);
+      modeMoves.splice(0);
+    },
   };
 }
 
@@ -48,7 +60,7 @@ export interface PollKit {
   store: Store;
   clock: FakeClock;
   publish: RecordingPublisher;
-  deps: DomainDeps;
+  deps: WithStage<DomainDeps> & { stage: KitStage };
   event: EventRecord;
   person(opts?: { role?: Role; mode?: Mode; name?: string; team?: string | null; online?: boolean }): Promise<Participant>;
   close(): Promise<void>;
@@ -61,7 +73,7 @@ export async function pollKit(): Promise<PollKit> {
   const store = createSqliteStore(':memory:');
   const clock = fakeClock();
   const publish = recordingPublisher();
-  const deps: DomainDeps = { store, clock, publish };
+  const deps = { store, clock, publish, stage: kitStage(clock) };
   const event = await createEvent(
     { store, clock },
     {

@@ -16,7 +16,7 @@ import {
   type ServerToClientEvents,
   type Snapshot,
 } from '@rally/shared';
-import { createApp, type App } from '../../src/app.js';
+import { createApp, type App, type AppDeps } from '../../src/app.js';
 import { createTokenService } from '../../src/auth/tokens.js';
 import { systemClock, type Clock } from '../../src/clock.js';
 import { parseConfig } from '../../src/config.js';
@@ -37,16 +37,27 @@ export interface TestServer {
   app: App;
   store: Store;
   createEvent(body?: Partial<CreateEventRequest>): Promise<CreateEventResponse>;
+  /**
+   * POST /api/join. An attendee asking for `room` without a roomCode gets the stage screen's
+   * current one added, as scanning the QR code would ([STAGE12]); pass roomCode to test codes.
+   */
   join(body: JoinRequest): Promise<JoinResponse>;
+  /** The room code the event's stage screen shows now. */
+  roomCode(eventId: string): string;
   api(path: string, init?: RequestInit & { admin?: boolean }): Promise<{ status: number; body: any }>;
   close(): Promise<void>;
 }
 
 /** A real Rally app on port 0 with a real store: what the integration tier drives. */
-export async function startTestServer(opts: { store?: Store; clock?: Clock } = {}): Promise<TestServer> {
+export async function startTestServer(
+  opts: { store?: Store; clock?: Clock; env?: Record<string, string>; app?: Partial<Omit<AppDeps, 'config' | 'store' | 'clock' | 'log' | 'tokens' | 'nodeId'>> } = {},
+): Promise<TestServer> {
   const store = opts.store ?? createSqliteStore(':memory:');
-  const config = parseConfig({ PORT: '0', SECRET: TEST_SECRET, ADMIN_TOKEN: TEST_ADMIN, LOG_LEVEL: 'silent', NO_DEMO: '1', PUBLIC_URL: 'http://localhost:3000' });
-  const app = createApp({ config, store, clock: opts.clock ?? systemClock, log: createLog('silent'), tokens: createTokenService(TEST_SECRET), nodeId: 'test-node' });
+  const config = parseConfig({ PORT: '0', SECRET: TEST_SECRET, ADMIN_TOKEN: TEST_ADMIN, LOG_LEVEL: 'silent', NO_DEMO: '1', PUBLIC_URL: 'http://localhost:3000', ...opts.env });
+  // Room codes rotate at every minute boundary; tests asserting that a stage screen heard nothing
+  // must not see that by chance, so the rotation check is off unless a test asks for it.
+  const stage = { roomCodeCheckMs: 3_600_000, ...opts.app?.stage };
+  const app = createApp({ config, store, clock: opts.clock ?? systemClock, log: createLog('silent'), tokens: createTokenService(TEST_SECRET), nodeId: 'test-node', ...opts.app, stage });
   await new Promise<void>((r) => app.http.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(app.http.address() as AddressInfo).port}`;
 
@@ -69,8 +80,14 @@ export async function startTestServer(opts: { store?: Store; clock?: Clock } = {
       if (r.status !== 201) throw new Error(`createEvent failed: ${r.status} ${JSON.stringify(r.body)}`);
       return r.body as CreateEventResponse;
     },
+    roomCode: (eventId) => app.stage.roomCodes.current(eventId).code,
     async join(body) {
-      const r = await api('/api/join', { method: 'POST', body: JSON.stringify(body) });
+      let withCode = body;
+      if (body.mode === 'room' && body.roomCode === undefined && !body.key && !body.token) {
+        const event = await store.getEventByCode(body.code.trim().toUpperCase());
+        if (event) withCode = { ...body, roomCode: app.stage.roomCodes.current(event.id).code };
+      }
+      const r = await api('/api/join', { method: 'POST', body: JSON.stringify(withCode) });
       if (r.status !== 200) throw new Error(`join failed: ${r.status} ${JSON.stringify(r.body)}`);
       return r.body as JoinResponse;
     },

@@ -73,7 +73,8 @@ describe('command pipeline', () => {
   it('[ID6] an attendee changes their own mode: ack to them, broadcast to moderators with new counts', async () => {
     const seen = mod.waitFor('participant:updated', (p) => p.id === att.snapshot.me.id);
     const presence = mod.waitFor('presence:changed', (p) => p.participant.id === att.snapshot.me.id);
-    const r = await att.send('participant:update', { mode: 'room' });
+    // [STAGE13] Switching to the room takes the code on the stage screen.
+    const r = await att.send('participant:update', { mode: 'room', roomCode: s.roomCode(ev.event.id) });
     expect(r.ok && r.data.mode).toBe('room');
     expect((await seen).mode).toBe('room');
     expect((await presence).counts).toEqual({ room: 2, remote: 0 });

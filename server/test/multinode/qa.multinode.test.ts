@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, type CreateEventResponse, type JoinResponse, type QuestionView } from '@rally/shared';
-import { startCluster, type Cluster } from '../helpers/cluster.js';
+import { clusterRoomCode, startCluster, type Cluster } from '../helpers/cluster.js';
 import { TEST_ADMIN, connectClient, keyOf, sleep, type TestClient } from '../helpers/test-server.js';
 
 let cluster: Cluster;
@@ -19,7 +19,8 @@ async function post<T>(url: string, path: string, body: unknown, admin = false):
   return (await res.json()) as T;
 }
 
-const join = (url: string, body: Record<string, unknown>) => post<JoinResponse>(url, '/api/join', { code: ev.code, ...body });
+const join = (url: string, body: Record<string, unknown>) =>
+  post<JoinResponse>(url, '/api/join', { code: ev.code, ...(body.mode === 'room' ? { roomCode: clusterRoomCode(ev.event.id) } : {}), ...body });
 
 async function connect(url: string, token: string): Promise<TestClient> {
   const c = await connectClient(url, token);

@@ -7,6 +7,8 @@ import { MODE_LABEL, ModeBadge } from '../../components/Badges';
 import { AgendaNowNext } from '../../components/AgendaNowNext';
 import { ModeChoice } from '../join/ModeChoice';
 import { clearToken } from '../../lib/tokens';
+import { AttendeePolls } from '../polls/AttendeePolls';
+import { AttendeeQuestions } from '../qa/AttendeeQuestions';
 
 export function AttendeeApp({ code }: { code: string }) {
   const { state, connection } = useLive();
@@ -46,10 +48,16 @@ export function AttendeeApp({ code }: { code: string }) {
 
       <section className="card activity" aria-labelledby="activity-heading" data-testid="activity-area">
         <h2 id="activity-heading">Live now</h2>
-        <p className="empty" data-testid="activity-empty">
-          Nothing live right now. Polls, questions and quizzes will appear here when the stage launches them.
-        </p>
+        <AttendeePolls
+          fallback={
+            <p className="empty" data-testid="activity-empty">
+              Nothing live right now. Polls, questions and quizzes will appear here when the stage launches them.
+            </p>
+          }
+        />
       </section>
+
+      <AttendeeQuestions />
 
       <AgendaNowNext event={event} />
 

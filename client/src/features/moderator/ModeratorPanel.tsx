@@ -4,6 +4,8 @@ import { useLive } from '../../components/EventGate';
 import { Screen } from '../../components/Layout';
 import { ModeBadge, RoleBadge } from '../../components/Badges';
 import { sortedAgenda, timeRange } from '../../lib/agenda';
+import { ModeratorPolls } from '../polls/ModeratorPolls';
+import { ModeratorQa } from '../qa/ModeratorQa';
 
 /** [ID8] Moderators and admins cannot be banned: no button that can only fail. */
 const STAFF = new Set<Participant['role']>(['moderator', 'admin']);
@@ -20,6 +22,8 @@ export function ModeratorPanel({ code }: { code: string }) {
         <PresenceSection />
         <AgendaSection />
       </div>
+      <ModeratorPolls code={code} />
+      <ModeratorQa code={code} />
     </Screen>
   );
 }

@@ -1,6 +1,8 @@
 import { useLive } from '../../components/EventGate';
 import { Screen } from '../../components/Layout';
 import { nowAndNext, timeRange } from '../../lib/agenda';
+import { PresenterPolls } from '../polls/PresenterPolls';
+import { PresenterQuestions } from '../qa/PresenterQuestions';
 
 export function PresenterView({ code }: { code: string }) {
   const { state, connection } = useLive();
@@ -36,11 +38,11 @@ export function PresenterView({ code }: { code: string }) {
         </section>
         <section className="card" aria-labelledby="pres-activities-heading">
           <h2 id="pres-activities-heading">Your polls and quizzes</h2>
-          <p className="empty">The polls and quizzes prepared for your session will appear here, ready to launch.</p>
+          <PresenterPolls />
         </section>
         <section className="card" aria-labelledby="pres-questions-heading">
           <h2 id="pres-questions-heading">Approved questions</h2>
-          <p className="empty">Questions approved by the moderators will queue here.</p>
+          <PresenterQuestions />
         </section>
         <section className="card" aria-labelledby="pres-notes-heading">
           <h2 id="pres-notes-heading">Notes from the control desk</h2>

@@ -3,6 +3,8 @@ import { useLive } from '../../components/EventGate';
 import { ConnectionPill } from '../../components/ConnectionPill';
 import { QrCode } from '../../components/QrCode';
 import { nowAndNext } from '../../lib/agenda';
+import { StagePoll } from '../polls/StagePoll';
+import { StageQuestion } from '../qa/StageQuestion';
 
 /** The projector: read from the back of the room, nothing to click. */
 export function StageScreen({ code }: { code: string }) {
@@ -48,7 +50,7 @@ export function StageScreen({ code }: { code: string }) {
         />
       </section>
       <section className="stage-activity" aria-label="Live activity">
-        <p className="stage-idle">Nothing live right now</p>
+        <StageQuestion fallback={<StagePoll fallback={<p className="stage-idle">Nothing live right now</p>} />} />
       </section>
       {counts ? (
         <footer className="stage-counts" data-testid="stage-counts">

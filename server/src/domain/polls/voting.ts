@@ -15,7 +15,7 @@ import { newId } from '../../ids.js';
 import type { StoredAnswer } from '../../store/store.js';
 import { MODERATOR_ROLES, type DomainDeps } from '../ports.js';
 import { notLive, requirePoll } from './common.js';
-import { isProfane } from './profanity.js';
+import { isProfane } from '../text/profanity.js';
 import { tallyKey } from './tally-keys.js';
 
 const bad = (message: string) => new RallyError(ErrorCode.BAD_REQUEST, message);

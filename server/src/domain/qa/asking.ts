@@ -2,7 +2,7 @@ import { ErrorCode, type Participant, QA_LIMITS, type QuestionOrigin, type Quest
 import { isoNow } from '../../clock.js';
 import { newId } from '../../ids.js';
 import type { NewQuestion } from '../../store/qa-store.js';
-import { isProfane } from '../polls/profanity.js';
+import { isProfane } from '../text/profanity.js';
 import { normaliseQuestion, requireAttendee, requireEventRecord } from './common.js';
 import type { AskDeps } from './deps.js';
 import { entryState } from './lifecycle.js';

@@ -1,0 +1,251 @@
+/*
+ * The stage part of the Redis adapter (node-redis v5).
+ *
+ * Keys, under the adapter's prefix P:
+ *   P event:{id}                          hash  the main adapter's event record (JSON-encoded fields);
+ *                                               here only stream, branding, name, settings, agenda,
+ *                                               liveSessionId and liveSessionStartedAt are written
+ *   P stage-announcements:{eventId}       list  announcement JSON, newest first (trimmed)
+ *   P stage-notes:{eventId}               hash  note id -> note JSON as sent (readAt/readBy null)
+ *   P stage-note-order:{eventId}          list  note ids, oldest first (trimmed)
+ *   P stage-note-reads:{eventId}          hash  note id -> {"readAt","readBy"} JSON, first read only
+ *   P chat-order:{eventId}                list  message ids, oldest first (the rolling window)
+ *   P chat-messages:{eventId}             hash  message id -> message JSON
+ *   P chat-slow:{eventId}                 string  slow mode seconds
+ *   P chat-last:{eventId}                 hash  participant id -> ms of their last message
+ *   P chat-bans:{eventId}                 set   participant ids banned from chat
+ *
+ * Every change is one Lua script or one command. Scripts only decode JSON (cjson.decode) and
+ * never re-encode it: cjson turns empty arrays into objects on a round trip.
+ */
+import { createHash } from 'node:crypto';
+import type { RedisClientType } from 'redis';
+import { STAGE_LIMITS, type Announcement, type ChatMessage, type PresenterNote } from '@rally/shared';
+import { ANNOUNCEMENTS_KEPT, NOTES_KEPT, type StageStore } from '../stage-store.js';
+import type { EventRecord } from '../store.js';
+
+type AnyRedis = RedisClientType<any, any, any, any, any>;
+
+const LUA = {
+  // KEYS: event. ARGV: field/value pairs.
+  patch: `
+    if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+    redis.call('HSET', KEYS[1], unpack(ARGV))
+    return redis.call('HGETALL', KEYS[1])`,
+  // KEYS: event. ARGV: session id JSON ('null' or '"id"'), session id or '', startedAt JSON.
+  setLive: `
+    if redis.call('EXISTS', KEYS[1]) == 0 then return {'no-event'} end
+    if ARGV[2] ~= '' then
+      local found = false
+      for _, s in ipairs(cjson.decode(redis.call('HGET', KEYS[1], 'agenda') or '[]')) do
+        if s.id == ARGV[2] then found = true break end
+      end
+      if not found then return {'no-session'} end
+    end
+    local previous = redis.call('HGET', KEYS[1], 'liveSessionId') or 'null'
+    if previous == ARGV[1] then return {'same', previous, redis.call('HGETALL', KEYS[1])} end
+    local started = ARGV[3]
+    if ARGV[2] == '' then started = 'null' end
+    redis.call('HSET', KEYS[1], 'liveSessionId', ARGV[1], 'liveSessionStartedAt', started)
+    return {'changed', previous, redis.call('HGETALL', KEYS[1])}`,
+  // KEYS: event. ARGV: agenda JSON.
+  setAgenda: `
+    if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+    redis.call('HSET', KEYS[1], 'agenda', ARGV[1])
+    local live = redis.call('HGET', KEYS[1], 'liveSessionId') or 'null'
+    local cleared = ''
+    if live ~= 'null' then
+      local id = cjson.decode(live)
+      local found = false
+      for _, s in ipairs(cjson.decode(ARGV[1])) do
+        if s.id == id then found = true break end
+      end
+      if not found then
+        redis.call('HSET', KEYS[1], 'liveSessionId', 'null', 'liveSessionStartedAt', 'null')
+        cleared = id
+      end
+    end
+    return {cleared, redis.call('HGETALL', KEYS[1])}`,
+  // KEYS: announcements. ARGV: JSON, kept.
+  announce: `
+    redis.call('LPUSH', KEYS[1], ARGV[1])
+    redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[2]) - 1)
+    return 1`,
+  // KEYS: notes, order, reads. ARGV: id, JSON, kept.
+  addNote: `
+    redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+    redis.call('RPUSH', KEYS[2], ARGV[1])
+    while redis.call('LLEN', KEYS[2]) > tonumber(ARGV[3]) do
+      local old = redis.call('LPOP', KEYS[2])
+      redis.call('HDEL', KEYS[1], old)
+      redis.call('HDEL', KEYS[3], old)
+    end
+    return 1`,
+  // KEYS: notes, reads. ARGV: id, read JSON. Returns {note JSON, read JSON, changed}.
+  markRead: `
+    local note = redis.call('HGET', KEYS[1], ARGV[1])
+    if not note then return false end
+    local changed = redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[2])
+    return {note, redis.call('HGET', KEYS[2], ARGV[1]), changed}`,
+  // KEYS: bans, slow, last, order, messages. ARGV: author id, now ms, exempt '1'/'0', id, JSON, window.
+  postChat: `
+    if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then return {'banned'} end
+    local now = tonumber(ARGV[2])
+    if ARGV[3] ~= '1' then
+      local slow = tonumber(redis.call('GET', KEYS[2]) or '0') * 1000
+      local last = redis.call('HGET', KEYS[3], ARGV[1])
+      if slow > 0 and last and now - tonumber(last) < slow then
+        return {'slow', tostring(slow - (now - tonumber(last)))}
+      end
+    end
+    redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
+    redis.call('RPUSH', KEYS[4], ARGV[4])
+    redis.call('HSET', KEYS[5], ARGV[4], ARGV[5])
+    while redis.call('LLEN', KEYS[4]) > tonumber(ARGV[6]) do
+      redis.call('HDEL', KEYS[5], redis.call('LPOP', KEYS[4]))
+    end
+    return {'ok'}`,
+  // KEYS: order, messages. ARGV: id.
+  deleteChat: `
+    local doc = redis.call('HGET', KEYS[2], ARGV[1])
+    if not doc then return false end
+    redis.call('HDEL', KEYS[2], ARGV[1])
+    redis.call('LREM', KEYS[1], 0, ARGV[1])
+    return doc`,
+};
+
+type ScriptName = keyof typeof LUA;
+const SHA = Object.fromEntries(Object.entries(LUA).map(([k, src]) => [k, createHash('sha1').update(src).digest('hex')])) as Record<ScriptName, string>;
+
+/** Flat [field, JSON, ...] of an HGETALL inside Lua -> record. */
+function decodeFields<T>(flat: unknown): T {
+  const arr = flat as string[];
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i + 1 < arr.length; i += 2) out[String(arr[i])] = JSON.parse(String(arr[i + 1]));
+  return out as T;
+}
+
+/** Object -> flat [field, JSON, ...] for HSET; undefined values are skipped. */
+const toFields = (record: object): string[] => Object.entries(record).flatMap(([k, v]) => (v === undefined ? [] : [k, JSON.stringify(v)]));
+
+/**
+ * The stage methods on a connected client. `prefix` must be the adapter's key prefix (the event
+ * hash is shared with it). Scripts run with EVALSHA and fall back to EVAL once after a restart.
+ */
+export function createRedisStage(client: AnyRedis, prefix: string): StageStore {
+  const p = prefix;
+  const key = {
+    event: (id: string) => `${p}event:${id}`,
+    announcements: (e: string) => `${p}stage-announcements:${e}`,
+    notes: (e: string) => `${p}stage-notes:${e}`,
+    noteOrder: (e: string) => `${p}stage-note-order:${e}`,
+    noteReads: (e: string) => `${p}stage-note-reads:${e}`,
+    chatOrder: (e: string) => `${p}chat-order:${e}`,
+    chatMessages: (e: string) => `${p}chat-messages:${e}`,
+    chatSlow: (e: string) => `${p}chat-slow:${e}`,
+    chatLast: (e: string) => `${p}chat-last:${e}`,
+    chatBans: (e: string) => `${p}chat-bans:${e}`,
+  };
+
+  const run = async (name: ScriptName, keys: string[], args: string[]): Promise<unknown> => {
+    const options = { keys, arguments: args };
+    try {
+      return await client.evalSha(SHA[name], options);
+    } catch (e) {
+      if (!(e instanceof Error) || !e.message.startsWith('NOSCRIPT')) throw e;
+      return client.eval(LUA[name], options);
+    }
+  };
+
+  const withRead = (note: PresenterNote, readJson: string | null | undefined): PresenterNote => {
+    if (!readJson) return note;
+    const r = JSON.parse(readJson) as { readAt: string; readBy: string };
+    return { ...note, readAt: r.readAt, readBy: r.readBy };
+  };
+
+  return {
+    async patchEventStage(eventId, patch) {
+      const fields = toFields(patch);
+      if (fields.length === 0) {
+        const raw = await client.hGetAll(key.event(eventId));
+        return Object.keys(raw).length === 0 ? null : decodeFields<EventRecord>(Object.entries(raw).flat());
+      }
+      const reply = await run('patch', [key.event(eventId)], fields);
+      return reply ? decodeFields<EventRecord>(reply) : null;
+    },
+    async setLive(eventId, sessionId, startedAt) {
+      const reply = (await run('setLive', [key.event(eventId)], [JSON.stringify(sessionId), sessionId ?? '', JSON.stringify(startedAt)])) as unknown[];
+      if (reply[0] === 'no-event' || reply[0] === 'no-session') return { ok: false, reason: reply[0] };
+      return { ok: true, event: decodeFields<EventRecord>(reply[2]), previous: JSON.parse(String(reply[1])) as string | null, changed: reply[0] === 'changed' };
+    },
+    async setAgenda(eventId, agenda) {
+      const reply = (await run('setAgenda', [key.event(eventId)], [JSON.stringify(agenda)])) as unknown[] | null;
+      if (!reply) return null;
+      const cleared = String(reply[0]);
+      return { event: decodeFields<EventRecord>(reply[1]), clearedLive: cleared === '' ? null : cleared };
+    },
+
+    async addAnnouncement(eventId, a) {
+      await run('announce', [key.announcements(eventId)], [JSON.stringify(a), String(ANNOUNCEMENTS_KEPT)]);
+    },
+    async recentAnnouncements(eventId) {
+      return (await client.lRange(key.announcements(eventId), 0, ANNOUNCEMENTS_KEPT - 1)).map((s) => JSON.parse(String(s)) as Announcement);
+    },
+
+    async addNote(eventId, note) {
+      await run('addNote', [key.notes(eventId), key.noteOrder(eventId), key.noteReads(eventId)], [note.id, JSON.stringify(note), String(NOTES_KEPT)]);
+    },
+    async listNotes(eventId) {
+      // One MULTI: order, notes and reads at one point in time.
+      const [ids, notes, reads] = (await client.multi().lRange(key.noteOrder(eventId), 0, -1).hGetAll(key.notes(eventId)).hGetAll(key.noteReads(eventId)).exec()) as unknown as [
+        string[],
+        Record<string, string>,
+        Record<string, string>,
+      ];
+      return ids.flatMap((id) => {
+        const doc = notes[String(id)];
+        return doc ? [withRead(JSON.parse(doc) as PresenterNote, reads[String(id)])] : [];
+      });
+    },
+    async markNoteRead(eventId, noteId, by, at) {
+      const reply = (await run('markRead', [key.notes(eventId), key.noteReads(eventId)], [noteId, JSON.stringify({ readAt: at, readBy: by })])) as [string, string, number] | null;
+      if (!reply) return null;
+      return { note: withRead(JSON.parse(String(reply[0])) as PresenterNote, String(reply[1])), changed: Number(reply[2]) === 1 };
+    },
+
+    async postChat(eventId, message, opts) {
+      const reply = (await run(
+        'postChat',
+        [key.chatBans(eventId), key.chatSlow(eventId), key.chatLast(eventId), key.chatOrder(eventId), key.chatMessages(eventId)],
+        [message.authorId, String(opts.nowMs), opts.slowModeExempt ? '1' : '0', message.id, JSON.stringify(message), String(STAGE_LIMITS.chatWindow)],
+      )) as string[];
+      if (reply[0] === 'banned') return { ok: false, reason: 'banned' };
+      if (reply[0] === 'slow') return { ok: false, reason: 'slow', retryAfterMs: Number(reply[1]) };
+      return { ok: true };
+    },
+    async listChat(eventId) {
+      const [ids, docs] = (await client.multi().lRange(key.chatOrder(eventId), 0, -1).hGetAll(key.chatMessages(eventId)).exec()) as unknown as [string[], Record<string, string>];
+      return ids.flatMap((id) => {
+        const doc = docs[String(id)];
+        return doc ? [JSON.parse(doc) as ChatMessage] : [];
+      });
+    },
+    async deleteChat(eventId, messageId) {
+      const doc = await run('deleteChat', [key.chatOrder(eventId), key.chatMessages(eventId)], [messageId]);
+      return typeof doc === 'string' ? (JSON.parse(doc) as ChatMessage) : null;
+    },
+    async setChatSlowMode(eventId, seconds) {
+      await client.set(key.chatSlow(eventId), String(seconds));
+    },
+    async chatSlowMode(eventId) {
+      return Number((await client.get(key.chatSlow(eventId))) ?? 0);
+    },
+    async setChatBan(eventId, participantId, banned) {
+      if (banned) await client.sAdd(key.chatBans(eventId), participantId);
+      else await client.sRem(key.chatBans(eventId), participantId);
+    },
+    async isChatBanned(eventId, participantId) {
+      return Boolean(await client.sIsMember(key.chatBans(eventId), participantId));
+    },
+  };
+}
