@@ -1,12 +1,14 @@
 // Makes sure the real parts the tests drive are on this machine: redis-server (multi-node and Redis
 // store tests) and Debian's Chromium (Playwright). Installs them with apt-get when running as root;
-// otherwise stops with a message naming the package to install.
+// otherwise stops with a message naming the package to install. ffmpeg makes the e2e HLS stream.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 const NEEDS = [
   { what: 'redis-server', pkg: 'redis-server', present: () => onPath('redis-server') },
   { what: 'Chromium (/usr/bin/chromium)', pkg: 'chromium', present: () => existsSync('/usr/bin/chromium') },
+  // The stage-stream spec encodes a short HLS stream to check that the attendee's video plays.
+  { what: 'ffmpeg', pkg: 'ffmpeg', present: () => onPath('ffmpeg') },
 ];
 
 function onPath(cmd) {
