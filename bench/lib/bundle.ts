@@ -1,0 +1,45 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { ROOT } from './util.js';
+
+/**
+ * The measured processes (Rally's server/src/index.ts, the bare-ws server, the agent) run from an
+ * esbuild bundle made at the start of the run: the same TypeScript transform tsx applies on the fly,
+ * with every npm package left external, so the code is the same. Why not tsx itself: its module
+ * loader runs in a second V8 isolate whose start-up garbage (~20 MB) is returned to the OS at an
+ * unpredictable moment (8 s after start on an idle machine, later on a busy one), which makes an
+ * "empty server" RSS, and so RSS per attendee, unreliable. `--tsx` runs them the `npm start` way.
+ *
+ * The output lives in node_modules/.cache (ignored by git) so that the external packages resolve
+ * from the repository's node_modules exactly as they do for the sources.
+ */
+export const BUNDLE_DIR = join(ROOT, 'node_modules/.cache/rally-bench');
+
+export interface Bundles {
+  server: string;
+  baselineWs: string;
+  agent: string;
+}
+
+export async function bundleAll(opts: { sourcemap: boolean }): Promise<Bundles> {
+  mkdirSync(BUNDLE_DIR, { recursive: true });
+  const out = { server: join(BUNDLE_DIR, 'server.mjs'), baselineWs: join(BUNDLE_DIR, 'baseline-ws.mjs'), agent: join(BUNDLE_DIR, 'server-agent.mjs') };
+  const common = {
+    bundle: true,
+    platform: 'node' as const,
+    format: 'esm' as const,
+    target: 'node20',
+    packages: 'external' as const,
+    tsconfig: join(ROOT, 'tsconfig.json'),
+    sourcemap: opts.sourcemap ? ('inline' as const) : false,
+    logLevel: 'error' as const,
+    absWorkingDir: ROOT,
+  };
+  await Promise.all([
+    build({ ...common, entryPoints: [join(ROOT, 'server/src/index.ts')], outfile: out.server }),
+    build({ ...common, entryPoints: [join(ROOT, 'bench/baseline-ws.ts')], outfile: out.baselineWs }),
+    build({ ...common, entryPoints: [join(ROOT, 'bench/lib/server-agent.ts')], outfile: out.agent }),
+  ]);
+  return out;
+}
