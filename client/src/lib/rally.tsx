@@ -1,9 +1,10 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useReducer, useRef, useState, type ReactNode } from 'react';
-import { ErrorCode, type Ack, type CommandName, type CommandResults, type FactPayload, type Participant, type RallyErrorBody } from '@rally/shared';
+import { ErrorCode, type Ack, type CommandName, type CommandResults, type FactPayload, type Participant, type PublicEvent, type RallyErrorBody } from '@rally/shared';
 import { createRallySocket, handshakeError, send as sendCommand, type CommandFields, type RallySocket } from './socket';
 import { reduce, type RallyState } from './state';
 import { listenPollFacts, pollEventFromAck } from './pollState';
 import { listenQaFacts, qaEventFromAck, votesMark } from './qaState';
+import { listenStageFacts, stageEventFromAck } from './stageState';
 import { useToasts } from './toasts';
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline' | 'reload-required';
@@ -92,6 +93,7 @@ export function RallyProvider({ token, onFatal, children }: { token: string; onF
     socket.on('event:updated', (event) => dispatch({ type: 'event', event }));
     listenPollFacts(socket, (event) => dispatch({ type: 'poll', event }));
     listenQaFacts(socket, (event) => dispatch({ type: 'qa', event }));
+    listenStageFacts(socket, (event) => dispatch({ type: 'stage', event }));
     socket.on('session:ended', ({ reason, message }) => {
       endedByServer = true;
       stop();
@@ -191,6 +193,11 @@ export function RallyProvider({ token, onFatal, children }: { token: string; onF
       if (pollEvent) dispatch({ type: 'poll', event: pollEvent });
       const qaEvent = qaEventFromAck(name, ack.data, mark);
       if (qaEvent) dispatch({ type: 'qa', event: qaEvent });
+      const stageEvent = stageEventFromAck(name, ack.data);
+      if (stageEvent) dispatch({ type: 'stage', event: stageEvent });
+      if (name === 'stage:setStream' || name === 'event:setBranding' || name === 'agenda:set') {
+        dispatch({ type: 'event', event: ack.data as PublicEvent });
+      }
       return ack;
     },
     [toasts],

@@ -1,6 +1,7 @@
 import type { CohortCounts, FactPayload, Participant, Presence, PublicEvent, Snapshot } from '@rally/shared';
 import { pollsFromSnapshot, reducePolls, type PollEvent, type PollsState } from './pollState';
 import { qaFromSnapshot, reduceQa, type QaEvent, type QaState } from './qaState';
+import { reduceStage, stageFromSnapshot, type StageEvent, type StageState } from './stageState';
 
 /** What a screen renders: the last snapshot with every delta since applied. */
 export interface RallyState {
@@ -14,6 +15,8 @@ export interface RallyState {
   polls: PollsState;
   /** Questions, vote counts, my upvotes, the highlight, my asking ban (lib/qaState.ts). */
   qa: QaState;
+  /** Room code, announcement, notes, chat, the latest reaction burst (lib/stageState.ts). */
+  stage: StageState;
 }
 
 export type RallyAction =
@@ -23,6 +26,7 @@ export type RallyAction =
   | { type: 'event'; event: PublicEvent }
   | { type: 'poll'; event: PollEvent }
   | { type: 'qa'; event: QaEvent }
+  | { type: 'stage'; event: StageEvent }
   | { type: 'reset' };
 
 function upsert(list: Participant[], p: Participant): Participant[] {
@@ -51,6 +55,7 @@ export function reduce(state: RallyState | null, action: RallyAction): RallyStat
         clockOffsetMs: Number.isFinite(serverMs) ? serverMs - action.receivedAt : 0,
         polls: pollsFromSnapshot(s),
         qa: qaFromSnapshot(s),
+        stage: stageFromSnapshot(s),
       };
     }
     case 'presence': {
@@ -84,6 +89,11 @@ export function reduce(state: RallyState | null, action: RallyAction): RallyStat
       if (!state) return state;
       const qa = reduceQa(state.qa, action.event);
       return qa === state.qa ? state : { ...state, qa };
+    }
+    case 'stage': {
+      if (!state) return state;
+      const stage = reduceStage(state.stage, action.event, state.me.id);
+      return stage === state.stage ? state : { ...state, stage };
     }
   }
 }

@@ -9,6 +9,8 @@ import { ModeChoice } from '../join/ModeChoice';
 import { clearToken } from '../../lib/tokens';
 import { AttendeePolls } from '../polls/AttendeePolls';
 import { AttendeeQuestions } from '../qa/AttendeeQuestions';
+import { AnnouncementBanner, JoinNoticeBanner, ReactionsBar, RoomSwitch, StageWithActivity } from '../stage-live/AttendeeStage';
+import { EventChat } from '../stage-live/Chat';
 
 export function AttendeeApp({ code }: { code: string }) {
   const { state, connection } = useLive();
@@ -23,6 +25,8 @@ export function AttendeeApp({ code }: { code: string }) {
 
   return (
     <Screen title={event.name} subtitle={`Code ${code}`} connection={connection}>
+      <AnnouncementBanner />
+      <JoinNoticeBanner code={code} />
       <section className="card me" aria-labelledby="me-heading">
         <h1 id="me-heading" className="visually-hidden">
           You
@@ -44,8 +48,10 @@ export function AttendeeApp({ code }: { code: string }) {
           Participant ID <code data-testid="my-participant-id">{me.id}</code>
         </p>
         <ChangeMe />
+        <RoomSwitch />
       </section>
 
+      <StageWithActivity>
       <section className="card activity" aria-labelledby="activity-heading" data-testid="activity-area">
         <h2 id="activity-heading">Live now</h2>
         <AttendeePolls
@@ -56,8 +62,13 @@ export function AttendeeApp({ code }: { code: string }) {
           }
         />
       </section>
+      </StageWithActivity>
+
+      <ReactionsBar />
 
       <AttendeeQuestions />
+
+      <EventChat />
 
       <AgendaNowNext event={event} />
 

@@ -8,6 +8,7 @@ import { Notice, Screen } from '../../components/Layout';
 import { ModeChoice } from './ModeChoice';
 import { asApiError, lookupErrorMessage } from './messages';
 import { sentence } from '../../lib/text';
+import { roomCodeFromSearch, saveJoinNotice } from '../stage-live/joinNotice';
 
 type Lookup = { status: 'loading' } | { status: 'ready'; event: PublicEvent } | { status: 'error'; message: string };
 
@@ -67,7 +68,10 @@ export function JoinForm({ code, notice, onJoined }: { code: string; notice: str
 function JoinDetails({ code, event, notice, onJoined }: { code: string; event: PublicEvent; notice: string | null; onJoined: (token: string) => void }) {
   const [name, setName] = useState('');
   const [team, setTeam] = useState('');
-  const [mode, setMode] = useState<Mode | null>(null);
+  // [STAGE12] The stage screen's QR link carries the room code: the attendee is in the room.
+  const [roomCode, setRoomCode] = useState(() => roomCodeFromSearch(window.location.search));
+  const [mode, setMode] = useState<Mode | null>(() => (roomCode ? 'room' : null));
+  const roomId = useId();
   const [errors, setErrors] = useState<{ name?: string; team?: string; mode?: string; form?: string }>({});
   const [busy, setBusy] = useState(false);
   const nameId = useId();
@@ -93,8 +97,10 @@ function JoinDetails({ code, event, notice, onJoined }: { code: string; event: P
     try {
       // A token this browser still holds resumes that participant instead of creating another one.
       const held = loadToken(code, 'attendee') ?? undefined;
-      const res = await api.join({ code, name: parsedName.data, mode, ...(team ? { team } : {}), ...(held ? { token: held } : {}) });
+      const room = mode === 'room' ? roomCode.replace(/\s+/g, '').toUpperCase() : '';
+      const res = await api.join({ code, name: parsedName.data, mode, ...(room ? { roomCode: room } : {}), ...(team ? { team } : {}), ...(held ? { token: held } : {}) });
       saveToken(code, 'attendee', res.token);
+      saveJoinNotice(code, res.notice);
       onJoined(res.token);
     } catch (err) {
       setErrors({ form: asApiError(err)?.message ?? 'Joining failed. Please try again.' });
@@ -158,6 +164,27 @@ function JoinDetails({ code, event, notice, onJoined }: { code: string; event: P
             </div>
           ) : null}
           <ModeChoice value={mode} onChange={setMode} error={errors.mode} />
+          {mode === 'room' && event.settings.verifyRoomMode !== false ? (
+            <div className="field">
+              <label htmlFor={roomId}>Room code (shown on the stage screen)</label>
+              <input
+                id={roomId}
+                name="roomCode"
+                value={roomCode}
+                onChange={(e) => setRoomCode(e.target.value.toUpperCase())}
+                autoComplete="off"
+                autoCapitalize="characters"
+                spellCheck={false}
+                maxLength={8}
+                aria-describedby={`${roomId}-hint`}
+                className="room-code-input"
+                data-testid="room-code-input"
+              />
+              <p id={`${roomId}-hint`} className="muted small">
+                The 4 characters on the big screen prove you are at the venue. Without it you join as remote and can switch later.
+              </p>
+            </div>
+          ) : null}
           {errors.form ? (
             <p className="field-error" role="alert" data-testid="join-error">
               {errors.form}

@@ -7,6 +7,7 @@ import { JoinForm } from './JoinForm';
 export function JoinPage() {
   const code = normalizeCode(useParams().code ?? '');
   const navigate = useNavigate();
-  if (loadToken(code, 'attendee')) return <Navigate to={`/e/${code}`} replace />;
+  // Someone already in who scans the stage QR keeps the room code for the "I'm in the room" form.
+  if (loadToken(code, 'attendee')) return <Navigate to={`/e/${code}${window.location.search}`} replace />;
   return <JoinForm code={code} notice={null} onJoined={() => navigate(`/e/${code}`)} />;
 }

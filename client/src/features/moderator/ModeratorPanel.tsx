@@ -6,6 +6,7 @@ import { ModeBadge, RoleBadge } from '../../components/Badges';
 import { sortedAgenda, timeRange } from '../../lib/agenda';
 import { ModeratorPolls } from '../polls/ModeratorPolls';
 import { ModeratorQa } from '../qa/ModeratorQa';
+import { ModeratorStage } from '../stage-live/ModeratorStage';
 
 /** [ID8] Moderators and admins cannot be banned: no button that can only fail. */
 const STAFF = new Set<Participant['role']>(['moderator', 'admin']);
@@ -24,6 +25,7 @@ export function ModeratorPanel({ code }: { code: string }) {
       </div>
       <ModeratorPolls code={code} />
       <ModeratorQa code={code} />
+      <ModeratorStage />
     </Screen>
   );
 }

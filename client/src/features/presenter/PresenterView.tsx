@@ -3,6 +3,9 @@ import { Screen } from '../../components/Layout';
 import { nowAndNext, timeRange } from '../../lib/agenda';
 import { PresenterPolls } from '../polls/PresenterPolls';
 import { PresenterQuestions } from '../qa/PresenterQuestions';
+import { PresenterNotes, SessionTimer } from '../stage-live/PresenterStage';
+import { AnnouncementBanner } from '../stage-live/AttendeeStage';
+import { EventChat } from '../stage-live/Chat';
 
 export function PresenterView({ code }: { code: string }) {
   const { state, connection } = useLive();
@@ -12,6 +15,7 @@ export function PresenterView({ code }: { code: string }) {
   return (
     <Screen title={state.event.name} subtitle={`Presenter · code ${code}`} connection={connection} wide>
       <h1 className="visually-hidden">Presenter view</h1>
+      <AnnouncementBanner />
       <div className="panel-grid">
         <section className="card" aria-labelledby="pres-live-heading" data-testid="presenter-live-session">
           <h2 id="pres-live-heading">Live session</h2>
@@ -25,6 +29,7 @@ export function PresenterView({ code }: { code: string }) {
               No session is live. The control desk sets it.
             </p>
           )}
+          <SessionTimer />
           {next ? (
             <p className="muted">
               Next: <strong>{next.title}</strong> {timeRange(next)}
@@ -46,8 +51,9 @@ export function PresenterView({ code }: { code: string }) {
         </section>
         <section className="card" aria-labelledby="pres-notes-heading">
           <h2 id="pres-notes-heading">Notes from the control desk</h2>
-          <p className="empty">Private notes from the moderators will show here.</p>
+          <PresenterNotes />
         </section>
+        <EventChat />
       </div>
     </Screen>
   );

@@ -5,12 +5,15 @@ import { QrCode } from '../../components/QrCode';
 import { nowAndNext } from '../../lib/agenda';
 import { StagePoll } from '../polls/StagePoll';
 import { StageQuestion } from '../qa/StageQuestion';
+import { ReactionBursts, StageAnnouncement, StageLogo, StageRemoteWatching, StageRoomCode, useBrandingStyle } from '../stage-live/StageExtras';
 
 /** The projector: read from the back of the room, nothing to click. */
 export function StageScreen({ code }: { code: string }) {
   const { state, connection } = useLive();
   const { now } = nowAndNext(state.event);
-  const joinUrl = `${window.location.origin}/j/${code}`;
+  // [STAGE11] The QR carries the rotating room code, so scanning it proves presence in the room.
+  const joinUrl = state.stage.roomCode?.joinUrl ?? `${window.location.origin}/j/${code}`;
+  const brandStyle = useBrandingStyle();
   const shortUrl = `${window.location.host}/j/${code}`;
   const counts = state.presence?.counts;
 
@@ -20,14 +23,17 @@ export function StageScreen({ code }: { code: string }) {
   }, []);
 
   return (
-    <main className="stage" data-testid="stage-screen">
+    <main className="stage branded" style={brandStyle} data-testid="stage-screen">
       <div className="stage-pill">
         <ConnectionPill state={connection} />
       </div>
       <header className="stage-head">
-        <h1 className="stage-event" data-testid="stage-event-name">
-          {state.event.name}
-        </h1>
+        <div className="stage-brand">
+          <StageLogo />
+          <h1 className="stage-event" data-testid="stage-event-name">
+            {state.event.name}
+          </h1>
+        </div>
         <p className="stage-session" data-testid="stage-live-session">
           {now ? now.title : '\u00a0'}
         </p>
@@ -40,6 +46,7 @@ export function StageScreen({ code }: { code: string }) {
           <p className="stage-code" data-testid="stage-join-code" aria-label={`Join code ${code.split('').join(' ')}`}>
             {code}
           </p>
+          <StageRoomCode />
         </div>
         <QrCode
           className="stage-qr"
@@ -49,6 +56,7 @@ export function StageScreen({ code }: { code: string }) {
           testId="stage-qr"
         />
       </section>
+      <StageAnnouncement />
       <section className="stage-activity" aria-label="Live activity">
         <StageQuestion fallback={<StagePoll fallback={<p className="stage-idle">Nothing live right now</p>} />} />
       </section>
@@ -62,6 +70,8 @@ export function StageScreen({ code }: { code: string }) {
           </span>
         </footer>
       ) : null}
+      <StageRemoteWatching />
+      <ReactionBursts />
     </main>
   );
 }
