@@ -15,7 +15,11 @@ import { healthRouter } from './http/health-routes.js';
 import { pollsRouter } from './http/polls-routes.js';
 import { qaRouter } from './http/qa-routes.js';
 import { stageRouter } from './http/stage-routes.js';
-import { memoryEngagementLog, type EngagementLog } from './domain/engagement/log.js';
+import type { EngagementLog } from './domain/engagement/log.js';
+import { createEngagementService } from './domain/engagement/service.js';
+import type { WebhookOptions } from './domain/engagement/webhooks.js';
+import { engagementRouter } from './http/engagement-routes.js';
+import { startEngagementTicker } from './realtime/engagement-ticker.js';
 import type { StageServices } from './domain/stage/deps.js';
 import { createReactionBursts } from './domain/stage/reaction-bursts.js';
 import { createRoomCodes } from './domain/stage/room-code.js';
@@ -46,6 +50,11 @@ export interface AppDeps {
   polls?: { resultsIntervalMs?: number; deadlineIntervalMs?: number };
   /** Where the stage's engagement entries go; by default a bounded in-memory log (domain/engagement/log.ts). */
   engagementLog?: EngagementLog;
+  /**
+   * Engagement timers and webhook delivery; the defaults are the product's (dashboard every
+   * second, log written every 100 ms, parity alert flips at least 10 s apart).
+   */
+  engagement?: { tickMs?: number; flushMs?: number; parityDwellMs?: number; leaderboardEveryMs?: number; webhooks?: WebhookOptions };
   /** Stage timers; the defaults are the product's (bursts every 500 ms, room-code checks every second). */
   stage?: { burstIntervalMs?: number; roomCodeCheckMs?: number };
 }
@@ -114,6 +123,8 @@ export function createApp(deps: AppDeps): App {
   });
 
   const publish = ioPublisher(io);
+  // [ENG4] The node's engagement recorder, log follower and webhook sender.
+  const engagement = createEngagementService({ store, clock, log, recorder: { intervalMs: deps.engagement?.flushMs }, webhooks: deps.engagement?.webhooks });
   // [STAGE15] Each node coalesces its own sockets' reactions and broadcasts the bursts (volatile:
   // a backed-up client skips a burst rather than queueing it). Screens add up the nodes' bursts.
   const reactionBursts = createReactionBursts((eventId, burst) => io.to(rooms.event(eventId)).volatile.emit('reaction:aggregated', burst), {
@@ -125,10 +136,11 @@ export function createApp(deps: AppDeps): App {
     media: createStageMedia(config.livekit),
     reactions: reactionBursts,
     budgets: createStageBudgets(deps.redis),
-    engagement: deps.engagementLog ?? memoryEngagementLog(),
+    engagement: deps.engagementLog ?? engagement,
   };
   attachRealtime(io, {
     stage,
+    engagement,
     store,
     clock,
     log,
@@ -144,6 +156,22 @@ export function createApp(deps: AppDeps): App {
   app.use('/api', stageRouter({ store, clock, publish, stage, publicUrl: config.publicUrl, adminToken: config.adminToken }));
   app.use('/api', pollsRouter({ store, tokens, adminToken: config.adminToken }));
   app.use('/api', qaRouter({ store, tokens, adminToken: config.adminToken }));
+  app.use(
+    '/api',
+    engagementRouter({
+      store,
+      clock,
+      tokens,
+      adminToken: config.adminToken,
+      follower: engagement.follower,
+      engagement,
+      publish,
+      disconnect: (p) => {
+        publish.toParticipant(p.id, 'session:ended', { reason: 'deleted', message: 'the organiser deleted your data from this event' });
+        publish.disconnectParticipant(p.id);
+      },
+    }),
+  );
   app.use('/api', (_req, res) => void res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such API route' } }));
 
   if (existsSync(CLIENT_DIST)) {
@@ -156,9 +184,14 @@ export function createApp(deps: AppDeps): App {
   app.use(errorHandler(log));
 
   const resultsTicker = startResultsTicker(io, { store, log }, { intervalMs: deps.polls?.resultsIntervalMs });
-  const pollDeadlines = startPollDeadlines({ store, clock, publish, log }, { intervalMs: deps.polls?.deadlineIntervalMs });
+  const pollDeadlines = startPollDeadlines({ store, clock, publish, log, engagement }, { intervalMs: deps.polls?.deadlineIntervalMs });
   const qaVotesTicker = startQaVotesTicker(io, { store, log });
   const roomCodeTicker = startRoomCodeTicker(io, { store, clock, stage, log }, { checkIntervalMs: deps.stage?.roomCodeCheckMs });
+  const engagementTicker = startEngagementTicker(
+    io,
+    { store, clock, log, follower: engagement.follower, engagement, publish },
+    { intervalMs: deps.engagement?.tickMs, parityDwellMs: deps.engagement?.parityDwellMs, leaderboardEveryMs: deps.engagement?.leaderboardEveryMs },
+  );
 
   return {
     http,
@@ -168,10 +201,12 @@ export function createApp(deps: AppDeps): App {
       draining = true;
       // Timers first: a tick must not read a store its owner is about to close.
       reactionBursts.stop();
-      await Promise.all([resultsTicker.stop(), pollDeadlines.stop(), qaVotesTicker.stop(), roomCodeTicker.stop()]);
+      await Promise.all([resultsTicker.stop(), pollDeadlines.stop(), qaVotesTicker.stop(), roomCodeTicker.stop(), engagementTicker.stop()]);
       await new Promise<void>((resolve) => {
         io.close(() => resolve());
       });
+      // [ENG4] After the sockets: what they logged on the way out is written too.
+      await engagement.close();
       http.closeAllConnections?.();
     },
   };

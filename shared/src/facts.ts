@@ -3,6 +3,8 @@ import { CohortCounts, Id, Participant, PublicEvent } from './model.js';
 import { Poll, PollAnswer, PollResults } from './polls.js';
 import { qaFactSchemas } from './qa.js';
 import { stageFactSchemas } from './stage.js';
+import { engagementFactSchemas } from './engagement.js';
+import { surveyFactSchemas } from './survey.js';
 import { Snapshot } from './snapshot.js';
 
 /** Everything the server tells clients, by Socket.IO event name (past tense). */
@@ -54,6 +56,10 @@ export const factSchemas = {
 
   // The stage ([STAGEn]): room codes for the screen, reaction bursts, announcements, notes, chat.
   ...stageFactSchemas,
+
+  // Engagement ([ENGn]): the moderators' dashboard, parity alerts, settings, the leaderboard, the survey.
+  ...engagementFactSchemas,
+  ...surveyFactSchemas,
 } as const;
 
 export type FactName = keyof typeof factSchemas;

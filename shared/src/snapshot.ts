@@ -3,6 +3,8 @@ import { Id, Participant, Presence, PublicEvent } from './model.js';
 import { PollAnswer, PollView, VoteInput } from './polls.js';
 import { QaSnapshot } from './qa.js';
 import { StageSnapshot } from './stage.js';
+import { EngagementSnapshot } from './engagement.js';
+import { SurveySnapshot } from './survey.js';
 
 /**
  * Everything a (re)connecting client may see, sent before any delta. Role-dependent parts are
@@ -32,5 +34,9 @@ export const Snapshot = z.object({
    * server always sends it; optional only so snapshots built before the stage stay valid.
    */
   stage: StageSnapshot.optional(),
+  /** [ENG6] Moderators and organisers: the engagement dashboard, settings and the last parity alert. */
+  engagement: EngagementSnapshot.optional(),
+  /** [ENG15] The survey this principal may see and their own answers. */
+  survey: SurveySnapshot.optional(),
 });
 export type Snapshot = z.infer<typeof Snapshot>;

@@ -5,6 +5,7 @@ import { createPoll } from '../domain/polls/authoring.js';
 import type { Publisher } from '../domain/ports.js';
 import type { EventRecord, Store } from '../store/store.js';
 import { seedDemoQuestions } from './demo-questions.js';
+import { seedDemoSurvey } from './demo-survey.js';
 
 export const DEMO_EVENT_NAME = 'Northwind Sales Kickoff 2027';
 
@@ -84,6 +85,7 @@ export async function seedDemoIfEmpty(deps: { store: Store; clock: Clock }): Pro
   });
   for (const { sessionId, draft } of DEMO_POLLS) await createPoll({ ...deps, publish: nobody }, event.id, sessionId, draft);
   await seedDemoQuestions(deps, event);
+  await seedDemoSurvey(deps, event);
   const live = await deps.store.setLive(event.id, 'opening-keynote', isoNow(deps.clock));
   return live.ok ? live.event : event;
 }

@@ -2,6 +2,7 @@ import type { FactName, FactPayload, Mode, Role } from '@rally/shared';
 import type { Clock } from '../clock.js';
 import type { Store } from '../store/store.js';
 import type { Audience, StageServices } from './stage/deps.js';
+import type { EngagementService } from './engagement/service.js';
 
 /**
  * How domain code tells clients about facts without knowing Socket.IO. The realtime layer
@@ -25,6 +26,8 @@ export interface DomainDeps {
   store: Store;
   clock: Clock;
   publish: Publisher;
+  /** [ENG1] Where interactions are recorded; absent in domain tests that do not look at engagement. */
+  engagement?: EngagementService;
 }
 
 /**

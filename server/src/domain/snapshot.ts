@@ -2,11 +2,13 @@ import type { Participant, Snapshot } from '@rally/shared';
 import { isoNow } from '../clock.js';
 import type { EventRecord } from '../store/store.js';
 import { toPublicEvent } from './events.js';
-import { STAFF_ROLES, type DomainDeps, type WithStage } from './ports.js';
+import { MODERATOR_ROLES, STAFF_ROLES, type DomainDeps, type WithStage } from './ports.js';
 import { pollsForSnapshot } from './polls/view.js';
 import { qaForSnapshot } from './qa/view.js';
 import { presenceView } from './presence.js';
 import { stageForSnapshot } from './stage/view.js';
+import { engagementForSnapshot } from './engagement/live.js';
+import { surveyForSnapshot } from './engagement/survey.js';
 
 const isStaff = (p: Participant) => (STAFF_ROLES as readonly string[]).includes(p.role);
 
@@ -14,12 +16,17 @@ const isStaff = (p: Participant) => (STAFF_ROLES as readonly string[]).includes(
  * [PROTO5] Everything this principal may see, read from the store (never from a node's memory),
  * so a client reconnecting to any node gets the same picture.
  */
-export async function buildSnapshot(deps: WithStage<Pick<DomainDeps, 'store' | 'clock'>>, me: Participant, event: EventRecord): Promise<Snapshot> {
-  const [presence, polls, qa, stage] = await Promise.all([
+export async function buildSnapshot(deps: WithStage<Pick<DomainDeps, 'store' | 'clock' | 'engagement'>>, me: Participant, event: EventRecord): Promise<Snapshot> {
+  const [presence, polls, qa, stage, engagement, survey] = await Promise.all([
     isStaff(me) ? presenceView(deps.store, event.id) : undefined,
     pollsForSnapshot(deps.store, me),
     qaForSnapshot(deps.store, me),
     stageForSnapshot(deps, me, event),
+    // [ENG6] The dashboard is for moderators and organisers only.
+    deps.engagement && (MODERATOR_ROLES as readonly string[]).includes(me.role)
+      ? engagementForSnapshot({ store: deps.store, clock: deps.clock, follower: deps.engagement.follower }, event.id)
+      : undefined,
+    surveyForSnapshot(deps.store, me),
   ]);
   return {
     serverTime: isoNow(deps.clock),
@@ -31,5 +38,7 @@ export async function buildSnapshot(deps: WithStage<Pick<DomainDeps, 'store' | '
     ...(polls.pollAnswers ? { pollAnswers: polls.pollAnswers } : {}),
     qa,
     stage,
+    ...(engagement ? { engagement } : {}),
+    survey,
   };
 }

@@ -16,6 +16,8 @@ import { banFromChat, deleteChat, sendChat, setSlowMode } from '../domain/stage/
 import { setBranding, setStream, stageStreamToken } from '../domain/stage/event-settings.js';
 import { markNoteRead, sendNote } from '../domain/stage/notes.js';
 import { sendReaction } from '../domain/stage/reactions.js';
+import { configureEngagement } from '../domain/engagement/configure.js';
+import { closeSurvey, defineSurvey, openSurvey, submitSurvey } from '../domain/engagement/survey.js';
 
 export interface CommandContext {
   deps: WithStage<DomainDeps>;
@@ -80,6 +82,11 @@ export const handlers: Handlers = {
   'chat:delete': (ctx, p) => deleteChat(ctx.deps, ctx.eventId, p.messageId),
   'chat:setSlowMode': (ctx, p) => setSlowMode(ctx.deps, ctx.eventId, p.seconds),
   'chat:banParticipant': (ctx, p) => banFromChat(ctx.deps, ctx.eventId, ctx.participantId, p.participantId, p.banned),
+  'engagement:configure': (ctx, p) => configureEngagement(ctx.deps, ctx.eventId, p.settings),
+  'survey:define': (ctx, p) => defineSurvey(ctx.deps, ctx.eventId, p.survey),
+  'survey:open': (ctx) => openSurvey(ctx.deps, ctx.eventId),
+  'survey:close': (ctx) => closeSurvey(ctx.deps, ctx.eventId),
+  'survey:submit': (ctx, p) => submitSurvey(ctx.deps, ctx.eventId, ctx.participantId, p.answers),
 };
 
 function actor(ctx: CommandContext) {

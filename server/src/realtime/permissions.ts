@@ -52,6 +52,13 @@ export const COMMAND_ROLES: Readonly<Record<CommandName, readonly Role[]>> = {
   'chat:delete': ['moderator', 'admin'],
   'chat:setSlowMode': ['moderator', 'admin'],
   'chat:banParticipant': ['moderator', 'admin'],
+  // Engagement ([ENG20]): the control desk tunes the dashboard and runs the survey; only the
+  // audience answers it.
+  'engagement:configure': ['moderator', 'admin'],
+  'survey:define': ['moderator', 'admin'],
+  'survey:open': ['moderator', 'admin'],
+  'survey:close': ['moderator', 'admin'],
+  'survey:submit': ['attendee'],
 };
 
 export const maySend = (role: Role, command: CommandName): boolean => COMMAND_ROLES[command].includes(role);

@@ -112,4 +112,9 @@ export interface QaStore {
   isAskerBanned(eventId: string, participantId: string): Promise<boolean>;
   /** Participant ids banned from asking in the event. */
   askerBans(eventId: string): Promise<string[]>;
+  /**
+   * [QSTORE13] Privacy deletion ([ENG18]): the author's named questions in the event show `name`
+   * from now on; anonymous ones stay without a name; nothing else changes (rev included).
+   */
+  eraseAuthorName(eventId: string, authorId: string, name: string): Promise<void>;
 }

@@ -34,12 +34,15 @@
  *
  * Q&A keys (question:*, event-questions:*, qa-*) and scripts are in store/redis/qa.ts, composed
  * below on the same client and prefix; so are the stage keys (stage-*, chat-*) and the scripts that
- * patch the event hash's stage fields, in store/redis/stage.ts.
+ * patch the event hash's stage fields, in store/redis/stage.ts; the engagement log (one stream per
+ * event, eng-*) in store/redis/engagement.ts; the survey (survey*) in store/redis/survey.ts.
  */
 import { createClient, defineScript, type CommandParser } from 'redis';
 import { ErrorCode, RallyError, type AnswerStatus, type Participant, type Poll, type PollState } from '@rally/shared';
 import { createRedisQa } from './redis/qa.js';
 import { createRedisStage } from './redis/stage.js';
+import { createRedisEngagement } from './redis/engagement.js';
+import { createRedisSurvey } from './redis/survey.js';
 import { comparePolls, type EventRecord, type ParticipantPatch, type Store, type StoredAnswer, type StoredVote } from './store.js';
 
 /** A script called as client.<name>(keys, args); the client sends EVALSHA and falls back to EVAL. */
@@ -345,6 +348,8 @@ export async function createRedisStore(url: string, opts: { keyPrefix?: string }
     kind: 'redis',
     ...createRedisQa(client, p),
     ...createRedisStage(client, p),
+    ...createRedisEngagement(client, p),
+    ...createRedisSurvey(client, p),
 
     async createEvent(event) {
       const outcome = await client.createEvent(

@@ -16,6 +16,8 @@ import {
 } from './store.js';
 import { createSqliteQa } from './sqlite/qa.js';
 import { createSqliteStage } from './sqlite/stage.js';
+import { createSqliteEngagement } from './sqlite/engagement.js';
+import { createSqliteSurvey } from './sqlite/survey.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
@@ -310,11 +312,16 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
   const qa = createSqliteQa(db);
   // Stage tables, and the stage fields of the event documents (store/sqlite/stage.ts).
   const stage = createSqliteStage(db);
+  // The engagement log, its settings and the survey (store/sqlite/engagement.ts, store/sqlite/survey.ts).
+  const engagement = createSqliteEngagement(db, now);
+  const survey = createSqliteSurvey(db);
 
   return {
     kind: 'sqlite',
     ...qa,
     ...stage,
+    ...engagement,
+    ...survey,
 
     async createEvent(event) {
       try {

@@ -79,4 +79,6 @@ export interface StageStore {
   /** [SSTORE8] Bans are per event. */
   setChatBan(eventId: string, participantId: string, banned: boolean): Promise<void>;
   isChatBanned(eventId: string, participantId: string): Promise<boolean>;
+  /** [SSTORE9] Privacy deletion ([ENG18]): the author's kept messages show `name` from now on; nothing else changes. */
+  eraseChatAuthor(eventId: string, authorId: string, name: string): Promise<void>;
 }

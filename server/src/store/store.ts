@@ -1,6 +1,8 @@
 import type { AgendaSession, AnswerStatus, Branding, CohortCounts, EventSettings, Mode, Participant, Poll, PollContent, PollState, StageStream, VoteInput } from '@rally/shared';
 import type { QaStore } from './qa-store.js';
 import type { StageStore } from './stage-store.js';
+import type { EngagementStore } from './engagement-store.js';
+import type { SurveyStore } from './survey-store.js';
 
 /** The secret keys inside the presenter, moderator and stage links. */
 export interface RoleKeys {
@@ -110,9 +112,11 @@ export function comparePolls(a: Poll, b: Poll): number {
  * transaction in SQLite, a single command or Lua script in Redis, so two nodes can never interleave
  * inside one transition. The Q&A part is its own port (qa-store.ts, with its own contract suite,
  * server/test/store/qa-contract.ts), composed into each adapter; so is the stage part
- * (stage-store.ts, server/test/store/stage-contract.ts).
+ * (stage-store.ts, server/test/store/stage-contract.ts), the engagement log (engagement-store.ts,
+ * server/test/store/engagement-contract.ts) and the survey (survey-store.ts,
+ * server/test/store/survey-contract.ts).
  */
-export interface Store extends QaStore, StageStore {
+export interface Store extends QaStore, StageStore, EngagementStore, SurveyStore {
   readonly kind: 'sqlite' | 'redis';
 
   /** Throws RallyError CONFLICT when the id or the join code is already taken. */

@@ -57,7 +57,10 @@ export async function startTestServer(
   // Room codes rotate at every minute boundary; tests asserting that a stage screen heard nothing
   // must not see that by chance, so the rotation check is off unless a test asks for it.
   const stage = { roomCodeCheckMs: 3_600_000, ...opts.app?.stage };
-  const app = createApp({ config, store, clock: opts.clock ?? systemClock, log: createLog('silent'), tokens: createTokenService(TEST_SECRET), nodeId: 'test-node', ...opts.app, stage });
+  // Likewise the engagement dashboard goes to moderators whenever a figure moves (or the minute
+  // turns): it is off unless a test asks for it (server/test/integration/engagement.test.ts does).
+  const engagement = { tickMs: 3_600_000, ...opts.app?.engagement };
+  const app = createApp({ config, store, clock: opts.clock ?? systemClock, log: createLog('silent'), tokens: createTokenService(TEST_SECRET), nodeId: 'test-node', ...opts.app, stage, engagement });
   await new Promise<void>((r) => app.http.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(app.http.address() as AddressInfo).port}`;
 

@@ -235,5 +235,18 @@ export function qaContract(name: string, make: () => Promise<{ qa: QaStore; clea
       expect(await qa.myUpvotes(ev, 'pt_c0')).toEqual([a.id, b.id].sort());
       expect(await qa.myUpvotes(ev, 'pt_c3')).toEqual([a.id]);
     });
+
+    it('[QSTORE13] eraseAuthorName renames the author\'s named questions in that event only; anonymous ones stay nameless; nothing else changes', async () => {
+      const ev = newEvent();
+      const named = await qa.createQuestion(makeQuestion(ev, { authorId: 'pt_gone', normalised: 'named one' }));
+      const anonymous = await qa.createQuestion(makeQuestion(ev, { authorId: 'pt_gone', normalised: 'anonymous one', anonymous: true, authorName: null }));
+      const other = await qa.createQuestion(makeQuestion(ev, { authorId: 'pt_stays', normalised: 'other one' }));
+      const elsewhere = await qa.createQuestion(makeQuestion(newEvent(), { authorId: 'pt_gone', normalised: 'named one' }));
+      await qa.eraseAuthorName(ev, 'pt_gone', 'Deleted participant');
+      expect(await qa.getQuestion(named.id)).toEqual({ ...named, authorName: 'Deleted participant' });
+      expect(await qa.getQuestion(anonymous.id)).toEqual(anonymous);
+      expect(await qa.getQuestion(other.id)).toEqual(other);
+      expect(await qa.getQuestion(elsewhere.id)).toEqual(elsewhere);
+    });
   });
 }

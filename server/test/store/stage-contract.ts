@@ -195,5 +195,17 @@ export function stageContract(name: string, make: () => Promise<{ store: Store; 
       await store.setChatBan(a.id, 'ada', false);
       expect(await store.postChat(a.id, message('ada', 4), { slowModeExempt: false, nowMs: 0 })).toEqual({ ok: true });
     });
+
+    it('[SSTORE9] eraseChatAuthor renames the author\'s kept messages in that event only and changes nothing else', async () => {
+      const [a, b] = [await newEvent(), await newEvent()];
+      const mine = message('gone', 1);
+      const theirs = message('stays', 2);
+      const elsewhere = message('gone', 3);
+      for (const m of [mine, theirs]) await store.postChat(a.id, m, { slowModeExempt: true, nowMs: 0 });
+      await store.postChat(b.id, elsewhere, { slowModeExempt: true, nowMs: 0 });
+      await store.eraseChatAuthor(a.id, 'gone', 'Deleted participant');
+      expect(await store.listChat(a.id)).toEqual([{ ...mine, authorName: 'Deleted participant' }, theirs]);
+      expect(await store.listChat(b.id)).toEqual([elsewhere]);
+    });
   });
 }

@@ -1,39 +1,15 @@
-import type { Mode } from '@rally/shared';
+import type { EngagementKind as Kind, NewEngagementEntry } from '@rally/shared';
 
 /*
  * The engagement log port: one entry per interaction, with who, cohort, team, session and time.
- * TODO(issue 7, engagement): give it a store (a Redis stream in cluster mode, a table in SQLite),
- * the live dashboard, parity and exports. Until then the app keeps a bounded in-memory log, so
- * capabilities can already record what they must and tests can check it.
+ * The kinds and the entry are the protocol's (shared/src/engagement.ts, [ENG1] [ENG2]). The app
+ * implements the port with the per-node recorder (./service.ts, ./recorder.ts: buffered, written
+ * to the store's log every 100 ms); tests of other capabilities may use the memory log below to
+ * check what they record.
  */
 
-export type EngagementKind =
-  | 'joined'
-  | 'left'
-  | 'sessionEntered'
-  | 'sessionLeft'
-  | 'voted'
-  | 'asked'
-  | 'upvoted'
-  | 'answered'
-  | 'reacted'
-  | 'chatted'
-  | 'roomEntered'
-  | 'roomLeft';
-
-export interface EngagementEntry {
-  eventId: string;
-  participantId: string;
-  /** The participant's cohort at that moment. */
-  mode: Mode;
-  team: string | null;
-  /** The live agenda session at that moment (the one entered or left for session entries). */
-  sessionId: string | null;
-  kind: EngagementKind;
-  at: string;
-  /** What the interaction was about: an emoji, a message id, a poll id. */
-  ref?: string;
-}
+export type EngagementKind = Kind;
+export type EngagementEntry = NewEngagementEntry;
 
 export interface EngagementLog {
   append(entry: EngagementEntry): Promise<void>;
@@ -44,7 +20,7 @@ export interface MemoryEngagementLog extends EngagementLog {
   entries(): readonly EngagementEntry[];
 }
 
-/** Keeps the latest `limit` entries of this process in memory (see the TODO above). */
+/** Keeps the latest `limit` entries of this process in memory: for tests. */
 export function memoryEngagementLog(limit = 10_000): MemoryEngagementLog {
   const kept: EngagementEntry[] = [];
   return {

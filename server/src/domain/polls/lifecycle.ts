@@ -42,6 +42,8 @@ export async function closeIfLive(deps: DomainDeps, poll: Poll): Promise<Poll | 
   deps.publish.toEvent(closed.eventId, 'poll:closed', closed);
   const results = await loadResults(deps.store, closed, present);
   if (results) deps.publish.toRoles(closed.eventId, resultRoles(closed), 'poll:resultsUpdated', results);
+  // [ENG17] Only the caller that won the transition gets here, so the webhook hears of it once.
+  deps.engagement?.moment(closed.eventId, 'poll.closed', { pollId: closed.id, sessionId: closed.sessionId, question: closed.question, kind: closed.kind, closedAt: closed.closedAt, totals: results?.totals ?? null, present });
   return closed;
 }
 

@@ -121,6 +121,8 @@ export async function castVote(deps: DomainDeps, eventId: string, participantId:
     answer,
   });
 
+  // [ENG1] [ENG19] The first vote in a poll is an interaction; an anonymous poll's is logged without the poll.
+  if (outcome.status === 'recorded') deps.engagement?.interacted(me, 'voted', poll.settings.anonymous ? {} : { ref: pollId });
   if (answer && outcome.status !== 'unchanged') {
     const stored: StoredAnswer = { id: answer.id, pollId, participantId, text: answer.text, status: 'pending', flagged: answer.flagged, at };
     deps.publish.toRoles(eventId, MODERATOR_ROLES, 'poll:answerSubmitted', answerView(stored, poll.settings.anonymous ? null : me.name));

@@ -66,6 +66,9 @@ export async function submitQuestion(deps: AskDeps, eventId: string, participant
     rev: 0,
   };
   const stored = await deps.store.createQuestion(question);
+  // [ENG19] An anonymous question is logged without its asker; a named one names the question.
+  const breakoutRoomId = stored.origin.kind === 'breakout' ? stored.origin.roomId : undefined;
+  deps.engagement?.interacted(me, 'asked', input.anonymous ? { anonymous: true, breakoutRoomId } : { ref: stored.id, breakoutRoomId });
   await announce(deps, null, stored);
   return authorView(stored);
 }

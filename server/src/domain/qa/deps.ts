@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { Clock } from '../../clock.js';
 import type { QaStore } from '../../store/qa-store.js';
 import type { Store } from '../../store/store.js';
+import type { EngagementPort } from '../engagement/record.js';
 import { MODERATOR_ROLES } from '../ports.js';
 
 type QaFactName = keyof typeof qaFactSchemas;
@@ -33,6 +34,8 @@ export interface QaDeps {
   store: QaStore & Pick<Store, 'getEvent' | 'getParticipant'>;
   clock: Clock;
   publish: QaPublisher;
+  /** [ENG1] Where asking and upvoting are recorded. */
+  engagement?: EngagementPort;
 }
 
 /** Asking needs more: the ask budget and, once breakouts exist, where the asker is. */

@@ -20,6 +20,8 @@ export async function upvote(deps: QaDeps, eventId: string, participantId: strin
   if (!viewFor(me, q, false)) throw new RallyError(ErrorCode.NOT_FOUND, 'no such question in this event');
   if (q.state !== 'approved') throw new RallyError(ErrorCode.INVALID_STATE, NOT_OPEN[q.state]);
   // The store checks the state again in the step that counts, so a dismissal racing this vote wins cleanly.
-  const { votes } = await deps.store.toggleUpvote(questionId, participantId, up);
+  const { votes, changed } = await deps.store.toggleUpvote(questionId, participantId, up);
+  // [ENG1] [ENG3] An upvote added is an interaction; taking it back is not.
+  if (changed && up) deps.engagement?.interacted(me, 'upvoted', { ref: questionId });
   return { questionId, up, votes };
 }

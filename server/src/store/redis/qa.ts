@@ -256,5 +256,14 @@ export function createRedisQa(client: AnyRedis, prefix: string): QaStore {
     async askerBans(eventId) {
       return (await members(key.bans(eventId))).sort();
     },
+    async eraseAuthorName(eventId, authorId, name) {
+      // The author's questions are the values of their duplicate-check hash. authorName is written
+      // only at creation, so a plain read-then-write cannot race with another change of it.
+      const ids = ((await client.hVals(key.asked(eventId, authorId))) as string[]).map(String);
+      for (const id of ids) {
+        const current = await client.hGet(key.question(id), 'authorName');
+        if (current !== null && current !== undefined && String(current) !== 'null') await client.hSet(key.question(id), 'authorName', JSON.stringify(name));
+      }
+    },
   };
 }

@@ -112,6 +112,13 @@ const LUA = {
     redis.call('HDEL', KEYS[2], ARGV[1])
     redis.call('LREM', KEYS[1], 0, ARGV[1])
     return doc`,
+  // Rewrites only messages still kept: one trimmed meanwhile must not come back.
+  // KEYS: messages. ARGV: (message id, new JSON) pairs.
+  rewriteChat: `
+    for i = 1, #ARGV, 2 do
+      if redis.call('HEXISTS', KEYS[1], ARGV[i]) == 1 then redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+    end
+    return 1`,
 };
 
 type ScriptName = keyof typeof LUA;
@@ -246,6 +253,14 @@ export function createRedisStage(client: AnyRedis, prefix: string): StageStore {
     },
     async isChatBanned(eventId, participantId) {
       return Boolean(await client.sIsMember(key.chatBans(eventId), participantId));
+    },
+    async eraseChatAuthor(eventId, authorId, name) {
+      const docs = (await client.hGetAll(key.chatMessages(eventId))) as Record<string, string>;
+      const args = Object.entries(docs).flatMap(([id, doc]) => {
+        const m = JSON.parse(String(doc)) as ChatMessage;
+        return m.authorId === authorId ? [id, JSON.stringify({ ...m, authorName: name })] : [];
+      });
+      if (args.length > 0) await run('rewriteChat', [key.chatMessages(eventId)], args);
     },
   };
 }

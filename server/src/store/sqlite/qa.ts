@@ -76,6 +76,7 @@ export function createSqliteQa(db: Database.Database): QaStore {
     banRemove: db.prepare('DELETE FROM qa_asker_bans WHERE event_id = ? AND participant_id = ?'),
     banGet: db.prepare<[string, string], { participant_id: string }>('SELECT participant_id FROM qa_asker_bans WHERE event_id = ? AND participant_id = ?'),
     bans: db.prepare<[string], { participant_id: string }>('SELECT participant_id FROM qa_asker_bans WHERE event_id = ? ORDER BY participant_id'),
+    eraseAuthor: db.prepare("UPDATE questions SET doc = json_set(doc, '$.authorName', ?) WHERE event_id = ? AND author_id = ? AND json_extract(doc, '$.authorName') IS NOT NULL"),
   };
 
   const toQuestion = (row: Row | undefined): StoredQuestion | null =>
@@ -191,6 +192,9 @@ export function createSqliteQa(db: Database.Database): QaStore {
     },
     async askerBans(eventId) {
       return q.bans.all(eventId).map((r) => r.participant_id);
+    },
+    async eraseAuthorName(eventId, authorId, name) {
+      q.eraseAuthor.run(name, eventId, authorId);
     },
   };
 }

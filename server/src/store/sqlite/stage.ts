@@ -74,6 +74,7 @@ export function createSqliteStage(db: Database.Database): StageStore {
     banAdd: db.prepare('INSERT OR IGNORE INTO chat_bans (event_id, participant_id) VALUES (?, ?)'),
     banRemove: db.prepare('DELETE FROM chat_bans WHERE event_id = ? AND participant_id = ?'),
     banGet: db.prepare<[string, string], { participant_id: string }>('SELECT participant_id FROM chat_bans WHERE event_id = ? AND participant_id = ?'),
+    eraseChatAuthor: db.prepare("UPDATE chat_messages SET doc = json_set(doc, '$.authorName', ?) WHERE event_id = ? AND json_extract(doc, '$.authorId') = ?"),
   };
 
   const readEvent = (id: string): EventRecord | null => {
@@ -196,6 +197,9 @@ export function createSqliteStage(db: Database.Database): StageStore {
     },
     async isChatBanned(eventId, participantId) {
       return q.banGet.get(eventId, participantId) !== undefined;
+    },
+    async eraseChatAuthor(eventId, authorId, name) {
+      q.eraseChatAuthor.run(name, eventId, authorId);
     },
   };
 }

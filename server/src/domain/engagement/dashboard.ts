@@ -1,0 +1,68 @@
+import { ENGAGEMENT_LIMITS, type EngagementDashboard, type EngagementSettings, type Participant, type ScopeFigures, type SurveyResults } from '@rally/shared';
+import { scopeFigures, type FoldState } from './fold.js';
+import { lastMinute, teamScores, timeline } from './views.js';
+
+export interface ParityJudgement {
+  scope: 'session' | 'event';
+  sessionId: string | null;
+  figures: ScopeFigures;
+  parity: number | null;
+  /** [ENG9] Both cohorts have enough attendees present in scope for parity to mean something. */
+  judgeable: boolean;
+}
+
+/** [ENG9] Parity is judged on the live session when there is one, else on the whole event. */
+export function judgeParity(state: FoldState, liveSessionId: string | null): ParityJudgement {
+  const figures = liveSessionId !== null ? scopeFigures(state.sessions.get(liveSessionId)) : scopeFigures(state.event);
+  const min = ENGAGEMENT_LIMITS.parityMinPresent;
+  return {
+    scope: liveSessionId !== null ? 'session' : 'event',
+    sessionId: liveSessionId,
+    figures,
+    parity: figures.parity,
+    judgeable: figures.present.room >= min && figures.present.remote >= min,
+  };
+}
+
+export interface DashboardInputs {
+  eventId: string;
+  asOfMs: number;
+  settings: EngagementSettings;
+  /** Attendees online now (live presence). */
+  online: readonly Participant[];
+  liveSessionId: string | null;
+  /** The shared alert state. */
+  alerting: boolean;
+  survey: SurveyResults | null;
+}
+
+/** [ENG6] The dashboard: the log's figures, plus live presence and the survey's results. */
+export function buildDashboard(state: FoldState, input: DashboardInputs): EngagementDashboard {
+  const judged = judgeParity(state, input.liveSessionId);
+  const byTeam = new Map<string | null, { room: number; remote: number }>();
+  const online = { room: 0, remote: 0 };
+  for (const p of input.online) {
+    if (p.role !== 'attendee') continue;
+    online[p.mode]++;
+    const t = byTeam.get(p.team) ?? { room: 0, remote: 0 };
+    t[p.mode]++;
+    byTeam.set(p.team, t);
+  }
+  return {
+    eventId: input.eventId,
+    at: new Date(input.asOfMs).toISOString(),
+    cursor: state.cursor,
+    entries: state.entries,
+    online: {
+      ...online,
+      byTeam: [...byTeam].map(([team, c]) => ({ team, ...c })).sort((a, b) => (a.team ?? '\uffff').localeCompare(b.team ?? '\uffff')),
+    },
+    event: judged.scope === 'event' ? judged.figures : scopeFigures(state.event),
+    session: input.liveSessionId !== null ? { sessionId: input.liveSessionId, figures: judged.figures } : null,
+    parity: { scope: judged.scope, value: judged.parity, threshold: input.settings.parityThreshold, alerting: input.alerting },
+    timeline: timeline(state, input.asOfMs),
+    lastMinute: lastMinute(state, input.asOfMs),
+    teams: teamScores(state, input.settings.weights),
+    survey: input.survey,
+  };
+}

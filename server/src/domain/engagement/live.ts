@@ -1,0 +1,133 @@
+import {
+  ENGAGEMENT_LIMITS,
+  engagementScore,
+  type EngagementDashboard,
+  type EngagementSnapshot,
+  type Leaderboard,
+  type LeaderboardMode,
+  type Participant,
+  type ScopeFigures,
+  type SurveyResults,
+  type TeamScore,
+} from '@rally/shared';
+import type { Clock } from '../../clock.js';
+import type { EngagementStore } from '../../store/engagement-store.js';
+import type { Store } from '../../store/store.js';
+import type { SurveyStore } from '../../store/survey-store.js';
+import { buildDashboard } from './dashboard.js';
+import { scopeFigures, type FoldState } from './fold.js';
+import type { LogFollower } from './follower.js';
+import { lastAlert, loadConfig, type EngagementConfig } from './settings.js';
+import { loadSurveyResults } from './survey.js';
+import { teamScores } from './views.js';
+
+export type EngagementStoreDeps = EngagementStore & SurveyStore & Pick<Store, 'getEvent' | 'listParticipants' | 'presenceOnline'>;
+
+export interface LiveDeps {
+  store: EngagementStoreDeps;
+  clock: Clock;
+  follower: LogFollower;
+}
+
+export interface LiveView {
+  state: FoldState;
+  config: EngagementConfig;
+  liveSessionId: string | null;
+  dashboard: EngagementDashboard;
+}
+
+/** Reuses survey results while the survey's version is unchanged (one cache per caller). */
+export type SurveyCache = Map<string, { version: number; results: SurveyResults | null }>;
+
+async function surveyOf(store: SurveyStore, eventId: string, cache?: SurveyCache): Promise<SurveyResults | null> {
+  if (!cache) return loadSurveyResults(store, eventId);
+  const version = await store.surveyVersion(eventId);
+  const hit = cache.get(eventId);
+  if (hit && hit.version === version) return hit.results;
+  const results = await loadSurveyResults(store, eventId);
+  cache.set(eventId, { version, results });
+  return results;
+}
+
+/** [ENG6] Attendees with an open socket on any node (the same reading as the presence panel). */
+async function onlineAttendees(store: Pick<Store, 'presenceOnline' | 'listParticipants'>, eventId: string): Promise<Participant[]> {
+  const [ids, everyone] = await Promise.all([store.presenceOnline(eventId), store.listParticipants(eventId)]);
+  const online = new Set(ids);
+  return everyone.filter((p) => p.role === 'attendee' && online.has(p.id));
+}
+
+/** [ENG6] The dashboard as of now: the log followed to its end, presence, settings, survey. */
+export async function liveView(deps: LiveDeps, eventId: string, opts: { maxPages?: number; surveyCache?: SurveyCache; forDisplay?: boolean } = {}): Promise<LiveView> {
+  // Presence and survey reads are only worth it when someone will see the dashboard.
+  const display = opts.forDisplay ?? true;
+  const [state, config, event, presence, survey] = await Promise.all([
+    deps.follower.stateOf(eventId, { maxPages: opts.maxPages }),
+    loadConfig(deps.store, eventId),
+    deps.store.getEvent(eventId),
+    display ? onlineAttendees(deps.store, eventId) : [],
+    display ? surveyOf(deps.store, eventId, opts.surveyCache) : null,
+  ]);
+  const liveSessionId = event?.liveSessionId ?? null;
+  const dashboard = buildDashboard(state, {
+    eventId,
+    asOfMs: deps.clock.now(),
+    settings: config.settings,
+    online: presence,
+    liveSessionId,
+    alerting: config.alerting,
+    survey,
+  });
+  return { state, config, liveSessionId, dashboard };
+}
+
+/** [ENG6] The engagement part of a moderator's or organiser's snapshot. */
+export async function engagementForSnapshot(deps: LiveDeps, eventId: string): Promise<EngagementSnapshot> {
+  const view = await liveView(deps, eventId);
+  return { settings: view.config.settings, dashboard: view.dashboard, parityAlert: lastAlert(view.config.alertField) };
+}
+
+export interface EngagementSummary {
+  eventId: string;
+  at: string;
+  cursor: string | null;
+  entries: number;
+  event: ScopeFigures;
+  /** Every session of the agenda, in agenda order, with its figures (zeros when nobody was logged in it). */
+  sessions: { sessionId: string; title: string; figures: ScopeFigures }[];
+  teams: TeamScore[];
+  survey: SurveyResults | null;
+  settings: EngagementDashboard['parity'] & { weights: Record<string, number> };
+}
+
+/** [ENG14] What a CRM or LMS pipeline pulls: the whole event, every session, teams and the survey. */
+export async function engagementSummary(deps: LiveDeps, eventId: string): Promise<EngagementSummary> {
+  const [view, event] = await Promise.all([liveView(deps, eventId), deps.store.getEvent(eventId)]);
+  return {
+    eventId,
+    at: view.dashboard.at,
+    cursor: view.state.cursor,
+    entries: view.state.entries,
+    event: scopeFigures(view.state.event),
+    sessions: (event?.agenda ?? []).map((s) => ({ sessionId: s.id, title: s.title, figures: scopeFigures(view.state.sessions.get(s.id)) })),
+    teams: view.dashboard.teams,
+    survey: view.dashboard.survey,
+    settings: { ...view.dashboard.parity, weights: view.config.settings.weights },
+  };
+}
+
+/**
+ * [ENG11] The leaderboard: teams by average score; with mode 'all', also the top attendees by
+ * score (ties by name). Deleted participants and anyone no longer an attendee are left out.
+ */
+export function buildLeaderboard(state: FoldState, config: EngagementConfig, participants: readonly Participant[], mode: LeaderboardMode): Leaderboard {
+  const weights = config.settings.weights;
+  const teams = teamScores(state, weights).map((t, i) => ({ ...t, rank: i + 1 }));
+  if (mode !== 'all') return { mode, teams, participants: [] };
+  const top = participants
+    .filter((p) => p.role === 'attendee' && config.deleted[p.id] === undefined)
+    .map((p) => ({ name: p.name, team: p.team, score: engagementScore(state.people.get(p.id)?.counts ?? {}, weights), id: p.id }))
+    .sort((a, b) => b.score - a.score || a.name.localeCompare(b.name) || a.id.localeCompare(b.id))
+    .slice(0, ENGAGEMENT_LIMITS.leaderboardSize)
+    .map(({ id: _id, ...rest }, i) => ({ rank: i + 1, ...rest }));
+  return { mode, teams, participants: top };
+}

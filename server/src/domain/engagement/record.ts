@@ -1,0 +1,44 @@
+import type { EngagementKind, NewEngagementEntry, Participant } from '@rally/shared';
+import type { MomentType } from './webhooks.js';
+
+/** What an interaction was about, beyond who did it. */
+export interface InteractionDetail {
+  /** A poll id, question id, emoji, message id. Leave it out where it would tie a person to an anonymous poll. */
+  ref?: string;
+  breakoutRoomId?: string;
+  /**
+   * [ENG19] An anonymous question: the entry carries no participant and no team, so neither the
+   * log nor anything folded from it can tie the question to its asker.
+   */
+  anonymous?: boolean;
+}
+
+/**
+ * [ENG1] Only attendees are logged: staff run the event, and the stage screen is a projector.
+ * Returns null for anyone else.
+ */
+export function entryFor(p: Participant, kind: EngagementKind, sessionId: string | null, at: string, detail: InteractionDetail = {}): NewEngagementEntry | null {
+  if (p.role !== 'attendee') return null;
+  return {
+    eventId: p.eventId,
+    participantId: detail.anonymous ? null : p.id,
+    mode: p.mode,
+    team: detail.anonymous ? null : p.team,
+    sessionId,
+    kind,
+    at,
+    ...(detail.ref !== undefined ? { ref: detail.ref } : {}),
+    ...(detail.breakoutRoomId !== undefined ? { breakoutRoomId: detail.breakoutRoomId } : {}),
+  };
+}
+
+/**
+ * The port the capabilities record through (DomainDeps.engagement). Both calls return at once and
+ * never throw: recording must not slow down or fail the interaction it records.
+ */
+export interface EngagementPort {
+  /** [ENG1] Records an attendee's interaction now, in the live session as this node knows it. */
+  interacted(p: Participant, kind: EngagementKind, detail?: InteractionDetail): void;
+  /** [ENG17] A key moment for the event's webhook, if it has one. */
+  moment(eventId: string, type: MomentType, data: unknown): void;
+}

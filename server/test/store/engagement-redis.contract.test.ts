@@ -1,0 +1,26 @@
+import { afterAll, beforeAll } from 'vitest';
+import { createRedisStore } from '../../src/store/redis-store.js';
+import { startRedisServer } from '../helpers/redis-server.js';
+import { engagementContract } from './engagement-contract.js';
+import { surveyContract } from './survey-contract.js';
+
+// One private redis-server for the file; each test gets its own key prefix, so no flush is needed.
+// The whole Redis store, so the suites also prove the engagement and survey parts are composed in.
+let server: Awaited<ReturnType<typeof startRedisServer>> | undefined;
+let n = 0;
+
+beforeAll(async () => {
+  server = await startRedisServer();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+const make = async () => {
+  if (!server) throw new Error('redis-server did not start');
+  const store = await createRedisStore(server.url, { keyPrefix: `eng${++n}:${process.pid}:` });
+  return { store, cleanup: () => store.close() };
+};
+
+engagementContract('redis', make);
+surveyContract('redis', make);
