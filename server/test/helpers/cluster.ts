@@ -100,3 +100,14 @@ export async function startCluster(opts: { nodes?: number; appendonly?: boolean 
     },
   };
 }
+
+/** POST a JSON body to one node; throws with the status and body on anything but 2xx. */
+export async function postJson<T>(url: string, path: string, body: unknown, admin = false): Promise<T> {
+  const res = await fetch(url + path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(admin ? { authorization: `Bearer ${TEST_ADMIN}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}

@@ -1,23 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_POLL_SETTINGS, type CreateEventResponse, type JoinResponse, type Mode, type Poll, type PollDraft, type PollResults } from '@rally/shared';
-import { clusterRoomCode, startCluster, type Cluster } from '../helpers/cluster.js';
-import { TEST_ADMIN, connectClient, keyOf, sleep, type TestClient } from '../helpers/test-server.js';
+import { postJson as post, clusterRoomCode, startCluster, type Cluster } from '../helpers/cluster.js';
+import { connectClient, keyOf, sleep, type TestClient } from '../helpers/test-server.js';
 
 let cluster: Cluster;
 let ev: CreateEventResponse;
 let A: string;
 let B: string;
 const clients: TestClient[] = [];
-
-async function post<T>(url: string, path: string, body: unknown, admin = false): Promise<T> {
-  const res = await fetch(url + path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(admin ? { authorization: `Bearer ${TEST_ADMIN}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
 
 const join = (url: string, body: Record<string, unknown>) =>
   post<JoinResponse>(url, '/api/join', { code: ev.code, ...(body.mode === 'room' ? { roomCode: clusterRoomCode(ev.event.id) } : {}), ...body });

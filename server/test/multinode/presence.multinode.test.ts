@@ -1,20 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, type CreateEventResponse, type JoinResponse } from '@rally/shared';
-import { startCluster, type Cluster } from '../helpers/cluster.js';
-import { TEST_ADMIN, connectClient, expectConnectError, keyOf } from '../helpers/test-server.js';
+import { postJson as post, startCluster, type Cluster } from '../helpers/cluster.js';
+import { connectClient, expectConnectError, keyOf } from '../helpers/test-server.js';
 
 let cluster: Cluster;
 let ev: CreateEventResponse;
-
-async function post<T>(url: string, path: string, body: unknown, admin = false): Promise<T> {
-  const res = await fetch(url + path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(admin ? { authorization: `Bearer ${TEST_ADMIN}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
 
 beforeAll(async () => {
   cluster = await startCluster({ nodes: 2 });
