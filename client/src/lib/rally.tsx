@@ -5,6 +5,8 @@ import { reduce, type RallyState } from './state';
 import { listenPollFacts, pollEventFromAck } from './pollState';
 import { listenQaFacts, qaEventFromAck, votesMark } from './qaState';
 import { listenStageFacts, stageEventFromAck } from './stageState';
+import { engagementEventFromAck, listenEngagementFacts } from './engagementState';
+import { listenSurveyFacts, surveyEventFromAck } from './surveyState';
 import { useToasts } from './toasts';
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline' | 'reload-required';
@@ -94,6 +96,8 @@ export function RallyProvider({ token, onFatal, children }: { token: string; onF
     listenPollFacts(socket, (event) => dispatch({ type: 'poll', event }));
     listenQaFacts(socket, (event) => dispatch({ type: 'qa', event }));
     listenStageFacts(socket, (event) => dispatch({ type: 'stage', event }));
+    listenEngagementFacts(socket, (event) => dispatch({ type: 'engagement', event }));
+    listenSurveyFacts(socket, (event) => dispatch({ type: 'survey', event }));
     socket.on('session:ended', ({ reason, message }) => {
       endedByServer = true;
       stop();
@@ -195,6 +199,10 @@ export function RallyProvider({ token, onFatal, children }: { token: string; onF
       if (qaEvent) dispatch({ type: 'qa', event: qaEvent });
       const stageEvent = stageEventFromAck(name, ack.data);
       if (stageEvent) dispatch({ type: 'stage', event: stageEvent });
+      const engagementEvent = engagementEventFromAck(name, ack.data);
+      if (engagementEvent) dispatch({ type: 'engagement', event: engagementEvent });
+      const surveyEvent = surveyEventFromAck(name, ack.data);
+      if (surveyEvent) dispatch({ type: 'survey', event: surveyEvent });
       if (name === 'stage:setStream' || name === 'event:setBranding' || name === 'agenda:set') {
         dispatch({ type: 'event', event: ack.data as PublicEvent });
       }

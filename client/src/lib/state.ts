@@ -2,6 +2,8 @@ import type { CohortCounts, FactPayload, Participant, Presence, PublicEvent, Sna
 import { pollsFromSnapshot, reducePolls, type PollEvent, type PollsState } from './pollState';
 import { qaFromSnapshot, reduceQa, type QaEvent, type QaState } from './qaState';
 import { reduceStage, stageFromSnapshot, type StageEvent, type StageState } from './stageState';
+import { engagementFromSnapshot, reduceEngagement, type EngagementEvent, type EngagementState } from './engagementState';
+import { reduceSurvey, surveyFromSnapshot, type SurveyEvent, type SurveyState } from './surveyState';
 
 /** What a screen renders: the last snapshot with every delta since applied. */
 export interface RallyState {
@@ -17,6 +19,10 @@ export interface RallyState {
   qa: QaState;
   /** Room code, announcement, notes, chat, the latest reaction burst (lib/stageState.ts). */
   stage: StageState;
+  /** Engagement settings, dashboard and parity alert (staff), the leaderboard (lib/engagementState.ts). */
+  engagement: EngagementState;
+  /** The survey and my answers (lib/surveyState.ts). */
+  survey: SurveyState;
 }
 
 export type RallyAction =
@@ -27,6 +33,8 @@ export type RallyAction =
   | { type: 'poll'; event: PollEvent }
   | { type: 'qa'; event: QaEvent }
   | { type: 'stage'; event: StageEvent }
+  | { type: 'engagement'; event: EngagementEvent }
+  | { type: 'survey'; event: SurveyEvent }
   | { type: 'reset' };
 
 function upsert(list: Participant[], p: Participant): Participant[] {
@@ -56,6 +64,9 @@ export function reduce(state: RallyState | null, action: RallyAction): RallyStat
         polls: pollsFromSnapshot(s),
         qa: qaFromSnapshot(s),
         stage: stageFromSnapshot(s),
+        // The leaderboard is not in the snapshot; keep the last one until the next fact replaces it.
+        engagement: { ...engagementFromSnapshot(s), leaderboard: state?.engagement.leaderboard ?? null },
+        survey: surveyFromSnapshot(s),
       };
     }
     case 'presence': {
@@ -94,6 +105,16 @@ export function reduce(state: RallyState | null, action: RallyAction): RallyStat
       if (!state) return state;
       const stage = reduceStage(state.stage, action.event, state.me.id);
       return stage === state.stage ? state : { ...state, stage };
+    }
+    case 'engagement': {
+      if (!state) return state;
+      const engagement = reduceEngagement(state.engagement, action.event);
+      return engagement === state.engagement ? state : { ...state, engagement };
+    }
+    case 'survey': {
+      if (!state) return state;
+      const survey = reduceSurvey(state.survey, action.event);
+      return survey === state.survey ? state : { ...state, survey };
     }
   }
 }

@@ -11,6 +11,7 @@ import { AttendeePolls } from '../polls/AttendeePolls';
 import { AttendeeQuestions } from '../qa/AttendeeQuestions';
 import { AnnouncementBanner, JoinNoticeBanner, ReactionsBar, RoomSwitch, StageWithActivity } from '../stage-live/AttendeeStage';
 import { EventChat } from '../stage-live/Chat';
+import { AttendeeSurvey } from '../engagement/AttendeeSurvey';
 
 export function AttendeeApp({ code }: { code: string }) {
   const { state, connection } = useLive();
@@ -65,6 +66,8 @@ export function AttendeeApp({ code }: { code: string }) {
       </StageWithActivity>
 
       <ReactionsBar />
+
+      <AttendeeSurvey />
 
       <AttendeeQuestions />
 

@@ -7,6 +7,7 @@ import { sortedAgenda, timeRange } from '../../lib/agenda';
 import { ModeratorPolls } from '../polls/ModeratorPolls';
 import { ModeratorQa } from '../qa/ModeratorQa';
 import { ModeratorStage } from '../stage-live/ModeratorStage';
+import { ModeratorEngagement } from '../engagement/ModeratorEngagement';
 
 /** [ID8] Moderators and admins cannot be banned: no button that can only fail. */
 const STAFF = new Set<Participant['role']>(['moderator', 'admin']);
@@ -26,6 +27,7 @@ export function ModeratorPanel({ code }: { code: string }) {
       <ModeratorPolls code={code} />
       <ModeratorQa code={code} />
       <ModeratorStage />
+      <ModeratorEngagement code={code} />
     </Screen>
   );
 }

@@ -1,10 +1,10 @@
 import { useId, useState } from 'react';
 import type { AgendaSession, Poll } from '@rally/shared';
+import { DownloadButton } from '../../components/DownloadButton';
 import { useLive } from '../../components/EventGate';
 import { sortedAgenda, timeRange } from '../../lib/agenda';
 import { AnswerModeration } from './AnswerModeration';
 import { Countdown } from './Countdown';
-import { CsvDownload } from './CsvDownload';
 import { usePollCommands } from './hooks';
 import { canReveal, KIND_LABEL, sessionPolls, STATE_LABEL, VISIBILITY_LABEL } from './model';
 import { PollEditor } from './PollEditor';
@@ -24,7 +24,16 @@ export function ModeratorPolls({ code }: { code: string }) {
     <section className="card polls-section" aria-labelledby="mod-polls-heading" data-testid="moderator-polls">
       <div className="row spread">
         <h2 id="mod-polls-heading">Polls</h2>
-        <CsvDownload code={code} />
+        {/* [POLL25] */}
+        <DownloadButton
+          code={code}
+          path="polls/results.csv"
+          label="Download CSV"
+          fallbackName={`rally-polls-${code}.csv`}
+          what="the poll results"
+          testId="download-csv"
+          statusTestId="download-status"
+        />
       </div>
       {agenda.map((s) => (
         <SessionPolls key={s.id} session={s} live={s.id === state.event.liveSessionId} />

@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { QA_LIMITS, qaFairness, type OriginKind, type QuestionSort, type QuestionState, type QuestionView } from '@rally/shared';
+import { DownloadButton } from '../../components/DownloadButton';
 import { useLive } from '../../components/EventGate';
 import { sortedAgenda } from '../../lib/agenda';
 import { stageQuestion, votesOf } from '../../lib/qaState';
@@ -15,7 +16,6 @@ import {
   sessionFilterValue,
   textProblem,
 } from './model';
-import { QaCsvDownload } from './QaCsvDownload';
 import { authorOf, CharCounter, OriginBadge, QuestionTextBlock, QuestionTime, ReplyBlock, useQaCommand, VoteCountStatic } from './QuestionBits';
 import './qa.css';
 
@@ -71,7 +71,16 @@ export function ModeratorQa({ code }: { code: string }) {
     <section className="card qa-section" aria-labelledby="mod-qa-heading" data-testid="moderator-qa">
       <div className="row spread">
         <h2 id="mod-qa-heading">Q&amp;A</h2>
-        <QaCsvDownload code={code} />
+        {/* [QA24] */}
+        <DownloadButton
+          code={code}
+          path="questions.csv"
+          label="Download questions CSV"
+          fallbackName={`rally-questions-${code}.csv`}
+          what="the questions"
+          testId="download-questions-csv"
+          statusTestId="questions-csv-status"
+        />
       </div>
 
       <p className="qa-live-count" role="status" data-testid="qa-new-count">

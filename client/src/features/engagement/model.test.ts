@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_ENGAGEMENT_SETTINGS, PARTICIPATION_KINDS, type ScopeFigures, type SurveyQuestion } from '@rally/shared';
+import { rateRows, settingsForm, settingsPatch, surveyAnswers, surveyDraft } from './model';
+
+const figures: ScopeFigures = {
+  present: { room: 4, remote: 2 },
+  interacted: { room: 2, remote: 1 },
+  participation: { room: 0.5, remote: 0.5, all: 0.5 },
+  parity: 1,
+  activities: [{ kind: 'voted', label: 'Poll votes', count: { room: 3, remote: 1 }, participants: { room: 2, remote: 1 }, rate: { room: 0.5, remote: 0.5, all: 0.5 } }],
+  questionsByOrigin: { room: 0, remote: 0, breakout: 0 },
+};
+
+describe('engagement dashboard model', () => {
+  it('[ENG7] [ENG2] charts overall participation, then every participation kind of the registry, with 0 for kinds nobody did', () => {
+    const rows = rateRows(figures);
+    expect(rows.map((r) => r.key)).toEqual(['all', ...PARTICIPATION_KINDS]);
+    expect(rows.find((r) => r.key === 'voted')).toMatchObject({ room: 0.5, remote: 0.5 });
+    expect(rows.find((r) => r.key === 'chatted')).toMatchObject({ room: 0, remote: 0 });
+  });
+
+  it('[ENG5] [ENG9] the settings form sends only what changed, with the threshold read as a percentage', () => {
+    const form = settingsForm(DEFAULT_ENGAGEMENT_SETTINGS);
+    expect(settingsPatch(form, DEFAULT_ENGAGEMENT_SETTINGS)).toEqual({ ok: true, patch: {} });
+    const changed = { ...form, thresholdPct: '65', weights: { ...form.weights, chatted: '4' }, leaderboard: 'teams' as const };
+    expect(settingsPatch(changed, DEFAULT_ENGAGEMENT_SETTINGS)).toEqual({ ok: true, patch: { weights: { chatted: 4 }, parityThreshold: 0.65, leaderboard: 'teams' } });
+  });
+
+  it('[ENG5] [ENG9] weights outside 0–100 or not whole, a threshold above 200 % and blanks are refused per field', () => {
+    const form = settingsForm(DEFAULT_ENGAGEMENT_SETTINGS);
+    const bad = settingsPatch({ ...form, thresholdPct: '250', weights: { ...form.weights, voted: '101', asked: '1.5', upvoted: '' } }, DEFAULT_ENGAGEMENT_SETTINGS);
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    expect(Object.keys(bad.errors).sort()).toEqual(['thresholdPct', 'weights.asked', 'weights.upvoted', 'weights.voted']);
+  });
+
+  it('[ENG15] a survey draft is checked with the protocol schema: a title and at least one question with a prompt', () => {
+    expect(surveyDraft({ title: 'Day one', anonymous: false, questions: [{ kind: 'nps', prompt: 'Recommend us?', required: true }] }).ok).toBe(true);
+    const bad = surveyDraft({ title: ' ', anonymous: false, questions: [{ kind: 'text', prompt: '', required: false }] });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(Object.keys(bad.errors).sort()).toEqual(['questions.0.prompt', 'title']);
+    expect(surveyDraft({ title: 'Empty', anonymous: true, questions: [] }).ok).toBe(false);
+  });
+
+  it('[ENG15] answers leave out blanks and name the required questions still unanswered', () => {
+    const qs: SurveyQuestion[] = [
+      { id: 's1', kind: 'rating', prompt: 'Rate the day', required: true },
+      { id: 's2', kind: 'text', prompt: 'Anything else?', required: false },
+      { id: 's3', kind: 'nps', prompt: 'Recommend?', required: true },
+    ];
+    expect(surveyAnswers(qs, { s2: '  ' })).toEqual({ ok: false, missing: ['s1', 's3'] });
+    expect(surveyAnswers(qs, { s1: 4, s2: ' Great ', s3: 0 })).toEqual({
+      ok: true,
+      answers: [
+        { questionId: 's1', value: 4 },
+        { questionId: 's2', value: 'Great' },
+        { questionId: 's3', value: 0 },
+      ],
+    });
+  });
+});
