@@ -119,8 +119,10 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
 
   io.on('connection', (socket) => {
     const { participantId, eventId, role } = socket.data;
-    // Only the auth payload of the handshake is ever read, and only by the middleware above.
+    // Only the auth payload of the handshake is ever read, and only by the middleware above (a
+    // recovering socket brings a fresh handshake): keeping headers and token costs memory per socket.
     socket.handshake.headers = {};
+    socket.handshake.auth = {};
     socket.join([rooms.event(eventId), rooms.role(eventId, role), rooms.participant(participantId)]);
     socket.onAny(dispatch);
     socket.on('disconnect', closed);
