@@ -22,6 +22,7 @@ import { engagementRouter } from './http/engagement-routes.js';
 import { startEngagementTicker } from './realtime/engagement-ticker.js';
 import type { StageServices } from './domain/stage/deps.js';
 import { createReactionBursts } from './domain/stage/reaction-bursts.js';
+import { createPresenceFeed } from './domain/presence-feed.js';
 import { createRoomCodes } from './domain/stage/room-code.js';
 import type { Log } from './log.js';
 import { createStageMedia } from './media/livekit.js';
@@ -57,6 +58,8 @@ export interface AppDeps {
   engagement?: { tickMs?: number; flushMs?: number; parityDwellMs?: number; leaderboardEveryMs?: number; webhooks?: WebhookOptions };
   /** Stage timers; the defaults are the product's (bursts every 500 ms, room-code checks every second). */
   stage?: { burstIntervalMs?: number; roomCodeCheckMs?: number };
+  /** [PRES4] Presence batching interval; the product's default is 500 ms. */
+  presenceIntervalMs?: number;
 }
 
 export interface App {
@@ -122,7 +125,9 @@ export function createApp(deps: AppDeps): App {
     ...(deps.redis ? { adapter: createAdapter(deps.redis) } : {}),
   });
 
-  const publish = ioPublisher(io);
+  const publish = ioPublisher(io, { stamps: config.benchStamps });
+  // [PRES4] Presence changes reach staff coalesced, per event, per node.
+  const presenceFeed = createPresenceFeed(publish, { intervalMs: deps.presenceIntervalMs });
   // [ENG4] The node's engagement recorder, log follower and webhook sender.
   const engagement = createEngagementService({ store, clock, log, recorder: { intervalMs: deps.engagement?.flushMs }, webhooks: deps.engagement?.webhooks });
   // [STAGE15] Each node coalesces its own sockets' reactions and broadcasts the bursts (volatile:
@@ -146,6 +151,7 @@ export function createApp(deps: AppDeps): App {
     log,
     tokens,
     publish,
+    presenceFeed,
     rateLimits: createRateLimits(deps.redis),
     askBudget: createAskBudget(deps.redis),
     nodeId: deps.nodeId,
@@ -183,7 +189,7 @@ export function createApp(deps: AppDeps): App {
   }
   app.use(errorHandler(log));
 
-  const resultsTicker = startResultsTicker(io, { store, log }, { intervalMs: deps.polls?.resultsIntervalMs });
+  const resultsTicker = startResultsTicker(io, { store, log }, { intervalMs: deps.polls?.resultsIntervalMs, stamps: config.benchStamps });
   const pollDeadlines = startPollDeadlines({ store, clock, publish, log, engagement }, { intervalMs: deps.polls?.deadlineIntervalMs });
   const qaVotesTicker = startQaVotesTicker(io, { store, log });
   const roomCodeTicker = startRoomCodeTicker(io, { store, clock, stage, log }, { checkIntervalMs: deps.stage?.roomCodeCheckMs });
@@ -205,6 +211,7 @@ export function createApp(deps: AppDeps): App {
       await new Promise<void>((resolve) => {
         io.close(() => resolve());
       });
+      presenceFeed.stop();
       // [ENG4] After the sockets: what they logged on the way out is written too.
       await engagement.close();
       http.closeAllConnections?.();

@@ -28,6 +28,8 @@ const ConfigSchema = z
     ALLOWED_ORIGINS: z.preprocess(emptyToUndefined, z.string().default('')),
     /** Skip the demo event on first start. */
     NO_DEMO: z.preprocess(emptyToUndefined, z.enum(['0', '1', 'true', 'false']).default('0')),
+    /** Bench only: stamp outgoing facts with the server's monotonic clock (docs/PERFORMANCE.md). */
+    RALLY_BENCH_STAMPS: z.preprocess(emptyToUndefined, z.enum(['0', '1', 'true', 'false']).default('0')),
   })
   .superRefine((c, ctx) => {
     const lk = [c.LIVEKIT_URL, c.LIVEKIT_API_KEY, c.LIVEKIT_API_SECRET].filter(Boolean).length;
@@ -56,6 +58,8 @@ export interface Config {
   logLevel: string;
   allowedOrigins: string[];
   seedDemo: boolean;
+  /** Facts carry a trailing process.hrtime.bigint() stamp for the bench's one-way latency. */
+  benchStamps: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -83,5 +87,6 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     logLevel: c.LOG_LEVEL,
     allowedOrigins: [new URL(publicUrl).origin, ...c.ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean)],
     seedDemo: c.NO_DEMO === '0' || c.NO_DEMO === 'false',
+    benchStamps: c.RALLY_BENCH_STAMPS === '1' || c.RALLY_BENCH_STAMPS === 'true',
   };
 }

@@ -11,10 +11,13 @@ import { Snapshot } from './snapshot.js';
 export const factSchemas = {
   /** First message after every (re)connection: the whole state this principal may see. */
   snapshot: Snapshot,
-  /** To moderators, presenters and the stage screen: someone came online or went offline. */
+  /**
+   * [PRES4] To moderators, presenters and the stage screen: participants came online or went offline
+   * (or changed while online). Coalesced per event: at most one per ~500 ms per node, each
+   * participant once with their latest state, in order; counts are the latest at sending.
+   */
   'presence:changed': z.object({
-    participant: Participant,
-    online: z.boolean(),
+    changes: z.array(z.object({ participant: Participant, online: z.boolean() })),
     counts: CohortCounts,
   }),
   /** A participant's name, team, mode or ban changed (to moderators and to that participant). */

@@ -47,13 +47,27 @@ describe('client state reducer', () => {
 
   it('[PRES1] presence:changed adds, replaces and removes, and takes the server counts', () => {
     let s: RallyState | null = snap({ online: [mod], counts: { room: 1, remote: 0 } });
-    s = reduce(s, { type: 'presence', change: { participant: person('a'), online: true, counts: { room: 1, remote: 1 } } });
-    s = reduce(s, { type: 'presence', change: { participant: person('a'), online: true, counts: { room: 1, remote: 1 } } });
+    s = reduce(s, { type: 'presence', change: { changes: [{ participant: person('a'), online: true }], counts: { room: 1, remote: 1 } } });
+    s = reduce(s, { type: 'presence', change: { changes: [{ participant: person('a'), online: true }], counts: { room: 1, remote: 1 } } });
     expect(s?.presence?.online.filter((p) => p.id === 'a')).toHaveLength(1);
     expect(s?.presence?.counts).toEqual({ room: 1, remote: 1 });
-    s = reduce(s, { type: 'presence', change: { participant: person('a'), online: false, counts: { room: 1, remote: 0 } } });
+    s = reduce(s, { type: 'presence', change: { changes: [{ participant: person('a'), online: false }], counts: { room: 1, remote: 0 } } });
     expect(s?.presence?.online.map((p) => p.id)).toEqual(['mod']);
     expect(s?.presence?.counts).toEqual({ room: 1, remote: 0 });
+  });
+
+  it('[PRES4] a coalesced batch applies every change in order and keeps the batch counts', () => {
+    let s: RallyState | null = snap({ online: [mod, person('gone')], counts: { room: 1, remote: 1 } });
+    const changes = [
+      { participant: person('a'), online: true },
+      { participant: person('b'), online: true },
+      { participant: person('gone'), online: false },
+      { participant: { ...mod, team: 'EMEA' }, online: true },
+    ];
+    s = reduce(s, { type: 'presence', change: { changes, counts: { room: 2, remote: 1 } } });
+    expect(new Set(s?.presence?.online.map((p) => p.id))).toEqual(new Set(['mod', 'a', 'b']));
+    expect(s?.me.team).toBe('EMEA');
+    expect(s?.presence?.counts).toEqual({ room: 2, remote: 1 });
   });
 
   it('participant:updated updates me and the presence entry, without adding offline people', () => {

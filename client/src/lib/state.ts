@@ -71,12 +71,15 @@ export function reduce(state: RallyState | null, action: RallyAction): RallyStat
     }
     case 'presence': {
       if (!state) return state;
-      const { participant, online, counts } = action.change;
-      const me = participant.id === state.me.id ? participant : state.me;
+      // [PRES4] A coalesced batch: each participant's latest state, applied in order.
+      const { changes, counts } = action.change;
+      let me = state.me;
+      let list = state.presence?.online ?? [];
+      for (const { participant, online } of changes) {
+        if (participant.id === me.id) me = participant;
+        if (state.presence) list = online ? upsert(list, participant) : list.filter((p) => p.id !== participant.id);
+      }
       if (!state.presence) return { ...state, me };
-      const list = online
-        ? upsert(state.presence.online, participant)
-        : state.presence.online.filter((p) => p.id !== participant.id);
       return { ...state, me, presence: { online: list, counts: normalizeCounts(counts) } };
     }
     case 'participant': {

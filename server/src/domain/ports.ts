@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js';
 import type { Store } from '../store/store.js';
 import type { Audience, StageServices } from './stage/deps.js';
 import type { EngagementService } from './engagement/service.js';
+import type { PresenceFeed } from './presence-feed.js';
 
 /**
  * How domain code tells clients about facts without knowing Socket.IO. The realtime layer
@@ -28,6 +29,8 @@ export interface DomainDeps {
   publish: Publisher;
   /** [ENG1] Where interactions are recorded; absent in domain tests that do not look at engagement. */
   engagement?: EngagementService;
+  /** [PRES4] The node's presence coalescer; absent in domain tests, which then see one fact per change. */
+  presenceFeed?: PresenceFeed;
 }
 
 /**

@@ -1,58 +1,65 @@
 import type { CohortCounts, Participant, Presence } from '@rally/shared';
-import type { Store } from '../store/store.js';
+import { presenceCohort, type Store } from '../store/store.js';
 import { STAFF_ROLES, type DomainDeps, type WithStage } from './ports.js';
 import { attendeeOffline, attendeeOnline } from './stage/attendance.js';
 
-/** The projector is not an audience member: it never counts as online in presence. */
-const counted = (p: Participant) => p.role !== 'screen';
+/** The projector is not an audience member: it never appears in presence. */
+const listed = (p: Participant) => p.role !== 'screen';
 
-/** [PRES1] Who is online now, split room/remote. */
+/**
+ * [PRES1] Who is online now, for a staff snapshot. O(participants): once per staff connection,
+ * never on an attendee's path. [PRES3] Counts come from the store, kept as presence changes.
+ */
 export async function presenceView(store: Store, eventId: string): Promise<Presence> {
-  const [onlineIds, everyone] = await Promise.all([store.presenceOnline(eventId), store.listParticipants(eventId)]);
+  const [onlineIds, everyone, counts] = await Promise.all([store.presenceOnline(eventId), store.listParticipants(eventId), store.presenceCounts(eventId)]);
   const ids = new Set(onlineIds);
-  const online = everyone.filter((p) => ids.has(p.id) && counted(p));
-  return { online, counts: countCohorts(online) };
+  return { online: everyone.filter((p) => ids.has(p.id) && listed(p)), counts };
 }
 
-/** [PRES3] Cohort counts are of the audience (attendees); staff are listed but not counted. */
+/** [PRES3] Cohort counts of a list: attendees by mode, nobody else (the store applies the same rule). */
 export function countCohorts(online: readonly Participant[]): CohortCounts {
-  let room = 0;
-  let remote = 0;
+  const counts = { room: 0, remote: 0 };
   for (const p of online) {
-    if (p.role !== 'attendee') continue;
-    if (p.mode === 'room') room++;
-    else remote++;
+    const cohort = presenceCohort(p);
+    if (cohort) counts[cohort]++;
   }
-  return { room, remote };
+  return counts;
 }
 
 /**
  * [PRES2] A participant is online while at least one of their sockets is open, on any node.
  * [STAGE8] Coming online and going offline is attendance, for the engagement log.
+ * O(1) in the size of the event: the store returns the counts with the change ([STORE36]).
  */
 export async function socketOpened(deps: WithStage<DomainDeps>, p: Participant, socketId: string, nodeId: string): Promise<void> {
-  const { changed } = await deps.store.presenceAdd(p.eventId, p.id, socketId, nodeId);
+  const { changed, counts } = await deps.store.presenceAdd(p.eventId, p.id, socketId, nodeId);
   if (!changed) return;
-  if (counted(p)) await announce(deps, p, true);
+  if (listed(p)) announce(deps, p, true, counts);
+  // Read after presenceAdd, so a session switched meanwhile is seen either here or by
+  // liveSessionChanged (which lists who is online), never by neither.
   await attendeeOnline(deps, p, await liveSessionOf(deps.store, p.eventId));
 }
 
 export async function socketClosed(deps: WithStage<DomainDeps>, p: Participant, socketId: string): Promise<void> {
-  const { changed } = await deps.store.presenceRemove(p.eventId, p.id, socketId);
+  const { changed, counts } = await deps.store.presenceRemove(p.eventId, p.id, socketId);
   if (!changed) return;
-  if (counted(p)) await announce(deps, p, false);
+  if (listed(p)) announce(deps, p, false, counts);
   await attendeeOffline(deps, p, await liveSessionOf(deps.store, p.eventId));
 }
 
 const liveSessionOf = async (store: Store, eventId: string) => (await store.getEvent(eventId))?.liveSessionId ?? null;
 
-/** Re-announce an online participant whose mode or team changed, so counts stay right. */
+/**
+ * [ID6] Re-announce an online participant whose mode or team changed. The store already moved their
+ * count with the update ([STORE36]); this tells staff the new counts and the new record.
+ */
 export async function participantChanged(deps: DomainDeps, p: Participant): Promise<void> {
-  const online = await deps.store.presenceOnline(p.eventId);
-  if (online.includes(p.id) && counted(p)) await announce(deps, p, true);
+  if (!listed(p) || !(await deps.store.presenceIsOnline(p.eventId, p.id))) return;
+  announce(deps, p, true, await deps.store.presenceCounts(p.eventId));
 }
 
-async function announce(deps: DomainDeps, participant: Participant, online: boolean): Promise<void> {
-  const { counts } = await presenceView(deps.store, participant.eventId);
-  deps.publish.toRoles(participant.eventId, STAFF_ROLES, 'presence:changed', { participant, online, counts });
+/** [PRES4] Through the node's coalescing feed; without one (domain tests), as a batch of one. */
+function announce(deps: DomainDeps, participant: Participant, online: boolean, counts: CohortCounts): void {
+  if (deps.presenceFeed) return deps.presenceFeed.changed(participant.eventId, { participant, online }, counts);
+  deps.publish.toRoles(participant.eventId, STAFF_ROLES, 'presence:changed', { changes: [{ participant, online }], counts });
 }

@@ -17,17 +17,34 @@ export const rooms = {
 
 const OTHER_MODE: Record<Mode, Mode> = { room: 'remote', remote: 'room' };
 
-export function ioPublisher(io: RallyServer): Publisher {
+/** A room broadcast: encoded once and written to every socket in it (never a per-socket loop). */
+type Target = { emit: unknown };
+export type EmitFact = (target: Target, fact: string, payload: unknown) => void;
+
+/**
+ * How facts leave this node. With bench stamps on (RALLY_BENCH_STAMPS=1), each fact carries a
+ * trailing argument: process.hrtime.bigint() as a decimal string, the host's monotonic clock, so
+ * the bench's load processes can measure fan-out latency apart from the command path
+ * (docs/PERFORMANCE.md). Clients ignore extra arguments. Chosen once, so off costs nothing and the
+ * wire is unchanged.
+ */
+export function factEmitter(stamps: boolean): EmitFact {
+  if (!stamps) return (target, fact, payload) => void (target.emit as (e: string, p: unknown) => boolean)(fact, payload);
+  return (target, fact, payload) => void (target.emit as (e: string, p: unknown, t: string) => boolean)(fact, payload, process.hrtime.bigint().toString());
+}
+
+export function ioPublisher(io: RallyServer, opts: { stamps?: boolean } = {}): Publisher {
+  const emit = factEmitter(opts.stamps ?? false);
   return {
     toEvent(eventId, fact, payload) {
-      (io.to(rooms.event(eventId)).emit as (e: string, p: unknown) => void)(fact, payload);
+      emit(io.to(rooms.event(eventId)), fact, payload);
     },
     toRoles(eventId, roles, fact, payload) {
       // One emit to the union of rooms: a socket in two of them still gets the fact once.
-      (io.to(roles.map((r) => rooms.role(eventId, r))).emit as (e: string, p: unknown) => void)(fact, payload);
+      emit(io.to(roles.map((r) => rooms.role(eventId, r))), fact, payload);
     },
     toParticipant(participantId, fact, payload) {
-      (io.to(rooms.participant(participantId)).emit as (e: string, p: unknown) => void)(fact, payload);
+      emit(io.to(rooms.participant(participantId)), fact, payload);
     },
     toAudience(eventId, audience, fact, payload) {
       const targets = [
@@ -35,7 +52,7 @@ export function ioPublisher(io: RallyServer): Publisher {
         ...audience.modes.map((m) => rooms.mode(eventId, m)),
         ...(audience.breakouts ? [rooms.breakouts(eventId)] : []),
       ];
-      if (targets.length > 0) (io.to(targets).emit as (e: string, p: unknown) => void)(fact, payload);
+      if (targets.length > 0) emit(io.to(targets), fact, payload);
     },
     setMode(eventId, participantId, mode) {
       // Through the adapter, so the participant's sockets move on whichever nodes hold them.

@@ -1,9 +1,9 @@
-import type { CohortCounts, PollResults, Role } from '@rally/shared';
+import type { PollResults, Role } from '@rally/shared';
 import { loadResults, presentAttendees } from '../domain/polls/results.js';
 import { resultRoles } from '../domain/polls/visibility.js';
 import type { Log } from '../log.js';
 import type { Store } from '../store/store.js';
-import { rooms, type RallyServer } from './publisher.js';
+import { factEmitter, rooms, type RallyServer } from './publisher.js';
 
 export interface ResultsTicker {
   /** Stops the timer and waits for a tick in progress, so nothing reads a store being closed. */
@@ -13,12 +13,8 @@ export interface ResultsTicker {
 export interface ResultsTickerOptions {
   /** [POLL23] At most one results message per poll per interval, per node. */
   intervalMs?: number;
-  /**
-   * How long the present-attendee counts of an event are reused. Counting presence reads every
-   * participant of the event, too much to do four times a second during a vote burst; the
-   * participation rate may lag presence by this much.
-   */
-  presenceMaxAgeMs?: number;
+  /** Bench stamps on facts (config.benchStamps, see factEmitter). */
+  stamps?: boolean;
 }
 
 interface Sent {
@@ -45,24 +41,14 @@ const EVENT_ROOM = /^ev:([^:]+)$/;
  */
 export function startResultsTicker(io: RallyServer, deps: { store: Store; log: Log }, opts: ResultsTickerOptions = {}): ResultsTicker {
   const intervalMs = opts.intervalMs ?? 250;
-  const presenceMaxAgeMs = opts.presenceMaxAgeMs ?? 1000;
   // Per node, per event: what this node last sent. Only a cache of our own emissions; losing it
   // (restart) costs one extra message per live poll.
   const sent = new Map<string, Map<string, Sent>>();
-  const presence = new Map<string, { at: number; counts: CohortCounts }>();
 
+  const emitFact = factEmitter(opts.stamps ?? false);
   const emit = (eventId: string, s: Sent, volatile: boolean) => {
     const target = io.local.to(s.roles.map((r) => rooms.role(eventId, r)));
-    (volatile ? target.volatile : target).emit('poll:resultsUpdated', s.results);
-  };
-
-  const presentIn = async (eventId: string): Promise<CohortCounts> => {
-    const cached = presence.get(eventId);
-    const now = performance.now();
-    if (cached && now - cached.at < presenceMaxAgeMs) return cached.counts;
-    const counts = await presentAttendees(deps.store, eventId);
-    presence.set(eventId, { at: now, counts });
-    return counts;
+    emitFact(volatile ? target.volatile : target, 'poll:resultsUpdated', s.results);
   };
 
   const tickEvent = async (eventId: string) => {
@@ -78,7 +64,7 @@ export function startResultsTicker(io: RallyServer, deps: { store: Store; log: L
       }
       const poll = await deps.store.getPoll(pollId);
       if (!poll || poll.state !== 'live') continue;
-      const results = await loadResults(deps.store, poll, await presentIn(eventId));
+      const results = await loadResults(deps.store, poll, await presentAttendees(deps.store, eventId));
       // Closed between the two reads: the closing path sends the final results itself.
       if (!results || results.state !== 'live') continue;
       const s: Sent = { version: results.version, results, roles: resultRoles(poll), settled: false };
@@ -96,7 +82,6 @@ export function startResultsTicker(io: RallyServer, deps: { store: Store; log: L
       if (m) events.add(m[1]!);
     }
     for (const eventId of sent.keys()) if (!events.has(eventId)) sent.delete(eventId);
-    for (const eventId of presence.keys()) if (!events.has(eventId)) presence.delete(eventId);
     await Promise.all(
       [...events].map((eventId) => tickEvent(eventId).catch((err: unknown) => deps.log.warn({ err, eventId }, 'poll results tick failed'))),
     );

@@ -19,6 +19,9 @@ import { connectError, describeZodError, errorAck, toErrorBody } from './errors.
 import { UNRECORDED_COMMANDS, handlers, type CommandContext } from './handlers.js';
 import { maySend } from './permissions.js';
 import { rooms, type RallyServer } from './publisher.js';
+
+type RallySocket = Parameters<Parameters<RallyServer['on']>[1]>[0];
+const COMMANDS: ReadonlySet<string> = new Set(COMMAND_NAMES);
 import { RateLimited, type RateLimits } from './rate-limits.js';
 
 export interface RealtimeDeps extends DomainDeps {
@@ -61,57 +64,68 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
     }
   });
 
+  // [PROTO3] The command pipeline, once per server, not once per socket: a listener per command
+  // name on every socket cost ~50 closures per connection (docs/PERFORMANCE.md).
+  const run = async (socket: RallySocket, name: CommandName, raw: unknown): Promise<Ack<unknown>> => {
+    const { participantId, eventId, role } = socket.data;
+    const parsed = commandSchemas[name].safeParse(raw);
+    if (!parsed.success) return errorAck(ErrorCode.BAD_REQUEST, describeZodError(parsed.error));
+    if (!maySend(role, name)) return errorAck(ErrorCode.FORBIDDEN, `a ${role} may not send ${name}`);
+    try {
+      await deps.rateLimits.consume(participantId);
+    } catch (e) {
+      if (e instanceof RateLimited) return errorAck(ErrorCode.RATE_LIMITED, `too many actions; try again in ${Math.ceil(e.retryAfterMs / 1000)} s`);
+      throw e;
+    }
+    const ctx: CommandContext = { deps, participantId, eventId, role, askBudget: deps.askBudget };
+    const handler = handlers[name] as (c: CommandContext, p: unknown) => Promise<unknown>;
+    if (UNRECORDED_COMMANDS.has(name)) return { ok: true, data: await handler(ctx, parsed.data) };
+    // [PROTO3] A retried command id gets the first result back and is not applied again.
+    const key = `cmd:${participantId}:${name}:${parsed.data.id}`;
+    const prior = await deps.store.recalledCommand(key);
+    if (prior !== undefined) return { ok: true, data: prior };
+    const data = await handler(ctx, parsed.data);
+    return { ok: true, data: await deps.store.rememberCommand(key, data, COMMAND_RESULT_TTL_S) };
+  };
+
+  // Socket.IO calls onAny listeners with the socket as `this`, so one function serves every socket.
+  function dispatch(this: RallySocket, name: string, ...args: unknown[]): void {
+    const last = args[args.length - 1];
+    const reply = typeof last === 'function' ? (last as (a: Ack<unknown>) => void) : () => {};
+    // An unknown event name with an ack gets a typed error instead of a silent timeout.
+    if (!COMMANDS.has(name)) return reply(errorAck(ErrorCode.BAD_REQUEST, `unknown command ${name}`));
+    const participantId = this.data.participantId;
+    run(this, name as CommandName, args[0]).then(reply, (e: unknown) => {
+      const { body, expected } = toErrorBody(e);
+      if (!expected) log.error({ err: e, command: name, participantId }, 'command failed');
+      reply({ ok: false, error: body });
+    });
+  }
+
+  function closed(this: RallySocket): void {
+    const { participantId } = this.data;
+    deps.store
+      .getParticipant(participantId)
+      .then((p) => (p ? socketClosed(deps, p, this.id) : undefined))
+      .catch((e: unknown) => log.warn({ err: e, participantId }, 'presence removal failed'));
+  }
+
+  // The upgrade request (headers, socket, parser state) is not needed once the engine has it:
+  // dropping it saves memory per connection (Socket.IO's memory-usage guide). The origin check
+  // (allowRequest) and the handshake auth run before, and socket.handshake keeps what they read.
+  io.engine.on('connection', (raw: { request: unknown }) => {
+    raw.request = null;
+  });
+
   io.on('connection', (socket) => {
     const { participantId, eventId, role } = socket.data;
-    // The upgrade request is not needed after the handshake; keeping it costs memory per socket.
-    (socket.request as { res?: unknown }).res = undefined;
+    // Only the auth payload of the handshake is ever read, and only by the middleware above (a
+    // recovering socket brings a fresh handshake): keeping headers and token costs memory per socket.
+    socket.handshake.headers = {};
+    socket.handshake.auth = {};
     socket.join([rooms.event(eventId), rooms.role(eventId, role), rooms.participant(participantId)]);
-    const ctx: CommandContext = { deps, participantId, eventId, role, askBudget: deps.askBudget };
-
-    const run = async (name: CommandName, raw: unknown): Promise<Ack<unknown>> => {
-      const parsed = commandSchemas[name].safeParse(raw);
-      if (!parsed.success) return errorAck(ErrorCode.BAD_REQUEST, describeZodError(parsed.error));
-      if (!maySend(role, name)) return errorAck(ErrorCode.FORBIDDEN, `a ${role} may not send ${name}`);
-      try {
-        await deps.rateLimits.consume(participantId);
-      } catch (e) {
-        if (e instanceof RateLimited) return errorAck(ErrorCode.RATE_LIMITED, `too many actions; try again in ${Math.ceil(e.retryAfterMs / 1000)} s`);
-        throw e;
-      }
-      const handler = handlers[name] as (c: CommandContext, p: unknown) => Promise<unknown>;
-      if (UNRECORDED_COMMANDS.has(name)) return { ok: true, data: await handler(ctx, parsed.data) };
-      // [PROTO3] A retried command id gets the first result back and is not applied again.
-      const key = `cmd:${participantId}:${name}:${parsed.data.id}`;
-      const prior = await deps.store.recalledCommand(key);
-      if (prior !== undefined) return { ok: true, data: prior };
-      const data = await handler(ctx, parsed.data);
-      return { ok: true, data: await deps.store.rememberCommand(key, data, COMMAND_RESULT_TTL_S) };
-    };
-
-    for (const name of COMMAND_NAMES) {
-      socket.on(name, (raw: unknown, ack?: unknown) => {
-        const reply = typeof ack === 'function' ? (ack as (a: Ack<unknown>) => void) : () => {};
-        run(name, raw).then(reply, (e: unknown) => {
-          const { body, expected } = toErrorBody(e);
-          if (!expected) log.error({ err: e, command: name, participantId }, 'command failed');
-          reply({ ok: false, error: body });
-        });
-      });
-    }
-
-    // An unknown event name with an ack gets a typed error instead of a silent timeout.
-    socket.onAny((name: string, ...args: unknown[]) => {
-      if ((COMMAND_NAMES as string[]).includes(name)) return;
-      const ack = args[args.length - 1];
-      if (typeof ack === 'function') ack(errorAck(ErrorCode.BAD_REQUEST, `unknown command ${name}`));
-    });
-
-    socket.on('disconnect', () => {
-      deps.store
-        .getParticipant(participantId)
-        .then((p) => (p ? socketClosed(deps, p, socket.id) : undefined))
-        .catch((e: unknown) => log.warn({ err: e, participantId }, 'presence removal failed'));
-    });
+    socket.onAny(dispatch);
+    socket.on('disconnect', closed);
 
     void (async () => {
       const [me, event] = await Promise.all([deps.store.getParticipant(participantId), deps.store.getEvent(eventId)]);

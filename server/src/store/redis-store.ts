@@ -7,9 +7,7 @@
  *   P events                               set   every event id (listEvents)
  *   P participant:{id}                     hash  one field per Participant property, value JSON-encoded
  *   P event-participants:{eventId}         set   participant ids of that event (listParticipants)
- *   P sockets:{eventId}:{participantId}    hash  socketId -> nodeId of each open socket
- *   P online:{eventId}                     set   participant ids with at least one open socket
- *   P node:{nodeId}                        set   JSON [eventId, participantId, socketId] the node registered
+ *   P sockets:*, online*:*, node:*        presence, see store/redis/presence.ts
  *   P cmd:{key}                            string  JSON command result, with a TTL
  *   P poll:{id}                            hash  one field per Poll property, JSON-encoded, plus `version`
  *   P event-polls:{eventId}                set   poll ids of that event (listPolls)
@@ -43,6 +41,7 @@ import { createRedisQa } from './redis/qa.js';
 import { createRedisStage } from './redis/stage.js';
 import { createRedisEngagement } from './redis/engagement.js';
 import { createRedisSurvey } from './redis/survey.js';
+import { createRedisPresence } from './redis/presence.js';
 import { comparePolls, type EventRecord, type ParticipantPatch, type Store, type StoredAnswer, type StoredVote } from './store.js';
 
 /** A script called as client.<name>(keys, args); the client sends EVALSHA and falls back to EVAL. */
@@ -90,40 +89,6 @@ const scripts = {
      redis.call('HSET', KEYS[1], 'keys', ARGV[1])
      redis.call('HINCRBY', KEYS[1], 'keyGeneration', 1)
      return redis.call('HGETALL', KEYS[1])`,
-  ),
-  // KEYS: sockets, online, node. ARGV: participantId, socketId, nodeId, node member.
-  presenceAdd: script(
-    3,
-    `local first = redis.call('HLEN', KEYS[1]) == 0
-     redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])
-     redis.call('SADD', KEYS[3], ARGV[4])
-     if first then redis.call('SADD', KEYS[2], ARGV[1]) return 1 end
-     return 0`,
-  ),
-  // KEYS: sockets, online. ARGV: participantId, socketId, node member, prefix.
-  presenceRemove: script(
-    2,
-    `local node = redis.call('HGET', KEYS[1], ARGV[2])
-     if not node then return 0 end
-     redis.call('HDEL', KEYS[1], ARGV[2])
-     redis.call('SREM', ARGV[4] .. 'node:' .. node, ARGV[3])
-     if redis.call('HLEN', KEYS[1]) > 0 then return 0 end
-     redis.call('SREM', KEYS[2], ARGV[1])
-     return 1`,
-  ),
-  // KEYS: node. ARGV: nodeId, prefix. A socket re-registered by another node since is left alone.
-  presenceClearNode: script(
-    1,
-    `for _, m in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-       local e = cjson.decode(m)
-       local sockets = ARGV[2] .. 'sockets:' .. e[1] .. ':' .. e[2]
-       if redis.call('HGET', sockets, e[3]) == ARGV[1] then
-         redis.call('HDEL', sockets, e[3])
-         if redis.call('HLEN', sockets) == 0 then redis.call('SREM', ARGV[2] .. 'online:' .. e[1], e[2]) end
-       end
-     end
-     redis.call('DEL', KEYS[1])
-     return 1`,
   ),
   // First writer wins: SET NX EX, and whoever lost reads the winner's value in the same step.
   // KEYS: cmd. ARGV: JSON, ttl seconds.
@@ -304,10 +269,6 @@ export async function createRedisStore(url: string, opts: { keyPrefix?: string }
     events: `${p}events`,
     participant: (id: string) => `${p}participant:${id}`,
     eventParticipants: (eventId: string) => `${p}event-participants:${eventId}`,
-    // The two below are mirrored inside the presence Lua scripts; change both together.
-    sockets: (eventId: string, participantId: string) => `${p}sockets:${eventId}:${participantId}`,
-    online: (eventId: string) => `${p}online:${eventId}`,
-    node: (nodeId: string) => `${p}node:${nodeId}`,
     cmd: (k: string) => `${p}cmd:${k}`,
     // poll and live-polls are mirrored inside Lua scripts; change them together.
     poll: (id: string) => `${p}poll:${id}`,
@@ -338,6 +299,8 @@ export async function createRedisStore(url: string, opts: { keyPrefix?: string }
   // Failures still reach callers as rejected commands (and /readyz through ping).
   client.on('error', () => {});
   await client.connect();
+
+  const presence = createRedisPresence(client, p, key.participant);
 
   const readRecords = async <T>(ids: string[], keyOf: (id: string) => string): Promise<T[]> => {
     const replies = await Promise.all(ids.map((id) => client.hGetAll(keyOf(id))));
@@ -391,33 +354,20 @@ export async function createRedisStore(url: string, opts: { keyPrefix?: string }
     async updateParticipant(id, patch) {
       // Only the patchable fields, so a stray property can never overwrite id or eventId.
       const fields = toFields(Object.fromEntries(PATCHABLE.map((f) => [f, patch[f]])));
-      return fromFields<Participant>(await client.patchRecord([key.participant(id)], fields));
+      // [STORE36] The presence script patches and moves an online attendee's count in one step.
+      return fromFields<Participant>(await presence.patchParticipant(key.participant(id), fields));
     },
     async listParticipants(eventId) {
       const list = await readRecords<Participant>(await client.sMembers(key.eventParticipants(eventId)), key.participant);
       return list.sort((a, b) => a.joinedAt.localeCompare(b.joinedAt) || a.id.localeCompare(b.id));
     },
 
-    async presenceAdd(eventId, participantId, socketId, nodeId) {
-      const first = await client.presenceAdd(
-        [key.sockets(eventId, participantId), key.online(eventId), key.node(nodeId)],
-        [participantId, socketId, nodeId, JSON.stringify([eventId, participantId, socketId])],
-      );
-      return { changed: first === 1 };
-    },
-    async presenceRemove(eventId, participantId, socketId) {
-      const last = await client.presenceRemove(
-        [key.sockets(eventId, participantId), key.online(eventId)],
-        [participantId, socketId, JSON.stringify([eventId, participantId, socketId]), p],
-      );
-      return { changed: last === 1 };
-    },
-    async presenceOnline(eventId) {
-      return client.sMembers(key.online(eventId));
-    },
-    async presenceClearNode(nodeId) {
-      await client.presenceClearNode([key.node(nodeId)], [nodeId, p]);
-    },
+    presenceAdd: presence.presenceAdd,
+    presenceRemove: presence.presenceRemove,
+    presenceOnline: presence.presenceOnline,
+    presenceCounts: presence.presenceCounts,
+    presenceIsOnline: presence.presenceIsOnline,
+    presenceClearNode: presence.presenceClearNode,
 
     async rememberCommand<T>(k: string, result: T, ttlSeconds: number) {
       // EX takes whole seconds and must be positive.

@@ -8,13 +8,13 @@ import {
   type CastVoteOutcome,
   type EventRecord,
   type ParticipantPatch,
-  type PresenceChange,
   type RoleKeys,
   type Store,
   type StoredAnswer,
   type StoredVote,
 } from './store.js';
 import { createSqliteQa } from './sqlite/qa.js';
+import { createSqlitePresence } from './sqlite/presence.js';
 import { createSqliteStage } from './sqlite/stage.js';
 import { createSqliteEngagement } from './sqlite/engagement.js';
 import { createSqliteSurvey } from './sqlite/survey.js';
@@ -31,14 +31,6 @@ CREATE TABLE IF NOT EXISTS participants (
   doc TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS participants_by_event ON participants(event_id);
-CREATE TABLE IF NOT EXISTS presence (
-  socket_id TEXT PRIMARY KEY,
-  event_id TEXT NOT NULL,
-  participant_id TEXT NOT NULL,
-  node_id TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS presence_by_participant ON presence(event_id, participant_id);
-CREATE INDEX IF NOT EXISTS presence_by_node ON presence(node_id);
 CREATE TABLE IF NOT EXISTS polls (
   id TEXT PRIMARY KEY,
   event_id TEXT NOT NULL,
@@ -100,6 +92,7 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.exec(SCHEMA);
+  const presence = createSqlitePresence(db);
 
   const q = {
     insertEvent: db.prepare('INSERT INTO events (id, code, doc) VALUES (?, ?, ?)'),
@@ -111,11 +104,6 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
     participantById: db.prepare<[string], { doc: string }>('SELECT doc FROM participants WHERE id = ?'),
     participantsByEvent: db.prepare<[string], { doc: string }>('SELECT doc FROM participants WHERE event_id = ? ORDER BY rowid'),
     updateParticipant: db.prepare('UPDATE participants SET doc = ? WHERE id = ?'),
-    presenceCount: db.prepare<[string, string], { n: number }>('SELECT COUNT(*) AS n FROM presence WHERE event_id = ? AND participant_id = ?'),
-    presenceInsert: db.prepare('INSERT OR REPLACE INTO presence (socket_id, event_id, participant_id, node_id) VALUES (?, ?, ?, ?)'),
-    presenceDelete: db.prepare('DELETE FROM presence WHERE socket_id = ? AND event_id = ? AND participant_id = ?'),
-    presenceOnline: db.prepare<[string], { participant_id: string }>('SELECT DISTINCT participant_id FROM presence WHERE event_id = ?'),
-    presenceClearNode: db.prepare('DELETE FROM presence WHERE node_id = ?'),
     commandGet: db.prepare<[string, number], { result: string }>('SELECT result FROM command_results WHERE key = ? AND expires_at > ?'),
     commandPut: db.prepare('INSERT INTO command_results (key, result, expires_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET result = excluded.result, expires_at = excluded.expires_at WHERE command_results.expires_at <= ?'),
     commandPrune: db.prepare('DELETE FROM command_results WHERE expires_at <= ?'),
@@ -165,19 +153,9 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
     if (patch.mode !== undefined) next.mode = patch.mode;
     if (patch.banned !== undefined) next.banned = patch.banned;
     q.updateParticipant.run(JSON.stringify(next), id);
+    // [STORE36] Same transaction: an online attendee's count moves with their mode.
+    presence.participantUpdated(next);
     return next;
-  });
-
-  const addPresence = db.transaction((eventId: string, participantId: string, socketId: string, nodeId: string): PresenceChange => {
-    const before = q.presenceCount.get(eventId, participantId)?.n ?? 0;
-    q.presenceInsert.run(socketId, eventId, participantId, nodeId);
-    return { changed: before === 0 };
-  });
-
-  const removePresence = db.transaction((eventId: string, participantId: string, socketId: string): PresenceChange => {
-    const removed = q.presenceDelete.run(socketId, eventId, participantId).changes;
-    const after = q.presenceCount.get(eventId, participantId)?.n ?? 0;
-    return { changed: removed > 0 && after === 0 };
   });
 
   const sessionKey = (sessionId: string | null) => sessionId ?? '';
@@ -365,18 +343,12 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
       return q.participantsByEvent.all(eventId).map((r) => JSON.parse(r.doc) as Participant);
     },
 
-    async presenceAdd(eventId, participantId, socketId, nodeId) {
-      return addPresence(eventId, participantId, socketId, nodeId);
-    },
-    async presenceRemove(eventId, participantId, socketId) {
-      return removePresence(eventId, participantId, socketId);
-    },
-    async presenceOnline(eventId) {
-      return q.presenceOnline.all(eventId).map((r) => r.participant_id);
-    },
-    async presenceClearNode(nodeId) {
-      q.presenceClearNode.run(nodeId);
-    },
+    presenceAdd: presence.presenceAdd,
+    presenceRemove: presence.presenceRemove,
+    presenceOnline: presence.presenceOnline,
+    presenceCounts: presence.presenceCounts,
+    presenceIsOnline: presence.presenceIsOnline,
+    presenceClearNode: presence.presenceClearNode,
 
     async rememberCommand<T>(key: string, result: T, ttlSeconds: number) {
       return JSON.parse(remember(key, JSON.stringify(result ?? null), ttlSeconds)) as T;

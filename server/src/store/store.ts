@@ -38,8 +38,20 @@ export interface ParticipantPatch {
 }
 
 export interface PresenceChange {
-  /** True when this socket is the participant's first open one (they just came online). */
+  /** True when this socket is the participant's first open one (they just came online), or its last (offline). */
   changed: boolean;
+  /** [PRES3] The event's online attendees per cohort, read in the same atomic step as the change. */
+  counts: CohortCounts;
+}
+
+/**
+ * [PRES3][STORE36] The cohort an online participant is counted in: attendees by their mode; staff and
+ * the stage screen in none. Adapters apply it to the participant as stored, inside the same atomic
+ * step as the presence or mode change, so counts never drift from the records (the Redis adapter
+ * mirrors this rule in Lua).
+ */
+export function presenceCohort(p: Pick<Participant, 'role' | 'mode'>): Mode | null {
+  return p.role === 'attendee' ? p.mode : null;
 }
 
 /** Lifecycle fields a transition may set along with the new state. */
@@ -132,7 +144,10 @@ export interface Store extends QaStore, StageStore, EngagementStore, SurveyStore
   /** Throws RallyError CONFLICT when the id is taken. */
   createParticipant(p: Participant): Promise<void>;
   getParticipant(id: string): Promise<Participant | null>;
-  /** Applies only the fields present in the patch; returns the result or null when unknown. */
+  /**
+   * Applies only the fields present in the patch; returns the result or null when unknown.
+   * [STORE36] A mode change of an online participant moves them between the presence counts atomically.
+   */
   updateParticipant(id: string, patch: ParticipantPatch): Promise<Participant | null>;
   listParticipants(eventId: string): Promise<Participant[]>;
 
@@ -142,8 +157,12 @@ export interface Store extends QaStore, StageStore, EngagementStore, SurveyStore
    */
   presenceAdd(eventId: string, participantId: string, socketId: string, nodeId: string): Promise<PresenceChange>;
   presenceRemove(eventId: string, participantId: string, socketId: string): Promise<PresenceChange>;
-  /** Ids of participants with at least one open socket. */
+  /** Ids of participants with at least one open socket. O(online): for staff snapshots, not per connection. */
   presenceOnline(eventId: string): Promise<string[]>;
+  /** [STORE36] Online attendees per cohort, kept by the presence writes: O(1), never a scan. */
+  presenceCounts(eventId: string): Promise<CohortCounts>;
+  /** Whether the participant has at least one open socket in the event. */
+  presenceIsOnline(eventId: string, participantId: string): Promise<boolean>;
   /** Forgets every socket a node held (called at boot: a crashed node's sockets are gone). */
   presenceClearNode(nodeId: string): Promise<void>;
 

@@ -60,7 +60,21 @@ export async function startTestServer(
   // Likewise the engagement dashboard goes to moderators whenever a figure moves (or the minute
   // turns): it is off unless a test asks for it (server/test/integration/engagement.test.ts does).
   const engagement = { tickMs: 3_600_000, ...opts.app?.engagement };
-  const app = createApp({ config, store, clock: opts.clock ?? systemClock, log: createLog('silent'), tokens: createTokenService(TEST_SECRET), nodeId: 'test-node', ...opts.app, stage, engagement });
+  // [PRES4] Presence batches trail a burst of connections by one interval; short here, so a test's
+  // setup has settled (tests wait 150 ms) before it asserts that nothing was broadcast.
+  const presenceIntervalMs = opts.app?.presenceIntervalMs ?? 30;
+  const app = createApp({
+    config,
+    store,
+    clock: opts.clock ?? systemClock,
+    log: createLog('silent'),
+    tokens: createTokenService(TEST_SECRET),
+    nodeId: 'test-node',
+    ...opts.app,
+    stage,
+    engagement,
+    presenceIntervalMs,
+  });
   await new Promise<void>((r) => app.http.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(app.http.address() as AddressInfo).port}`;
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ErrorCode, type CreateEventResponse } from '@rally/shared';
+import { ErrorCode, type CreateEventResponse, type FactPayload } from '@rally/shared';
 import { cmdId, connectClient, keyOf, sleep, startTestServer, type TestClient, type TestServer } from '../helpers/test-server.js';
 
 let s: TestServer;
@@ -18,7 +18,7 @@ beforeEach(async () => {
   const m = await s.join({ code: ev.code, name: 'Mod', key: keyOf(ev.links.moderator) });
   mod = await connectClient(s.url, m.token);
   att = await connectClient(s.url, (await s.join({ code: ev.code, name: 'Att', team: 'EMEA', mode: 'remote' })).token);
-  const otherOnline = mod.waitFor('presence:changed', (p) => p.participant.name === 'Other');
+  const otherOnline = mod.waitFor('presence:changed', (p) => p.changes.some((c) => c.participant.name === 'Other'));
   other = await connectClient(s.url, (await s.join({ code: ev.code, name: 'Other', mode: 'room' })).token);
   await otherOnline;
   return () => {
@@ -72,7 +72,7 @@ describe('command pipeline', () => {
 
   it('[ID6] an attendee changes their own mode: ack to them, broadcast to moderators with new counts', async () => {
     const seen = mod.waitFor('participant:updated', (p) => p.id === att.snapshot.me.id);
-    const presence = mod.waitFor('presence:changed', (p) => p.participant.id === att.snapshot.me.id);
+    const presence = mod.waitFor('presence:changed', (p) => p.changes.some((c) => c.participant.id === att.snapshot.me.id && c.participant.mode === 'room'));
     // [STAGE13] Switching to the room takes the code on the stage screen.
     const r = await att.send('participant:update', { mode: 'room', roomCode: s.roomCode(ev.event.id) });
     expect(r.ok && r.data.mode).toBe('room');
@@ -140,10 +140,10 @@ describe('command pipeline', () => {
 describe('presence', () => {
   it('[PRES1] moderators see an attendee come online and go offline, split room/remote', async () => {
     const j = await s.join({ code: ev.code, name: 'Newcomer', mode: 'room' });
-    const online = mod.waitFor('presence:changed', (p) => p.participant.name === 'Newcomer' && p.online);
+    const online = mod.waitFor('presence:changed', (p) => p.changes.some((c) => c.participant.name === 'Newcomer' && c.online));
     const c = await connectClient(s.url, j.token);
     expect((await online).counts).toEqual({ room: 2, remote: 1 });
-    const offline = mod.waitFor('presence:changed', (p) => p.participant.name === 'Newcomer' && !p.online);
+    const offline = mod.waitFor('presence:changed', (p) => p.changes.some((c) => c.participant.name === 'Newcomer' && !c.online));
     c.close();
     expect((await offline).counts).toEqual({ room: 1, remote: 1 });
   });
@@ -156,7 +156,9 @@ describe('presence', () => {
     await settle();
     const snap = await mod.send('snapshot:request', {});
     expect(snap.ok && snap.data.presence?.online.filter((p) => p.name === 'Tabs')).toHaveLength(1);
-    expect(mod.received.some((f) => f.fact === 'presence:changed' && (f.payload as any).participant.name === 'Tabs' && !(f.payload as any).online)).toBe(false);
+    const offline = (f: { fact: string; payload: unknown }) =>
+      f.fact === 'presence:changed' && (f.payload as FactPayload<'presence:changed'>).changes.some((c) => c.participant.name === 'Tabs' && !c.online);
+    expect(mod.received.some(offline)).toBe(false);
     tab2.close();
   });
 });

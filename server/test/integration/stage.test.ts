@@ -330,7 +330,7 @@ describe('venue-verified presence', () => {
     const scanned = await s.join({ code, name: 'Scanning Sam', roomCode: s.roomCode(c.ev.event.id).toLowerCase() });
     expect(scanned.participant.mode).toBe('room');
     expect(scanned.notice).toBeUndefined();
-    const counted = c.mod.waitFor('presence:changed', (p) => p.participant.id === scanned.participant.id);
+    const counted = c.mod.waitFor('presence:changed', (p) => p.changes.some((x) => x.participant.id === scanned.participant.id));
     await client(s.url, scanned.token);
     expect((await counted).counts).toEqual({ room: 2, remote: 1 });
   });

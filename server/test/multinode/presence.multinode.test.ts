@@ -22,12 +22,12 @@ describe('cluster mode: two Rally processes on one redis-server', () => {
     const m = await post<JoinResponse>(cluster.urls[0]!, '/api/join', { code: ev.code, name: 'Mod on A', key: keyOf(ev.links.moderator) });
     const mod = await connectClient(cluster.urls[0]!, m.token);
     const a = await post<JoinResponse>(cluster.urls[1]!, '/api/join', { code: ev.code, name: 'Remote on B', mode: 'remote' });
-    const online = mod.waitFor('presence:changed', (p) => p.participant.id === a.participant.id && p.online, 10_000);
+    const online = mod.waitFor('presence:changed', (p) => p.changes.some((c) => c.participant.id === a.participant.id && c.online), 10_000);
     const att = await connectClient(cluster.urls[1]!, a.token);
     const seen = await online;
-    expect(seen.participant.name).toBe('Remote on B');
+    expect(seen.changes.find((c) => c.participant.id === a.participant.id)?.participant.name).toBe('Remote on B');
     expect(seen.counts.remote).toBeGreaterThanOrEqual(1);
-    const offline = mod.waitFor('presence:changed', (p) => p.participant.id === a.participant.id && !p.online, 10_000);
+    const offline = mod.waitFor('presence:changed', (p) => p.changes.some((c) => c.participant.id === a.participant.id && !c.online), 10_000);
     att.close();
     await offline;
     mod.close();

@@ -9,7 +9,6 @@ import {
   type PollResults,
 } from '@rally/shared';
 import type { PollTally, Store, StoredAnswer } from '../../store/store.js';
-import { presenceView } from '../presence.js';
 import { parseTally } from './tally-keys.js';
 
 export interface Wall {
@@ -19,9 +18,12 @@ export interface Wall {
 
 const zero = (): CohortCounts => ({ room: 0, remote: 0 });
 
-/** Attendees present now, per cohort (staff and the stage screen are not the audience). */
-export async function presentAttendees(store: Store, eventId: string): Promise<CohortCounts> {
-  return (await presenceView(store, eventId)).counts;
+/**
+ * [PRES3] Attendees present now, per cohort (staff and the stage screen are not the audience).
+ * [STORE36] Kept by the store as presence changes, so this is O(1) and fine on every tick and snapshot.
+ */
+export async function presentAttendees(store: Pick<Store, 'presenceCounts'>, eventId: string): Promise<CohortCounts> {
+  return store.presenceCounts(eventId);
 }
 
 /**

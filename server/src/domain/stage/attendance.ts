@@ -34,15 +34,22 @@ export async function attendeeOffline(deps: AttendanceDeps, p: Participant, live
   await append(deps, p, 'left', liveSessionId, at);
 }
 
-/** The live session changed: everyone online leaves the old one and enters the new one. */
+/**
+ * The live session changed: everyone online leaves the old one and enters the new one. O(online)
+ * by nature (one entry each), but only the online participants are read, and the entries go to the
+ * log's in-memory buffer in one synchronous pass (the recorder writes them in batches, [ENG4]),
+ * not one awaited append after another.
+ */
 export async function liveSessionChanged(deps: AttendanceDeps, eventId: string, from: string | null, to: string | null): Promise<void> {
   if (from === to) return;
-  const [onlineIds, everyone] = await Promise.all([deps.store.presenceOnline(eventId), deps.store.listParticipants(eventId)]);
-  const online = new Set(onlineIds);
+  const onlineIds = await deps.store.presenceOnline(eventId);
+  const online = await Promise.all(onlineIds.map((id) => deps.store.getParticipant(id)));
   const at = isoNow(deps.clock);
-  for (const p of everyone) {
-    if (!online.has(p.id) || !logged(p)) continue;
-    if (from !== null) await append(deps, p, 'sessionLeft', from, at);
-    if (to !== null) await append(deps, p, 'sessionEntered', to, at);
+  const appends: Promise<void>[] = [];
+  for (const p of online) {
+    if (!p || p.eventId !== eventId || !logged(p)) continue;
+    if (from !== null) appends.push(append(deps, p, 'sessionLeft', from, at));
+    if (to !== null) appends.push(append(deps, p, 'sessionEntered', to, at));
   }
+  await Promise.all(appends);
 }

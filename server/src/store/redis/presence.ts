@@ -1,0 +1,154 @@
+/*
+ * Presence in Redis (node-redis v5).
+ *
+ * Keys, under the adapter's prefix P:
+ *   P sockets:{eventId}:{participantId}    hash  socketId -> nodeId of each open socket
+ *   P online:{eventId}                     set   participant ids with at least one open socket
+ *   P online-room:{eventId}                set   of those, the attendees in room mode
+ *   P online-remote:{eventId}              set   of those, the attendees in remote mode
+ *   P node:{nodeId}                        set   JSON [eventId, participantId, socketId] the node registered
+ *
+ * [STORE36] The counts are the cardinalities of the two cohort sets (SCARD, O(1)). Every script
+ * that changes who is online, or a participant's mode, keeps them in step in the same script, reading
+ * role and mode from the participant hash there, so no interleaving of nodes can make them drift.
+ * The rule "attendees by mode, nobody else" ([PRES3], presenceCohort in store.ts) is mirrored here.
+ * Key names are rebuilt from the prefix inside Lua, fine on one Redis but not on Redis Cluster.
+ */
+import { createHash } from 'node:crypto';
+import type { RedisClientType } from 'redis';
+import type { CohortCounts } from '@rally/shared';
+import type { PresenceChange, Store } from '../store.js';
+
+type AnyRedis = RedisClientType<any, any, any, any, any>;
+
+// Shared Lua: place participant ARGV id of event ev in the cohort set its stored record says.
+// f = HMGET participant eventId role mode (JSON-encoded values).
+const COHORT_LUA = `
+  local function cohortKeys(p, ev) return p .. 'online-room:' .. ev, p .. 'online-remote:' .. ev end
+  local function place(p, ev, evJson, id, f)
+    local room, remote = cohortKeys(p, ev)
+    redis.call('SREM', room, id)
+    redis.call('SREM', remote, id)
+    if f[1] ~= evJson or f[2] ~= '"attendee"' then return end
+    if f[3] == '"room"' then redis.call('SADD', room, id) else redis.call('SADD', remote, id) end
+  end
+  local function counts(p, ev)
+    local room, remote = cohortKeys(p, ev)
+    return { redis.call('SCARD', room), redis.call('SCARD', remote) }
+  end
+`;
+
+const LUA = {
+  // KEYS: sockets, online, node, participant. ARGV: prefix, eventId, eventId as JSON, participantId, socketId, nodeId, node member.
+  add: `${COHORT_LUA}
+    local first = redis.call('HLEN', KEYS[1]) == 0
+    redis.call('HSET', KEYS[1], ARGV[5], ARGV[6])
+    redis.call('SADD', KEYS[3], ARGV[7])
+    if first then
+      redis.call('SADD', KEYS[2], ARGV[4])
+      place(ARGV[1], ARGV[2], ARGV[3], ARGV[4], redis.call('HMGET', KEYS[4], 'eventId', 'role', 'mode'))
+    end
+    local c = counts(ARGV[1], ARGV[2])
+    return { first and 1 or 0, c[1], c[2] }`,
+  // KEYS: sockets, online. ARGV: prefix, eventId, participantId, socketId, node member.
+  remove: `${COHORT_LUA}
+    local node = redis.call('HGET', KEYS[1], ARGV[4])
+    local last = 0
+    if node then
+      redis.call('HDEL', KEYS[1], ARGV[4])
+      redis.call('SREM', ARGV[1] .. 'node:' .. node, ARGV[5])
+      if redis.call('HLEN', KEYS[1]) == 0 then
+        last = 1
+        redis.call('SREM', KEYS[2], ARGV[3])
+        place(ARGV[1], ARGV[2], '', ARGV[3], {})
+      end
+    end
+    local c = counts(ARGV[1], ARGV[2])
+    return { last, c[1], c[2] }`,
+  // KEYS: node. ARGV: prefix, nodeId. A socket re-registered by another node since is left alone.
+  clearNode: `${COHORT_LUA}
+    for _, m in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+      local e = cjson.decode(m)
+      local sockets = ARGV[1] .. 'sockets:' .. e[1] .. ':' .. e[2]
+      if redis.call('HGET', sockets, e[3]) == ARGV[2] then
+        redis.call('HDEL', sockets, e[3])
+        if redis.call('HLEN', sockets) == 0 then
+          redis.call('SREM', ARGV[1] .. 'online:' .. e[1], e[2])
+          place(ARGV[1], e[1], '', e[2], {})
+        end
+      end
+    end
+    redis.call('DEL', KEYS[1])
+    return 1`,
+  // Patches an existing participant (never creates one) and, if they are online, re-places them
+  // in the cohort sets. KEYS: participant. ARGV: prefix, then field/value pairs.
+  patchParticipant: `${COHORT_LUA}
+    if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+    if #ARGV > 1 then redis.call('HSET', KEYS[1], unpack(ARGV, 2)) end
+    local f = redis.call('HMGET', KEYS[1], 'eventId', 'role', 'mode', 'id')
+    local ev, id = cjson.decode(f[1]), cjson.decode(f[4])
+    if redis.call('SISMEMBER', ARGV[1] .. 'online:' .. ev, id) == 1 then place(ARGV[1], ev, f[1], id, f) end
+    return redis.call('HGETALL', KEYS[1])`,
+};
+
+type ScriptName = keyof typeof LUA;
+const SHA = Object.fromEntries(Object.entries(LUA).map(([k, src]) => [k, createHash('sha1').update(src).digest('hex')])) as Record<ScriptName, string>;
+
+type PresenceMethods = Pick<Store, 'presenceAdd' | 'presenceRemove' | 'presenceOnline' | 'presenceCounts' | 'presenceIsOnline' | 'presenceClearNode'>;
+
+export interface RedisPresence extends PresenceMethods {
+  /** updateParticipant's write: the patch and the cohort move in one script. Returns the HGETALL reply, or null when unknown. */
+  patchParticipant(participantKey: string, fields: string[]): Promise<unknown>;
+}
+
+const toChange = (reply: unknown): PresenceChange => {
+  const [flag, room, remote] = reply as [number, number, number];
+  return { changed: Number(flag) === 1, counts: { room: Number(room), remote: Number(remote) } };
+};
+
+export function createRedisPresence(client: AnyRedis, p: string, participantKey: (id: string) => string): RedisPresence {
+  const key = {
+    sockets: (eventId: string, participantId: string) => `${p}sockets:${eventId}:${participantId}`,
+    online: (eventId: string) => `${p}online:${eventId}`,
+    room: (eventId: string) => `${p}online-room:${eventId}`,
+    remote: (eventId: string) => `${p}online-remote:${eventId}`,
+    node: (nodeId: string) => `${p}node:${nodeId}`,
+  };
+  const run = async (name: ScriptName, keys: string[], args: string[]): Promise<unknown> => {
+    const options = { keys, arguments: args };
+    try {
+      return await client.evalSha(SHA[name], options);
+    } catch (e) {
+      if (!(e instanceof Error) || !e.message.startsWith('NOSCRIPT')) throw e;
+      return client.eval(LUA[name], options);
+    }
+  };
+  const member = (eventId: string, participantId: string, socketId: string) => JSON.stringify([eventId, participantId, socketId]);
+
+  return {
+    async presenceAdd(eventId, participantId, socketId, nodeId) {
+      const keys = [key.sockets(eventId, participantId), key.online(eventId), key.node(nodeId), participantKey(participantId)];
+      return toChange(await run('add', keys, [p, eventId, JSON.stringify(eventId), participantId, socketId, nodeId, member(eventId, participantId, socketId)]));
+    },
+    async presenceRemove(eventId, participantId, socketId) {
+      const keys = [key.sockets(eventId, participantId), key.online(eventId)];
+      return toChange(await run('remove', keys, [p, eventId, participantId, socketId, member(eventId, participantId, socketId)]));
+    },
+    async presenceOnline(eventId) {
+      return [...(await client.sMembers(key.online(eventId)))].map(String);
+    },
+    async presenceCounts(eventId): Promise<CohortCounts> {
+      const [room, remote] = await Promise.all([client.sCard(key.room(eventId)), client.sCard(key.remote(eventId))]);
+      return { room: Number(room), remote: Number(remote) };
+    },
+    async presenceIsOnline(eventId, participantId) {
+      return Number(await client.sIsMember(key.online(eventId), participantId)) === 1;
+    },
+    async presenceClearNode(nodeId) {
+      await run('clearNode', [key.node(nodeId)], [p, nodeId]);
+    },
+    async patchParticipant(pk, fields) {
+      return run('patchParticipant', [pk], [p, ...fields]);
+    },
+  };
+}

@@ -1,0 +1,156 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { Participant, type CohortCounts, type Mode, type Role } from '@rally/shared';
+import { presenceCohort, type EventRecord, type Store } from '../../src/store/store.js';
+
+// [STORE36] in docs/SPEC.md: the store keeps online counts per cohort, exact under concurrency.
+
+let seq = 0;
+
+function makeEvent(): EventRecord {
+  const n = ++seq;
+  return {
+    id: `pev_${n}_${process.pid}`,
+    // Join codes only need to be unique per store; these never collide with each other.
+    code: `P${String(n).padStart(5, '0')}`.slice(0, 6),
+    name: `Presence ${n}`,
+    teams: [],
+    agenda: [],
+    liveSessionId: null,
+    settings: { allowAnonymousQuestions: true, moderation: 'pre' },
+    createdAt: new Date(Date.UTC(2026, 0, 1) + n * 1000).toISOString(),
+    keys: { presenter: `p-${n}`, moderator: `m-${n}`, stage: `s-${n}` },
+    keyGeneration: 0,
+  };
+}
+
+/**
+ * What the counts must be: recounted from scratch from who is online and their stored records.
+ * The slow O(N) way the store must never need, used here as the oracle.
+ */
+async function recount(store: Store, eventId: string): Promise<CohortCounts> {
+  const counts = { room: 0, remote: 0 };
+  for (const id of await store.presenceOnline(eventId)) {
+    const p = await store.getParticipant(id);
+    const cohort = p ? presenceCohort(p) : null;
+    if (cohort) counts[cohort]++;
+  }
+  return counts;
+}
+
+export function presenceContract(name: string, make: () => Promise<{ store: Store; cleanup(): Promise<void> }>): void {
+  describe(`Presence counts contract: ${name}`, () => {
+    let store: Store;
+    let cleanup: () => Promise<void>;
+    beforeEach(async () => {
+      ({ store, cleanup } = await make());
+    });
+    afterEach(async () => {
+      await cleanup();
+    });
+
+    async function seed(people: { role?: Role; mode?: Mode }[]) {
+      const event = makeEvent();
+      await store.createEvent(event);
+      const list: Participant[] = [];
+      for (const [i, o] of people.entries()) {
+        const p = Participant.parse({
+          id: `pp_${++seq}`,
+          eventId: event.id,
+          name: `Person ${i}`,
+          role: o.role ?? 'attendee',
+          mode: o.mode ?? 'room',
+          team: null,
+          banned: false,
+          joinedAt: new Date(Date.UTC(2026, 0, 20, 9) + i * 1000).toISOString(),
+        });
+        await store.createParticipant(p);
+        list.push(p);
+      }
+      return { event, people: list };
+    }
+
+    it('[STORE36] [PRES3] counts attendees online by their stored mode, once however many sockets; staff and the screen not at all', async () => {
+      const { event, people } = await seed([{ mode: 'room' }, { mode: 'remote' }, { mode: 'remote' }, { role: 'moderator', mode: 'room' }, { role: 'screen', mode: 'room' }]);
+      const [ann, bob, cat, mod, screen] = people as [Participant, Participant, Participant, Participant, Participant];
+      expect(await store.presenceCounts(event.id)).toEqual({ room: 0, remote: 0 });
+      expect(await store.presenceAdd(event.id, ann.id, 'a1', 'n1')).toEqual({ changed: true, counts: { room: 1, remote: 0 } });
+      expect(await store.presenceAdd(event.id, ann.id, 'a2', 'n2')).toEqual({ changed: false, counts: { room: 1, remote: 0 } });
+      expect((await store.presenceAdd(event.id, bob.id, 'b1', 'n1')).counts).toEqual({ room: 1, remote: 1 });
+      expect((await store.presenceAdd(event.id, cat.id, 'c1', 'n1')).counts).toEqual({ room: 1, remote: 2 });
+      expect(await store.presenceAdd(event.id, mod.id, 'm1', 'n1')).toEqual({ changed: true, counts: { room: 1, remote: 2 } });
+      expect((await store.presenceAdd(event.id, screen.id, 's1', 'n1')).counts).toEqual({ room: 1, remote: 2 });
+      expect(await store.presenceRemove(event.id, ann.id, 'a1')).toEqual({ changed: false, counts: { room: 1, remote: 2 } });
+      expect(await store.presenceRemove(event.id, ann.id, 'a2')).toEqual({ changed: true, counts: { room: 0, remote: 2 } });
+      expect(await store.presenceRemove(event.id, ann.id, 'a2')).toEqual({ changed: false, counts: { room: 0, remote: 2 } });
+      expect(await store.presenceIsOnline(event.id, ann.id)).toBe(false);
+      expect(await store.presenceIsOnline(event.id, bob.id)).toBe(true);
+      expect(await store.presenceCounts(event.id)).toEqual(await recount(store, event.id));
+    });
+
+    it('[STORE36] [ID6] a mode change moves an online attendee between the counts; an offline one counts nowhere until they connect', async () => {
+      const { event, people } = await seed([{ mode: 'room' }, { mode: 'room' }, { role: 'presenter', mode: 'room' }]);
+      const [ann, bob, pres] = people as [Participant, Participant, Participant];
+      await store.presenceAdd(event.id, ann.id, 'a1', 'n1');
+      await store.presenceAdd(event.id, pres.id, 'p1', 'n1');
+      await store.updateParticipant(ann.id, { mode: 'remote' });
+      expect(await store.presenceCounts(event.id)).toEqual({ room: 0, remote: 1 });
+      await store.updateParticipant(ann.id, { team: 'North' }); // not a mode change: counts stay
+      await store.updateParticipant(pres.id, { mode: 'remote' }); // staff: never counted
+      await store.updateParticipant(bob.id, { mode: 'remote' }); // offline
+      expect(await store.presenceCounts(event.id)).toEqual({ room: 0, remote: 1 });
+      expect((await store.presenceAdd(event.id, bob.id, 'b1', 'n1')).counts).toEqual({ room: 0, remote: 2 });
+      // Offline after the switch: taken out of the cohort they are in now.
+      expect((await store.presenceRemove(event.id, ann.id, 'a1')).counts).toEqual({ room: 0, remote: 1 });
+      expect(await store.presenceCounts(event.id)).toEqual(await recount(store, event.id));
+    });
+
+    it('[STORE36] [STORE18] clearing a dead node takes out whoever it leaves offline, and only them', async () => {
+      const { event, people } = await seed([{ mode: 'room' }, { mode: 'remote' }, { mode: 'remote' }]);
+      const [ann, bob, cat] = people as [Participant, Participant, Participant];
+      await store.presenceAdd(event.id, ann.id, 'a1', 'dead');
+      await store.presenceAdd(event.id, bob.id, 'b1', 'dead');
+      await store.presenceAdd(event.id, bob.id, 'b2', 'alive');
+      await store.presenceAdd(event.id, cat.id, 'c1', 'dead');
+      await store.presenceClearNode('dead');
+      expect(await store.presenceCounts(event.id)).toEqual({ room: 0, remote: 1 });
+      expect(await store.presenceCounts(event.id)).toEqual(await recount(store, event.id));
+    });
+
+    it('[STORE36] [PRES2] counts stay exact under concurrent opens, closes and mode switches of many sockets per participant', async () => {
+      const { event, people } = await seed(Array.from({ length: 12 }, (_, i) => ({ mode: i % 3 === 0 ? 'remote' : 'room', role: i === 11 ? 'moderator' : 'attendee' })));
+      const op = fc.oneof(
+        fc.record({ kind: fc.constant('open' as const), who: fc.nat(11), sock: fc.nat(2) }),
+        fc.record({ kind: fc.constant('close' as const), who: fc.nat(11), sock: fc.nat(2) }),
+        fc.record({ kind: fc.constant('mode' as const), who: fc.nat(11), mode: fc.constantFrom<Mode>('room', 'remote') }),
+      );
+      let round = 0;
+      await fc.assert(
+        fc.asyncProperty(fc.array(fc.array(op, { minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 5 }), async (batches) => {
+          round++;
+          // Per participant: comings online minus goings offline the store reported.
+          const net = new Map<string, number>();
+          for (const p of people) net.set(p.id, (await store.presenceIsOnline(event.id, p.id)) ? 1 : 0);
+          for (const batch of batches) {
+            // Each batch runs concurrently, as sockets on several nodes would.
+            await Promise.all(
+              batch.map(async (o) => {
+                const p = people[o.who]!;
+                if (o.kind === 'mode') return void (await store.updateParticipant(p.id, { mode: o.mode }));
+                const sock = `${p.id}-s${o.sock}`;
+                const r = o.kind === 'open' ? await store.presenceAdd(event.id, p.id, sock, `node-${o.sock}`) : await store.presenceRemove(event.id, p.id, sock);
+                expect(r.counts.room).toBeGreaterThanOrEqual(0);
+                expect(r.counts.remote).toBeGreaterThanOrEqual(0);
+                if (r.changed) net.set(p.id, net.get(p.id)! + (o.kind === 'open' ? 1 : -1));
+              }),
+            );
+            expect(await store.presenceCounts(event.id)).toEqual(await recount(store, event.id));
+          }
+          for (const p of people) expect(net.get(p.id)).toBe((await store.presenceIsOnline(event.id, p.id)) ? 1 : 0);
+        }),
+        { numRuns: 25, seed: 36 },
+      );
+      expect(round).toBeGreaterThan(0);
+    });
+  });
+}
