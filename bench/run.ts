@@ -112,7 +112,7 @@ async function main() {
   const pool = new AudiencePool(opts, opts.quick ? 5 * 60_000 : 6 * 3600_000);
   const baselineRequests = new Map<string, BaselineRequest>();
   const requestBaseline = (r: BaselineRequest) => {
-    const key = `${r.clients}/${r.rounds}`;
+    const key = `${r.clients}/${r.rounds}/${Buffer.byteLength(r.frames[0]!)}`;
     if (!baselineRequests.has(key)) baselineRequests.set(key, r);
   };
   const results: ScenarioResult[] = [];

@@ -80,7 +80,8 @@ export interface ScenarioResult {
   error?: string;
   durationS: number;
   environment: { otherProcessesCpuPct: number | null; loadavgAtEnd: number[] };
-  baseline?: { clients: number; rounds: number };
+  /** The bare-ws run this result is compared with: same clients, rounds and frame size. */
+  baseline?: { clients: number; rounds: number; payloadBytes?: number };
 }
 
 export interface ScenarioOutput {
@@ -430,7 +431,7 @@ export async function runScenario(
     const out = await withTimeout(s.run(ctx), budget, `${s.id} (${mode}) time budget`);
     const { baseline, ...rest } = out;
     if (baseline) onBaselineRequest(baseline);
-    result = { ...base, ...rest, latencies: out.latencies ?? {}, notes: out.notes ?? [], status: statusOf(out.checks), durationS: 0, environment: env, ...(baseline ? { baseline: { clients: baseline.clients, rounds: baseline.rounds } } : {}) };
+    result = { ...base, ...rest, latencies: out.latencies ?? {}, notes: out.notes ?? [], status: statusOf(out.checks), durationS: 0, environment: env, ...(baseline ? { baseline: { clients: baseline.clients, rounds: baseline.rounds, payloadBytes: Buffer.byteLength(baseline.frames[0]!) } } : {}) };
   } catch (e) {
     result = { ...base, status: 'error', error: e instanceof Error ? e.message : String(e), durationS: 0, environment: env };
     // Whatever state the shared audience is in now, the next scenario must not inherit it.
