@@ -64,6 +64,11 @@ export interface Check {
   indicative?: boolean;
   /** A target relative to the baseline: figure / bare ws ≤ max. Evaluated once the baseline ran. */
   ratio?: { figure: string; max: number };
+  /**
+   * A target relative to another scenario of the same run: figure / that result's `refFigure` ≤
+   * max (B9: cluster CPU per recipient against one node's). Evaluated at the end of the run.
+   */
+  ref?: { figure: string; id: string; mode: Mode; refFigure: string; max: number };
 }
 
 export interface ScenarioResult {
@@ -130,7 +135,44 @@ export interface Scenario {
   budgetMs(opts: RunOptions): number;
   /** The least time in which it can produce anything useful; with less left the runner skips it. */
   minMs?(opts: RunOptions): number;
+  /** Scenarios `--only` must also run for this one to mean anything (B10 reads B2 and B3). */
+  requires?: readonly string[];
+  /**
+   * A report view over other results of the run instead of a run of its own (B10). Called at the
+   * end, after the baselines, with every result; takes no time and starts nothing.
+   */
+  derive?(results: readonly ScenarioResult[], mode: Mode): ScenarioOutput;
   run(ctx: ScenarioContext): Promise<ScenarioOutput>;
+}
+
+/** A derived scenario's result, from the results so far (recomputed when the run ends). */
+export function deriveResult(s: Scenario, mode: Mode, results: readonly ScenarioResult[]): ScenarioResult {
+  const out = s.derive!(results, mode);
+  return { id: s.id, title: s.title, mode, status: statusOf(out.checks), params: out.params, figures: out.figures, latencies: out.latencies ?? {}, checks: out.checks, notes: out.notes ?? [], durationS: 0, environment: { otherProcessesCpuPct: null, loadavgAtEnd: loadAverage() } };
+}
+
+/** Evaluates `ref` checks against the other results of the run (after applyBaselines). */
+export function applyReferences(results: ScenarioResult[]): void {
+  for (const r of results) {
+    let touched = false;
+    for (const c of r.checks) {
+      if (!c.ref) continue;
+      touched = true;
+      const ref = c.ref;
+      const own = r.figures.find((f) => f.key === ref.figure)?.value;
+      const other = results.find((x) => x.id === ref.id && x.mode === ref.mode && (x.status === 'pass' || x.status === 'fail'));
+      const theirs = other?.figures.find((f) => f.key === ref.refFigure)?.value;
+      if (typeof own !== 'number' || typeof theirs !== 'number' || theirs <= 0) {
+        c.actual = other ? `no figure to compare (${own ?? '—'} vs ${theirs ?? '—'})` : `${ref.id} ${ref.mode} did not run in this run`;
+        c.pass = false;
+        continue;
+      }
+      const ratio = Math.round((own / theirs) * 100) / 100;
+      c.actual = `×${ratio} (${own} vs ${theirs} in ${ref.id} ${ref.mode})`;
+      c.pass = ratio <= ref.max;
+    }
+    if (touched && (r.status === 'pass' || r.status === 'fail')) r.status = statusOf(r.checks);
+  }
 }
 
 /* ---------- helpers shared by scenarios ---------- */

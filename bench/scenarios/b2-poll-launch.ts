@@ -103,7 +103,12 @@ export async function runPollLaunch(ctx: ScenarioContext, n: number): Promise<Sc
       : []),
     { key: 'cpuPerMsg', label: 'server CPU per recipient (delivered message)', value: round(cpuPerMsgUs, 2), unit: 'µs', vs: 'cpuPerMessageUs', headline: true },
     { key: 'cpuPerBroadcast', label: 'server CPU per launch (the command included)', value: round(cpuMs / rounds, 2), unit: 'ms', ...(c.watching === n ? { vs: 'cpuPerBroadcastMs' as const } : {}) },
-    ...(redisMs !== null ? [{ key: 'redisCpuPerBroadcast', label: 'redis-server CPU per launch (/proc, 10 ms ticks)', value: round(redisMs / rounds, 2), unit: 'ms' }] : []),
+    ...(redisMs !== null
+      ? [
+          { key: 'redisCpuPerBroadcast', label: 'redis-server CPU per launch (/proc, 10 ms ticks)', value: round(redisMs / rounds, 2), unit: 'ms' },
+          { key: 'cpuPerMsgTotal', label: 'all server CPU per recipient (nodes + redis-server)', value: round(c.delivered ? ((cpuMs + redisMs) / c.delivered) * 1000 : null, 2), unit: 'µs' },
+        ]
+      : []),
     { key: 'ackP99', label: 'poll:launch ack round trip p99 (presenter)', value: round(launchAck.percentile(99), 1), unit: 'ms' },
     { key: 'eld', label: 'server event-loop delay during the launches p99 / max', value: `${round(eld.worst.p99, 1)} / ${round(eld.worst.max, 1)}`, unit: 'ms' },
     { key: 'payload', label: 'poll:launched frame', value: frames[0] ? Buffer.byteLength(frames[0]) : null, unit: 'bytes' },
