@@ -400,6 +400,20 @@ export async function workerStats(workers: LoadWorkers) {
   };
 }
 
+/**
+ * The result of a scenario whose shared audience has nobody connected (its ramp ran out of time in
+ * a quick run, or the server refused everyone): a failed check saying so, instead of commands
+ * sent to no one.
+ */
+export function nobodyConnected(n: number, why: string): ScenarioOutput {
+  return {
+    params: { attendees: n },
+    figures: [{ key: 'connected', label: 'attendees connected', value: `0 / ${n}`, headline: true }],
+    checks: [{ label: 'attendees connected', target: `${n}`, actual: `0 (${why})`, pass: false }],
+    notes: [`Nobody was connected, so nothing was measured: ${why}.`],
+  };
+}
+
 /** A Rally command's ack round trip from a staff socket, ms; rejects on a refused ack. */
 export async function ackedCommand(s: Socket, name: string, payload: Record<string, unknown>, timeoutMs = 10_000): Promise<number> {
   const t0 = hrMs();

@@ -1,6 +1,6 @@
 import { Hist } from '../lib/hist.js';
 import { staffOf } from '../lib/audience.js';
-import { collect, workerStats, type Check, type Figure, type Scenario, type ScenarioContext, type ScenarioOutput } from '../lib/scenario.js';
+import { nobodyConnected, collect, workerStats, type Check, type Figure, type Scenario, type ScenarioContext, type ScenarioOutput } from '../lib/scenario.js';
 import { createPoll } from '../lib/storm.js';
 import { hrMs, round, sleep, withTimeout } from '../lib/util.js';
 import { attendeesFor, broadcastRoundsFor } from './b0-broadcast.js';
@@ -9,8 +9,9 @@ const P99_MS = 250;
 const CPU_RATIO = 1.3;
 const ROUND_TIMEOUT_MS = 15_000;
 
-/** Same length for every round, so every poll:launched frame has the same size as the baseline's. */
-const questionFor = (k: number) => `Bench poll ${String(k).padStart(3, '0')}: which option do you pick?`;
+/** Same length for every round (padded to `len`), so every poll:launched frame has the same size. */
+const questionFor = (k: number, len = 0) => `Bench poll ${String(k).padStart(3, '0')}: which option do you pick?`.padEnd(len, '.');
+const MAX_QUESTION = 200;
 
 /**
  * B2 (and B9's first half): a presenter launches a poll; every attendee must receive
@@ -25,21 +26,37 @@ const questionFor = (k: number) => `Bench poll ${String(k).padStart(3, '0')}: wh
 export async function runPollLaunch(ctx: ScenarioContext, n: number): Promise<ScenarioOutput> {
   const rounds = broadcastRoundsFor(ctx.opts);
   const { audience: a } = await ctx.audience(n, { reserveMs: 15_000 });
+  if (a.ramp.connected === 0) return nobodyConnected(n, a.ramp.stopReason === 'time' ? 'the ramp ran out of time' : 'no connection succeeded');
   const { target, workers } = a;
   const staff = staffOf(a);
   const before = await workerStats(workers);
 
-  ctx.log(`${rounds} poll drafts`);
-  const polls = [];
-  for (let k = 0; k < rounds; k++) polls.push(await createPoll(staff, questionFor(k), true));
-
-  // The exact frames on the wire (with the server's stamp argument, if any), for the baseline.
+  // The exact frames on the wire (with whatever follows the payload: the server's stamp, the
+  // connection-state-recovery offset), for the baseline.
   const frames: string[] = [];
   const presenter = await staff.first('presenter');
   const onLaunched = (payload: unknown, ...extra: unknown[]) => {
     if (frames.length < 2) frames.push(`42${JSON.stringify(['poll:launched', payload, ...extra])}`);
   };
   presenter.on('poll:launched', onLaunched);
+
+  // An unmeasured warm-up launch shows how long poll:launched is on the wire; the rounds' questions
+  // are then padded so their frame is exactly as long as B0's event:updated frame, and B2 shares
+  // B0's bare-ws run (baselines are keyed by clients, rounds and frame size). A quick run has time
+  // for one baseline run, not two.
+  const warm = await createPoll(staff, questionFor(0), true);
+  await staff.command('presenter', 'poll:launch', { pollId: warm.id });
+  for (let i = 0; i < 100 && frames.length === 0; i++) await sleep(20);
+  await staff.command('presenter', 'poll:close', { pollId: warm.id });
+  const want = Buffer.byteLength(a.frames[0]!);
+  const padTo = frames[0] ? questionFor(0).length + want - Buffer.byteLength(frames[0]) : 0;
+  const len = padTo >= questionFor(0).length && padTo <= MAX_QUESTION ? padTo : 0;
+  frames.length = 0;
+  await sleep(300);
+
+  ctx.log(`${rounds} poll drafts`);
+  const polls = [];
+  for (let k = 0; k < rounds; k++) polls.push(await createPoll(staff, questionFor(k + 1, len), true));
 
   await workers.all('watch', () => ({ fact: 'poll:launched', max: rounds }), 30_000);
   await workers.all('watch', () => ({ fact: 'poll:closed', max: rounds }), 30_000);

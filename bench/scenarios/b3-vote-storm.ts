@@ -1,6 +1,6 @@
 import { staffOf } from '../lib/audience.js';
 import { Hist } from '../lib/hist.js';
-import { workerStats, type Check, type Figure, type Scenario, type ScenarioContext, type ScenarioOutput } from '../lib/scenario.js';
+import { nobodyConnected, workerStats, type Check, type Figure, type Scenario, type ScenarioContext, type ScenarioOutput } from '../lib/scenario.js';
 import { createPoll, fmtCounts, runStormAll, serverTally, tickStatsAll } from '../lib/storm.js';
 import { round, sleep } from '../lib/util.js';
 import { attendeesFor } from './b0-broadcast.js';
@@ -26,6 +26,7 @@ const SETTLE_MS = 1500;
  */
 export async function runVoteStorm(ctx: ScenarioContext, n: number): Promise<ScenarioOutput> {
   const { audience: a } = await ctx.audience(n, { reserveMs: 20_000 });
+  if (a.ramp.connected === 0) return nobodyConnected(n, a.ramp.stopReason === 'time' ? 'the ramp ran out of time' : 'no connection succeeded');
   const { target, workers } = a;
   const staff = staffOf(a);
   const before = await workerStats(workers);

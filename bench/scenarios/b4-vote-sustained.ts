@@ -1,5 +1,5 @@
 import { staffOf } from '../lib/audience.js';
-import { workerStats, type Check, type Figure, type Scenario } from '../lib/scenario.js';
+import { nobodyConnected, workerStats, type Check, type Figure, type Scenario } from '../lib/scenario.js';
 import { createPoll, fmtCounts, opsPerClientFor, runStormAll, serverTally } from '../lib/storm.js';
 import { round, sleep } from '../lib/util.js';
 import { attendeesFor } from './b0-broadcast.js';
@@ -32,6 +32,7 @@ export const b4VoteSustained: Scenario = {
     const n = attendeesFor(ctx.opts);
     const durationMs = durationFor(ctx.opts.quick);
     const { audience: a } = await ctx.audience(n, { reserveMs: durationMs + 10_000 });
+    if (a.ramp.connected === 0) return nobodyConnected(n, a.ramp.stopReason === 'time' ? 'the ramp ran out of time' : 'no connection succeeded');
     const { target, workers } = a;
     const staff = staffOf(a);
     const before = await workerStats(workers);

@@ -1,6 +1,6 @@
 import { staffOf } from '../lib/audience.js';
 import { connectStaff, joinAs } from '../lib/rally.js';
-import { workerStats, type Check, type Figure, type Scenario } from '../lib/scenario.js';
+import { nobodyConnected, workerStats, type Check, type Figure, type Scenario } from '../lib/scenario.js';
 import { fmtCounts, opsPerClientFor, runStormAll, serverUpvotes, tickStatsAll } from '../lib/storm.js';
 import { commandId, round, sleep } from '../lib/util.js';
 import { attendeesFor } from './b0-broadcast.js';
@@ -35,6 +35,7 @@ export const b5QaUpvotes: Scenario = {
     const n = attendeesFor(ctx.opts);
     const durationMs = durationFor(ctx.opts.quick);
     const { audience: a } = await ctx.audience(n, { reserveMs: durationMs + 12_000 });
+    if (a.ramp.connected === 0) return nobodyConnected(n, a.ramp.stopReason === 'time' ? 'the ramp ran out of time' : 'no connection succeeded');
     const { target, workers } = a;
     const staff = staffOf(a);
     const before = await workerStats(workers);
