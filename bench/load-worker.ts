@@ -65,7 +65,9 @@ const pushError = (list: string[], e: string) => {
  * after the payload (the harness's original convention) or as a `_t` field of the payload.
  */
 function serverStamp(payload: unknown, extra: unknown): string | null {
-  const ok = (x: unknown): x is string => typeof x === 'string' && /^\d{1,20}$/.test(x);
+  // At least 10 digits: nanoseconds since boot are, and Socket.IO's recovery offset (also after the
+  // payload: a 7–8 character yeast id embedded, a Redis stream id with a dash in cluster) is not.
+  const ok = (x: unknown): x is string => typeof x === 'string' && /^\d{10,20}$/.test(x);
   if (ok(extra)) return extra;
   const t = payload && typeof payload === 'object' ? (payload as { _t?: unknown })._t : undefined;
   return ok(t) ? t : null;
