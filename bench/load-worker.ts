@@ -13,6 +13,7 @@ import { PROTOCOL_VERSION } from '@rally/shared';
 import { Hist } from './lib/hist.js';
 import type { WorkerOp, WorkerOps, WorkerReply, WorkerRequest } from './lib/worker-protocol.js';
 import { commandId, errText, hrMs, hrStampToMs, pool, setHrBase, sleep } from './lib/util.js';
+import { runStorm, tickStats, watchTicks } from './lib/worker-storm.js';
 
 interface Client {
   token: string;
@@ -58,10 +59,23 @@ const pushError = (list: string[], e: string) => {
   if (list.length < MAX_ERRORS && !list.includes(e)) list.push(e);
 };
 
-function record(watch: Watch | undefined, slot: number, stamp?: unknown): void {
+/**
+ * The server's hrtime stamp of a fact, when it sends one (RALLY_BENCH_STAMPS=1, see
+ * docs/PERFORMANCE.md): process.hrtime.bigint() as a decimal string, either as an extra argument
+ * after the payload (the harness's original convention) or as a `_t` field of the payload.
+ */
+function serverStamp(payload: unknown, extra: unknown): string | null {
+  // At least 10 digits: nanoseconds since boot are, and Socket.IO's recovery offset (also after the
+  // payload: a 7–8 character yeast id embedded, a Redis stream id with a dash in cluster) is not.
+  const ok = (x: unknown): x is string => typeof x === 'string' && /^\d{10,20}$/.test(x);
+  if (ok(extra)) return extra;
+  const t = payload && typeof payload === 'object' ? (payload as { _t?: unknown })._t : undefined;
+  return ok(t) ? t : null;
+}
+
+function record(watch: Watch | undefined, slot: number, stamp?: string | null): void {
   if (!watch || slot < 0) return;
-  // A server that stamps facts sends process.hrtime.bigint() as a decimal string after the payload.
-  if (typeof stamp === 'string' && /^\d{1,20}$/.test(stamp)) watch.stamped.record(hrMs() - hrStampToMs(stamp));
+  if (stamp) watch.stamped.record(hrMs() - hrStampToMs(stamp));
   const c = watch.counts[slot]!;
   if (c >= watch.max) {
     watch.extra++;
@@ -264,7 +278,7 @@ const ops: { [K in WorkerOp]: (args: WorkerOps[K]['args']) => Promise<WorkerOps[
     const w = newWatch(max, live.length);
     watches.set(fact, w);
     // A new watch replaces the previous one on the same fact (watch listeners are the only ones on it).
-    live.forEach((c, slot) => c.s!.off(fact).on(fact, (_payload: unknown, stamp?: unknown) => record(w, slot, stamp)));
+    live.forEach((c, slot) => c.s!.off(fact).on(fact, (payload: unknown, extra?: unknown) => record(w, slot, serverStamp(payload, extra))));
     return { watching: live.length };
   },
 
@@ -386,6 +400,16 @@ const ops: { [K in WorkerOp]: (args: WorkerOps[K]['args']) => Promise<WorkerOps[
     await Promise.all(waits);
     const attempts = live.reduce((a, c) => a + c.reconnectAttempts, 0) - attemptsBefore;
     return { dropped: live.length, back, stateOk, recovered, backMs: hist.toJSON(), reconnectAttempts: attempts, errors };
+  },
+
+  storm: (args) => runStorm(clients, args),
+
+  async watchTicks({ fact, pollId }) {
+    return watchTicks(clients, fact, pollId);
+  },
+
+  async tickStats(args) {
+    return tickStats(args);
   },
 
   async stats() {

@@ -11,7 +11,7 @@ import { applyBaselines, runBaseline, type BaselineResult } from './lib/baseline
 import { markOwnCpu, ownCpuSince } from './lib/own-cpu.js';
 import { loadAverage, systemBusyMs } from './lib/proc.js';
 import { gitInfo, machineInfo, stdoutSummary, writeReport, type Report } from './lib/report.js';
-import { runScenario, type BaselineRequest, type RunOptions, type ScenarioResult } from './lib/scenario.js';
+import { applyReferences, deriveResult, runScenario, type BaselineRequest, type RunOptions, type ScenarioResult } from './lib/scenario.js';
 import type { Mode } from './lib/target.js';
 import { ROOT, setHrBase } from './lib/util.js';
 import { SCENARIOS } from './scenarios/index.js';
@@ -19,11 +19,11 @@ import { SCENARIOS } from './scenarios/index.js';
 const HELP = `Usage: npm run bench -- [options]
 
   --quick               small version (1,000 attendees, 20 s hold), under two minutes
-  --only B1,B8          run only these scenarios (B0 B1 B2 B3 B4 B5 B8 B9 B10)
+  --only B1,B8          run only these scenarios (B0 B1 B2 B3 B4 B5 B8 B9 B10; B10 brings B2 and B3)
   --mode M              embedded | cluster | both (default both)
-  --attendees N         attendee count for B0, B1, B8 (default 1,000 quick / 10,000 full)
+  --attendees N         audience size for B0–B5 and B8, per node for B9 (default 1,000 quick / 10,000 full)
   --hold S              B1 hold in seconds (default 20 quick / 600 full)
-  --rounds N            broadcasts in B0 and the baseline (default 20 quick / 50 full)
+  --rounds N            broadcasts in B0, poll launches in B2, and the baselines' rounds (default 20 quick / 50 full)
   --workers N           load processes, 1 or 2 (default: 1 up to 2,000 clients, else 2)
   --cpu-prof            write a V8 CPU profile of each server to bench/results/<run>-<process>.cpuprofile
   --heap-snapshot       B1: heap snapshots of the empty and the loaded server, growth per
@@ -66,6 +66,8 @@ function parse(): { opts: RunOptions; modes: Mode[]; only: string[] | null; out:
   const only = values.only ? values.only.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean) : null;
   const known = new Set(SCENARIOS.map((s) => s.id));
   for (const id of only ?? []) if (!known.has(id)) throw new Error(`unknown scenario ${id} (known: ${[...known].join(', ')})`);
+  // A report view needs what it reads: --only B10 runs B2 and B3 too.
+  for (const id of [...(only ?? [])]) for (const r of SCENARIOS.find((s) => s.id === id)?.requires ?? []) if (!only!.includes(r)) only!.push(r);
   const out = values.out ?? join(ROOT, 'bench/results');
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   return {
@@ -112,7 +114,7 @@ async function main() {
   const pool = new AudiencePool(opts, opts.quick ? 5 * 60_000 : 6 * 3600_000);
   const baselineRequests = new Map<string, BaselineRequest>();
   const requestBaseline = (r: BaselineRequest) => {
-    const key = `${r.clients}/${r.rounds}`;
+    const key = `${r.clients}/${r.rounds}/${Buffer.byteLength(r.frames[0]!)}`;
     if (!baselineRequests.has(key)) baselineRequests.set(key, r);
   };
   const results: ScenarioResult[] = [];
@@ -124,6 +126,12 @@ async function main() {
     if (finished) return;
     finished = true;
     applyBaselines(results, baselines);
+    applyReferences(results);
+    // Report views (B10) are read last, once the results they read have their ratios.
+    results.forEach((r, i) => {
+      const s = SCENARIOS.find((x) => x.id === r.id);
+      if (s?.derive) results[i] = deriveResult(s, r.mode, results);
+    });
     const finishedAt = new Date();
     const wallMs = finishedAt.getTime() - startedAt.getTime();
     const otherPct = Math.max(0, Math.round(((systemBusyMs() - busy0 - ownCpuSince(own0)) / wallMs) * 100));
@@ -151,7 +159,7 @@ async function main() {
   // Ctrl-C on a long run still leaves a report of what finished.
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => finish(true, `interrupted by ${sig}`));
 
-  const selectedEarly = SCENARIOS.filter((s) => (!only || only.includes(s.id)) && !s.pending);
+  const selectedEarly = SCENARIOS.filter((s) => (!only || only.includes(s.id)) && !s.pending && !s.derive);
   if (opts.quick) for (const m of modes) if (selectedEarly.some((s) => s.modes.includes(m))) pool.prestart(m);
   const selected = SCENARIOS.filter((s) => !only || only.includes(s.id));
   log(`${opts.quick ? 'quick' : 'full'} run: ${selected.map((s) => s.id).join(' ')} in ${modes.join(' + ')} mode`);
@@ -159,6 +167,11 @@ async function main() {
   for (const mode of modes) {
     for (const s of selected) {
       if (!s.modes.includes(mode)) continue;
+      if (s.derive) {
+        // Takes no time; recomputed in finish() once baselines and references are in.
+        results.push(deriveResult(s, mode, results));
+        continue;
+      }
       const left = runDeadline - Date.now();
       if (!s.pending && left < (s.minMs?.(opts) ?? 30_000)) {
         results.push({

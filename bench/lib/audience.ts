@@ -3,6 +3,7 @@ import { joinAll, rampConnect, targetOptions, workerCount, type JoinPhase, type 
 import { snapshotTarget, type HeapByType } from './heap.js';
 import { startTarget, type Mode, type Target, type TargetSample } from './target.js';
 import { startWorkers, type LoadWorkers } from './workers.js';
+import { StaffPool } from './staff.js';
 
 /**
  * An audience: one system under test (embedded or cluster) with N attendees joined and connected
@@ -27,6 +28,14 @@ export interface Audience {
   createdBy: string;
   /** Why the next scenario must not reuse it (clients not back, state changed), or null. */
   spoiled: string | null;
+  /** Moderator and presenter sockets held by the runner (see staffOf); closed with the audience. */
+  staff: StaffPool | null;
+}
+
+/** The audience's staff pool, joined on first use. */
+export function staffOf(a: Audience): StaffPool {
+  a.staff ??= new StaffPool(a.target.urls[0]!, a.event);
+  return a.staff;
 }
 
 export class AudiencePool {
@@ -80,6 +89,7 @@ export class AudiencePool {
       await b.workers?.stop();
     }
     if (a) {
+      a.staff?.close();
       // Server first (killed outright: closing thousands of sockets gracefully measures nothing).
       await a.target.stop();
       await a.workers.stop();
@@ -114,7 +124,7 @@ export class AudiencePool {
       const why = ramp.stopReason === 'time' ? ' (ramp stopped: out of time)' : ramp.stopReason === 'failures' ? ' (ramp stopped: more than half of a batch failed)' : '';
       log(`audience: ${ramp.connected} connected in ${(ramp.rampMs / 1000).toFixed(1)} s${why}`);
       if (this.building === b) this.building = null;
-      return { mode, n, target, workers, event, frames, join, ramp, mem: { empty, joined, connected }, heapEmpty, createdBy: by, spoiled: null };
+      return { mode, n, target, workers, event, frames, join, ramp, mem: { empty, joined, connected }, heapEmpty, createdBy: by, spoiled: null, staff: null };
     } catch (e) {
       if (this.building === b) this.building = null;
       await b.target?.stop();

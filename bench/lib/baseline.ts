@@ -116,7 +116,10 @@ export async function runBaseline(req: BaselineRequest, opts: RunOptions, log: (
 export function applyBaselines(results: ScenarioResult[], baselines: BaselineResult[]): void {
   for (const r of results) {
     if (!r.baseline) continue;
-    const b = baselines.find((x) => x.clients === r.baseline!.clients && x.rounds === r.baseline!.rounds && !x.error);
+    const want = r.baseline;
+    // Same clients and rounds, and the same frame size where the result says which (B0's
+    // event:updated and B2's poll:launched differ in size, so each has its own bare-ws run).
+    const b = baselines.find((x) => x.clients === want.clients && x.rounds === want.rounds && (want.payloadBytes === undefined || x.payloadBytes === want.payloadBytes) && !x.error);
     for (const f of r.figures) {
       if (!f.vs) continue;
       const bv = b?.metrics[f.vs] ?? null;

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { ROOT } from './util.js';
@@ -12,9 +12,35 @@ import { ROOT } from './util.js';
  * "empty server" RSS, and so RSS per attendee, unreliable. `--tsx` runs them the `npm start` way.
  *
  * The output lives in node_modules/.cache (ignored by git) so that the external packages resolve
- * from the repository's node_modules exactly as they do for the sources.
+ * from the repository's node_modules exactly as they do for the sources. One directory per run:
+ * git worktrees that share node_modules through a symlink share this cache too, and a fixed path
+ * let one worktree's run start the other worktree's server (seen: a bench run measured another
+ * branch's server code). Removed when the run exits; directories of runs that died are pruned.
  */
-export const BUNDLE_DIR = join(ROOT, 'node_modules/.cache/rally-bench');
+export const BUNDLE_ROOT = join(ROOT, 'node_modules/.cache/rally-bench');
+export const BUNDLE_DIR = join(BUNDLE_ROOT, `run-${process.pid}`);
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+function pruneDeadRuns(): void {
+  let names: string[] = [];
+  try {
+    names = readdirSync(BUNDLE_ROOT);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = /^run-(\d+)$/.exec(name);
+    if (m && Number(m[1]) !== process.pid && !alive(Number(m[1]))) rmSync(join(BUNDLE_ROOT, name), { recursive: true, force: true });
+  }
+}
 
 export interface Bundles {
   server: string;
@@ -23,7 +49,9 @@ export interface Bundles {
 }
 
 export async function bundleAll(opts: { sourcemap: boolean }): Promise<Bundles> {
+  pruneDeadRuns();
   mkdirSync(BUNDLE_DIR, { recursive: true });
+  process.once('exit', () => rmSync(BUNDLE_DIR, { recursive: true, force: true }));
   const out = { server: join(BUNDLE_DIR, 'server.mjs'), baselineWs: join(BUNDLE_DIR, 'baseline-ws.mjs'), agent: join(BUNDLE_DIR, 'server-agent.mjs') };
   const common = {
     bundle: true,

@@ -64,6 +64,11 @@ export interface Check {
   indicative?: boolean;
   /** A target relative to the baseline: figure / bare ws ≤ max. Evaluated once the baseline ran. */
   ratio?: { figure: string; max: number };
+  /**
+   * A target relative to another scenario of the same run: figure / that result's `refFigure` ≤
+   * max (B9: cluster CPU per recipient against one node's). Evaluated at the end of the run.
+   */
+  ref?: { figure: string; id: string; mode: Mode; refFigure: string; max: number };
 }
 
 export interface ScenarioResult {
@@ -80,7 +85,8 @@ export interface ScenarioResult {
   error?: string;
   durationS: number;
   environment: { otherProcessesCpuPct: number | null; loadavgAtEnd: number[] };
-  baseline?: { clients: number; rounds: number };
+  /** The bare-ws run this result is compared with: same clients, rounds and frame size. */
+  baseline?: { clients: number; rounds: number; payloadBytes?: number };
 }
 
 export interface ScenarioOutput {
@@ -129,7 +135,44 @@ export interface Scenario {
   budgetMs(opts: RunOptions): number;
   /** The least time in which it can produce anything useful; with less left the runner skips it. */
   minMs?(opts: RunOptions): number;
+  /** Scenarios `--only` must also run for this one to mean anything (B10 reads B2 and B3). */
+  requires?: readonly string[];
+  /**
+   * A report view over other results of the run instead of a run of its own (B10). Called at the
+   * end, after the baselines, with every result; takes no time and starts nothing.
+   */
+  derive?(results: readonly ScenarioResult[], mode: Mode): ScenarioOutput;
   run(ctx: ScenarioContext): Promise<ScenarioOutput>;
+}
+
+/** A derived scenario's result, from the results so far (recomputed when the run ends). */
+export function deriveResult(s: Scenario, mode: Mode, results: readonly ScenarioResult[]): ScenarioResult {
+  const out = s.derive!(results, mode);
+  return { id: s.id, title: s.title, mode, status: statusOf(out.checks), params: out.params, figures: out.figures, latencies: out.latencies ?? {}, checks: out.checks, notes: out.notes ?? [], durationS: 0, environment: { otherProcessesCpuPct: null, loadavgAtEnd: loadAverage() } };
+}
+
+/** Evaluates `ref` checks against the other results of the run (after applyBaselines). */
+export function applyReferences(results: ScenarioResult[]): void {
+  for (const r of results) {
+    let touched = false;
+    for (const c of r.checks) {
+      if (!c.ref) continue;
+      touched = true;
+      const ref = c.ref;
+      const own = r.figures.find((f) => f.key === ref.figure)?.value;
+      const other = results.find((x) => x.id === ref.id && x.mode === ref.mode && (x.status === 'pass' || x.status === 'fail'));
+      const theirs = other?.figures.find((f) => f.key === ref.refFigure)?.value;
+      if (typeof own !== 'number' || typeof theirs !== 'number' || theirs <= 0) {
+        c.actual = other ? `no figure to compare (${own ?? '—'} vs ${theirs ?? '—'})` : `${ref.id} ${ref.mode} did not run in this run`;
+        c.pass = false;
+        continue;
+      }
+      const ratio = Math.round((own / theirs) * 100) / 100;
+      c.actual = `×${ratio} (${own} vs ${theirs} in ${ref.id} ${ref.mode})`;
+      c.pass = ratio <= ref.max;
+    }
+    if (touched && (r.status === 'pass' || r.status === 'fail')) r.status = statusOf(r.checks);
+  }
 }
 
 /* ---------- helpers shared by scenarios ---------- */
@@ -357,6 +400,20 @@ export async function workerStats(workers: LoadWorkers) {
   };
 }
 
+/**
+ * The result of a scenario whose shared audience has nobody connected (its ramp ran out of time in
+ * a quick run, or the server refused everyone): a failed check saying so, instead of commands
+ * sent to no one.
+ */
+export function nobodyConnected(n: number, why: string): ScenarioOutput {
+  return {
+    params: { attendees: n },
+    figures: [{ key: 'connected', label: 'attendees connected', value: `0 / ${n}`, headline: true }],
+    checks: [{ label: 'attendees connected', target: `${n}`, actual: `0 (${why})`, pass: false }],
+    notes: [`Nobody was connected, so nothing was measured: ${why}.`],
+  };
+}
+
 /** A Rally command's ack round trip from a staff socket, ms; rejects on a refused ack. */
 export async function ackedCommand(s: Socket, name: string, payload: Record<string, unknown>, timeoutMs = 10_000): Promise<number> {
   const t0 = hrMs();
@@ -430,7 +487,7 @@ export async function runScenario(
     const out = await withTimeout(s.run(ctx), budget, `${s.id} (${mode}) time budget`);
     const { baseline, ...rest } = out;
     if (baseline) onBaselineRequest(baseline);
-    result = { ...base, ...rest, latencies: out.latencies ?? {}, notes: out.notes ?? [], status: statusOf(out.checks), durationS: 0, environment: env, ...(baseline ? { baseline: { clients: baseline.clients, rounds: baseline.rounds } } : {}) };
+    result = { ...base, ...rest, latencies: out.latencies ?? {}, notes: out.notes ?? [], status: statusOf(out.checks), durationS: 0, environment: env, ...(baseline ? { baseline: { clients: baseline.clients, rounds: baseline.rounds, payloadBytes: Buffer.byteLength(baseline.frames[0]!) } } : {}) };
   } catch (e) {
     result = { ...base, status: 'error', error: e instanceof Error ? e.message : String(e), durationS: 0, environment: env };
     // Whatever state the shared audience is in now, the next scenario must not inherit it.

@@ -89,7 +89,9 @@ function appEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   // Only what we set: a REDIS_URL or PORT in the caller's shell must not leak into a measured server.
   const env: NodeJS.ProcessEnv = {};
   for (const k of ['PATH', 'HOME', 'LANG', 'TMPDIR', 'TERM']) if (process.env[k]) env[k] = process.env[k];
-  return { ...env, NODE_ENV: 'production', HOST: '127.0.0.1', NO_DEMO: '1', LOG_LEVEL: 'warn', SECRET: BENCH_SECRET, ADMIN_TOKEN: BENCH_ADMIN, ...extra };
+  // RALLY_BENCH_STAMPS=1 asks the server to stamp facts with process.hrtime.bigint() (see
+  // docs/PERFORMANCE.md, "Server changes wanted"); a server without that change ignores it.
+  return { ...env, NODE_ENV: 'production', HOST: '127.0.0.1', NO_DEMO: '1', LOG_LEVEL: 'warn', SECRET: BENCH_SECRET, ADMIN_TOKEN: BENCH_ADMIN, RALLY_BENCH_STAMPS: '1', ...extra };
 }
 
 /**

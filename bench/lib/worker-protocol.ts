@@ -66,6 +66,16 @@ export interface WorkerOps {
       errors: string[];
     };
   };
+  /**
+   * Sends `opsPerClient` acked commands from every connected client, spread evenly over
+   * `durationMs` from `startAtMs` (shared clock), and re-sends a `retryFraction` of them under the
+   * same command id. See lib/worker-storm.ts.
+   */
+  storm: { args: StormArgs; result: StormResult };
+  /** Records every arrival of a coalesced fact (poll results, question counts) per client. */
+  watchTicks: { args: { fact: TickFact; pollId?: string }; result: { watching: number } };
+  /** Per-client message rates and converged views of the watched ticks, and vote visibility. */
+  tickStats: { args: TickStatsArgs; result: TickStatsResult };
   stats: {
     args: Record<string, never>;
     result: {
@@ -84,6 +94,93 @@ export interface WorkerOps {
 }
 
 export type WorkerOp = keyof WorkerOps;
+
+/**
+ * What each op of a storm sends. `vote`: op j of client i votes optionIds[(i + j) % n], so a
+ * client's consecutive votes differ (each one changes the tally). `upvote`: op j of client i
+ * toggles its upvote on questionIds[(i + j) % n] (up if it was not up, else back down).
+ */
+export type StormPlan = { kind: 'vote'; pollId: string; optionIds: string[] } | { kind: 'upvote'; questionIds: string[] };
+
+export interface StormArgs {
+  plan: StormPlan;
+  opsPerClient: number;
+  durationMs: number;
+  /** hrMs() on the shared clock at which op 0 is due (every load process starts together). */
+  startAtMs: number;
+  /** Share of ops sent a second time with the same command id (a client retrying a lost ack). */
+  retryFraction: number;
+  /** The retry goes this long after the original, whether or not its ack came (uniform). */
+  retryDelayMs: [number, number];
+  ackTimeoutMs: number;
+  /** Return okAckTimes (B3's visibility ranking needs them; long storms do not). */
+  keepAckTimes?: boolean;
+}
+
+export interface StormResult {
+  clients: number;
+  sent: number;
+  ok: number;
+  /** Error acks by code (RATE_LIMITED, CONFLICT, ...). */
+  refusals: Record<string, number>;
+  timedOut: number;
+  retriesSent: number;
+  retriesOk: number;
+  /** Retries whose ack data equals the original's (the command id was honoured). */
+  retriesSameReceipt: number;
+  retriesRefused: number;
+  retriesTimedOut: number;
+  ackMs: HistJSON;
+  retryAckMs: HistJSON;
+  /** How late the generator sent each op against its schedule (a slow load process shows here). */
+  sendLagMs: HistJSON;
+  firstSendAt: number;
+  lastSendAt: number;
+  lastAckAt: number;
+  /** hrMs of every original op acked ok: the runner ranks them across load processes. */
+  okAckTimes: number[];
+  /** Clients with at least one vote acked ok. */
+  voters: number;
+  /** vote: clients whose last ok vote is this option. upvote: clients whose upvote is on. */
+  expected: Record<string, number>;
+  /** Ops whose outcome is unknown (no ack): exactness cannot be decided for their target. */
+  unknown: number;
+}
+
+export type TickFact = 'poll:resultsUpdated' | 'question:votesUpdated';
+
+export interface TickStatsArgs {
+  fact: TickFact;
+  /** Window for the rate figures, hrMs on the shared clock. */
+  fromMs: number;
+  toMs: number;
+  /** Every load process's okAckTimes, sorted: the k-th acked vote is in any tally with total ≥ k. */
+  ackTimesSorted?: number[];
+  /** The server's final view (poll: { total }, Q&A: count per question id); each client's last view is compared with it. */
+  expect: Record<string, number>;
+}
+
+export interface TickStatsResult {
+  watching: number;
+  messages: number;
+  /**
+   * Per client, messages per second while they came: (messages − 1) / max(1 s, first → last
+   * arrival) within [fromMs, toMs]. Intervals, not points, so a steady 4 Hz ticker reads 4.0
+   * (a sliding window that counts points reads 5 whenever a 250 ms timer fires at 249.x ms).
+   */
+  ratePerClient: HistJSON;
+  /** Per client, the densest stretch: 4 / (shortest span of 4 consecutive gaps), per second. */
+  peakPerClient: HistJSON;
+  /** Gaps between consecutive messages on a client, within the window (all clients). */
+  gapMs: HistJSON;
+  /** Clients whose view after the last message equals `expect` (the coalesced updates converged). */
+  converged: number;
+  /** A few clients' views that did not, for the report. */
+  mismatches: string[];
+  /** Vote send → first results message on the voter's own client whose total includes it. */
+  visibleMs: HistJSON;
+  notVisible: number;
+}
 
 export interface WorkerRequest<K extends WorkerOp = WorkerOp> {
   id: number;

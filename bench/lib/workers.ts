@@ -56,10 +56,17 @@ export async function startWorkers(count: number, lifetimeMs: number): Promise<L
   const one = <K extends WorkerOp>(i: number, op: K, args: WorkerOps[K]['args'], timeoutMs: number) => {
     const child = procs[i]!;
     if (child.exitCode !== null || child.signalCode !== null) return Promise.reject(new Error(`load worker ${i} has exited:\n${output[i] ?? ''}`));
+    // Stopped by the runner (a scenario past its budget) while the scenario still runs: fail that
+    // scenario's request; without the callback below a send on a closed channel crashes the runner.
+    if (!child.connected) return Promise.reject(new Error(`load worker ${i} was stopped`));
     // The low three bits name the worker, so an exiting worker fails only its own requests.
     const id = (nextId++ << 3) | i;
     const p = new Promise<WorkerOps[K]['result']>((resolve, reject) => pending.set(id, { resolve: resolve as (r: unknown) => void, reject }));
-    child.send({ id, op, args } satisfies WorkerRequest<K>);
+    child.send({ id, op, args } satisfies WorkerRequest<K>, (err) => {
+      if (!err) return;
+      pending.get(id)?.reject(new Error(`load worker ${i} ${op}: ${err.message}`));
+      pending.delete(id);
+    });
     return withTimeout(p, timeoutMs, `load worker ${i} ${op}`).finally(() => pending.delete(id));
   };
 

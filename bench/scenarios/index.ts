@@ -8,10 +8,30 @@ import { b5QaUpvotes } from './b5-qa-upvotes.js';
 import { b8Reconnect } from './b8-reconnect.js';
 import { b9Cluster20k } from './b9-cluster-20k.js';
 import { b10EmbeddedSqlite } from './b10-embedded-sqlite.js';
+import { pendingScenario } from './pending.js';
+
+/** Reserved: they come with the quiz and breakout-room capabilities (a file each, like the others). */
+const b6QuizClose = pendingScenario('B6', 'Quiz close with every attendee playing', 'needs the quiz capability (questions with a correct answer, scores at close)');
+const b7Breakouts = pendingScenario('B7', 'Every attendee into 500 breakout rooms', 'needs the breakout-rooms capability');
 
 /**
  * Every scenario, in run order. Within a mode they share one audience (see lib/audience.ts), so
  * the order matters: B1 first (its memory figures want a fresh server), B8 last of the 10,000-size
- * ones (it drops everyone). B6 and B7 are reserved. A new scenario is one file plus one line here.
+ * ones (it drops everyone), then B9 (its own audience of 2 × N) and B10 (a report view over B2
+ * and B3). B2–B5 leave closed polls and upvoted questions in the event, so B8's snapshots carry
+ * them, as a real event's would by then. B6 and B7 are reserved. A new scenario is one file plus
+ * one line here.
  */
-export const SCENARIOS: readonly Scenario[] = [b1Connect, b0Broadcast, b2PollLaunch, b3VoteStorm, b4VoteSustained, b5QaUpvotes, b8Reconnect, b9Cluster20k, b10EmbeddedSqlite];
+export const SCENARIOS: readonly Scenario[] = [
+  b1Connect,
+  b0Broadcast,
+  b2PollLaunch,
+  b3VoteStorm,
+  b4VoteSustained,
+  b5QaUpvotes,
+  b6QuizClose,
+  b7Breakouts,
+  b8Reconnect,
+  b9Cluster20k,
+  b10EmbeddedSqlite,
+];
