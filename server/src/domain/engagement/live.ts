@@ -21,7 +21,7 @@ import { lastAlert, loadConfig, type EngagementConfig } from './settings.js';
 import { loadSurveyResults } from './survey.js';
 import { teamScores } from './views.js';
 
-export type EngagementStoreDeps = EngagementStore & SurveyStore & Pick<Store, 'getEvent' | 'listParticipants' | 'presenceOnline'>;
+export type EngagementStoreDeps = EngagementStore & SurveyStore & Pick<Store, 'getEvent' | 'getParticipant' | 'listParticipants' | 'presenceOnline'>;
 
 export interface LiveDeps {
   store: EngagementStoreDeps;
@@ -49,11 +49,16 @@ async function surveyOf(store: SurveyStore, eventId: string, cache?: SurveyCache
   return results;
 }
 
-/** [ENG6] Attendees with an open socket on any node (the same reading as the presence panel). */
-async function onlineAttendees(store: Pick<Store, 'presenceOnline' | 'listParticipants'>, eventId: string): Promise<Participant[]> {
-  const [ids, everyone] = await Promise.all([store.presenceOnline(eventId), store.listParticipants(eventId)]);
-  const online = new Set(ids);
-  return everyone.filter((p) => p.role === 'attendee' && online.has(p.id));
+/**
+ * [ENG6] Attendees with an open socket on any node (the same reading as the presence panel).
+ * Runs about once a second per watched event, so it reads the online ids and only those records:
+ * O(online), not every participant ever joined (listParticipants parses every record, offline
+ * attendees and staff included). A record deleted or moved meanwhile is skipped.
+ */
+async function onlineAttendees(store: Pick<Store, 'presenceOnline' | 'getParticipant'>, eventId: string): Promise<Participant[]> {
+  const ids = await store.presenceOnline(eventId);
+  const records = await Promise.all(ids.map((id) => store.getParticipant(id)));
+  return records.filter((p): p is Participant => p !== null && p.eventId === eventId && p.role === 'attendee');
 }
 
 /** [ENG6] The dashboard as of now: the log followed to its end, presence, settings, survey. */
