@@ -43,7 +43,7 @@ export interface RecoveryWindowDeps {
 export interface RecoveryWindowOptions {
   /** Decoded broadcasts kept for later requests (older ones are dropped first). */
   maxEntries?: number;
-  /** Same, by the size of their encoded form. */
+  /** Same, by the size of their encoded form (decoded, they take a few times that on the heap). */
   maxBytes?: number;
   /** The window is dropped this long after the last request: it only serves bursts. */
   idleMs?: number;
@@ -94,7 +94,8 @@ export class RecoveryWindow {
     opts: RecoveryWindowOptions = {},
   ) {
     this.maxEntries = opts.maxEntries ?? 10_000;
-    this.maxBytes = opts.maxBytes ?? 32 * 1024 * 1024;
+    // A storm's range is usually a few hundred entries; past this, older offsets re-read their gap.
+    this.maxBytes = opts.maxBytes ?? 8 * 1024 * 1024;
     this.idleMs = opts.idleMs ?? 10_000;
     this.pageSize = opts.pageSize ?? 1000;
     this.maxPages = opts.maxPages ?? 100;
