@@ -366,6 +366,7 @@ export async function createRedisStore(url: string, opts: { keyPrefix?: string }
     presenceRemove: presence.presenceRemove,
     presenceOnline: presence.presenceOnline,
     presenceCounts: presence.presenceCounts,
+    presenceTeamCounts: presence.presenceTeamCounts,
     presenceIsOnline: presence.presenceIsOnline,
     presenceClearNode: presence.presenceClearNode,
 

@@ -347,6 +347,7 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
     presenceRemove: presence.presenceRemove,
     presenceOnline: presence.presenceOnline,
     presenceCounts: presence.presenceCounts,
+    presenceTeamCounts: presence.presenceTeamCounts,
     presenceIsOnline: presence.presenceIsOnline,
     presenceClearNode: presence.presenceClearNode,
 

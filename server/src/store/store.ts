@@ -37,6 +37,13 @@ export interface ParticipantPatch {
   banned?: boolean;
 }
 
+/** [STORE37] Online attendees of one team per cohort. */
+export interface TeamCohortCounts {
+  team: string | null;
+  room: number;
+  remote: number;
+}
+
 export interface PresenceChange {
   /** True when this socket is the participant's first open one (they just came online), or its last (offline). */
   changed: boolean;
@@ -161,6 +168,12 @@ export interface Store extends QaStore, StageStore, EngagementStore, SurveyStore
   presenceOnline(eventId: string): Promise<string[]>;
   /** [STORE36] Online attendees per cohort, kept by the presence writes: O(1), never a scan. */
   presenceCounts(eventId: string): Promise<CohortCounts>;
+  /**
+   * [STORE37] Online attendees per team (null: no team) and cohort, kept like presenceCounts by
+   * the presence writes and by team or mode changes. Teams with nobody online are absent; order
+   * unspecified. The live dashboard reads it every second: it never reads participant records.
+   */
+  presenceTeamCounts(eventId: string): Promise<TeamCohortCounts[]>;
   /** Whether the participant has at least one open socket in the event. */
   presenceIsOnline(eventId: string, participantId: string): Promise<boolean>;
   /** Forgets every socket a node held (called at boot: a crashed node's sockets are gone). */

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Participant, type CohortCounts, type Mode, type Role } from '@rally/shared';
-import { presenceCohort, type EventRecord, type Store } from '../../src/store/store.js';
+import { presenceCohort, type EventRecord, type Store, type TeamCohortCounts } from '../../src/store/store.js';
 
-// [STORE36] in docs/SPEC.md: the store keeps online counts per cohort, exact under concurrency.
+// [STORE36] [STORE37] in docs/SPEC.md: the store keeps online counts per cohort and per team, exact under concurrency.
 
 let seq = 0;
 
@@ -38,6 +38,22 @@ async function recount(store: Store, eventId: string): Promise<CohortCounts> {
   return counts;
 }
 
+/** The per-team counts recounted the same way, in a fixed order for comparison. */
+async function recountTeams(store: Store, eventId: string): Promise<TeamCohortCounts[]> {
+  const byTeam = new Map<string | null, TeamCohortCounts>();
+  for (const id of await store.presenceOnline(eventId)) {
+    const p = await store.getParticipant(id);
+    const cohort = p ? presenceCohort(p) : null;
+    if (!p || !cohort) continue;
+    const t = byTeam.get(p.team) ?? { team: p.team, room: 0, remote: 0 };
+    t[cohort]++;
+    byTeam.set(p.team, t);
+  }
+  return sortTeams([...byTeam.values()]);
+}
+
+const sortTeams = (ts: TeamCohortCounts[]) => [...ts].sort((a, b) => (a.team ?? '').localeCompare(b.team ?? '') || (a.team === null ? -1 : 1));
+
 export function presenceContract(name: string, make: () => Promise<{ store: Store; cleanup(): Promise<void> }>): void {
   describe(`Presence counts contract: ${name}`, () => {
     let store: Store;
@@ -49,7 +65,7 @@ export function presenceContract(name: string, make: () => Promise<{ store: Stor
       await cleanup();
     });
 
-    async function seed(people: { role?: Role; mode?: Mode }[]) {
+    async function seed(people: { role?: Role; mode?: Mode; team?: string | null }[]) {
       const event = makeEvent();
       await store.createEvent(event);
       const list: Participant[] = [];
@@ -60,7 +76,7 @@ export function presenceContract(name: string, make: () => Promise<{ store: Stor
           name: `Person ${i}`,
           role: o.role ?? 'attendee',
           mode: o.mode ?? 'room',
-          team: null,
+          team: o.team ?? null,
           banned: false,
           joinedAt: new Date(Date.UTC(2026, 0, 20, 9) + i * 1000).toISOString(),
         });
@@ -86,6 +102,7 @@ export function presenceContract(name: string, make: () => Promise<{ store: Stor
       expect(await store.presenceIsOnline(event.id, ann.id)).toBe(false);
       expect(await store.presenceIsOnline(event.id, bob.id)).toBe(true);
       expect(await store.presenceCounts(event.id)).toEqual(await recount(store, event.id));
+      expect(sortTeams(await store.presenceTeamCounts(event.id))).toEqual(await recountTeams(store, event.id));
     });
 
     it('[STORE36] [ID6] a mode change moves an online attendee between the counts; an offline one counts nowhere until they connect', async () => {
@@ -103,6 +120,7 @@ export function presenceContract(name: string, make: () => Promise<{ store: Stor
       // Offline after the switch: taken out of the cohort they are in now.
       expect((await store.presenceRemove(event.id, ann.id, 'a1')).counts).toEqual({ room: 0, remote: 1 });
       expect(await store.presenceCounts(event.id)).toEqual(await recount(store, event.id));
+      expect(sortTeams(await store.presenceTeamCounts(event.id))).toEqual(await recountTeams(store, event.id));
     });
 
     it('[STORE36] [STORE18] clearing a dead node takes out whoever it leaves offline, and only them', async () => {
@@ -115,14 +133,49 @@ export function presenceContract(name: string, make: () => Promise<{ store: Stor
       await store.presenceClearNode('dead');
       expect(await store.presenceCounts(event.id)).toEqual({ room: 0, remote: 1 });
       expect(await store.presenceCounts(event.id)).toEqual(await recount(store, event.id));
+      expect(sortTeams(await store.presenceTeamCounts(event.id))).toEqual(await recountTeams(store, event.id));
     });
 
-    it('[STORE36] [PRES2] counts stay exact under concurrent opens, closes and mode switches of many sockets per participant', async () => {
+    it('[STORE37] counts online attendees per team and cohort; a team or mode change moves them, going offline takes them out', async () => {
+      const { event, people } = await seed([
+        { mode: 'room', team: 'North' },
+        { mode: 'remote', team: 'North' },
+        { mode: 'room', team: null },
+        { mode: 'room', team: 'South' },
+        { role: 'moderator', mode: 'room', team: 'North' },
+      ]);
+      const [ann, bob, cat, dan, mod] = people as [Participant, Participant, Participant, Participant, Participant];
+      expect(await store.presenceTeamCounts(event.id)).toEqual([]);
+      for (const p of [ann, bob, cat, mod]) await store.presenceAdd(event.id, p.id, `${p.id}-1`, 'n1');
+      await store.presenceAdd(event.id, ann.id, `${ann.id}-2`, 'n2'); // a second tab counts once
+      expect(sortTeams(await store.presenceTeamCounts(event.id))).toEqual([
+        { team: null, room: 1, remote: 0 },
+        { team: 'North', room: 1, remote: 1 },
+      ]);
+      await store.updateParticipant(ann.id, { team: 'South' });
+      await store.updateParticipant(bob.id, { mode: 'room' });
+      await store.updateParticipant(dan.id, { team: 'North' }); // offline: counted nowhere yet
+      expect(sortTeams(await store.presenceTeamCounts(event.id))).toEqual([
+        { team: null, room: 1, remote: 0 },
+        { team: 'North', room: 1, remote: 0 },
+        { team: 'South', room: 1, remote: 0 },
+      ]);
+      await store.presenceRemove(event.id, cat.id, `${cat.id}-1`);
+      await store.presenceAdd(event.id, dan.id, `${dan.id}-1`, 'n1');
+      expect(sortTeams(await store.presenceTeamCounts(event.id))).toEqual([
+        { team: 'North', room: 2, remote: 0 },
+        { team: 'South', room: 1, remote: 0 },
+      ]);
+      expect(sortTeams(await store.presenceTeamCounts(event.id))).toEqual(await recountTeams(store, event.id));
+    });
+
+    it('[STORE36] [STORE37] [PRES2] counts stay exact under concurrent opens, closes and mode switches of many sockets per participant', async () => {
       const { event, people } = await seed(Array.from({ length: 12 }, (_, i) => ({ mode: i % 3 === 0 ? 'remote' : 'room', role: i === 11 ? 'moderator' : 'attendee' })));
       const op = fc.oneof(
         fc.record({ kind: fc.constant('open' as const), who: fc.nat(11), sock: fc.nat(2) }),
         fc.record({ kind: fc.constant('close' as const), who: fc.nat(11), sock: fc.nat(2) }),
         fc.record({ kind: fc.constant('mode' as const), who: fc.nat(11), mode: fc.constantFrom<Mode>('room', 'remote') }),
+        fc.record({ kind: fc.constant('team' as const), who: fc.nat(11), team: fc.constantFrom<string | null>('North', 'South', null) }),
       );
       let round = 0;
       await fc.assert(
@@ -137,6 +190,7 @@ export function presenceContract(name: string, make: () => Promise<{ store: Stor
               batch.map(async (o) => {
                 const p = people[o.who]!;
                 if (o.kind === 'mode') return void (await store.updateParticipant(p.id, { mode: o.mode }));
+                if (o.kind === 'team') return void (await store.updateParticipant(p.id, { team: o.team }));
                 const sock = `${p.id}-s${o.sock}`;
                 const r = o.kind === 'open' ? await store.presenceAdd(event.id, p.id, sock, `node-${o.sock}`) : await store.presenceRemove(event.id, p.id, sock);
                 expect(r.counts.room).toBeGreaterThanOrEqual(0);
@@ -145,6 +199,7 @@ export function presenceContract(name: string, make: () => Promise<{ store: Stor
               }),
             );
             expect(await store.presenceCounts(event.id)).toEqual(await recount(store, event.id));
+            expect(sortTeams(await store.presenceTeamCounts(event.id))).toEqual(await recountTeams(store, event.id));
           }
           for (const p of people) expect(net.get(p.id)).toBe((await store.presenceIsOnline(event.id, p.id)) ? 1 : 0);
         }),

@@ -1,4 +1,5 @@
-import { ENGAGEMENT_LIMITS, type EngagementDashboard, type EngagementSettings, type Participant, type ScopeFigures, type SurveyResults } from '@rally/shared';
+import { ENGAGEMENT_LIMITS, type EngagementDashboard, type EngagementSettings, type ScopeFigures, type SurveyResults } from '@rally/shared';
+import type { TeamCohortCounts } from '../../store/store.js';
 import { scopeFigures, type FoldState } from './fold.js';
 import { lastMinute, teamScores, timeline } from './views.js';
 
@@ -28,8 +29,8 @@ export interface DashboardInputs {
   eventId: string;
   asOfMs: number;
   settings: EngagementSettings;
-  /** Attendees online now (live presence). */
-  online: readonly Participant[];
+  /** Attendees online now per team and cohort (live presence, [STORE37]). */
+  online: readonly TeamCohortCounts[];
   liveSessionId: string | null;
   /** The shared alert state. */
   alerting: boolean;
@@ -41,12 +42,14 @@ export function buildDashboard(state: FoldState, input: DashboardInputs): Engage
   const judged = judgeParity(state, input.liveSessionId);
   const byTeam = new Map<string | null, { room: number; remote: number }>();
   const online = { room: 0, remote: 0 };
-  for (const p of input.online) {
-    if (p.role !== 'attendee') continue;
-    online[p.mode]++;
-    const t = byTeam.get(p.team) ?? { room: 0, remote: 0 };
-    t[p.mode]++;
-    byTeam.set(p.team, t);
+  for (const c of input.online) {
+    if (c.room === 0 && c.remote === 0) continue;
+    online.room += c.room;
+    online.remote += c.remote;
+    const t = byTeam.get(c.team) ?? { room: 0, remote: 0 };
+    t.room += c.room;
+    t.remote += c.remote;
+    byTeam.set(c.team, t);
   }
   return {
     eventId: input.eventId,

@@ -21,7 +21,7 @@ import { lastAlert, loadConfig, type EngagementConfig } from './settings.js';
 import { loadSurveyResults } from './survey.js';
 import { teamScores } from './views.js';
 
-export type EngagementStoreDeps = EngagementStore & SurveyStore & Pick<Store, 'getEvent' | 'listParticipants' | 'presenceOnline'>;
+export type EngagementStoreDeps = EngagementStore & SurveyStore & Pick<Store, 'getEvent' | 'listParticipants' | 'presenceTeamCounts'>;
 
 export interface LiveDeps {
   store: EngagementStoreDeps;
@@ -49,13 +49,6 @@ async function surveyOf(store: SurveyStore, eventId: string, cache?: SurveyCache
   return results;
 }
 
-/** [ENG6] Attendees with an open socket on any node (the same reading as the presence panel). */
-async function onlineAttendees(store: Pick<Store, 'presenceOnline' | 'listParticipants'>, eventId: string): Promise<Participant[]> {
-  const [ids, everyone] = await Promise.all([store.presenceOnline(eventId), store.listParticipants(eventId)]);
-  const online = new Set(ids);
-  return everyone.filter((p) => p.role === 'attendee' && online.has(p.id));
-}
-
 /** [ENG6] The dashboard as of now: the log followed to its end, presence, settings, survey. */
 export async function liveView(deps: LiveDeps, eventId: string, opts: { maxPages?: number; surveyCache?: SurveyCache; forDisplay?: boolean } = {}): Promise<LiveView> {
   // Presence and survey reads are only worth it when someone will see the dashboard.
@@ -64,7 +57,10 @@ export async function liveView(deps: LiveDeps, eventId: string, opts: { maxPages
     deps.follower.stateOf(eventId, { maxPages: opts.maxPages }),
     loadConfig(deps.store, eventId),
     deps.store.getEvent(eventId),
-    display ? onlineAttendees(deps.store, eventId) : [],
+    // [ENG6] Attendees online now by team and cohort, the same presence as the panel's, kept by
+    // the store ([STORE37]): this runs every second per watched event, so it reads counts, never
+    // participant records.
+    display ? deps.store.presenceTeamCounts(eventId) : [],
     display ? surveyOf(deps.store, eventId, opts.surveyCache) : null,
   ]);
   const liveSessionId = event?.liveSessionId ?? null;

@@ -6,31 +6,49 @@
  *   P online:{eventId}                     set   participant ids with at least one open socket
  *   P online-room:{eventId}                set   of those, the attendees in room mode
  *   P online-remote:{eventId}              set   of those, the attendees in remote mode
+ *   P online-placed:{eventId}              hash  of those attendees, id -> "<cohort> <team as JSON>" they are counted under
+ *   P online-teams:{eventId}               hash  "<cohort> <team as JSON>" -> how many (fields at 0 are deleted)
  *   P node:{nodeId}                        set   JSON [eventId, participantId, socketId] the node registered
  *
  * [STORE36] The counts are the cardinalities of the two cohort sets (SCARD, O(1)). Every script
  * that changes who is online, or a participant's mode, keeps them in step in the same script, reading
  * role and mode from the participant hash there, so no interleaving of nodes can make them drift.
  * The rule "attendees by mode, nobody else" ([PRES3], presenceCohort in store.ts) is mirrored here.
+ * [STORE37] The same scripts keep the per-team counts: `place` first takes the participant out of
+ * whatever it counted them under (online-placed says where), then counts them under their stored
+ * cohort and team. Reading them is one HGETALL of a hash with one field per (cohort, team).
+ * Attendees already online when this was deployed are counted per team from their next
+ * (re)connection; a rolling restart clears each node's sockets, so their clients reconnect.
  * Key names are rebuilt from the prefix inside Lua, fine on one Redis but not on Redis Cluster.
  */
 import { createHash } from 'node:crypto';
 import type { RedisClientType } from 'redis';
 import type { CohortCounts } from '@rally/shared';
-import type { PresenceChange, Store } from '../store.js';
+import type { PresenceChange, Store, TeamCohortCounts } from '../store.js';
 
 type AnyRedis = RedisClientType<any, any, any, any, any>;
 
-// Shared Lua: place participant ARGV id of event ev in the cohort set its stored record says.
-// f = HMGET participant eventId role mode (JSON-encoded values).
+// Shared Lua: place participant ARGV id of event ev in the cohort set (and the team count) its
+// stored record says. f = HMGET participant eventId role mode team (JSON-encoded values).
 const COHORT_LUA = `
   local function cohortKeys(p, ev) return p .. 'online-room:' .. ev, p .. 'online-remote:' .. ev end
   local function place(p, ev, evJson, id, f)
     local room, remote = cohortKeys(p, ev)
+    local placed, teams = p .. 'online-placed:' .. ev, p .. 'online-teams:' .. ev
     redis.call('SREM', room, id)
     redis.call('SREM', remote, id)
+    local was = redis.call('HGET', placed, id)
+    if was then
+      redis.call('HDEL', placed, id)
+      if redis.call('HINCRBY', teams, was, -1) <= 0 then redis.call('HDEL', teams, was) end
+    end
     if f[1] ~= evJson or f[2] ~= '"attendee"' then return end
-    if f[3] == '"room"' then redis.call('SADD', room, id) else redis.call('SADD', remote, id) end
+    local cohort = 'remote'
+    if f[3] == '"room"' then cohort = 'room' end
+    if cohort == 'room' then redis.call('SADD', room, id) else redis.call('SADD', remote, id) end
+    local at = cohort .. ' ' .. (f[4] or 'null')
+    redis.call('HSET', placed, id, at)
+    redis.call('HINCRBY', teams, at, 1)
   end
   local function counts(p, ev)
     local room, remote = cohortKeys(p, ev)
@@ -46,7 +64,7 @@ const LUA = {
     redis.call('SADD', KEYS[3], ARGV[7])
     if first then
       redis.call('SADD', KEYS[2], ARGV[4])
-      place(ARGV[1], ARGV[2], ARGV[3], ARGV[4], redis.call('HMGET', KEYS[4], 'eventId', 'role', 'mode'))
+      place(ARGV[1], ARGV[2], ARGV[3], ARGV[4], redis.call('HMGET', KEYS[4], 'eventId', 'role', 'mode', 'team'))
     end
     local c = counts(ARGV[1], ARGV[2])
     return { first and 1 or 0, c[1], c[2] }`,
@@ -85,8 +103,8 @@ const LUA = {
   patchParticipant: `${COHORT_LUA}
     if redis.call('EXISTS', KEYS[1]) == 0 then return false end
     if #ARGV > 1 then redis.call('HSET', KEYS[1], unpack(ARGV, 2)) end
-    local f = redis.call('HMGET', KEYS[1], 'eventId', 'role', 'mode', 'id')
-    local ev, id = cjson.decode(f[1]), cjson.decode(f[4])
+    local f = redis.call('HMGET', KEYS[1], 'eventId', 'role', 'mode', 'team', 'id')
+    local ev, id = cjson.decode(f[1]), cjson.decode(f[5])
     if redis.call('SISMEMBER', ARGV[1] .. 'online:' .. ev, id) == 1 then place(ARGV[1], ev, f[1], id, f) end
     return redis.call('HGETALL', KEYS[1])`,
 };
@@ -94,7 +112,7 @@ const LUA = {
 type ScriptName = keyof typeof LUA;
 const SHA = Object.fromEntries(Object.entries(LUA).map(([k, src]) => [k, createHash('sha1').update(src).digest('hex')])) as Record<ScriptName, string>;
 
-type PresenceMethods = Pick<Store, 'presenceAdd' | 'presenceRemove' | 'presenceOnline' | 'presenceCounts' | 'presenceIsOnline' | 'presenceClearNode'>;
+type PresenceMethods = Pick<Store, 'presenceAdd' | 'presenceRemove' | 'presenceOnline' | 'presenceCounts' | 'presenceTeamCounts' | 'presenceIsOnline' | 'presenceClearNode'>;
 
 export interface RedisPresence extends PresenceMethods {
   /** updateParticipant's write: the patch and the cohort move in one script. Returns the HGETALL reply, or null when unknown. */
@@ -113,6 +131,7 @@ export function createRedisPresence(client: AnyRedis, p: string, participantKey:
     room: (eventId: string) => `${p}online-room:${eventId}`,
     remote: (eventId: string) => `${p}online-remote:${eventId}`,
     node: (nodeId: string) => `${p}node:${nodeId}`,
+    teams: (eventId: string) => `${p}online-teams:${eventId}`,
   };
   const run = async (name: ScriptName, keys: string[], args: string[]): Promise<unknown> => {
     const options = { keys, arguments: args };
@@ -140,6 +159,19 @@ export function createRedisPresence(client: AnyRedis, p: string, participantKey:
     async presenceCounts(eventId): Promise<CohortCounts> {
       const [room, remote] = await Promise.all([client.sCard(key.room(eventId)), client.sCard(key.remote(eventId))]);
       return { room: Number(room), remote: Number(remote) };
+    },
+    async presenceTeamCounts(eventId) {
+      const fields = (await client.hGetAll(key.teams(eventId))) as Record<string, string>;
+      const byTeam = new Map<string | null, TeamCohortCounts>();
+      for (const [at, n] of Object.entries(fields)) {
+        const space = at.indexOf(' ');
+        const cohort = at.slice(0, space) as 'room' | 'remote';
+        const team = JSON.parse(at.slice(space + 1)) as string | null;
+        const t = byTeam.get(team) ?? { team, room: 0, remote: 0 };
+        t[cohort] += Number(n);
+        byTeam.set(team, t);
+      }
+      return [...byTeam.values()].filter((t) => t.room > 0 || t.remote > 0);
     },
     async presenceIsOnline(eventId, participantId) {
       return Number(await client.sIsMember(key.online(eventId), participantId)) === 1;

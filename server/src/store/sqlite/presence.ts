@@ -4,7 +4,7 @@ import { presenceCohort, type PresenceChange, type Store } from '../store.js';
 
 /*
  * Presence in SQLite. `presence` has one row per open socket; `presence_online` one row per
- * participant with at least one, with the cohort they were counted in; `presence_counts` the
+ * participant with at least one, with the cohort and team they were counted in; `presence_counts` the
  * per-event totals of those cohorts. [STORE36] Every write that changes who is online, or an online
  * attendee's mode, adjusts the totals in the same transaction, so reading counts is one row and
  * a connection costs O(1) however large the event is.
@@ -22,6 +22,7 @@ CREATE TABLE IF NOT EXISTS presence_online (
   event_id TEXT NOT NULL,
   participant_id TEXT NOT NULL,
   cohort TEXT,
+  team TEXT,
   PRIMARY KEY (event_id, participant_id)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS presence_counts (
@@ -31,15 +32,19 @@ CREATE TABLE IF NOT EXISTS presence_counts (
 );
 `;
 
-type PresenceMethods = Pick<Store, 'presenceAdd' | 'presenceRemove' | 'presenceOnline' | 'presenceCounts' | 'presenceIsOnline' | 'presenceClearNode'>;
+type PresenceMethods = Pick<Store, 'presenceAdd' | 'presenceRemove' | 'presenceOnline' | 'presenceCounts' | 'presenceTeamCounts' | 'presenceIsOnline' | 'presenceClearNode'>;
 
 export interface SqlitePresence extends PresenceMethods {
-  /** Call inside the transaction that stores a participant's new mode (see mutateParticipant). */
+  /** Call inside the transaction that stores a participant's new mode or team (see mutateParticipant). */
   participantUpdated(after: Participant): void;
 }
 
 export function createSqlitePresence(db: Database.Database): SqlitePresence {
   db.exec(SCHEMA);
+  // [STORE37] Files from before the team column: the table is derived (rebuilt below), so adding
+  // the column is the whole migration.
+  const columns = db.prepare<[], { name: string }>('PRAGMA table_info(presence_online)').all();
+  if (!columns.some((c) => c.name === 'team')) db.exec('ALTER TABLE presence_online ADD COLUMN team TEXT');
   const q = {
     participantDoc: db.prepare<[string], { doc: string }>('SELECT doc FROM participants WHERE id = ?'),
     socketCount: db.prepare<[string, string], { n: number }>('SELECT COUNT(*) AS n FROM presence WHERE event_id = ? AND participant_id = ?'),
@@ -47,8 +52,12 @@ export function createSqlitePresence(db: Database.Database): SqlitePresence {
     socketDelete: db.prepare('DELETE FROM presence WHERE socket_id = ? AND event_id = ? AND participant_id = ?'),
     nodeSockets: db.prepare<[string], { event_id: string; participant_id: string }>('SELECT DISTINCT event_id, participant_id FROM presence WHERE node_id = ?'),
     nodeDelete: db.prepare('DELETE FROM presence WHERE node_id = ?'),
-    onlineGet: db.prepare<[string, string], { cohort: Mode | null }>('SELECT cohort FROM presence_online WHERE event_id = ? AND participant_id = ?'),
-    onlinePut: db.prepare('INSERT OR REPLACE INTO presence_online (event_id, participant_id, cohort) VALUES (?, ?, ?)'),
+    onlineGet: db.prepare<[string, string], { cohort: Mode | null; team: string | null }>('SELECT cohort, team FROM presence_online WHERE event_id = ? AND participant_id = ?'),
+    onlinePut: db.prepare('INSERT OR REPLACE INTO presence_online (event_id, participant_id, cohort, team) VALUES (?, ?, ?, ?)'),
+    // An index range over the event's online rows, no JSON: the rows hold cohort and team.
+    teamCounts: db.prepare<[string], { team: string | null; cohort: Mode; n: number }>(
+      'SELECT team, cohort, COUNT(*) AS n FROM presence_online WHERE event_id = ? AND cohort IS NOT NULL GROUP BY team, cohort',
+    ),
     onlineDelete: db.prepare('DELETE FROM presence_online WHERE event_id = ? AND participant_id = ?'),
     onlineOf: db.prepare<[string], { participant_id: string }>('SELECT participant_id FROM presence_online WHERE event_id = ?'),
     countsGet: db.prepare<[string], CohortCounts>('SELECT room, remote FROM presence_counts WHERE event_id = ?'),
@@ -61,10 +70,11 @@ export function createSqlitePresence(db: Database.Database): SqlitePresence {
   const bump = (eventId: string, cohort: Mode | null, by: 1 | -1) => {
     if (cohort !== null) q.countsBump.run(eventId, cohort === 'room' ? by : 0, cohort === 'remote' ? by : 0);
   };
-  const cohortAsStored = (eventId: string, participantId: string): Mode | null => {
+  /** The cohort and team an online participant counts in, from their stored record. */
+  const placeAsStored = (eventId: string, participantId: string): { cohort: Mode | null; team: string | null } => {
     const row = q.participantDoc.get(participantId);
     const p = row ? (JSON.parse(row.doc) as Participant) : null;
-    return p && p.eventId === eventId ? presenceCohort(p) : null;
+    return p && p.eventId === eventId ? { cohort: presenceCohort(p), team: p.team } : { cohort: null, team: null };
   };
   /** The participant's last socket in the event is gone: they leave the online list and the counts. */
   const wentOffline = (eventId: string, participantId: string) => {
@@ -79,8 +89,8 @@ export function createSqlitePresence(db: Database.Database): SqlitePresence {
   db.transaction(() => {
     db.exec('DELETE FROM presence_online; DELETE FROM presence_counts;');
     for (const r of db.prepare<[], { event_id: string; participant_id: string }>('SELECT DISTINCT event_id, participant_id FROM presence').all()) {
-      const cohort = cohortAsStored(r.event_id, r.participant_id);
-      q.onlinePut.run(r.event_id, r.participant_id, cohort);
+      const { cohort, team } = placeAsStored(r.event_id, r.participant_id);
+      q.onlinePut.run(r.event_id, r.participant_id, cohort, team);
       bump(r.event_id, cohort, 1);
     }
   })();
@@ -89,8 +99,8 @@ export function createSqlitePresence(db: Database.Database): SqlitePresence {
     const before = q.socketCount.get(eventId, participantId)?.n ?? 0;
     q.socketInsert.run(socketId, eventId, participantId, nodeId);
     if (before === 0) {
-      const cohort = cohortAsStored(eventId, participantId);
-      q.onlinePut.run(eventId, participantId, cohort);
+      const { cohort, team } = placeAsStored(eventId, participantId);
+      q.onlinePut.run(eventId, participantId, cohort, team);
       bump(eventId, cohort, 1);
     }
     return { changed: before === 0, counts: countsOf(eventId) };
@@ -124,6 +134,15 @@ export function createSqlitePresence(db: Database.Database): SqlitePresence {
     async presenceCounts(eventId) {
       return countsOf(eventId);
     },
+    async presenceTeamCounts(eventId) {
+      const byTeam = new Map<string | null, { team: string | null; room: number; remote: number }>();
+      for (const r of q.teamCounts.all(eventId)) {
+        const t = byTeam.get(r.team) ?? { team: r.team, room: 0, remote: 0 };
+        t[r.cohort] += r.n;
+        byTeam.set(r.team, t);
+      }
+      return [...byTeam.values()];
+    },
     async presenceIsOnline(eventId, participantId) {
       return q.onlineGet.get(eventId, participantId) !== undefined;
     },
@@ -133,8 +152,8 @@ export function createSqlitePresence(db: Database.Database): SqlitePresence {
     participantUpdated(after) {
       const row = q.onlineGet.get(after.eventId, after.id);
       const cohort = presenceCohort(after);
-      if (!row || row.cohort === cohort) return;
-      q.onlinePut.run(after.eventId, after.id, cohort);
+      if (!row || (row.cohort === cohort && row.team === after.team)) return;
+      q.onlinePut.run(after.eventId, after.id, cohort, after.team);
       bump(after.eventId, row.cohort, -1);
       bump(after.eventId, cohort, 1);
     },
