@@ -26,6 +26,8 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 export interface RallyErrorBody {
   code: ErrorCode;
   message: string;
+  /** [PROTO10] RATE_LIMITED only: how long until the same action would be accepted, so clients can wait without parsing the text. */
+  retryAfterMs?: number;
 }
 
 /** Thrown by domain and store code; turned into an error ack or HTTP response at the edge. */
@@ -33,13 +35,17 @@ export class RallyError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = 'RallyError';
   }
   toBody(): RallyErrorBody {
-    return { code: this.code, message: this.message };
+    return this.retryAfterMs === undefined ? { code: this.code, message: this.message } : { code: this.code, message: this.message, retryAfterMs: this.retryAfterMs };
   }
 }
+
+/** [PROTO10] A spent budget: the wait travels as a number as well as in the message. */
+export const rateLimited = (message: string, retryAfterMs: number): RallyError => new RallyError(ErrorCode.RATE_LIMITED, message, Math.max(0, Math.ceil(retryAfterMs)));
 
 export const isRallyError = (e: unknown): e is RallyError => e instanceof RallyError;

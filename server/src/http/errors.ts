@@ -19,7 +19,11 @@ const STATUS: Record<ErrorCode, number> = {
   INTERNAL: 500,
 };
 
-export const sendError = (res: Response, body: RallyErrorBody) => res.status(STATUS[body.code]).json({ error: body });
+export const sendError = (res: Response, body: RallyErrorBody) => {
+  // [PROTO10] The standard header too, in whole seconds, for generic HTTP clients.
+  if (body.retryAfterMs !== undefined) res.set('Retry-After', String(Math.max(1, Math.ceil(body.retryAfterMs / 1000))));
+  return res.status(STATUS[body.code]).json({ error: body });
+};
 
 /** Last middleware: every error becomes `{ error: { code, message } }` with a matching status. */
 export function errorHandler(log: Log): ErrorRequestHandler {

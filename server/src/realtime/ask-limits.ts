@@ -1,4 +1,4 @@
-import { ErrorCode, QA_LIMITS, RallyError } from '@rally/shared';
+import { QA_LIMITS, rateLimited } from '@rally/shared';
 import type { RedisClientType } from 'redis';
 import type { AskBudget } from '../domain/qa/deps.js';
 import { createLimiter } from './rate-limits.js';
@@ -16,7 +16,7 @@ export function createAskBudget(redis?: RedisClientType<any, any, any, any, any>
       const r = await limiter.take(participantId);
       if (r.ok) return;
       const wait = Math.max(1, Math.ceil(r.retryAfterMs / 1000));
-      throw new RallyError(ErrorCode.RATE_LIMITED, `you can ask ${points} questions a minute; try again in ${wait} s`);
+      throw rateLimited(`you can ask ${points} questions a minute; try again in ${wait} s`, r.retryAfterMs);
     },
   };
 }

@@ -74,7 +74,7 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
     try {
       await deps.rateLimits.consume(participantId);
     } catch (e) {
-      if (e instanceof RateLimited) return errorAck(ErrorCode.RATE_LIMITED, `too many actions; try again in ${Math.ceil(e.retryAfterMs / 1000)} s`);
+      if (e instanceof RateLimited) return errorAck(ErrorCode.RATE_LIMITED, `too many actions; try again in ${Math.ceil(e.retryAfterMs / 1000)} s`, e.retryAfterMs);
       throw e;
     }
     const ctx: CommandContext = { deps, participantId, eventId, role, askBudget: deps.askBudget };

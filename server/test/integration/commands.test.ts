@@ -129,11 +129,15 @@ describe('command pipeline', () => {
     expect((await s.api('/healthz')).status).toBe(200);
   });
 
-  it('[EDGE4] a participant flooding commands is rate limited with a typed error', async () => {
+  it('[EDGE4] [PROTO10] a participant flooding commands is rate limited with a typed error that says how long to wait', async () => {
     const results = await Promise.all(Array.from({ length: 45 }, () => other.send('snapshot:request', {})));
     const limited = results.filter((r) => !r.ok);
     expect(limited.length).toBeGreaterThan(0);
-    expect(limited[0]).toMatchObject({ ok: false, error: { code: ErrorCode.RATE_LIMITED } });
+    expect(limited[0]).toMatchObject({ ok: false, error: { code: ErrorCode.RATE_LIMITED, retryAfterMs: expect.any(Number) } });
+    const wait = (limited[0] as { error: { retryAfterMs: number } }).error.retryAfterMs;
+    // The command budget is 30 per 10 s: the wait is positive and never longer than the window.
+    expect(wait).toBeGreaterThan(0);
+    expect(wait).toBeLessThanOrEqual(10_000);
   });
 });
 

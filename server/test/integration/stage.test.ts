@@ -253,7 +253,10 @@ describe('event chat', () => {
     await ok(c.room.send('chat:send', { text: 'First in slow mode' }));
     await arrived;
     const mark = c.remote.received.length;
-    expect(await c.room.send('chat:send', { text: 'Too soon' })).toMatchObject({ ok: false, error: { code: ErrorCode.RATE_LIMITED, message: 'slow mode is on: one message every 30 s; try again in 30 s' } });
+    expect(await c.room.send('chat:send', { text: 'Too soon' })).toMatchObject({
+      ok: false,
+      error: { code: ErrorCode.RATE_LIMITED, message: 'slow mode is on: one message every 30 s; try again in 30 s', retryAfterMs: expect.any(Number) },
+    });
     await ok(c.mod.send('chat:send', { text: 'Staff are not slowed' }));
     clock.advance(30_000);
     await ok(c.room.send('chat:send', { text: 'Later' }));

@@ -1,4 +1,4 @@
-import { ErrorCode, RallyError, STAGE_LIMITS, type ChatMessage, type ChatSettings, type Role } from '@rally/shared';
+import { ErrorCode, RallyError, STAGE_LIMITS, rateLimited, type ChatMessage, type ChatSettings, type Role } from '@rally/shared';
 import { isoNow } from '../../clock.js';
 import { newId } from '../../ids.js';
 import { censorProfanity } from '../text/profanity.js';
@@ -20,9 +20,9 @@ export async function sendChat(deps: StageDeps, eventId: string, participantId: 
   if (await deps.store.isChatBanned(eventId, me.id)) throw new RallyError(ErrorCode.BANNED, BANNED);
   const spent = await deps.stage.budgets.chat.take(me.id);
   if (!spent.ok) {
-    throw new RallyError(
-      ErrorCode.RATE_LIMITED,
+    throw rateLimited(
       `you can send ${STAGE_LIMITS.chatPerWindow} messages every ${STAGE_LIMITS.chatWindowSec} s; try again in ${waitSeconds(spent.retryAfterMs)} s`,
+      spent.retryAfterMs,
     );
   }
   const clean = censorProfanity(text.trim());
@@ -40,7 +40,7 @@ export async function sendChat(deps: StageDeps, eventId: string, participantId: 
   if (!outcome.ok) {
     if (outcome.reason === 'banned') throw new RallyError(ErrorCode.BANNED, BANNED);
     const slow = await deps.store.chatSlowMode(eventId);
-    throw new RallyError(ErrorCode.RATE_LIMITED, `slow mode is on: one message every ${slow} s; try again in ${waitSeconds(outcome.retryAfterMs)} s`);
+    throw rateLimited(`slow mode is on: one message every ${slow} s; try again in ${waitSeconds(outcome.retryAfterMs)} s`, outcome.retryAfterMs);
   }
   deps.publish.toEvent(eventId, 'chat:messagePosted', message);
   if (me.role === 'attendee') {

@@ -1,4 +1,4 @@
-import { ErrorCode, RallyError, STAGE_LIMITS, type Reaction } from '@rally/shared';
+import { ErrorCode, RallyError, STAGE_LIMITS, rateLimited, type Reaction } from '@rally/shared';
 import { isoNow } from '../../clock.js';
 import { requireSender, requireStageEvent, waitSeconds } from './common.js';
 import type { StageDeps } from './deps.js';
@@ -12,9 +12,9 @@ export async function sendReaction(deps: StageDeps, eventId: string, participant
   if (me.role !== 'attendee') throw new RallyError(ErrorCode.FORBIDDEN, 'only attendees react');
   const spent = await deps.stage.budgets.reactions.take(participantId);
   if (!spent.ok) {
-    throw new RallyError(
-      ErrorCode.RATE_LIMITED,
+    throw rateLimited(
       `you can send ${STAGE_LIMITS.reactionsPerWindow} reactions every ${STAGE_LIMITS.reactionWindowSec} s; try again in ${waitSeconds(spent.retryAfterMs)} s`,
+      spent.retryAfterMs,
     );
   }
   deps.stage.reactions.add(eventId, emoji, me.mode);
