@@ -317,3 +317,37 @@ test('[ENG15] [ENG16] [ENG5] [ENG9] a moderator writes and opens the survey, an 
   await expect(form).toHaveAttribute('data-state', 'closed');
   await expect(form).toContainText('Thank you');
 });
+
+test('[ENG11] [ENG12] [ENG21] the leaderboard appears on an attendee\'s phone once the moderator turns it on (own team marked, one joining later included), and disappears when it is turned off', async ({ browser, request }) => {
+  test.setTimeout(120_000);
+  const { code, links } = await createEvent(request);
+  const mod = await openModerator(browser, links.moderator);
+  const question = unique('Which deal closes first?');
+  const row = await createPoll(mod, question, ['Acme', 'Globex']);
+  const ana = await joinAttendee(browser, code, { name: unique('Ana Board'), team: 'EMEA', mode: 'room' });
+  await row.getByRole('button', { name: `Launch “${question}”` }).click();
+  await vote(ana, question, 'Acme');
+  const card = (a: Attendee) => a.page.getByTestId('attendee-leaderboard');
+  await expect(card(ana)).toHaveCount(0);
+
+  const settings = mod.getByTestId('engagement-settings');
+  await settings.getByTestId('leaderboard-mode').selectOption('teams');
+  await settings.getByRole('button', { name: 'Save settings' }).click();
+  await expect(settings.getByText('Settings saved.')).toBeVisible();
+  // [ENG11] Within 5 s of a tick; the attendee's own team is marked in words, not by colour alone.
+  await expect(card(ana).getByRole('heading', { name: 'Leaderboard' })).toBeVisible(LIVE);
+  const mine = card(ana).locator('tr[data-mine]');
+  await expect(mine).toHaveCount(1);
+  await expect(mine.getByRole('rowheader')).toHaveText('EMEA (your team)');
+  // Teams mode names nobody.
+  await expect(card(ana).getByTestId('top-participants')).toHaveCount(0);
+  // Someone joining later sees it too (their snapshot carries it; the integration test checks that with no fact).
+  const ben = await joinAttendee(browser, code, { name: unique('Ben Later'), team: 'APAC', mode: 'remote' });
+  await expect(card(ben).getByTestId('team-score').filter({ hasText: 'EMEA' })).toBeVisible();
+  await expectNoSeriousA11yViolations(ana.page, '[data-testid="attendee-leaderboard"]');
+
+  await settings.getByTestId('leaderboard-mode').selectOption('off');
+  await settings.getByRole('button', { name: 'Save settings' }).click();
+  await expect(card(ana)).toHaveCount(0, LIVE);
+  await expect(card(ben)).toHaveCount(0, LIVE);
+});

@@ -236,7 +236,7 @@ export const engagementFactSchemas = {
   'engagement:parityAlerted': ParityAlert,
   /** [ENG5] Moderators and organisers: the settings changed. */
   'engagement:settingsChanged': EngagementSettings,
-  /** [ENG11] Everyone, while the leaderboard is on: it changed (at most every 5 s per node). */
+  /** [ENG11] Everyone, while the leaderboard is on: it changed (at most every 5 s per node). [ENG21] Mode 'off' (empty lists): it was turned off, hide it. */
   'engagement:leaderboardUpdated': Leaderboard,
 } as const;
 

@@ -3,7 +3,7 @@ import { Id, Participant, Presence, PublicEvent } from './model.js';
 import { PollAnswer, PollView, VoteInput } from './polls.js';
 import { QaSnapshot } from './qa.js';
 import { StageSnapshot } from './stage.js';
-import { EngagementSnapshot } from './engagement.js';
+import { EngagementSnapshot, Leaderboard } from './engagement.js';
 import { SurveySnapshot } from './survey.js';
 
 /**
@@ -36,6 +36,11 @@ export const Snapshot = z.object({
   stage: StageSnapshot.optional(),
   /** [ENG6] Moderators and organisers: the engagement dashboard, settings and the last parity alert. */
   engagement: EngagementSnapshot.optional(),
+  /**
+   * [ENG21] Everyone, while the organiser shows the leaderboard: the latest board as stored (absent
+   * when it is off or none has been computed yet; `engagement:leaderboardUpdated` follows).
+   */
+  leaderboard: Leaderboard.optional(),
   /** [ENG15] The survey this principal may see and their own answers. */
   survey: SurveySnapshot.optional(),
 });

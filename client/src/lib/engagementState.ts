@@ -10,7 +10,7 @@ export interface EngagementState {
   settings: EngagementSettings | null;
   dashboard: EngagementDashboard | null;
   parityAlert: ParityAlert | null;
-  /** Not in the snapshot: the next `engagement:leaderboardUpdated` brings it (within 5 s). */
+  /** [ENG11] Everyone: the board while it is on (from the snapshot, then its facts); null when off. */
   leaderboard: Leaderboard | null;
 }
 
@@ -22,11 +22,16 @@ export type EngagementEvent =
 
 export const EMPTY_ENGAGEMENT: EngagementState = { settings: null, dashboard: null, parityAlert: null, leaderboard: null };
 
+/** [PROTO5] Everything from the snapshot, nothing kept from before it: a board the snapshot lacks is off. */
 export function engagementFromSnapshot(s: Snapshot): EngagementState {
   const e = s.engagement;
-  if (!e) return EMPTY_ENGAGEMENT;
-  return { settings: e.settings, dashboard: e.dashboard, parityAlert: e.parityAlert, leaderboard: null };
+  const leaderboard = onBoard(s.leaderboard ?? null);
+  if (!e) return { ...EMPTY_ENGAGEMENT, leaderboard };
+  return { settings: e.settings, dashboard: e.dashboard, parityAlert: e.parityAlert, leaderboard };
 }
+
+/** [ENG21] A board in mode 'off' means: hide it. */
+const onBoard = (b: Leaderboard | null): Leaderboard | null => (b && b.mode !== 'off' ? b : null);
 
 /** An older copy (a late packet, a snapshot answered before the last tick) never replaces a newer one. */
 const older = (next: { at: string }, current: { at: string } | null) => current !== null && Date.parse(next.at) < Date.parse(current.at);
@@ -43,7 +48,7 @@ export function reduceEngagement(s: EngagementState, e: EngagementEvent): Engage
     case 'engagement:settingsChanged':
       return { ...s, settings: e.payload };
     case 'engagement:leaderboardUpdated':
-      return { ...s, leaderboard: e.payload };
+      return { ...s, leaderboard: onBoard(e.payload) };
   }
 }
 

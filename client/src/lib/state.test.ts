@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Participant, Snapshot } from '@rally/shared';
+import type { Leaderboard, Participant, Snapshot } from '@rally/shared';
 import { reduce, type RallyState } from './state';
 
 const event = {
@@ -33,6 +33,38 @@ function snap(presence?: Snapshot['presence']): RallyState {
   if (!s) throw new Error('no state');
   return s;
 }
+
+const attendeeSnapshot = (leaderboard?: Leaderboard): Snapshot => ({
+  serverTime: '2026-01-01T09:00:01.000Z',
+  event,
+  me: person('a'),
+  polls: [],
+  myVotes: {},
+  ...(leaderboard ? { leaderboard } : {}),
+});
+const teamsBoard: Leaderboard = { mode: 'teams', teams: [{ rank: 1, team: 'EMEA', members: 2, total: 6, average: 3 }], participants: [] };
+
+describe('client state: the leaderboard [ENG11]', () => {
+  const receivedAt = Date.parse('2026-01-01T09:00:00.000Z');
+
+  it('[ENG21] [PROTO5] an attendee takes the board from the snapshot, and a snapshot without one hides the board held before', () => {
+    let s = reduce(null, { type: 'snapshot', snapshot: attendeeSnapshot(teamsBoard), receivedAt });
+    expect(s?.engagement.leaderboard).toEqual(teamsBoard);
+    // The dashboard and settings stay staff-only.
+    expect(s?.engagement.settings).toBeNull();
+    s = reduce(s, { type: 'snapshot', snapshot: attendeeSnapshot(), receivedAt });
+    expect(s?.engagement.leaderboard).toBeNull();
+  });
+
+  it('[ENG21] a board in mode off hides it; the next board shows it again', () => {
+    let s = reduce(null, { type: 'snapshot', snapshot: attendeeSnapshot(teamsBoard), receivedAt });
+    s = reduce(s, { type: 'engagement', event: { name: 'engagement:leaderboardUpdated', payload: { mode: 'off', teams: [], participants: [] } } });
+    expect(s?.engagement.leaderboard).toBeNull();
+    const all: Leaderboard = { ...teamsBoard, mode: 'all', participants: [{ rank: 1, name: 'Ada', team: 'EMEA', score: 5 }] };
+    s = reduce(s, { type: 'engagement', event: { name: 'engagement:leaderboardUpdated', payload: all } });
+    expect(s?.engagement.leaderboard).toEqual(all);
+  });
+});
 
 describe('client state reducer', () => {
   it('drops deltas that arrive before the first snapshot', () => {

@@ -64,8 +64,7 @@ export function reduce(state: RallyState | null, action: RallyAction): RallyStat
         polls: pollsFromSnapshot(s),
         qa: qaFromSnapshot(s),
         stage: stageFromSnapshot(s),
-        // The leaderboard is not in the snapshot; keep the last one until the next fact replaces it.
-        engagement: { ...engagementFromSnapshot(s), leaderboard: state?.engagement.leaderboard ?? null },
+        engagement: engagementFromSnapshot(s),
         survey: surveyFromSnapshot(s),
       };
     }

@@ -9,6 +9,7 @@ import { presenceView } from './presence.js';
 import { stageForSnapshot } from './stage/view.js';
 import { engagementForSnapshot } from './engagement/live.js';
 import { surveyForSnapshot } from './engagement/survey.js';
+import { leaderboardForSnapshot } from './engagement/leaderboard.js';
 
 const isStaff = (p: Participant) => (STAFF_ROLES as readonly string[]).includes(p.role);
 
@@ -17,7 +18,7 @@ const isStaff = (p: Participant) => (STAFF_ROLES as readonly string[]).includes(
  * so a client reconnecting to any node gets the same picture.
  */
 export async function buildSnapshot(deps: WithStage<Pick<DomainDeps, 'store' | 'clock' | 'engagement'>>, me: Participant, event: EventRecord): Promise<Snapshot> {
-  const [presence, polls, qa, stage, engagement, survey] = await Promise.all([
+  const [presence, polls, qa, stage, engagement, survey, leaderboard] = await Promise.all([
     isStaff(me) ? presenceView(deps.store, event.id) : undefined,
     pollsForSnapshot(deps.store, me),
     qaForSnapshot(deps.store, me),
@@ -27,6 +28,8 @@ export async function buildSnapshot(deps: WithStage<Pick<DomainDeps, 'store' | '
       ? engagementForSnapshot({ store: deps.store, clock: deps.clock, follower: deps.engagement.follower }, event.id)
       : undefined,
     surveyForSnapshot(deps.store, me),
+    // [ENG21] Everyone: one read of the stored board, never a fold on connect.
+    leaderboardForSnapshot(deps.store, event.id),
   ]);
   return {
     serverTime: isoNow(deps.clock),
@@ -40,5 +43,6 @@ export async function buildSnapshot(deps: WithStage<Pick<DomainDeps, 'store' | '
     stage,
     ...(engagement ? { engagement } : {}),
     survey,
+    ...(leaderboard ? { leaderboard } : {}),
   };
 }

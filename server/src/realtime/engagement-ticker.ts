@@ -1,8 +1,9 @@
-import { nextParityAlert, type Leaderboard, type ParityAlert, type Role } from '@rally/shared';
+import { nextParityAlert, type ParityAlert, type Role } from '@rally/shared';
 import type { Clock } from '../clock.js';
 import type { EngagementPublisher } from '../domain/engagement/configure.js';
 import { judgeParity } from '../domain/engagement/dashboard.js';
-import { buildLeaderboard, liveView, type EngagementStoreDeps, type SurveyCache } from '../domain/engagement/live.js';
+import { buildLeaderboard, saveLeaderboard } from '../domain/engagement/leaderboard.js';
+import { liveView, type EngagementStoreDeps, type SurveyCache } from '../domain/engagement/live.js';
 import type { EngagementPort } from '../domain/engagement/record.js';
 import type { LogFollower } from '../domain/engagement/follower.js';
 import { flipParityAlert, lastAlert } from '../domain/engagement/settings.js';
@@ -46,7 +47,8 @@ const PAGES_PER_TICK = 20;
  *  - judge parity and, when it crosses the threshold (with hysteresis and a dwell time), flip the
  *    shared alert with a compare-and-set: of all nodes, the one that flips it publishes the fact
  *    (to every node's moderators) and fires the webhook;
- *  - when the leaderboard is on, send it to this node's sockets of the event when it changed.
+ *  - when the leaderboard is on and it changed, store it (snapshots read it from there) and send it
+ *    to this node's sockets of the event.
  */
 export function startEngagementTicker(io: RallyServer, deps: EngagementTickerDeps, opts: EngagementTickerOptions = {}): EngagementTicker {
   const intervalMs = opts.intervalMs ?? 1000;
@@ -84,9 +86,14 @@ export function startEngagementTicker(io: RallyServer, deps: EngagementTickerDep
     }
     if (last && now - last.at < leaderboardEveryMs) return;
     const participants = mode === 'all' ? await deps.store.listParticipants(eventId) : [];
-    const board: Leaderboard = buildLeaderboard(view.state, view.config, participants, mode);
-    const json = JSON.stringify(board);
-    if (last?.json !== json) emitLocal([rooms.event(eventId)], 'engagement:leaderboardUpdated', board);
+    const ranked = buildLeaderboard(view.state, view.config, participants, mode);
+    const json = JSON.stringify(ranked.board);
+    if (last?.json !== json) {
+      // [ENG21] Stored for snapshots first, only while still on: a board computed as the organiser
+      // turned it off is neither kept nor sent (their 'off' would otherwise be overtaken).
+      if (!(await saveLeaderboard(deps.store, eventId, ranked))) return;
+      emitLocal([rooms.event(eventId)], 'engagement:leaderboardUpdated', ranked.board);
+    }
     sentLeaderboard.set(eventId, { at: now, json });
   };
 

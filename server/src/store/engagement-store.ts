@@ -42,4 +42,15 @@ export interface EngagementStore {
    * absent). True when this call changed it: of racing nodes exactly one wins.
    */
   casEngagementConfig(eventId: string, field: string, expected: string | null, next: string): Promise<boolean>;
+  /**
+   * [ESTORE8] Stores the event's latest leaderboard (opaque text), replacing the previous one,
+   * only if the record's field `whileField.field` holds `whileField.value` at that moment (checked
+   * in the same atomic step): a board computed just before the setting changed is not kept.
+   * True when stored.
+   */
+  putLeaderboard(eventId: string, board: string, whileField: { field: string; value: string }): Promise<boolean>;
+  /** [ESTORE8] The stored leaderboard; null when none. One read, whatever the event's size. */
+  storedLeaderboard(eventId: string): Promise<string | null>;
+  /** [ESTORE8] Removes the stored leaderboard (nothing to do when there is none). */
+  clearLeaderboard(eventId: string): Promise<void>;
 }

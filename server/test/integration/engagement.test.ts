@@ -437,6 +437,43 @@ describe('surveys, parity, leaderboard, webhooks and deletion', () => {
     expect(board.teams.map((t) => t.team)).toEqual(['EMEA', 'NA']);
   });
 
+  it('[ENG11] [ENG21] [PROTO5] an attendee connecting after the board was computed gets it in the snapshot; turning it off tells everyone (mode off) and new snapshots lack it', async () => {
+    await setup();
+    const ada = await attendee('Ada', 'remote', 'EMEA');
+    const bob = await attendee('Bob', 'room', 'NA');
+    const poll = await launch(single('Board later?', false));
+    await ok(ada.send('poll:vote', { pollId: poll.id, vote: { kind: 'single', optionId: 'o1' } }));
+    await ok(ada.send('question:submit', { text: 'Who leads?', anonymous: false }));
+    await ok(bob.send('poll:vote', { pollId: poll.id, vote: { kind: 'single', optionId: 'o1' } }));
+    await logReaches(2 * 3 + 1);
+    // Before the organiser turns it on, nobody's snapshot has a board.
+    expect(ada.snapshot.leaderboard).toBeUndefined();
+    await ok(mod.send('engagement:configure', { settings: { leaderboard: 'all' } }));
+    const live = await bob.waitFor('engagement:leaderboardUpdated', (b) => b.participants.length === 2, 4000);
+
+    // A late joiner gets the board at once, with no fact needed: Ada (vote + question) leads Bob (vote).
+    const cy = await attendee('Cy', 'room', 'NA');
+    const late = cy.snapshot.leaderboard;
+    expect(late?.mode).toBe('all');
+    expect(late?.participants.slice(0, 2).map((p) => p.name)).toEqual(['Ada', 'Bob']);
+    expect(late?.teams.map((t) => t.team)).toEqual(live.teams.map((t) => t.team));
+    // Staff see the same board in theirs.
+    const mod2 = await client((await s.join({ code: ev.code, name: 'Mod 2', key: keyOf(ev.links.moderator) })).token);
+    expect(mod2.snapshot.leaderboard?.mode).toBe('all');
+
+    // Off: every attendee is told to hide it, the stored board is gone, and nothing follows.
+    const hidden = Promise.all([ada, cy].map((c) => c.waitFor('engagement:leaderboardUpdated', (b) => b.mode === 'off', 4000)));
+    await ok(mod.send('engagement:configure', { settings: { leaderboard: 'off' } }));
+    for (const b of await hidden) expect(b).toEqual({ mode: 'off', teams: [], participants: [] });
+    await ok(ada.send('question:submit', { text: 'Still counting?', anonymous: false }));
+    await sleep(600);
+    const afterOff = cy.received.filter((f) => f.fact === 'engagement:leaderboardUpdated').map((f) => (f.payload as { mode: string }).mode);
+    expect(afterOff.at(-1)).toBe('off');
+    const dee = await attendee('Dee', 'remote', 'EMEA');
+    expect(dee.snapshot.leaderboard).toBeUndefined();
+    expect((await connectClient(s.url, tokenOf(ada))).snapshot.leaderboard).toBeUndefined();
+  });
+
   it('[ENG18] deleting a participant removes their personal data, disconnects them and keeps every aggregate', async () => {
     await setup();
     const ada = await attendee('Ada Gone', 'remote', 'EMEA');

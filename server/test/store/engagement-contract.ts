@@ -173,5 +173,31 @@ export function engagementContract(name: string, make: () => Promise<{ store: En
       expect(await store.casEngagementConfig(ev, 'parityAlert', stored, '{"n":"next"}')).toBe(true);
       expect((await store.engagementConfig(ev))['parityAlert']).toBe('{"n":"next"}');
     });
+
+    it('[ESTORE8] the latest leaderboard is stored per event only while the guarding field holds the given value, replaced by the next one and cleared', async () => {
+      const ev = newEvent();
+      const other = newEvent();
+      const on = { field: 'leaderboard', value: '"teams"' };
+      expect(await store.storedLeaderboard(ev)).toBeNull();
+      // Guard field absent: nothing is stored.
+      expect(await store.putLeaderboard(ev, '{"n":1}', on)).toBe(false);
+      expect(await store.storedLeaderboard(ev)).toBeNull();
+      await store.patchEngagementConfig(ev, { leaderboard: '"teams"' });
+      await store.patchEngagementConfig(other, { leaderboard: '"teams"' });
+      expect(await store.putLeaderboard(ev, '{"n":1}', on)).toBe(true);
+      expect(await store.putLeaderboard(ev, '{"n":2}', on)).toBe(true);
+      expect(await store.putLeaderboard(other, '{"other":true}', on)).toBe(true);
+      expect(await store.storedLeaderboard(ev)).toBe('{"n":2}');
+      // The field moved on: a board computed for the old value is not kept, the stored one stays.
+      await store.patchEngagementConfig(ev, { leaderboard: '"off"' });
+      expect(await store.putLeaderboard(ev, '{"n":3}', on)).toBe(false);
+      expect(await store.storedLeaderboard(ev)).toBe('{"n":2}');
+      await store.clearLeaderboard(ev);
+      await store.clearLeaderboard(ev);
+      expect(await store.storedLeaderboard(ev)).toBeNull();
+      expect(await store.storedLeaderboard(other)).toBe('{"other":true}');
+      // The leaderboard is not a field of the record.
+      expect(Object.keys(await store.engagementConfig(other))).toEqual(['leaderboard']);
+    });
   });
 }

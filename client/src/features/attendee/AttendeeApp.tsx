@@ -12,6 +12,7 @@ import { AttendeeQuestions } from '../qa/AttendeeQuestions';
 import { AnnouncementBanner, JoinNoticeBanner, ReactionsBar, RoomSwitch, StageWithActivity } from '../stage-live/AttendeeStage';
 import { EventChat } from '../stage-live/Chat';
 import { AttendeeSurvey } from '../engagement/AttendeeSurvey';
+import { AttendeeLeaderboard } from '../engagement/AttendeeLeaderboard';
 
 export function AttendeeApp({ code }: { code: string }) {
   const { state, connection } = useLive();
@@ -68,6 +69,8 @@ export function AttendeeApp({ code }: { code: string }) {
       <ReactionsBar />
 
       <AttendeeSurvey />
+
+      <AttendeeLeaderboard />
 
       <AttendeeQuestions />
 

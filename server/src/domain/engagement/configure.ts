@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { Store } from '../../store/store.js';
 import type { EngagementStore } from '../../store/engagement-store.js';
 import { MODERATOR_ROLES } from '../ports.js';
+import { LEADERBOARD_OFF } from './leaderboard.js';
 import { loadConfig, patchSettings, setWebhook, type WebhookConfig } from './settings.js';
 
 type EngagementFact = keyof typeof engagementFactSchemas;
@@ -22,6 +23,12 @@ export interface ConfigureDeps {
 export async function configureEngagement(deps: ConfigureDeps, eventId: string, patch: EngagementSettingsPatch): Promise<EngagementSettings> {
   if (!(await deps.store.getEvent(eventId))) throw new RallyError(ErrorCode.NOT_FOUND, 'no such event');
   await patchSettings(deps.store, eventId, patch);
+  if (patch.leaderboard === 'off') {
+    // [ENG21] After the setting (a tick racing with it then cannot store its board: [ESTORE8]),
+    // drop the stored board so new snapshots lack it, and tell everyone on every node to hide it.
+    await deps.store.clearLeaderboard(eventId);
+    deps.publish.toEvent(eventId, 'engagement:leaderboardUpdated', LEADERBOARD_OFF);
+  }
   const { settings } = await loadConfig(deps.store, eventId);
   deps.publish.toRoles(eventId, MODERATOR_ROLES, 'engagement:settingsChanged', settings);
   return settings;

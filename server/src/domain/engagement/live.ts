@@ -1,11 +1,6 @@
 import {
-  ENGAGEMENT_LIMITS,
-  engagementScore,
   type EngagementDashboard,
   type EngagementSnapshot,
-  type Leaderboard,
-  type LeaderboardMode,
-  type Participant,
   type ScopeFigures,
   type SurveyResults,
   type TeamScore,
@@ -111,19 +106,3 @@ export async function engagementSummary(deps: LiveDeps, eventId: string): Promis
   };
 }
 
-/**
- * [ENG11] The leaderboard: teams by average score; with mode 'all', also the top attendees by
- * score (ties by name). Deleted participants and anyone no longer an attendee are left out.
- */
-export function buildLeaderboard(state: FoldState, config: EngagementConfig, participants: readonly Participant[], mode: LeaderboardMode): Leaderboard {
-  const weights = config.settings.weights;
-  const teams = teamScores(state, weights).map((t, i) => ({ ...t, rank: i + 1 }));
-  if (mode !== 'all') return { mode, teams, participants: [] };
-  const top = participants
-    .filter((p) => p.role === 'attendee' && config.deleted[p.id] === undefined)
-    .map((p) => ({ name: p.name, team: p.team, score: engagementScore(state.people.get(p.id)?.counts ?? {}, weights), id: p.id }))
-    .sort((a, b) => b.score - a.score || a.name.localeCompare(b.name) || a.id.localeCompare(b.id))
-    .slice(0, ENGAGEMENT_LIMITS.leaderboardSize)
-    .map(({ id: _id, ...rest }, i) => ({ rank: i + 1, ...rest }));
-  return { mode, teams, participants: top };
-}

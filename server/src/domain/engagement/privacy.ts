@@ -3,6 +3,7 @@ import { ErrorCode, RallyError, type Participant } from '@rally/shared';
 import type { Store } from '../../store/store.js';
 import type { EngagementStore } from '../../store/engagement-store.js';
 import type { SurveyStore } from '../../store/survey-store.js';
+import { forgetInLeaderboard } from './leaderboard.js';
 import { markDeleted } from './settings.js';
 
 export const DELETED_NAME = 'Deleted participant';
@@ -32,6 +33,7 @@ export async function deleteParticipant(deps: PrivacyDeps, eventId: string, part
     deps.store.pseudonymiseSurvey(eventId, participantId, tombstone),
     deps.store.eraseAuthorName(eventId, participantId, DELETED_NAME),
     deps.store.eraseChatAuthor(eventId, participantId, DELETED_NAME),
+    forgetInLeaderboard(deps.store, eventId, participantId),
   ]);
   deps.disconnect(updated ?? p);
   return { participantId, deleted: true };

@@ -88,9 +88,12 @@ export async function patchSettings(store: Pick<EngagementStore, 'engagementConf
     fields['weights'] = JSON.stringify({ ...stored, ...patch.weights });
   }
   if (patch.parityThreshold !== undefined) fields['parityThreshold'] = JSON.stringify(patch.parityThreshold);
-  if (patch.leaderboard !== undefined) fields['leaderboard'] = JSON.stringify(patch.leaderboard);
+  if (patch.leaderboard !== undefined) fields['leaderboard'] = leaderboardField(patch.leaderboard).value;
   await store.patchEngagementConfig(eventId, fields);
 }
+
+/** [ENG11] The record's field while the leaderboard shows `mode`: what a stored board is guarded by ([ESTORE8]). */
+export const leaderboardField = (mode: LeaderboardMode) => ({ field: 'leaderboard', value: JSON.stringify(mode) });
 
 export async function setWebhook(store: Pick<EngagementStore, 'patchEngagementConfig'>, eventId: string, webhook: WebhookConfig | null): Promise<void> {
   await store.patchEngagementConfig(eventId, { webhook: JSON.stringify(webhook) });

@@ -7,6 +7,7 @@
  *   P eng-batch:{batchId}     string  a batch already applied (expires after BATCH_MEMORY_SECONDS)
  *   P eng-tomb:{eventId}      hash    participantId -> tombstone id of deleted participants
  *   P eng-config:{eventId}    hash    settings and shared flags, field -> JSON text
+ *   P eng-board:{eventId}     string  the latest leaderboard ([ESTORE8]), read by every snapshot
  *
  * Stream ids only grow, and XADD is atomic, so an entry is never readable before one with a
  * smaller id: a reader following the last id it saw (XRANGE with an exclusive start) gets every
@@ -40,6 +41,11 @@ const LUA = {
     end
     redis.call('HSET', KEYS[1], ARGV[1], ARGV[4])
     return 1`,
+  // KEYS: config hash, board key. ARGV: guard field, its required value, board.
+  putBoard: `
+    if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+    redis.call('SET', KEYS[2], ARGV[3])
+    return 1`,
 };
 
 type ScriptName = keyof typeof LUA;
@@ -54,6 +60,7 @@ export function createRedisEngagement(client: AnyRedis, prefix: string): Engagem
     batch: (batchId: string) => `${p}eng-batch:${batchId}`,
     tomb: (eventId: string) => `${p}eng-tomb:${eventId}`,
     config: (eventId: string) => `${p}eng-config:${eventId}`,
+    board: (eventId: string) => `${p}eng-board:${eventId}`,
   };
 
   const run = async (name: ScriptName, keys: string[], args: string[]): Promise<unknown> => {
@@ -115,6 +122,17 @@ export function createRedisEngagement(client: AnyRedis, prefix: string): Engagem
     async casEngagementConfig(eventId, field, expected, next) {
       const changed = await run('cas', [key.config(eventId)], [field, expected ?? '', expected === null ? '0' : '1', next]);
       return Number(changed) === 1;
+    },
+    async putLeaderboard(eventId, board, whileField) {
+      const stored = await run('putBoard', [key.config(eventId), key.board(eventId)], [whileField.field, whileField.value, board]);
+      return Number(stored) === 1;
+    },
+    async storedLeaderboard(eventId) {
+      const board = await client.get(key.board(eventId));
+      return board === null ? null : String(board);
+    },
+    async clearLeaderboard(eventId) {
+      await client.del(key.board(eventId));
     },
   };
 }

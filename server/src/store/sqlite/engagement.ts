@@ -34,6 +34,10 @@ CREATE TABLE IF NOT EXISTS engagement_config (
   value TEXT NOT NULL,
   PRIMARY KEY (event_id, field)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS engagement_leaderboard (
+  event_id TEXT PRIMARY KEY,
+  board TEXT NOT NULL
+) WITHOUT ROWID;
 `;
 
 interface Row {
@@ -89,6 +93,9 @@ export function createSqliteEngagement(db: Database.Database, now: () => number 
     pseudonymise: db.prepare('UPDATE engagement_log SET participant_id = ? WHERE event_id = ? AND participant_id = ?'),
     config: db.prepare<[string], { field: string; value: string }>('SELECT field, value FROM engagement_config WHERE event_id = ?'),
     configField: db.prepare<[string, string], { value: string }>('SELECT value FROM engagement_config WHERE event_id = ? AND field = ?'),
+    board: db.prepare<[string], { board: string }>('SELECT board FROM engagement_leaderboard WHERE event_id = ?'),
+    putBoard: db.prepare('INSERT INTO engagement_leaderboard (event_id, board) VALUES (?, ?) ON CONFLICT(event_id) DO UPDATE SET board = excluded.board'),
+    clearBoard: db.prepare('DELETE FROM engagement_leaderboard WHERE event_id = ?'),
     setField: db.prepare('INSERT INTO engagement_config (event_id, field, value) VALUES (?, ?, ?) ON CONFLICT(event_id, field) DO UPDATE SET value = excluded.value'),
   };
 
@@ -117,6 +124,12 @@ export function createSqliteEngagement(db: Database.Database, now: () => number 
     return true;
   });
 
+  const putBoard = db.transaction((eventId: string, board: string, whileField: { field: string; value: string }): boolean => {
+    if (q.configField.get(eventId, whileField.field)?.value !== whileField.value) return false;
+    q.putBoard.run(eventId, board);
+    return true;
+  });
+
   return {
     async appendEngagement(batchId, entries) {
       if (entries.length > MAX_APPEND_BATCH) throw new RangeError(`at most ${MAX_APPEND_BATCH} entries per batch`);
@@ -142,6 +155,15 @@ export function createSqliteEngagement(db: Database.Database, now: () => number 
     },
     async casEngagementConfig(eventId, field, expected, next) {
       return cas(eventId, field, expected, next);
+    },
+    async putLeaderboard(eventId, board, whileField) {
+      return putBoard(eventId, board, whileField);
+    },
+    async storedLeaderboard(eventId) {
+      return q.board.get(eventId)?.board ?? null;
+    },
+    async clearLeaderboard(eventId) {
+      q.clearBoard.run(eventId);
     },
   };
 }
