@@ -46,6 +46,8 @@ interface Watch {
 
 const clients: Client[] = [];
 const wsClients: WebSocket[] = [];
+/** Bare Socket.IO clients of the second baseline (bench/baseline-sio.ts). */
+const sioClients: Socket[] = [];
 /** Bare WebSocket clients we are closing on purpose. */
 const closingWs = new WeakSet<WebSocket>();
 const watches = new Map<string, Watch>();
@@ -267,7 +269,54 @@ const ops: { [K in WorkerOp]: (args: WorkerOps[K]['args']) => Promise<WorkerOps[
     return { connected, failed, errors, connectMs: hist.toJSON() };
   },
 
+  async sioConnect({ url, count, timeoutMs }) {
+    const hist = new Hist();
+    const errors: string[] = [];
+    let connected = 0;
+    let failed = 0;
+    await Promise.all(
+      Array.from(
+        { length: count },
+        () =>
+          new Promise<void>((resolve) => {
+            const t0 = hrMs();
+            // The Rally clients' options (openSocket), without auth.
+            const s = io(url, { transports: ['websocket'], forceNew: true, reconnectionDelay: 500, reconnectionDelayMax: 5000, reconnectionAttempts: 30, timeout: 20_000 });
+            const slot = sioClients.length;
+            sioClients.push(s);
+            const timer = setTimeout(() => {
+              failed++;
+              pushError(errors, `not connected within ${timeoutMs} ms`);
+              s.disconnect();
+              resolve();
+            }, timeoutMs);
+            s.once('connect', () => {
+              clearTimeout(timer);
+              hist.record(hrMs() - t0);
+              connected++;
+              resolve();
+            });
+            // One listener per client, as Rally's watch has; the frames carry an old Rally stamp, so none is read.
+            s.onAny(() => record(watches.get('__sio'), slot));
+            s.on('connect_error', (e) => pushError(errors, e.message));
+            s.on('disconnect', (reason: string) => {
+              if (reason === 'io client disconnect') return;
+              unexpectedDisconnects++;
+              disconnectReasons[`sio ${reason}`] = (disconnectReasons[`sio ${reason}`] ?? 0) + 1;
+            });
+          }),
+      ),
+    );
+    return { connected, failed, errors, connectMs: hist.toJSON() };
+  },
+
   async watch({ fact, max }) {
+    if (fact === '__sio') {
+      // As for '__ws': slots are indices in sioClients, which are all connected unless the ramp failed.
+      const w = newWatch(max, sioClients.filter((s) => s.connected).length);
+      watches.set(fact, w);
+      return { watching: w.watching };
+    }
     if (fact === '__ws') {
       const w = newWatch(max, wsClients.filter((ws) => ws.readyState === WebSocket.OPEN).length);
       watches.set(fact, w);

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { AudiencePool } from './lib/audience.js';
 import { bundleAll } from './lib/bundle.js';
-import { applyBaselines, runBaseline, type BaselineResult } from './lib/baseline.js';
+import { BASELINE_NAME, applyBaselines, runBaseline, type BaselineResult } from './lib/baseline.js';
 import { markOwnCpu, ownCpuSince } from './lib/own-cpu.js';
 import { loadAverage, systemBusyMs } from './lib/proc.js';
 import { gitInfo, machineInfo, stdoutSummary, writeReport, type Report } from './lib/report.js';
@@ -199,12 +199,16 @@ async function main() {
   }
   await pool.close();
 
-  for (const req of baselineRequests.values()) {
-    if (Date.now() > baselineDeadline) {
-      log(`baseline for ${req.clients} clients skipped: out of time`);
-      continue;
+  // Bare ws first: the targets are ratios to it. Then bare Socket.IO, shown beside it so the report
+  // splits Rally's cost into Socket.IO's (ws → Socket.IO) and Rally's own (Socket.IO → Rally).
+  for (const kind of ['ws', 'sio'] as const) {
+    for (const req of baselineRequests.values()) {
+      if (Date.now() > baselineDeadline) {
+        log(`${BASELINE_NAME[kind]} baseline for ${req.clients} clients skipped: out of time`);
+        continue;
+      }
+      baselines.push(await runBaseline(req, opts, log, kind));
     }
-    baselines.push(await runBaseline(req, opts, log));
   }
   finish(false);
 }

@@ -1,11 +1,17 @@
 import WebSocket from 'ws';
+import { io as sioClient, type Socket } from 'socket.io-client';
 import { Hist, type Summary } from './hist.js';
-import { broadcastRounds, collect, shares, statusOf, targetOptions, workerCount, type BaselineMetric, type BaselineRequest, type RunOptions, type ScenarioResult } from './scenario.js';
-import { startBareWs } from './target.js';
+import { broadcastRounds, collect, shares, statusOf, targetOptions, workerCount, type BaselineMetric, type BaselineRequest, type Figure, type RunOptions, type ScenarioResult } from './scenario.js';
+import { startBare } from './target.js';
 import { startWorkers } from './workers.js';
 import { errText, round, withTimeout } from './util.js';
 
+export type BaselineKind = 'ws' | 'sio';
+export const BASELINE_NAME: Record<BaselineKind, string> = { ws: 'bare ws', sio: 'bare Socket.IO' };
+
 export interface BaselineResult {
+  /** ws: the target's reference (ratios, checks); sio: shown beside it, to split Socket.IO's cost from Rally's. */
+  kind?: BaselineKind;
   clients: number;
   rounds: number;
   payloadBytes: number;
@@ -21,15 +27,18 @@ export interface BaselineResult {
 }
 
 /**
- * The bare `ws` baseline: the same clients machine, the same number of clients, the same payload
- * bytes, the same rounds, measured the same way. Run after the Rally scenarios, with no Rally
- * process alive, once per (clients, rounds).
+ * A baseline: the same clients machine, the same number of clients, the same payload bytes, the
+ * same rounds, measured the same way. Run after the Rally scenarios, with no Rally process alive,
+ * once per (clients, rounds, frame size) and kind: bare `ws` (the reference of the targets) and
+ * bare Socket.IO (what Socket.IO itself costs; its clients are socket.io-client, like Rally's).
  */
-export async function runBaseline(req: BaselineRequest, opts: RunOptions, log: (m: string) => void): Promise<BaselineResult> {
+export async function runBaseline(req: BaselineRequest, opts: RunOptions, log: (m: string) => void, kind: BaselineKind = 'ws'): Promise<BaselineResult> {
   const started = Date.now();
   const { clients, rounds, frames } = req;
-  log(`[baseline] bare ws: ${clients} clients, ${rounds} broadcasts of ${Buffer.byteLength(frames[0]!)} bytes`);
+  log(`[baseline] ${BASELINE_NAME[kind]}: ${clients} clients, ${rounds} broadcasts of ${Buffer.byteLength(frames[0]!)} bytes`);
+  const fact = kind === 'ws' ? '__ws' : '__sio';
   const empty: BaselineResult = {
+    kind,
     clients,
     rounds,
     payloadBytes: Buffer.byteLength(frames[0]!),
@@ -41,12 +50,12 @@ export async function runBaseline(req: BaselineRequest, opts: RunOptions, log: (
     metrics: {},
     durationS: 0,
   };
-  const target = await startBareWs(targetOptions(opts, 'baseline'));
+  const target = await startBare(kind, targetOptions(opts, 'baseline'));
   const workers = await startWorkers(workerCount(opts, clients), 10 * 60_000).catch(async (e: unknown) => {
     await target.stop();
     throw e;
   });
-  let sender: WebSocket | null = null;
+  let sender: { send: (frame: string) => void; close: () => void } | null = null;
   try {
     const before = await target.sample(true);
     const per = shares(clients, workers.count);
@@ -56,7 +65,7 @@ export async function runBaseline(req: BaselineRequest, opts: RunOptions, log: (
     // The same ramp as Rally's clients: batches of 500 in total.
     for (let done = 0; done < clients; done += 500) {
       const batch = shares(Math.min(500, clients - done), workers.count);
-      const r = await workers.all('wsConnect', (i) => ({ url: target.urls[0]!, count: Math.min(batch[i]!, per[i]! - opened[i]!), timeoutMs: 60_000 }), 90_000);
+      const r = await workers.all(kind === 'ws' ? 'wsConnect' : 'sioConnect', (i) => ({ url: target.urls[0]!, count: Math.min(batch[i]!, per[i]! - opened[i]!), timeoutMs: 60_000 }), 90_000);
       r.forEach((x, i) => {
         opened[i] = opened[i]! + x.connected + x.failed;
         connected += x.connected;
@@ -65,13 +74,11 @@ export async function runBaseline(req: BaselineRequest, opts: RunOptions, log: (
     }
     const full = await target.sample(true);
 
-    sender = new WebSocket(target.urls[0]!.replace(/^http/, 'ws'), { perMessageDeflate: false });
-    const s = sender;
-    await withTimeout(new Promise((resolve, reject) => s.once('open', resolve).once('error', reject)), 10_000, 'baseline sender');
+    const s = (sender = await openSender(kind, target.urls[0]!));
     const phase = await broadcastRounds({
       workers,
       target,
-      fact: '__ws',
+      fact,
       rounds,
       gapMs: 50,
       roundTimeoutMs: 15_000,
@@ -80,7 +87,7 @@ export async function runBaseline(req: BaselineRequest, opts: RunOptions, log: (
         return null;
       },
     });
-    const c = await collect(workers, '__ws', phase.t0s);
+    const c = await collect(workers, fact, phase.t0s);
     const cpu = phase.after.cpuMs - phase.before.cpuMs - (phase.idleCpuMsPerS * phase.windowMs) / 1000;
     const lat = c.latency.summary();
     const conn = connectHist.summary();
@@ -106,10 +113,22 @@ export async function runBaseline(req: BaselineRequest, opts: RunOptions, log: (
   } catch (e) {
     return { ...empty, error: errText(e), durationS: round((Date.now() - started) / 1000, 1)! };
   } finally {
-    sender?.terminate();
+    sender?.close();
     await target.stop();
     await workers.stop();
   }
+}
+
+/** The trigger: a bare ws client sends the frame as is; a Socket.IO client asks the relay to broadcast it. */
+async function openSender(kind: BaselineKind, url: string): Promise<{ send: (frame: string) => void; close: () => void }> {
+  if (kind === 'ws') {
+    const ws = new WebSocket(url.replace(/^http/, 'ws'), { perMessageDeflate: false });
+    await withTimeout(new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject)), 10_000, 'baseline sender');
+    return { send: (f) => ws.send(f), close: () => ws.terminate() };
+  }
+  const s: Socket = sioClient(url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { relay: true } });
+  await withTimeout(new Promise((resolve, reject) => s.once('connect', () => resolve(null)).once('connect_error', reject)), 10_000, 'baseline sender');
+  return { send: (f) => void s.emit('relay', f), close: () => void s.disconnect() };
 }
 
 /** Fills each result's baseline figures, ratios and ratio checks from the matching baseline run. */
@@ -119,12 +138,21 @@ export function applyBaselines(results: ScenarioResult[], baselines: BaselineRes
     const want = r.baseline;
     // Same clients and rounds, and the same frame size where the result says which (B0's
     // event:updated and B2's poll:launched differ in size, so each has its own bare-ws run).
-    const b = baselines.find((x) => x.clients === want.clients && x.rounds === want.rounds && (want.payloadBytes === undefined || x.payloadBytes === want.payloadBytes) && !x.error);
+    const find = (kind: BaselineKind) =>
+      baselines.find((x) => (x.kind ?? 'ws') === kind && x.clients === want.clients && x.rounds === want.rounds && (want.payloadBytes === undefined || x.payloadBytes === want.payloadBytes) && !x.error);
+    const b = find('ws');
+    const sio = find('sio');
+    const ratio = (v: Figure['value'], bv: number | null) => (typeof v === 'number' && bv !== null && bv > 0 ? round(v / bv, 2) : null);
     for (const f of r.figures) {
       if (!f.vs) continue;
       const bv = b?.metrics[f.vs] ?? null;
       f.baseline = bv;
-      f.ratio = typeof f.value === 'number' && bv !== null && bv > 0 ? round(f.value / bv, 2) : null;
+      f.ratio = ratio(f.value, bv);
+      // Informational: the checks stay against bare ws, as issue 8 sets them.
+      if (sio) {
+        f.bareSio = sio.metrics[f.vs] ?? null;
+        f.sioRatio = ratio(f.value, f.bareSio);
+      }
     }
     for (const c of r.checks) {
       if (!c.ratio) continue;

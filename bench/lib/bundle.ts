@@ -45,6 +45,7 @@ function pruneDeadRuns(): void {
 export interface Bundles {
   server: string;
   baselineWs: string;
+  baselineSio: string;
   agent: string;
 }
 
@@ -52,7 +53,7 @@ export async function bundleAll(opts: { sourcemap: boolean }): Promise<Bundles> 
   pruneDeadRuns();
   mkdirSync(BUNDLE_DIR, { recursive: true });
   process.once('exit', () => rmSync(BUNDLE_DIR, { recursive: true, force: true }));
-  const out = { server: join(BUNDLE_DIR, 'server.mjs'), baselineWs: join(BUNDLE_DIR, 'baseline-ws.mjs'), agent: join(BUNDLE_DIR, 'server-agent.mjs') };
+  const out = { server: join(BUNDLE_DIR, 'server.mjs'), baselineWs: join(BUNDLE_DIR, 'baseline-ws.mjs'), baselineSio: join(BUNDLE_DIR, 'baseline-sio.mjs'), agent: join(BUNDLE_DIR, 'server-agent.mjs') };
   const common = {
     bundle: true,
     platform: 'node' as const,
@@ -67,6 +68,7 @@ export async function bundleAll(opts: { sourcemap: boolean }): Promise<Bundles> 
   await Promise.all([
     build({ ...common, entryPoints: [join(ROOT, 'server/src/index.ts')], outfile: out.server }),
     build({ ...common, entryPoints: [join(ROOT, 'bench/baseline-ws.ts')], outfile: out.baselineWs }),
+    build({ ...common, entryPoints: [join(ROOT, 'bench/baseline-sio.ts')], outfile: out.baselineSio }),
     build({ ...common, entryPoints: [join(ROOT, 'bench/lib/server-agent.ts')], outfile: out.agent }),
   ]);
   return out;

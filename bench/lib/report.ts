@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import type { BaselineResult } from './baseline.js';
+import { BASELINE_NAME, type BaselineResult } from './baseline.js';
 import type { Summary } from './hist.js';
 import type { RunOptions, ScenarioResult } from './scenario.js';
 import { ROOT, round } from './util.js';
@@ -118,10 +118,18 @@ export function toMarkdown(rep: Report): string {
     if (r.error) L.push('```', r.error.slice(0, 3000), '```', '');
     if (r.figures.length) {
       const withBase = r.figures.some((f) => f.baseline !== undefined);
-      L.push(withBase ? '| figure | value | bare ws | ratio |' : '| figure | value |', withBase ? '|---|--:|--:|--:|' : '|---|--:|');
+      // ws → Socket.IO → Rally: the bare Socket.IO columns, when that baseline ran, split Rally's ratio.
+      const withSio = withBase && r.figures.some((f) => f.bareSio !== undefined);
+      const x = (ratio: number | null | undefined) => (ratio == null ? '' : `×${ratio}`);
+      L.push(
+        withSio ? '| figure | value | bare ws | ratio | bare Socket.IO | ratio |' : withBase ? '| figure | value | bare ws | ratio |' : '| figure | value |',
+        withSio ? '|---|--:|--:|--:|--:|--:|' : withBase ? '|---|--:|--:|--:|' : '|---|--:|',
+      );
       for (const f of r.figures) {
         const v = `${cell(f.value)}${f.unit && f.value !== null ? ` ${f.unit}` : ''}`;
-        L.push(withBase ? `| ${cell(f.label)} | ${v} | ${f.baseline === undefined ? '' : cell(f.baseline)} | ${f.ratio == null ? '' : `×${f.ratio}`} |` : `| ${cell(f.label)} | ${v} |`);
+        const ws = `| ${f.baseline === undefined ? '' : cell(f.baseline)} | ${x(f.ratio)} |`;
+        const sio = `| ${f.bareSio === undefined ? '' : cell(f.bareSio)} | ${x(f.sioRatio)} |`;
+        L.push(withSio ? `| ${cell(f.label)} | ${v} ${ws} ${sio.slice(2)}` : withBase ? `| ${cell(f.label)} | ${v} ${ws}` : `| ${cell(f.label)} | ${v} |`);
       }
       L.push('');
     }
@@ -141,16 +149,17 @@ export function toMarkdown(rep: Report): string {
   }
 
   if (rep.baselines.length) {
-    L.push('## Baseline: bare ws', '');
-    L.push('| clients | rounds | payload | delivered | one-way p50 | p99 | max | CPU/message | CPU/broadcast | RSS/conn | heap/conn |', '|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
+    L.push('## Baselines: bare ws, bare Socket.IO', '');
+    L.push('| server | clients | rounds | payload | delivered | one-way p50 | p99 | max | CPU/message | CPU/broadcast | RSS/conn | heap/conn |', '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
     for (const b of rep.baselines) {
+      const name = BASELINE_NAME[b.kind ?? 'ws'];
       if (b.error) {
-        L.push(`| error: ${cell(b.error)} |`);
+        L.push(`| ${name} | error: ${cell(b.error)} |`);
         continue;
       }
       const m = b.metrics;
       L.push(
-        `| ${b.clients} | ${b.rounds} | ${b.payloadBytes} B | ${b.delivered}/${b.expected} | ${ms(b.latencyMs.p50)} ms | ${ms(b.latencyMs.p99)} ms | ${ms(b.latencyMs.max)} ms | ${m.cpuPerMessageUs ?? '—'} µs | ${m.cpuPerBroadcastMs ?? '—'} ms | ${m.rssPerConnKB ?? '—'} KB | ${m.heapPerConnKB ?? '—'} KB |`,
+        `| ${name} | ${b.clients} | ${b.rounds} | ${b.payloadBytes} B | ${b.delivered}/${b.expected} | ${ms(b.latencyMs.p50)} ms | ${ms(b.latencyMs.p99)} ms | ${ms(b.latencyMs.max)} ms | ${m.cpuPerMessageUs ?? '—'} µs | ${m.cpuPerBroadcastMs ?? '—'} ms | ${m.rssPerConnKB ?? '—'} KB | ${m.heapPerConnKB ?? '—'} KB |`,
       );
     }
     L.push('');
@@ -188,8 +197,9 @@ export function stdoutSummary(rep: Report, files: { json: string; md: string }):
   }
   for (const r of pendingOnce(rep.results)) L.push(`  ${r.id.padEnd(4)} ${'—'.padEnd(9)} TODO  ${r.notes[0] ?? ''}`);
   for (const b of rep.baselines) {
-    if (b.error) L.push(`  bare ws  ${b.clients} clients: ${b.error}`);
-    else L.push(`  bare ws  ${b.clients} clients: delivered ${b.delivered}/${b.expected}, one-way p99 ${ms(b.latencyMs.p99)} ms, CPU ${b.metrics.cpuPerMessageUs} µs/message, RSS ${b.metrics.rssPerConnKB} KB/conn`);
+    const name = BASELINE_NAME[b.kind ?? 'ws'];
+    if (b.error) L.push(`  ${name}  ${b.clients} clients: ${b.error}`);
+    else L.push(`  ${name}  ${b.clients} clients: delivered ${b.delivered}/${b.expected}, one-way p99 ${ms(b.latencyMs.p99)} ms, CPU ${b.metrics.cpuPerMessageUs} µs/message, RSS ${b.metrics.rssPerConnKB} KB/conn`);
   }
   L.push(`  report: ${files.md}`, `          ${files.json}`, '');
   return L.join('\n');

@@ -48,6 +48,9 @@ export interface Figure {
   ratio?: number | null;
   /** Shown in the one-line summary. */
   headline?: boolean;
+  /** The same figure on bare Socket.IO and value / it (informational; filled when that baseline ran). */
+  bareSio?: number | null;
+  sioRatio?: number | null;
   /** The bare-ws figure this one is compared with; the runner fills baseline and ratio. */
   vs?: BaselineMetric;
 }

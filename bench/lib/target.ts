@@ -39,7 +39,7 @@ export interface EldByNode {
 }
 
 export interface Target {
-  kind: Mode | 'bare-ws';
+  kind: Mode | 'bare-ws' | 'bare-sio';
   nodes: NodeProcess[];
   urls: string[];
   adminToken: string;
@@ -232,23 +232,26 @@ export function startTarget(mode: Mode, opts: TargetOptions): Promise<Target> {
   return mode === 'embedded' ? startEmbedded(opts) : startCluster(opts);
 }
 
-/** The bare `ws` broadcaster (bench/baseline-ws.ts), measured the same way as a Rally node. */
-export async function startBareWs(opts: TargetOptions): Promise<Target> {
+/** A bare broadcaster, measured the same way as a Rally node: `ws` (bench/baseline-ws.ts) or Socket.IO (bench/baseline-sio.ts). */
+export async function startBare(kind: 'ws' | 'sio', opts: TargetOptions): Promise<Target> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  const label = kind === 'ws' ? ('bare-ws' as const) : ('bare-sio' as const);
   const proc = spawnNode({
-    label: 'bare-ws',
-    script: opts.bundles ? opts.bundles.baselineWs : 'bench/baseline-ws.ts',
+    label,
+    script: opts.bundles ? (kind === 'ws' ? opts.bundles.baselineWs : opts.bundles.baselineSio) : `bench/baseline-${kind}.ts`,
     tsx: !opts.bundles,
     nodeArgs: [...NODE_ARGS, ...profArgs(opts.cpuProfDir), ...agentArgs(opts.bundles)],
     env: { ...appEnv({}), PORT: String(port) },
   });
-  proc.child.once('exit', () => collectProfile(opts.cpuProfDir, proc.pid, `${opts.tag}-bare-ws`));
+  proc.child.once('exit', () => collectProfile(opts.cpuProfDir, proc.pid, `${opts.tag}-${label}`));
   try {
     await waitHttpOk(`${url}/readyz`, proc);
   } catch (e) {
     await proc.stop(1000);
     throw e;
   }
-  return makeTarget('bare-ws', [proc], [url], null, async () => {}, graceFor(opts), settleFor(opts));
+  return makeTarget(label, [proc], [url], null, async () => {}, graceFor(opts), settleFor(opts));
 }
+
+export const startBareWs = (opts: TargetOptions) => startBare('ws', opts);

@@ -21,6 +21,11 @@ export interface WorkerOps {
     args: { url: string; count: number; timeoutMs: number };
     result: { connected: number; failed: number; errors: string[]; connectMs: HistJSON };
   };
+  /** Bare Socket.IO clients (the second baseline): every event they receive counts as an arrival of `__sio`. */
+  sioConnect: {
+    args: { url: string; count: number; timeoutMs: number };
+    result: { connected: number; failed: number; errors: string[]; connectMs: HistJSON };
+  };
   /** Start recording arrival times of `fact` on every connected client (max `max` per client). */
   watch: { args: { fact: string; max: number }; result: { watching: number } };
   /** Resolves once every watched client has seen `count` arrivals of `fact`, or at the timeout. */

@@ -192,12 +192,12 @@ export function createApp(deps: AppDeps): App {
 
   const resultsTicker = startResultsTicker(io, { store, log }, { intervalMs: deps.polls?.resultsIntervalMs, stamps: config.benchStamps });
   const pollDeadlines = startPollDeadlines({ store, clock, publish, log, engagement }, { intervalMs: deps.polls?.deadlineIntervalMs });
-  const qaVotesTicker = startQaVotesTicker(io, { store, log });
+  const qaVotesTicker = startQaVotesTicker(io, { store, log }, { stamps: config.benchStamps });
   const roomCodeTicker = startRoomCodeTicker(io, { store, clock, stage, log }, { checkIntervalMs: deps.stage?.roomCodeCheckMs });
   const engagementTicker = startEngagementTicker(
     io,
     { store, clock, log, follower: engagement.follower, engagement, publish },
-    { intervalMs: deps.engagement?.tickMs, parityDwellMs: deps.engagement?.parityDwellMs, leaderboardEveryMs: deps.engagement?.leaderboardEveryMs },
+    { intervalMs: deps.engagement?.tickMs, parityDwellMs: deps.engagement?.parityDwellMs, leaderboardEveryMs: deps.engagement?.leaderboardEveryMs, stamps: config.benchStamps },
   );
 
   return {

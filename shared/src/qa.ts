@@ -175,7 +175,7 @@ export const qaFactSchemas = {
   'question:removed': z.object({ questionId: Id, rev: z.number().int() }),
   /**
    * [QA10] Coalesced vote counts: absolute counts of the questions that changed, at most one
-   * message per 250 ms per node. Keep, per question, the count with the highest version.
+   * message per 500 ms per node. Keep, per question, the count with the highest version.
    */
   'question:votesUpdated': z.object({ version: z.number().int(), votes: z.record(Id, z.number().int().min(0)) }),
   /** [QA17] Everyone: the highlighted question (null: none), as the stage screen shows it. */

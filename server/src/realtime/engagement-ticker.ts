@@ -9,7 +9,8 @@ import type { LogFollower } from '../domain/engagement/follower.js';
 import { flipParityAlert, lastAlert } from '../domain/engagement/settings.js';
 import { MODERATOR_ROLES } from '../domain/ports.js';
 import type { Log } from '../log.js';
-import { rooms, type RallyServer } from './publisher.js';
+import { factEmitter, rooms, type RallyServer } from './publisher.js';
+import { forEachLocalEvent, localEvents, startLoop } from './ticker.js';
 
 export interface EngagementTicker {
   /** One pass now (tests); the timer calls it every intervalMs. */
@@ -33,9 +34,10 @@ export interface EngagementTickerOptions {
   leaderboardEveryMs?: number;
   /** [ENG9] No flip of the parity alert sooner than this after the previous one. */
   parityDwellMs?: number;
+  /** Bench stamps on facts (config.benchStamps, see factEmitter). */
+  stamps?: boolean;
 }
 
-const EVENT_ROOM = /^ev:([^:]+)$/;
 /** Pages of the log a node folds per event per tick: a late joiner of a huge event catches up over a few ticks. */
 const PAGES_PER_TICK = 20;
 
@@ -60,7 +62,8 @@ export function startEngagementTicker(io: RallyServer, deps: EngagementTickerDep
   const surveyCache: SurveyCache = new Map();
 
   const localRoomSize = (room: string) => io.of('/').adapter.rooms.get(room)?.size ?? 0;
-  const emitLocal = (targets: string[], fact: string, payload: unknown) => (io.local.to(targets).emit as (e: string, p: unknown) => void)(fact, payload);
+  const emitFact = factEmitter(opts.stamps ?? false);
+  const emitLocal = (targets: string[], fact: string, payload: unknown) => emitFact(io.local.to(targets), fact, payload);
 
   const judge = async (eventId: string, view: Awaited<ReturnType<typeof liveView>>) => {
     const { threshold, alerting } = { threshold: view.config.settings.parityThreshold, alerting: view.config.alerting };
@@ -114,32 +117,12 @@ export function startEngagementTicker(io: RallyServer, deps: EngagementTickerDep
   };
 
   const tick = async () => {
-    const events = new Set<string>();
-    for (const room of io.of('/').adapter.rooms.keys()) {
-      const m = EVENT_ROOM.exec(room);
-      if (m) events.add(m[1]!);
-    }
+    const events = localEvents(io);
     for (const map of [sentDashboard, sentLeaderboard, surveyCache]) for (const id of map.keys()) if (!events.has(id)) map.delete(id);
     // States of events nobody here watches any more are dropped after a minute.
     deps.follower.evictIdle(60_000);
-    await Promise.all([...events].map((eventId) => tickEvent(eventId).catch((err: unknown) => deps.log.warn({ err, eventId }, 'engagement tick failed'))));
+    await forEachLocalEvent(events, tickEvent, (err, eventId) => deps.log.warn({ err, eventId }, 'engagement tick failed'));
   };
 
-  let running: Promise<void> | null = null;
-  const timer = setInterval(() => {
-    // A slow store must not stack ticks up: skip this one, the next folds everything anyway.
-    if (running) return;
-    running = tick().finally(() => {
-      running = null;
-    });
-  }, intervalMs);
-  timer.unref();
-
-  return {
-    tick,
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return { tick, ...startLoop(intervalMs, tick) };
 }

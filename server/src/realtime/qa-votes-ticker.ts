@@ -1,6 +1,7 @@
 import type { Log } from '../log.js';
 import type { QaStore } from '../store/qa-store.js';
-import { rooms, type RallyServer } from './publisher.js';
+import { factEmitter, rooms, type RallyServer } from './publisher.js';
+import { forEachLocalEvent, localEvents, startLoop } from './ticker.js';
 
 export interface QaVotesTicker {
   /** One pass now (tests); the timer calls the same. */
@@ -8,14 +9,25 @@ export interface QaVotesTicker {
   stop(): Promise<void>;
 }
 
+export interface QaVotesTickerOptions {
+  /** [QA10] At most one vote-count message per event per interval, per node. */
+  intervalMs?: number;
+  /** Bench stamps on facts (config.benchStamps, see factEmitter). */
+  stamps?: boolean;
+}
+
+/**
+ * [QA10] The default cadence: 500 ms, so a watching client gets at most 2 list updates per second
+ * (the Q&A list re-sorts on each, and issue 8 caps that at 2/s). Poll results keep 250 ms.
+ */
+export const QA_VOTES_INTERVAL_MS = 500;
+
 interface Sent {
   version: number;
   votes: Record<string, number>;
   /** Counts sent volatile since the last reliable message: what a dropped message may have lost. */
   unsettled: Record<string, number> | null;
 }
-
-const EVENT_ROOM = /^ev:([^:]+)$/;
 
 /**
  * [QA10] Coalesced vote counts, the polls results ticker's pattern for Q&A: upvotes never fan out
@@ -30,14 +42,15 @@ const EVENT_ROOM = /^ev:([^:]+)$/;
  * reliable message. The first tick that sees an event sends all its counts, because sockets that
  * got their snapshot before this node's first look may have missed changes since.
  */
-export function startQaVotesTicker(io: RallyServer, deps: { store: Pick<QaStore, 'qaVersion' | 'questionVotes'>; log: Log }, opts: { intervalMs?: number } = {}): QaVotesTicker {
-  const intervalMs = opts.intervalMs ?? 250;
+export function startQaVotesTicker(io: RallyServer, deps: { store: Pick<QaStore, 'qaVersion' | 'questionVotes'>; log: Log }, opts: QaVotesTickerOptions = {}): QaVotesTicker {
+  const intervalMs = opts.intervalMs ?? QA_VOTES_INTERVAL_MS;
   // Per node, per event: what this node last sent. Only a cache of our own emissions.
   const sent = new Map<string, Sent>();
 
+  const emitFact = factEmitter(opts.stamps ?? false);
   const emit = (eventId: string, version: number, votes: Record<string, number>, volatile: boolean) => {
     const target = io.local.to(rooms.event(eventId));
-    (volatile ? target.volatile : target).emit('question:votesUpdated', { version, votes });
+    emitFact(volatile ? target.volatile : target, 'question:votesUpdated', { version, votes });
   };
 
   const tickEvent = async (eventId: string) => {
@@ -65,30 +78,10 @@ export function startQaVotesTicker(io: RallyServer, deps: { store: Pick<QaStore,
   };
 
   const tick = async () => {
-    const events = new Set<string>();
-    for (const room of io.of('/').adapter.rooms.keys()) {
-      const m = EVENT_ROOM.exec(room);
-      if (m) events.add(m[1]!);
-    }
+    const events = localEvents(io);
     for (const eventId of sent.keys()) if (!events.has(eventId)) sent.delete(eventId);
-    await Promise.all([...events].map((eventId) => tickEvent(eventId).catch((err: unknown) => deps.log.warn({ err, eventId }, 'question votes tick failed'))));
+    await forEachLocalEvent(events, tickEvent, (err, eventId) => deps.log.warn({ err, eventId }, 'question votes tick failed'));
   };
 
-  let running: Promise<void> | null = null;
-  const timer = setInterval(() => {
-    // A slow store must not stack ticks up: skip this one, the next sees every change anyway.
-    if (running) return;
-    running = tick().finally(() => {
-      running = null;
-    });
-  }, intervalMs);
-  timer.unref();
-
-  return {
-    tick,
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return { tick, ...startLoop(intervalMs, tick) };
 }

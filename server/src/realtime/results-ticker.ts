@@ -4,6 +4,7 @@ import { resultRoles } from '../domain/polls/visibility.js';
 import type { Log } from '../log.js';
 import type { Store } from '../store/store.js';
 import { factEmitter, rooms, type RallyServer } from './publisher.js';
+import { forEachLocalEvent, localEvents, startLoop } from './ticker.js';
 
 export interface ResultsTicker {
   /** Stops the timer and waits for a tick in progress, so nothing reads a store being closed. */
@@ -25,8 +26,6 @@ interface Sent {
   settled: boolean;
 }
 
-const EVENT_ROOM = /^ev:([^:]+)$/;
-
 /**
  * [POLL23] Coalesced poll results. Votes never fan out one by one: every interval, each node
  * asks the store which live polls changed (one call per event that has sockets on this node)
@@ -36,8 +35,10 @@ const EVENT_ROOM = /^ev:([^:]+)$/;
  *
  * While a poll changes, results go out volatile: a client whose connection is backed up skips a
  * stale aggregate instead of queueing it. Because a dropped message might be the last one, the
- * first tick that finds no change sends the same results once more, reliably. Final results at
- * close are sent by the closing path, not from here.
+ * first tick that finds no change sends the same results once more, reliably. The first results a
+ * node sends for a poll (at launch: nothing to change yet) go out reliably at once and need no
+ * second copy, so a launch costs one results broadcast to the audience, not two (each is a frame
+ * per attendee: docs/PERFORMANCE.md, B2). Final results at close are sent by the closing path.
  */
 export function startResultsTicker(io: RallyServer, deps: { store: Store; log: Log }, opts: ResultsTickerOptions = {}): ResultsTicker {
   const intervalMs = opts.intervalMs ?? 250;
@@ -67,8 +68,9 @@ export function startResultsTicker(io: RallyServer, deps: { store: Store; log: L
       const results = await loadResults(deps.store, poll, await presentAttendees(deps.store, eventId));
       // Closed between the two reads: the closing path sends the final results itself.
       if (!results || results.state !== 'live') continue;
-      const s: Sent = { version: results.version, results, roles: resultRoles(poll), settled: false };
-      emit(eventId, s, true);
+      // First sight of this poll on this node: reliable, so nothing is left to settle.
+      const s: Sent = { version: results.version, results, roles: resultRoles(poll), settled: !last };
+      emit(eventId, s, !s.settled);
       after.set(pollId, s);
     }
     if (after.size > 0) sent.set(eventId, after);
@@ -76,31 +78,10 @@ export function startResultsTicker(io: RallyServer, deps: { store: Store; log: L
   };
 
   const tick = async () => {
-    const events = new Set<string>();
-    for (const room of io.of('/').adapter.rooms.keys()) {
-      const m = EVENT_ROOM.exec(room);
-      if (m) events.add(m[1]!);
-    }
+    const events = localEvents(io);
     for (const eventId of sent.keys()) if (!events.has(eventId)) sent.delete(eventId);
-    await Promise.all(
-      [...events].map((eventId) => tickEvent(eventId).catch((err: unknown) => deps.log.warn({ err, eventId }, 'poll results tick failed'))),
-    );
+    await forEachLocalEvent(events, tickEvent, (err, eventId) => deps.log.warn({ err, eventId }, 'poll results tick failed'));
   };
 
-  let running: Promise<void> | null = null;
-  const timer = setInterval(() => {
-    // A slow store must not stack ticks up: skip this one, the next sees every change anyway.
-    if (running) return;
-    running = tick().finally(() => {
-      running = null;
-    });
-  }, intervalMs);
-  timer.unref();
-
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return startLoop(intervalMs, tick);
 }

@@ -121,11 +121,21 @@ export const keyOf = (link: string) => new URL(link).hash.replace(/^#key=/, '');
 export interface TestClient {
   socket: ClientSocket;
   snapshot: Snapshot;
-  /** Every fact received, in order, for assertions that something did NOT arrive. */
-  received: { fact: FactName; payload: unknown }[];
+  /** Every fact received, in order, for assertions that something did NOT arrive; `at` is performance.now(). */
+  received: { fact: FactName; payload: unknown; at: number }[];
   send<N extends CommandName>(name: N, payload: Omit<CommandPayload<N>, 'id'> & { id?: string }): Promise<Ack<CommandResults[N]>>;
   waitFor<N extends FactName>(fact: N, pred?: (p: FactPayload<N>) => boolean, timeoutMs?: number): Promise<FactPayload<N>>;
   close(): void;
+}
+
+/**
+ * Messages per second as intervals, not points: (n − 1) over the span from first to last arrival,
+ * at least 1 s. A ticker every T ms reads 1000 / T; a sliding window would count one more whenever
+ * a tick lands at the window's edge.
+ */
+export function perSecond(arrivals: readonly number[]): number {
+  if (arrivals.length < 2) return arrivals.length;
+  return (arrivals.length - 1) / Math.max(1, (arrivals.at(-1)! - arrivals[0]!) / 1000);
 }
 
 /** A real socket.io-client connection that has received its snapshot. */
@@ -140,7 +150,7 @@ export async function connectClient(url: string, token: string, opts: { protocol
   const received: TestClient['received'] = [];
   const waiters = new Set<(f: FactName, p: unknown) => void>();
   socket.onAny((fact: FactName, payload: unknown) => {
-    received.push({ fact, payload });
+    received.push({ fact, payload, at: performance.now() });
     for (const w of [...waiters]) w(fact, payload);
   });
 

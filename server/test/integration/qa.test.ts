@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCode, type CreateEventResponse, type EventSettings, type QuestionView } from '@rally/shared';
 import { parseCsv } from '../helpers/csv.js';
-import { TEST_ADMIN, connectClient, keyOf, sleep, startTestServer, type TestClient, type TestServer } from '../helpers/test-server.js';
+import { QA_VOTES_INTERVAL_MS } from '../../src/realtime/qa-votes-ticker.js';
+import { TEST_ADMIN, connectClient, keyOf, perSecond, sleep, startTestServer, type TestClient, type TestServer } from '../helpers/test-server.js';
 
 let s: TestServer;
 let ev: CreateEventResponse;
@@ -56,7 +57,7 @@ const ask = (text: string, anonymous = false, c = author) => ok(c.send('question
 const aboutQuestion = (c: TestClient, id: string) => c.received.filter((f) => f.fact !== 'snapshot' && JSON.stringify(f.payload).includes(id));
 
 /** Lets any broadcast in flight arrive (and a votes tick run) before asserting that none did. */
-const settle = () => sleep(400);
+const settle = () => sleep(QA_VOTES_INTERVAL_MS + 100);
 
 describe('asking and moderating over real sockets', () => {
   it('[QA5] [QA8] pre-moderation: the ack goes to the author; moderators get question:submitted; nobody else hears of it until it is approved', async () => {
@@ -262,6 +263,8 @@ describe('asking and moderating over real sockets', () => {
     const messages = screen.received.slice(before).filter((f) => f.fact === 'question:votesUpdated');
     // 25 vote commands; a message per vote would be 25.
     expect(messages.length).toBeLessThan(10);
+    // [QA10] At most 2 list updates per second (10 % for delivery jitter on a busy machine).
+    expect(perSecond(messages.map((m) => m.at))).toBeLessThanOrEqual(2 * 1.1);
     expect((messages.at(-1)!.payload as { votes: Record<string, number> }).votes[q.id]).toBe(11);
     expect(voters[1]!.snapshot.qa!.myUpvotes).toEqual([]);
     expect((await ok(voters[1]!.send('snapshot:request', {}))).qa!.myUpvotes).toEqual([q.id]);
