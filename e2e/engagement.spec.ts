@@ -1,8 +1,10 @@
-import { readFile } from 'node:fs/promises';
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type APIRequestContext, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
-import type { CreateEventResponse } from '@rally/shared';
-import { ADMIN_TOKEN } from './env';
+import { expectNoSeriousA11yViolations } from './helpers/a11y';
+import { parseCsv, readDownload } from './helpers/csv';
+import { createEvent as createEventWith, keynoteSession, KEYNOTE, TEAMS } from './helpers/event';
+import { attendeePoll, createPollInPanel } from './helpers/polls';
+import { attendeeScreen, staffScreen, type Joiner, type ScreenOptions } from './helpers/screens';
+import { unique } from './helpers/unique';
 
 /**
  * Engagement through the browser: the moderator's live dashboard and parity gauge while room and
@@ -11,139 +13,49 @@ import { ADMIN_TOKEN } from './env';
  * settings form, and an accessibility check. Each test creates its own event.
  */
 
-const TEAMS = ['EMEA', 'Americas', 'APAC'];
-const PHONE = { viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true };
-const LAPTOP = { viewport: { width: 1280, height: 800 } };
-const KEYNOTE = 'Opening keynote';
 /** The dashboard refreshes every second ([ENG6]); on a busy 2-core machine allow plenty. */
 const LIVE = { timeout: 20_000 };
-
-let seq = 0;
-const unique = (label: string) => `${label} ${Date.now().toString(36)}${++seq}`;
 
 const contexts: BrowserContext[] = [];
 test.afterEach(async () => {
   for (const c of contexts.splice(0)) await c.close();
 });
 
-async function newPage(browser: Browser, device: typeof PHONE | typeof LAPTOP): Promise<Page> {
-  const ctx = await browser.newContext({ ...device, acceptDownloads: true });
-  contexts.push(ctx);
-  return ctx.newPage();
-}
+/** Every browser here downloads CSVs and is closed after the test. */
+const tracked: ScreenOptions = { context: { acceptDownloads: true }, prepare: (page) => void contexts.push(page.context()) };
 
-async function createEvent(request: APIRequestContext): Promise<CreateEventResponse> {
-  const at = (min: number) => new Date(Date.now() + min * 60_000).toISOString();
-  const res = await request.post('/api/events', {
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-    data: {
-      name: unique('E2E Engagement'),
-      teams: TEAMS,
-      // The room / remote split is what these tests measure, so the mode chosen at join is taken
-      // as is (venue verification has its own tests).
-      settings: { verifyRoomMode: false },
-      agenda: [{ id: 'keynote', title: KEYNOTE, kind: 'keynote', startsAt: at(-30), endsAt: at(30), speakers: ['Dana'] }],
-    },
+const createEvent = (request: APIRequestContext) =>
+  createEventWith(request, {
+    name: 'E2E Engagement',
+    // The room / remote split is what these tests measure, so the mode chosen at join is taken
+    // as is (venue verification has its own tests).
+    settings: { verifyRoomMode: false },
+    agenda: [keynoteSession()],
   });
-  expect(res.status(), await res.text()).toBe(201);
-  return (await res.json()) as CreateEventResponse;
-}
-
-async function expectLive(page: Page) {
-  await expect(page.getByTestId('connection-state')).toHaveText(/live/);
-}
 
 async function openModerator(browser: Browser, link: string): Promise<Page> {
-  const page = await newPage(browser, LAPTOP);
-  await page.goto(link);
-  await page.getByLabel('Your name').fill('Mo Moderator');
-  await page.getByRole('button', { name: 'Join as moderator' }).click();
-  await expectLive(page);
-  return page;
+  return (await staffScreen(browser, link, 'moderator', 'Mo Moderator', tracked)).page;
 }
 
-interface Attendee {
-  name: string;
-  team: string;
-  mode: 'room' | 'remote';
+interface Attendee extends Pick<Joiner, 'name' | 'team' | 'mode'> {
   page: Page;
 }
 
 async function joinAttendee(browser: Browser, code: string, who: Omit<Attendee, 'page'>): Promise<Attendee> {
-  const page = await newPage(browser, who.mode === 'room' ? PHONE : LAPTOP);
-  await page.goto(`/j/${code}`);
-  await page.getByLabel('Your name').fill(who.name);
-  await page.getByLabel('Your team').selectOption(who.team);
-  await page.getByRole('radio', { name: who.mode === 'remote' ? /^Remote/ : /^In the room/ }).check();
-  await page.getByRole('button', { name: 'Join', exact: true }).click();
-  await expect(page).toHaveURL(new RegExp(`/e/${code}$`));
-  await expectLive(page);
+  const { page } = await attendeeScreen(browser, code, who, tracked);
   return { ...who, page };
 }
 
-async function createPoll(mod: Page, question: string, options: string[]): Promise<Locator> {
-  const section = mod.getByTestId('session-polls').filter({ has: mod.getByRole('heading', { name: new RegExp(`^${KEYNOTE}`) }) });
-  await section.getByRole('button', { name: `Add a poll to “${KEYNOTE}”` }).click();
-  const form = section.getByTestId('poll-editor');
-  await form.getByLabel('Kind').selectOption('single');
-  await form.getByLabel('Question', { exact: true }).fill(question);
-  for (let i = 0; i < options.length; i++) {
-    if (i >= 2) await form.getByRole('button', { name: 'Add option' }).click();
-    await form.getByLabel(`Option ${i + 1}`, { exact: true }).fill(options[i]!);
-  }
-  await form.getByLabel(/^Anonymous/).uncheck();
-  await form.getByRole('button', { name: 'Create poll' }).click();
-  await expect(form).toHaveCount(0);
-  const row = section.getByTestId('poll-row').filter({ hasText: question });
-  await expect(row).toHaveAttribute('data-state', 'draft');
-  return row;
-}
+/** Named single-choice polls in the live session, so the participants CSV can count votes per person. */
+const createPoll = (mod: Page, question: string, options: string[]): Promise<Locator> =>
+  createPollInPanel(mod, KEYNOTE, { kind: 'single', question, options, anonymous: false });
 
 async function vote(a: Attendee, question: string, option: string) {
-  const poll = a.page.getByTestId('attendee-poll').filter({ hasText: question });
+  const poll = attendeePoll(a.page, question);
   const button = poll.getByRole('button', { name: option, exact: true });
   if (a.mode === 'room') await button.tap();
   else await button.click();
   await expect(poll.getByTestId('vote-receipt')).toContainText('Vote received ✓');
-}
-
-/** RFC 4180 with quoted fields. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\r') continue;
-    else if (c === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += c;
-  }
-  if (field || row.length) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
-}
-
-async function expectNoSeriousA11yViolations(page: Page, include: string) {
-  const { violations } = await new AxeBuilder({ page }).include(include).analyze();
-  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
 }
 
 const gauge = (mod: Page) => mod.getByTestId('parity-gauge');
@@ -224,7 +136,7 @@ test('[ENG6] [ENG7] [ENG8] [ENG9] [ENG13] the parity gauge rises as remote atten
   await expect(async () => {
     const [download] = await Promise.all([mod.waitForEvent('download'), button.click()]);
     expect(download.suggestedFilename()).toBe(`rally-participants-${code}.csv`);
-    const [header, ...rows] = parseCsv(await readFile((await download.path())!, 'utf8'));
+    const [header, ...rows] = parseCsv(await readDownload(download));
     const col = (name: string) => {
       const i = header!.indexOf(name);
       expect(i, `column ${name}`).toBeGreaterThanOrEqual(0);

@@ -1,44 +1,26 @@
-import { expect, test, type APIRequestContext, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import type { CreateEventResponse } from '@rally/shared';
-import { ADMIN_TOKEN } from './env';
+import { expect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
+import { PHONE } from './helpers/devices';
+import { createEvent as createEventWith, keynoteSession, workshopSession } from './helpers/event';
+import { expectLive, joinAsAttendee, joinAsStaff, newScreen, stageScreen, type Screen } from './helpers/screens';
+import { unique } from './helpers/unique';
 
 /**
  * Foundation: join, identity across reloads, live presence for moderators, clear errors for bad codes.
  * Each test creates its own event through the REST API, as an organiser's script would.
  */
 
-const TEAMS = ['EMEA', 'Americas', 'APAC'];
-const PHONE = { viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true };
+// These specs are about identity and presence, not venue verification: attendees say where they
+// are (the room-code flow has its own spec once the join form asks for the code).
+const createEvent = (request: APIRequestContext, extra: { agenda?: unknown[] } = {}) =>
+  createEventWith(request, { name: 'E2E Kickoff', settings: { verifyRoomMode: false }, ...extra });
 
-let seq = 0;
-const unique = (label: string) => `${label} ${Date.now().toString(36)}${++seq}`;
-
-async function createEvent(request: APIRequestContext, extra: { agenda?: unknown[] } = {}): Promise<CreateEventResponse> {
-  const res = await request.post('/api/events', {
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-    // These specs are about identity and presence, not venue verification: attendees say where they
-    // are (the room-code flow has its own spec once the join form asks for the code).
-    data: { name: unique('E2E Kickoff'), teams: TEAMS, settings: { verifyRoomMode: false }, ...extra },
-  });
-  expect(res.status(), await res.text()).toBe(201);
-  return (await res.json()) as CreateEventResponse;
-}
-
-async function expectLive(page: Page) {
-  await expect(page.getByTestId('connection-state')).toHaveText(/live/);
-}
-
-async function openModerator(browser: Browser, link: string): Promise<{ ctx: BrowserContext; page: Page }> {
-  const ctx = await browser.newContext();
-  const page = await ctx.newPage();
-  await page.goto(link);
-  await page.getByLabel('Your name').fill('Mo Moderator');
-  await page.getByRole('button', { name: 'Join as moderator' }).click();
-  await expectLive(page);
-  await expect(page.getByRole('heading', { name: 'Online now' })).toBeVisible();
+async function openModerator(browser: Browser, link: string): Promise<Screen> {
+  const mod = await newScreen(browser, {});
+  await joinAsStaff(mod.page, link, 'moderator', 'Mo Moderator');
+  await expect(mod.page.getByRole('heading', { name: 'Online now' })).toBeVisible();
   // The key is exchanged for a token and removed from the address bar.
-  expect(new URL(page.url()).hash).toBe('');
-  return { ctx, page };
+  expect(new URL(mod.page.url()).hash).toBe('');
+  return mod;
 }
 
 async function counts(moderator: Page): Promise<{ room: number; remote: number }> {
@@ -46,16 +28,6 @@ async function counts(moderator: Page): Promise<{ room: number; remote: number }
     room: Number(await moderator.getByTestId('presence-room-count').textContent()),
     remote: Number(await moderator.getByTestId('presence-remote-count').textContent()),
   };
-}
-
-async function joinAsAttendee(page: Page, code: string, who: { name: string; team: string; mode: 'room' | 'remote' }) {
-  await page.goto(`/j/${code}`);
-  await page.getByLabel('Your name').fill(who.name);
-  await page.getByLabel('Your team').selectOption(who.team);
-  await page.getByRole('radio', { name: who.mode === 'remote' ? /^Remote/ : /^In the room/ }).check();
-  await page.getByRole('button', { name: 'Join', exact: true }).click();
-  await expect(page).toHaveURL(new RegExp(`/e/${code}$`));
-  await expectLive(page);
 }
 
 function presenceItems(moderator: Page, name: string) {
@@ -246,13 +218,7 @@ test('[ID8] a banned attendee is told, leaves the moderator list, and is not let
 });
 
 test('[AG1] the moderator sets the live session and attendees see it as now', async ({ browser, request }) => {
-  const at = (min: number) => new Date(Date.now() + min * 60_000).toISOString();
-  const { code, links } = await createEvent(request, {
-    agenda: [
-      { id: 'open', title: 'Opening keynote', kind: 'keynote', startsAt: at(-30), endsAt: at(30), speakers: ['Dana'] },
-      { id: 'disc', title: 'Discovery workshop', kind: 'workshop', startsAt: at(30), endsAt: at(90), speakers: [] },
-    ],
-  });
+  const { code, links } = await createEvent(request, { agenda: [keynoteSession('open'), workshopSession('disc')] });
   const mod = await openModerator(browser, links.moderator);
   const ctx = await browser.newContext(PHONE);
   const page = await ctx.newPage();
@@ -274,10 +240,7 @@ test('[ID2] [PRES3] the stage link joins as the stage screen, shows the code and
   const mod = await openModerator(browser, links.moderator);
   const before = await counts(mod.page);
 
-  const stageCtx = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
-  const stage = await stageCtx.newPage();
-  await stage.goto(links.stage);
-  await expectLive(stage);
+  const { ctx: stageCtx, page: stage } = await stageScreen(browser, links.stage);
   await expect(stage.getByTestId('stage-join-code')).toHaveText(code);
   await expect(stage.getByTestId('stage-qr')).toHaveAttribute('alt', new RegExp(`/j/${code}`));
   expect(new URL(stage.url()).hash).toBe('');

@@ -1,8 +1,11 @@
-import { readFile } from 'node:fs/promises';
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type APIRequestContext, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
-import type { CreateEventResponse } from '@rally/shared';
-import { ADMIN_TOKEN } from './env';
+import { expect, test, type APIRequestContext, type Locator } from '@playwright/test';
+import { expectNoSeriousA11yViolations } from './helpers/a11y';
+import { parseCsv, readDownload } from './helpers/csv';
+import { createEvent as createEventWith, keynoteSession, KEYNOTE, workshopSession } from './helpers/event';
+import { attendeePoll, createPollInPanel, launchQuickPoll, sessionPolls } from './helpers/polls';
+import { attendeeScreen, expectLive, stageScreen, staffScreen } from './helpers/screens';
+import { missing } from './helpers/sockets';
+import { unique } from './helpers/unique';
 
 /**
  * Live polls through the browser: authoring in the moderator panel, launching from the presenter
@@ -10,156 +13,17 @@ import { ADMIN_TOKEN } from './env';
  * split by cohort, resuming after a reload, and the CSV export. Each test creates its own event.
  */
 
-const TEAMS = ['EMEA', 'Americas', 'APAC'];
-const PHONE = { viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true };
-const LAPTOP = { viewport: { width: 1280, height: 800 } };
-const PROJECTOR = { viewport: { width: 1920, height: 1080 } };
-const KEYNOTE = 'Opening keynote';
-
-let seq = 0;
-const unique = (label: string) => `${label} ${Date.now().toString(36)}${++seq}`;
-
-async function createEvent(request: APIRequestContext): Promise<CreateEventResponse> {
-  const at = (min: number) => new Date(Date.now() + min * 60_000).toISOString();
-  const res = await request.post('/api/events', {
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-    data: {
-      name: unique('E2E Polls'),
-      teams: TEAMS,
-      // The cohort split is what these tests check, so the room / remote mode chosen at join is
-      // taken as is (no stage room-code verification: that has its own tests).
-      settings: { verifyRoomMode: false },
-      agenda: [
-        { id: 'keynote', title: KEYNOTE, kind: 'keynote', startsAt: at(-30), endsAt: at(30), speakers: ['Dana'] },
-        { id: 'workshop', title: 'Discovery workshop', kind: 'workshop', startsAt: at(30), endsAt: at(90), speakers: [] },
-      ],
-    },
+const createEvent = (request: APIRequestContext) =>
+  createEventWith(request, {
+    name: 'E2E Polls',
+    // The cohort split is what these tests check, so the room / remote mode chosen at join is
+    // taken as is (no stage room-code verification: that has its own tests).
+    settings: { verifyRoomMode: false },
+    agenda: [keynoteSession(), workshopSession()],
   });
-  expect(res.status(), await res.text()).toBe(201);
-  return (await res.json()) as CreateEventResponse;
-}
-
-async function expectLive(page: Page) {
-  await expect(page.getByTestId('connection-state')).toHaveText(/live/);
-}
-
-async function openStaff(browser: Browser, link: string, role: 'moderator' | 'presenter', name: string): Promise<{ ctx: BrowserContext; page: Page }> {
-  const ctx = await browser.newContext(LAPTOP);
-  const page = await ctx.newPage();
-  await page.goto(link);
-  await page.getByLabel('Your name').fill(name);
-  await page.getByRole('button', { name: `Join as ${role}` }).click();
-  await expectLive(page);
-  return { ctx, page };
-}
-
-async function openStage(browser: Browser, link: string): Promise<{ ctx: BrowserContext; page: Page }> {
-  const ctx = await browser.newContext(PROJECTOR);
-  const page = await ctx.newPage();
-  await page.goto(link);
-  await expectLive(page);
-  return { ctx, page };
-}
-
-async function joinAttendee(
-  browser: Browser,
-  code: string,
-  who: { name: string; team: string; mode: 'room' | 'remote' },
-  before?: (page: Page) => Promise<void>,
-): Promise<{ ctx: BrowserContext; page: Page }> {
-  const ctx = await browser.newContext(who.mode === 'room' ? PHONE : LAPTOP);
-  const page = await ctx.newPage();
-  if (before) await before(page);
-  await page.goto(`/j/${code}`);
-  await page.getByLabel('Your name').fill(who.name);
-  await page.getByLabel('Your team').selectOption(who.team);
-  await page.getByRole('radio', { name: who.mode === 'remote' ? /^Remote/ : /^In the room/ }).check();
-  await page.getByRole('button', { name: 'Join', exact: true }).click();
-  await expect(page).toHaveURL(new RegExp(`/e/${code}$`));
-  await expectLive(page);
-  return { ctx, page };
-}
-
-function sessionPolls(mod: Page, title: string): Locator {
-  return mod.getByTestId('session-polls').filter({ has: mod.getByRole('heading', { name: new RegExp(`^${title}`) }) });
-}
-
-async function createPollInPanel(
-  mod: Page,
-  session: string,
-  poll: {
-    kind: 'single' | 'multiple';
-    question: string;
-    options: string[];
-    maxPicks?: number;
-    anonymous?: boolean;
-    visibility?: 'live' | 'after-close' | 'presenter';
-  },
-): Promise<Locator> {
-  const section = sessionPolls(mod, session);
-  await section.getByRole('button', { name: `Add a poll to “${session}”` }).click();
-  const form = section.getByTestId('poll-editor');
-  await form.getByLabel('Kind').selectOption(poll.kind);
-  await form.getByLabel('Question', { exact: true }).fill(poll.question);
-  for (let i = 0; i < poll.options.length; i++) {
-    if (i >= 2) await form.getByRole('button', { name: 'Add option' }).click();
-    await form.getByLabel(`Option ${i + 1}`, { exact: true }).fill(poll.options[i]!);
-  }
-  if (poll.maxPicks !== undefined) await form.getByLabel('Pick up to').fill(String(poll.maxPicks));
-  if (poll.anonymous === false) await form.getByLabel(/^Anonymous/).uncheck();
-  if (poll.visibility) await form.getByLabel('Results visible to the audience').selectOption(poll.visibility);
-  await form.getByRole('button', { name: 'Create poll' }).click();
-  await expect(form).toHaveCount(0);
-  const row = section.getByTestId('poll-row').filter({ hasText: poll.question });
-  await expect(row).toHaveAttribute('data-state', 'draft');
-  return row;
-}
-
-function attendeePoll(page: Page, question: string): Locator {
-  return page.getByTestId('attendee-poll').filter({ hasText: question });
-}
 
 function optionRow(scope: Locator, label: string): Locator {
   return scope.locator(`[data-testid="result-option"][data-option-label="${label}"]`);
-}
-
-/** RFC 4180 with quoted fields (the server quotes every text field). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\r') continue;
-    else if (c === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += c;
-  }
-  if (field || row.length) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
-}
-
-async function expectNoSeriousA11yViolations(page: Page, include: string) {
-  const { violations } = await new AxeBuilder({ page }).include(include).analyze();
-  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
 }
 
 test('[POLL6] [POLL11] [POLL15] [POLL18] [POLL24] a presenter launches a poll; a remote and an in-room attendee vote; the stage shows both votes split room / remote; a reload keeps the vote', async ({
@@ -170,18 +34,18 @@ test('[POLL6] [POLL11] [POLL15] [POLL18] [POLL24] a presenter launches a poll; a
   const question = unique('Which region closes the most this quarter?');
 
   // The control desk sets the session live and prepares the poll.
-  const mod = await openStaff(browser, links.moderator, 'moderator', 'Mo Moderator');
+  const mod = await staffScreen(browser, links.moderator, 'moderator', 'Mo Moderator');
   await mod.page.getByRole('button', { name: `Set “${KEYNOTE}” live` }).click();
   await createPollInPanel(mod.page, KEYNOTE, { kind: 'single', question, options: ['EMEA', 'Americas', 'APAC'] });
 
-  const pres = await openStaff(browser, links.presenter, 'presenter', 'Pat Presenter');
+  const pres = await staffScreen(browser, links.presenter, 'presenter', 'Pat Presenter');
   const item = pres.page.getByTestId('presenter-poll').filter({ hasText: question });
   await expect(item).toHaveAttribute('data-state', 'draft');
-  const stage = await openStage(browser, links.stage);
+  const stage = await stageScreen(browser, links.stage);
   await expect(stage.page.getByTestId('stage-poll')).toHaveCount(0);
 
-  const remote = await joinAttendee(browser, code, { name: unique('Remy Remote'), team: 'Americas', mode: 'remote' });
-  const room = await joinAttendee(browser, code, { name: unique('Rita Room'), team: 'APAC', mode: 'room' });
+  const remote = await attendeeScreen(browser, code, { name: unique('Remy Remote'), team: 'Americas', mode: 'remote' });
+  const room = await attendeeScreen(browser, code, { name: unique('Rita Room'), team: 'APAC', mode: 'room' });
   await expect(room.page.getByTestId('activity-empty')).toBeVisible();
 
   // One tap on the presenter view; the attendees see the poll at once, without a reload.
@@ -251,22 +115,14 @@ test('[POLL6] [POLL11] [POLL15] [POLL18] [POLL24] a presenter launches a poll; a
 test('[POLL11] [POLL12] [POLL24] a late joiner sees the running poll; too many picks and a vote on a closed poll get clear errors', async ({ browser, request }) => {
   const { code, links } = await createEvent(request);
   const question = unique('Which features will you lead with?');
-  const mod = await openStaff(browser, links.moderator, 'moderator', 'Mo Moderator');
+  const mod = await staffScreen(browser, links.moderator, 'moderator', 'Mo Moderator');
   const row = await createPollInPanel(mod.page, 'Discovery workshop', { kind: 'multiple', question, options: ['Forecasting', 'Pricing', 'Residency'], maxPicks: 2 });
   await row.getByRole('button', { name: `Launch “${question}”` }).click();
   await expect(row).toHaveAttribute('data-state', 'live');
 
   // Joined after the launch: the snapshot carries the running poll. This browser will miss the
   // close announcement, so it still offers a vote the server must refuse.
-  const late = await joinAttendee(browser, code, { name: unique('Lee Late'), team: 'EMEA', mode: 'room' }, (page) =>
-    page.routeWebSocket(/\/socket\.io\//, (ws) => {
-      const server = ws.connectToServer();
-      server.onMessage((msg) => {
-        if (typeof msg === 'string' && msg.includes('"poll:closed"')) return;
-        ws.send(msg);
-      });
-    }),
-  );
+  const late = await attendeeScreen(browser, code, { name: unique('Lee Late'), team: 'EMEA', mode: 'room' }, { prepare: missing(/"poll:closed"/) });
   const poll = attendeePoll(late.page, question);
   await expect(poll).toBeVisible();
   await expect(poll).toContainText('Pick up to 2');
@@ -300,7 +156,7 @@ test('[POLL11] [POLL12] [POLL24] a late joiner sees the running poll; too many p
 test('[POLL1] [POLL7] [POLL25] a moderator creates a poll in the panel, runs it, and downloads the CSV with the counts', async ({ browser, request }) => {
   const { code, links } = await createEvent(request);
   const question = unique('Which plays will you run first?');
-  const mod = await openStaff(browser, links.moderator, 'moderator', 'Mo Moderator');
+  const mod = await staffScreen(browser, links.moderator, 'moderator', 'Mo Moderator');
   const row = await createPollInPanel(mod.page, KEYNOTE, {
     kind: 'multiple',
     question,
@@ -311,8 +167,8 @@ test('[POLL1] [POLL7] [POLL25] a moderator creates a poll in the panel, runs it,
 
   const roomName = unique('Rita Room');
   const remoteName = unique('Remy Remote');
-  const room = await joinAttendee(browser, code, { name: roomName, team: 'APAC', mode: 'room' });
-  const remote = await joinAttendee(browser, code, { name: remoteName, team: 'EMEA', mode: 'remote' });
+  const room = await attendeeScreen(browser, code, { name: roomName, team: 'APAC', mode: 'room' });
+  const remote = await attendeeScreen(browser, code, { name: remoteName, team: 'EMEA', mode: 'remote' });
 
   await row.getByRole('button', { name: `Launch “${question}”` }).click();
   await expect(row).toHaveAttribute('data-state', 'live');
@@ -341,7 +197,7 @@ test('[POLL1] [POLL7] [POLL25] a moderator creates a poll in the panel, runs it,
   expect(download.suggestedFilename()).toBe(`rally-polls-${code}.csv`);
   await expect(mod.page.getByTestId('download-status')).toContainText(`Downloaded rally-polls-${code}.csv`);
   await expect(button).toBeEnabled();
-  const csv = await readFile((await download.path())!, 'utf8');
+  const csv = await readDownload(download);
 
   const [header, ...rows] = parseCsv(csv);
   expect(header).toEqual(['poll_id', 'session_id', 'poll_order', 'question', 'kind', 'state', 'anonymous', 'row_type', 'item', 'room', 'remote', 'total', 'participant', 'team', 'mode', 'answer']);
@@ -376,16 +232,12 @@ test('[POLL1] [POLL7] [POLL25] a moderator creates a poll in the panel, runs it,
 test('[POLL9] [POLL19] a presenter’s quick NPS poll: the stage shows the gauge with promoters and detractors', async ({ browser, request }) => {
   const { code, links } = await createEvent(request);
   const question = unique('How likely are you to recommend this kickoff?');
-  const pres = await openStaff(browser, links.presenter, 'presenter', 'Pat Presenter');
-  const stage = await openStage(browser, links.stage);
-  const room = await joinAttendee(browser, code, { name: unique('Rita Room'), team: 'APAC', mode: 'room' });
-  const remote = await joinAttendee(browser, code, { name: unique('Remy Remote'), team: 'EMEA', mode: 'remote' });
+  const pres = await staffScreen(browser, links.presenter, 'presenter', 'Pat Presenter');
+  const stage = await stageScreen(browser, links.stage);
+  const room = await attendeeScreen(browser, code, { name: unique('Rita Room'), team: 'APAC', mode: 'room' });
+  const remote = await attendeeScreen(browser, code, { name: unique('Remy Remote'), team: 'EMEA', mode: 'remote' });
 
-  await pres.page.getByRole('button', { name: 'Quick poll' }).click();
-  const form = pres.page.getByTestId('quick-poll-form');
-  await form.getByLabel('Kind').selectOption('nps');
-  await form.getByLabel('Question', { exact: true }).fill(question);
-  await form.getByRole('button', { name: 'Launch now' }).click();
+  await launchQuickPoll(pres.page, 'nps', question);
   await expect(pres.page.getByTestId('presenter-poll').filter({ hasText: question })).toHaveAttribute('data-state', 'live');
 
   const roomPoll = attendeePoll(room.page, question);
@@ -408,7 +260,7 @@ test('[POLL9] [POLL19] a presenter’s quick NPS poll: the stage shows the gauge
 
 test('[POLL2] [POLL3] [POLL4] moderators edit, duplicate, reorder and delete drafts in the panel', async ({ browser, request }) => {
   const { links } = await createEvent(request);
-  const mod = await openStaff(browser, links.moderator, 'moderator', 'Mo Moderator');
+  const mod = await staffScreen(browser, links.moderator, 'moderator', 'Mo Moderator');
   const section = sessionPolls(mod.page, 'Discovery workshop');
   const first = unique('First question?');
   const second = unique('Second question?');
@@ -461,13 +313,13 @@ test('[POLL10] [POLL22] the presenter’s keys: N launches the next poll, R reve
 }) => {
   const { code, links } = await createEvent(request);
   const question = unique('Reveal me later?');
-  const mod = await openStaff(browser, links.moderator, 'moderator', 'Mo Moderator');
+  const mod = await staffScreen(browser, links.moderator, 'moderator', 'Mo Moderator');
   await mod.page.getByRole('button', { name: `Set “${KEYNOTE}” live` }).click();
   await createPollInPanel(mod.page, KEYNOTE, { kind: 'single', question, options: ['Yes', 'No'], visibility: 'presenter' });
   await mod.ctx.close();
 
-  const pres = await openStaff(browser, links.presenter, 'presenter', 'Pat Presenter');
-  const room = await joinAttendee(browser, code, { name: unique('Rita Room'), team: 'APAC', mode: 'room' });
+  const pres = await staffScreen(browser, links.presenter, 'presenter', 'Pat Presenter');
+  const room = await attendeeScreen(browser, code, { name: unique('Rita Room'), team: 'APAC', mode: 'room' });
   const item = pres.page.getByTestId('presenter-poll').filter({ hasText: question });
   await expect(item).toHaveAttribute('data-state', 'draft');
 

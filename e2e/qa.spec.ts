@@ -1,8 +1,10 @@
-import { readFile } from 'node:fs/promises';
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type APIRequestContext, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
-import type { CreateEventResponse } from '@rally/shared';
-import { ADMIN_TOKEN } from './env';
+import { expectNoSeriousA11yViolations } from './helpers/a11y';
+import { readDownload } from './helpers/csv';
+import { createEvent as createEventWith, keynoteSession, KEYNOTE, workshopSession } from './helpers/event';
+import { attendeeScreen, expectLive, stageScreen, staffScreen } from './helpers/screens';
+import { missing, type Prepare } from './helpers/sockets';
+import { unique } from './helpers/unique';
 
 /**
  * Moderated Q&A through the browser: asking on a laptop (remote) and a phone (in the room), the
@@ -11,17 +13,8 @@ import { ADMIN_TOKEN } from './env';
  * CSV export. Each test creates its own event. Every page fails the test if a dialog opens.
  */
 
-const TEAMS = ['EMEA', 'Americas', 'APAC'];
-const PHONE = { viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true };
-const LAPTOP = { viewport: { width: 1280, height: 800 } };
-const PROJECTOR = { viewport: { width: 1920, height: 1080 } };
-const KEYNOTE = 'Opening keynote';
-
 // Each test drives five or six browser contexts; give them room on a busy CI machine.
 test.describe.configure({ timeout: 120_000 });
-
-let seq = 0;
-const unique = (label: string) => `${label} ${Date.now().toString(36)}${++seq}`;
 
 /** Every dialog (alert, confirm, prompt) any page of the test opens; must stay empty. */
 let dialogs: string[] = [];
@@ -37,89 +30,33 @@ test.afterEach(async () => {
   for (const c of contexts) await c.close();
 });
 
-async function newPage(browser: Browser, device: typeof PHONE | typeof LAPTOP | typeof PROJECTOR): Promise<Page> {
-  const ctx = await browser.newContext(device);
-  contexts.push(ctx);
-  const page = await ctx.newPage();
-  page.on('dialog', (d) => {
-    dialogs.push(`${d.type()}: ${d.message()}`);
-    void d.dismiss().catch(() => undefined);
-  });
-  return page;
-}
-
-async function createEvent(request: APIRequestContext, settings: { allowAnonymousQuestions?: boolean; moderation?: 'pre' | 'post' } = {}): Promise<CreateEventResponse> {
-  const at = (min: number) => new Date(Date.now() + min * 60_000).toISOString();
-  const res = await request.post('/api/events', {
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-    data: {
-      name: unique('E2E Q&A'),
-      teams: TEAMS,
-      agenda: [
-        { id: 'keynote', title: KEYNOTE, kind: 'keynote', startsAt: at(-30), endsAt: at(30), speakers: ['Dana'] },
-        { id: 'workshop', title: 'Discovery workshop', kind: 'workshop', startsAt: at(30), endsAt: at(90), speakers: [] },
-      ],
-      // These tests are about Q&A, not venue verification (STAGE12): the mode is taken as chosen.
-      // A server without that setting ignores it.
-      settings: { verifyRoomMode: false, ...settings },
-    },
-  });
-  expect(res.status(), await res.text()).toBe(201);
-  return (await res.json()) as CreateEventResponse;
-}
-
-async function expectLive(page: Page) {
-  await expect(page.getByTestId('connection-state')).toHaveText(/live/);
-}
-
-type Setup = (page: Page) => Promise<void>;
-
-async function openStaff(browser: Browser, link: string, role: 'moderator' | 'presenter', name: string, setup?: Setup): Promise<Page> {
-  const page = await newPage(browser, LAPTOP);
-  if (setup) await setup(page);
-  await page.goto(link);
-  await page.getByLabel('Your name').fill(name);
-  await page.getByRole('button', { name: `Join as ${role}` }).click();
-  await expectLive(page);
-  return page;
-}
-
-async function openStage(browser: Browser, link: string): Promise<Page> {
-  const page = await newPage(browser, PROJECTOR);
-  await page.goto(link);
-  await expectLive(page);
-  return page;
-}
-
-async function joinAttendee(browser: Browser, code: string, who: { name: string; mode: 'room' | 'remote' }, setup?: Setup): Promise<Page> {
-  const page = await newPage(browser, who.mode === 'room' ? PHONE : LAPTOP);
-  if (setup) await setup(page);
-  await page.goto(`/j/${code}`);
-  await page.getByLabel('Your name').fill(who.name);
-  await page.getByLabel('Your team').selectOption('EMEA');
-  await page.getByRole('radio', { name: who.mode === 'remote' ? /^Remote/ : /^In the room/ }).check();
-  await page.getByRole('button', { name: 'Join', exact: true }).click();
-  await expect(page).toHaveURL(new RegExp(`/e/${code}$`));
-  await expectLive(page);
-  return page;
-}
-
-/** Drops server messages whose Socket.IO frame matches `drop` (a client that missed them). */
-function missing(drop: RegExp, reply?: (frame: string) => string | null): Setup {
-  return (page) =>
-    page.routeWebSocket(/\/socket\.io\//, (ws) => {
-      const server = ws.connectToServer();
-      server.onMessage((msg) => {
-        if (typeof msg === 'string' && drop.test(msg)) return;
-        ws.send(msg);
-      });
-      ws.onMessage((msg) => {
-        const answer = typeof msg === 'string' && reply ? reply(msg) : null;
-        if (answer !== null) ws.send(answer);
-        else server.send(msg);
-      });
+/** Puts a fresh page under watch (dialogs recorded, context closed after the test), then runs `setup`. */
+function watched(setup?: Prepare): Prepare {
+  return async (page) => {
+    contexts.push(page.context());
+    page.on('dialog', (d) => {
+      dialogs.push(`${d.type()}: ${d.message()}`);
+      void d.dismiss().catch(() => undefined);
     });
+    if (setup) await setup(page);
+  };
 }
+
+const createEvent = (request: APIRequestContext, settings: { allowAnonymousQuestions?: boolean; moderation?: 'pre' | 'post' } = {}) =>
+  createEventWith(request, {
+    name: 'E2E Q&A',
+    agenda: [keynoteSession(), workshopSession()],
+    // These tests are about Q&A, not venue verification (STAGE12): the mode is taken as chosen.
+    // A server without that setting ignores it.
+    settings: { verifyRoomMode: false, ...settings },
+  });
+
+// Every page here is watched; attendees' teams do not matter to Q&A, so all join EMEA.
+const openStaff = async (browser: Browser, link: string, role: 'moderator' | 'presenter', name: string, setup?: Prepare) =>
+  (await staffScreen(browser, link, role, name, { prepare: watched(setup) })).page;
+const openStage = async (browser: Browser, link: string) => (await stageScreen(browser, link, { prepare: watched() })).page;
+const joinAttendee = async (browser: Browser, code: string, who: { name: string; mode: 'room' | 'remote' }, setup?: Prepare) =>
+  (await attendeeScreen(browser, code, { ...who, team: 'EMEA' }, { prepare: watched(setup) })).page;
 
 async function ask(page: Page, text: string, opts: { anonymous?: boolean } = {}) {
   const form = page.getByTestId('ask-form');
@@ -140,12 +77,6 @@ function modQuestion(page: Page, text: string): Locator {
 async function openTab(mod: Page, tab: 'Pending' | 'Approved' | 'Answered' | 'Dismissed') {
   await mod.getByRole('tab', { name: new RegExp(`^${tab}`) }).click();
   await expect(mod.getByRole('tab', { name: new RegExp(`^${tab}`) })).toHaveAttribute('aria-selected', 'true');
-}
-
-async function expectNoSeriousA11yViolations(page: Page, include: string) {
-  const { violations } = await new AxeBuilder({ page }).include(include).analyze();
-  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
 }
 
 test('[QA1] [QA4] [QA5] [QA7] [QA8] [QA12] [QA14] [QA17] [QA18] an attendee asks; one moderator approves and highlights while another sees it live; the stage shows it; the presenter marks it answered', async ({
@@ -534,7 +465,7 @@ test('[QA4] [QA12] [QA13] [QA15] [QA16] [QA22] [QA24] moderation tools: origin f
   expect(download.suggestedFilename()).toBe(`rally-questions-${code}.csv`);
   await expect(mod.getByTestId('questions-csv-status')).toHaveText(`Downloaded rally-questions-${code}.csv.`);
   await expect(button).toBeEnabled();
-  const csv = await readFile((await download.path())!, 'utf8');
+  const csv = await readDownload(download);
   expect(csv.split(/\r?\n/)[0]).toContain('question_id');
   expect(csv).toContain(fromRemote);
   expect(csv).toContain(fixed);

@@ -4,10 +4,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type APIRequestContext, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import type { CreateEventResponse } from '@rally/shared';
-import { ADMIN_TOKEN } from './env';
+import { expect, test, type APIRequestContext } from '@playwright/test';
+import { expectNoSeriousA11yViolations } from './helpers/a11y';
+import { createEvent as createEventWith, keynoteSession, KEYNOTE, workshopSession } from './helpers/event';
+import { launchQuickPoll } from './helpers/polls';
+import { attendeeScreen, expectLive, stageScreen, staffScreen } from './helpers/screens';
+import { unique } from './helpers/unique';
 
 /**
  * The stage through the browser: a real HLS stream played by a remote attendee, reactions and a
@@ -16,15 +18,6 @@ import { ADMIN_TOKEN } from './env';
  */
 
 test.describe.configure({ timeout: 120_000 });
-
-const TEAMS = ['EMEA', 'Americas', 'APAC'];
-const PHONE = { viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true };
-const LAPTOP = { viewport: { width: 1280, height: 800 } };
-const PROJECTOR = { viewport: { width: 1920, height: 1080 } };
-const KEYNOTE = 'Opening keynote';
-
-let seq = 0;
-const unique = (label: string) => `${label} ${Date.now().toString(36)}${++seq}`;
 
 // A short HLS stream made with ffmpeg, served with CORS from another port (as a CDN would).
 let hlsDir = '';
@@ -69,77 +62,14 @@ test.afterAll(async () => {
   if (hlsDir) rmSync(hlsDir, { recursive: true, force: true });
 });
 
-async function createEvent(request: APIRequestContext, settings: Record<string, unknown> = {}): Promise<CreateEventResponse> {
-  const at = (min: number) => new Date(Date.now() + min * 60_000).toISOString();
-  const res = await request.post('/api/events', {
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-    data: {
-      name: unique('E2E Stage'),
-      teams: TEAMS,
-      settings,
-      agenda: [
-        { id: 'keynote', title: KEYNOTE, kind: 'keynote', startsAt: at(-30), endsAt: at(30), speakers: ['Dana'] },
-        { id: 'workshop', title: 'Discovery workshop', kind: 'workshop', startsAt: at(30), endsAt: at(90), speakers: [] },
-      ],
-    },
-  });
-  expect(res.status(), await res.text()).toBe(201);
-  return (await res.json()) as CreateEventResponse;
-}
-
-async function expectLive(page: Page) {
-  await expect(page.getByTestId('connection-state')).toHaveText(/live/);
-}
-
-async function openStaff(browser: Browser, link: string, role: 'moderator' | 'presenter', name: string): Promise<{ ctx: BrowserContext; page: Page }> {
-  const ctx = await browser.newContext(LAPTOP);
-  const page = await ctx.newPage();
-  await page.goto(link);
-  await page.getByLabel('Your name').fill(name);
-  await page.getByRole('button', { name: `Join as ${role}` }).click();
-  await expectLive(page);
-  return { ctx, page };
-}
-
-async function openStage(browser: Browser, link: string, opts: { reducedMotion?: 'reduce' | 'no-preference' } = {}): Promise<{ ctx: BrowserContext; page: Page }> {
-  const ctx = await browser.newContext({ ...PROJECTOR, ...(opts.reducedMotion ? { reducedMotion: opts.reducedMotion } : {}) });
-  const page = await ctx.newPage();
-  await page.goto(link);
-  await expectLive(page);
-  return { ctx, page };
-}
-
-async function joinAttendee(
-  browser: Browser,
-  code: string,
-  who: { name: string; team: string; mode: 'room' | 'remote'; roomCode?: string; viaQr?: boolean },
-): Promise<{ ctx: BrowserContext; page: Page }> {
-  const ctx = await browser.newContext(who.mode === 'room' ? PHONE : LAPTOP);
-  const page = await ctx.newPage();
-  await page.goto(who.viaQr && who.roomCode ? `/j/${code}?room=${who.roomCode}` : `/j/${code}`);
-  await page.getByLabel('Your name').fill(who.name);
-  await page.getByLabel('Your team').selectOption(who.team);
-  const radio = page.getByRole('radio', { name: who.mode === 'remote' ? /^Remote/ : /^In the room/ });
-  if (who.viaQr) await expect(radio).toBeChecked();
-  else await radio.check();
-  if (who.mode === 'room' && who.roomCode && !who.viaQr) await page.getByLabel('Room code (shown on the stage screen)').fill(who.roomCode);
-  await page.getByRole('button', { name: 'Join', exact: true }).click();
-  await expect(page).toHaveURL(new RegExp(`/e/${code}`));
-  await expectLive(page);
-  return { ctx, page };
-}
-
-async function expectNoSeriousA11yViolations(page: Page, include = 'body') {
-  const { violations } = await new AxeBuilder({ page }).include(include).analyze();
-  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
-}
+const createEvent = (request: APIRequestContext, settings: Record<string, unknown> = {}) =>
+  createEventWith(request, { name: 'E2E Stage', settings, agenda: [keynoteSession(), workshopSession()] });
 
 test('[STAGE2] a moderator sets an HLS stream; a remote attendee’s player says it is unavailable, recovers on its own when the stream comes up, and really plays it; an in-room attendee gets no player', async ({ browser, request }) => {
   const { code, links } = await createEvent(request, { verifyRoomMode: false });
-  const mod = await openStaff(browser, links.moderator, 'moderator', 'Mo Moderator');
-  const remote = await joinAttendee(browser, code, { name: unique('Remy Remote'), team: 'EMEA', mode: 'remote' });
-  const room = await joinAttendee(browser, code, { name: unique('Rita Room'), team: 'APAC', mode: 'room' });
+  const mod = await staffScreen(browser, links.moderator, 'moderator', 'Mo Moderator');
+  const remote = await attendeeScreen(browser, code, { name: unique('Remy Remote'), team: 'EMEA', mode: 'remote' });
+  const room = await attendeeScreen(browser, code, { name: unique('Rita Room'), team: 'APAC', mode: 'room' });
   await expect(remote.page.getByTestId('stream')).toHaveCount(0);
 
   hlsDown = true;
@@ -179,17 +109,13 @@ test('[STAGE2] a moderator sets an HLS stream; a remote attendee’s player says
 
 test('[STAGE9] [STAGE14] [STAGE15] the stage screen shows the live poll, a reaction burst from a remote attendee, and how many watch remotely', async ({ browser, request }) => {
   const { code, links } = await createEvent(request, { verifyRoomMode: false });
-  const pres = await openStaff(browser, links.presenter, 'presenter', 'Pat Presenter');
-  const stage = await openStage(browser, links.stage);
-  const remote = await joinAttendee(browser, code, { name: unique('Remy Remote'), team: 'EMEA', mode: 'remote' });
+  const pres = await staffScreen(browser, links.presenter, 'presenter', 'Pat Presenter');
+  const stage = await stageScreen(browser, links.stage);
+  const remote = await attendeeScreen(browser, code, { name: unique('Remy Remote'), team: 'EMEA', mode: 'remote' });
   await expect(stage.page.getByTestId('stage-remote-watching')).toContainText('1 watching remotely');
 
   const question = unique('How likely are you to recommend this kickoff?');
-  await pres.page.getByRole('button', { name: 'Quick poll' }).click();
-  const form = pres.page.getByTestId('quick-poll-form');
-  await form.getByLabel('Kind').selectOption('nps');
-  await form.getByLabel('Question', { exact: true }).fill(question);
-  await form.getByRole('button', { name: 'Launch now' }).click();
+  await launchQuickPoll(pres.page, 'nps', question);
   await expect(stage.page.locator('.stage-activity')).toContainText(question);
 
   const bar = remote.page.getByTestId('reactions-bar');
@@ -208,7 +134,7 @@ test('[STAGE9] [STAGE14] [STAGE15] the stage screen shows the live poll, a react
 
 test('[STAGE10] [STAGE11] [STAGE12] [STAGE13] a join with the stage screen’s room code is in the room; a forged one joins remote with a notice, then switches with the real code', async ({ browser, request }) => {
   const { code, links } = await createEvent(request);
-  const stage = await openStage(browser, links.stage);
+  const stage = await stageScreen(browser, links.stage);
   const roomCodeEl = stage.page.getByTestId('stage-room-code');
   await expect(roomCodeEl).toHaveText(/^[34679ACDEFGHJKMNPQRTUVWXY]{4}$/);
   const current = (await roomCodeEl.textContent())!.trim();
@@ -216,13 +142,13 @@ test('[STAGE10] [STAGE11] [STAGE12] [STAGE13] a join with the stage screen’s r
   await expect(stage.page.getByTestId('stage-qr')).toHaveAttribute('alt', new RegExp(`/j/${code}\\?room=`));
 
   // Scanning the QR: the code comes with the link, the mode is preselected.
-  const scanned = await joinAttendee(browser, code, { name: unique('Quinn QR'), team: 'EMEA', mode: 'room', roomCode: current, viaQr: true });
+  const scanned = await attendeeScreen(browser, code, { name: unique('Quinn QR'), team: 'EMEA', mode: 'room', roomCode: current, viaQr: true });
   await expect(scanned.page.getByTestId('my-mode')).toHaveAttribute('data-mode', 'room');
   await expect(scanned.page.getByTestId('join-notice')).toHaveCount(0);
 
   // Typing a forged code (another code of the alphabet): joined as remote, told why.
   const forged = current === '3333' ? '4444' : '3333';
-  const typed = await joinAttendee(browser, code, { name: unique('Faye Forged'), team: 'APAC', mode: 'room', roomCode: forged });
+  const typed = await attendeeScreen(browser, code, { name: unique('Faye Forged'), team: 'APAC', mode: 'room', roomCode: forged });
   await expect(typed.page.getByTestId('my-mode')).toHaveAttribute('data-mode', 'remote');
   await expect(typed.page.getByTestId('join-notice')).toHaveAttribute('data-reason', 'room-code-invalid');
 
@@ -240,11 +166,11 @@ test('[STAGE16] [STAGE17] [STAGE18] [STAGE19] [STAGE20] [STAGE21] [STAGE24] anno
   request,
 }) => {
   const { code, links } = await createEvent(request, { verifyRoomMode: false });
-  const mod = await openStaff(browser, links.moderator, 'moderator', 'Mo Moderator');
-  const pres = await openStaff(browser, links.presenter, 'presenter', 'Pat Presenter');
-  const stage = await openStage(browser, links.stage, { reducedMotion: 'reduce' });
-  const remote = await joinAttendee(browser, code, { name: unique('Remy Remote'), team: 'EMEA', mode: 'remote' });
-  const room = await joinAttendee(browser, code, { name: unique('Rita Room'), team: 'APAC', mode: 'room' });
+  const mod = await staffScreen(browser, links.moderator, 'moderator', 'Mo Moderator');
+  const pres = await staffScreen(browser, links.presenter, 'presenter', 'Pat Presenter');
+  const stage = await stageScreen(browser, links.stage, { context: { reducedMotion: 'reduce' } });
+  const remote = await attendeeScreen(browser, code, { name: unique('Remy Remote'), team: 'EMEA', mode: 'remote' });
+  const room = await attendeeScreen(browser, code, { name: unique('Rita Room'), team: 'APAC', mode: 'room' });
   await mod.page.getByRole('button', { name: `Set “${KEYNOTE}” live` }).click();
   await expect(pres.page.getByTestId('session-timer')).toBeVisible();
 
