@@ -146,7 +146,9 @@ export function createRedisPresence(client: AnyRedis, p: string, participantKey:
       return [...(await client.sMembers(key.online(eventId)))].map(String);
     },
     async presenceCounts(eventId): Promise<CohortCounts> {
-      const [room, remote] = await Promise.all([client.sCard(key.room(eventId)), client.sCard(key.remote(eventId))]);
+      // One MULTI: between two separate reads a mode change could move someone from one set to
+      // the other, and they would be counted twice or not at all.
+      const [room, remote] = (await client.multi().sCard(key.room(eventId)).sCard(key.remote(eventId)).exec()) as unknown as [number, number];
       return { room: Number(room), remote: Number(remote) };
     },
     async presenceTeamCounts(eventId) {
