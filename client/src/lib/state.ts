@@ -46,6 +46,34 @@ function upsert(list: Participant[], p: Participant): Participant[] {
 }
 
 /**
+ * [PRES4] A batch applied in one pass over the list, O(list + batch): a reconnect storm's batch holds
+ * thousands of changes, and an upsert or filter per change copied the whole list each time. The
+ * result is what applying the changes one by one gives: people who stayed keep their place (with
+ * their latest record), and people who came online, or went and came back, follow in the order of
+ * their last arrival.
+ */
+function applyPresence(list: Participant[], changes: readonly { participant: Participant; online: boolean }[]): Participant[] {
+  const listed = new Set(list.map((p) => p.id));
+  /** For people in the list: their latest record, or null once they went offline. */
+  const stayed = new Map<string, Participant | null>();
+  /** People appended during the batch, in order of arrival (a Map keeps its first insertion's place). */
+  const arrived = new Map<string, Participant>();
+  for (const { participant: p, online } of changes) {
+    if (arrived.has(p.id)) {
+      if (online) arrived.set(p.id, p);
+      else arrived.delete(p.id);
+    } else if (listed.has(p.id) && stayed.get(p.id) !== null) {
+      stayed.set(p.id, online ? p : null);
+    } else if (online) {
+      arrived.set(p.id, p);
+    }
+  }
+  if (stayed.size === 0 && arrived.size === 0) return list;
+  const kept = stayed.size === 0 ? list : list.flatMap((p) => (stayed.has(p.id) ? (stayed.get(p.id) ?? []) : [p]));
+  return arrived.size === 0 ? kept : [...kept, ...arrived.values()];
+}
+
+/**
  * Deltas only ever refine a snapshot: before the first snapshot there is nothing to refine, so they
  * are dropped (the snapshot that follows every (re)connection already includes them).
  */
@@ -73,13 +101,9 @@ export function reduce(state: RallyState | null, action: RallyAction): RallyStat
       // [PRES4] A coalesced batch: each participant's latest state, applied in order.
       const { changes, counts } = action.change;
       let me = state.me;
-      let list = state.presence?.online ?? [];
-      for (const { participant, online } of changes) {
-        if (participant.id === me.id) me = participant;
-        if (state.presence) list = online ? upsert(list, participant) : list.filter((p) => p.id !== participant.id);
-      }
+      for (const { participant } of changes) if (participant.id === me.id) me = participant;
       if (!state.presence) return { ...state, me };
-      return { ...state, me, presence: { online: list, counts: normalizeCounts(counts) } };
+      return { ...state, me, presence: { online: applyPresence(state.presence.online, changes), counts: normalizeCounts(counts) } };
     }
     case 'participant': {
       if (!state) return state;

@@ -65,4 +65,45 @@ describe('presence feed', () => {
     feed.changed('ev1', { participant: person('a'), online: false }, { room: 0, remote: 0 });
     expect(publish.of('presence:changed')).toHaveLength(3);
   });
+  it('[PRES4] a batch carries the counts as they are when it leaves, with what other nodes changed since this node\'s last change', async () => {
+    feed.stop();
+    let stored = { room: 1, remote: 0 };
+    const reads: string[] = [];
+    feed = createPresenceFeed(publish, { intervalMs: 500, countsNow: async (eventId) => (reads.push(eventId), stored) });
+    feed.changed('ev1', { participant: person('a'), online: true }, { room: 1, remote: 0 });
+    feed.changed('ev1', { participant: person('b'), online: true }, { room: 2, remote: 0 });
+    // Another node: two more attendees came online; that node told staff itself, with these counts.
+    stored = { room: 3, remote: 1 };
+    await vi.advanceTimersByTimeAsync(500);
+    const sent = publish.of('presence:changed');
+    expect(sent).toHaveLength(2);
+    expect(sent[0]!.payload.counts).toEqual({ room: 1, remote: 0 });
+    expect(sent[1]!.payload).toEqual({ changes: [{ participant: person('b'), online: true }], counts: { room: 3, remote: 1 } });
+    // One read per batch, none per change.
+    expect(reads).toEqual(['ev1']);
+  });
+
+  it('[PRES4] changes that arrive while a batch reads its counts go in the next batch, after it', async () => {
+    feed.stop();
+    let release: (() => void) | null = null;
+    feed = createPresenceFeed(publish, {
+      intervalMs: 500,
+      countsNow: () => new Promise((resolve) => (release = () => resolve({ room: 2, remote: 0 }))),
+    });
+    feed.changed('ev1', { participant: person('a'), online: true }, { room: 1, remote: 0 });
+    feed.changed('ev1', { participant: person('b'), online: true }, { room: 2, remote: 0 });
+    await vi.advanceTimersByTimeAsync(500);
+    feed.changed('ev1', { participant: person('b'), online: false }, { room: 1, remote: 0 });
+    expect(publish.of('presence:changed')).toHaveLength(1);
+    release!();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(publish.of('presence:changed').map((m) => m.payload.changes)).toEqual([
+      [{ participant: person('a'), online: true }],
+      [{ participant: person('b'), online: true }],
+    ]);
+    await vi.advanceTimersByTimeAsync(500);
+    release!();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(publish.of('presence:changed').map((m) => m.payload.changes).at(-1)).toEqual([{ participant: person('b'), online: false }]);
+  });
 });

@@ -17,8 +17,20 @@ export interface PresenceFeed {
 interface Window {
   /** Latest change per participant since the last send; insertion order is arrival order. */
   pending: Map<string, PresenceDelta>;
+  /** The counts that came with this node's latest change: what a batch carries when no fresher read is at hand. */
   counts: CohortCounts;
-  timer: ReturnType<typeof setTimeout>;
+  timer?: ReturnType<typeof setTimeout>;
+}
+
+export interface PresenceFeedOptions {
+  intervalMs?: number;
+  /**
+   * The event's counts now (the store's presenceCounts, O(1)), read once per batch as it leaves.
+   * The counts that came with this node's last change miss whatever other nodes changed since, and
+   * a batch leaves up to an interval later, after their own messages: sending those would put staff
+   * back on older counts until the next change. Without it (unit tests), the last change's counts.
+   */
+  countsNow?: (eventId: string) => Promise<CohortCounts>;
 }
 
 export const PRESENCE_INTERVAL_MS = 500;
@@ -26,34 +38,47 @@ export const PRESENCE_INTERVAL_MS = 500;
 /**
  * [PRES4] Coalesces presence changes per event: the first change after a quiet interval goes out at
  * once (a single join shows up immediately), and then at most one `presence:changed` per interval,
- * carrying every participant that changed (their latest state only) and the latest counts. A
- * reconnect storm of thousands of attendees is then a few messages to staff instead of one per socket.
+ * carrying every participant that changed (their latest state only) and the counts as they are
+ * when it leaves. A reconnect storm of thousands of attendees is then a few messages to staff
+ * instead of one per socket.
  * Each node batches its own sockets' changes; the buffers live on this node only. Staff who connect
  * meanwhile get the same facts from their snapshot, and applying a batch twice changes nothing.
  */
-export function createPresenceFeed(publish: Pick<Publisher, 'toRoles'>, opts: { intervalMs?: number } = {}): PresenceFeed {
+export function createPresenceFeed(publish: Pick<Publisher, 'toRoles'>, opts: PresenceFeedOptions = {}): PresenceFeed {
   const intervalMs = opts.intervalMs ?? PRESENCE_INTERVAL_MS;
   const windows = new Map<string, Window>();
 
   const send = (eventId: string, changes: PresenceDelta[], counts: CohortCounts) =>
     publish.toRoles(eventId, STAFF_ROLES, 'presence:changed', { changes, counts });
 
-  const openWindow = (eventId: string, counts: CohortCounts): Window => {
-    const timer = setTimeout(() => close(eventId), intervalMs);
-    timer.unref?.();
-    const w: Window = { pending: new Map(), counts, timer };
-    windows.set(eventId, w);
-    return w;
+  const schedule = (eventId: string, w: Window) => {
+    w.timer = setTimeout(() => flush(eventId, w), intervalMs);
+    w.timer.unref?.();
   };
 
-  // End of an interval: send what gathered and keep throttling, or go quiet.
-  const close = (eventId: string) => {
-    const w = windows.get(eventId);
-    if (!w) return;
-    windows.delete(eventId);
-    if (w.pending.size === 0) return;
-    send(eventId, [...w.pending.values()], w.counts);
-    openWindow(eventId, w.counts);
+  const openWindow = (eventId: string, counts: CohortCounts) => {
+    const w: Window = { pending: new Map(), counts };
+    windows.set(eventId, w);
+    schedule(eventId, w);
+  };
+
+  // End of an interval: send what gathered and keep throttling, or go quiet. The window stays open
+  // while the counts are read, so changes meanwhile wait for the next batch and batches leave in order.
+  const flush = (eventId: string, w: Window) => {
+    if (windows.get(eventId) !== w) return;
+    if (w.pending.size === 0) {
+      windows.delete(eventId);
+      return;
+    }
+    const changes = [...w.pending.values()];
+    w.pending = new Map();
+    const go = (counts: CohortCounts) => {
+      if (windows.get(eventId) !== w) return; // stopped meanwhile
+      send(eventId, changes, counts);
+      schedule(eventId, w);
+    };
+    if (!opts.countsNow) return go(w.counts);
+    opts.countsNow(eventId).then(go, () => go(w.counts));
   };
 
   return {

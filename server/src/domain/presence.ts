@@ -1,5 +1,5 @@
 import type { CohortCounts, Participant, Presence } from '@rally/shared';
-import { presenceCohort, type Store } from '../store/store.js';
+import type { Store } from '../store/store.js';
 import { STAFF_ROLES, type DomainDeps, type WithStage } from './ports.js';
 import { attendeeOffline, attendeeOnline } from './stage/attendance.js';
 
@@ -14,16 +14,6 @@ export async function presenceView(store: Store, eventId: string): Promise<Prese
   const [onlineIds, everyone, counts] = await Promise.all([store.presenceOnline(eventId), store.listParticipants(eventId), store.presenceCounts(eventId)]);
   const ids = new Set(onlineIds);
   return { online: everyone.filter((p) => ids.has(p.id) && listed(p)), counts };
-}
-
-/** [PRES3] Cohort counts of a list: attendees by mode, nobody else (the store applies the same rule). */
-export function countCohorts(online: readonly Participant[]): CohortCounts {
-  const counts = { room: 0, remote: 0 };
-  for (const p of online) {
-    const cohort = presenceCohort(p);
-    if (cohort) counts[cohort]++;
-  }
-  return counts;
 }
 
 /**

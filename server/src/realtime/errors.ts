@@ -1,10 +1,7 @@
 import { ErrorCode, RallyError, type Ack, type RallyErrorBody } from '@rally/shared';
 import type { z } from 'zod';
 
-export const errorAck = (code: ErrorCode, message: string, retryAfterMs?: number): Ack<never> => ({
-  ok: false,
-  error: retryAfterMs === undefined ? { code, message } : { code, message, retryAfterMs: Math.max(0, Math.ceil(retryAfterMs)) },
-});
+export const errorAck = (code: ErrorCode, message: string): Ack<never> => ({ ok: false, error: { code, message } });
 
 /** One readable line from a zod failure: the first issue with its path. */
 export function describeZodError(error: z.ZodError): string {

@@ -1,6 +1,7 @@
 import { closeDuePolls } from '../domain/polls/lifecycle.js';
 import type { DomainDeps } from '../domain/ports.js';
 import type { Log } from '../log.js';
+import { startLoop } from './ticker.js';
 
 export interface PollDeadlines {
   stop(): Promise<void>;
@@ -12,21 +13,10 @@ export interface PollDeadlines {
  * announces it. A node started after a crash picks up deadlines that passed while it was down.
  */
 export function startPollDeadlines(deps: DomainDeps & { log: Log }, opts: { intervalMs?: number } = {}): PollDeadlines {
-  let running: Promise<void> | null = null;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = closeDuePolls(deps)
-      .then(() => undefined)
-      .catch((err: unknown) => deps.log.warn({ err }, 'closing polls at their deadline failed'))
-      .finally(() => {
-        running = null;
-      });
-  }, opts.intervalMs ?? 500);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  const sweep = () =>
+    closeDuePolls(deps).then(
+      () => undefined,
+      (err: unknown) => deps.log.warn({ err }, 'closing polls at their deadline failed'),
+    );
+  return startLoop(opts.intervalMs ?? 500, sweep);
 }

@@ -5,6 +5,7 @@ import { roomCodeInfo } from '../domain/stage/view.js';
 import type { Log } from '../log.js';
 import type { Store } from '../store/store.js';
 import { rooms, type RallyServer } from './publisher.js';
+import { startLoop } from './ticker.js';
 
 export interface RoomCodeTicker {
   /** One pass now (tests); the timer calls the same. */
@@ -57,20 +58,5 @@ export function startRoomCodeTicker(
     );
   };
 
-  let running: Promise<void> | null = null;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = tick().finally(() => {
-      running = null;
-    });
-  }, checkIntervalMs);
-  timer.unref();
-
-  return {
-    tick,
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return { tick, ...startLoop(checkIntervalMs, tick) };
 }

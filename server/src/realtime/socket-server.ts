@@ -4,6 +4,7 @@ import {
   HandshakeAuthSchema,
   PROTOCOL_VERSION,
   commandSchemas,
+  rateLimited,
   type Ack,
   type CommandName,
 } from '@rally/shared';
@@ -19,10 +20,10 @@ import { connectError, describeZodError, errorAck, toErrorBody } from './errors.
 import { UNRECORDED_COMMANDS, handlers, type CommandContext } from './handlers.js';
 import { maySend } from './permissions.js';
 import { rooms, type RallyServer } from './publisher.js';
+import { RateLimited, type RateLimits } from './rate-limits.js';
 
 type RallySocket = Parameters<Parameters<RallyServer['on']>[1]>[0];
 const COMMANDS: ReadonlySet<string> = new Set(COMMAND_NAMES);
-import { RateLimited, type RateLimits } from './rate-limits.js';
 
 export interface RealtimeDeps extends DomainDeps {
   /** Room codes, LiveKit, reaction bursts, the stage budgets and the engagement log. */
@@ -74,7 +75,8 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
     try {
       await deps.rateLimits.consume(participantId);
     } catch (e) {
-      if (e instanceof RateLimited) return errorAck(ErrorCode.RATE_LIMITED, `too many actions; try again in ${Math.ceil(e.retryAfterMs / 1000)} s`, e.retryAfterMs);
+      // [PROTO10] As the domain's own budgets do: a RallyError, acked like every other refusal.
+      if (e instanceof RateLimited) throw rateLimited(`too many actions; try again in ${Math.ceil(e.retryAfterMs / 1000)} s`, e.retryAfterMs);
       throw e;
     }
     const ctx: CommandContext = { deps, participantId, eventId, role, askBudget: deps.askBudget };

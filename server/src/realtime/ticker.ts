@@ -1,8 +1,9 @@
 import type { RallyServer } from './publisher.js';
 
 /**
- * What the coalescing tickers (poll results, Q&A votes, engagement) share: the loop that never
- * stacks ticks, and the list of events this node serves. Each ticker keeps its own per-event logic.
+ * What the node's periodic work shares: the loop that never stacks ticks (every ticker, the room-code
+ * check and the poll deadline sweep), and the list of events this node serves (the coalescing
+ * tickers: poll results, Q&A votes, engagement). Each keeps its own per-event logic.
  */
 export interface Loop {
   /** Stops the timer and waits for a tick in progress, so nothing reads a store being closed. */

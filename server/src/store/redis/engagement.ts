@@ -15,10 +15,10 @@
  * tombstone that every read applies ([ESTORE5]); the stored id is a random key whose participant
  * record no longer holds anything personal.
  */
-import { createHash } from 'node:crypto';
 import type { RedisClientType } from 'redis';
 import { ErrorCode, RallyError, type EngagementEntry, type NewEngagementEntry } from '@rally/shared';
 import { BATCH_MEMORY_SECONDS, MAX_APPEND_BATCH, type EngagementStore } from '../engagement-store.js';
+import { luaRunner } from './lua.js';
 
 type AnyRedis = RedisClientType<any, any, any, any, any>;
 
@@ -48,9 +48,6 @@ const LUA = {
     return 1`,
 };
 
-type ScriptName = keyof typeof LUA;
-const SHA = Object.fromEntries(Object.entries(LUA).map(([k, src]) => [k, createHash('sha1').update(src).digest('hex')])) as Record<ScriptName, string>;
-
 const CURSOR = /^[0-9]{1,20}-[0-9]{1,20}$/;
 
 export function createRedisEngagement(client: AnyRedis, prefix: string): EngagementStore {
@@ -63,15 +60,7 @@ export function createRedisEngagement(client: AnyRedis, prefix: string): Engagem
     board: (eventId: string) => `${p}eng-board:${eventId}`,
   };
 
-  const run = async (name: ScriptName, keys: string[], args: string[]): Promise<unknown> => {
-    const options = { keys, arguments: args };
-    try {
-      return await client.evalSha(SHA[name], options);
-    } catch (e) {
-      if (!(e instanceof Error) || !e.message.startsWith('NOSCRIPT')) throw e;
-      return client.eval(LUA[name], options);
-    }
-  };
+  const run = luaRunner(client, LUA);
 
   return {
     async appendEngagement(batchId, entries) {

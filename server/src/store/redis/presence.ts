@@ -21,10 +21,10 @@
  * (re)connection; a rolling restart clears each node's sockets, so their clients reconnect.
  * Key names are rebuilt from the prefix inside Lua, fine on one Redis but not on Redis Cluster.
  */
-import { createHash } from 'node:crypto';
 import type { RedisClientType } from 'redis';
 import type { CohortCounts } from '@rally/shared';
 import type { PresenceChange, Store, TeamCohortCounts } from '../store.js';
+import { luaRunner } from './lua.js';
 
 type AnyRedis = RedisClientType<any, any, any, any, any>;
 
@@ -109,9 +109,6 @@ const LUA = {
     return redis.call('HGETALL', KEYS[1])`,
 };
 
-type ScriptName = keyof typeof LUA;
-const SHA = Object.fromEntries(Object.entries(LUA).map(([k, src]) => [k, createHash('sha1').update(src).digest('hex')])) as Record<ScriptName, string>;
-
 type PresenceMethods = Pick<Store, 'presenceAdd' | 'presenceRemove' | 'presenceOnline' | 'presenceCounts' | 'presenceTeamCounts' | 'presenceIsOnline' | 'presenceClearNode'>;
 
 export interface RedisPresence extends PresenceMethods {
@@ -133,15 +130,7 @@ export function createRedisPresence(client: AnyRedis, p: string, participantKey:
     node: (nodeId: string) => `${p}node:${nodeId}`,
     teams: (eventId: string) => `${p}online-teams:${eventId}`,
   };
-  const run = async (name: ScriptName, keys: string[], args: string[]): Promise<unknown> => {
-    const options = { keys, arguments: args };
-    try {
-      return await client.evalSha(SHA[name], options);
-    } catch (e) {
-      if (!(e instanceof Error) || !e.message.startsWith('NOSCRIPT')) throw e;
-      return client.eval(LUA[name], options);
-    }
-  };
+  const run = luaRunner(client, LUA);
   const member = (eventId: string, participantId: string, socketId: string) => JSON.stringify([eventId, participantId, socketId]);
 
   return {
@@ -157,7 +146,9 @@ export function createRedisPresence(client: AnyRedis, p: string, participantKey:
       return [...(await client.sMembers(key.online(eventId)))].map(String);
     },
     async presenceCounts(eventId): Promise<CohortCounts> {
-      const [room, remote] = await Promise.all([client.sCard(key.room(eventId)), client.sCard(key.remote(eventId))]);
+      // One MULTI: between two separate reads a mode change could move someone from one set to
+      // the other, and they would be counted twice or not at all.
+      const [room, remote] = (await client.multi().sCard(key.room(eventId)).sCard(key.remote(eventId)).exec()) as unknown as [number, number];
       return { room: Number(room), remote: Number(remote) };
     },
     async presenceTeamCounts(eventId) {

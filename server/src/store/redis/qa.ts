@@ -19,10 +19,10 @@
  * question returns it as it is right after the change (`snapshot` below), so what a node
  * publishes is never mixed with a later change.
  */
-import { createHash } from 'node:crypto';
 import type { RedisClientType } from 'redis';
 import { ErrorCode, type QuestionState, RallyError } from '@rally/shared';
 import { compareQuestions, type NewQuestion, type QaStore, type StoredQuestion } from '../qa-store.js';
+import { luaRunner } from './lua.js';
 
 type AnyRedis = RedisClientType<any, any, any, any, any>;
 
@@ -114,9 +114,6 @@ const LUA = {
     return {'ok', tostring(n)}`,
 };
 
-type ScriptName = keyof typeof LUA;
-const SHA = Object.fromEntries(Object.entries(LUA).map(([k, src]) => [k, createHash('sha1').update(src).digest('hex')])) as Record<ScriptName, string>;
-
 /** Flat [field, value, ...] of an HGETALL inside Lua -> record of JSON-decoded values. */
 function decodeFields<T>(flat: unknown): T {
   const out: Record<string, unknown> = {};
@@ -155,15 +152,7 @@ export function createRedisQa(client: AnyRedis, prefix: string): QaStore {
     bans: (eventId: string) => `${p}qa-bans:${eventId}`,
   };
 
-  const run = async (name: ScriptName, keys: string[], args: string[]): Promise<unknown> => {
-    const options = { keys, arguments: args };
-    try {
-      return await client.evalSha(SHA[name], options);
-    } catch (e) {
-      if (!(e instanceof Error) || !e.message.startsWith('NOSCRIPT')) throw e;
-      return client.eval(LUA[name], options);
-    }
-  };
+  const run = luaRunner(client, LUA);
 
   // The client is typed loosely (any adapter's client, RESP2 or 3), so set replies are normalised here.
   const members = async (k: string): Promise<string[]> => [...(await client.sMembers(k))].map(String);

@@ -18,11 +18,11 @@
  * Every change is one Lua script or one command. Scripts only decode JSON (cjson.decode) and
  * never re-encode it: cjson turns empty arrays into objects on a round trip.
  */
-import { createHash } from 'node:crypto';
 import type { RedisClientType } from 'redis';
 import { STAGE_LIMITS, type Announcement, type ChatMessage, type PresenterNote } from '@rally/shared';
 import { ANNOUNCEMENTS_KEPT, NOTES_KEPT, type StageStore } from '../stage-store.js';
 import type { EventRecord } from '../store.js';
+import { luaRunner } from './lua.js';
 
 type AnyRedis = RedisClientType<any, any, any, any, any>;
 
@@ -121,9 +121,6 @@ const LUA = {
     return 1`,
 };
 
-type ScriptName = keyof typeof LUA;
-const SHA = Object.fromEntries(Object.entries(LUA).map(([k, src]) => [k, createHash('sha1').update(src).digest('hex')])) as Record<ScriptName, string>;
-
 /** Flat [field, JSON, ...] of an HGETALL inside Lua -> record. */
 function decodeFields<T>(flat: unknown): T {
   const arr = flat as string[];
@@ -154,15 +151,7 @@ export function createRedisStage(client: AnyRedis, prefix: string): StageStore {
     chatBans: (e: string) => `${p}chat-bans:${e}`,
   };
 
-  const run = async (name: ScriptName, keys: string[], args: string[]): Promise<unknown> => {
-    const options = { keys, arguments: args };
-    try {
-      return await client.evalSha(SHA[name], options);
-    } catch (e) {
-      if (!(e instanceof Error) || !e.message.startsWith('NOSCRIPT')) throw e;
-      return client.eval(LUA[name], options);
-    }
-  };
+  const run = luaRunner(client, LUA);
 
   const withRead = (note: PresenterNote, readJson: string | null | undefined): PresenterNote => {
     if (!readJson) return note;

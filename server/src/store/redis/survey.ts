@@ -8,10 +8,10 @@
  * Every change is one Lua script, so a state check and the write it guards cannot interleave
  * with another node's.
  */
-import { createHash } from 'node:crypto';
 import type { RedisClientType } from 'redis';
 import { ErrorCode, RallyError, type Survey } from '@rally/shared';
 import { compareResponses, type StoredSurveyResponse, type SurveyStore } from '../survey-store.js';
+import { luaRunner } from './lua.js';
 
 type AnyRedis = RedisClientType<any, any, any, any, any>;
 
@@ -51,24 +51,13 @@ const LUA = {
     return 1`,
 };
 
-type ScriptName = keyof typeof LUA;
-const SHA = Object.fromEntries(Object.entries(LUA).map(([k, src]) => [k, createHash('sha1').update(src).digest('hex')])) as Record<ScriptName, string>;
-
 export function createRedisSurvey(client: AnyRedis, prefix: string): SurveyStore {
   const key = {
     survey: (eventId: string) => `${prefix}survey:${eventId}`,
     responses: (eventId: string) => `${prefix}survey-responses:${eventId}`,
   };
 
-  const run = async (name: ScriptName, keys: string[], args: string[]): Promise<unknown> => {
-    const options = { keys, arguments: args };
-    try {
-      return await client.evalSha(SHA[name], options);
-    } catch (e) {
-      if (!(e instanceof Error) || !e.message.startsWith('NOSCRIPT')) throw e;
-      return client.eval(LUA[name], options);
-    }
-  };
+  const run = luaRunner(client, LUA);
 
   const getSurvey = async (eventId: string): Promise<Survey | null> => {
     const doc = await client.hGet(key.survey(eventId), 'doc');
