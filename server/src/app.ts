@@ -34,6 +34,7 @@ import { startQaVotesTicker } from './realtime/qa-votes-ticker.js';
 import { startResultsTicker } from './realtime/results-ticker.js';
 import { attachRealtime } from './realtime/socket-server.js';
 import { createRecoveringAdapter } from './realtime/streams-adapter.js';
+import { IndexedSessionAdapter } from './realtime/indexed-session-adapter.js';
 import type { Store } from './store/store.js';
 
 type AnyRedis = RedisClientType<any, any, any, any, any>;
@@ -123,7 +124,9 @@ export function createApp(deps: AppDeps): App {
       cb('origin not allowed', false);
     },
     // [CLU4] The Redis Streams adapter, with restores that share reads and decodes in a storm.
-    ...(deps.redis ? { adapter: createRecoveringAdapter(deps.redis) } : {}),
+    // Embedded: the in-memory session-aware adapter with indexed restores (a reconnect storm's
+    // restores cost what they replay, not every packet kept).
+    adapter: deps.redis ? createRecoveringAdapter(deps.redis) : IndexedSessionAdapter,
   });
 
   const publish = ioPublisher(io, { stamps: config.benchStamps });
