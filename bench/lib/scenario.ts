@@ -20,6 +20,8 @@ export interface RunOptions {
   holdS: number | null;
   /** Overrides the number of load processes (1 or 2). */
   workers: number | null;
+  /** Most clients one baseline process is given (BASELINE_MAX_CLIENTS unless --baseline-max). */
+  baselineMaxClients: number;
   /** Broadcast rounds for B0 and the baseline. */
   rounds: number | null;
   cpuProfDir: string | null;

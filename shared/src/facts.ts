@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CohortCounts, Id, Participant, PublicEvent } from './model.js';
-import { Poll, PollAnswer, PollResults } from './polls.js';
+import { Poll, PollAnswer, PollLaunched, PollResults } from './polls.js';
 import { qaFactSchemas } from './qa.js';
 import { stageFactSchemas } from './stage.js';
 import { engagementFactSchemas } from './engagement.js';
@@ -38,15 +38,19 @@ export const factSchemas = {
   'poll:deleted': z.object({ pollId: Id, sessionId: Id.nullable() }),
   /** A session's polls have this order now. */
   'poll:reordered': z.object({ sessionId: Id.nullable(), pollIds: z.array(Id) }),
-  /** Everyone: a poll went live. Carries no results. */
-  'poll:launched': Poll,
+  /**
+   * Everyone: a poll went live. Staff, and the audience when results show live, also get its first
+   * results in `results` (no votes yet); the others get the bare poll ([POLL6], [POLL22]).
+   */
+  'poll:launched': PollLaunched,
   /** Everyone: a poll closed (by hand or at its deadline). Final results follow as poll:resultsUpdated. */
   'poll:closed': Poll,
   /** Everyone: the presenter revealed the results; the audience's poll:resultsUpdated follows. */
   'poll:revealed': Poll,
   /**
-   * [POLL23] Coalesced results, to those allowed to see them: at most one per poll per 250 ms tick
-   * while votes come in, one more when they stop, and one at close. Keep the highest version.
+   * [POLL23] Coalesced results, to those allowed to see them: at most one per poll per tick while
+   * votes come in, one more when they stop, and one at close; none at launch (poll:launched carries
+   * the first results). Keep the highest version.
    */
   'poll:resultsUpdated': PollResults,
   /** Moderators: an open-text answer arrived and awaits moderation (status pending). */

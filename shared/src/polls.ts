@@ -267,6 +267,14 @@ export const PollResults = z.discriminatedUnion('kind', [
 ]);
 export type PollResults = z.infer<typeof PollResults>;
 
+/**
+ * [POLL6] The poll:launched fact: the live poll, and for those who may see its results now (staff
+ * always, the audience when the poll shows results live) its first results (no votes yet), so the
+ * results ticker has nothing to send until a vote arrives ([POLL23]).
+ */
+export const PollLaunched = z.intersection(Poll, z.object({ results: PollResults.optional() }));
+export type PollLaunched = z.infer<typeof PollLaunched>;
+
 /** A poll with its results when this principal may see them. */
 export const PollView = z.object({ poll: Poll, results: PollResults.nullable() });
 export type PollView = z.infer<typeof PollView>;

@@ -149,6 +149,17 @@ describe('poll state reducer', () => {
     expect(s?.polls.byId.adhoc?.state).toBe('live');
   });
 
+  it('[POLL6] a launch fact carrying results fills the results; the poll itself keeps no results field; older versions lose', () => {
+    let s = apply(snap(), { name: 'poll:launched', payload: { ...poll('a', { state: 'live' }), results: results('a', 3) } });
+    expect(s?.polls.byId.a?.state).toBe('live');
+    expect(s?.polls.byId.a).not.toHaveProperty('results');
+    expect(s?.polls.results.a?.version).toBe(3);
+    s = apply(s, { name: 'poll:resultsUpdated', payload: results('a', 4, 1, 0) });
+    // A late copy of the launch (ack overtaken by the fact) never takes newer results back.
+    s = apply(s, { name: 'poll:launched', payload: { ...poll('a', { state: 'live' }), results: results('a', 3) } });
+    expect(s?.polls.results.a?.version).toBe(4);
+  });
+
   it('[POLL23] resultsUpdated keeps the highest version per poll, whatever the arrival order', () => {
     let s = apply(snap(), { name: 'poll:launched', payload: poll('a', { state: 'live' }) });
     s = apply(s, { name: 'poll:resultsUpdated', payload: results('a', 5, 1, 1) });

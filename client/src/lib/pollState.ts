@@ -1,4 +1,4 @@
-import type { CommandName, CommandResults, FactPayload, Poll, PollAnswer, PollResults, PollState, Snapshot, VoteInput, VoteReceipt } from '@rally/shared';
+import type { CommandName, CommandResults, FactPayload, Poll, PollAnswer, PollLaunched, PollResults, PollState, Snapshot, VoteInput, VoteReceipt } from '@rally/shared';
 import type { RallySocket } from './socket';
 
 /**
@@ -15,7 +15,9 @@ export interface PollsState {
 
 /** Poll facts from the server, plus what the client learns from its own acks. */
 export type PollEvent =
-  | { name: 'poll:created' | 'poll:updated' | 'poll:launched' | 'poll:closed' | 'poll:revealed'; payload: Poll }
+  | { name: 'poll:created' | 'poll:updated' | 'poll:closed' | 'poll:revealed'; payload: Poll }
+  /** May carry the poll's first results (no votes yet) when this client may see them ([POLL6]). */
+  | { name: 'poll:launched'; payload: PollLaunched }
   | { name: 'poll:deleted'; payload: FactPayload<'poll:deleted'> }
   | { name: 'poll:reordered'; payload: FactPayload<'poll:reordered'> }
   | { name: 'poll:resultsUpdated'; payload: PollResults }
@@ -62,9 +64,13 @@ function without<T>(rec: Record<string, T>, key: string): Record<string, T> {
 
 export function reducePolls(s: PollsState, e: PollEvent): PollsState {
   switch (e.name) {
+    case 'poll:launched': {
+      const { results, ...poll } = e.payload;
+      const next = reducePolls(s, { name: 'poll:updated', payload: poll as Poll });
+      return results ? reducePolls(next, { name: 'poll:resultsUpdated', payload: results }) : next;
+    }
     case 'poll:created':
     case 'poll:updated':
-    case 'poll:launched':
     case 'poll:closed':
     case 'poll:revealed': {
       const next = mergePoll(s.byId[e.payload.id], e.payload);

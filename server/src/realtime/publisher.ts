@@ -13,7 +13,19 @@ export const rooms = {
   mode: (eventId: string, mode: Mode) => `ev:${eventId}:mode:${mode}`,
   /** [STAGE16] Sockets in any breakout room of the event (joined by the breakouts capability). */
   breakouts: (eventId: string) => `ev:${eventId}:breakouts`,
+  /**
+   * [POLL23] One slice of a role's sockets on this node: every socket of the role is in exactly
+   * one of ROLE_SLICES slices, so a large per-tick fan-out can go out slice by slice and let the
+   * event loop take votes in between.
+   */
+  roleSlice: (eventId: string, role: Role, slice: number) => `ev:${eventId}:${role}:s${slice}`,
 };
+
+/** How many slices each role room is split into ([POLL23]). */
+export const ROLE_SLICES = 8;
+let nextSlice = 0;
+/** Slices are dealt round robin, so they stay even however sockets come and go. */
+export const takeSlice = (): number => (nextSlice = (nextSlice + 1) % ROLE_SLICES);
 
 const OTHER_MODE: Record<Mode, Mode> = { room: 'remote', remote: 'room' };
 

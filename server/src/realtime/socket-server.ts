@@ -19,7 +19,7 @@ import type { Log } from '../log.js';
 import { connectError, describeZodError, errorAck, toErrorBody } from './errors.js';
 import { UNRECORDED_COMMANDS, handlers, type CommandContext } from './handlers.js';
 import { maySend } from './permissions.js';
-import { rooms, type RallyServer } from './publisher.js';
+import { rooms, takeSlice, type RallyServer } from './publisher.js';
 import { RateLimited, type RateLimits } from './rate-limits.js';
 
 type RallySocket = Parameters<Parameters<RallyServer['on']>[1]>[0];
@@ -125,7 +125,7 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
     // recovering socket brings a fresh handshake): keeping headers and token costs memory per socket.
     socket.handshake.headers = {};
     socket.handshake.auth = {};
-    socket.join([rooms.event(eventId), rooms.role(eventId, role), rooms.participant(participantId)]);
+    socket.join([rooms.event(eventId), rooms.role(eventId, role), rooms.roleSlice(eventId, role, takeSlice()), rooms.participant(participantId)]);
     socket.onAny(dispatch);
     socket.on('disconnect', closed);
 

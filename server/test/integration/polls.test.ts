@@ -8,6 +8,7 @@ import {
   type PollDraft,
   type PollResults,
   type PollSettings,
+  type PollLaunched,
 } from '@rally/shared';
 import type { Clock } from '../../src/clock.js';
 import { parseCsv } from '../helpers/csv.js';
@@ -91,7 +92,8 @@ describe('launch and vote', () => {
     const seen = Promise.all([room, remote, screen].map((c) => c.waitFor('poll:launched', (p) => p.id === draft.id)));
     const live = await ok(pres.send('poll:launch', { pollId: draft.id }));
     expect(live).toMatchObject({ id: draft.id, state: 'live', sessionId: 'keynote' });
-    for (const p of await seen) expect(p).toEqual(live);
+    // Results show live by default: everyone's launch fact carries the first results (no votes yet).
+    for (const p of await seen) expect(p).toEqual({ ...live, results: expect.objectContaining({ pollId: draft.id, state: 'live', totals: { room: 0, remote: 0 } }) });
     // Drafts are staff business.
     expect(room.received.some((f) => f.fact === 'poll:created')).toBe(false);
     expect(await pres.send('poll:launch', { pollId: draft.id })).toMatchObject({ ok: false, error: { code: ErrorCode.INVALID_STATE } });
@@ -212,6 +214,23 @@ describe('reconnect and late joiners', () => {
 });
 
 describe('visibility and lifecycle', () => {
+  it('[POLL6] [POLL22] [POLL23] a launch carries the first results only to those who may see them, and the ticker sends none until a vote', async () => {
+    const draft = await ok(mod.send('poll:create', { sessionId: 'keynote', draft: single({ resultsVisibility: 'after-close' }) }));
+    const facts = Promise.all([pres, mod, screen, room, remote].map((c) => c.waitFor('poll:launched', (p) => p.id === draft.id)));
+    const live = await ok(pres.send('poll:launch', { pollId: draft.id }));
+    const [toPres, toMod, toScreen, toRoom, toRemote] = (await facts) as [PollLaunched, PollLaunched, PollLaunched, PollLaunched, PollLaunched];
+    for (const p of [toPres, toMod]) expect(p.results).toMatchObject({ pollId: draft.id, version: expect.any(Number), totals: { room: 0, remote: 0 }, present: { room: 1, remote: 1 } });
+    for (const p of [toScreen, toRoom, toRemote]) expect(p).toEqual(live);
+    // No votes: nothing changed since the launch fact, so no results message at all.
+    await sleep(700);
+    for (const c of [pres, mod, screen, room, remote]) expect(resultsOf(c, draft.id)).toEqual([]);
+    await ok(room.send('poll:vote', { pollId: draft.id, vote: { kind: 'single', optionId: 'o1' } }));
+    const r = await resultsSeen(pres, (x) => x.pollId === draft.id && x.totals.room === 1);
+    expect(r.version).toBeGreaterThan(toPres.results!.version);
+    await sleep(600);
+    expect(resultsOf(room, draft.id)).toEqual([]);
+  });
+
   it('[POLL22] after-close: attendees get no results while the poll runs, staff do; everyone gets the final results at close', async () => {
     const poll = await launched(single({ resultsVisibility: 'after-close' }));
     await ok(room.send('poll:vote', { pollId: poll.id, vote: { kind: 'single', optionId: 'o1' } }));

@@ -19,10 +19,24 @@ describe('lifecycle', () => {
     const live = await launchPoll(k.deps, k.event.id, poll.id);
     const now = k.clock.now();
     expect(live).toMatchObject({ state: 'live', openedAt: new Date(now).toISOString(), closesAt: new Date(now + 45_000).toISOString() });
-    expect(k.publish.of('poll:launched')).toEqual([{ to: 'event', target: k.event.id, fact: 'poll:launched', payload: live }]);
+    // Results show live (the default): everyone's launch fact carries the first results, no votes yet.
+    const [told] = k.publish.of('poll:launched');
+    expect(k.publish.of('poll:launched')).toHaveLength(1);
+    expect(told).toMatchObject({ to: 'event', target: k.event.id, payload: { ...live, results: { pollId: poll.id, state: 'live', totals: { room: 0, remote: 0 } } } });
     await expect(launchPoll(k.deps, k.event.id, poll.id)).rejects.toMatchObject({ code: ErrorCode.INVALID_STATE });
     const manual = await launchPoll(k.deps, k.event.id, (await createPoll(k.deps, k.event.id, 'keynote', drafts.nps())).id);
     expect(manual.closesAt).toBeNull();
+  });
+
+  it('[POLL6] [POLL22] with results hidden from the audience, only staff get the first results with the launch', async () => {
+    k.publish.clear();
+    const live = await launchPoll(k.deps, k.event.id, (await createPoll(k.deps, k.event.id, 'keynote', drafts.single({ resultsVisibility: 'after-close' }))).id);
+    const told = k.publish.of('poll:launched');
+    expect(told).toHaveLength(2);
+    const withResults = told.find((t) => 'results' in t.payload);
+    const bare = told.find((t) => !('results' in t.payload));
+    expect(withResults).toMatchObject({ roles: ['presenter', 'moderator', 'admin'], payload: { id: live.id, results: { pollId: live.id, totals: { room: 0, remote: 0 } } } });
+    expect(bare).toMatchObject({ roles: ['attendee', 'screen'], payload: live });
   });
 
   it('[POLL7] close records when and how many attendees were present, tells everyone, and sends final results once; a second close is INVALID_STATE', async () => {

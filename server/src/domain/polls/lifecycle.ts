@@ -1,4 +1,4 @@
-import { ErrorCode, RallyError, type Poll, type PollDraft } from '@rally/shared';
+import { ErrorCode, RallyError, Role, type Poll, type PollDraft } from '@rally/shared';
 import { isoNow } from '../../clock.js';
 import { requireEvent } from '../events.js';
 import type { DomainDeps } from '../ports.js';
@@ -19,8 +19,23 @@ export async function launchPoll(deps: DomainDeps, eventId: string, pollId: stri
   const live = await deps.store.transitionPoll(pollId, 'draft', 'live', { openedAt: new Date(now).toISOString(), closesAt });
   // Lost a race with another launch: that one announced it.
   if (!live) throw new RallyError(ErrorCode.INVALID_STATE, 'this poll is already live');
-  deps.publish.toEvent(eventId, 'poll:launched', live);
+  await announceLaunch(deps, live);
   return live;
+}
+
+/**
+ * [POLL6] [POLL22] [POLL23] poll:launched to everyone, carrying the poll's first results (no votes
+ * yet) to those who may see them now, so the results ticker sends nothing until a vote arrives: a
+ * launch is one frame per attendee, not two (docs/PERFORMANCE.md, B2).
+ */
+async function announceLaunch(deps: DomainDeps, live: Poll): Promise<void> {
+  const results = await loadResults(deps.store, live);
+  if (!results) return deps.publish.toEvent(live.eventId, 'poll:launched', live);
+  const seeing = resultRoles(live);
+  const others = Role.options.filter((r) => !seeing.includes(r));
+  if (others.length === 0) return deps.publish.toEvent(live.eventId, 'poll:launched', { ...live, results });
+  deps.publish.toRoles(live.eventId, seeing, 'poll:launched', { ...live, results });
+  deps.publish.toRoles(live.eventId, others, 'poll:launched', live);
 }
 
 /** [POLL9] A presenter's quick poll: a draft in the live session, launched at once. */
