@@ -36,7 +36,7 @@
  * event, eng-*) in store/redis/engagement.ts; the survey (survey*) in store/redis/survey.ts.
  */
 import { createClient, defineScript, type CommandParser } from 'redis';
-import { ErrorCode, RallyError, type AnswerStatus, type Participant, type Poll, type PollState } from '@rally/shared';
+import { ErrorCode, RallyError, type AnswerStatus, type Participant, type Poll, type PollResults, type PollState } from '@rally/shared';
 import { createRedisQa } from './redis/qa.js';
 import { createRedisStage } from './redis/stage.js';
 import { createRedisEngagement } from './redis/engagement.js';
@@ -226,6 +226,12 @@ const scripts = {
      end
      return out`,
   ),
+  // [STORE38] First write wins, and only for a closed poll. KEYS: poll, results. ARGV: results JSON.
+  putFinalResults: script(
+    2,
+    `if redis.call('HGET', KEYS[1], 'state') ~= '"closed"' then return 0 end
+     return redis.call('SETNX', KEYS[2], ARGV[1])`,
+  ),
   // KEYS: answers, answer statuses, poll. ARGV: answerId, status.
   moderateAnswer: script(
     3,
@@ -277,6 +283,8 @@ export async function createRedisStore(url: string, opts: { keyPrefix?: string }
     livePolls: (eventId: string) => `${p}live-polls:${eventId}`,
     deadlines: `${p}poll-deadlines`,
     tally: (pollId: string) => `${p}tally:${pollId}`,
+    // Kept out of the poll hash, which is read whole as the Poll clients see.
+    finalResults: (pollId: string) => `${p}poll-results:${pollId}`,
     votes: (pollId: string) => `${p}votes:${pollId}`,
     answers: (pollId: string) => `${p}answers:${pollId}`,
     answerStatus: (pollId: string) => `${p}answer-status:${pollId}`,
@@ -461,6 +469,15 @@ export async function createRedisStore(url: string, opts: { keyPrefix?: string }
       const out: Record<string, number> = {};
       for (const [k, v] of Object.entries(counters ?? {})) if (Number(v) > 0) out[k] = Number(v);
       return { version: Number(version), state: JSON.parse(state) as PollState, counters: out };
+    },
+    async putFinalResults(pollId, results) {
+      await client.putFinalResults([key.poll(pollId), key.finalResults(pollId)], [JSON.stringify(results)]);
+    },
+    async getFinalResults(pollId) {
+      // MULTI: the results and the version they are shown with are read at one point in time.
+      const [version, doc] = (await client.multi().hGet(key.poll(pollId), 'version').get(key.finalResults(pollId)).exec()) as unknown as [string | null, string | null];
+      if (!doc || version === null || version === undefined) return null;
+      return { results: JSON.parse(doc) as PollResults, version: Number(version) };
     },
     async livePollVersions(eventId) {
       const flat = (await client.livePollVersions([key.livePolls(eventId)], [p])) as string[];

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ErrorCode, RallyError, type Participant, type Poll, type PollState } from '@rally/shared';
+import { ErrorCode, RallyError, type Participant, type Poll, type PollResults, type PollState } from '@rally/shared';
 import {
   comparePolls,
   type CastVoteInput,
@@ -66,6 +66,11 @@ CREATE TABLE IF NOT EXISTS poll_answers (
   doc TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS poll_answers_by_poll ON poll_answers(poll_id);
+-- A closed poll's final results ([STORE38]); its own table so databases from before it get it too.
+CREATE TABLE IF NOT EXISTS poll_results (
+  poll_id TEXT PRIMARY KEY,
+  doc TEXT NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS command_results (
   key TEXT PRIMARY KEY,
   result TEXT NOT NULL,
@@ -113,6 +118,8 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
     pollsByEvent: db.prepare<[string], { doc: string }>('SELECT doc FROM polls WHERE event_id = ?'),
     pollsInSession: db.prepare<[string, string], { id: string }>('SELECT id FROM polls WHERE event_id = ? AND session_key = ?'),
     writePoll: db.prepare('UPDATE polls SET state = ?, closes_at = ?, doc = ?, version = version + 1 WHERE id = ?'),
+    resultsPut: db.prepare("INSERT INTO poll_results (poll_id, doc) SELECT id, ? FROM polls WHERE id = ? AND state = 'closed' ON CONFLICT(poll_id) DO NOTHING"),
+    resultsGet: db.prepare<[string], { doc: string; version: number }>('SELECT r.doc, p.version FROM poll_results r JOIN polls p ON p.id = r.poll_id WHERE r.poll_id = ?'),
     bumpPoll: db.prepare<[string], { version: number }>('UPDATE polls SET version = version + 1 WHERE id = ? RETURNING version'),
     deletePoll: db.prepare('DELETE FROM polls WHERE id = ?'),
     orderLast: db.prepare<[string, string], { last: number }>('SELECT last FROM poll_order WHERE event_id = ? AND session_key = ?'),
@@ -400,6 +407,13 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
     },
     async getTally(pollId) {
       return tally(pollId);
+    },
+    async putFinalResults(pollId, results) {
+      q.resultsPut.run(JSON.stringify(results), pollId);
+    },
+    async getFinalResults(pollId) {
+      const row = q.resultsGet.get(pollId);
+      return row ? { results: JSON.parse(row.doc) as PollResults, version: row.version } : null;
     },
     async livePollVersions(eventId) {
       return q.livePolls.all(eventId).map((r) => ({ pollId: r.id, version: r.version }));

@@ -1,4 +1,4 @@
-import type { AgendaSession, AnswerStatus, Branding, CohortCounts, EventSettings, Mode, Participant, Poll, PollContent, PollState, StageStream, VoteInput } from '@rally/shared';
+import type { AgendaSession, AnswerStatus, Branding, CohortCounts, EventSettings, Mode, Participant, Poll, PollContent, PollResults, PollState, StageStream, VoteInput } from '@rally/shared';
 import type { QaStore } from './qa-store.js';
 import type { StageStore } from './stage-store.js';
 import type { EngagementStore } from './engagement-store.js';
@@ -224,6 +224,17 @@ export interface Store extends QaStore, StageStore, EngagementStore, SurveyStore
   listVotes(pollId: string): Promise<StoredVote[]>;
   /** Null when the poll is unknown. */
   getTally(pollId: string): Promise<PollTally | null>;
+  /**
+   * [STORE38] A closed poll's final results, stored once: the first write wins and later ones
+   * change nothing (every writer built them from the same frozen counters, since a closed poll
+   * refuses votes). Ignored unless the poll is closed.
+   */
+  putFinalResults(pollId: string, results: PollResults): Promise<void>;
+  /**
+   * [STORE38] The stored final results with the poll's current version (reveal and moderation
+   * bump it after close), read at one point in time; null when none are stored.
+   */
+  getFinalResults(pollId: string): Promise<{ results: PollResults; version: number } | null>;
   /** Live polls of the event with their versions: what the results ticker polls. */
   livePollVersions(eventId: string): Promise<{ pollId: string; version: number }[]>;
   /** Live polls (of any event) whose closesAt is at or before nowMs. */

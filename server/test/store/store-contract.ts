@@ -13,6 +13,9 @@ import {
   type VoteInput,
 } from '@rally/shared';
 import type { CastVoteInput, EventRecord, ParticipantPatch, Store } from '../../src/store/store.js';
+import type { DomainDeps } from '../../src/domain/ports.js';
+import { closeIfLive } from '../../src/domain/polls/lifecycle.js';
+import { buildResults, loadResults } from '../../src/domain/polls/results.js';
 
 // The rules cited as [STOREn] are listed in docs/SPEC.md (Store section).
 
@@ -626,6 +629,57 @@ export function storeContract(name: string, make: () => Promise<{ store: Store; 
         expect((await store.listAnswers(poll.id)).map((a) => a.status)).toEqual(['approved', 'pending']);
         expect(await store.moderateAnswer(poll.id, 'ans_2', 'approved')).toBeNull();
         expect(await store.moderateAnswer('poll_missing', 'ans_1', 'approved')).toBeNull();
+      });
+    });
+
+    describe('final poll results', () => {
+      // Only what closeIfLive touches: no sockets, no engagement log.
+      const closeDeps = (): DomainDeps => ({ store, clock: { now: () => Date.parse('2026-01-20T09:31:00.000Z') }, publish: { toEvent() {}, toRoles() {} } }) as unknown as DomainDeps;
+
+      async function votedPoll() {
+        const { event } = await seed(0);
+        const poll = await store.createPoll(makePoll(event.id));
+        const live = (await store.transitionPoll(poll.id, 'draft', 'live', { openedAt: '2026-01-20T09:30:00.000Z', closesAt: null }))!;
+        await store.castVote(singleVote(live.id, 'pt_a', 'o1', { cohort: 'room' }));
+        await store.castVote(singleVote(live.id, 'pt_b', 'o2', { cohort: 'remote' }));
+        await store.castVote(singleVote(live.id, 'pt_c', 'o1', { cohort: 'remote' }));
+        return live;
+      }
+
+      it('[STORE38] [POLL26] closing stores the final results, equal to the tally at close, and reads of the closed poll return them', async () => {
+        const live = await votedPoll();
+        const closed = (await closeIfLive(closeDeps(), live))!;
+        expect(closed.state).toBe('closed');
+        const tally = (await store.getTally(live.id))!;
+        const stored = await store.getFinalResults(live.id);
+        expect(stored).toEqual({ results: buildResults(closed, tally, closed.presentAtClose!, null), version: tally.version });
+        expect(stored!.results).toMatchObject({ state: 'closed', totals: { room: 1, remote: 2 } });
+        // A vote after close is refused, so nothing can move them.
+        await expect(store.castVote(singleVote(live.id, 'pt_d', 'o2'))).rejects.toMatchObject({ code: ErrorCode.INVALID_STATE });
+        expect(await loadResults(store, closed)).toEqual(stored!.results);
+        // Reveal bumps the version after close: the stored results are shown with the current one.
+        await store.setRevealed(live.id);
+        const after = await store.getFinalResults(live.id);
+        expect(after!.version).toBeGreaterThan(tally.version);
+        expect(await loadResults(store, (await store.getPoll(live.id))!)).toEqual({ ...stored!.results, version: after!.version });
+      });
+
+      it('[STORE38] final results are stored once, only for a closed poll; a poll closed without them is tallied once and backfilled', async () => {
+        const live = await votedPoll();
+        const results = (await loadResults(store, live))!;
+        await store.putFinalResults(live.id, results);
+        expect(await store.getFinalResults(live.id)).toBeNull();
+        expect(await store.getFinalResults('poll_missing')).toBeNull();
+
+        // Closed straight in the store, as before final results existed.
+        const closed = (await store.transitionPoll(live.id, 'live', 'closed', { closedAt: '2026-01-20T09:31:00.000Z', presentAtClose: { room: 4, remote: 5 } }))!;
+        expect(await store.getFinalResults(live.id)).toBeNull();
+        const read = (await loadResults(store, closed))!;
+        expect(read).toMatchObject({ state: 'closed', present: { room: 4, remote: 5 }, totals: { room: 1, remote: 2 } });
+        expect((await store.getFinalResults(live.id))!.results).toEqual(read);
+        // First write wins.
+        await store.putFinalResults(live.id, { ...read, totals: { room: 99, remote: 99 } });
+        expect((await store.getFinalResults(live.id))!.results).toEqual(read);
       });
     });
 

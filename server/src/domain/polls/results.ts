@@ -94,6 +94,39 @@ export async function loadWall(store: Store, poll: Poll): Promise<Wall> {
  * (the ticker caches it per event); otherwise it is read only if the poll is still live.
  */
 export async function loadResults(store: Store, poll: Poll, present?: CohortCounts): Promise<PollResults | null> {
+  return poll.state === 'closed' ? closedResults(store, poll, present) : tallyResults(store, poll, present);
+}
+
+/**
+ * [POLL26] A closed poll's results are final (votes after close are refused, so its counters are
+ * frozen) and stored with it: snapshots and reveals read them instead of re-tallying every closed
+ * poll of the event on every reconnect (docs/PERFORMANCE.md, B8). The first read after the close
+ * (closeIfLive's, right after winning the transition) tallies and stores them; a poll closed
+ * before this existed, or whose write was lost in a crash, is tallied once the same way. Any two
+ * writers build the same results, and the store keeps the first.
+ *
+ * Not stored: the version (reveal and moderation bump it after close; the store returns the
+ * current one) and an open poll's wall (moderation goes on after close, and a privacy deletion
+ * renames authors, [ENG18]), which is read live as before.
+ */
+async function closedResults(store: Store, poll: Poll, present?: CohortCounts): Promise<PollResults | null> {
+  const stored = await store.getFinalResults(poll.id);
+  if (!stored) {
+    const results = await tallyResults(store, poll, present);
+    // Without presentAtClose (very old polls) the participation follows presence now: not final.
+    if (results && results.state === 'closed' && poll.presentAtClose) {
+      await store.putFinalResults(poll.id, results.kind === 'open' ? { ...results, entries: [], approved: 0 } : results);
+    }
+    return results;
+  }
+  const results: PollResults = { ...stored.results, version: stored.version };
+  if (results.kind !== 'open') return results;
+  const wall = await loadWall(store, poll);
+  return { ...results, entries: wall.entries, approved: wall.approved };
+}
+
+/** Builds results from the poll's counters as they are now. */
+async function tallyResults(store: Store, poll: Poll, present?: CohortCounts): Promise<PollResults | null> {
   const [tally, wall, presentNow] = await Promise.all([
     store.getTally(poll.id),
     poll.kind === 'open' ? loadWall(store, poll) : Promise.resolve(null),
