@@ -35,6 +35,7 @@ import { startResultsTicker } from './realtime/results-ticker.js';
 import { attachRealtime } from './realtime/socket-server.js';
 import { createRecoveringAdapter } from './realtime/streams-adapter.js';
 import { IndexedSessionAdapter } from './realtime/indexed-session-adapter.js';
+import { installSharedFrameFanout } from './realtime/shared-frame-fanout.js';
 import type { Store } from './store/store.js';
 
 type AnyRedis = RedisClientType<any, any, any, any, any>;
@@ -105,6 +106,8 @@ export function createApp(deps: AppDeps): App {
 
 
   const http = createServer(app);
+  // [PROTO12] Broadcasts write their one shared frame straight to idle WebSockets.
+  installSharedFrameFanout();
   const allowed = new Set(config.allowedOrigins);
   const io: RallyServer = new Server(http, {
     serveClient: false,
