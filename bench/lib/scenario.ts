@@ -199,6 +199,24 @@ export function shares(n: number, parts: number): number[] {
   return Array.from({ length: parts }, (_, i) => Math.floor(n / parts) + (i < n % parts ? 1 : 0));
 }
 
+/**
+ * The server's background CPU rate (ms of CPU per ms) before a measured phase, subtracted from
+ * it: the lowest of a few short windows, because one window can catch a GC or a checkpoint left
+ * over from the previous phase, and subtracting that from every round made B2's per-recipient
+ * figure fall to nearly zero in one run. Resolves with the last sample, the phase's start.
+ */
+export async function idleCpuRate(target: Target, windows = 4, windowMs = 300): Promise<{ msPerMs: number; last: TargetSample }> {
+  let prev = await target.sample();
+  let msPerMs = Infinity;
+  for (let i = 0; i < windows; i++) {
+    await sleep(windowMs);
+    const next = await target.sample();
+    msPerMs = Math.min(msPerMs, Math.max(0, (next.cpuMs - prev.cpuMs) / (next.at - prev.at)));
+    prev = next;
+  }
+  return { msPerMs, last: prev };
+}
+
 export interface JoinPhase {
   joined: number;
   failed: number;
@@ -355,10 +373,7 @@ export async function broadcastRounds(opts: {
 }): Promise<RoundsPhase> {
   const { workers, target, fact, rounds } = opts;
   await workers.all('watch', () => ({ fact, max: rounds }), 30_000);
-  const idle0 = await target.sample();
-  await sleep(500);
-  const idle1 = await target.sample();
-  const idleCpuMsPerS = ((idle1.cpuMs - idle0.cpuMs) / (idle1.at - idle0.at)) * 1000;
+  const idleCpuMsPerS = (await idleCpuRate(target)).msPerMs * 1000;
   const t0s: number[] = [];
   const ackHist = new Hist();
   let incomplete = 0;

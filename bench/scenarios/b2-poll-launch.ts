@@ -1,6 +1,6 @@
 import { Hist } from '../lib/hist.js';
 import { staffOf } from '../lib/audience.js';
-import { nobodyConnected, collect, workerStats, type Check, type Figure, type Scenario, type ScenarioContext, type ScenarioOutput } from '../lib/scenario.js';
+import { idleCpuRate, nobodyConnected, collect, workerStats, type Check, type Figure, type Scenario, type ScenarioContext, type ScenarioOutput } from '../lib/scenario.js';
 import { createPoll } from '../lib/storm.js';
 import { hrMs, round, sleep, withTimeout } from '../lib/util.js';
 import { attendeesFor, broadcastRoundsFor } from './b0-broadcast.js';
@@ -60,10 +60,7 @@ export async function runPollLaunch(ctx: ScenarioContext, n: number): Promise<Sc
 
   await workers.all('watch', () => ({ fact: 'poll:launched', max: rounds }), 30_000);
   await workers.all('watch', () => ({ fact: 'poll:closed', max: rounds }), 30_000);
-  const idle0 = await target.sample();
-  await sleep(500);
-  const idle1 = await target.sample();
-  const idleMsPerMs = (idle1.cpuMs - idle0.cpuMs) / (idle1.at - idle0.at);
+  const idleMsPerMs = (await idleCpuRate(target)).msPerMs;
 
   ctx.log(`${rounds} launches to ${a.ramp.connected}`);
   await target.eldReset();

@@ -1,6 +1,6 @@
 import { staffOf } from '../lib/audience.js';
 import { Hist } from '../lib/hist.js';
-import { nobodyConnected, workerStats, type Check, type Figure, type Scenario, type ScenarioContext, type ScenarioOutput } from '../lib/scenario.js';
+import { idleCpuRate, nobodyConnected, workerStats, type Check, type Figure, type Scenario, type ScenarioContext, type ScenarioOutput } from '../lib/scenario.js';
 import { createPoll, fmtCounts, runStormAll, serverTally, tickStatsAll } from '../lib/storm.js';
 import { round, sleep } from '../lib/util.js';
 import { attendeesFor } from './b0-broadcast.js';
@@ -39,10 +39,7 @@ export async function runVoteStorm(ctx: ScenarioContext, n: number): Promise<Sce
   await sleep(300);
 
   ctx.log(`${a.ramp.connected} votes + ${RETRY_FRACTION * 100} % retries in ${WINDOW_MS} ms`);
-  const idle0 = await target.sample();
-  await sleep(500);
-  const s0 = await target.sample();
-  const idleMsPerMs = (s0.cpuMs - idle0.cpuMs) / (s0.at - idle0.at);
+  const { msPerMs: idleMsPerMs, last: s0 } = await idleCpuRate(target);
   await target.eldReset();
   const storm = await runStormAll(workers, {
     plan: { kind: 'vote', pollId: poll.id, optionIds: poll.optionIds },

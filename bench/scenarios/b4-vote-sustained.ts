@@ -1,5 +1,5 @@
 import { staffOf } from '../lib/audience.js';
-import { nobodyConnected, workerStats, type Check, type Figure, type Scenario } from '../lib/scenario.js';
+import { idleCpuRate, nobodyConnected, workerStats, type Check, type Figure, type Scenario } from '../lib/scenario.js';
 import { createPoll, fmtCounts, opsPerClientFor, runStormAll, serverTally } from '../lib/storm.js';
 import { round, sleep } from '../lib/util.js';
 import { attendeesFor } from './b0-broadcast.js';
@@ -45,10 +45,7 @@ export const b4VoteSustained: Scenario = {
     await sleep(500);
 
     ctx.log(`${rate} votes/s for ${durationMs / 1000} s from ${clients} attendees (${opsPerClient} each)`);
-    const idle0 = await target.sample();
-    await sleep(500);
-    const s0 = await target.sample();
-    const idleMsPerMs = (s0.cpuMs - idle0.cpuMs) / (s0.at - idle0.at);
+    const { msPerMs: idleMsPerMs, last: s0 } = await idleCpuRate(target);
     await target.eldReset();
     const storm = await runStormAll(workers, {
       plan: { kind: 'vote', pollId: poll.id, optionIds: poll.optionIds },

@@ -1,6 +1,6 @@
 import { staffOf } from '../lib/audience.js';
 import { connectStaff, joinAs } from '../lib/rally.js';
-import { nobodyConnected, workerStats, type Check, type Figure, type Scenario } from '../lib/scenario.js';
+import { idleCpuRate, nobodyConnected, workerStats, type Check, type Figure, type Scenario } from '../lib/scenario.js';
 import { fmtCounts, opsPerClientFor, runStormAll, serverUpvotes, tickStatsAll } from '../lib/storm.js';
 import { commandId, round, sleep } from '../lib/util.js';
 import { attendeesFor } from './b0-broadcast.js';
@@ -63,10 +63,7 @@ export const b5QaUpvotes: Scenario = {
     await sleep(500);
 
     ctx.log(`${rate} upvotes/s for ${durationMs / 1000} s from ${clients} attendees on ${QUESTIONS} questions`);
-    const idle0 = await target.sample();
-    await sleep(500);
-    const s0 = await target.sample();
-    const idleMsPerMs = (s0.cpuMs - idle0.cpuMs) / (s0.at - idle0.at);
+    const { msPerMs: idleMsPerMs, last: s0 } = await idleCpuRate(target);
     await target.eldReset();
     const storm = await runStormAll(workers, { plan: { kind: 'upvote', questionIds }, opsPerClient, durationMs, retryFraction: 0, retryDelayMs: [0, 0], ackTimeoutMs: 10_000 });
     const s1 = await target.sample();

@@ -9,6 +9,7 @@ import type { TokenService } from './auth/tokens.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { errorHandler } from './http/errors.js';
+import { durableResponses } from './http/durable-responses.js';
 import { eventsRouter } from './http/events-routes.js';
 import { healthRouter } from './http/health-routes.js';
 import { pollsRouter } from './http/polls-routes.js';
@@ -103,6 +104,7 @@ export function createApp(deps: AppDeps): App {
     }),
   );
   app.use(express.json({ limit: '64kb' }));
+  app.use(durableResponses(store));
 
 
   const http = createServer(app);

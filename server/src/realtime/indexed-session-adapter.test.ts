@@ -13,7 +13,7 @@ function pair() {
   const stock = new SessionAwareAdapter(fakeNsp());
   const ours = new IndexedSessionAdapter(fakeNsp());
   const ids: Array<[string, string]> = [];
-  const emit = (event: string, rooms: string[], except: string[] = [], flags: { volatile?: boolean } = {}, ack = false) => {
+  const emit = (event: string, rooms: string[], except: string[] = [], flags: { volatile?: boolean; local?: boolean } = {}, ack = false) => {
     const mk = () => ({ type: 2, data: [event, { n: ids.length }], ...(ack ? { id: 1 } : {}) });
     const a = mk();
     const b = mk();
@@ -73,6 +73,16 @@ describe('IndexedSessionAdapter [CLU4, PROTO5]', () => {
     expect(await ours.restoreSession('p2', ids[0]![1])).toBeNull();
     emit('c', ['p:x']);
     expect(events(await ours.restoreSession('p2', ids[2]![1]))).toEqual([]);
+    ours.close();
+  });
+
+  it('[PROTO13] node-local broadcasts (snapshots, per-node ticks) are delivered but not kept for recovery', async () => {
+    const { ours, emit, ids } = pair();
+    emit('a', ['p:x']);
+    emit('snapshot', ['p:x'], [], { local: true });
+    emit('b', ['p:x']);
+    ours.persistSession({ sid: 's', pid: 'p1', rooms: ['p:x'], data: null });
+    expect(events(await ours.restoreSession('p1', ids[0]![1]))).toEqual(['b']);
     ours.close();
   });
 });

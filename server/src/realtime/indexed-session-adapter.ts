@@ -116,8 +116,11 @@ export class IndexedSessionAdapter extends Adapter {
 
   override broadcast(packet: any, opts: BroadcastOptions): void {
     const isEvent = packet.type === EVENT;
-    // Packets with an ack are not kept (the callback cannot be restored), nor volatile ones.
-    if (isEvent && packet.id === undefined && opts.flags?.volatile === undefined) {
+    // Packets with an ack are not kept (the callback cannot be restored), nor volatile ones, nor
+    // node-local ones: in cluster mode those never reach the stream, so recovery cannot replay
+    // them there either ([PROTO13]; every node computes them for its own sockets, or they are
+    // the connection's snapshot, which a recovery sends afresh).
+    if (isEvent && packet.id === undefined && opts.flags?.volatile === undefined && !opts.flags?.local) {
       const seq = this.nextSeq++;
       // Never all digits: the bench tells a recovery offset from its hrtime stamp that way [PROTO11].
       const id = `r${seq.toString(36)}`;

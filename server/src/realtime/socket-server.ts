@@ -65,6 +65,12 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
     }
   });
 
+  // [STORE39] An ok ack leaves only once what the command wrote is committed.
+  const acked = async (data: unknown): Promise<Ack<unknown>> => {
+    await deps.store.durable();
+    return { ok: true, data };
+  };
+
   // [PROTO3] The command pipeline, once per server, not once per socket: a listener per command
   // name on every socket cost ~50 closures per connection (docs/PERFORMANCE.md).
   const run = async (socket: RallySocket, name: CommandName, raw: unknown): Promise<Ack<unknown>> => {
@@ -81,13 +87,14 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
     }
     const ctx: CommandContext = { deps, participantId, eventId, role, askBudget: deps.askBudget };
     const handler = handlers[name] as (c: CommandContext, p: unknown) => Promise<unknown>;
-    if (UNRECORDED_COMMANDS.has(name)) return { ok: true, data: await handler(ctx, parsed.data) };
+    if (UNRECORDED_COMMANDS.has(name)) return acked(await handler(ctx, parsed.data));
     // [PROTO3] A retried command id gets the first result back and is not applied again.
     const key = `cmd:${participantId}:${name}:${parsed.data.id}`;
     const prior = await deps.store.recalledCommand(key);
-    if (prior !== undefined) return { ok: true, data: prior };
+    // Awaited too: the first attempt's writes may still be in this turn's batch.
+    if (prior !== undefined) return acked(prior);
     const data = await handler(ctx, parsed.data);
-    return { ok: true, data: await deps.store.rememberCommand(key, data, COMMAND_RESULT_TTL_S) };
+    return acked(await deps.store.rememberCommand(key, data, COMMAND_RESULT_TTL_S));
   };
 
   // Socket.IO calls onAny listeners with the socket as `this`, so one function serves every socket.
@@ -141,8 +148,10 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
       await socketOpened(deps, me, socket.id, deps.nodeId);
       // The socket may have closed while presence was being written; undo so it is not left online.
       if (socket.disconnected) return void (await socketClosed(deps, me, socket.id));
-      // [PROTO5] Snapshot first, on every connection and recovery; deltas follow.
-      socket.emit('snapshot', await buildSnapshot(deps, me, event));
+      // [PROTO5] Snapshot first, on every connection and recovery; deltas follow. [PROTO13] Sent
+      // node-locally: a socket.emit would be kept for recovery (and, in cluster mode, written to
+      // the Redis stream for every connection), yet a recovering socket always gets a fresh one.
+      io.local.to(socket.id).emit('snapshot', await buildSnapshot(deps, me, event));
     })().catch((e: unknown) => {
       log.error({ err: e, participantId }, 'connection setup failed');
       socket.disconnect(true);

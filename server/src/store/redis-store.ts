@@ -267,6 +267,9 @@ function fromFields<T>(reply: unknown): T | null {
   return Object.fromEntries(entries.map(([k, v]) => [k, JSON.parse(v)])) as T;
 }
 
+/** Redis has applied a write when its call resolves: nothing is pending between calls. */
+const applied: Promise<void> = Promise.resolve();
+
 export async function createRedisStore(url: string, opts: { keyPrefix?: string } = {}): Promise<Store> {
   const p = opts.keyPrefix ?? 'rally:';
   const key = {
@@ -388,6 +391,7 @@ export async function createRedisStore(url: string, opts: { keyPrefix?: string }
       const stored = await client.get(key.cmd(k));
       return stored === null ? undefined : (JSON.parse(stored) as T);
     },
+    durable: () => applied,
 
     async createPoll(poll) {
       const { order: _o, ...fields } = poll;
@@ -451,9 +455,15 @@ export async function createRedisStore(url: string, opts: { keyPrefix?: string }
           return { status: reply[0] as 'recorded' | 'replaced' | 'unchanged', version: Number(reply[1]) };
       }
     },
-    async getMyVote(pollId, participantId) {
-      const doc = await client.hGet(key.votes(pollId), participantId);
-      return doc ? (JSON.parse(doc) as StoredVote) : null;
+    async getMyVotes(participantId, pollIds) {
+      // One pipelined round trip: node-redis sends the commands of one tick together.
+      const docs = await Promise.all(pollIds.map((id) => client.hGet(key.votes(id), participantId)));
+      const out: Record<string, StoredVote> = {};
+      pollIds.forEach((id, i) => {
+        const doc = docs[i];
+        if (doc) out[id] = JSON.parse(doc) as StoredVote;
+      });
+      return out;
     },
     async listVotes(pollId) {
       const docs = await client.hVals(key.votes(pollId));

@@ -14,6 +14,7 @@ import {
   type StoredVote,
 } from './store.js';
 import { createSqliteQa } from './sqlite/qa.js';
+import { installGroupCommit } from './sqlite/group-commit.js';
 import { createSqlitePresence } from './sqlite/presence.js';
 import { createSqliteStage } from './sqlite/stage.js';
 import { createSqliteEngagement } from './sqlite/engagement.js';
@@ -60,6 +61,8 @@ CREATE TABLE IF NOT EXISTS poll_votes (
   doc TEXT NOT NULL,
   PRIMARY KEY (poll_id, participant_id)
 ) WITHOUT ROWID;
+-- [STORE40] A snapshot reads one participant's votes in every poll at once.
+CREATE INDEX IF NOT EXISTS poll_votes_by_participant ON poll_votes(participant_id);
 CREATE TABLE IF NOT EXISTS poll_answers (
   id TEXT PRIMARY KEY,
   poll_id TEXT NOT NULL,
@@ -96,6 +99,8 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
   // NORMAL keeps WAL durable across a process crash (only an OS crash can lose the last commits).
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
+  // [STORE39] Before anything prepares a statement: every write joins the turn's batch.
+  const batch = installGroupCommit(db);
   db.exec(SCHEMA);
   const presence = createSqlitePresence(db);
 
@@ -115,7 +120,7 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
 
     insertPoll: db.prepare('INSERT INTO polls (id, event_id, session_key, state, closes_at, version, doc) VALUES (?, ?, ?, ?, ?, 0, ?)'),
     pollRow: db.prepare<[string], PollRow>('SELECT state, version, doc FROM polls WHERE id = ?'),
-    pollsByEvent: db.prepare<[string], { doc: string }>('SELECT doc FROM polls WHERE event_id = ?'),
+    pollsByEvent: db.prepare<[string], { id: string; doc: string }>('SELECT id, doc FROM polls WHERE event_id = ?'),
     pollsInSession: db.prepare<[string, string], { id: string }>('SELECT id FROM polls WHERE event_id = ? AND session_key = ?'),
     writePoll: db.prepare('UPDATE polls SET state = ?, closes_at = ?, doc = ?, version = version + 1 WHERE id = ?'),
     resultsPut: db.prepare("INSERT INTO poll_results (poll_id, doc) SELECT id, ? FROM polls WHERE id = ? AND state = 'closed' ON CONFLICT(poll_id) DO NOTHING"),
@@ -130,6 +135,7 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
     counterPrune: db.prepare('DELETE FROM poll_counters WHERE poll_id = ? AND key = ? AND n <= 0'),
     counters: db.prepare<[string], { key: string; n: number }>('SELECT key, n FROM poll_counters WHERE poll_id = ? AND n > 0'),
     voteGet: db.prepare<[string, string], { doc: string }>('SELECT doc FROM poll_votes WHERE poll_id = ? AND participant_id = ?'),
+    votesByParticipant: db.prepare<[string], { poll_id: string; doc: string }>('SELECT poll_id, doc FROM poll_votes WHERE participant_id = ?'),
     votePut: db.prepare('INSERT OR REPLACE INTO poll_votes (poll_id, participant_id, doc) VALUES (?, ?, ?)'),
     votesByPoll: db.prepare<[string], { doc: string }>('SELECT doc FROM poll_votes WHERE poll_id = ?'),
     answerPut: db.prepare('INSERT OR REPLACE INTO poll_answers (id, poll_id, doc) VALUES (?, ?, ?)'),
@@ -288,6 +294,14 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
     return q.commandGet.get(key, t)?.result ?? json;
   });
 
+  // [STORE38] Final results never change once stored, and every snapshot reads every closed poll's
+  // (B8: a reconnect storm parsed the same few dozen documents once per attendee). Parsed once,
+  // frozen (callers copy, never mutate), and re-parsed only if the stored text differs.
+  const finalResults = parseCache<PollResults>(2_000);
+  // Likewise the poll documents every vote (getPoll) and every snapshot (listPolls) reads: a
+  // document's text changes with every write, so a changed poll is parsed afresh.
+  const pollDocs = parseCache<Poll>(2_000);
+
   let closed = false;
   // Expired command results are pruned now and then rather than per command: a cheap bounded sweep.
   const pruneTimer = setInterval(() => q.commandPrune.run(now()), 60_000);
@@ -365,16 +379,17 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
       const row = q.commandGet.get(key, now());
       return row ? (JSON.parse(row.result) as T) : undefined;
     },
+    durable: () => batch.durable(),
 
     async createPoll(poll) {
       return insertPoll(poll);
     },
     async getPoll(id) {
       const row = q.pollRow.get(id);
-      return row ? (JSON.parse(row.doc) as Poll) : null;
+      return row ? pollDocs.parse(id, row.doc) : null;
     },
     async listPolls(eventId) {
-      return q.pollsByEvent.all(eventId).map((r) => JSON.parse(r.doc) as Poll).sort(comparePolls);
+      return q.pollsByEvent.all(eventId).map((r) => pollDocs.parse(r.id, r.doc)).sort(comparePolls);
     },
     async updatePollDraft(id, content) {
       return mutateDraft(id, (p) => {
@@ -398,9 +413,11 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
     async castVote(input) {
       return castVote(input);
     },
-    async getMyVote(pollId, participantId) {
-      const row = q.voteGet.get(pollId, participantId);
-      return row ? (JSON.parse(row.doc) as StoredVote) : null;
+    async getMyVotes(participantId, pollIds) {
+      const wanted = new Set(pollIds);
+      const out: Record<string, StoredVote> = {};
+      for (const r of q.votesByParticipant.all(participantId)) if (wanted.has(r.poll_id)) out[r.poll_id] = JSON.parse(r.doc) as StoredVote;
+      return out;
     },
     async listVotes(pollId) {
       return q.votesByPoll.all(pollId).map((r) => JSON.parse(r.doc) as StoredVote).sort(byTime((v) => v.participantId));
@@ -413,7 +430,7 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
     },
     async getFinalResults(pollId) {
       const row = q.resultsGet.get(pollId);
-      return row ? { results: JSON.parse(row.doc) as PollResults, version: row.version } : null;
+      return row ? { results: finalResults.parse(pollId, row.doc), version: row.version } : null;
     },
     async livePollVersions(eventId) {
       return q.livePolls.all(eventId).map((r) => ({ pollId: r.id, version: r.version }));
@@ -435,7 +452,31 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
       if (closed) return;
       closed = true;
       clearInterval(pruneTimer);
+      batch.flush();
       db.close();
     },
   };
+}
+
+/** Parsed JSON documents by key, re-parsed when the text changes; cleared when it reaches `max`. */
+function parseCache<T>(max: number) {
+  const cache = new Map<string, { doc: string; value: T }>();
+  return {
+    parse(key: string, doc: string): T {
+      const hit = cache.get(key);
+      if (hit && hit.doc === doc) return hit.value;
+      if (cache.size >= max) cache.clear();
+      const value = deepFreeze(JSON.parse(doc) as T);
+      cache.set(key, { doc, value });
+      return value;
+    },
+  };
+}
+
+function deepFreeze<T>(v: T): T {
+  if (v && typeof v === 'object' && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const x of Object.values(v)) deepFreeze(x);
+  }
+  return v;
 }

@@ -185,6 +185,13 @@ export interface Store extends QaStore, StageStore, EngagementStore, SurveyStore
    */
   rememberCommand<T>(key: string, result: T, ttlSeconds: number): Promise<T>;
   recalledCommand<T>(key: string): Promise<T | undefined>;
+  /**
+   * [STORE39] Resolves once every write made before the call is durable as the adapter makes it
+   * (SQLite commits writes in groups, one per event-loop turn; Redis has applied each write when
+   * its call resolves). Whoever acknowledges a write awaits this first; it rejects if the writes
+   * were lost.
+   */
+  durable(): Promise<void>;
 
   // Polls. Rules [STORE23]–[STORE35] in docs/SPEC.md (drafted in docs/spec/polls.md).
 
@@ -220,7 +227,8 @@ export interface Store extends QaStore, StageStore, EngagementStore, SurveyStore
    * ones added in the same step (and a previous open-text answer is replaced).
    */
   castVote(input: CastVoteInput): Promise<CastVoteOutcome>;
-  getMyVote(pollId: string, participantId: string): Promise<StoredVote | null>;
+  /** [STORE40] The participant's votes in the given polls, by poll id (polls without one are absent): one read for a whole snapshot. */
+  getMyVotes(participantId: string, pollIds: readonly string[]): Promise<Record<string, StoredVote>>;
   listVotes(pollId: string): Promise<StoredVote[]>;
   /** Null when the poll is unknown. */
   getTally(pollId: string): Promise<PollTally | null>;

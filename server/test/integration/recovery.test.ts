@@ -27,7 +27,11 @@ describe('connection state recovery', () => {
       });
     });
     await new Promise<void>((r) => socket.once('connect', () => r()));
-    await new Promise((r) => setTimeout(r, 100));
+    // Recovery resumes from the last kept broadcast the client got ([PROTO13]: the snapshot itself
+    // is not kept), so the event hears something first, as any live event does.
+    const renamed = new Promise<void>((r) => socket.once('event:updated', () => r()));
+    expect((await s.api(`/api/events/${ev.event.id}`, { method: 'PATCH', admin: true, body: JSON.stringify({ name: 'Renamed SKO' }) })).status).toBe(200);
+    await renamed;
     socket.io.engine.close(); // a network drop, not a deliberate disconnect: recovery applies
     await second;
     expect(socket.recovered).toBe(true);

@@ -509,14 +509,30 @@ export function storeContract(name: string, make: () => Promise<{ store: Store; 
         expect(await store.setRevealed('poll_missing')).toBeNull();
       });
 
+      it('[STORE40] getMyVotes returns the participant\'s votes in the polls asked for, by poll id, and nothing else', async () => {
+        const { poll: p1 } = await livePoll();
+        const { poll: p2 } = await livePoll();
+        const { poll: p3 } = await livePoll();
+        await store.castVote(singleVote(p1.id, 'pt_a', 'o1'));
+        await store.castVote(singleVote(p2.id, 'pt_a', 'o2'));
+        await store.castVote(singleVote(p3.id, 'pt_a', 'o1'));
+        await store.castVote(singleVote(p2.id, 'pt_b', 'o1'));
+        const mine = await store.getMyVotes('pt_a', [p1.id, p2.id, 'poll_missing']);
+        expect(Object.keys(mine).sort()).toEqual([p1.id, p2.id].sort());
+        expect(mine[p2.id]?.vote).toEqual({ kind: 'single', optionId: 'o2' });
+        expect(Object.keys(await store.getMyVotes('pt_b', [p1.id, p2.id, p3.id]))).toEqual([p2.id]);
+        expect(await store.getMyVotes('pt_c', [p1.id])).toEqual({});
+        expect(await store.getMyVotes('pt_a', [])).toEqual({});
+      });
+
       it('[STORE30] castVote counts a vote on a live poll only: NOT_FOUND for unknown, INVALID_STATE for draft and closed, nothing counted', async () => {
         const { event, people, poll } = await livePoll();
         const v0 = (await store.getTally(poll.id))!.version;
         const first = singleVote(poll.id, 'pt_a', 'o1');
         expect(await store.castVote(first)).toEqual({ status: 'recorded', version: v0 + 1 });
         const { pollId: _p, allowChange: _a, answer: _x, ...stored } = first;
-        expect(await store.getMyVote(poll.id, 'pt_a')).toEqual(stored);
-        expect(await store.getMyVote(poll.id, 'pt_b')).toBeNull();
+        expect(await store.getMyVotes('pt_a', [poll.id])).toEqual({ [poll.id]: stored });
+        expect(await store.getMyVotes('pt_b', [poll.id])).toEqual({});
         expect(await store.getTally(poll.id)).toEqual({ version: v0 + 1, state: 'live', counters: { 'opt:o1:room': 1, 'voters:room': 1 } });
 
         await expectCode(store.castVote(singleVote('poll_missing', 'pt_a', 'o1')), ErrorCode.NOT_FOUND);
@@ -543,7 +559,7 @@ export function storeContract(name: string, make: () => Promise<{ store: Store; 
         const moved = await store.castVote(singleVote(poll.id, 'pt_a', 'o2', { cohort: 'room' }));
         expect(moved.status).toBe('replaced');
         expect(await store.getTally(poll.id)).toEqual({ version: moved.version, state: 'live', counters: { 'opt:o2:room': 1, 'voters:room': 1 } });
-        expect((await store.getMyVote(poll.id, 'pt_a'))?.vote).toEqual({ kind: 'single', optionId: 'o2' });
+        expect((await store.getMyVotes('pt_a', [poll.id]))[poll.id]?.vote).toEqual({ kind: 'single', optionId: 'o2' });
         expect(await store.listVotes(poll.id)).toHaveLength(1);
       });
 

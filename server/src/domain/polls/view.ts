@@ -29,11 +29,8 @@ export async function pollsForSnapshot(store: Store, me: Participant): Promise<P
   const myVotes: Record<string, VoteInput> = {};
   if (me.role === 'attendee') {
     const launched = known.filter((p) => p.state !== 'draft');
-    const votes = await Promise.all(launched.map((p) => store.getMyVote(p.id, me.id)));
-    launched.forEach((p, i) => {
-      const v = votes[i];
-      if (v) myVotes[p.id] = v.vote;
-    });
+    const votes = await store.getMyVotes(me.id, launched.map((p) => p.id));
+    for (const [pollId, v] of Object.entries(votes)) myVotes[pollId] = v.vote;
   }
 
   if (!(MODERATOR_ROLES as readonly string[]).includes(me.role)) return { polls, myVotes };
