@@ -15,6 +15,7 @@ import {
 } from './store.js';
 import { createSqliteQa } from './sqlite/qa.js';
 import { installGroupCommit } from './sqlite/group-commit.js';
+import { parseCache } from './sqlite/parse-cache.js';
 import { createSqlitePresence } from './sqlite/presence.js';
 import { createSqliteStage } from './sqlite/stage.js';
 import { createSqliteEngagement } from './sqlite/engagement.js';
@@ -458,25 +459,3 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
   };
 }
 
-/** Parsed JSON documents by key, re-parsed when the text changes; cleared when it reaches `max`. */
-function parseCache<T>(max: number) {
-  const cache = new Map<string, { doc: string; value: T }>();
-  return {
-    parse(key: string, doc: string): T {
-      const hit = cache.get(key);
-      if (hit && hit.doc === doc) return hit.value;
-      if (cache.size >= max) cache.clear();
-      const value = deepFreeze(JSON.parse(doc) as T);
-      cache.set(key, { doc, value });
-      return value;
-    },
-  };
-}
-
-function deepFreeze<T>(v: T): T {
-  if (v && typeof v === 'object' && !Object.isFrozen(v)) {
-    Object.freeze(v);
-    for (const x of Object.values(v)) deepFreeze(x);
-  }
-  return v;
-}

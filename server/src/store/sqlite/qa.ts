@@ -1,3 +1,4 @@
+import { parseCache } from './parse-cache.js';
 import type Database from 'better-sqlite3';
 import { ErrorCode, type QuestionState, RallyError } from '@rally/shared';
 import { compareQuestions, type NewQuestion, type QaStore, type StoredQuestion, type TransitionOutcome } from '../qa-store.js';
@@ -34,6 +35,7 @@ CREATE TABLE IF NOT EXISTS qa_asker_bans (
 `;
 
 interface Row {
+  id: string;
   doc: string;
   votes: number;
   highlighted: number;
@@ -53,7 +55,7 @@ export function createSqliteQa(db: Database.Database): QaStore {
 
   // `highlighted` is derived from the per-event pointer, so un-highlighting the previous question
   // is a single write and two questions can never both be highlighted.
-  const SELECT = `SELECT q.doc, q.votes, (e.highlighted IS NOT NULL AND e.highlighted = q.id) AS highlighted
+  const SELECT = `SELECT q.id, q.doc, q.votes, (e.highlighted IS NOT NULL AND e.highlighted = q.id) AS highlighted
                   FROM questions q LEFT JOIN qa_events e ON e.event_id = q.event_id`;
   const q = {
     insert: db.prepare('INSERT INTO questions (id, event_id, author_id, normalised, state, votes, doc) VALUES (?, ?, ?, ?, ?, 0, ?)'),
@@ -79,8 +81,9 @@ export function createSqliteQa(db: Database.Database): QaStore {
     eraseAuthor: db.prepare("UPDATE questions SET doc = json_set(doc, '$.authorName', ?) WHERE event_id = ? AND author_id = ? AND json_extract(doc, '$.authorName') IS NOT NULL"),
   };
 
+  const docs = parseCache<NewQuestion>(5_000);
   const toQuestion = (row: Row | undefined): StoredQuestion | null =>
-    row ? { ...(JSON.parse(row.doc) as NewQuestion), votes: row.votes, highlighted: row.highlighted === 1 } : null;
+    row ? { ...docs.parse(row.id, row.doc), votes: row.votes, highlighted: row.highlighted === 1 } : null;
   const read = (id: string) => toQuestion(q.byId.get(id));
   /** Writes a changed record, bumping its rev (see Question.rev). */
   const save = (next: NewQuestion) => q.write.run(next.state, JSON.stringify({ ...next, rev: next.rev + 1 }), next.id);
