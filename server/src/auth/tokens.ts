@@ -24,8 +24,31 @@ export interface TokenService {
   verify(token: string): Promise<TokenClaims>;
 }
 
-export function createTokenService(secret: string): TokenService {
-  const key = new TextEncoder().encode(secret);
+/**
+ * [AUTH4] Most verified tokens kept. A token is the same string on every reconnect of its
+ * participant, so a reconnect storm verifies each once; the bound keeps a flood of distinct
+ * (valid) tokens from growing memory. About 0.5 KB per entry.
+ */
+export const VERIFIED_TOKENS_MAX = 50_000;
+
+interface Verified {
+  claims: TokenClaims;
+  /** The token's `exp`, in ms since the epoch. */
+  expiresAtMs: number;
+}
+
+export function createTokenService(secret: string, maxVerified = VERIFIED_TOKENS_MAX): TokenService {
+  // Imported once: given raw bytes, jose imports a CryptoKey on every verify (an extra WebCrypto job).
+  const key = crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+  // [AUTH4] The outcome of a signature check depends only on the token string and this service's
+  // key, so a token that verified once needs only its expiry checked again. Failures are never kept.
+  const verified = new Map<string, Verified>();
+  const remember = (token: string, v: Verified) => {
+    // Oldest first (Map keeps insertion order): a bounded cache, not an LRU; a miss costs one verify.
+    if (verified.size >= maxVerified) verified.delete(verified.keys().next().value!);
+    verified.set(token, v);
+  };
+  const expired = () => new RallyError(ErrorCode.UNAUTHORIZED, 'your session expired, please join again');
   return {
     async sign(c) {
       return new SignJWT({ evt: c.eventId, role: c.role, kg: c.keyGeneration })
@@ -34,17 +57,25 @@ export function createTokenService(secret: string): TokenService {
         .setIssuer(ISSUER)
         .setIssuedAt()
         .setExpirationTime(TTL)
-        .sign(key);
+        .sign(await key);
     },
     async verify(token) {
+      const known = verified.get(token);
+      if (known) {
+        if (Date.now() < known.expiresAtMs) return known.claims;
+        verified.delete(token);
+        throw expired();
+      }
       try {
         // The algorithm is pinned: a token signed with `none` or an asymmetric alg is refused.
-        const { payload } = await jwtVerify(token, key, { algorithms: [ALG], issuer: ISSUER });
+        const { payload } = await jwtVerify(token, await key, { algorithms: [ALG], issuer: ISSUER, requiredClaims: ['exp'] });
         const c = Claims.parse(payload);
-        return { participantId: c.sub, eventId: c.evt, role: c.role, keyGeneration: c.kg };
+        const claims: TokenClaims = { participantId: c.sub, eventId: c.evt, role: c.role, keyGeneration: c.kg };
+        remember(token, { claims, expiresAtMs: payload.exp! * 1000 });
+        return claims;
       } catch (e) {
-        const expired = e instanceof joseErrors.JWTExpired;
-        throw new RallyError(ErrorCode.UNAUTHORIZED, expired ? 'your session expired, please join again' : 'invalid participant token, please join again');
+        if (e instanceof joseErrors.JWTExpired) throw expired();
+        throw new RallyError(ErrorCode.UNAUTHORIZED, 'invalid participant token, please join again');
       }
     },
   };
