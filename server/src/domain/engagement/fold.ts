@@ -157,7 +157,12 @@ export function foldEntries(state: FoldState, entries: readonly EngagementEntry[
 }
 
 const sizes = (s: Sets): CohortNumbers => ({ room: s.room.size, remote: s.remote.size });
-const union = (s: Sets) => new Set([...s.room, ...s.remote]).size;
+/** People in either cohort, counted once. No merged set: the engagement ticker asks every second per scope (B8 profile). */
+const union = (s: Sets) => {
+  let both = 0;
+  for (const id of s.remote) if (s.room.has(id)) both++;
+  return s.room.size + s.remote.size - both;
+};
 
 function rates(who: Sets, present: Sets) {
   return {
