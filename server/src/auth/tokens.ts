@@ -70,7 +70,8 @@ export function createTokenService(secret: string, maxVerified = VERIFIED_TOKENS
         // The algorithm is pinned: a token signed with `none` or an asymmetric alg is refused.
         const { payload } = await jwtVerify(token, await key, { algorithms: [ALG], issuer: ISSUER, requiredClaims: ['exp'] });
         const c = Claims.parse(payload);
-        const claims: TokenClaims = { participantId: c.sub, eventId: c.evt, role: c.role, keyGeneration: c.kg };
+        // Frozen: every later use of this token gets the same object, so a mutation must throw, not leak.
+        const claims: TokenClaims = Object.freeze({ participantId: c.sub, eventId: c.evt, role: c.role, keyGeneration: c.kg });
         remember(token, { claims, expiresAtMs: payload.exp! * 1000 });
         return claims;
       } catch (e) {
