@@ -3,6 +3,7 @@ import { CommandId, Id, Mode, Participant, TeamName } from './model.js';
 import { Poll, PollAnswer, PollDraft, VoteInput, VoteReceipt } from './polls.js';
 import { qaCommandSchemas, type QaCommandResults } from './qa.js';
 import { RoomCode, stageCommandSchemas, type StageCommandResults } from './stage.js';
+import { stageSlotCommandSchemas, type StageSlotCommandResults } from './stage-slot.js';
 import { engagementCommandSchemas, type EngagementCommandResults } from './engagement.js';
 import { surveyCommandSchemas, type SurveyCommandResults } from './survey.js';
 import type { Snapshot } from './snapshot.js';
@@ -73,6 +74,7 @@ export const commandSchemas = {
 
   // The stage: stream, agenda, reactions, announcements, notes, chat. Rules [STAGEn] in docs/SPEC.md.
   ...stageCommandSchemas,
+  ...stageSlotCommandSchemas,
 
   // Engagement and the survey. Rules [ENGn] in docs/SPEC.md; schemas in ./engagement.ts and ./survey.ts.
   ...engagementCommandSchemas,
@@ -84,7 +86,7 @@ export const COMMAND_NAMES = Object.keys(commandSchemas) as CommandName[];
 export type CommandPayload<N extends CommandName> = z.infer<(typeof commandSchemas)[N]>;
 
 /** The `data` of a successful ack, per command. */
-export interface CommandResults extends QaCommandResults, StageCommandResults, EngagementCommandResults, SurveyCommandResults {
+export interface CommandResults extends QaCommandResults, StageCommandResults, StageSlotCommandResults, EngagementCommandResults, SurveyCommandResults {
   'snapshot:request': Snapshot;
   'participant:update': Participant;
   'participant:correct': Participant;

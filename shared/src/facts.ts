@@ -3,6 +3,7 @@ import { CohortCounts, Id, Participant, PublicEvent } from './model.js';
 import { Poll, PollAnswer, PollLaunched, PollResults } from './polls.js';
 import { qaFactSchemas } from './qa.js';
 import { stageFactSchemas } from './stage.js';
+import { stageSlotFactSchemas } from './stage-slot.js';
 import { engagementFactSchemas } from './engagement.js';
 import { surveyFactSchemas } from './survey.js';
 import { Snapshot } from './snapshot.js';
@@ -63,6 +64,7 @@ export const factSchemas = {
 
   // The stage ([STAGEn]): room codes for the screen, reaction bursts, announcements, notes, chat.
   ...stageFactSchemas,
+  ...stageSlotFactSchemas,
 
   // Engagement ([ENGn]): the moderators' dashboard, parity alerts, settings, the leaderboard, the survey.
   ...engagementFactSchemas,

@@ -7,6 +7,7 @@ export * from './poll-tally.js';
 export * from './polls.js';
 export * from './qa.js';
 export * from './stage.js';
+export * from './stage-slot.js';
 export * from './survey.js';
 export * from './engagement.js';
 export * from './snapshot.js';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AgendaSession, CommandId, EventSettingsPatch, Id, JOIN_CODE_ALPHABET, Mode, Role, type PublicEvent } from './model.js';
 import { textLength } from './poll-tally.js';
 import { Branding, StageStream } from './stage-config.js';
+import { AnnouncementLifetimeSec, OnStage } from './stage-slot.js';
 
 /*
  * The stage experience: venue-verified presence (room codes), the stream, agenda editing,
@@ -131,6 +132,8 @@ export const Announcement = z.object({
   text: z.string(),
   audience: AnnouncementAudience,
   at: z.iso.datetime(),
+  /** [STAGE34] When it leaves every screen by itself; null (or absent, in older records): until cleared. */
+  expiresAt: z.iso.datetime().nullable().optional(),
 });
 export type Announcement = z.infer<typeof Announcement>;
 
@@ -185,7 +188,7 @@ export const stageCommandSchemas = {
   /** [STAGE14] One reaction. */
   'reaction:send': z.strictObject({ id: CommandId, emoji: Reaction }),
   /** [STAGE16] A banner for an audience. */
-  'announcement:send': z.strictObject({ id: CommandId, text: AnnouncementText, audience: AnnouncementAudience }),
+  'announcement:send': z.strictObject({ id: CommandId, text: AnnouncementText, audience: AnnouncementAudience, lifetimeSec: AnnouncementLifetimeSec.optional() }),
   /** [STAGE18] A private note to the presenters. */
   'note:send': z.strictObject({ id: CommandId, text: NoteText }),
   /** [STAGE19] A presenter's read receipt. */
@@ -240,9 +243,11 @@ export const stageFactSchemas = {
 
 /** [STAGE25] The stage part of a snapshot. */
 export const StageSnapshot = z.object({
+  /** [STAGE31] What the stage shows now. */
+  onStage: OnStage,
   /** [STAGE11] Stage screens only. */
   roomCode: RoomCodeInfo.optional(),
-  /** [STAGE17] The latest announcement meant for this principal. */
+  /** [STAGE17] [STAGE34] The latest announcement meant for this principal, unless cleared or expired. */
   announcement: Announcement.nullable(),
   /** [STAGE18] Presenters, moderators and organisers: the notes, oldest first. */
   notes: z.array(PresenterNote).optional(),

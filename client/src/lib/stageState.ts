@@ -1,5 +1,5 @@
-import type { Announcement, ChatMessage, ChatSettings, CommandName, CommandResults, FactPayload, PresenterNote, ReactionBurst, RoomCodeInfo, Snapshot } from '@rally/shared';
-import { STAGE_LIMITS } from '@rally/shared';
+import type { Announcement, ChatMessage, OnStage, ChatSettings, CommandName, CommandResults, FactPayload, PresenterNote, ReactionBurst, RoomCodeInfo, Snapshot } from '@rally/shared';
+import { NOTHING_ON_STAGE, STAGE_LIMITS } from '@rally/shared';
 import type { RallySocket } from './socket';
 
 /**
@@ -8,7 +8,10 @@ import type { RallySocket } from './socket';
  * burst (a sequence number, so a screen can animate each burst once).
  */
 export interface StageState {
+  /** [STAGE31] What the stage shows now: every screen renders its activity from this. */
+  onStage: OnStage;
   roomCode: RoomCodeInfo | null;
+  /** [STAGE34] Null once cleared; an expired one stays here, hide it with announcementShowing(). */
   announcement: Announcement | null;
   notes: PresenterNote[];
   chat: { messages: ChatMessage[]; settings: ChatSettings; banned: boolean };
@@ -19,6 +22,8 @@ export interface StageState {
 }
 
 export type StageEvent =
+  | { name: 'stage:changed'; payload: OnStage }
+  | { name: 'announcement:cleared'; payload: FactPayload<'announcement:cleared'> }
   | { name: 'stage:roomCodeRotated'; payload: RoomCodeInfo }
   | { name: 'reaction:aggregated'; payload: ReactionBurst }
   | { name: 'announcement:posted'; payload: Announcement }
@@ -30,6 +35,7 @@ export type StageEvent =
   | { name: 'chat:banChanged'; payload: FactPayload<'chat:banChanged'>; me?: string };
 
 export const EMPTY_STAGE: StageState = {
+  onStage: NOTHING_ON_STAGE,
   roomCode: null,
   announcement: null,
   notes: [],
@@ -42,6 +48,7 @@ export function stageFromSnapshot(s: Snapshot): StageState {
   const st = s.stage;
   if (!st) return EMPTY_STAGE;
   return {
+    onStage: st.onStage ?? NOTHING_ON_STAGE,
     roomCode: st.roomCode ?? null,
     announcement: st.announcement,
     notes: st.notes ?? [],
@@ -64,6 +71,12 @@ function upsertNote(notes: PresenterNote[], n: PresenterNote): PresenterNote[] {
 
 export function reduceStage(s: StageState, e: StageEvent, meId?: string): StageState {
   switch (e.name) {
+    case 'stage:changed':
+      // A late copy of an older change (ack and fact race) never replaces a newer one.
+      return e.payload.version > s.onStage.version ? { ...s, onStage: e.payload } : s;
+    case 'announcement:cleared':
+      if (!s.announcement || Date.parse(s.announcement.at) > Date.parse(e.payload.clearedAt)) return s;
+      return { ...s, announcement: null };
     case 'stage:roomCodeRotated':
       return { ...s, roomCode: e.payload };
     case 'reaction:aggregated':
@@ -95,6 +108,8 @@ export function reduceStage(s: StageState, e: StageEvent, meId?: string): StageS
 }
 
 const STAGE_FACTS = [
+  'stage:changed',
+  'announcement:cleared',
   'stage:roomCodeRotated',
   'reaction:aggregated',
   'announcement:posted',
@@ -117,6 +132,11 @@ export function stageEventFromAck<N extends CommandName>(name: N, data: CommandR
   switch (name) {
     case 'announcement:send':
       return { name: 'announcement:posted', payload: data as Announcement };
+    case 'stage:show':
+    case 'stage:clear':
+      return { name: 'stage:changed', payload: data as OnStage };
+    case 'announcement:clear':
+      return { name: 'announcement:cleared', payload: data as CommandResults['announcement:clear'] };
     case 'note:send':
       return { name: 'note:posted', payload: data as PresenterNote };
     case 'note:markRead':
@@ -132,6 +152,13 @@ export function stageEventFromAck<N extends CommandName>(name: N, data: CommandR
     default:
       return null;
   }
+}
+
+/** [STAGE34] The announcement to draw now: null once cleared or past its lifetime (server clock). */
+export function announcementShowing(s: StageState, nowServerMs: number): Announcement | null {
+  const a = s.announcement;
+  if (!a) return null;
+  return a.expiresAt && Date.parse(a.expiresAt) <= nowServerMs ? null : a;
 }
 
 /** Is this announcement for a participant in this mode? (Moderators see every one.) */
