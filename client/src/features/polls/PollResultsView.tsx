@@ -235,8 +235,8 @@ function WordCloud({ results }: { results: ResultsOf<'wordcloud'> }) {
   );
 }
 
-/** Open-text answers that fit one projector page: about two of the longest, or several short ones. */
-const WALL_PAGE_CHARS = 600;
+/** Open-text answers on one projector page: two of the longest (with their authors), or up to six short ones. */
+const WALL_PAGE_CHARS = 660;
 const WALL_PAGE_ENTRIES = 6;
 
 function OpenWall({ results, paged }: { results: ResultsOf<'open'>; paged: boolean }) {
