@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 import { POLL_LIMITS, QA_LIMITS, STAGE_LIMITS, type Poll, type QuestionView } from '@rally/shared';
 import { createEvent, keynoteSession, workshopSession } from './helpers/event';
@@ -10,6 +12,8 @@ import { newScreen, expectLive } from './helpers/screens';
  * allows and with the longest announcement, nothing is clipped, nothing overlaps, the QR code stays
  * clear and the page never scrolls. Result bars are as long as the share they state.
  */
+
+const SHOTS = join(tmpdir(), 'rally-stage-fit');
 
 const VIEWPORTS = [
   { width: 1920, height: 1080 },
@@ -125,7 +129,8 @@ async function expectFitsEverywhere(page: Page, mod: Driver, scene: string, read
       await ready(page);
       // Fitting settles after a resize (fonts, measure-and-scale); poll until it holds.
       await expect.poll(() => fitProblems(page), { message: `${scene} at ${vp.width}x${vp.height}${announced ? ' with an announcement' : ''}`, timeout: 5000 }).toEqual([]);
-      await page.screenshot({ path: `test-results/stage-fit/${scene}-${vp.width}x${vp.height}${announced ? '-announcement' : ''}.png` });
+      // Outside the results folder, which each run empties: a person compares them across runs.
+      await page.screenshot({ path: join(SHOTS, `${scene}-${vp.width}x${vp.height}${announced ? '-announcement' : ''}.png`) });
     }
   }
 }
