@@ -140,8 +140,8 @@ describe('the engagement log and dashboard over real sockets', () => {
     // The same figures, recomputed from the raw log read through the cursor API.
     const log = await readLog();
     const folded = foldEntries(emptyFold(), log.filter((e) => Number(e.cursor) <= Number(d.cursor)));
-    expect(d.event).toEqual(scopeFigures(folded.event));
-    expect(d.session!.figures).toEqual(scopeFigures(folded.sessions.get('keynote')));
+    expect(d.event).toEqual(scopeFigures(folded.event, Date.parse(d.at)));
+    expect(d.session!.figures).toEqual(scopeFigures(folded.sessions.get('keynote'), Date.parse(d.at)));
     // Staff are never logged.
     expect(log.every((e) => e.participantId !== null && [ada.id, bob.id, cy.id].includes(e.participantId))).toBe(true);
     expect(log.filter((e) => e.kind === 'voted')).toHaveLength(2);

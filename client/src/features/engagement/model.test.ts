@@ -5,6 +5,7 @@ import { rateRows, settingsForm, settingsPatch, surveyAnswers, surveyDraft } fro
 const figures: ScopeFigures = {
   present: { room: 4, remote: 2 },
   interacted: { room: 2, remote: 1 },
+  weighted: { present: { room: 4, remote: 2 }, interacted: { room: 2, remote: 1 } },
   participation: { room: 0.5, remote: 0.5, all: 0.5 },
   parity: 1,
   activities: [{ kind: 'voted', label: 'Poll votes', count: { room: 3, remote: 1 }, participants: { room: 2, remote: 1 }, rate: { room: 0.5, remote: 0.5, all: 0.5 } }],
