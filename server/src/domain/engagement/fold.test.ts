@@ -76,27 +76,32 @@ const distinct = (xs: (string | null)[]) => new Set(xs.filter((x): x is string =
 const ratio = (a: number, b: number) => (b === 0 ? 0 : Math.min(1, a / b));
 
 /**
- * [ENG22] One attendee's share of presence in the room within a scope, as of asOfMs: their entries
- * in the scope in log order each place them in the entry's cohort until their next one; leaving
- * (and, in a session, leaving the session) ends it; a mode switch moves an open stretch but opens
- * none; an entry older than their latest moves no time. No measured time: the latest entry's cohort.
+ * [ENG22] One attendee's presence within a scope: their entries in the scope in log order each
+ * place them in the entry's cohort until their next one; leaving (and, in a session, leaving the
+ * session) ends it; an entry older than their latest moves no time; a mode switch counts only when
+ * it moves an open stretch in time order. Returns the entries that count as presence and the room
+ * share as of asOfMs (no measured time: the cohort of the latest entry that counted).
  */
-function recomputeRoomShare(mine: readonly EngagementEntry[], session: boolean, asOfMs: number): number {
+function recomputePresence(mine: readonly EngagementEntry[], session: boolean, asOfMs: number) {
   const time = { room: 0, remote: 0 };
+  const counts = new Set<EngagementEntry>();
   let open: { mode: Mode; at: number } | null = null;
   let latest: { at: number; mode: Mode } | null = null;
   for (const e of mine) {
     const at = Date.parse(e.at);
-    if (latest && at < latest.at) continue;
+    const late = latest !== null && at < latest.at;
+    if (e.kind === 'modeChanged' && (open === null || late)) continue;
+    counts.add(e);
+    if (late) continue;
     if (open) time[open.mode] += at - open.at;
     const leaving = e.kind === 'left' || (session && e.kind === 'sessionLeft');
-    if (leaving) open = null;
-    else if (e.kind !== 'modeChanged' || open) open = { mode: e.mode, at };
+    open = leaving ? null : { mode: e.mode, at };
     latest = { at, mode: e.mode };
   }
   if (open) time[open.mode] += Math.max(0, asOfMs - open.at);
   const total = time.room + time.remote;
-  return total > 0 ? time.room / total : latest!.mode === 'room' ? 1 : 0;
+  const roomShare = total > 0 ? time.room / total : latest?.mode === 'room' ? 1 : 0;
+  return { counts, roomShare };
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
@@ -105,12 +110,16 @@ function recomputeScope(entries: readonly EngagementEntry[], counted: boolean[],
   const idx = entries.map((_, i) => i).filter((i) => inScope(entries[i]!));
   const of = (mode: Mode | 'all', pred: (e: EngagementEntry, i: number) => boolean) =>
     idx.filter((i) => (mode === 'all' || entries[i]!.mode === mode) && pred(entries[i]!, i)).map((i) => entries[i]!.participantId);
-  const anyEntry = () => true;
-  const interacting = (e: EngagementEntry, i: number) => counted[i]! && ENGAGEMENT_KINDS[e.kind].participation;
   const roomShare = new Map<string, number>();
-  for (const pid of new Set(of('all', anyEntry))) {
-    if (pid !== null) roomShare.set(pid, recomputeRoomShare(idx.map((i) => entries[i]!).filter((e) => e.participantId === pid), session, asOfMs));
+  const inPresence = new Set<EngagementEntry>();
+  for (const pid of new Set(of('all', () => true))) {
+    if (pid === null) continue;
+    const p = recomputePresence(idx.map((i) => entries[i]!).filter((e) => e.participantId === pid), session, asOfMs);
+    roomShare.set(pid, p.roomShare);
+    for (const e of p.counts) inPresence.add(e);
   }
+  const anyEntry = (e: EngagementEntry) => inPresence.has(e);
+  const interacting = (e: EngagementEntry, i: number) => counted[i]! && ENGAGEMENT_KINDS[e.kind].participation;
   // [ENG22] [ENG23] Each person in a cohort's set counts their share of time in that cohort.
   const weigh = (ids: (string | null)[], mode: Mode) =>
     round2([...new Set(ids)].filter((id): id is string => id !== null).reduce((sum, id) => sum + (mode === 'room' ? roomShare.get(id)! : 1 - roomShare.get(id)!), 0));

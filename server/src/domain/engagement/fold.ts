@@ -131,25 +131,34 @@ const ends = (acc: ScopeAcc, kind: EngagementKind) => kind === 'left' || (acc.ki
 /**
  * [ENG22] Moves an attendee's time in the scope on to this entry. Each entry places them in its
  * cohort from its time on, until their next entry in the scope; an entry that ends presence
- * (leaving) closes the stretch, and a `modeChanged` moves an open stretch to the new cohort but
- * opens none (a moderator may switch someone who is offline). An entry older than their latest
- * one in the scope (nodes write in batches, so log order and time order can differ slightly)
- * moves no time: the stretch never runs backwards.
+ * (leaving) closes the stretch. An entry older than their latest one in the scope (nodes write in
+ * batches, so log order and time order can differ slightly) moves no time: the stretch never runs
+ * backwards.
  */
 function advanceStay(acc: ScopeAcc, pid: string, e: EngagementEntry, atMs: number) {
   let stay = acc.stays.get(pid);
   if (!stay) acc.stays.set(pid, (stay = { ms: { room: 0, remote: 0 }, open: null, lastMs: atMs, lastMode: e.mode }));
   if (atMs < stay.lastMs) return;
   if (stay.open) stay.ms[stay.open.mode] += atMs - stay.open.sinceMs;
-  if (ends(acc, e.kind)) stay.open = null;
-  else if (e.kind !== 'modeChanged' || stay.open) stay.open = { mode: e.mode, sinceMs: atMs };
+  stay.open = ends(acc, e.kind) ? null : { mode: e.mode, sinceMs: atMs };
   stay.lastMs = atMs;
   stay.lastMode = e.mode;
 }
 
+/**
+ * [ENG22] A `modeChanged` only moves a stretch that is open (the attendee is here, in this scope)
+ * and in time order; otherwise (a moderator switching someone offline, a late entry) it says
+ * nothing about presence and is left out of it.
+ */
+function movesPresence(acc: ScopeAcc, pid: string, e: EngagementEntry, atMs: number): boolean {
+  if (e.kind !== 'modeChanged') return true;
+  const stay = acc.stays.get(pid);
+  return stay !== undefined && stay.open !== null && atMs >= stay.lastMs;
+}
+
 function addToScope(acc: ScopeAcc, e: EngagementEntry, counted: boolean, atMs: number) {
   const pid = e.participantId;
-  if (pid !== null) {
+  if (pid !== null && movesPresence(acc, pid, e, atMs)) {
     acc.present[e.mode].add(pid);
     if (acc.present[other(e.mode)].has(pid)) acc.mixed.add(pid);
     advanceStay(acc, pid, e, atMs);
