@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_ENGAGEMENT_SETTINGS, nextParityAlert, type EngagementEntry, type Mode, type Participant } from '@rally/shared';
 import { createLog } from '../../log.js';
 import { drafts, pollKit, type PollKit } from '../../../test/helpers/domain-kit.js';
+import type { DomainDeps, WithStage } from '../ports.js';
 import { updateSelf, correct } from '../participants.js';
 import { socketOpened } from '../presence.js';
 import { castVote } from '../polls/voting.js';
@@ -24,7 +25,7 @@ const THRESHOLD = DEFAULT_ENGAGEMENT_SETTINGS.parityThreshold;
 interface Scene {
   kit: PollKit;
   engagement: EngagementService;
-  deps: PollKit['deps'] & { engagement: EngagementService };
+  deps: WithStage<DomainDeps> & { engagement: EngagementService };
 }
 
 let scene: Scene | undefined;
@@ -41,8 +42,9 @@ async function setScene(): Promise<Scene> {
   // One log for attendance (the stage's port) and interactions, as createApp wires it.
   const deps = { ...kit.deps, engagement, stage: { ...kit.deps.stage, engagement } };
   await setLiveSession(deps, kit.event.id, 'keynote');
-  scene = { kit, engagement, deps };
-  return scene;
+  const made: Scene = { kit, engagement, deps };
+  scene = made;
+  return made;
 }
 
 /** An attendee opening their first socket: joined and sessionEntered, in their cohort. */
