@@ -20,9 +20,12 @@ export function livekitServerBin() {
   return join(cache, 'rally', `livekit-server-${LIVEKIT_SERVER_VERSION}`, 'livekit-server');
 }
 
+// `go` on PATH, else where the official release installs it (a CI shell may not have it on PATH).
+const GO = spawnSync('sh', ['-c', 'command -v go'], { stdio: 'ignore' }).status === 0 || !existsSync('/usr/local/go/bin/go') ? 'go' : '/usr/local/go/bin/go';
+
 /** "go1.26.8" → [1, 26]; undefined when there is no usable `go`. */
 function goVersion() {
-  const r = spawnSync('go', ['env', 'GOVERSION'], { encoding: 'utf8' });
+  const r = spawnSync(GO, ['env', 'GOVERSION'], { encoding: 'utf8' });
   const m = r.status === 0 ? /^go(\d+)\.(\d+)/.exec(r.stdout.trim()) : null;
   return m ? [Number(m[1]), Number(m[2])] : undefined;
 }
@@ -43,7 +46,7 @@ export function ensureLivekitServer() {
   mkdirSync(dir, { recursive: true });
   console.log(`Building livekit-server ${LIVEKIT_SERVER_VERSION} with Go into ${dir} (once per machine; a few minutes on 2 cores)…`);
   const started = Date.now();
-  const r = spawnSync('go', ['install', `${PACKAGE}@${LIVEKIT_SERVER_VERSION}`], { stdio: 'inherit', env: { ...process.env, GOBIN: dir } });
+  const r = spawnSync(GO, ['install', `${PACKAGE}@${LIVEKIT_SERVER_VERSION}`], { stdio: 'inherit', env: { ...process.env, GOBIN: dir } });
   if (r.status !== 0) return { ok: false, error: `go install ${PACKAGE}@${LIVEKIT_SERVER_VERSION} failed (exit ${r.status ?? r.signal})` };
   // `go install` names the binary after its folder (cmd/server); the final name appears only once complete.
   renameSync(join(dir, 'server'), bin);
