@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { POLL_LIMITS, QA_LIMITS, STAGE_LIMITS, type Poll, type QuestionView } from '@rally/shared';
 import { createEvent, keynoteSession, workshopSession } from './helpers/event';
 import { crowd, drive, keyOf, type Driver } from './helpers/drive';
@@ -107,8 +107,14 @@ async function fitProblems(page: Page): Promise<string[]> {
   });
 }
 
+const opened: BrowserContext[] = [];
+test.afterEach(async () => {
+  for (const ctx of opened.splice(0)) await ctx.close();
+});
+
 async function openStage(browser: Browser, link: string): Promise<Page> {
-  const { page } = await newScreen(browser, { viewport: VIEWPORTS[0]! });
+  const { ctx, page } = await newScreen(browser, { viewport: VIEWPORTS[0]! });
+  opened.push(ctx);
   await page.goto(link);
   await expectLive(page);
   return page;
@@ -314,5 +320,35 @@ test('[STAGE40] [STAGE41] the longest audience question, by the longest name, fi
     await expect(p.getByTestId('stage-question')).toBeVisible();
   });
   asker.close();
+  mod.close();
+});
+
+test('[STAGE40] [STAGE41] [STAGE45] a long leaderboard of teams, then of people, pages through on every projector', async ({ browser, request }) => {
+  test.setTimeout(120_000);
+  // The longest team names; more teams than one page holds.
+  const teams = Array.from({ length: 20 }, (_, i) => longText(`Team ${String(i + 1).padStart(2, '0')}`, 40));
+  const { code, links, mod } = await longEvent(request, teams);
+  await mod.send('engagement:configure', { settings: { leaderboard: 'all' } });
+  const people = await crowd(request, code, teams.length, (i) => ({ name: longText(`Person ${i + 1}`, 60), team: teams[i]!, mode: i % 2 ? 'remote' : 'room' }));
+  const poll = await launch(mod, { kind: 'rating', scale: 5, question: 'How is it going?' });
+  for (const p of people) await p.send('poll:vote', { pollId: poll.id, vote: { kind: 'rating', value: 4 } });
+  // The board is recomputed every few seconds; wait until it ranks every team.
+  await mod.waitFor<{ teams: unknown[] }>('engagement:leaderboardUpdated', (b) => b.teams.length === teams.length, 20_000);
+  const page = await openStage(browser, links.stage);
+
+  await mod.send('stage:show', { slot: { kind: 'leaderboard', board: 'teams' } });
+  await expectFitsEverywhere(page, mod, 'leaderboard-teams', async (p) => {
+    await expect(p.getByTestId('stage-leaderboard')).toHaveAttribute('data-board', 'teams');
+    await expect(p.getByTestId('stage-page')).toHaveText(/page \d of 3/i);
+  });
+  await mod.send('announcement:clear', {});
+  await expect(page.getByTestId('stage-announcement')).toHaveCount(0);
+
+  await mod.send('stage:show', { slot: { kind: 'leaderboard', board: 'people' } });
+  await expectFitsEverywhere(page, mod, 'leaderboard-people', async (p) => {
+    await expect(p.getByTestId('stage-leaderboard')).toHaveAttribute('data-board', 'people');
+    await expect(p.getByTestId('stage-page')).toHaveText(/page \d of 2/i);
+  });
+  for (const p of people) p.close();
   mod.close();
 });

@@ -28,7 +28,7 @@ export function StageLeaderboard({ board, leaderboard }: { board: 'people' | 'te
       {rows === 0 ? (
         <p className="stage-leaderboard-empty">No scores yet.</p>
       ) : people ? (
-        <TopAttendeesTable participants={peoplePages[index] ?? []} />
+        <TopAttendeesTable participants={peoplePages[index] ?? []} captionHidden />
       ) : (
         <TeamScoresTable teams={teamPages[index] ?? []} />
       )}
