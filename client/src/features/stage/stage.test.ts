@@ -39,7 +39,7 @@ function stateWith(onStage: OnStage, polls: Poll[] = [], leaderboard?: Snapshot[
       serverTime: '2026-01-01T09:00:01.000Z',
       event,
       me: screen,
-      polls: polls.map((p) => ({ poll: p })),
+      polls: polls.map((p) => ({ poll: p, results: null })),
       myVotes: {},
       stage: { onStage, announcement: null, chat: { messages: [], settings: { slowModeSec: 0 }, banned: false } },
       ...(leaderboard ? { leaderboard } : {}),
