@@ -1,7 +1,8 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { PHONE } from './helpers/devices';
 import { createEvent } from './helpers/event';
-import { newScreen } from './helpers/screens';
+import { joinAsStaff, newScreen } from './helpers/screens';
+import { ADMIN_TOKEN } from './env';
 
 /**
  * What a person sees when a link or a code does not work: one plain sentence that says what is
@@ -104,5 +105,19 @@ test('[UI1] [UI4] a wrong join code names the code and says where to find the ri
   await page.getByLabel('Your name').fill('Mo Moderator');
   await page.getByRole('button', { name: 'Join as moderator' }).click();
   expect(await expectOnePlainMessage(page, 'link-unknown-code')).toContain(unknown);
+  await ctx.close();
+});
+
+test('[UI1] [UI5] a moderator whose link the organiser replaced is told once, in one sentence, how to get back in', async ({ browser, request }) => {
+  const { code, event, links } = await createEvent(request, { name: 'Messages SKO' });
+  const { ctx, page } = await phone(browser);
+  await joinAsStaff(page, links.moderator, 'moderator', 'Mo Moderator');
+
+  const res = await request.post(`/api/events/${event.id}/keys/rotate`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+  expect(res.ok()).toBe(true);
+  const message = await expectOnePlainMessage(page, 'keys-rotated');
+  expect(message).toMatch(/replaced this moderator link/i);
+  expect(message).toMatch(/ask/i);
+  expect(page.url()).toContain(`/e/${code}/moderator`);
   await ctx.close();
 });
