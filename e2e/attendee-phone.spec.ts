@@ -25,7 +25,7 @@ async function setUp(request: APIRequestContext, settings: Record<string, unknow
   return { ...created, mod };
 }
 
-async function phone(browser: Browser, code: string, who: Partial<Joiner> = {}, device = PHONE_390): Promise<Page> {
+async function phone(browser: Browser, code: string, who: Partial<Joiner> = {}, device: { viewport: { width: number; height: number }; isMobile?: boolean; hasTouch?: boolean } = PHONE_390): Promise<Page> {
   const { page } = await newScreen(browser, device);
   await joinAsAttendee(page, code, { name: unique('Pia Phone'), team: 'EMEA', mode: 'room', ...who });
   return page;

@@ -108,7 +108,8 @@ function AskForm({ liveTitle }: { liveTitle: string | null }) {
   const [text, setText] = useState('');
   const [anonymous, setAnonymous] = useState(false);
   const [error, setError] = useState('');
-  const [status, setStatus] = useState('');
+  // [UI35] The question just asked, by id: its status line follows it as moderators act.
+  const [askedId, setAskedId] = useState<string | null>(null);
   const [touched, setTouched] = useState(false);
   const { busy, run } = useQaCommand();
   const textId = useId();
@@ -133,7 +134,7 @@ function AskForm({ liveTitle }: { liveTitle: string | null }) {
   async function submit(e: FormEvent) {
     e.preventDefault();
     setTouched(true);
-    setStatus('');
+    setAskedId(null);
     if (problem) {
       setError(problem);
       return;
@@ -147,12 +148,10 @@ function AskForm({ liveTitle }: { liveTitle: string | null }) {
     }
     setText('');
     setTouched(false);
-    setStatus(
-      ack.data.state === 'pending'
-        ? 'Thanks! Your question is waiting for approval by the moderators.'
-        : 'Thanks! Your question is now visible to everyone.',
-    );
+    setAskedId(ack.data.id);
   }
+  const asked = askedId ? qa.byId[askedId] : undefined;
+  const status = asked ? ASKED_STATUS[asked.state] : '';
 
   // Ctrl/Cmd+Enter sends from the text area.
   function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
@@ -179,7 +178,7 @@ function AskForm({ liveTitle }: { liveTitle: string | null }) {
           onChange={(e) => {
             setText(e.target.value);
             setError('');
-            setStatus('');
+            setAskedId(null);
           }}
           onKeyDown={onKeyDown}
           aria-describedby={`${hintId} ${counterId}${shownError ? ` ${errorId}` : ''}`}
@@ -227,6 +226,26 @@ function AskForm({ liveTitle }: { liveTitle: string | null }) {
         </span>
       </div>
     </form>
+  );
+}
+
+/** [UI35] The line under the ask form about the question just asked, as it is now. */
+const ASKED_STATUS: Record<QuestionView['state'], string> = {
+  pending: 'Thanks! Your question is waiting for approval by the moderators.',
+  approved: 'Thanks! Your question was approved: everyone can see and upvote it now.',
+  answered: 'Your question was answered. Thank you for asking!',
+  dismissed: 'The moderators did not accept your question.',
+};
+
+/** [UI32] The audience question on stage, in "Live now": the same item as in the list, upvote included. */
+export function OnStageQuestion({ questionId }: { questionId: string }) {
+  const { state } = useLive();
+  const q = state.qa.byId[questionId];
+  if (!q) return null;
+  return (
+    <ul className="qa-list qa-on-stage" aria-label="Question on stage">
+      <AttendeeQuestion q={q} />
+    </ul>
   );
 }
 
