@@ -29,21 +29,23 @@ function AttendeeScreen({ code }: { code: string }) {
   return (
     <Screen title={event.name} subtitle={`Code ${code}`} connection={connection} actions={<YouMenu code={code} />}>
       <h1 className="visually-hidden">{event.name}</h1>
-      <AnnouncementBanner />
-      <JoinNoticeBanner
-        code={code}
-        action={
-          canEnterRoomCode(state) ? (
-            <button type="button" className="btn btn-small btn-primary" onClick={() => menu.show({ roomCode: true })}>
-              I’m in the room
-            </button>
-          ) : null
-        }
-      />
+      <div className="attendee-top">
+        <AnnouncementBanner />
+        <JoinNoticeBanner
+          code={code}
+          action={
+            canEnterRoomCode(state) ? (
+              <button type="button" className="btn btn-small btn-primary" onClick={() => menu.show({ roomCode: true })}>
+                I’m in the room
+              </button>
+            ) : null
+          }
+        />
 
-      <StageWithActivity>
-        <LiveNow />
-      </StageWithActivity>
+        <StageWithActivity>
+          <LiveNow />
+        </StageWithActivity>
+      </div>
 
       <ReactionsBar />
 

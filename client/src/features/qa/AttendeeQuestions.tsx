@@ -109,7 +109,7 @@ function AskForm({ liveTitle }: { liveTitle: string | null }) {
   const [anonymous, setAnonymous] = useState(false);
   const [error, setError] = useState('');
   // [UI35] The question just asked, by id: its status line follows it as moderators act.
-  const [askedId, setAskedId] = useState<string | null>(null);
+  const [asked, setAsked] = useState<{ id: string; reviewed: boolean } | null>(null);
   const [touched, setTouched] = useState(false);
   const { busy, run } = useQaCommand();
   const textId = useId();
@@ -134,7 +134,7 @@ function AskForm({ liveTitle }: { liveTitle: string | null }) {
   async function submit(e: FormEvent) {
     e.preventDefault();
     setTouched(true);
-    setAskedId(null);
+    setAsked(null);
     if (problem) {
       setError(problem);
       return;
@@ -148,10 +148,11 @@ function AskForm({ liveTitle }: { liveTitle: string | null }) {
     }
     setText('');
     setTouched(false);
-    setAskedId(ack.data.id);
+    // Under post-moderation it is visible at once: nobody "approved" it.
+    setAsked({ id: ack.data.id, reviewed: ack.data.state === 'pending' });
   }
-  const asked = askedId ? qa.byId[askedId] : undefined;
-  const status = asked ? ASKED_STATUS[asked.state] : '';
+  const askedNow = asked ? qa.byId[asked.id] : undefined;
+  const status = !askedNow ? '' : askedNow.state === 'approved' && !asked?.reviewed ? 'Thanks! Your question is now visible to everyone.' : ASKED_STATUS[askedNow.state];
 
   // Ctrl/Cmd+Enter sends from the text area.
   function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
@@ -178,7 +179,7 @@ function AskForm({ liveTitle }: { liveTitle: string | null }) {
           onChange={(e) => {
             setText(e.target.value);
             setError('');
-            setAskedId(null);
+            setAsked(null);
           }}
           onKeyDown={onKeyDown}
           aria-describedby={`${hintId} ${counterId}${shownError ? ` ${errorId}` : ''}`}
@@ -232,7 +233,7 @@ function AskForm({ liveTitle }: { liveTitle: string | null }) {
 /** [UI35] The line under the ask form about the question just asked, as it is now. */
 const ASKED_STATUS: Record<QuestionView['state'], string> = {
   pending: 'Thanks! Your question is waiting for approval by the moderators.',
-  approved: 'Thanks! Your question was approved: everyone can see and upvote it now.',
+  approved: 'Your question was approved and is now visible to everyone.',
   answered: 'Your question was answered. Thank you for asking!',
   dismissed: 'The moderators did not accept your question.',
 };
