@@ -9,7 +9,7 @@ import { staffSocket, type StaffSocket } from './helpers/staffSocket';
 import { unique } from './helpers/unique';
 
 /**
- * The attendee's phone ([UI30]–[UI49]): the live activity first, identity in the "You" menu,
+ * The attendee's phone ([UI30]–[UI41]): the live activity first, identity in the "You" menu,
  * "Live now" from the stage slot, statuses that follow the state, honest wording, and a help link
  * on every screen but the projector. The control desk is scripted over the protocol (staffSocket)
  * so these tests hold whatever shape the staff screens take.
