@@ -116,7 +116,7 @@ test('[UI32] [UI33] "Live now" renders the stage slot: the poll on stage, its re
   const q = page.getByTestId('question').filter({ hasText: text }).first();
   const questionId = (await q.getAttribute('data-question-id'))!;
   await mod.send('stage:show', { slot: { kind: 'question', questionId } });
-  const onStageQ = live.getByTestId('on-stage').getByTestId('question');
+  const onStageQ = live.getByTestId('on-stage').getByTestId('on-stage-question');
   await expect(onStageQ).toContainText(text);
   await onStageQ.getByTestId('upvote').click();
   await expect(onStageQ.getByTestId('upvote')).toHaveAttribute('aria-pressed', 'true');

@@ -245,18 +245,19 @@ export function OnStageQuestion({ questionId }: { questionId: string }) {
   if (!q) return null;
   return (
     <ul className="qa-list qa-on-stage" aria-label="Question on stage">
-      <AttendeeQuestion q={q} />
+      {/* Its own test id: the same question is also in the list below. */}
+      <AttendeeQuestion q={q} testId="on-stage-question" />
     </ul>
   );
 }
 
-function AttendeeQuestion({ q }: { q: QuestionView }) {
+function AttendeeQuestion({ q, testId = 'question' }: { q: QuestionView; testId?: string }) {
   const { state } = useLive();
   const { qa } = state;
   const votes = votesOf(qa, q);
   const onStage = qa.highlightedId === q.id;
   return (
-    <li className={`qa-item ${onStage ? 'is-on-stage' : ''}`} data-testid="question" data-question-id={q.id} data-state={q.state}>
+    <li className={`qa-item ${onStage ? 'is-on-stage' : ''}`} data-testid={testId} data-question-id={q.id} data-state={q.state}>
       <div className="qa-vote">
         {q.state === 'approved' && state.me.role === 'attendee' ? (
           <UpvoteButton q={q} votes={votes} />
