@@ -41,6 +41,7 @@ export function Screen({
             to={helpHref(location.pathname, location.search)}
             className="topbar-link"
             data-testid="help-link"
+            aria-current={location.pathname.startsWith('/help/') ? 'page' : undefined}
             {...(window.location.hash.includes('key=') ? { target: '_blank', rel: 'noopener' } : {})}
           >
             Help
