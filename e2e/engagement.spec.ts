@@ -281,10 +281,13 @@ test('[ENG25] [ENG22] [ENG23] [ENG24] under the parity gauge the dashboard says 
   await expect(explanation.getByTestId('parity-counts')).toHaveText('Took part: 0 of 1 remote, 0 of 0 in the room.', LIVE);
 
   // Lou moves to the room from their own screen, then votes there.
+  // Team and mode are in the "You" menu of the header ([UI31]); Escape closes it again.
+  await lou.page.getByRole('button', { name: 'You', exact: true }).click();
   await lou.page.getByRole('button', { name: 'Change team or mode' }).click();
   await lou.page.getByRole('radio', { name: /^In the room/ }).check();
   await lou.page.getByRole('button', { name: 'Save' }).click();
   await expect(lou.page.getByTestId('my-mode')).toHaveText('In the room');
+  await lou.page.keyboard.press('Escape');
   await row.getByRole('button', { name: `Launch “${question}”` }).click();
   await vote(lou, question, 'Acme');
 

@@ -48,7 +48,7 @@ test('[ID1] joining with the code and a name gives a participant with that name,
   await expect(page.getByTestId('my-team')).toHaveText('EMEA');
   await expect(page.getByTestId('my-mode')).toHaveText('Remote');
   await expect(page.getByTestId('my-participant-id')).toHaveText(/^[A-Za-z0-9_-]+$/);
-  await expect(page.getByTestId('activity-area')).toContainText('Nothing live right now');
+  await expect(page.getByTestId('activity-area')).toContainText('Nothing on stage right now');
   await ctx.close();
 });
 
@@ -164,6 +164,8 @@ test('[ID6] an attendee changes their own team and mode; the moderator list and 
   await joinAsAttendee(page, code, { name, team: 'EMEA', mode: 'remote' });
   await expect(mod.page.getByTestId('presence-remote-count')).toHaveText(String(before.remote + 1));
 
+  // Team and mode are in the "You" menu of the header ([UI31]).
+  await page.getByRole('button', { name: 'You', exact: true }).click();
   await page.getByRole('button', { name: 'Change team or mode' }).click();
   await page.getByLabel('Team').selectOption('APAC');
   await page.getByRole('radio', { name: /^In the room/ }).check();

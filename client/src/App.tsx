@@ -9,6 +9,8 @@ import { NotFoundPage } from './components/NotFoundPage';
 
 // Only the projector and the organiser need the QR encoder: phones joining never download it.
 const StageRoute = lazy(() => import('./features/stage/StageRoute').then((m) => ({ default: m.StageRoute })));
+// The guides are read now and then, not on every phone load.
+const HelpPage = lazy(() => import('./features/help/HelpPage').then((m) => ({ default: m.HelpPage })));
 const OrganiserPage = lazy(() => import('./features/organiser/OrganiserPage').then((m) => ({ default: m.OrganiserPage })));
 
 function Loading() {
@@ -30,6 +32,7 @@ export function App() {
         <Route path="/e/:code/moderator" element={<ModeratorRoute />} />
         <Route path="/e/:code/stage" element={<StageRoute />} />
         <Route path="/organiser" element={<OrganiserPage />} />
+        <Route path="/help/:role" element={<HelpPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Routes>
     </Suspense>

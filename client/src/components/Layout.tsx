@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
-import { Link } from 'react-router-dom';
+import { Link, useLocation } from 'react-router-dom';
+import { helpHref } from '../features/help/roles';
 import { ConnectionPill } from './ConnectionPill';
 import type { ConnectionState } from '../lib/rally';
 
@@ -10,13 +11,17 @@ export function Screen({
   connection,
   children,
   wide = false,
+  actions,
 }: {
   title: string;
   subtitle?: ReactNode;
   connection?: ConnectionState;
   children: ReactNode;
   wide?: boolean;
+  /** Controls of this screen that belong in the header (the attendee's "You" menu). */
+  actions?: ReactNode;
 }) {
+  const location = useLocation();
   return (
     <>
       <header className="topbar">
@@ -29,6 +34,19 @@ export function Screen({
             {subtitle ? <span className="topbar-sub">{subtitle}</span> : null}
           </div>
           {connection ? <ConnectionPill state={connection} /> : null}
+          {/* [UI38] Every screen with a header links to its role's guide (the stage screen has no header). */}
+          {/* A key link keeps its key in the hash until the join (removed with history.replaceState, which the
+              router does not see): the guide opens beside it, not over it. */}
+          <Link
+            to={helpHref(location.pathname, location.search)}
+            className="topbar-link"
+            data-testid="help-link"
+            aria-current={location.pathname.startsWith('/help/') ? 'page' : undefined}
+            {...(window.location.hash.includes('key=') ? { target: '_blank', rel: 'noopener' } : {})}
+          >
+            Help
+          </Link>
+          {actions}
         </div>
       </header>
       <main id="main" className={`container ${wide ? 'wide' : ''}`}>

@@ -36,6 +36,14 @@ function OpenSurvey() {
   const [busy, setBusy] = useState(false);
   const [status, setStatus] = useState(myAnswers ? 'Your answers are saved. You can change them until the survey closes.' : '');
 
+  // [UI36] A required question stops being flagged the moment it has an answer, not at the next send.
+  function answer(questionId: string, v: number | string) {
+    setForm((f) => ({ ...f, [questionId]: v }));
+    // "Saved" would no longer be true of what is on the screen.
+    setStatus('');
+    if (missing.includes(questionId) && (typeof v === 'number' || v.trim() !== '')) setMissing((m) => m.filter((id) => id !== questionId));
+  }
+
   async function submit(e: FormEvent) {
     e.preventDefault();
     setRefused(null);
@@ -64,7 +72,7 @@ function OpenSurvey() {
       </p>
       <form className="stack" onSubmit={submit} noValidate>
         {survey.questions.map((q) => (
-          <QuestionField key={q.id} q={q} value={form[q.id]} missing={missing.includes(q.id)} onChange={(v) => setForm((f) => ({ ...f, [q.id]: v }))} />
+          <QuestionField key={q.id} q={q} value={form[q.id]} missing={missing.includes(q.id)} onChange={(v) => answer(q.id, v)} />
         ))}
         {missing.length ? (
           <p className="field-error" role="alert">

@@ -1,35 +1,20 @@
-import { useId, useState, type FormEvent, type ReactNode } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { normaliseWord, POLL_LIMITS, textLength, type Poll, type VoteInput } from '@rally/shared';
 import { useLive } from '../../components/EventGate';
 import { useToasts } from '../../lib/toasts';
 import { Countdown } from './Countdown';
 import { PollResultsView } from './PollResultsView';
-import { describeVote, KIND_LABEL, lastClosed, livePolls } from './model';
+import { describeVote, KIND_LABEL, RECEIPT } from './model';
 import './polls.css';
-
-/**
- * The attendee's live activity: every live poll (a late joiner gets them from the snapshot), or,
- * when none is live, the poll that closed last with its results when visible. `fallback` shows
- * when there is no poll at all.
- */
-export function AttendeePolls({ fallback }: { fallback: ReactNode }) {
-  const { state } = useLive();
-  const live = livePolls(state.polls);
-  const closed = live.length === 0 ? lastClosed(state.polls) : null;
-  if (live.length === 0 && !closed) return <>{fallback}</>;
-  return (
-    <div className="attendee-polls">
-      {live.map((p) => (
-        <AttendeePoll key={p.id} poll={p} />
-      ))}
-      {closed ? <AttendeePoll key={closed.id} poll={closed} /> : null}
-    </div>
-  );
-}
 
 const INSTANT = new Set<Poll['kind']>(['single', 'rating', 'nps']);
 
-function AttendeePoll({ poll }: { poll: Poll }) {
+/**
+ * One poll on an attendee's screen: its voting form while live (a late joiner gets it from the
+ * snapshot), the receipt of their own answer in the words of that kind of poll ([UI37]), and the
+ * results when the audience may see them.
+ */
+export function AttendeePoll({ poll }: { poll: Poll }) {
   const { state } = useLive();
   const headingId = useId();
   const myVote = state.polls.myVotes[poll.id];
@@ -67,27 +52,27 @@ function AttendeePoll({ poll }: { poll: Poll }) {
       <div role="status" className="vote-status">
         {myVote ? (
           <div className="receipt" data-testid="vote-receipt">
-            <p className="receipt-title">Vote received ✓</p>
+            <p className="receipt-title">{RECEIPT[poll.kind].title} ✓</p>
             <p className="receipt-choice">
-              Your {poll.kind === 'open' || poll.kind === 'wordcloud' ? 'answer' : 'vote'}: <strong data-testid="my-vote">{describeVote(poll, myVote)}</strong>
+              {RECEIPT[poll.kind].yours}: <strong data-testid="my-vote">{describeVote(poll, myVote)}</strong>
             </p>
             {filtered && poll.kind === 'wordcloud' ? <p className="muted small">It counts, but it will not be shown in the cloud.</p> : null}
             {poll.kind === 'open' ? <p className="muted small">Moderators review answers before they reach the wall.</p> : null}
           </div>
         ) : !live ? (
-          <p className="muted">You did not vote in this poll.</p>
+          <p className="muted">You did not take part in this poll.</p>
         ) : null}
       </div>
 
       {live && myVote && !showForm && canChange ? (
         <button type="button" className="btn" onClick={() => setChanging(true)} data-testid="change-vote">
-          Change my {poll.kind === 'open' || poll.kind === 'wordcloud' ? 'answer' : 'vote'}
+          Change my {RECEIPT[poll.kind].noun}
         </button>
       ) : null}
-      {live && myVote && !canChange ? <p className="muted small">Votes on this poll cannot be changed.</p> : null}
+      {live && myVote && !canChange ? <p className="muted small">{RECEIPT[poll.kind].fixed}</p> : null}
       {live && changing && myVote && !INSTANT.has(poll.kind) ? (
         <button type="button" className="btn btn-quiet" onClick={() => setChanging(false)}>
-          Keep my {poll.kind === 'open' || poll.kind === 'wordcloud' ? 'answer' : 'vote'}
+          Keep my {RECEIPT[poll.kind].noun}
         </button>
       ) : null}
       {!live ? <p className="muted small">Voting is closed.</p> : null}

@@ -12,6 +12,19 @@ export const KIND_LABEL: Record<PollKind, string> = {
   open: 'Open text',
 };
 
+/**
+ * [UI37] How a poll of each kind confirms the attendee's answer: a vote, a rating, a score, a
+ * word, an answer. Words for what the attendee did, never "vote" for a sentence they wrote.
+ */
+export const RECEIPT: Record<PollKind, { title: string; yours: string; noun: string; fixed: string }> = {
+  single: { title: 'Vote received', yours: 'Your vote', noun: 'vote', fixed: 'Votes on this poll cannot be changed.' },
+  multiple: { title: 'Vote received', yours: 'Your picks', noun: 'vote', fixed: 'Votes on this poll cannot be changed.' },
+  rating: { title: 'Rating received', yours: 'Your rating', noun: 'rating', fixed: 'Ratings on this poll cannot be changed.' },
+  nps: { title: 'Score received', yours: 'Your score', noun: 'score', fixed: 'Scores on this poll cannot be changed.' },
+  wordcloud: { title: 'Word sent', yours: 'Your word', noun: 'word', fixed: 'Words on this poll cannot be changed.' },
+  open: { title: 'Answer sent', yours: 'Your answer', noun: 'answer', fixed: 'Answers on this poll cannot be changed.' },
+};
+
 export const VISIBILITY_LABEL: Record<ResultsVisibility, string> = {
   live: 'Results shown live',
   'after-close': 'Results shown after close',
@@ -35,14 +48,6 @@ export function livePolls(polls: PollsState): Poll[] {
   return Object.values(polls.byId)
     .filter((p) => p.state === 'live')
     .sort(byOpenedDesc);
-}
-
-export function lastClosed(polls: PollsState): Poll | null {
-  return (
-    Object.values(polls.byId)
-      .filter((p) => p.state === 'closed')
-      .sort(byClosedDesc)[0] ?? null
-  );
 }
 
 /** The stage shows the newest live poll, else the most recently closed poll whose results it may show. */

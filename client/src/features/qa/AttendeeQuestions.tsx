@@ -108,7 +108,8 @@ function AskForm({ liveTitle }: { liveTitle: string | null }) {
   const [text, setText] = useState('');
   const [anonymous, setAnonymous] = useState(false);
   const [error, setError] = useState('');
-  const [status, setStatus] = useState('');
+  // [UI35] The question just asked, by id: its status line follows it as moderators act.
+  const [asked, setAsked] = useState<{ id: string; reviewed: boolean } | null>(null);
   const [touched, setTouched] = useState(false);
   const { busy, run } = useQaCommand();
   const textId = useId();
@@ -133,7 +134,7 @@ function AskForm({ liveTitle }: { liveTitle: string | null }) {
   async function submit(e: FormEvent) {
     e.preventDefault();
     setTouched(true);
-    setStatus('');
+    setAsked(null);
     if (problem) {
       setError(problem);
       return;
@@ -147,12 +148,11 @@ function AskForm({ liveTitle }: { liveTitle: string | null }) {
     }
     setText('');
     setTouched(false);
-    setStatus(
-      ack.data.state === 'pending'
-        ? 'Thanks! Your question is waiting for approval by the moderators.'
-        : 'Thanks! Your question is now visible to everyone.',
-    );
+    // Under post-moderation it is visible at once: nobody "approved" it.
+    setAsked({ id: ack.data.id, reviewed: ack.data.state === 'pending' });
   }
+  const askedNow = asked ? qa.byId[asked.id] : undefined;
+  const status = !askedNow ? '' : askedNow.state === 'approved' && !asked?.reviewed ? 'Thanks! Your question is now visible to everyone.' : ASKED_STATUS[askedNow.state];
 
   // Ctrl/Cmd+Enter sends from the text area.
   function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
@@ -179,7 +179,7 @@ function AskForm({ liveTitle }: { liveTitle: string | null }) {
           onChange={(e) => {
             setText(e.target.value);
             setError('');
-            setStatus('');
+            setAsked(null);
           }}
           onKeyDown={onKeyDown}
           aria-describedby={`${hintId} ${counterId}${shownError ? ` ${errorId}` : ''}`}
@@ -230,13 +230,34 @@ function AskForm({ liveTitle }: { liveTitle: string | null }) {
   );
 }
 
-function AttendeeQuestion({ q }: { q: QuestionView }) {
+/** [UI35] The line under the ask form about the question just asked, as it is now. */
+const ASKED_STATUS: Record<QuestionView['state'], string> = {
+  pending: 'Thanks! Your question is waiting for approval by the moderators.',
+  approved: 'Your question was approved and is now visible to everyone.',
+  answered: 'Your question was answered. Thank you for asking!',
+  dismissed: 'The moderators did not accept your question.',
+};
+
+/** [UI32] The audience question on stage, in "Live now": the same item as in the list, upvote included. */
+export function OnStageQuestion({ questionId }: { questionId: string }) {
+  const { state } = useLive();
+  const q = state.qa.byId[questionId];
+  if (!q) return null;
+  return (
+    <ul className="qa-list qa-on-stage" aria-label="Question on stage">
+      {/* Its own test id: the same question is also in the list below. */}
+      <AttendeeQuestion q={q} testId="on-stage-question" />
+    </ul>
+  );
+}
+
+function AttendeeQuestion({ q, testId = 'question' }: { q: QuestionView; testId?: string }) {
   const { state } = useLive();
   const { qa } = state;
   const votes = votesOf(qa, q);
   const onStage = qa.highlightedId === q.id;
   return (
-    <li className={`qa-item ${onStage ? 'is-on-stage' : ''}`} data-testid="question" data-question-id={q.id} data-state={q.state}>
+    <li className={`qa-item ${onStage ? 'is-on-stage' : ''}`} data-testid={testId} data-question-id={q.id} data-state={q.state}>
       <div className="qa-vote">
         {q.state === 'approved' && state.me.role === 'attendee' ? (
           <UpvoteButton q={q} votes={votes} />

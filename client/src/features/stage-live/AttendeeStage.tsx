@@ -1,10 +1,11 @@
-import { useId, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { REACTIONS, RoomCode, stageOf, type Reaction } from '@rally/shared';
 import { useLive } from '../../components/EventGate';
 import { Notice } from '../../components/Layout';
+import { announcementShowing } from '../../lib/stageState';
 import { sentence } from '../../lib/text';
 import { StreamPlayer } from './StreamPlayer';
-import { loadDismissed, saveDismissed } from './hooks';
+import { loadDismissed, saveDismissed, useServerNow } from './hooks';
 import { roomCodeFromSearch, takeJoinNotice } from './joinNotice';
 import './stage-live.css';
 
@@ -16,10 +17,14 @@ const REACTION_LABEL: Record<Reaction, string> = {
   '❤️': 'Love',
 };
 
-/** [STAGE16] [STAGE17] The latest announcement meant for me, until I dismiss it. */
+/**
+ * [STAGE16] [STAGE17] The latest announcement meant for me, until I dismiss it, the moderators
+ * clear it, or its lifetime runs out ([STAGE34], on the server's clock).
+ */
 export function AnnouncementBanner() {
   const { state } = useLive();
-  const a = state.stage.announcement;
+  const now = useServerNow(1000);
+  const a = announcementShowing(state.stage, now);
   const [dismissed, setDismissed] = useState<string | null>(() => loadDismissed());
   const visible = a && a.id !== dismissed ? a : null;
   return (
@@ -50,32 +55,50 @@ export function AnnouncementBanner() {
   );
 }
 
-/** [STAGE12] Why the join asked for the room and got remote. Shown once, after the join. */
-export function JoinNoticeBanner({ code }: { code: string }) {
+/**
+ * [STAGE12] Why the join asked for the room and got remote. Shown once, after the join; `action`
+ * (the way to enter the room code now) sits beside its OK.
+ */
+export function JoinNoticeBanner({ code, action }: { code: string; action?: ReactNode }) {
   const [notice, setNotice] = useState(() => takeJoinNotice(code));
   if (!notice) return null;
   return (
     <div className="join-notice" data-testid="join-notice" data-reason={notice.reason}>
       <Notice kind="warn" title="You joined as remote">
-        {sentence(notice.message)}{' '}
-        <button type="button" className="btn btn-small" onClick={() => setNotice(null)}>
-          OK
-        </button>
+        {sentence(notice.message)}
+        <span className="join-notice-actions">
+          {action}
+          <button type="button" className="btn btn-small" onClick={() => setNotice(null)}>
+            OK
+          </button>
+        </span>
       </Notice>
     </div>
   );
 }
 
-/** [STAGE13] A remote attendee who is actually at the venue proves it with the room code. */
-export function RoomSwitch() {
+/** Whether this participant may switch to the room with the stage's room code ([STAGE13]). */
+export function canEnterRoomCode(state: ReturnType<typeof useLive>['state']): boolean {
+  return state.me.mode === 'remote' && state.me.role === 'attendee' && state.event.settings.verifyRoomMode !== false;
+}
+
+/**
+ * [STAGE13] A remote attendee who is actually at the venue proves it with the room code.
+ * `startOpen`: the form is asked for (from the join notice), so it opens with the field focused.
+ */
+export function RoomSwitch({ startOpen = false }: { startOpen?: boolean }) {
   const { state, send } = useLive();
   const [code, setCode] = useState(() => roomCodeFromSearch(window.location.search));
-  const [open, setOpen] = useState(() => code !== '');
+  const [open, setOpen] = useState(() => startOpen || code !== '');
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
   const id = useId();
+  const input = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (startOpen) input.current?.focus();
+  }, [startOpen]);
   // Without verification the ordinary "Change team or mode" form switches freely.
-  if (state.me.mode !== 'remote' || state.me.role !== 'attendee' || state.event.settings.verifyRoomMode === false) return null;
+  if (!canEnterRoomCode(state)) return null;
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -107,6 +130,7 @@ export function RoomSwitch() {
           <div className="field">
             <label htmlFor={id}>Room code (shown on the stage screen)</label>
             <input
+              ref={input}
               id={id}
               value={code}
               onChange={(e) => setCode(e.target.value.toUpperCase())}
@@ -166,8 +190,9 @@ export function ReactionsBar() {
 }
 
 /**
- * [STAGE2] Remote attendees see the stream beside the current activity (stacked on a phone); in the
- * room (or with no stream) the activity alone.
+ * [STAGE2] Remote attendees see the stream beside the current activity; in the room (or with no
+ * stream) the activity alone. [UI30] The activity comes first in the page, so on a phone (stacked)
+ * it is above the stream; wide screens put the stream on the left.
  */
 export function StageWithActivity({ children }: { children: ReactNode }) {
   const { state } = useLive();
@@ -176,11 +201,11 @@ export function StageWithActivity({ children }: { children: ReactNode }) {
   if (!watch) return <>{children}</>;
   return (
     <div className="stage-live-grid" data-testid="stage-live">
+      <div className="stage-live-activity">{children}</div>
       <section className="card stream-card" aria-labelledby="stream-heading">
-        <h2 id="stream-heading">On stage</h2>
+        <h2 id="stream-heading">Live stream</h2>
         <StreamPlayer stream={stream} />
       </section>
-      <div className="stage-live-activity">{children}</div>
     </div>
   );
 }

@@ -1,0 +1,180 @@
+import type { HelpRole } from './roles';
+
+/**
+ * [UI39] One short guide per role: what the screen does today, in plain words. A guide names only
+ * what exists (no quizzes or breakout rooms until they ship); the e2e spec checks that.
+ */
+export interface Guide {
+  title: string;
+  intro: string;
+  sections: { heading: string; points: string[] }[];
+}
+
+export const GUIDES: Record<HelpRole, Guide> = {
+  attendee: {
+    title: 'Help for attendees',
+    intro: 'Rally is the event on your phone or laptop: vote in polls, ask questions and follow what is on stage, in the room or from home.',
+    sections: [
+      {
+        heading: 'Joining',
+        points: [
+          'Open the link or scan the QR code on the stage screen, or type the event code on the Rally home page.',
+          'Give your name, pick your team, and say whether you are in the room or remote.',
+          'In the room: type the room code shown on the stage screen (the QR code fills it in for you). Without it you join as remote.',
+          'Reloading the page, or opening the link again on the same device, keeps you the same participant with your votes.',
+        ],
+      },
+      {
+        heading: 'Live now',
+        points: [
+          'The top of your screen shows what is on stage: a poll to answer, or an audience question you can upvote.',
+          'Polls can be single or multiple choice, a rating, a 0–10 score, a word cloud or an open text answer.',
+          'Some polls let you change your answer until they close. Results show live, when the poll closes, or when the presenter reveals them, as the poll is set up.',
+          'Polls that are still open but no longer on stage are listed under “Also open”.',
+          'Nothing on stage? The screen says so, and the next poll or question appears by itself.',
+        ],
+      },
+      {
+        heading: 'Questions',
+        points: [
+          'Ask a question (up to 300 characters). Moderators may review it first; its status tells you when it is approved or answered.',
+          'Upvote the questions you want answered. Sort them by votes or by time.',
+          'If the event allows it, you can ask anonymously: then nobody sees your name, moderators included.',
+        ],
+      },
+      {
+        heading: 'Also on this screen',
+        points: [
+          'Reactions, the chat, the agenda (now and next), and the survey or leaderboard when the organisers open them.',
+          'Remote attendees see the stage stream when the event has one.',
+          'Announcements from the organisers appear at the top; dismiss them when you have read them.',
+        ],
+      },
+      {
+        heading: 'The “You” menu',
+        points: [
+          'Your name, team and mode (in the room or remote), and your participant ID if support asks for it.',
+          'Change your team or mode there. Moved into the room? Enter the room code from the stage screen.',
+          'Leave the event on this device; you can join again with the code.',
+        ],
+      },
+    ],
+  },
+  presenter: {
+    title: 'Help for presenters',
+    intro: 'The presenter view is your remote control on stage: your session’s polls, the approved questions and notes from the control desk.',
+    sections: [
+      {
+        heading: 'Getting in',
+        points: ['Open the presenter link the organiser sent you and type your name. Keep the link private: it makes anyone who opens it a presenter.'],
+      },
+      {
+        heading: 'Polls',
+        points: [
+          'Launch a prepared poll with one tap; it goes on the stage screen and on every attendee’s screen at once.',
+          'Close it when you are done, and reveal the results if the audience should see them.',
+          'Quick poll: write a poll on the spot and launch it in the live session.',
+          'Keyboard: N launches the next poll, C closes the live one, R reveals the results.',
+        ],
+      },
+      {
+        heading: 'Questions',
+        points: [
+          'You see the questions the moderators approved, most votes first, updated live.',
+          'Show one on the stage screen, take it off again, or mark it answered.',
+        ],
+      },
+      {
+        heading: 'On stage and from the desk',
+        points: [
+          'The stage screen shows one thing at a time (a poll, a question, the leaderboard), or the join code when nothing is on.',
+          'The session timer shows time elapsed and time left in the live session.',
+          'Private notes from the control desk appear in your view; mark them read so the desk knows.',
+        ],
+      },
+    ],
+  },
+  moderator: {
+    title: 'Help for moderators',
+    intro: 'The moderator screen is the control desk: people, the agenda, polls, questions, what is on stage, and engagement.',
+    sections: [
+      {
+        heading: 'Getting in',
+        points: ['Open the moderator link the organiser sent you and type your name. Keep the link private: it gives full control of the event.'],
+      },
+      {
+        heading: 'People and agenda',
+        points: [
+          'See who is online, in the room and remote. Correct someone’s mode, or ban a person from the event.',
+          'Set which session is live. Changing it clears the stage screen.',
+        ],
+      },
+      {
+        heading: 'Polls',
+        points: [
+          'Prepare polls per session, reorder or duplicate them, then launch, close and reveal results.',
+          'Review open-text answers before they are shown, and download all results as CSV.',
+        ],
+      },
+      {
+        heading: 'Questions',
+        points: [
+          'Approve or dismiss new questions, edit their wording, reply in writing, show one on stage, mark it answered.',
+          'Stop someone from asking if needed; download the questions as CSV.',
+        ],
+      },
+      {
+        heading: 'Stage, announcements and chat',
+        points: [
+          'Launching a poll or showing a question puts it on the stage screen; only one thing is on stage at a time.',
+          'Send announcements to everyone, to the room or to remote attendees, and private notes to the presenters.',
+          'Set the stream for remote attendees and the event’s colours and logo.',
+          'Moderate the chat: slow mode, delete messages, ban someone from the chat.',
+        ],
+      },
+      {
+        heading: 'Engagement',
+        points: [
+          'Follow participation live, room against remote, with the parity gauge.',
+          'Show the leaderboard to attendees, run the end-of-day survey, and download the engagement exports.',
+        ],
+      },
+    ],
+  },
+  organiser: {
+    title: 'Help for organisers',
+    intro: 'The organiser page creates events and hands out the links for each role.',
+    sections: [
+      {
+        heading: 'Signing in',
+        points: ['Paste the admin token of this Rally server. It stays in this browser only.'],
+      },
+      {
+        heading: 'Creating an event',
+        points: [
+          'Give it a name, the teams attendees choose from, and optionally an agenda of sessions.',
+          'You get the event code and four links: attendees, presenter, moderator and the stage screen.',
+        ],
+      },
+      {
+        heading: 'Sharing the links',
+        points: [
+          'Share the attendee link or code widely; the stage screen shows it with a QR code.',
+          'Keep the presenter, moderator and stage links private: each one grants its role.',
+          'Issue new links if one leaked; the old ones stop working at once.',
+        ],
+      },
+      {
+        heading: 'Room or remote',
+        points: [
+          'The stage screen shows a room code that changes regularly. Attendees who type it (or scan the QR code) count as in the room; everyone else is remote.',
+          'Everything Rally records can be split by room and remote.',
+        ],
+      },
+      {
+        heading: 'Scripting',
+        points: ['Everything on this page is also available over the REST API, described in docs/PROTOCOL.md.'],
+      },
+    ],
+  },
+};
