@@ -5,13 +5,13 @@ import { LAPTOP_1366, liveNow, openYouMenu, PHONE_390 } from './helpers/attendee
 import { createEvent, keynoteSession, workshopSession } from './helpers/event';
 import { attendeePoll } from './helpers/polls';
 import { expectLive, joinAsAttendee, newScreen, stageScreen, type Joiner } from './helpers/screens';
-import { staffSocket, type StaffSocket } from './helpers/staffSocket';
+import { drive, keyOf, type Driver } from './helpers/drive';
 import { unique } from './helpers/unique';
 
 /**
  * The attendee's phone ([UI30]–[UI41]): the live activity first, identity in the "You" menu,
  * "Live now" from the stage slot, statuses that follow the state, honest wording, and a help link
- * on every screen but the projector. The control desk is scripted over the protocol (staffSocket)
+ * on every screen but the projector. The control desk is scripted over the protocol (helpers/drive.ts)
  * so these tests hold whatever shape the staff screens take.
  */
 
@@ -21,7 +21,7 @@ const SETTINGS = { anonymous: true, resultsVisibility: 'live', allowChange: true
 
 async function setUp(request: APIRequestContext, settings: Record<string, unknown> = {}) {
   const created = await createEvent(request, { name: 'E2E Phone', agenda: [keynoteSession(), workshopSession()], settings });
-  const mod = await staffSocket(request, created.links.moderator, created.code, 'Mo Moderator');
+  const mod = await drive(request, created.code, { name: 'Mo Moderator', key: keyOf(created.links.moderator) });
   return { ...created, mod };
 }
 
@@ -31,7 +31,7 @@ async function phone(browser: Browser, code: string, who: Partial<Joiner> = {}, 
   return page;
 }
 
-async function launch(mod: StaffSocket, draft: PollDraft, sessionId: string | null = null): Promise<Poll> {
+async function launch(mod: Driver, draft: PollDraft, sessionId: string | null = null): Promise<Poll> {
   const poll = await mod.send('poll:create', { sessionId, draft });
   return mod.send('poll:launch', { pollId: poll.id });
 }
