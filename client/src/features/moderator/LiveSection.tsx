@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import type { Poll, StageSlot } from '@rally/shared';
 import { useLive } from '../../components/EventGate';
@@ -24,15 +24,36 @@ import { sectionPath } from './paths';
  */
 export function LiveSection() {
   return (
-    <div className="panel-grid console-live">
-      <StageNowCard />
-      <LivePollCard />
-      <StageQuestionCard />
-      <AnnouncementCard />
-      <AudienceCard />
-      <NotesPanel />
+    <div className="console-live">
+      <div className="console-live-col">
+        <Slot order={1}>
+          <StageNowCard />
+        </Slot>
+        <Slot order={3}>
+          <StageQuestionCard />
+        </Slot>
+        <Slot order={5}>
+          <AudienceCard />
+        </Slot>
+      </div>
+      <div className="console-live-col">
+        <Slot order={2}>
+          <LivePollCard />
+        </Slot>
+        <Slot order={4}>
+          <AnnouncementCard />
+        </Slot>
+        <Slot order={6}>
+          <NotesPanel />
+        </Slot>
+      </div>
     </div>
   );
+}
+
+/** A card's place in the one-column reading order (the columns are display: contents there). */
+function Slot({ order, children }: { order: number; children: ReactNode }) {
+  return <div style={{ order }}>{children}</div>;
 }
 
 /** A link to another console section, by its path. */
