@@ -1,17 +1,17 @@
 import { useState, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import type { Poll, StageSlot } from '@rally/shared';
+import type { Poll } from '@rally/shared';
 import { useLive } from '../../components/EventGate';
 import { normalizeCode } from '../../lib/joinCode';
 import { stageQuestion } from '../../lib/qaState';
-import type { RallyState } from '../../lib/state';
 import { Countdown } from '../polls/Countdown';
 import { usePollCommands } from '../polls/hooks';
-import { canReveal, livePolls, sessionPolls, STATE_LABEL, voters } from '../polls/model';
+import { canReveal, livePolls, sessionPolls, voters } from '../polls/model';
 import { PollResultsView } from '../polls/PollResultsView';
 import { authorOf, OriginBadge, useQaCommand } from '../qa/QuestionBits';
 import { excerpt } from '../qa/model';
 import { AnnouncementCard } from '../stage-live/AnnouncementCard';
+import { describeSlot } from '../stage-live/describeSlot';
 import { NotesPanel, timeFmt } from '../stage-live/ModeratorStage';
 import { AgendaCard } from './AgendaCard';
 import { PresenceCounts } from './PresenceCounts';
@@ -60,24 +60,6 @@ function Slot({ order, children }: { order: number; children: ReactNode }) {
 function SectionLink({ path, children }: { path: string; children: string }) {
   const code = normalizeCode(useParams().code ?? '');
   return <Link to={sectionPath(code, path)}>{children}</Link>;
-}
-
-/** The stage slot in words, from the state's polls and questions. */
-function describeSlot(slot: StageSlot, state: RallyState): { what: string; detail: string | null } {
-  switch (slot.kind) {
-    case 'idle':
-      return { what: 'Join information', detail: 'The QR code and the event code.' };
-    case 'poll': {
-      const p = state.polls.byId[slot.pollId];
-      return { what: p ? `Poll (${STATE_LABEL[p.state].toLowerCase()})` : 'A poll', detail: p ? p.question : null };
-    }
-    case 'question': {
-      const q = state.qa.byId[slot.questionId];
-      return { what: 'Audience question', detail: q ? excerpt(q.text, 160) : null };
-    }
-    case 'leaderboard':
-      return { what: slot.board === 'teams' ? 'Team leaderboard' : 'Leaderboard', detail: null };
-  }
 }
 
 /** [STAGE30] [STAGE31] What the projector shows now (one slot per event). */

@@ -50,14 +50,14 @@ export function ModeratorConsole({ code, segment }: { code: string; segment: str
                     aria-keyshortcuts={`G ${s.key.toUpperCase()} Alt+${i + 1}`}
                     data-testid={`console-nav-${s.id}`}
                   >
-                    <span>{s.label}</span>
+                    <span>
+                      {s.label}
+                      {waiting.count > 0 ? <span className="visually-hidden">, {waiting.description}</span> : null}
+                    </span>
                     {waiting.count > 0 ? (
-                      <>
-                        <span className="console-badge" aria-hidden="true" data-testid={`console-attention-${s.id}`}>
-                          {waiting.count}
-                        </span>
-                        <span className="visually-hidden">, {waiting.description}</span>
-                      </>
+                      <span className="console-badge" aria-hidden="true" data-testid={`console-attention-${s.id}`}>
+                        {waiting.count}
+                      </span>
                     ) : null}
                   </NavLink>
                 </li>
