@@ -263,3 +263,36 @@ test('[ENG11] [ENG12] [ENG21] the leaderboard appears on an attendee\'s phone on
   await expect(card(ana)).toHaveCount(0, LIVE);
   await expect(card(ben)).toHaveCount(0, LIVE);
 });
+
+test('[ENG25] [ENG22] [ENG23] [ENG24] under the parity gauge the dashboard says what the figure counts; an attendee who switches to the room counts there for their time, with the vote they cast there', async ({ browser, request }) => {
+  test.setTimeout(120_000);
+  const { code, links } = await createEvent(request);
+  const mod = await openModerator(browser, links.moderator);
+  const question = unique('Which deal closes first?');
+  const row = await createPoll(mod, question, ['Acme', 'Globex']);
+  const lou = await joinAttendee(browser, code, { name: unique('Lou Late'), team: 'EMEA', mode: 'remote' });
+
+  // [ENG25] The explanation, in words, under the gauge.
+  const explanation = mod.getByTestId('parity').getByTestId('parity-explanation');
+  await expect(explanation).toBeVisible(LIVE);
+  await expect(explanation).toContainText('What this counts: the share of remote attendees who took part');
+  await expect(explanation).toContainText('poll votes');
+  await expect(explanation).toContainText('someone who switched from remote to the room after a minute counts almost entirely as room');
+  await expect(explanation.getByTestId('parity-counts')).toHaveText('Took part: 0 of 1 remote, 0 of 0 in the room.', LIVE);
+
+  // Lou moves to the room from their own screen, then votes there.
+  await lou.page.getByRole('button', { name: 'Change team or mode' }).click();
+  await lou.page.getByRole('radio', { name: /^In the room/ }).check();
+  await lou.page.getByRole('button', { name: 'Save' }).click();
+  await expect(lou.page.getByTestId('my-mode')).toHaveText('In the room');
+  await row.getByRole('button', { name: `Launch “${question}”` }).click();
+  await vote(lou, question, 'Acme');
+
+  // [ENG22] [ENG23] Lou's time splits between the cohorts (the room's share grows as time passes),
+  // and the vote counts for all of their room share: as many took part in the room as were there.
+  await expect(explanation.getByTestId('parity-counts')).toHaveText(/^Took part: 0 of 0(\.\d+)? remote, (0\.\d+|1) of \2 in the room\.$/, LIVE);
+  const counts = (await explanation.getByTestId('parity-counts').textContent())!;
+  const [remoteShare, roomShare] = [...counts.matchAll(/of ([\d.]+)/g)].map((m) => Number(m[1]));
+  expect(remoteShare! + roomShare!).toBeCloseTo(1, 1);
+  await expectNoSeriousA11yViolations(mod, '[data-testid="parity"]');
+});

@@ -24,6 +24,7 @@ export const ENGAGEMENT_KINDS = {
   left: { label: 'Left', defaultWeight: 0, participation: false, once: 'each', column: null },
   sessionEntered: { label: 'Sessions attended', defaultWeight: 1, participation: false, once: 'session', column: 'sessions_attended' },
   sessionLeft: { label: 'Left a session', defaultWeight: 0, participation: false, once: 'each', column: null },
+  modeChanged: { label: 'Mode switches', defaultWeight: 0, participation: false, once: 'each', column: null },
   voted: { label: 'Poll votes', defaultWeight: 3, participation: true, once: 'each', column: 'votes' },
   asked: { label: 'Questions', defaultWeight: 5, participation: true, once: 'each', column: 'questions' },
   upvoted: { label: 'Upvotes', defaultWeight: 1, participation: true, once: 'ref', column: 'upvotes' },
@@ -48,13 +49,14 @@ export const DEFAULT_WEIGHTS = Object.fromEntries(ENGAGEMENT_KIND_NAMES.map((k) 
  * embedded mode, a stream id in cluster mode) and orders entries for readers. `participantId` is
  * null for an anonymous question ([ENG19]); `ref` names what the interaction was about (a poll
  * id, a question id, an emoji, a chat message id, a session id) and is absent when that would tie
- * a person to an anonymous poll.
+ * a person to an anonymous poll. [ENG24] A `modeChanged` entry's `mode` is the cohort switched to
+ * and its `ref` the cohort switched from (`room` or `remote`).
  */
 export const EngagementEntry = z.object({
   cursor: z.string(),
   eventId: Id,
   participantId: Id.nullable(),
-  /** The participant's cohort at that moment. */
+  /** The participant's cohort at that moment (for `modeChanged`, the cohort switched to). */
   mode: Mode,
   team: z.string().nullable(),
   /** The live agenda session at that moment (the one entered or left, for session entries). */
@@ -109,6 +111,9 @@ export type EngagementSettingsPatch = z.infer<typeof EngagementSettingsPatch>;
 
 const Cohorts = z.object({ room: z.number().int().min(0), remote: z.number().int().min(0) });
 export type CohortNumbers = z.infer<typeof Cohorts>;
+/** [ENG22] Person-equivalents: each attendee counts 1 in all, split between cohorts by their time in each. */
+const WeightedCohorts = z.object({ room: z.number().min(0), remote: z.number().min(0) });
+export type WeightedCohortNumbers = z.infer<typeof WeightedCohorts>;
 const Rates = z.object({ room: z.number().min(0).max(1), remote: z.number().min(0).max(1), all: z.number().min(0).max(1) });
 export type ParticipationRates = z.infer<typeof Rates>;
 
@@ -120,16 +125,25 @@ export const ActivityFigures = z.object({
   count: Cohorts,
   /** Distinct attendees who did it, per cohort. */
   participants: Cohorts,
+  /** room and remote time-weighted as participation is ([ENG23]); all: distinct people. */
   rate: Rates,
 });
 export type ActivityFigures = z.infer<typeof ActivityFigures>;
 
 /** [ENG7] Figures of one scope (the whole event, or one session), all folded from the log. */
 export const ScopeFigures = z.object({
-  /** Distinct attendees with any entry in the scope, per cohort (the denominators). */
+  /** Distinct attendees with any entry in the scope, per cohort (someone who switched cohort counts in both). */
   present: Cohorts,
-  /** Distinct attendees with a participation entry in the scope. */
+  /** Distinct attendees with a participation entry in the scope, per cohort they acted in. */
   interacted: Cohorts,
+  /**
+   * [ENG22] [ENG23] The time-weighted figures the per-cohort rates and parity are computed from,
+   * 2 decimals: `present` splits each attendee between the cohorts by their time in each (someone
+   * remote for 1 minute and in the room for 59 counts 0.02 remote and 0.98 room); `interacted`
+   * is the part of that presence in a cohort where they took part.
+   */
+  weighted: z.object({ present: WeightedCohorts, interacted: WeightedCohorts }),
+  /** room and remote: weighted interacted / weighted present; all: distinct people, each once. */
   participation: Rates,
   /** [ENG8] remote rate / room rate; null until both cohorts have someone present and the room rate is above 0. */
   parity: z.number().min(0).nullable(),
@@ -253,8 +267,11 @@ export type EngagementSnapshot = z.infer<typeof EngagementSnapshot>;
 /** [ENG7] Interacted over present, 0 when nobody is present (never above 1 by construction). */
 export const rate = (interacted: number, present: number): number => (present <= 0 ? 0 : Math.min(1, interacted / present));
 
-/** [ENG8] remote rate / room rate; null when a cohort has nobody present or the room rate is 0. */
-export function parityOf(f: { present: CohortNumbers; participation: { room: number; remote: number } }): number | null {
+/**
+ * [ENG8] remote rate / room rate; null when a cohort has nobody present or the room rate is 0.
+ * `present` is the time-weighted presence ([ENG22]).
+ */
+export function parityOf(f: { present: { room: number; remote: number }; participation: { room: number; remote: number } }): number | null {
   if (f.present.room === 0 || f.present.remote === 0 || f.participation.room === 0) return null;
   return Math.round((f.participation.remote / f.participation.room) * 1000) / 1000;
 }

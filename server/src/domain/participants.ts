@@ -24,6 +24,9 @@ async function applyPatch(deps: DomainDeps, target: Participant, patch: Particip
   const updated = await deps.store.updateParticipant(target.id, patch);
   if (!updated) throw new RallyError(ErrorCode.NOT_FOUND, 'no such participant');
   if (patch.mode !== undefined) deps.publish.setMode(updated.eventId, updated.id, updated.mode);
+  // [ENG24] A switch of cohort is in the engagement log (attendees only), so time-weighted
+  // presence ([ENG22]) moves the person's time from then on instead of keeping them where they were.
+  if (updated.mode !== target.mode) deps.engagement?.interacted(updated, 'modeChanged', { ref: target.mode });
   deps.publish.toParticipant(updated.id, 'participant:updated', updated);
   deps.publish.toRoles(updated.eventId, MODERATOR_ROLES, 'participant:updated', updated);
   await participantChanged(deps, updated);

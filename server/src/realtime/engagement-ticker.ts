@@ -67,7 +67,8 @@ export function startEngagementTicker(io: RallyServer, deps: EngagementTickerDep
 
   const judge = async (eventId: string, view: Awaited<ReturnType<typeof liveView>>) => {
     const { threshold, alerting } = { threshold: view.config.settings.parityThreshold, alerting: view.config.alerting };
-    const j = judgeParity(view.state, view.liveSessionId);
+    // Judged as of the dashboard's moment, so the alert and the figure moderators see agree.
+    const j = judgeParity(view.state, view.liveSessionId, Date.parse(view.dashboard.at));
     const next = nextParityAlert(alerting, j.parity, threshold, j.judgeable);
     if (next === alerting) return;
     const previous = lastAlert(view.config.alertField);

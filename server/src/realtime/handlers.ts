@@ -1,4 +1,4 @@
-import { ErrorCode, RallyError, type CommandName, type CommandPayload, type CommandResults, type Role } from '@rally/shared';
+import { ErrorCode, IDLE_SLOT, RallyError, type CommandName, type CommandPayload, type CommandResults, type Role } from '@rally/shared';
 import { correct, setBanned, updateSelf } from '../domain/participants.js';
 import { createPoll, deletePoll, duplicatePoll, reorderPolls, updatePoll } from '../domain/polls/authoring.js';
 import { closePoll, launchAdhoc, launchPoll, revealPoll } from '../domain/polls/lifecycle.js';
@@ -11,7 +11,8 @@ import { banAsker, editQuestion, highlightQuestion, moderate, replyToQuestion } 
 import { upvote } from '../domain/qa/voting.js';
 import { buildSnapshot } from '../domain/snapshot.js';
 import { setAgenda, setLiveSession } from '../domain/stage/agenda.js';
-import { sendAnnouncement } from '../domain/stage/announcements.js';
+import { clearAnnouncements, sendAnnouncement } from '../domain/stage/announcements.js';
+import { showOnStage } from '../domain/stage/show.js';
 import { banFromChat, deleteChat, sendChat, setSlowMode } from '../domain/stage/chat.js';
 import { setBranding, setStream, stageStreamToken } from '../domain/stage/event-settings.js';
 import { markNoteRead, sendNote } from '../domain/stage/notes.js';
@@ -75,7 +76,10 @@ export const handlers: Handlers = {
   'event:setBranding': (ctx, p) => setBranding(ctx.deps, ctx.eventId, p.branding),
   'agenda:set': (ctx, p) => setAgenda(ctx.deps, ctx.eventId, p.agenda),
   'reaction:send': (ctx, p) => sendReaction(ctx.deps, ctx.eventId, ctx.participantId, p.emoji),
-  'announcement:send': (ctx, p) => sendAnnouncement(ctx.deps, ctx.eventId, p.text, p.audience),
+  'announcement:send': (ctx, p) => sendAnnouncement(ctx.deps, ctx.eventId, p.text, p.audience, p.lifetimeSec),
+  'announcement:clear': (ctx) => clearAnnouncements(ctx.deps, ctx.eventId),
+  'stage:show': (ctx, p) => showOnStage(ctx.deps, ctx.eventId, p.slot),
+  'stage:clear': (ctx) => showOnStage(ctx.deps, ctx.eventId, IDLE_SLOT),
   'note:send': (ctx, p) => sendNote(ctx.deps, ctx.eventId, ctx.participantId, p.text),
   'note:markRead': (ctx, p) => markNoteRead(ctx.deps, ctx.eventId, ctx.participantId, p.noteId),
   'chat:send': (ctx, p) => sendChat(ctx.deps, ctx.eventId, ctx.participantId, p.text),

@@ -46,6 +46,10 @@ export const COMMAND_ROLES: Readonly<Record<CommandName, readonly Role[]>> = {
   'agenda:set': ['moderator', 'admin'],
   'reaction:send': ['attendee'],
   'announcement:send': ['moderator', 'admin'],
+  'announcement:clear': ['moderator', 'admin'],
+  // [STAGE30] Whoever runs the stage decides what it shows: presenters from the stage, the desk.
+  'stage:show': ['presenter', 'moderator', 'admin'],
+  'stage:clear': ['presenter', 'moderator', 'admin'],
   'note:send': ['moderator', 'admin'],
   'note:markRead': ['presenter'],
   'chat:send': ['attendee', 'presenter', 'moderator', 'admin'],

@@ -1,4 +1,4 @@
-import type { AgendaSession, Announcement, Branding, ChatMessage, EventSettings, PresenterNote, StageStream } from '@rally/shared';
+import type { AgendaSession, Announcement, OnStage, StageSlot, Branding, ChatMessage, EventSettings, PresenterNote, StageStream } from '@rally/shared';
 import type { EventRecord } from './store.js';
 
 
@@ -11,7 +11,8 @@ export interface EventStagePatch {
 }
 
 export type SetLiveOutcome =
-  | { ok: true; event: EventRecord; previous: string | null; changed: boolean }
+  /** `stageCleared`: the change of session took something off the stage ([STAGE32]). */
+  | { ok: true; event: EventRecord; previous: string | null; changed: boolean; stageCleared: boolean }
   | { ok: false; reason: 'no-event' | 'no-session' };
 
 export type ChatPostOutcome =
@@ -40,14 +41,25 @@ export interface StageStore {
   /**
    * [SSTORE2] Compare-and-set of the live session: a session not in the agenda is refused; setting
    * the session that is live already changes nothing (its start time is kept); otherwise the
-   * start time becomes `startedAt` (null with no session).
+   * start time becomes `startedAt` (null with no session), and in the same step ([SSTORE10]) the
+   * stage slot goes back to idle and announcements up to `startedAt` are cleared.
    */
   setLive(eventId: string, sessionId: string | null, startedAt: string): Promise<SetLiveOutcome>;
   /**
    * [SSTORE3] Replaces the agenda; when the live session is not in it any more, clears the live
-   * session in the same step and names it in `clearedLive`. Null for an unknown event.
+   * session in the same step and names it in `clearedLive` (clearing the stage as setLive does, at
+   * `at`). Null for an unknown event.
    */
-  setAgenda(eventId: string, agenda: AgendaSession[]): Promise<{ event: EventRecord; clearedLive: string | null } | null>;
+  setAgenda(eventId: string, agenda: AgendaSession[], at: string): Promise<{ event: EventRecord; clearedLive: string | null; stageCleared: boolean } | null>;
+
+  /**
+   * [SSTORE10] Compare-and-set of the stage slot: with `ifShowing` (a slotKey), only when that is
+   * what the stage shows now. Showing what is already shown changes nothing. A change bumps the
+   * version by one and stamps `at`. Null for an unknown event.
+   */
+  setOnStage(eventId: string, slot: StageSlot, at: string, opts?: { ifShowing?: string }): Promise<{ changed: boolean; onStage: OnStage } | null>;
+  /** [SSTORE10] Announcements sent at or before `at` are cleared; false for an unknown event. */
+  clearAnnouncements(eventId: string, at: string): Promise<boolean>;
 
   /** [SSTORE4] Keeps the newest ANNOUNCEMENTS_KEPT per event. */
   addAnnouncement(eventId: string, a: Announcement): Promise<void>;

@@ -1,4 +1,4 @@
-import type { AgendaSession, AnswerStatus, Branding, CohortCounts, EventSettings, Mode, Participant, Poll, PollContent, PollResults, PollState, StageStream, VoteInput } from '@rally/shared';
+import type { OnStage, AgendaSession, AnswerStatus, Branding, CohortCounts, EventSettings, Mode, Participant, Poll, PollContent, PollResults, PollState, StageStream, VoteInput } from '@rally/shared';
 import type { QaStore } from './qa-store.js';
 import type { StageStore } from './stage-store.js';
 import type { EngagementStore } from './engagement-store.js';
@@ -28,6 +28,10 @@ export interface EventRecord {
   stream?: StageStream;
   branding?: Branding;
   liveSessionStartedAt?: string | null;
+  /** [STAGE31] What the stage shows; absent: nothing ever shown (NOTHING_ON_STAGE). */
+  onStage?: OnStage;
+  /** [STAGE34] Announcements sent at or before this time are gone from every screen. */
+  announcementsClearedAt?: string | null;
 }
 
 export interface ParticipantPatch {

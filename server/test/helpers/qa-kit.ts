@@ -1,12 +1,11 @@
-import { ErrorCode, type EventSettings, type Mode, type Participant, type qaFactSchemas, RallyError, type Role } from '@rally/shared';
-import type { z } from 'zod';
+import { ErrorCode, type FactPayload, type EventSettings, type Mode, type Participant, type qaFactSchemas, RallyError, type Role } from '@rally/shared';
 import { createEvent } from '../../src/domain/events.js';
 import type { AskBudget, AskDeps, QaPublisher } from '../../src/domain/qa/deps.js';
 import { createSqliteStore } from '../../src/store/sqlite-store.js';
 import type { EventRecord, Store } from '../../src/store/store.js';
 import { fakeClock, type FakeClock } from './domain-kit.js';
 
-type QaFact = keyof typeof qaFactSchemas;
+type QaFact = keyof typeof qaFactSchemas | 'stage:changed';
 
 export interface QaPublished {
   to: 'event' | 'roles' | 'participant';
@@ -18,7 +17,7 @@ export interface QaPublished {
 
 export interface QaRecorder extends QaPublisher {
   published: QaPublished[];
-  of<N extends QaFact>(fact: N): (QaPublished & { payload: z.infer<(typeof qaFactSchemas)[N]> })[];
+  of<N extends QaFact>(fact: N): (QaPublished & { payload: FactPayload<N> })[];
   clear(): void;
 }
 

@@ -101,8 +101,14 @@ async function launch(draft: PollDraft): Promise<Poll> {
   return ok(mod.send('poll:launch', { pollId: p.id }));
 }
 
+/**
+ * Real time plus what a test skips ahead: time-weighted presence ([ENG22]) needs minutes to pass.
+ * Only ever moved forward, so nothing that follows sees time run backwards.
+ */
+const clock = { skippedMs: 0, now: () => Date.now() + clock.skippedMs };
+
 beforeAll(async () => {
-  s = await startTestServer({ app: { engagement: { tickMs: 200, parityDwellMs: 0, leaderboardEveryMs: 200 } } });
+  s = await startTestServer({ clock, app: { engagement: { tickMs: 200, parityDwellMs: 0, leaderboardEveryMs: 200 } } });
 });
 afterAll(() => s.close());
 beforeEach(() => () => {
@@ -140,8 +146,8 @@ describe('the engagement log and dashboard over real sockets', () => {
     // The same figures, recomputed from the raw log read through the cursor API.
     const log = await readLog();
     const folded = foldEntries(emptyFold(), log.filter((e) => Number(e.cursor) <= Number(d.cursor)));
-    expect(d.event).toEqual(scopeFigures(folded.event));
-    expect(d.session!.figures).toEqual(scopeFigures(folded.sessions.get('keynote')));
+    expect(d.event).toEqual(scopeFigures(folded.event, Date.parse(d.at)));
+    expect(d.session!.figures).toEqual(scopeFigures(folded.sessions.get('keynote'), Date.parse(d.at)));
     // Staff are never logged.
     expect(log.every((e) => e.participantId !== null && [ada.id, bob.id, cy.id].includes(e.participantId))).toBe(true);
     expect(log.filter((e) => e.kind === 'voted')).toHaveLength(2);
@@ -506,5 +512,47 @@ describe('surveys, parity, leaderboard, webhooks and deletion', () => {
     expect((await s.store.listChat(ev.event.id)).map((m) => [m.authorName, m.text])).toEqual([['Deleted participant', 'Hello from Ada']]);
     expect((await s.api(`/api/events/${ev.event.id}/participants/${ada.id}`, { method: 'DELETE' })).status).toBe(401);
     expect((await s.api(`/api/events/${ev.event.id}/participants/nobody`, { method: 'DELETE', admin: true })).status).toBe(404);
+  });
+});
+
+describe('mode switches', () => {
+  it('[ENG24] [ENG22] [ENG23] [ENG9] entering the room code is logged as modeChanged, and the dashboard moves the switcher\'s time to the room instead of alerting', async () => {
+    await setup();
+    const room = await Promise.all([0, 1, 2].map((i) => attendee(`Room ${i}`, 'room', 'NA')));
+    const remote = await Promise.all([0, 1, 2].map((i) => attendee(`Remote ${i}`, 'remote', 'EMEA')));
+    const lou = await attendee('Lou', 'remote', 'EMEA');
+    // Before the switch Lou is wholly remote.
+    await dashboardWhere(mod, (d) => d.session?.figures.weighted.present.remote === 4 && d.session.figures.weighted.present.room === 3);
+
+    clock.skippedMs += 60_000;
+    const updated = await ok(lou.send('participant:update', { mode: 'room', roomCode: s.roomCode(ev.event.id) }));
+    expect(updated.mode).toBe('room');
+    const poll = await launch(single('Ready?', false));
+    for (const c of [...room, ...remote, lou]) await ok(c.send('poll:vote', { pollId: poll.id, vote: { kind: 'single', optionId: 'o1' } }));
+    clock.skippedMs += 59 * 60_000;
+
+    // The switch is in the log, through the recorder like every entry, with both cohorts.
+    const log = await logReaches(7 * 3 + 1);
+    const switches = log.filter((e) => e.kind === 'modeChanged');
+    expect(switches).toHaveLength(1);
+    expect(switches[0]).toMatchObject({ participantId: lou.id, mode: 'room', ref: 'remote', team: 'EMEA', sessionId: 'keynote' });
+    expect(log.filter((e) => e.participantId === lou.id && e.kind === 'voted').map((e) => e.mode)).toEqual(['room']);
+
+    // Everyone took part: the remote cohort is the three remote attendees and Lou's first minute.
+    const d = await dashboardWhere(mod, (x) => x.session!.figures.interacted.room === 4 && x.session!.figures.weighted.present.remote < 3.1);
+    const f = d.session!.figures;
+    expect(f.present).toEqual({ room: 4, remote: 4 });
+    expect(f.weighted.present.remote).toBeCloseTo(3 + 1 / 60, 1);
+    expect(f.weighted.present.room).toBeCloseTo(3 + 59 / 60, 1);
+    expect(f.weighted.interacted.remote).toBe(3);
+    expect(f.participation.remote).toBeGreaterThan(0.98);
+    expect(d.parity).toMatchObject({ scope: 'session', alerting: false });
+    expect(d.parity.value!).toBeGreaterThanOrEqual(d.parity.threshold);
+    await sleep(600);
+    expect(mod.received.filter((x) => x.fact === 'engagement:parityAlerted')).toEqual([]);
+
+    // The log API's entries fold to the same figures, as of the dashboard's moment.
+    const folded = foldEntries(emptyFold(), (await readLog()).filter((e) => Number(e.cursor) <= Number(d.cursor)));
+    expect(scopeFigures(folded.sessions.get('keynote'), Date.parse(d.at))).toEqual(f);
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ErrorCode, RallyError, type EngagementEntry, type NewEngagementEntry } from '@rally/shared';
+import { ENGAGEMENT_KIND_NAMES, ErrorCode, RallyError, type EngagementEntry, type NewEngagementEntry } from '@rally/shared';
 import type { EngagementStore } from '../../src/store/engagement-store.js';
 
 // The rules cited as [ESTOREn] are in docs/SPEC.md (Engagement store).
@@ -72,6 +72,13 @@ export function engagementContract(name: string, make: () => Promise<{ store: En
       expect(new Set(cursors).size).toBe(cursors.length);
       const page = await store.readEngagement(a, cursors[1]!, 10);
       expect(page.entries.map((e) => e.cursor)).toEqual(cursors.slice(2));
+    });
+
+    it('[ESTORE1] [ENG24] every kind of the registry reads back unchanged, a mode switch with its old cohort in ref', async () => {
+      const ev = newEvent();
+      const written = ENGAGEMENT_KIND_NAMES.map((kind, i) => entry(ev, i, { kind, ...(kind === 'modeChanged' ? { mode: 'room', ref: 'remote' } : {}) }));
+      await store.appendEngagement(batch(), written);
+      expect((await readAll(store, ev)).map(withoutCursor)).toEqual(written);
     });
 
     it('[ESTORE2] a batch id already applied changes nothing: a retried batch is stored once', async () => {

@@ -75,11 +75,11 @@ export function stageContract(name: string, make: () => Promise<{ store: Store; 
       expect(await store.setLive('ev_missing', 'keynote', at(0))).toEqual({ ok: false, reason: 'no-event' });
       expect(await store.getEvent('ev_missing')).toBeNull();
       const first = await store.setLive(e.id, 'keynote', at(1));
-      expect(first).toEqual({ ok: true, changed: true, previous: null, event: { ...e, liveSessionId: 'keynote', liveSessionStartedAt: at(1) } });
+      expect(first).toEqual({ ok: true, changed: true, stageCleared: false, previous: null, event: { ...e, liveSessionId: 'keynote', liveSessionStartedAt: at(1), announcementsClearedAt: at(1) } });
       expect(await store.setLive(e.id, 'keynote', at(2))).toMatchObject({ ok: true, changed: false, previous: 'keynote', event: { liveSessionStartedAt: at(1) } });
       expect(await store.setLive(e.id, 'workshop', at(3))).toMatchObject({ ok: true, changed: true, previous: 'keynote', event: { liveSessionId: 'workshop', liveSessionStartedAt: at(3) } });
       expect(await store.setLive(e.id, null, at(4))).toMatchObject({ ok: true, changed: true, previous: 'workshop', event: { liveSessionId: null, liveSessionStartedAt: null } });
-      expect(await store.getEvent(e.id)).toEqual({ ...e, liveSessionId: null, liveSessionStartedAt: null });
+      expect(await store.getEvent(e.id)).toEqual({ ...e, liveSessionId: null, liveSessionStartedAt: null, announcementsClearedAt: at(4) });
     });
 
     it('[SSTORE2] of concurrent identical setLive calls exactly one reports a change', async () => {
@@ -94,16 +94,68 @@ export function stageContract(name: string, make: () => Promise<{ store: Store; 
       const e = await newEvent();
       await store.setLive(e.id, 'workshop', at(1));
       const renamed = { ...session('workshop'), title: 'Workshop, renamed' };
-      expect(await store.setAgenda(e.id, [session('keynote'), renamed])).toEqual({
+      expect(await store.setAgenda(e.id, [session('keynote'), renamed], at(2))).toEqual({
         clearedLive: null,
-        event: { ...e, agenda: [session('keynote'), renamed], liveSessionId: 'workshop', liveSessionStartedAt: at(1) },
+        stageCleared: false,
+        event: { ...e, agenda: [session('keynote'), renamed], liveSessionId: 'workshop', liveSessionStartedAt: at(1), announcementsClearedAt: at(1) },
       });
-      const dropped = await store.setAgenda(e.id, [session('keynote')]);
-      expect(dropped).toEqual({ clearedLive: 'workshop', event: { ...e, agenda: [session('keynote')], liveSessionId: null, liveSessionStartedAt: null } });
+      const dropped = await store.setAgenda(e.id, [session('keynote')], at(3));
+      expect(dropped).toMatchObject({ clearedLive: 'workshop', event: { ...e, agenda: [session('keynote')], liveSessionId: null, liveSessionStartedAt: null } });
       expect(await store.getEvent(e.id)).toEqual(dropped!.event);
-      expect((await store.setAgenda(e.id, []))!.event.agenda).toEqual([]);
+      expect((await store.setAgenda(e.id, [], at(4)))!.event.agenda).toEqual([]);
       expect((await store.getEvent(e.id))!.agenda).toEqual([]);
-      expect(await store.setAgenda('ev_missing', [])).toBeNull();
+      expect(await store.setAgenda('ev_missing', [], at(5))).toBeNull();
+    });
+
+    it('[SSTORE10] setOnStage is a compare-and-set with a version: the same slot again changes nothing, ifShowing guards, an unknown event is null', async () => {
+      const e = await newEvent();
+      const poll = { kind: 'poll' as const, pollId: 'poll_1' };
+      const question = { kind: 'question' as const, questionId: 'q_1' };
+      expect(await store.setOnStage('ev_missing', poll, at(1))).toBeNull();
+      const first = await store.setOnStage(e.id, poll, at(1));
+      expect(first).toEqual({ changed: true, onStage: { slot: poll, version: 1, at: at(1) } });
+      expect(await store.setOnStage(e.id, poll, at(2))).toEqual({ changed: false, onStage: { slot: poll, version: 1, at: at(1) } });
+      // Taking the question off the stage does nothing while the poll is shown.
+      expect(await store.setOnStage(e.id, { kind: 'idle' }, at(3), { ifShowing: 'question:q_1' })).toEqual({ changed: false, onStage: first!.onStage });
+      const second = await store.setOnStage(e.id, question, at(4));
+      expect(second).toEqual({ changed: true, onStage: { slot: question, version: 2, at: at(4) } });
+      expect(await store.setOnStage(e.id, { kind: 'idle' }, at(5), { ifShowing: 'question:q_1' })).toEqual({ changed: true, onStage: { slot: { kind: 'idle' }, version: 3, at: at(5) } });
+      expect((await store.getEvent(e.id))!.onStage).toEqual({ slot: { kind: 'idle' }, version: 3, at: at(5) });
+      const board = { kind: 'leaderboard' as const, board: 'teams' as const };
+      expect((await store.setOnStage(e.id, board, at(6)))!.onStage).toEqual({ slot: board, version: 4, at: at(6) });
+    });
+
+    it('[SSTORE10] of concurrent shows of different slots each one is a new version, none lost', async () => {
+      const e = await newEvent();
+      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.setOnStage(e.id, { kind: 'poll', pollId: `poll_${i}` }, at(i))));
+      expect(results.map((r) => r!.onStage.version).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+      expect((await store.getEvent(e.id))!.onStage!.version).toBe(20);
+    });
+
+    it('[SSTORE10] a change of live session puts the stage back to idle and clears announcements in the same step; setting the same session does not', async () => {
+      const e = await newEvent();
+      await store.setLive(e.id, 'keynote', at(1));
+      await store.setOnStage(e.id, { kind: 'poll', pollId: 'poll_1' }, at(2));
+      const same = await store.setLive(e.id, 'keynote', at(3));
+      expect(same).toMatchObject({ ok: true, changed: false, stageCleared: false, event: { onStage: { slot: { kind: 'poll', pollId: 'poll_1' }, version: 1 }, announcementsClearedAt: at(1) } });
+      const next = await store.setLive(e.id, 'workshop', at(4));
+      expect(next).toMatchObject({ ok: true, changed: true, stageCleared: true, event: { onStage: { slot: { kind: 'idle' }, version: 2, at: at(4) }, announcementsClearedAt: at(4) } });
+      // Already idle: the version does not move, the announcements are still cleared.
+      const off = await store.setLive(e.id, null, at(5));
+      expect(off).toMatchObject({ ok: true, changed: true, stageCleared: false, event: { onStage: { version: 2 }, announcementsClearedAt: at(5) } });
+      await store.setLive(e.id, 'workshop', at(6));
+      await store.setOnStage(e.id, { kind: 'question', questionId: 'q_1' }, at(7));
+      const dropped = await store.setAgenda(e.id, [session('keynote')], at(8));
+      expect(dropped).toMatchObject({ clearedLive: 'workshop', stageCleared: true, event: { onStage: { slot: { kind: 'idle' }, version: 4, at: at(8) }, announcementsClearedAt: at(8) } });
+      expect(await store.getEvent(e.id)).toEqual(dropped!.event);
+    });
+
+    it('[SSTORE10] clearAnnouncements stamps the time; an unknown event is false', async () => {
+      const e = await newEvent();
+      expect(await store.clearAnnouncements(e.id, at(3))).toBe(true);
+      expect((await store.getEvent(e.id))!.announcementsClearedAt).toBe(at(3));
+      expect(await store.clearAnnouncements('ev_missing', at(3))).toBe(false);
+      expect(await store.getEvent('ev_missing')).toBeNull();
     });
 
     it('[SSTORE4] announcements are listed newest first, the newest 20 per event', async () => {

@@ -6,7 +6,7 @@ import { CohortRateBars, CountBars, Sparkline } from './Charts';
 import { EngagementDownloads } from './EngagementDownloads';
 import { EngagementSettingsForm } from './EngagementSettingsForm';
 import { LeaderboardView } from './LeaderboardView';
-import { lastMinuteOf, parityText, perMinute, rateRows } from './model';
+import { lastMinuteOf, parityText, peopleText, perMinute, rateRows } from './model';
 import { ParityGauge } from './ParityGauge';
 import { SurveyEditor } from './SurveyEditor';
 import { SurveyResultsView } from './SurveyResultsView';
@@ -111,7 +111,7 @@ function DashboardFigures({ d }: { d: EngagementDashboard }) {
         </div>
         <div className="engagement-tile">
           <h3>Engagement parity</h3>
-          <ParityGauge parity={d.parity} present={parityFigures.present} />
+          <ParityGauge parity={d.parity} figures={parityFigures} />
         </div>
       </div>
 
@@ -129,7 +129,9 @@ function DashboardFigures({ d }: { d: EngagementDashboard }) {
           ) : null}
         </div>
         <p className="muted small" data-testid="participation-present">
-          Share of present attendees who took part: {figures.interacted.room} of {figures.present.room} in the room, {figures.interacted.remote} of {figures.present.remote} remote.
+          {/* [ENG22] Time-weighted, as the rates are: someone who switched cohort counts in each for their time there. */}
+          Share of present attendees who took part: {peopleText(figures.weighted.interacted.room)} of {peopleText(figures.weighted.present.room)} in the room,{' '}
+          {peopleText(figures.weighted.interacted.remote)} of {peopleText(figures.weighted.present.remote)} remote.
         </p>
         <p className="eng-legend small" aria-hidden="true">
           <span className="eng-swatch eng-swatch-room" /> Room <span className="eng-swatch eng-swatch-remote" /> Remote

@@ -1,6 +1,6 @@
-import type { ParityState } from '@rally/shared';
+import type { ParityState, ScopeFigures } from '@rally/shared';
 import { ENGAGEMENT_LIMITS } from '@rally/shared';
-import { gaugeMax, parityText } from './model';
+import { gaugeMax, parityText, peopleText, takingPartText } from './model';
 
 const R = 80;
 const CX = 100;
@@ -23,11 +23,14 @@ function arc(from: number, to: number): string {
  * the organiser's threshold marked. It is a `meter` whose aria-valuenow is the parity itself, so
  * screen readers (and tests) read the same figure the needle shows. While parity is unknown (a
  * cohort has nobody present, or nobody in the room took part yet) there is no value to show.
+ * `figures` are the judged scope's; presence is time-weighted ([ENG22]), and [ENG25] the
+ * explanation under the gauge says so in plain words, with the figures it divides.
  */
-export function ParityGauge({ parity, present }: { parity: ParityState; present: { room: number; remote: number } }) {
+export function ParityGauge({ parity, figures }: { parity: ParityState; figures: ScopeFigures }) {
   const { value, threshold } = parity;
   const max = gaugeMax(value);
   const below = value !== null && value < threshold;
+  const present = figures.weighted.present;
   const judgeable = present.room >= ENGAGEMENT_LIMITS.parityMinPresent && present.remote >= ENGAGEMENT_LIMITS.parityMinPresent;
   const scope = parity.scope === 'session' ? 'the live session' : 'the whole event';
   const valueText =
@@ -64,6 +67,27 @@ export function ParityGauge({ parity, present }: { parity: ParityState; present:
       <p className="muted small">
         Judged on {scope}. Threshold {parityText(threshold)}.
         {below && !judgeable ? ` The alert needs at least ${ENGAGEMENT_LIMITS.parityMinPresent} attendees present in each cohort.` : ''}
+      </p>
+      <ParityExplanation figures={figures} />
+    </div>
+  );
+}
+
+/** [ENG25] What the parity figure counts, in plain words, and the time-weighted figures behind it. */
+function ParityExplanation({ figures }: { figures: ScopeFigures }) {
+  const { present, interacted } = figures.weighted;
+  return (
+    <div className="parity-explanation small" data-testid="parity-explanation">
+      <p>
+        <strong>What this counts:</strong> the share of remote attendees who took part ({takingPartText()}), compared with the share in the room.
+      </p>
+      <p>
+        Each person counts in a cohort for the time they spent there: someone who switched from remote to the room after a minute counts almost entirely as
+        room. What they did counts where they were when they did it.
+      </p>
+      <p data-testid="parity-counts">
+        Took part: {peopleText(interacted.remote)} of {peopleText(present.remote)} remote, {peopleText(interacted.room)} of {peopleText(present.room)} in the
+        room.
       </p>
     </div>
   );

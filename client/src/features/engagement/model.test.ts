@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ENGAGEMENT_SETTINGS, PARTICIPATION_KINDS, type ScopeFigures, type SurveyQuestion } from '@rally/shared';
-import { rateRows, settingsForm, settingsPatch, surveyAnswers, surveyDraft } from './model';
+import { DEFAULT_ENGAGEMENT_SETTINGS, ENGAGEMENT_KINDS, PARTICIPATION_KINDS, type ScopeFigures, type SurveyQuestion } from '@rally/shared';
+import { peopleText, rateRows, settingsForm, settingsPatch, surveyAnswers, surveyDraft, takingPartText } from './model';
 
 const figures: ScopeFigures = {
   present: { room: 4, remote: 2 },
   interacted: { room: 2, remote: 1 },
+  weighted: { present: { room: 4, remote: 2 }, interacted: { room: 2, remote: 1 } },
   participation: { room: 0.5, remote: 0.5, all: 0.5 },
   parity: 1,
   activities: [{ kind: 'voted', label: 'Poll votes', count: { room: 3, remote: 1 }, participants: { room: 2, remote: 1 }, rate: { room: 0.5, remote: 0.5, all: 0.5 } }],
@@ -12,6 +13,15 @@ const figures: ScopeFigures = {
 };
 
 describe('engagement dashboard model', () => {
+  it('[ENG22] [ENG25] time-weighted attendees read as people: whole numbers as is, others to at most 2 decimals', () => {
+    expect([3, 2.02, 2.5, 0].map(peopleText)).toEqual(['3', '2.02', '2.5', '0']);
+  });
+
+  it('[ENG25] the explanation names every participation kind of the registry', () => {
+    const text = takingPartText();
+    for (const k of PARTICIPATION_KINDS) expect(text).toContain(ENGAGEMENT_KINDS[k].label.toLowerCase());
+  });
+
   it('[ENG7] [ENG2] charts overall participation, then every participation kind of the registry, with 0 for kinds nobody did', () => {
     const rows = rateRows(figures);
     expect(rows.map((r) => r.key)).toEqual(['all', ...PARTICIPATION_KINDS]);

@@ -21,6 +21,18 @@ export const pct = (rate: number) => `${Math.round(rate * 100)}%`;
 /** [ENG8] 0.667 -> "67%": parity reads as remote participation as a share of the room's. */
 export const parityText = (v: number | null) => (v === null ? '—' : pct(v));
 
+/**
+ * [ENG22] Time-weighted attendees (person-equivalents, 2 decimals) as people read them: whole
+ * numbers as is, others with at most 2 decimals (2.02, 2.5).
+ */
+export const peopleText = (n: number) => (Number.isInteger(n) ? String(n) : String(Math.round(n * 100) / 100));
+
+/** [ENG25] What counts as taking part, in words, from the registry: "poll votes, questions, … or survey answers". */
+export function takingPartText(): string {
+  const labels = PARTICIPATION_KINDS.map((k) => ENGAGEMENT_KINDS[k].label.toLowerCase());
+  return labels.length < 2 ? (labels[0] ?? '') : `${labels.slice(0, -1).join(', ')} or ${labels.at(-1)}`;
+}
+
 /** The gauge's scale: 0 to 2 (a threshold may be set up to 2), stretched when parity goes beyond. */
 export const gaugeMax = (value: number | null) => Math.max(2, value ?? 0);
 

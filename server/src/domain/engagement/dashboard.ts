@@ -8,20 +8,25 @@ export interface ParityJudgement {
   sessionId: string | null;
   figures: ScopeFigures;
   parity: number | null;
-  /** [ENG9] Both cohorts have enough attendees present in scope for parity to mean something. */
+  /** [ENG9] Both cohorts have enough (time-weighted) attendees present in scope for parity to mean something. */
   judgeable: boolean;
 }
 
-/** [ENG9] Parity is judged on the live session when there is one, else on the whole event. */
-export function judgeParity(state: FoldState, liveSessionId: string | null): ParityJudgement {
-  const figures = liveSessionId !== null ? scopeFigures(state.sessions.get(liveSessionId)) : scopeFigures(state.event);
+/**
+ * [ENG9] Parity is judged on the live session when there is one, else on the whole event, as of
+ * asOfMs. [ENG22] Presence is time-weighted, also for the minimum: someone remote for a minute
+ * before entering the room code does not make the remote cohort judgeable.
+ */
+export function judgeParity(state: FoldState, liveSessionId: string | null, asOfMs: number): ParityJudgement {
+  const figures = liveSessionId !== null ? scopeFigures(state.sessions.get(liveSessionId), asOfMs) : scopeFigures(state.event, asOfMs);
   const min = ENGAGEMENT_LIMITS.parityMinPresent;
+  const present = figures.weighted.present;
   return {
     scope: liveSessionId !== null ? 'session' : 'event',
     sessionId: liveSessionId,
     figures,
     parity: figures.parity,
-    judgeable: figures.present.room >= min && figures.present.remote >= min,
+    judgeable: present.room >= min && present.remote >= min,
   };
 }
 
@@ -39,7 +44,7 @@ export interface DashboardInputs {
 
 /** [ENG6] The dashboard: the log's figures, plus live presence and the survey's results. */
 export function buildDashboard(state: FoldState, input: DashboardInputs): EngagementDashboard {
-  const judged = judgeParity(state, input.liveSessionId);
+  const judged = judgeParity(state, input.liveSessionId, input.asOfMs);
   const byTeam = new Map<string | null, { room: number; remote: number }>();
   const online = { room: 0, remote: 0 };
   for (const c of input.online) {
@@ -60,7 +65,7 @@ export function buildDashboard(state: FoldState, input: DashboardInputs): Engage
       ...online,
       byTeam: [...byTeam].map(([team, c]) => ({ team, ...c })).sort((a, b) => (a.team ?? '\uffff').localeCompare(b.team ?? '\uffff')),
     },
-    event: judged.scope === 'event' ? judged.figures : scopeFigures(state.event),
+    event: judged.scope === 'event' ? judged.figures : scopeFigures(state.event, input.asOfMs),
     session: input.liveSessionId !== null ? { sessionId: input.liveSessionId, figures: judged.figures } : null,
     parity: { scope: judged.scope, value: judged.parity, threshold: input.settings.parityThreshold, alerting: input.alerting },
     timeline: timeline(state, input.asOfMs),

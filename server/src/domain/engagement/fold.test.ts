@@ -75,17 +75,63 @@ function countedFlags(entries: readonly EngagementEntry[]): boolean[] {
 const distinct = (xs: (string | null)[]) => new Set(xs.filter((x): x is string => x !== null)).size;
 const ratio = (a: number, b: number) => (b === 0 ? 0 : Math.min(1, a / b));
 
-function recomputeScope(entries: readonly EngagementEntry[], counted: boolean[], inScope: (e: EngagementEntry) => boolean) {
+/**
+ * [ENG22] One attendee's presence within a scope: their entries in the scope in log order each
+ * place them in the entry's cohort until their next one; leaving (and, in a session, leaving the
+ * session) ends it; an entry older than their latest moves no time; a mode switch counts only when
+ * it moves an open stretch in time order. Returns the entries that count as presence and the room
+ * share as of asOfMs (no measured time: the cohort of the latest entry that counted).
+ */
+function recomputePresence(mine: readonly EngagementEntry[], session: boolean, asOfMs: number) {
+  const time = { room: 0, remote: 0 };
+  const counts = new Set<EngagementEntry>();
+  let open: { mode: Mode; at: number } | null = null;
+  let latest: { at: number; mode: Mode } | null = null;
+  for (const e of mine) {
+    const at = Date.parse(e.at);
+    const late = latest !== null && at < latest.at;
+    if (e.kind === 'modeChanged' && (open === null || late)) continue;
+    counts.add(e);
+    if (late) continue;
+    if (open) time[open.mode] += at - open.at;
+    const leaving = e.kind === 'left' || (session && e.kind === 'sessionLeft');
+    open = leaving ? null : { mode: e.mode, at };
+    latest = { at, mode: e.mode };
+  }
+  if (open) time[open.mode] += Math.max(0, asOfMs - open.at);
+  const total = time.room + time.remote;
+  const roomShare = total > 0 ? time.room / total : latest?.mode === 'room' ? 1 : 0;
+  return { counts, roomShare };
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+function recomputeScope(entries: readonly EngagementEntry[], counted: boolean[], inScope: (e: EngagementEntry) => boolean, session: boolean, asOfMs: number) {
   const idx = entries.map((_, i) => i).filter((i) => inScope(entries[i]!));
   const of = (mode: Mode | 'all', pred: (e: EngagementEntry, i: number) => boolean) =>
     idx.filter((i) => (mode === 'all' || entries[i]!.mode === mode) && pred(entries[i]!, i)).map((i) => entries[i]!.participantId);
-  const anyEntry = () => true;
+  const roomShare = new Map<string, number>();
+  const inPresence = new Set<EngagementEntry>();
+  for (const pid of new Set(of('all', () => true))) {
+    if (pid === null) continue;
+    const p = recomputePresence(idx.map((i) => entries[i]!).filter((e) => e.participantId === pid), session, asOfMs);
+    roomShare.set(pid, p.roomShare);
+    for (const e of p.counts) inPresence.add(e);
+  }
+  const anyEntry = (e: EngagementEntry) => inPresence.has(e);
   const interacting = (e: EngagementEntry, i: number) => counted[i]! && ENGAGEMENT_KINDS[e.kind].participation;
+  // [ENG22] [ENG23] Each person in a cohort's set counts their share of time in that cohort.
+  const weigh = (ids: (string | null)[], mode: Mode) =>
+    round2([...new Set(ids)].filter((id): id is string => id !== null).reduce((sum, id) => sum + (mode === 'room' ? roomShare.get(id)! : 1 - roomShare.get(id)!), 0));
+  const weighted = {
+    present: { room: weigh(of('room', anyEntry), 'room'), remote: weigh(of('remote', anyEntry), 'remote') },
+    interacted: { room: weigh(of('room', interacting), 'room'), remote: weigh(of('remote', interacting), 'remote') },
+  };
   const present = { room: distinct(of('room', anyEntry)), remote: distinct(of('remote', anyEntry)) };
   const interacted = { room: distinct(of('room', interacting)), remote: distinct(of('remote', interacting)) };
   const participation = {
-    room: ratio(interacted.room, present.room),
-    remote: ratio(interacted.remote, present.remote),
+    room: ratio(weighted.interacted.room, weighted.present.room),
+    remote: ratio(weighted.interacted.remote, weighted.present.remote),
     all: ratio(distinct(of('all', interacting)), distinct(of('all', anyEntry))),
   };
   const activities = PARTICIPATION_KINDS.map((kind) => {
@@ -96,7 +142,11 @@ function recomputeScope(entries: readonly EngagementEntry[], counted: boolean[],
       kind,
       count,
       participants,
-      rate: { room: ratio(participants.room, present.room), remote: ratio(participants.remote, present.remote), all: ratio(distinct(of('all', did)), distinct(of('all', anyEntry))) },
+      rate: {
+        room: ratio(weigh(of('room', did), 'room'), weighted.present.room),
+        remote: ratio(weigh(of('remote', did), 'remote'), weighted.present.remote),
+        all: ratio(distinct(of('all', did)), distinct(of('all', anyEntry))),
+      },
     };
   });
   const asked = idx.filter((i) => counted[i]! && entries[i]!.kind === 'asked').map((i) => entries[i]!);
@@ -105,8 +155,9 @@ function recomputeScope(entries: readonly EngagementEntry[], counted: boolean[],
     remote: asked.filter((e) => !e.breakoutRoomId && e.mode === 'remote').length,
     breakout: asked.filter((e) => e.breakoutRoomId).length,
   };
-  const parity = present.room === 0 || present.remote === 0 || participation.room === 0 ? null : Math.round((participation.remote / participation.room) * 1000) / 1000;
-  return { present, interacted, participation, parity, activities, questionsByOrigin };
+  const parity =
+    weighted.present.room === 0 || weighted.present.remote === 0 || participation.room === 0 ? null : Math.round((participation.remote / participation.room) * 1000) / 1000;
+  return { present, interacted, weighted, participation, parity, activities, questionsByOrigin };
 }
 
 /** [ENG13] Minutes per session: each entry into a session lasts until the next mark (in time) that ends it. */
@@ -152,14 +203,14 @@ function recomputeTeams(entries: readonly EngagementEntry[], counted: boolean[],
 const asOf = T0 + 45 * 60_000;
 
 describe('the engagement fold', () => {
-  it('[ENG7] [ENG8] [ENG10] every scope\'s figures equal the figures recomputed from the raw log', () => {
+  it('[ENG7] [ENG8] [ENG10] [ENG22] [ENG23] every scope\'s figures equal the figures recomputed from the raw log', () => {
     fc.assert(
       fc.property(logArb, (log) => {
         const counted = countedFlags(log);
         const state = foldEntries(emptyFold(), log);
         const strip = (f: ReturnType<typeof scopeFigures>) => ({ ...f, activities: f.activities.map(({ label: _l, ...a }) => a) });
-        expect(strip(scopeFigures(state.event))).toEqual(recomputeScope(log, counted, () => true));
-        for (const s of SESSIONS) expect(strip(scopeFigures(state.sessions.get(s)))).toEqual(recomputeScope(log, counted, (e) => e.sessionId === s));
+        expect(strip(scopeFigures(state.event, asOf))).toEqual(recomputeScope(log, counted, () => true, false, asOf));
+        for (const s of SESSIONS) expect(strip(scopeFigures(state.sessions.get(s), asOf))).toEqual(recomputeScope(log, counted, (e) => e.sessionId === s, true, asOf));
       }),
       { numRuns: 200 },
     );
@@ -219,7 +270,7 @@ describe('the engagement fold', () => {
         // Anonymous questions count in the event's figures and in nobody's row.
         const anonymousAsks = log.filter((e) => e.participantId === null && e.kind === 'asked').length;
         const namedAsks = log.filter((e) => e.participantId !== null && e.kind === 'asked').length;
-        const q = scopeFigures(state.event).questionsByOrigin;
+        const q = scopeFigures(state.event, asOf).questionsByOrigin;
         expect(q.room + q.remote + q.breakout).toBe(anonymousAsks + namedAsks);
         expect([...state.people.keys()].every((id) => id !== null && PEOPLE.includes(id))).toBe(true);
       }),

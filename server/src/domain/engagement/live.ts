@@ -93,13 +93,15 @@ export interface EngagementSummary {
 /** [ENG14] What a CRM or LMS pipeline pulls: the whole event, every session, teams and the survey. */
 export async function engagementSummary(deps: LiveDeps, eventId: string): Promise<EngagementSummary> {
   const [view, event] = await Promise.all([liveView(deps, eventId), deps.store.getEvent(eventId)]);
+  // Every scope as of the same moment as the dashboard's figures ([ENG22]).
+  const asOfMs = Date.parse(view.dashboard.at);
   return {
     eventId,
     at: view.dashboard.at,
     cursor: view.state.cursor,
     entries: view.state.entries,
-    event: scopeFigures(view.state.event),
-    sessions: (event?.agenda ?? []).map((s) => ({ sessionId: s.id, title: s.title, figures: scopeFigures(view.state.sessions.get(s.id)) })),
+    event: scopeFigures(view.state.event, asOfMs),
+    sessions: (event?.agenda ?? []).map((s) => ({ sessionId: s.id, title: s.title, figures: scopeFigures(view.state.sessions.get(s.id), asOfMs) })),
     teams: view.dashboard.teams,
     survey: view.dashboard.survey,
     settings: { ...view.dashboard.parity, weights: view.config.settings.weights },

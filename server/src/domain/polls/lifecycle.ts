@@ -6,6 +6,7 @@ import { contentFromDraft, storeNewDraft } from './authoring.js';
 import { notLive, requirePoll } from './common.js';
 import { loadResults, presentAttendees } from './results.js';
 import { resultRoles } from './visibility.js';
+import { showOnStage } from '../stage/show.js';
 
 /**
  * [POLL6] draft -> live. With a duration the deadline is stored with the poll ([POLL8]), so any
@@ -20,6 +21,8 @@ export async function launchPoll(deps: DomainDeps, eventId: string, pollId: stri
   // Lost a race with another launch: that one announced it.
   if (!live) throw new RallyError(ErrorCode.INVALID_STATE, 'this poll is already live');
   await announceLaunch(deps, live);
+  // [STAGE32] A launch puts the poll on stage.
+  await showOnStage(deps, eventId, { kind: 'poll', pollId });
   return live;
 }
 

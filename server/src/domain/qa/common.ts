@@ -4,7 +4,7 @@ import type { EventRecord } from '../../store/store.js';
 import type { QaDeps } from './deps.js';
 
 /** A question of this event; another event's question is reported as unknown so ids never leak across events. */
-export async function requireQuestion(deps: Pick<QaDeps, 'store'>, eventId: string, questionId: string): Promise<StoredQuestion> {
+export async function requireQuestion(deps: { store: Pick<QaDeps['store'], 'getQuestion'> }, eventId: string, questionId: string): Promise<StoredQuestion> {
   const q = await deps.store.getQuestion(questionId);
   if (!q || q.eventId !== eventId) throw new RallyError(ErrorCode.NOT_FOUND, 'no such question in this event');
   return q;

@@ -1,13 +1,13 @@
-import type { qaFactSchemas, Role } from '@rally/shared';
-import type { z } from 'zod';
+import type { FactPayload, qaFactSchemas, Role } from '@rally/shared';
 import type { Clock } from '../../clock.js';
 import type { QaStore } from '../../store/qa-store.js';
 import type { Store } from '../../store/store.js';
 import type { EngagementPort } from '../engagement/record.js';
 import { MODERATOR_ROLES } from '../ports.js';
 
-type QaFactName = keyof typeof qaFactSchemas;
-type QaFactPayload<N extends QaFactName> = z.infer<(typeof qaFactSchemas)[N]>;
+/** Q&A's own facts, and stage:changed: taking a question off the stage moves the stage slot ([STAGE33]). */
+type QaFactName = keyof typeof qaFactSchemas | 'stage:changed';
+type QaFactPayload<N extends QaFactName> = FactPayload<N>;
 
 /** The part of the Publisher port Q&A uses, typed by its own facts. */
 export interface QaPublisher {
@@ -31,11 +31,17 @@ export interface BreakoutLocator {
 
 /** What every Q&A operation needs: the shape of DomainDeps, narrowed to what Q&A touches. */
 export interface QaDeps {
-  store: QaStore & Pick<Store, 'getEvent' | 'getParticipant'>;
+  store: QaStore & Pick<Store, 'getEvent' | 'getParticipant' | 'setOnStage'>;
   clock: Clock;
   publish: QaPublisher;
   /** [ENG1] Where asking and upvoting are recorded. */
   engagement?: EngagementPort;
+}
+
+/** [QA17] What moving the highlight alone needs (the stage's session change uses it too). */
+export interface HighlightDeps {
+  store: Pick<QaStore, 'getQuestion' | 'setHighlighted'>;
+  publish: { toEvent(eventId: string, fact: 'question:highlighted', payload: FactPayload<'question:highlighted'>): void };
 }
 
 /** Asking needs more: the ask budget and, once breakouts exist, where the asker is. */

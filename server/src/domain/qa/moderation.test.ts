@@ -127,9 +127,16 @@ describe('moderation', () => {
     expect(first).toMatchObject({ questionId: a.id, question: { id: a.id, highlighted: true, authorName: null, origin: { kind: 'room' } } });
     const second = await highlightQuestion(k.deps, k.event.id, b.id);
     expect(second.question).toMatchObject({ authorName: 'Grace', votes: 1, highlighted: true });
+    // [STAGE33] The stage slot follows each highlight.
     expect(heard()).toEqual([
       ['question:highlighted', 'everyone'],
+      ['stage:changed', 'everyone'],
       ['question:highlighted', 'everyone'],
+      ['stage:changed', 'everyone'],
+    ]);
+    expect(k.publish.of('stage:changed').map((p) => p.payload.slot)).toEqual([
+      { kind: 'question', questionId: a.id },
+      { kind: 'question', questionId: b.id },
     ]);
     // A repeat changes nothing and tells no one.
     k.publish.clear();
@@ -139,6 +146,7 @@ describe('moderation', () => {
 
     await moderate(k.deps, k.event.id, mod, b.id, 'markAnswered');
     expect(k.publish.of('question:highlighted').map((p) => p.payload)).toEqual([{ questionId: null, question: null }]);
+    expect(k.publish.of('stage:changed').map((p) => p.payload.slot)).toEqual([{ kind: 'idle' }]);
     expect((await k.store.listQuestions(k.event.id)).some((q) => q.highlighted)).toBe(false);
 
     await expect(highlightQuestion(k.deps, k.event.id, b.id)).rejects.toMatchObject({ code: ErrorCode.INVALID_STATE });
@@ -146,7 +154,10 @@ describe('moderation', () => {
     await highlightQuestion(k.deps, k.event.id, a.id);
     k.publish.clear();
     expect(await highlightQuestion(k.deps, k.event.id, null)).toEqual({ questionId: null, question: null });
-    expect(heard()).toEqual([['question:highlighted', 'everyone']]);
+    expect(heard()).toEqual([
+      ['question:highlighted', 'everyone'],
+      ['stage:changed', 'everyone'],
+    ]);
   });
 
   it('[QA18] a presenter\'s ack carries no moderator-only fields', async () => {

@@ -2,8 +2,9 @@ import { type AskerBan, ErrorCode, type HighlightChange, type QuestionView, Rall
 import { isoNow } from '../../clock.js';
 import type { QuestionTransitionPatch, StoredQuestion } from '../../store/qa-store.js';
 import { requireEventRecord, requireQuestion } from './common.js';
-import { QA_MODERATOR_ROLES, type QaDeps, type Viewer } from './deps.js';
+import { QA_MODERATOR_ROLES, type HighlightDeps, type QaDeps, type Viewer } from './deps.js';
 import { lostRace, nextState, type QaAction } from './lifecycle.js';
+import { moveSlot, takeOffStage } from '../stage/slot.js';
 import { announce, announceHighlight, moderatorView, publicView, viewFor } from './visibility.js';
 
 /** The ack: the question as the sender may see it (a presenter gets no moderator-only fields). */
@@ -26,8 +27,11 @@ export async function moderate(deps: QaDeps, eventId: string, actor: Viewer, que
   const outcome = await deps.store.transitionQuestion(q.id, q.state, to, patch);
   if (!outcome.ok) throw lostRace(action, outcome.current);
   await announce(deps, q, outcome.question);
-  // [QA17] The store took it off the stage in the same step; the stage screen is told.
-  if (outcome.unhighlighted) announceHighlight(deps, eventId, null);
+  // [QA17] The store took the highlight off in the same step; the stage slot follows ([STAGE33]).
+  if (outcome.unhighlighted) {
+    announceHighlight(deps, eventId, null);
+    await takeOffStage(deps, eventId, { kind: 'question', questionId: q.id });
+  }
   return ackView(deps, actor, outcome.question);
 }
 
@@ -50,14 +54,26 @@ export async function replyToQuestion(deps: QaDeps, eventId: string, actor: View
 }
 
 /**
- * [QA17] One approved question on the stage screen at a time (null: none). The store swaps the
- * highlight in one step; everyone is told only when it changed.
+ * [QA17] [STAGE33] One approved question on the stage screen at a time (null: none). The store swaps
+ * the highlight in one step; everyone is told only when it changed. The stage slot follows: the
+ * question goes on stage, or (null) the previous one comes off it if it is still what the stage shows.
  */
 export async function highlightQuestion(deps: QaDeps, eventId: string, questionId: string | null): Promise<HighlightChange> {
+  const { previous, change } = await setHighlight(deps, eventId, questionId);
+  if (questionId !== null) await moveSlot(deps, eventId, { kind: 'question', questionId });
+  else if (previous !== null) await takeOffStage(deps, eventId, { kind: 'question', questionId: previous });
+  return change;
+}
+
+/**
+ * [QA17] The highlight alone, without moving the stage slot: for [STAGE30], which moved the slot to
+ * something else and keeps the highlight naming what is on stage (none).
+ */
+export async function setHighlight(deps: HighlightDeps, eventId: string, questionId: string | null): Promise<{ previous: string | null; change: HighlightChange }> {
   if (questionId !== null) await requireQuestion(deps, eventId, questionId);
   const { previous, question } = await deps.store.setHighlighted(eventId, questionId);
   if (previous !== questionId) announceHighlight(deps, eventId, question);
-  return { questionId, question: question ? publicView(question) : null };
+  return { previous, change: { questionId, question: question ? publicView(question) : null } };
 }
 
 /**

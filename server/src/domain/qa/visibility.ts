@@ -1,6 +1,6 @@
 import type { Question, QuestionState, QuestionView } from '@rally/shared';
 import type { StoredQuestion } from '../../store/qa-store.js';
-import { QA_AUDIENCE_ROLES, QA_MODERATOR_ROLES, type QaDeps, type Viewer } from './deps.js';
+import { QA_AUDIENCE_ROLES, QA_MODERATOR_ROLES, type HighlightDeps, type QaDeps, type Viewer } from './deps.js';
 
 /** [QA7] Approved and answered questions are everyone's; pending and dismissed ones are not. */
 export const isPublic = (state: QuestionState): boolean => state === 'approved' || state === 'answered';
@@ -57,6 +57,6 @@ export async function announce(deps: QaDeps, before: StoredQuestion | null, afte
 }
 
 /** [QA17] Everyone learns what the stage screen shows now. */
-export function announceHighlight(deps: QaDeps, eventId: string, q: StoredQuestion | null): void {
+export function announceHighlight(deps: Pick<HighlightDeps, 'publish'>, eventId: string, q: StoredQuestion | null): void {
   deps.publish.toEvent(eventId, 'question:highlighted', { questionId: q?.id ?? null, question: q ? publicView(q) : null });
 }

@@ -1,6 +1,8 @@
 import { ErrorCode, RallyError, stageOf, type AgendaSession, type PublicEvent } from '@rally/shared';
 import { isoNow } from '../../clock.js';
 import { toPublicEvent } from '../events.js';
+import type { EventRecord } from '../../store/store.js';
+import { setHighlight } from '../qa/moderation.js';
 import { liveSessionChanged } from './attendance.js';
 import { requireStageEvent } from './common.js';
 import type { StageDeps } from './deps.js';
@@ -18,8 +20,21 @@ export async function setLiveSession(
   const outcome = await deps.store.setLive(eventId, sessionId, isoNow(deps.clock));
   if (!outcome.ok) throw new RallyError(ErrorCode.NOT_FOUND, outcome.reason === 'no-event' ? 'no such event' : 'no such session in the agenda');
   deps.publish.toEvent(eventId, 'event:updated', toPublicEvent(outcome.event));
-  if (outcome.changed) await liveSessionChanged(deps, eventId, outcome.previous, outcome.event.liveSessionId);
+  if (outcome.changed) {
+    await stageAfterSessionChange(deps, outcome.event, outcome.stageCleared);
+    await liveSessionChanged(deps, eventId, outcome.previous, outcome.event.liveSessionId);
+  }
   return { liveSessionId: outcome.event.liveSessionId, liveSessionStartedAt: stageOf(outcome.event).liveSessionStartedAt };
+}
+
+/**
+ * [STAGE32] [STAGE34] The store already put the stage back to idle and cleared the announcements in
+ * the step that changed the session; everyone is told, and the question highlight follows the slot.
+ */
+async function stageAfterSessionChange(deps: StageDeps, event: EventRecord, stageCleared: boolean): Promise<void> {
+  if (stageCleared && event.onStage) deps.publish.toEvent(event.id, 'stage:changed', event.onStage);
+  if (event.announcementsClearedAt) deps.publish.toEvent(event.id, 'announcement:cleared', { clearedAt: event.announcementsClearedAt });
+  await setHighlight(deps, event.id, null);
 }
 
 /** What would be orphaned by dropping a session: its polls and questions. */
@@ -57,10 +72,13 @@ export async function setAgenda(deps: StageDeps, eventId: string, agenda: Agenda
       throw new RallyError(ErrorCode.CONFLICT, `“${s.title}” has ${what}; keep it in the agenda (you can rename or retime it)`);
     }
   }
-  const result = await deps.store.setAgenda(eventId, agenda);
+  const result = await deps.store.setAgenda(eventId, agenda, isoNow(deps.clock));
   if (!result) throw new RallyError(ErrorCode.NOT_FOUND, 'no such event');
   const event = toPublicEvent(result.event);
   deps.publish.toEvent(eventId, 'event:updated', event);
-  if (result.clearedLive !== null) await liveSessionChanged(deps, eventId, result.clearedLive, null);
+  if (result.clearedLive !== null) {
+    await stageAfterSessionChange(deps, result.event, result.stageCleared);
+    await liveSessionChanged(deps, eventId, result.clearedLive, null);
+  }
   return event;
 }

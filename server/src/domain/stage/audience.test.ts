@@ -5,6 +5,8 @@ import { announcementAudience, isMeantFor, latestFor } from './audience.js';
 const a = (audience: AnnouncementAudience, id: string = audience): Announcement => ({ id, text: `for ${audience}`, audience, at: '2027-01-20T09:00:00.000Z' });
 const viewer = (role: Role, mode: Mode, inBreakout = false) => ({ participant: { role, mode }, inBreakout });
 
+const NOT_GONE = { clearedAt: null, nowMs: 0 };
+
 describe('announcement audiences', () => {
   it('[STAGE16] all goes to the whole event; room and remote to that cohort plus moderators and organisers; breakouts to breakout rooms plus moderators', () => {
     expect(announcementAudience('all')).toBeNull();
@@ -35,9 +37,9 @@ describe('announcement audiences', () => {
 
   it('[STAGE17] a late joiner gets the newest announcement meant for them, not the newest overall', () => {
     const newestFirst = [a('room', 'n3'), a('remote', 'n2'), a('all', 'n1')];
-    expect(latestFor(newestFirst, viewer('attendee', 'remote'))?.id).toBe('n2');
-    expect(latestFor(newestFirst, viewer('attendee', 'room'))?.id).toBe('n3');
-    expect(latestFor([a('room')], viewer('attendee', 'remote'))).toBeNull();
-    expect(latestFor([], viewer('moderator', 'room'))).toBeNull();
+    expect(latestFor(newestFirst, viewer('attendee', 'remote'), NOT_GONE)?.id).toBe('n2');
+    expect(latestFor(newestFirst, viewer('attendee', 'room'), NOT_GONE)?.id).toBe('n3');
+    expect(latestFor([a('room')], viewer('attendee', 'remote'), NOT_GONE)).toBeNull();
+    expect(latestFor([], viewer('moderator', 'room'), NOT_GONE)).toBeNull();
   });
 });

@@ -33,6 +33,19 @@ export function isMeantFor(a: Pick<Announcement, 'audience'>, viewer: Announceme
   return to.roles.includes(role) || to.modes.includes(mode) || (to.breakouts && viewer.inBreakout);
 }
 
-/** [STAGE17] The newest announcement meant for the viewer; `newestFirst` as the store returns them. */
-export const latestFor = (newestFirst: readonly Announcement[], viewer: AnnouncementViewer): Announcement | null =>
-  newestFirst.find((a) => isMeantFor(a, viewer)) ?? null;
+/**
+ * [STAGE17] [STAGE34] The newest announcement meant for the viewer (`newestFirst` as the store returns
+ * them), or null when that one was cleared or its lifetime is over: what a client that was connected
+ * all along shows now (it keeps only the newest banner, so an older one never comes back).
+ */
+export function latestFor(
+  newestFirst: readonly Announcement[],
+  viewer: AnnouncementViewer,
+  gone: { clearedAt: string | null; nowMs: number },
+): Announcement | null {
+  const a = newestFirst.find((x) => isMeantFor(x, viewer));
+  if (!a) return null;
+  if (gone.clearedAt !== null && Date.parse(a.at) <= Date.parse(gone.clearedAt)) return null;
+  if (a.expiresAt && Date.parse(a.expiresAt) <= gone.nowMs) return null;
+  return a;
+}

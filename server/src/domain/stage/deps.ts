@@ -1,4 +1,4 @@
-import type { FactPayload, Mode, Reaction, Role, stageFactSchemas, StreamToken } from '@rally/shared';
+import type { FactPayload, Mode, Reaction, Role, stageFactSchemas, stageSlotFactSchemas, StreamToken } from '@rally/shared';
 import type { Clock } from '../../clock.js';
 import type { StageStore } from '../../store/stage-store.js';
 import type { Store } from '../../store/store.js';
@@ -6,7 +6,7 @@ import type { EngagementLog } from '../engagement/log.js';
 import type { RoomCodes } from './room-code.js';
 
 /** The facts the stage sends: its own, and event:updated for stream, branding and agenda changes. */
-export type StageFactName = keyof typeof stageFactSchemas | 'event:updated';
+export type StageFactName = keyof typeof stageFactSchemas | keyof typeof stageSlotFactSchemas | 'event:updated' | 'question:highlighted';
 type StageFactPayload<N extends StageFactName> = FactPayload<N>;
 
 /**
@@ -74,7 +74,7 @@ export interface StageServices {
 }
 
 export type StageStoreDeps = StageStore &
-  Pick<Store, 'getEvent' | 'getParticipant' | 'listParticipants' | 'presenceOnline' | 'listPolls' | 'listQuestions'>;
+  Pick<Store, 'getEvent' | 'getParticipant' | 'listParticipants' | 'presenceOnline' | 'listPolls' | 'listQuestions' | 'getPoll' | 'getQuestion' | 'setHighlighted'>;
 
 export interface StageDeps {
   store: StageStoreDeps;

@@ -18,7 +18,7 @@ describe('reactions', () => {
     expect(k.stage.reacted).toEqual([{ eventId: k.event.id, emoji: '🔥', cohort: 'remote' }]);
     expect(k.stage.engagement.entries().filter((e) => e.kind === 'reacted')).toMatchObject([{ participantId: ada.id, mode: 'remote', team: 'NA', sessionId: 'keynote', ref: '🔥' }]);
     // Never published one by one: bursts do that.
-    expect(k.publish.published.filter((p) => p.fact !== 'event:updated')).toEqual([]);
+    expect(k.publish.published.filter((p) => p.fact !== 'event:updated' && p.fact !== 'announcement:cleared')).toEqual([]);
   });
 
   it('[STAGE14] over 10 per window a reaction is RATE_LIMITED with the wait and counts nothing; others are unaffected', async () => {

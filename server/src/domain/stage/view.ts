@@ -1,4 +1,4 @@
-import type { Participant, RoomCodeInfo, StageSnapshot } from '@rally/shared';
+import { NOTHING_ON_STAGE, type Participant, type RoomCodeInfo, type StageSnapshot } from '@rally/shared';
 import type { EventRecord } from '../../store/store.js';
 import { latestFor } from './audience.js';
 import { NOTE_ROLES, type StageDeps, type StageServices } from './deps.js';
@@ -14,7 +14,7 @@ export function roomCodeInfo(deps: { stage: Pick<StageServices, 'roomCodes' | 'p
  * only, the latest announcement meant for this principal, notes for presenters and moderators,
  * and the chat window with its settings and this participant's ban.
  */
-export async function stageForSnapshot(deps: Pick<StageDeps, 'store' | 'stage'>, me: Participant, event: EventRecord): Promise<StageSnapshot> {
+export async function stageForSnapshot(deps: Pick<StageDeps, 'store' | 'stage' | 'clock'>, me: Participant, event: EventRecord): Promise<StageSnapshot> {
   const seesNotes = (NOTE_ROLES as readonly string[]).includes(me.role);
   const [announcements, notes, messages, slowModeSec, banned] = await Promise.all([
     deps.store.recentAnnouncements(event.id),
@@ -24,9 +24,10 @@ export async function stageForSnapshot(deps: Pick<StageDeps, 'store' | 'stage'>,
     deps.store.isChatBanned(event.id, me.id),
   ]);
   return {
+    onStage: event.onStage ?? NOTHING_ON_STAGE,
     ...(me.role === 'screen' ? { roomCode: roomCodeInfo(deps, event) } : {}),
     // Breakout rooms do not exist yet, so nobody is in one ([STAGE16]).
-    announcement: latestFor(announcements, { participant: me, inBreakout: false }),
+    announcement: latestFor(announcements, { participant: me, inBreakout: false }, { clearedAt: event.announcementsClearedAt ?? null, nowMs: deps.clock.now() }),
     ...(notes ? { notes } : {}),
     chat: { messages, settings: { slowModeSec }, banned },
   };

@@ -4,7 +4,8 @@
  * Keys, under the adapter's prefix P:
  *   P event:{id}                          hash  the main adapter's event record (JSON-encoded fields);
  *                                               here only stream, branding, name, settings, agenda,
- *                                               liveSessionId and liveSessionStartedAt are written
+ *                                               liveSessionId, liveSessionStartedAt, onStage
+ *                                               and announcementsClearedAt are written
  *   P stage-announcements:{eventId}       list  announcement JSON, newest first (trimmed)
  *   P stage-notes:{eventId}               hash  note id -> note JSON as sent (readAt/readBy null)
  *   P stage-note-order:{eventId}          list  note ids, oldest first (trimmed)
@@ -19,12 +20,42 @@
  * never re-encode it: cjson turns empty arrays into objects on a round trip.
  */
 import type { RedisClientType } from 'redis';
-import { STAGE_LIMITS, type Announcement, type ChatMessage, type PresenterNote } from '@rally/shared';
+import { NOTHING_ON_STAGE, slotKey, STAGE_LIMITS, type OnStage, type Announcement, type ChatMessage, type PresenterNote } from '@rally/shared';
 import { ANNOUNCEMENTS_KEPT, NOTES_KEPT, type StageStore } from '../stage-store.js';
 import type { EventRecord } from '../store.js';
 import { luaRunner } from './lua.js';
 
 type AnyRedis = RedisClientType<any, any, any, any, any>;
+
+/*
+ * [SSTORE10] Puts a slot on stage inside a script: the event's key, the slot JSON, at JSON. The document is assembled as a string (cjson would turn the slot's fields around, and
+ * re-encoding is avoided everywhere here); only the stored version is decoded.
+ */
+const PUT_SLOT = `
+local function putSlot(ev, slotJson, atJson)
+  local cur = redis.call('HGET', ev, 'onStage')
+  local v = 0
+  if cur then v = cjson.decode(cur).version end
+  local doc = '{"slot":' .. slotJson .. ',"version":' .. string.format('%d', v + 1) .. ',"at":' .. atJson .. '}'
+  redis.call('HSET', ev, 'onStage', doc)
+  return doc
+end
+-- slotKey() of shared/src/stage-slot.ts, for the slot stored now.
+local function shownKey(ev)
+  local cur = redis.call('HGET', ev, 'onStage')
+  if not cur then return 'idle' end
+  local s = cjson.decode(cur).slot
+  if s.kind == 'idle' then return 'idle' end
+  return s.kind .. ':' .. (s.pollId or s.questionId or s.board)
+end
+-- A change of live session: the stage goes idle, announcements up to atJson are cleared.
+local function sessionChanged(ev, atJson)
+  redis.call('HSET', ev, 'announcementsClearedAt', atJson)
+  if shownKey(ev) == 'idle' then return 0 end
+  putSlot(ev, '{"kind":"idle"}', atJson)
+  return 1
+end
+`;
 
 const LUA = {
   // KEYS: event. ARGV: field/value pairs.
@@ -33,7 +64,7 @@ const LUA = {
     redis.call('HSET', KEYS[1], unpack(ARGV))
     return redis.call('HGETALL', KEYS[1])`,
   // KEYS: event. ARGV: session id JSON ('null' or '"id"'), session id or '', startedAt JSON.
-  setLive: `
+  setLive: `${PUT_SLOT}
     if redis.call('EXISTS', KEYS[1]) == 0 then return {'no-event'} end
     if ARGV[2] ~= '' then
       local found = false
@@ -46,14 +77,16 @@ const LUA = {
     if previous == ARGV[1] then return {'same', previous, redis.call('HGETALL', KEYS[1])} end
     local started = ARGV[3]
     if ARGV[2] == '' then started = 'null' end
+    local cleared = sessionChanged(KEYS[1], ARGV[3])
     redis.call('HSET', KEYS[1], 'liveSessionId', ARGV[1], 'liveSessionStartedAt', started)
-    return {'changed', previous, redis.call('HGETALL', KEYS[1])}`,
-  // KEYS: event. ARGV: agenda JSON.
-  setAgenda: `
+    return {'changed', previous, redis.call('HGETALL', KEYS[1]), cleared}`,
+  // KEYS: event. ARGV: agenda JSON, at JSON.
+  setAgenda: `${PUT_SLOT}
     if redis.call('EXISTS', KEYS[1]) == 0 then return false end
     redis.call('HSET', KEYS[1], 'agenda', ARGV[1])
     local live = redis.call('HGET', KEYS[1], 'liveSessionId') or 'null'
     local cleared = ''
+    local stageCleared = 0
     if live ~= 'null' then
       local id = cjson.decode(live)
       local found = false
@@ -61,11 +94,25 @@ const LUA = {
         if s.id == id then found = true break end
       end
       if not found then
+        stageCleared = sessionChanged(KEYS[1], ARGV[2])
         redis.call('HSET', KEYS[1], 'liveSessionId', 'null', 'liveSessionStartedAt', 'null')
         cleared = id
       end
     end
-    return {cleared, redis.call('HGETALL', KEYS[1])}`,
+    return {cleared, redis.call('HGETALL', KEYS[1]), stageCleared}`,
+  // KEYS: event. ARGV: slot key, slot JSON, at JSON, ifShowing key ('' for none).
+  setOnStage: `${PUT_SLOT}
+    if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+    local shown = shownKey(KEYS[1])
+    if (ARGV[4] ~= '' and shown ~= ARGV[4]) or shown == ARGV[1] then
+      return {0, redis.call('HGET', KEYS[1], 'onStage') or ''}
+    end
+    return {1, putSlot(KEYS[1], ARGV[2], ARGV[3])}`,
+  // KEYS: event. ARGV: at JSON.
+  clearAnnouncements: `
+    if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+    redis.call('HSET', KEYS[1], 'announcementsClearedAt', ARGV[1])
+    return 1`,
   // KEYS: announcements. ARGV: JSON, kept.
   announce: `
     redis.call('LPUSH', KEYS[1], ARGV[1])
@@ -172,13 +219,28 @@ export function createRedisStage(client: AnyRedis, prefix: string): StageStore {
     async setLive(eventId, sessionId, startedAt) {
       const reply = (await run('setLive', [key.event(eventId)], [JSON.stringify(sessionId), sessionId ?? '', JSON.stringify(startedAt)])) as unknown[];
       if (reply[0] === 'no-event' || reply[0] === 'no-session') return { ok: false, reason: reply[0] };
-      return { ok: true, event: decodeFields<EventRecord>(reply[2]), previous: JSON.parse(String(reply[1])) as string | null, changed: reply[0] === 'changed' };
+      return {
+        ok: true,
+        event: decodeFields<EventRecord>(reply[2]),
+        previous: JSON.parse(String(reply[1])) as string | null,
+        changed: reply[0] === 'changed',
+        stageCleared: Number(reply[3] ?? 0) === 1,
+      };
     },
-    async setAgenda(eventId, agenda) {
-      const reply = (await run('setAgenda', [key.event(eventId)], [JSON.stringify(agenda)])) as unknown[] | null;
+    async setAgenda(eventId, agenda, at) {
+      const reply = (await run('setAgenda', [key.event(eventId)], [JSON.stringify(agenda), JSON.stringify(at)])) as unknown[] | null;
       if (!reply) return null;
       const cleared = String(reply[0]);
-      return { event: decodeFields<EventRecord>(reply[1]), clearedLive: cleared === '' ? null : cleared };
+      return { event: decodeFields<EventRecord>(reply[1]), clearedLive: cleared === '' ? null : cleared, stageCleared: Number(reply[2]) === 1 };
+    },
+    async setOnStage(eventId, slot, at, opts) {
+      const args = [slotKey(slot), JSON.stringify(slot), JSON.stringify(at), opts?.ifShowing ?? ''];
+      const reply = (await run('setOnStage', [key.event(eventId)], args)) as [number, string] | null;
+      if (!reply) return null;
+      return { changed: Number(reply[0]) === 1, onStage: reply[1] === '' ? NOTHING_ON_STAGE : (JSON.parse(reply[1]) as OnStage) };
+    },
+    async clearAnnouncements(eventId, at) {
+      return Number(await run('clearAnnouncements', [key.event(eventId)], [JSON.stringify(at)])) === 1;
     },
 
     async addAnnouncement(eventId, a) {

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { STAGE_LIMITS, type Announcement, type ChatMessage, type PresenterNote } from '@rally/shared';
+import { NOTHING_ON_STAGE, IDLE_SLOT, slotKey, STAGE_LIMITS, type StageSlot, type Announcement, type ChatMessage, type PresenterNote } from '@rally/shared';
 import { ANNOUNCEMENTS_KEPT, NOTES_KEPT, type SetLiveOutcome, type StageStore } from '../stage-store.js';
 import type { EventRecord } from '../store.js';
 
@@ -95,6 +95,19 @@ export function createSqliteStage(db: Database.Database): StageStore {
       return result;
     })();
 
+  /** [SSTORE10] The record with `slot` on stage (a new version), or null when it already shows it. */
+  const withSlot = (e: EventRecord, slot: StageSlot, at: string, ifShowing?: string): EventRecord | null => {
+    const current = e.onStage ?? NOTHING_ON_STAGE;
+    const key = slotKey(current.slot);
+    if ((ifShowing !== undefined && key !== ifShowing) || key === slotKey(slot)) return null;
+    return { ...e, onStage: { slot, version: current.version + 1, at } };
+  };
+  /** [SSTORE10] A change of live session: idle stage, announcements cleared. */
+  const sessionChanged = (e: EventRecord, at: string): { next: EventRecord; stageCleared: boolean } => {
+    const idle = withSlot(e, IDLE_SLOT, at);
+    return { next: { ...(idle ?? e), announcementsClearedAt: at }, stageCleared: idle !== null };
+  };
+
   const postChat = db.transaction((eventId: string, m: ChatMessage, exempt: boolean, nowMs: number) => {
     if (q.banGet.get(eventId, m.authorId)) return { ok: false as const, reason: 'banned' as const };
     const slowMs = (q.slowMode.get(eventId)?.slow_mode_sec ?? 0) * 1000;
@@ -145,18 +158,33 @@ export function createSqliteStage(db: Database.Database): StageStore {
     async setLive(eventId, sessionId, startedAt) {
       const outcome = mutateEvent<SetLiveOutcome>(eventId, (e) => {
         if (sessionId !== null && !e.agenda.some((s) => s.id === sessionId)) return { next: null, result: { ok: false, reason: 'no-session' } };
-        if (e.liveSessionId === sessionId) return { next: null, result: { ok: true, event: e, previous: e.liveSessionId, changed: false } };
-        const next = { ...e, liveSessionId: sessionId, liveSessionStartedAt: sessionId === null ? null : startedAt };
-        return { next, result: { ok: true, event: next, previous: e.liveSessionId, changed: true } };
+        if (e.liveSessionId === sessionId) return { next: null, result: { ok: true, event: e, previous: e.liveSessionId, changed: false, stageCleared: false } };
+        const { next: cleared, stageCleared } = sessionChanged(e, startedAt);
+        const next = { ...cleared, liveSessionId: sessionId, liveSessionStartedAt: sessionId === null ? null : startedAt };
+        return { next, result: { ok: true, event: next, previous: e.liveSessionId, changed: true, stageCleared } };
       });
       return outcome ?? { ok: false, reason: 'no-event' };
     },
-    async setAgenda(eventId, agenda) {
-      return mutateEvent<{ event: EventRecord; clearedLive: string | null }>(eventId, (e) => {
+    async setAgenda(eventId, agenda, at) {
+      return mutateEvent<{ event: EventRecord; clearedLive: string | null; stageCleared: boolean }>(eventId, (e) => {
         const dropped = e.liveSessionId !== null && !agenda.some((s) => s.id === e.liveSessionId);
-        const next = dropped ? { ...e, agenda, liveSessionId: null, liveSessionStartedAt: null } : { ...e, agenda };
-        return { next, result: { event: next, clearedLive: dropped ? e.liveSessionId : null } };
+        if (!dropped) {
+          const next = { ...e, agenda };
+          return { next, result: { event: next, clearedLive: null, stageCleared: false } };
+        }
+        const { next: cleared, stageCleared } = sessionChanged(e, at);
+        const next = { ...cleared, agenda, liveSessionId: null, liveSessionStartedAt: null };
+        return { next, result: { event: next, clearedLive: e.liveSessionId, stageCleared } };
       });
+    },
+    async setOnStage(eventId, slot, at, opts) {
+      return mutateEvent(eventId, (e) => {
+        const next = withSlot(e, slot, at, opts?.ifShowing);
+        return { next, result: { changed: next !== null, onStage: (next ?? e).onStage ?? NOTHING_ON_STAGE } };
+      });
+    },
+    async clearAnnouncements(eventId, at) {
+      return mutateEvent(eventId, (e) => ({ next: { ...e, announcementsClearedAt: at }, result: true })) ?? false;
     },
 
     async addAnnouncement(eventId, a) {

@@ -1,0 +1,25 @@
+import { ErrorCode, RallyError, type OnStage, type StageSlot } from '@rally/shared';
+import type { DomainDeps } from '../ports.js';
+import { highlightQuestion, setHighlight } from '../qa/moderation.js';
+import { moveSlot } from './slot.js';
+
+/**
+ * [STAGE30] A presenter or moderator puts something on the stage. A poll must have been launched
+ * (a draft's question must not reach the projector before its time); a question must be approved
+ * (checked by the highlight). [QA17]'s highlight follows the slot: it names the question on stage,
+ * or none, so the presenter's "on stage" mark and the question lists agree with the projector.
+ */
+export async function showOnStage(deps: DomainDeps, eventId: string, slot: StageSlot): Promise<OnStage> {
+  if (slot.kind === 'poll') {
+    const poll = await deps.store.getPoll(slot.pollId);
+    if (!poll || poll.eventId !== eventId) throw new RallyError(ErrorCode.NOT_FOUND, 'no such poll in this event');
+    if (poll.state === 'draft') throw new RallyError(ErrorCode.INVALID_STATE, 'launch this poll before putting it on stage');
+  }
+  if (slot.kind === 'question') {
+    await highlightQuestion(deps, eventId, slot.questionId);
+    return moveSlot(deps, eventId, slot);
+  }
+  const onStage = await moveSlot(deps, eventId, slot);
+  await setHighlight(deps, eventId, null);
+  return onStage;
+}
