@@ -47,13 +47,12 @@ export function ModeratorConsole({ code, segment }: { code: string; segment: str
                     to={sectionPath(code, s.path)}
                     end
                     className="console-nav-link"
+                    // The badge is drawn for the eye; its words are in the link's name.
+                    aria-label={waiting.count > 0 ? `${s.label}, ${waiting.description}` : undefined}
                     aria-keyshortcuts={`G ${s.key.toUpperCase()} Alt+${i + 1}`}
                     data-testid={`console-nav-${s.id}`}
                   >
-                    <span>
-                      {s.label}
-                      {waiting.count > 0 ? <span className="visually-hidden">, {waiting.description}</span> : null}
-                    </span>
+                    <span>{s.label}</span>
                     {waiting.count > 0 ? (
                       <span className="console-badge" aria-hidden="true" data-testid={`console-attention-${s.id}`}>
                         {waiting.count}
