@@ -4,6 +4,7 @@ import { createEvent as createEventWith, keynoteSession, workshopSession } from 
 import { expectNoSeriousA11yViolations } from './helpers/a11y';
 import { joinAsAttendee, joinAsStaff, newScreen } from './helpers/screens';
 import { socketPerson, type SocketPerson } from './helpers/sockets';
+import { openSection } from './helpers/console';
 import { unique } from './helpers/unique';
 
 /**
@@ -81,7 +82,7 @@ async function pageHeight(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollHeight);
 }
 
-test('[UI14] at laptop and tablet sizes the moderator console opens on what is live: at most 3 screens tall, the live poll within the first', async ({ browser, request }) => {
+test('[UI14] [UI22] at laptop and tablet sizes the moderator console opens on what is live: at most 3 screens tall, the live poll within the first', async ({ browser, request }) => {
   const busy = await busyEvent(request);
   const mod = await newScreen(browser, { viewport: LAPTOP });
   await joinAsStaff(mod.page, busy.event.links.moderator, 'moderator', 'Mo Moderator');
@@ -95,6 +96,13 @@ test('[UI14] at laptop and tablet sizes the moderator console opens on what is l
     const box = (await live.boundingBox())!;
     expect(box.y, `live poll top at ${size.width}x${size.height}`).toBeLessThan(size.height);
   }
+  // [UI22] In the Polls section the eight closed polls' results are folded, the live one's open.
+  await openSection(mod.page, 'polls');
+  const folded = mod.page.getByTestId('closed-results');
+  await expect(folded).toHaveCount(8);
+  await expect(folded.first().locator(':scope > summary')).toHaveText('Results: 0 votes');
+  await expect(folded.first().getByTestId('poll-results')).toBeHidden();
+  await expect(mod.page.getByTestId('poll-row').filter({ hasText: busy.live }).getByTestId('poll-results')).toBeVisible();
   busy.desk.close();
   await mod.ctx.close();
 });
