@@ -20,6 +20,7 @@ export function ModeratorConsole({ code, segment }: { code: string; segment: str
   const [helpOpen, setHelpOpen] = useState(false);
   const section = sectionAt(segment);
   const heading = useRef<HTMLHeadingElement>(null);
+  const nav = useRef<HTMLElement>(null);
   const arrived = useRef(false);
 
   const go = useCallback((s: ConsoleSection) => navigate(sectionPath(code, s.path)), [navigate, code]);
@@ -30,6 +31,8 @@ export function ModeratorConsole({ code, segment }: { code: string; segment: str
   useEffect(() => {
     if (arrived.current) heading.current?.focus();
     arrived.current = true;
+    // On a phone the strip scrolls sideways: keep the current entry in sight (a reload of a late section).
+    nav.current?.querySelector('[aria-current="page"]')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
   }, [section?.id]);
 
   if (!section) return <Navigate to={sectionPath(code, '')} replace />;
@@ -37,7 +40,7 @@ export function ModeratorConsole({ code, segment }: { code: string; segment: str
   return (
     <Screen title={state.event.name} subtitle={`Moderator · code ${code}`} connection={connection} wide>
       <div className="console" data-section={section.id}>
-        <nav className="console-nav" aria-label="Console sections" data-testid="console-nav">
+        <nav ref={nav} className="console-nav" aria-label="Console sections" data-testid="console-nav">
           <ul>
             {CONSOLE_SECTIONS.map((s, i) => {
               const waiting = attentionOf(s.attention, state);
