@@ -3,9 +3,10 @@ import { fileURLToPath } from 'node:url';
 
 const alias = { '@rally/shared': fileURLToPath(new URL('./shared/src/index.ts', import.meta.url)) };
 
-// Three tiers, run in this order by `npm test` (scripts/test-all.mjs): unit (no I/O beyond memory),
+// Four tiers, run in this order by `npm test` (scripts/test-all.mjs): unit (no I/O beyond memory),
 // integration (real sockets on port 0, SQLite and a spawned redis-server), multinode (several server
-// processes on one spawned redis-server).
+// processes on one spawned redis-server), livekit (a spawned real livekit-server, built by
+// scripts/ensure-prereqs.mjs).
 export default defineConfig({
   resolve: { alias },
   test: {
@@ -21,6 +22,10 @@ export default defineConfig({
       {
         resolve: { alias },
         test: { name: 'multinode', include: ['server/test/multinode/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000, fileParallelism: false },
+      },
+      {
+        resolve: { alias },
+        test: { name: 'livekit', include: ['server/test/livekit/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 60_000, fileParallelism: false },
       },
     ],
   },

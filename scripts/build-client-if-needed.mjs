@@ -48,9 +48,13 @@ if (!existsSync(viteBin)) {
   console.error('vite is not installed: run `npm install` first.');
   process.exit(1);
 }
-const res = spawnSync(process.execPath, [viteBin, 'build', '--config', 'client/vite.config.ts'], { cwd: root, stdio: 'inherit' });
+// [CFG7] Only warnings and errors: the list of files vite wrote is noise above the links `npm start`
+// prints next (`npm run build` still shows it).
+const started = Date.now();
+const res = spawnSync(process.execPath, [viteBin, 'build', '--config', 'client/vite.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
 if (res.error) {
   console.error(`Could not run vite: ${res.error.message}`);
   process.exit(1);
 }
+if (res.status === 0) console.log(`Built the web client in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
 process.exit(res.status ?? 1);

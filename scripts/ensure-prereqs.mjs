@@ -1,8 +1,11 @@
 // Makes sure the real parts the tests drive are on this machine: redis-server (multi-node and Redis
-// store tests) and Debian's Chromium (Playwright). Installs them with apt-get when running as root;
-// otherwise stops with a message naming the package to install. ffmpeg makes the e2e HLS stream.
+// store tests), Debian's Chromium (Playwright) and a real livekit-server (the livekit tier). Installs
+// the Debian packages with apt-get when running as root; otherwise stops with a message naming the
+// package to install. ffmpeg makes the e2e HLS stream. livekit-server is built with Go once per
+// machine (scripts/livekit-server.mjs). npm 10 is upgraded to npm 11, which the lockfile is made with.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { ensureLivekitServer } from './livekit-server.mjs';
 
 const NEEDS = [
   { what: 'redis-server', pkg: 'redis-server', present: () => onPath('redis-server') },
@@ -15,7 +18,29 @@ function onPath(cmd) {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 }
 
+/** npm 10 → npm 11 (`npm install -g npm@11`); any other version is left alone. */
+function ensureNpm11() {
+  const r = spawnSync('npm', ['--version'], { encoding: 'utf8' });
+  if (r.status !== 0 || !/^10\./.test(r.stdout.trim())) return;
+  console.log(`npm ${r.stdout.trim()} found: upgrading to npm 11…`);
+  const up = spawnSync('npm', ['install', '-g', 'npm@11'], { stdio: 'inherit' });
+  if (up.status !== 0) {
+    console.error('Could not upgrade npm 10 to npm 11: run npm install -g npm@11');
+    process.exit(1);
+  }
+}
+
 export function ensurePrereqs() {
+  ensureNpm11();
+  ensureDebianPackages();
+  const lk = ensureLivekitServer();
+  if (!lk.ok) {
+    console.error(lk.error);
+    process.exit(1);
+  }
+}
+
+function ensureDebianPackages() {
   const missing = NEEDS.filter((n) => !n.present());
   if (missing.length === 0) return;
   const pkgs = missing.map((m) => m.pkg);

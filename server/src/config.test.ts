@@ -37,6 +37,13 @@ describe('configuration', () => {
     }
   });
 
+  it('[CFG7] LOG_LEVEL defaults to warn on a terminal and info in production; a set value wins', () => {
+    expect(parseConfig({}).logLevel).toBe('warn');
+    expect(parseConfig({ NODE_ENV: 'production' }).logLevel).toBe('info');
+    expect(parseConfig({ LOG_LEVEL: 'debug' }).logLevel).toBe('debug');
+    expect(parseConfig({ NODE_ENV: 'production', LOG_LEVEL: 'error' }).logLevel).toBe('error');
+  });
+
   it('[CFG3] LiveKit settings come as a set of three', () => {
     expect(bad({ LIVEKIT_URL: 'wss://lk.example' })).toContain('LIVEKIT_URL');
     const c = parseConfig({ LIVEKIT_URL: 'wss://lk.example', LIVEKIT_API_KEY: 'key', LIVEKIT_API_SECRET: 's'.repeat(32) });

@@ -23,7 +23,8 @@ const ConfigSchema = z
     LIVEKIT_URL: optional(z.url({ protocol: /^(wss?|https?)$/, error: 'must be a ws(s):// or http(s):// URL' })),
     LIVEKIT_API_KEY: optional(z.string().min(3)),
     LIVEKIT_API_SECRET: optional(z.string().min(32, 'must be at least 32 characters')),
-    LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+    /** [CFG7] Unset: info in production (for log collectors), warn otherwise (a terminal: the links are what matters). */
+    LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
     /** Extra origins allowed to open a socket (comma separated), for a dev server on another port. */
     ALLOWED_ORIGINS: z.preprocess(emptyToUndefined, z.string().default('')),
     /** Skip the demo event on first start. */
@@ -84,7 +85,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     secret: c.SECRET,
     adminToken: c.ADMIN_TOKEN,
     livekit: c.LIVEKIT_URL && c.LIVEKIT_API_KEY && c.LIVEKIT_API_SECRET ? { url: c.LIVEKIT_URL, apiKey: c.LIVEKIT_API_KEY, apiSecret: c.LIVEKIT_API_SECRET } : undefined,
-    logLevel: c.LOG_LEVEL,
+    logLevel: c.LOG_LEVEL ?? (c.NODE_ENV === 'production' ? 'info' : 'warn'),
     allowedOrigins: [new URL(publicUrl).origin, ...c.ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean)],
     seedDemo: c.NO_DEMO === '0' || c.NO_DEMO === 'false',
     benchStamps: c.RALLY_BENCH_STAMPS === '1' || c.RALLY_BENCH_STAMPS === 'true',

@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from 'redis';
@@ -48,11 +49,14 @@ async function main() {
   const app = createApp({ config, store, clock: systemClock, log, tokens: createTokenService(secret), redis: redis as never, nodeId });
 
   const seeded = config.seedDemo ? await seedDemoIfEmpty({ store, clock: systemClock }) : null;
-  await new Promise<void>((resolve) => app.http.listen(config.port, config.host, resolve));
+  await listen(app.http, config.port, config.host);
   const address = app.http.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
+  const links = await linksBlock(config, store, port, Boolean(seeded));
   log.info({ port, store: store.kind, nodeId }, 'Rally is listening');
-  await printLinks(config, store, port, Boolean(seeded));
+  // [CFG7] The links are the last thing printed: pino writes on its own schedule, so wait for it.
+  await new Promise<void>((resolve) => log.flush(() => resolve()));
+  console.log(links);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -68,7 +72,28 @@ async function main() {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
-async function printLinks(config: Config, store: Store, port: number, fresh: boolean) {
+/** A failure to start that the person starting Rally can fix: printed as its one line, no stack. */
+class StartupError extends Error {}
+
+/** [CFG6] Listening fails with a sentence naming the port and what to do, not a Node stack trace. */
+function listen(http: Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const failed = (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EADDRINUSE')
+        reject(new StartupError(`Port ${port} is already in use (is Rally already running?): stop the other program, or start Rally on another port, for example PORT=${port === 3000 ? 3001 : 3000} npm start`));
+      else if (e.code === 'EACCES') reject(new StartupError(`Port ${port} needs administrator rights on this machine: use a port above 1023, for example PORT=3000 npm start`));
+      else if (e.code === 'EADDRNOTAVAIL') reject(new StartupError(`HOST ${host} is not an address of this machine: leave HOST unset to listen on all of them`));
+      else reject(e);
+    };
+    http.once('error', failed);
+    http.listen(port, host, () => {
+      http.off('error', failed);
+      resolve();
+    });
+  });
+}
+
+async function linksBlock(config: Config, store: Store, port: number, fresh: boolean): Promise<string> {
   const base = config.publicUrl;
   const lines = [``, `  Rally is running on ${base} (port ${port}, ${store.kind === 'sqlite' ? `SQLite in ${config.dataDir}` : 'Redis cluster mode'})`, ``];
   lines.push(`  Organiser page:  ${base}/organiser   (admin token: ${config.adminToken})`);
@@ -81,10 +106,11 @@ async function printLinks(config: Config, store: Store, port: number, fresh: boo
     lines.push(`    Moderator:    ${links.moderator}`);
     lines.push(`    Stage screen: ${links.stage}`);
   }
-  console.log(lines.join('\n') + '\n');
+  return lines.join('\n') + '\n';
 }
 
 main().catch((e: unknown) => {
-  console.error('Rally failed to start:', e instanceof Error ? e.message : e);
+  if (e instanceof StartupError) console.error(e.message);
+  else console.error('Rally failed to start:', e instanceof Error ? e.message : e);
   process.exit(1);
 });

@@ -3,7 +3,7 @@ import type { Role } from '@rally/shared';
 import { RallyProvider, useRally, type Fatal } from '../lib/rally';
 import type { RallyState } from '../lib/state';
 import { clearToken, loadToken, saveToken, type View } from '../lib/tokens';
-import { sentence } from '../lib/text';
+import { fatalMessage } from '../features/join/messages';
 import { ReloadBanner } from './ConnectionPill';
 import { Notice, Screen } from './Layout';
 
@@ -11,11 +11,6 @@ export interface JoinSlotProps {
   /** Why the user is asked to join (again), if there is a reason to tell. */
   notice: string | null;
   onJoined: (token: string) => void;
-}
-
-interface Ended {
-  title: string;
-  message: string;
 }
 
 /**
@@ -39,7 +34,7 @@ export function EventGate({
 }) {
   const [token, setToken] = useState<string | null>(() => loadToken(code, view));
   const [notice, setNotice] = useState<string | null>(null);
-  const [ended, setEnded] = useState<Ended | null>(null);
+  const [ended, setEnded] = useState<string | null>(null);
 
   const onJoined = useCallback(
     (t: string) => {
@@ -55,15 +50,10 @@ export function EventGate({
     (f: Fatal) => {
       clearToken(code, view);
       setToken(null);
-      if (f.kind === 'refused') {
-        if (f.error.code === 'BANNED') setEnded({ title: 'You were removed from this event', message: f.error.message });
-        else if (f.error.code === 'NOT_FOUND') setEnded({ title: 'This event no longer exists', message: f.error.message });
-        else setNotice(`Your session for this event has expired, please join again. (${sentence(f.error.message)})`);
-        return;
-      }
-      if (f.reason === 'banned') setEnded({ title: 'You were removed from this event', message: f.message });
-      else if (f.reason === 'deleted') setEnded({ title: 'This event was deleted', message: f.message });
-      else setNotice(`This link was replaced by the organiser. ${sentence(f.message)}`);
+      // [UI5] One sentence of ours, not the server's words next to a heading that says the same.
+      const m = fatalMessage(f, view);
+      if ('ended' in m) setEnded(m.ended);
+      else setNotice(m.notice);
     },
     [code, view],
   );
@@ -71,8 +61,8 @@ export function EventGate({
   if (ended) {
     return (
       <Screen title={`Event ${code}`}>
-        <Notice kind="error" title={ended.title} testId="session-ended">
-          {sentence(ended.message)}
+        <Notice kind="error" testId="session-ended">
+          {ended}
         </Notice>
       </Screen>
     );

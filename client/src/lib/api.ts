@@ -40,7 +40,7 @@ async function request<T>(method: string, path: string, opts: { body?: unknown; 
       credentials: 'same-origin',
     });
   } catch {
-    throw new ApiError(ErrorCode.UNAVAILABLE, "Can't reach Rally. Check your connection and try again.", 0);
+    throw new ApiError(ErrorCode.UNAVAILABLE, "Can't reach Rally: check your connection and try again.", 0);
   }
   let payload: unknown = null;
   const text = await res.text();
@@ -53,7 +53,7 @@ async function request<T>(method: string, path: string, opts: { body?: unknown; 
   }
   if (!res.ok) {
     if (isErrorBody(payload)) throw new ApiError(payload.error.code, sentence(payload.error.message), res.status);
-    throw new ApiError(res.status >= 500 ? ErrorCode.UNAVAILABLE : ErrorCode.BAD_REQUEST, `Rally answered ${res.status} ${res.statusText}`.trim(), res.status);
+    throw new ApiError(res.status >= 500 ? ErrorCode.UNAVAILABLE : ErrorCode.BAD_REQUEST, `Rally answered with an error (${res.status}): please try again in a moment.`, res.status);
   }
   // The server validates what it sends with the shared schemas; the client trusts its own origin here.
   return payload as T;

@@ -1,5 +1,5 @@
 import { DEFAULT_POLL_SETTINGS, type AgendaSession, type PollDraft } from '@rally/shared';
-import { isoNow, type Clock } from '../clock.js';
+import type { Clock } from '../clock.js';
 import { createEvent } from '../domain/events.js';
 import { createPoll } from '../domain/polls/authoring.js';
 import type { Publisher } from '../domain/ports.js';
@@ -9,18 +9,32 @@ import { seedDemoSurvey } from './demo-survey.js';
 
 export const DEMO_EVENT_NAME = 'Northwind Sales Kickoff 2027';
 
-/** Today's agenda, laid out from the current hour so "now" and "next" are meaningful in a demo. */
-function demoAgenda(clock: Clock): AgendaSession[] {
-  const start = new Date(clock.now());
-  start.setUTCMinutes(0, 0, 0);
-  const at = (h: number) => new Date(start.getTime() + h * 3_600_000).toISOString();
-  return [
-    { id: 'opening-keynote', title: 'Opening keynote: Win the year', kind: 'keynote', startsAt: at(0), endsAt: at(1), speakers: ['Dana Whitfield, CRO'] },
-    { id: 'product-launch', title: 'Product launch: Northwind Cloud 5', kind: 'keynote', startsAt: at(1), endsAt: at(2), speakers: ['Priya Raman, CPO'] },
-    { id: 'discovery-roleplay', title: 'Discovery role-play workshop', kind: 'workshop', startsAt: at(2), endsAt: at(3), speakers: ['Enablement team'] },
-    { id: 'regional-breakouts', title: 'Regional breakouts', kind: 'breakout', startsAt: at(3), endsAt: at(4), speakers: [] },
-    { id: 'awards', title: "President's Club awards", kind: 'awards', startsAt: at(4), endsAt: at(5), speakers: ['Dana Whitfield, CRO'] },
-  ];
+/** How far into its opening keynote a fresh demo starts: a running session, with most of it to come. */
+export const DEMO_KEYNOTE_RUNNING_MIN = 10;
+
+/** The demo day, in order: id, title, kind, length in minutes, speakers. */
+const DEMO_DAY: [id: string, title: string, kind: AgendaSession['kind'], minutes: number, speakers: string[]][] = [
+  ['opening-keynote', 'Opening keynote: Win the year', 'keynote', 50, ['Dana Whitfield, CRO']],
+  ['product-launch', 'Product launch: Northwind Cloud 5', 'keynote', 40, ['Priya Raman, CPO']],
+  ['coffee-break', 'Coffee break', 'break', 20, []],
+  ['discovery-roleplay', 'Discovery role-play workshop', 'workshop', 90, ['Enablement team']],
+  ['regional-breakouts', 'Regional breakouts', 'breakout', 60, []],
+  ['awards', "President's Club awards", 'awards', 45, ['Dana Whitfield, CRO']],
+];
+
+/**
+ * [DEMO6] The agenda of a fresh demo: the opening keynote began a few minutes ago (on a 5-minute
+ * mark, as real agendas do) and is live, the rest of the day follows back to back for hours. Laid out
+ * from the current hour instead, a demo started at 10:55 was "over time" five minutes later.
+ */
+export function demoAgenda(clock: Clock): AgendaSession[] {
+  const fiveMin = 5 * 60_000;
+  let at = Math.floor((clock.now() - DEMO_KEYNOTE_RUNNING_MIN * 60_000) / fiveMin) * fiveMin;
+  return DEMO_DAY.map(([id, title, kind, minutes, speakers]) => {
+    const startsAt = new Date(at).toISOString();
+    at += minutes * 60_000;
+    return { id, title, kind, startsAt, endsAt: new Date(at).toISOString(), speakers };
+  });
 }
 
 const settings = DEFAULT_POLL_SETTINGS;
@@ -86,7 +100,9 @@ export async function seedDemoIfEmpty(deps: { store: Store; clock: Clock }): Pro
   for (const { sessionId, draft } of DEMO_POLLS) await createPoll({ ...deps, publish: nobody }, event.id, sessionId, draft);
   await seedDemoQuestions(deps, event);
   await seedDemoSurvey(deps, event);
-  const live = await deps.store.setLive(event.id, 'opening-keynote', isoNow(deps.clock));
+  // Live since it began, so the presenter's timer shows elapsed and remaining time that add up.
+  const keynote = event.agenda.find((s) => s.id === 'opening-keynote')!;
+  const live = await deps.store.setLive(event.id, keynote.id, keynote.startsAt);
   return live.ok ? live.event : event;
 }
 

@@ -6,7 +6,7 @@ import { codeProblem } from '../../lib/joinCode';
 import { loadToken, saveToken } from '../../lib/tokens';
 import { Notice, Screen } from '../../components/Layout';
 import { ModeChoice } from './ModeChoice';
-import { asApiError, lookupErrorMessage } from './messages';
+import { asApiError, joinErrorMessage, lookupErrorMessage } from './messages';
 import { sentence } from '../../lib/text';
 import { roomCodeFromSearch, saveJoinNotice } from '../stage-live/joinNotice';
 
@@ -54,9 +54,12 @@ export function JoinForm({ code, notice, onJoined }: { code: string; notice: str
             <Link className="btn btn-primary" to="/">
               Enter another code
             </Link>
-            <button type="button" className="btn" onClick={() => setAttempt((n) => n + 1)}>
-              Try again
-            </button>
+            {/* A malformed code fails the same way every time: only a look-up is worth retrying. */}
+            {codeProblem(code) ? null : (
+              <button type="button" className="btn" onClick={() => setAttempt((n) => n + 1)}>
+                Try again
+              </button>
+            )}
           </div>
         </section>
       </Screen>
@@ -103,7 +106,7 @@ function JoinDetails({ code, event, notice, onJoined }: { code: string; event: P
       saveJoinNotice(code, res.notice);
       onJoined(res.token);
     } catch (err) {
-      setErrors({ form: asApiError(err)?.message ?? 'Joining failed. Please try again.' });
+      setErrors({ form: joinErrorMessage(asApiError(err), code) });
       setBusy(false);
     }
   }

@@ -1,13 +1,10 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { DisplayName } from '@rally/shared';
 import { api } from '../../lib/api';
-import { codeProblem } from '../../lib/joinCode';
 import { readKeyFromHash, type View } from '../../lib/tokens';
 import { Notice, Screen } from '../../components/Layout';
-import { asApiError } from './messages';
+import { asApiError, keyJoinErrorMessage, LINK_ROLE, linkProblem, refusesLink } from './messages';
 import { sentence } from '../../lib/text';
-
-const ROLE_NAME: Record<Exclude<View, 'attendee'>, string> = { presenter: 'presenter', moderator: 'moderator', stage: 'stage screen' };
 
 /**
  * Join through an organiser's role link (`#key=…`). The key is removed from the address bar once it
@@ -30,14 +27,17 @@ export function KeyJoinForm({
   const [key] = useState(() => readKeyFromHash(window.location.hash));
   const [name, setName] = useState('');
   const [error, setError] = useState<string | null>(null);
+  // [UI3] The server refused the link itself: another name or another try cannot help.
+  const [deadLink, setDeadLink] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const autoStarted = useRef(false);
   const nameId = useId();
-  const role = ROLE_NAME[view];
-  const badCode = codeProblem(code);
+  const role = LINK_ROLE[view];
+  // [UI2] A link cut short or mangled is told at once: no name is asked for a join that cannot work.
+  const badLink = linkProblem(code, key, role);
 
   async function join(displayName: string) {
-    if (!key) return;
+    if (!key || badLink) return;
     setBusy(true);
     setError(null);
     try {
@@ -46,23 +46,18 @@ export function KeyJoinForm({
       onJoined(res.token);
     } catch (err) {
       const e = asApiError(err);
-      setError(
-        e?.code === 'UNAUTHORIZED' || e?.code === 'FORBIDDEN'
-          ? `This ${role} link is no longer valid: ${e.message} Ask the organiser for the current link.`
-          : e?.code === 'NOT_FOUND'
-            ? `No event uses the code “${code}”. Check the link.`
-            : (e?.message ?? 'Joining failed. Please try again.'),
-      );
+      if (refusesLink(e)) setDeadLink(keyJoinErrorMessage(e, code, role));
+      else setError(keyJoinErrorMessage(e, code, role));
       setBusy(false);
     }
   }
 
   useEffect(() => {
     // A ref, not state: StrictMode runs effects twice and the screen must join once.
-    if (!autoName || !key || badCode || autoStarted.current) return;
+    if (!autoName || !key || badLink || autoStarted.current) return;
     autoStarted.current = true;
     void join(autoName);
-  }, [autoName, key, badCode]);
+  }, [autoName, key, badLink]);
 
   function submit(e: FormEvent) {
     e.preventDefault();
@@ -76,21 +71,13 @@ export function KeyJoinForm({
   }
 
   const title = `Join as ${role}`;
-  if (badCode) {
+  if (badLink || deadLink) {
+    // [UI5] After a session ended the key is long gone from the address bar: the notice says why and
+    // what to do, and saying "incomplete" as well would only repeat it.
     return (
       <Screen title={title}>
-        <Notice kind="error" title="This link is broken" testId="join-error">
-          {badCode}
-        </Notice>
-      </Screen>
-    );
-  }
-  if (!key) {
-    return (
-      <Screen title={title}>
-        {notice ? <Notice kind="warn">{notice}</Notice> : null}
-        <Notice kind="error" title={`This ${role} link is incomplete`} testId="join-error">
-          The link has no access key. Open the full {role} link the organiser sent you (it ends with <code>#key=…</code>).
+        <Notice kind="error" testId="join-error">
+          {deadLink ?? notice ?? badLink}
         </Notice>
       </Screen>
     );
@@ -100,7 +87,7 @@ export function KeyJoinForm({
       <Screen title={title}>
         {error ? (
           <>
-            <Notice kind="error" title="The stage screen could not join" testId="join-error">
+            <Notice kind="error" testId="join-error">
               {error}
             </Notice>
             <button type="button" className="btn btn-primary" onClick={() => void join(autoName)} disabled={busy}>
