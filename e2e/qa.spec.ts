@@ -156,7 +156,7 @@ test('[QA1] [QA4] [QA5] [QA7] [QA8] [QA12] [QA14] [QA17] [QA18] an attendee asks
   // The presenter marks it answered with one tap: it leaves the stage and goes to the archive.
   await presItem.getByRole('button', { name: /^Mark .* answered$/ }).click();
   await expect(onStage).toHaveCount(0);
-  await expect(stage.getByText('Nothing live right now')).toBeVisible();
+  await expect(stage.getByTestId('stage-idle')).toBeVisible();
   await expect(pres.getByTestId('presenter-qa-empty')).toBeVisible();
   await expect(room.getByTestId('qa-answered')).toContainText('Answered (1)');
   await openTab(mod2, 'Answered');

@@ -21,7 +21,7 @@ export const workshopSession = (id = 'workshop') => ({ id, title: WORKSHOP, kind
  */
 export async function createEvent(
   request: APIRequestContext,
-  event: { name: string; settings?: Record<string, unknown>; agenda?: unknown[] },
+  event: { name: string; settings?: Record<string, unknown>; agenda?: unknown[]; teams?: string[] },
 ): Promise<CreateEventResponse> {
   const { name, ...rest } = event;
   const res = await request.post('/api/events', {

@@ -185,13 +185,14 @@ export function withLiveVotes(s: QaState, qs: readonly QuestionView[]): Question
 }
 
 /**
- * [QA17] What the stage shows now: the highlighted question, in the newest copy this client holds
- * (an edit after highlighting reaches the map, not the highlight message), with its live count.
+ * [QA17] What the stage shows now: the highlighted question (or the one the stage slot names), in
+ * the newest copy this client holds (an edit after highlighting reaches the map, not the highlight
+ * message), with its live count.
  */
-export function stageQuestion(s: QaState): Question | null {
-  if (!s.highlightedId) return null;
-  const fromMap = s.byId[s.highlightedId];
-  const fromFact = s.highlighted && s.highlighted.id === s.highlightedId ? s.highlighted : null;
+export function stageQuestion(s: QaState, id: string | null = s.highlightedId): Question | null {
+  if (!id) return null;
+  const fromMap = s.byId[id];
+  const fromFact = s.highlighted && s.highlighted.id === id ? s.highlighted : null;
   const best = fromMap && (!fromFact || fromMap.rev >= fromFact.rev) ? fromMap : fromFact;
   if (!best || best.state !== 'approved') return null;
   return { ...best, votes: votesOf(s, best), highlighted: true };

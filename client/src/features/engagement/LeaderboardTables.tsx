@@ -44,11 +44,11 @@ export function TeamScoresTable({ teams, myTeam = null, compact = false }: { tea
   );
 }
 
-/** The top attendees by score (mode 'all'). */
-export function TopAttendeesTable({ participants }: { participants: Leaderboard['participants'] }) {
+/** The top attendees by score (mode 'all'); `captionHidden` where a heading already says so. */
+export function TopAttendeesTable({ participants, captionHidden = false }: { participants: Leaderboard['participants']; captionHidden?: boolean }) {
   return (
     <table className="eng-table" data-testid="top-participants">
-      <caption>Top attendees</caption>
+      <caption className={captionHidden ? 'visually-hidden' : undefined}>Top attendees</caption>
       <thead>
         <tr>
           <th scope="col">#</th>

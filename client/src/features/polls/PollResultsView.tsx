@@ -1,5 +1,6 @@
 import type { CSSProperties } from 'react';
 import type { Poll, PollResults } from '@rally/shared';
+import { PageOf, paginate, useRotatingPage } from '../stage/paging';
 import { pct, ratePct, voters } from './model';
 import './polls.css';
 
@@ -21,7 +22,7 @@ export function PollResultsView({ poll, results, variant = 'panel' }: { poll: Po
       {results.kind === 'rating' ? <RatingHistogram results={results} /> : null}
       {results.kind === 'nps' ? <NpsGauge results={results} /> : null}
       {results.kind === 'wordcloud' ? <WordCloud results={results} /> : null}
-      {results.kind === 'open' ? <OpenWall results={results} /> : null}
+      {results.kind === 'open' ? <OpenWall results={results} paged={variant === 'stage'} /> : null}
     </div>
   );
 }
@@ -67,7 +68,9 @@ export function CohortSummary({ results }: { results: PollResults }) {
 function OptionBars({ poll, results }: { poll: Poll; results: ResultsOf<'single'> | ResultsOf<'multiple'> }) {
   const n = voters(results);
   const labels = new Map(poll.kind === 'single' || poll.kind === 'multiple' ? poll.options.map((o) => [o.id, o.label]) : []);
-  const max = Math.max(1, ...results.options.map((o) => o.room + o.remote));
+  // [STAGE42] A bar is as long as the share it states: its votes over the voters, so 60 % draws
+  // 60 % of the track, whatever the leading option has (several picks per voter can pass 100 % in sum).
+  const share = (count: number) => (n > 0 ? (100 * count) / n : 0);
   // On the projector, long lists go in two columns so each line stays readable.
   const twoColumns = results.options.length > 6;
   return (
@@ -88,8 +91,8 @@ function OptionBars({ poll, results }: { poll: Poll; results: ResultsOf<'single'
               </span>
             </div>
             <div className="bar-track" aria-hidden="true">
-              <span className="bar-fill bar-room" style={{ width: `${(100 * o.room) / max}%` }} />
-              <span className="bar-fill bar-remote" style={{ width: `${(100 * o.remote) / max}%` }} />
+              <span className="bar-fill bar-room" style={{ width: `${share(o.room)}%` }} />
+              <span className="bar-fill bar-remote" style={{ width: `${share(o.remote)}%` }} />
             </div>
             <div className="bar-split">
               <span className="split-room">
@@ -156,6 +159,8 @@ function NpsGauge({ results }: { results: ResultsOf<'nps'> }) {
   const ny = cy - r * Math.sin(angle);
   const total = all.promoters + all.passives + all.detractors;
   const fmt = (v: number | null) => (v === null ? '–' : v > 0 ? `+${v}` : String(v));
+  // Exact shares, so the three segments always fill the stack (rounded ones can sum to 99 or 101).
+  const share = (count: number) => (total > 0 ? (100 * count) / total : 0);
   return (
     <div className="nps">
       <div className="nps-gauge">
@@ -176,9 +181,9 @@ function NpsGauge({ results }: { results: ResultsOf<'nps'> }) {
       </div>
       <div className="nps-parts" aria-label="Promoters, passives and detractors">
         <div className="nps-stack" aria-hidden="true">
-          <span className="nps-seg seg-promoters" style={{ width: `${pct(all.promoters, total)}%` }} />
-          <span className="nps-seg seg-passives" style={{ width: `${pct(all.passives, total)}%` }} />
-          <span className="nps-seg seg-detractors" style={{ width: `${pct(all.detractors, total)}%` }} />
+          <span className="nps-seg seg-promoters" style={{ width: `${share(all.promoters)}%` }} />
+          <span className="nps-seg seg-passives" style={{ width: `${share(all.passives)}%` }} />
+          <span className="nps-seg seg-detractors" style={{ width: `${share(all.detractors)}%` }} />
         </div>
         <dl className="nps-legend">
           <div>
@@ -230,15 +235,25 @@ function WordCloud({ results }: { results: ResultsOf<'wordcloud'> }) {
   );
 }
 
-function OpenWall({ results }: { results: ResultsOf<'open'> }) {
+/** Open-text answers on one projector page: two of the longest (with their authors), or up to six short ones. */
+const WALL_PAGE_CHARS = 660;
+const WALL_PAGE_ENTRIES = 6;
+
+function OpenWall({ results, paged }: { results: ResultsOf<'open'>; paged: boolean }) {
+  // [STAGE45] The projector shows the wall a page at a time, rotating, instead of cutting it off.
+  const pages = paged ? paginate(results.entries, (e) => e.text.length + 40, WALL_PAGE_CHARS, WALL_PAGE_ENTRIES) : [results.entries];
+  const index = useRotatingPage(pages.length);
   if (results.entries.length === 0) return <p className="results-empty">No approved answers yet.</p>;
   return (
-    <div>
-      <p className="wall-count">
-        {results.approved} approved {results.approved === 1 ? 'answer' : 'answers'}
-      </p>
+    <div className="open-wall">
+      <div className="wall-head">
+        <p className="wall-count">
+          {results.approved} approved {results.approved === 1 ? 'answer' : 'answers'}
+        </p>
+        <PageOf index={index} count={pages.length} />
+      </div>
       <ul className="wall" aria-label="Approved answers">
-        {results.entries.map((e) => (
+        {(pages[index] ?? []).map((e) => (
           <li key={e.id} className="wall-entry" data-testid="wall-entry">
             <span className="wall-text">{e.text}</span>
             {e.author ? <span className="wall-author">— {e.author}</span> : null}

@@ -1,18 +1,18 @@
 import type { ReactNode } from 'react';
 import { useLive } from '../../components/EventGate';
 import { Countdown } from './Countdown';
-import { stagePoll } from './model';
 import { PollResultsView } from './PollResultsView';
 import './polls.css';
 
 /**
- * The projector's poll: the newest live poll, else the most recently closed poll whose results it
- * may show, full size. Results sit in a polite live region. `fallback` when there is no poll.
+ * [STAGE40] The projector's poll: the one the stage slot names, live (vote now) or closed (final
+ * results when the audience may see them). Results sit in a polite live region. Sized in `em`, so
+ * the stage's fit box scales it as a whole ([STAGE41]).
  */
-export function StagePoll({ fallback }: { fallback: ReactNode }) {
+export function StagePoll({ pollId }: { pollId: string }) {
   const { state } = useLive();
-  const poll = stagePoll(state.polls);
-  if (!poll) return <>{fallback}</>;
+  const poll = state.polls.byId[pollId];
+  if (!poll) return null;
   const results = state.polls.results[poll.id];
   const live = poll.state === 'live';
 

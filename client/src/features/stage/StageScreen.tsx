@@ -1,20 +1,29 @@
 import { useEffect } from 'react';
 import { useLive } from '../../components/EventGate';
 import { ConnectionPill } from '../../components/ConnectionPill';
-import { QrCode } from '../../components/QrCode';
 import { nowAndNext } from '../../lib/agenda';
+import { StageLeaderboard } from '../engagement/StageLeaderboard';
 import { StagePoll } from '../polls/StagePoll';
 import { StageQuestion } from '../qa/StageQuestion';
-import { ReactionBursts, StageAnnouncement, StageLogo, StageRemoteWatching, StageRoomCode, useBrandingStyle } from '../stage-live/StageExtras';
+import { ReactionBursts, StageAnnouncement, StageLogo, StageReactionTotals, StageRemoteWatching, useBrandingStyle } from '../stage-live/StageExtras';
+import { FitBox } from './FitBox';
+import { StageIdle } from './StageIdle';
+import { StageJoin } from './StageJoin';
+import { stageView } from './stageView';
+import './stage-screen.css';
 
-/** The projector: read from the back of the room, nothing to click. */
+/**
+ * The projector: read from the back of the room, nothing to click. It draws the stage slot
+ * ([STAGE40]) in one fixed frame the size of the screen ([STAGE43]): the event and session on top,
+ * the announcement band under them when there is one, the activity beside the join panel (QR and
+ * codes), the counts at the bottom. Each part sits in a fit box that scales its content down
+ * rather than let it overflow ([STAGE41]), and nothing is drawn over the QR code ([STAGE44]).
+ */
 export function StageScreen({ code }: { code: string }) {
   const { state, connection } = useLive();
   const { now } = nowAndNext(state.event);
-  // [STAGE11] The QR carries the rotating room code, so scanning it proves presence in the room.
-  const joinUrl = state.stage.roomCode?.joinUrl ?? `${window.location.origin}/j/${code}`;
+  const view = stageView(state);
   const brandStyle = useBrandingStyle();
-  const shortUrl = `${window.location.host}/j/${code}`;
   const counts = state.presence?.counts;
 
   useEffect(() => {
@@ -23,55 +32,71 @@ export function StageScreen({ code }: { code: string }) {
   }, []);
 
   return (
-    <main className="stage branded" style={brandStyle} data-testid="stage-screen">
-      <div className="stage-pill">
-        <ConnectionPill state={connection} />
-      </div>
+    <main className="stage branded" style={brandStyle} data-testid="stage-screen" data-slot={view.kind}>
       <header className="stage-head">
-        <div className="stage-brand">
-          <StageLogo />
-          <h1 className="stage-event" data-testid="stage-event-name">
-            {state.event.name}
-          </h1>
+        <FitBox className="stage-head-fit">
+          <div className="stage-brand">
+            <StageLogo />
+            <h1 className="stage-event" data-testid="stage-event-name">
+              {state.event.name}
+            </h1>
+          </div>
+          {view.kind !== 'idle' ? (
+            <p className="stage-session" data-testid="stage-live-session">
+              {now ? now.title : '\u00a0'}
+            </p>
+          ) : null}
+        </FitBox>
+        <div className="stage-pill">
+          <ConnectionPill state={connection} />
         </div>
-        <p className="stage-session" data-testid="stage-live-session">
-          {now ? now.title : '\u00a0'}
-        </p>
       </header>
-      <section className="stage-join" aria-label="How to join">
-        <div className="stage-join-text">
-          <p className="stage-label">Join at</p>
-          <p className="stage-url">{shortUrl}</p>
-          <p className="stage-label">or enter the code</p>
-          <p className="stage-code" data-testid="stage-join-code" aria-label={`Join code ${code.split('').join(' ')}`}>
-            {code}
-          </p>
-          <StageRoomCode />
-        </div>
-        <QrCode
-          className="stage-qr"
-          text={joinUrl}
-          size={360}
-          alt={`QR code to join ${state.event.name}: opens ${joinUrl}`}
-          testId="stage-qr"
-        />
-      </section>
       <StageAnnouncement />
       <section className="stage-activity" aria-label="Live activity">
-        <StageQuestion fallback={<StagePoll fallback={<p className="stage-idle">Nothing live right now</p>} />} />
+        {/* Always mounted, so the first question put on stage is announced too ([QA17]). */}
+        <div className="stage-question-region" aria-live="polite" data-testid="stage-question-region">
+          {view.kind === 'question' ? (
+            <FitBox className="stage-activity-fit">
+              <StageQuestion questionId={view.question.id} />
+            </FitBox>
+          ) : null}
+        </div>
+        {view.kind === 'poll' ? (
+          <FitBox className="stage-activity-fit">
+            <StagePoll pollId={view.poll.id} />
+          </FitBox>
+        ) : null}
+        {view.kind === 'leaderboard' ? (
+          <FitBox className="stage-activity-fit">
+            <StageLeaderboard board={view.board} leaderboard={view.leaderboard} />
+          </FitBox>
+        ) : null}
+        {view.kind === 'idle' ? (
+          <FitBox className="stage-activity-fit">
+            <StageIdle />
+          </FitBox>
+        ) : null}
+        <ReactionBursts />
       </section>
-      {counts ? (
-        <footer className="stage-counts" data-testid="stage-counts">
-          <span>
-            <strong>{counts.room}</strong> in the room
-          </span>
-          <span>
-            <strong>{counts.remote}</strong> remote
-          </span>
-        </footer>
-      ) : null}
-      <StageRemoteWatching />
-      <ReactionBursts />
+      <StageJoin code={code} />
+      <footer className="stage-foot">
+        <FitBox className="stage-foot-fit">
+          <div className="stage-foot-row">
+            {counts ? (
+              <p className="stage-counts" data-testid="stage-counts">
+                <span>
+                  <strong>{counts.room}</strong> in the room
+                </span>
+                <span>
+                  <strong>{counts.remote}</strong> remote
+                </span>
+              </p>
+            ) : null}
+            <StageRemoteWatching />
+            <StageReactionTotals />
+          </div>
+        </FitBox>
+      </footer>
     </main>
   );
 }

@@ -1,0 +1,35 @@
+import type { Leaderboard, Poll, Question } from '@rally/shared';
+import type { RallyState } from '../../lib/state';
+import { stageQuestion } from '../../lib/qaState';
+
+/** What the projector draws: the slot's activity, with what it needs, or the idle screen. */
+export type StageView =
+  | { kind: 'idle' }
+  | { kind: 'poll'; poll: Poll }
+  | { kind: 'question'; question: Question }
+  | { kind: 'leaderboard'; board: 'people' | 'teams'; leaderboard: Leaderboard };
+
+/**
+ * [STAGE40] The stage screen renders the stage slot and nothing else. A slot naming something this
+ * screen does not hold (a poll not yet received, a question since dismissed, a leaderboard the
+ * organiser turned off) shows the idle screen rather than a hole.
+ */
+export function stageView(state: RallyState): StageView {
+  const slot = state.stage.onStage.slot;
+  switch (slot.kind) {
+    case 'idle':
+      return { kind: 'idle' };
+    case 'poll': {
+      const poll = state.polls.byId[slot.pollId];
+      return poll && poll.state !== 'draft' ? { kind: 'poll', poll } : { kind: 'idle' };
+    }
+    case 'question': {
+      const question = stageQuestion(state.qa, slot.questionId);
+      return question ? { kind: 'question', question } : { kind: 'idle' };
+    }
+    case 'leaderboard': {
+      const leaderboard = state.engagement.leaderboard;
+      return leaderboard ? { kind: 'leaderboard', board: slot.board, leaderboard } : { kind: 'idle' };
+    }
+  }
+}
