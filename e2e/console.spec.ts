@@ -3,7 +3,7 @@ import { DEFAULT_POLL_SETTINGS, type CreateEventResponse } from '@rally/shared';
 import { createEvent as createEventWith, keynoteSession, workshopSession } from './helpers/event';
 import { expectNoSeriousA11yViolations } from './helpers/a11y';
 import { joinAsAttendee, joinAsStaff, newScreen } from './helpers/screens';
-import { socketPerson, type SocketPerson } from './helpers/sockets';
+import { drive, keyOf, type Driver } from './helpers/drive';
 import { openSection } from './helpers/console';
 import { unique } from './helpers/unique';
 
@@ -32,7 +32,7 @@ const SECTIONS = [
 
 interface Busy {
   event: CreateEventResponse;
-  desk: SocketPerson;
+  desk: Driver;
   live: string;
   closed: string[];
   drafts: string[];
@@ -50,7 +50,7 @@ async function busyEvent(request: APIRequestContext, opts: { questions?: number 
     agenda: [keynoteSession(), workshopSession()],
     settings: { verifyRoomMode: false },
   });
-  const desk = await socketPerson(request, { code: event.code, name: 'Desk Script', link: event.links.moderator });
+  const desk = await drive(request, event.code, { name: 'Desk Script', key: keyOf(event.links.moderator) });
   await desk.send('session:setLive', { sessionId: 'keynote' });
   const poll = (question: string) => ({ kind: 'single' as const, question, options: ['Yes', 'No'], settings: DEFAULT_POLL_SETTINGS });
   const closed: string[] = [];
@@ -69,7 +69,7 @@ async function busyEvent(request: APIRequestContext, opts: { questions?: number 
 
   const questions: string[] = [];
   for (let i = 1; i <= (opts.questions ?? 3); i++) {
-    const asker = await socketPerson(request, { code: event.code, name: unique(`Asker ${i}`), team: 'EMEA' });
+    const asker = await drive(request, event.code, { name: unique(`Asker ${i}`), team: 'EMEA', mode: 'remote' });
     const text = unique(`What about question ${i}?`);
     await asker.send('question:submit', { text, anonymous: false });
     questions.push(text);
