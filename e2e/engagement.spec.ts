@@ -5,6 +5,7 @@ import { createEvent as createEventWith, keynoteSession, KEYNOTE, TEAMS } from '
 import { attendeePoll, createPollInPanel } from './helpers/polls';
 import { attendeeScreen, staffScreen, type Joiner, type ScreenOptions } from './helpers/screens';
 import { unique } from './helpers/unique';
+import { openSection } from './helpers/console';
 
 /**
  * Engagement through the browser: the moderator's live dashboard and parity gauge while room and
@@ -34,7 +35,9 @@ const createEvent = (request: APIRequestContext) =>
   });
 
 async function openModerator(browser: Browser, link: string): Promise<Page> {
-  return (await staffScreen(browser, link, 'moderator', 'Mo Moderator', tracked)).page;
+  const { page } = await staffScreen(browser, link, 'moderator', 'Mo Moderator', tracked);
+  await openSection(page, 'engagement');
+  return page;
 }
 
 interface Attendee extends Pick<Joiner, 'name' | 'team' | 'mode'> {
@@ -47,8 +50,18 @@ async function joinAttendee(browser: Browser, code: string, who: Omit<Attendee, 
 }
 
 /** Named single-choice polls in the live session, so the participants CSV can count votes per person. */
-const createPoll = (mod: Page, question: string, options: string[]): Promise<Locator> =>
-  createPollInPanel(mod, KEYNOTE, { kind: 'single', question, options, anonymous: false });
+async function createPoll(mod: Page, question: string, options: string[]): Promise<Locator> {
+  const row = await createPollInPanel(mod, KEYNOTE, { kind: 'single', question, options, anonymous: false });
+  await openSection(mod, 'engagement');
+  return row;
+}
+
+/** The poll buttons are in the console's Polls section, the figures in Engagement: a moderator goes there and back. */
+async function inPolls(mod: Page, act: () => Promise<void>) {
+  await openSection(mod, 'polls');
+  await act();
+  await openSection(mod, 'engagement');
+}
 
 async function vote(a: Attendee, question: string, option: string) {
   const poll = attendeePoll(a.page, question);
@@ -90,8 +103,10 @@ test('[ENG6] [ENG7] [ENG8] [ENG9] [ENG13] the parity gauge rises as remote atten
   await expect(onlineCount(mod, 'room')).toHaveText('3', LIVE);
   await expect(onlineCount(mod, 'remote')).toHaveText('3', LIVE);
 
-  await firstRow.getByRole('button', { name: `Launch “${first}”` }).click();
-  await expect(firstRow).toHaveAttribute('data-state', 'live');
+  await inPolls(mod, async () => {
+    await firstRow.getByRole('button', { name: `Launch “${first}”` }).click();
+    await expect(firstRow).toHaveAttribute('data-state', 'live');
+  });
 
   // The room votes first: remote participation is 0 % of the room's.
   for (const a of room) {
@@ -121,10 +136,12 @@ test('[ENG6] [ENG7] [ENG8] [ENG9] [ENG13] the parity gauge rises as remote atten
   await expect(mod.getByTestId('parity-alert')).toHaveCount(0, { timeout: 40_000 });
 
   // A second poll that only some answer, so the per-person counts differ.
-  await firstRow.getByRole('button', { name: `Close “${first}”` }).click();
-  await expect(firstRow).toHaveAttribute('data-state', 'closed');
-  await secondRow.getByRole('button', { name: `Launch “${second}”` }).click();
-  await expect(secondRow).toHaveAttribute('data-state', 'live');
+  await inPolls(mod, async () => {
+    await firstRow.getByRole('button', { name: `Close “${first}”` }).click();
+    await expect(firstRow).toHaveAttribute('data-state', 'closed');
+    await secondRow.getByRole('button', { name: `Launch “${second}”` }).click();
+    await expect(secondRow).toHaveAttribute('data-state', 'live');
+  });
   for (const a of [room[0]!, remote[1]!]) {
     await vote(a, second, 'APAC');
     votes.set(a.name, votes.get(a.name)! + 1);
@@ -237,7 +254,7 @@ test('[ENG11] [ENG12] [ENG21] the leaderboard appears on an attendee\'s phone on
   const question = unique('Which deal closes first?');
   const row = await createPoll(mod, question, ['Acme', 'Globex']);
   const ana = await joinAttendee(browser, code, { name: unique('Ana Board'), team: 'EMEA', mode: 'room' });
-  await row.getByRole('button', { name: `Launch “${question}”` }).click();
+  await inPolls(mod, () => row.getByRole('button', { name: `Launch “${question}”` }).click());
   await vote(ana, question, 'Acme');
   const card = (a: Attendee) => a.page.getByTestId('attendee-leaderboard');
   await expect(card(ana)).toHaveCount(0);
@@ -288,7 +305,7 @@ test('[ENG25] [ENG22] [ENG23] [ENG24] under the parity gauge the dashboard says 
   await lou.page.getByRole('button', { name: 'Save' }).click();
   await expect(lou.page.getByTestId('my-mode')).toHaveText('In the room');
   await lou.page.keyboard.press('Escape');
-  await row.getByRole('button', { name: `Launch “${question}”` }).click();
+  await inPolls(mod, () => row.getByRole('button', { name: `Launch “${question}”` }).click());
   await vote(lou, question, 'Acme');
 
   // [ENG22] [ENG23] Lou's time splits between the cohorts (the room's share grows as time passes),

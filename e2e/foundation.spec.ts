@@ -2,6 +2,7 @@ import { expect, test, type APIRequestContext, type Browser, type Page } from '@
 import { PHONE } from './helpers/devices';
 import { createEvent as createEventWith, keynoteSession, workshopSession } from './helpers/event';
 import { expectLive, joinAsAttendee, joinAsStaff, newScreen, stageScreen, type Screen } from './helpers/screens';
+import { openSection } from './helpers/console';
 import { unique } from './helpers/unique';
 
 /**
@@ -17,6 +18,7 @@ const createEvent = (request: APIRequestContext, extra: { agenda?: unknown[] } =
 async function openModerator(browser: Browser, link: string): Promise<Screen> {
   const mod = await newScreen(browser, {});
   await joinAsStaff(mod.page, link, 'moderator', 'Mo Moderator');
+  await openSection(mod.page, 'people');
   await expect(mod.page.getByRole('heading', { name: 'Online now' })).toBeVisible();
   // The key is exchanged for a token and removed from the address bar.
   expect(new URL(mod.page.url()).hash).toBe('');
@@ -227,6 +229,7 @@ test('[AG1] the moderator sets the live session and attendees see it as now', as
   await joinAsAttendee(page, code, { name: unique('Ann Agenda'), team: 'APAC', mode: 'room' });
   await expect(page.getByTestId('agenda-now')).toContainText('Between sessions');
 
+  await openSection(mod.page, 'live');
   await mod.page.getByRole('button', { name: 'Set “Opening keynote” live' }).click();
   await expect(page.getByTestId('agenda-now')).toContainText('Opening keynote');
   await expect(page.getByTestId('agenda-next')).toContainText('Discovery workshop');

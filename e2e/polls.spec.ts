@@ -100,7 +100,7 @@ test('[POLL6] [POLL11] [POLL15] [POLL18] [POLL24] a presenter launches a poll; a
   await expectNoSeriousA11yViolations(stage.page, '[data-testid="stage-screen"]');
 
   // C closes the live poll from the keyboard; everyone sees it closed.
-  await pres.page.getByRole('heading', { name: 'Your polls and quizzes' }).click();
+  await pres.page.getByRole('heading', { name: 'Live now' }).click();
   await pres.page.keyboard.press('c');
   await expect(item).toHaveAttribute('data-state', 'closed');
   await expect(reloaded).toHaveAttribute('data-state', 'closed');
@@ -330,7 +330,7 @@ test('[POLL10] [POLL22] the presenter’s keys: N launches the next poll, R reve
   await pres.page.getByRole('button', { name: 'Cancel' }).click();
   await expectNoSeriousA11yViolations(pres.page, '[data-testid="presenter-polls"]');
 
-  await pres.page.getByRole('heading', { name: 'Your polls and quizzes' }).click();
+  await pres.page.getByRole('heading', { name: 'Live now' }).click();
   await pres.page.keyboard.press('n');
   await expect(item).toHaveAttribute('data-state', 'live');
   const poll = attendeePoll(room.page, question);

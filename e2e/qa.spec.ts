@@ -4,6 +4,7 @@ import { readDownload } from './helpers/csv';
 import { createEvent as createEventWith, keynoteSession, KEYNOTE, workshopSession } from './helpers/event';
 import { attendeeScreen, expectLive, stageScreen, staffScreen } from './helpers/screens';
 import { missing, type Prepare } from './helpers/sockets';
+import { openSection } from './helpers/console';
 import { unique } from './helpers/unique';
 
 /**
@@ -89,7 +90,9 @@ test('[QA1] [QA4] [QA5] [QA7] [QA8] [QA12] [QA14] [QA17] [QA18] an attendee asks
 
   const mod = await openStaff(browser, links.moderator, 'moderator', 'Mo Moderator');
   await mod.getByRole('button', { name: `Set “${KEYNOTE}” live` }).click();
+  await openSection(mod, 'qa');
   const mod2 = await openStaff(browser, links.moderator, 'moderator', 'Max Moderator');
+  await openSection(mod2, 'qa');
   const stage = await openStage(browser, links.stage);
   const pres = await openStaff(browser, links.presenter, 'presenter', 'Pat Presenter');
   const remote = await joinAttendee(browser, code, { name: asker, mode: 'remote' });
@@ -171,6 +174,7 @@ test('[QA2] [QA3] [QA16] markup in a question or a reply is shown as text on eve
 
   const mod = await openStaff(browser, links.moderator, 'moderator', 'Mo Moderator');
   await mod.getByRole('button', { name: `Set “${KEYNOTE}” live` }).click();
+  await openSection(mod, 'qa');
   const stage = await openStage(browser, links.stage);
   const asker = await joinAttendee(browser, code, { name: unique('Eve'), mode: 'room' });
   const other = await joinAttendee(browser, code, { name: unique('Olu'), mode: 'remote' });
@@ -222,6 +226,7 @@ test('[QA5] [QA9] [QA10] [QA11] upvotes toggle, one per attendee, and the count 
 
   const mod = await openStaff(browser, links.moderator, 'moderator', 'Mo Moderator');
   await mod.getByRole('button', { name: `Set “${KEYNOTE}” live` }).click();
+  await openSection(mod, 'qa');
   const alice = await joinAttendee(browser, code, { name: unique('Alice'), mode: 'remote' });
   const bob = await joinAttendee(browser, code, { name: unique('Bob'), mode: 'room' });
   const stage = await openStage(browser, links.stage);
@@ -284,6 +289,7 @@ test('[QA5] [QA9] [QA10] [QA11] upvotes toggle, one per attendee, and the count 
 test('[QA19] [QA20] [QA21] a duplicate, the ask budget and a ban from asking get clear messages in place', async ({ browser, request }) => {
   const { code, links } = await createEvent(request, { moderation: 'post', allowAnonymousQuestions: false });
   const mod = await openStaff(browser, links.moderator, 'moderator', 'Mo Moderator');
+  await openSection(mod, 'qa');
   // This attendee's browser misses the ban notice, so it still offers the form the server refuses.
   const asker = await joinAttendee(browser, code, { name: unique('Dee'), mode: 'remote' }, missing(/"qa:banChanged"/));
   const form = asker.getByTestId('ask-form');
@@ -358,6 +364,7 @@ test('[QA4] [QA12] [QA13] [QA15] [QA16] [QA22] [QA24] moderation tools: origin f
 
   const mod = await openStaff(browser, links.moderator, 'moderator', 'Mo Moderator');
   await mod.getByRole('button', { name: `Set “${KEYNOTE}” live` }).click();
+  await openSection(mod, 'qa');
   // A second moderator whose browser misses question changes (a stale view); its dismissals lose a
   // race the server decides (the CONFLICT ack is played back to it).
   const stale = await openStaff(
@@ -370,6 +377,7 @@ test('[QA4] [QA12] [QA13] [QA15] [QA16] [QA22] [QA24] moderation tools: origin f
       return m ? `43${m[1]}[${JSON.stringify({ ok: false, error: { code: 'CONFLICT', message: conflict } })}]` : null;
     }),
   );
+  await openSection(stale, 'qa');
   const remote = await joinAttendee(browser, code, { name: unique('Remy'), mode: 'remote' });
   const room = await joinAttendee(browser, code, { name: unique('Rita'), mode: 'room' });
 

@@ -9,6 +9,7 @@ import { expectNoSeriousA11yViolations } from './helpers/a11y';
 import { createEvent as createEventWith, keynoteSession, KEYNOTE, workshopSession } from './helpers/event';
 import { launchQuickPoll } from './helpers/polls';
 import { attendeeScreen, expectLive, stageScreen, staffScreen } from './helpers/screens';
+import { openSection } from './helpers/console';
 import { unique } from './helpers/unique';
 
 /**
@@ -73,6 +74,7 @@ test('[STAGE2] a moderator sets an HLS stream; a remote attendee’s player says
   await expect(remote.page.getByTestId('stream')).toHaveCount(0);
 
   hlsDown = true;
+  await openSection(mod.page, 'settings');
   const settings = mod.page.getByTestId('stream-settings');
   await settings.getByRole('radio', { name: 'HLS URL' }).check();
   await settings.getByLabel('Playlist URL').fill(hlsUrl);
@@ -195,6 +197,7 @@ test('[STAGE16] [STAGE17] [STAGE18] [STAGE19] [STAGE20] [STAGE21] [STAGE24] anno
   // [STAGE20] Chat.
   await remote.page.getByTestId('chat').getByLabel('Message', { exact: true }).fill('Hello from home');
   await remote.page.getByTestId('chat').getByRole('button', { name: 'Send' }).click();
+  await openSection(mod.page, 'people');
   await expect(mod.page.getByTestId('chat-message').filter({ hasText: 'Hello from home' })).toBeVisible();
   await expect(room.page.getByTestId('chat-message').filter({ hasText: 'Hello from home' })).toBeVisible();
 
@@ -205,7 +208,9 @@ test('[STAGE16] [STAGE17] [STAGE18] [STAGE19] [STAGE20] [STAGE21] [STAGE24] anno
   await expectNoSeriousA11yViolations(stage.page);
 
   await presNote.getByRole('button', { name: 'Mark read' }).click();
+  await openSection(mod.page, 'live');
   await expect(notes.getByTestId('note-receipt').first()).toContainText('Read by Pat Presenter');
+  await openSection(mod.page, 'people');
 
   // [STAGE21] Slow mode: the attendee who just wrote sees the countdown.
   await mod.page.getByTestId('chat').getByLabel('Slow mode').selectOption('30');

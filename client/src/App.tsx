@@ -29,7 +29,7 @@ export function App() {
         <Route path="/j/:code" element={<JoinPage />} />
         <Route path="/e/:code" element={<AttendeeRoute />} />
         <Route path="/e/:code/presenter" element={<PresenterRoute />} />
-        <Route path="/e/:code/moderator" element={<ModeratorRoute />} />
+        <Route path="/e/:code/moderator/:section?" element={<ModeratorRoute />} />
         <Route path="/e/:code/stage" element={<StageRoute />} />
         <Route path="/organiser" element={<OrganiserPage />} />
         <Route path="/help/:role" element={<HelpPage />} />

@@ -1,4 +1,5 @@
 import { expect, type Locator, type Page } from '@playwright/test';
+import { openSection } from './console';
 
 /** A session's section of the moderator's poll panel, by the session's title. */
 export function sessionPolls(mod: Page, title: string): Locator {
@@ -18,6 +19,7 @@ export async function createPollInPanel(
     visibility?: 'live' | 'after-close' | 'presenter';
   },
 ): Promise<Locator> {
+  await openSection(mod, 'polls');
   const section = sessionPolls(mod, session);
   await section.getByRole('button', { name: `Add a poll to “${session}”` }).click();
   const form = section.getByTestId('poll-editor');

@@ -2,12 +2,14 @@ import { useParams } from 'react-router-dom';
 import { normalizeCode } from '../../lib/joinCode';
 import { EventGate } from '../../components/EventGate';
 import { KeyJoinForm } from '../join/KeyJoinForm';
-import { ModeratorPanel } from './ModeratorPanel';
+import { ModeratorConsole } from './ModeratorConsole';
 
 const ROLES = ['moderator', 'admin'] as const;
 
 export function ModeratorRoute() {
-  const code = normalizeCode(useParams().code ?? '');
+  const params = useParams();
+  const code = normalizeCode(params.code ?? '');
+  // The gate is keyed by the code only: moving between sections keeps the connection and state.
   return (
     <EventGate
       key={code}
@@ -16,7 +18,7 @@ export function ModeratorRoute() {
       roles={ROLES}
       join={({ notice, onJoined }) => <KeyJoinForm code={code} view="moderator" notice={notice} onJoined={onJoined} />}
     >
-      <ModeratorPanel code={code} />
+      <ModeratorConsole code={code} segment={params.section} />
     </EventGate>
   );
 }

@@ -6,7 +6,7 @@ import { sortedAgenda, timeRange } from '../../lib/agenda';
 import { AnswerModeration } from './AnswerModeration';
 import { Countdown } from './Countdown';
 import { usePollCommands } from './hooks';
-import { canReveal, KIND_LABEL, sessionPolls, STATE_LABEL, VISIBILITY_LABEL } from './model';
+import { canReveal, KIND_LABEL, sessionPolls, STATE_LABEL, VISIBILITY_LABEL, voters } from './model';
 import { PollEditor } from './PollEditor';
 import { PollResultsView } from './PollResultsView';
 import './polls.css';
@@ -194,7 +194,16 @@ function ModeratorPollRow({ poll, index, siblings }: { poll: Poll; index: number
         </div>
       ) : null}
 
-      {poll.state !== 'draft' && results ? <PollResultsView poll={poll} results={results} variant="panel" /> : null}
+      {poll.state === 'live' && results ? <PollResultsView poll={poll} results={results} variant="panel" /> : null}
+      {/* [UI22] A closed poll's results fold away: a session's past polls would push the next one screens down. */}
+      {poll.state === 'closed' && results ? (
+        <details className="closed-results" data-testid="closed-results">
+          <summary>
+            Results: {voters(results)} {voters(results) === 1 ? 'vote' : 'votes'}
+          </summary>
+          <PollResultsView poll={poll} results={results} variant="panel" />
+        </details>
+      ) : null}
       {poll.state !== 'draft' && !results ? <p className="muted small">Waiting for the first results…</p> : null}
       {poll.kind === 'open' && poll.state !== 'draft' ? <AnswerModeration poll={poll} /> : null}
     </li>

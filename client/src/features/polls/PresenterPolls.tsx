@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Poll, PollKind } from '@rally/shared';
 import { useLive } from '../../components/EventGate';
+import { isTyping } from '../../lib/keys';
 import { Countdown } from './Countdown';
 import { usePollCommands } from './hooks';
 import { canReveal, KIND_LABEL, livePolls, sessionPolls, STATE_LABEL, voters } from './model';
@@ -10,37 +11,28 @@ import './polls.css';
 
 const QUICK_KINDS: PollKind[] = ['single', 'rating', 'nps'];
 
-/** Keys typed into a field are text, not shortcuts. */
-function isTyping(target: EventTarget | null): boolean {
-  if (!(target instanceof HTMLElement)) return false;
-  if (target.isContentEditable) return true;
-  const tag = target.tagName;
-  if (tag === 'TEXTAREA' || tag === 'SELECT') return true;
-  if (tag !== 'INPUT') return false;
-  const type = (target as HTMLInputElement).type;
-  return !['checkbox', 'radio', 'button', 'submit', 'reset', 'range', 'color', 'file'].includes(type);
-}
+export type PresenterDeck = ReturnType<typeof usePresenterPolls>;
 
 /**
- * The presenter's polls: the current session's polls in order (plus any poll live from elsewhere),
- * launch / close / reveal with one tap or N / C / R, live votes against participants present, and
- * a quick ad-hoc poll.
+ * [UI20] The presenter's polls in the order a presenter needs them: live ones (including one live
+ * from another session), the live session's prepared ones as Next, and the ones already run. Installs
+ * the N / C / R keys once: N launches the first of Next, C closes the live poll, R reveals the live or
+ * latest closed poll whose results the audience cannot see yet. Call once per screen.
  */
-export function PresenterPolls() {
+export function usePresenterPolls() {
   const { state } = useLive();
-  const { busy, launch, close, reveal } = usePollCommands();
-  const [quick, setQuick] = useState(false);
+  const commands = usePollCommands();
+  const { launch, close, reveal } = commands;
   const sessionId = state.event.liveSessionId;
   const session = state.event.agenda.find((s) => s.id === sessionId) ?? null;
   const own = sessionPolls(state.polls, sessionId);
-  const elsewhere = livePolls(state.polls).filter((p) => p.sessionId !== sessionId);
-  const list = [...elsewhere, ...own];
-
   const live = livePolls(state.polls);
+  const next = own.filter((p) => p.state === 'draft');
+  const earlier = own.filter((p) => p.state === 'closed').sort((a, b) => (b.closedAt ?? '').localeCompare(a.closedAt ?? ''));
+
   const current = live[0] ?? null;
-  const nextDraft = own.find((p) => p.state === 'draft') ?? null;
-  const revealTarget =
-    [...live, ...own.filter((p) => p.state === 'closed').sort((a, b) => (b.closedAt ?? '').localeCompare(a.closedAt ?? ''))].find(canReveal) ?? null;
+  const nextDraft = next[0] ?? null;
+  const revealTarget = [...live, ...earlier].find(canReveal) ?? null;
 
   // Shortcuts read the latest state through a ref so the listener is installed once.
   const keys = useRef({ nextDraft, current, revealTarget, launch, close, reveal });
@@ -65,6 +57,45 @@ export function PresenterPolls() {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
+  return { ...commands, session, live, next, earlier, current, nextDraft, revealTarget };
+}
+
+function PollItems({ polls, deck }: { polls: Poll[]; deck: PresenterDeck }) {
+  return (
+    <ol className="presenter-poll-list">
+      {polls.map((p) => (
+        <PresenterPollItem
+          key={p.id}
+          poll={p}
+          busy={deck.busy}
+          isNext={p.id === deck.nextDraft?.id}
+          isCurrent={p.id === deck.current?.id}
+          isRevealTarget={p.id === deck.revealTarget?.id}
+          onLaunch={() => void deck.launch(p)}
+          onClose={() => void deck.close(p)}
+          onReveal={() => void deck.reveal(p)}
+        />
+      ))}
+    </ol>
+  );
+}
+
+/** [UI20] The live poll(s), first thing on the presenter view. */
+export function LivePolls({ deck }: { deck: PresenterDeck }) {
+  if (deck.live.length === 0) {
+    return (
+      <p className="empty" data-testid="presenter-no-live-poll">
+        No poll is live.{deck.nextDraft ? ' Press N to launch the next one.' : ''}
+      </p>
+    );
+  }
+  return <PollItems polls={deck.live} deck={deck} />;
+}
+
+/** [UI20] The live session's prepared polls, in order, and the quick poll. */
+export function NextPolls({ deck }: { deck: PresenterDeck }) {
+  const [quick, setQuick] = useState(false);
+  const { session } = deck;
   return (
     <div className="presenter-polls" data-testid="presenter-polls">
       <p className="muted small">
@@ -77,22 +108,7 @@ export function PresenterPolls() {
         )}{' '}
         · Keys: <kbd>N</kbd> launch next, <kbd>C</kbd> close, <kbd>R</kbd> reveal
       </p>
-      {list.length === 0 ? <p className="empty">No polls prepared for this session. Launch a quick poll below.</p> : null}
-      <ol className="presenter-poll-list">
-        {list.map((p) => (
-          <PresenterPollItem
-            key={p.id}
-            poll={p}
-            busy={busy}
-            isNext={p.id === nextDraft?.id}
-            isCurrent={p.id === current?.id}
-            isRevealTarget={p.id === revealTarget?.id}
-            onLaunch={() => void launch(p)}
-            onClose={() => void close(p)}
-            onReveal={() => void reveal(p)}
-          />
-        ))}
-      </ol>
+      {deck.next.length === 0 ? <p className="empty">Nothing prepared is waiting. Launch a quick poll below.</p> : <PollItems polls={deck.next} deck={deck} />}
 
       <div className="quick-poll">
         <button type="button" className="btn" aria-expanded={quick} onClick={() => setQuick((q) => !q)} data-testid="quick-poll-toggle">
@@ -106,6 +122,17 @@ export function PresenterPolls() {
         ) : null}
       </div>
     </div>
+  );
+}
+
+/** [UI21] Polls already run in this session, folded away with their count. */
+export function EarlierPolls({ deck }: { deck: PresenterDeck }) {
+  if (deck.earlier.length === 0) return null;
+  return (
+    <details className="card presenter-earlier" data-testid="presenter-earlier">
+      <summary className="presenter-earlier-title">Earlier polls ({deck.earlier.length})</summary>
+      <PollItems polls={deck.earlier} deck={deck} />
+    </details>
   );
 }
 

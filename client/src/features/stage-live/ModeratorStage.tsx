@@ -1,101 +1,18 @@
+/* The control desk's stage tools: notes to presenters, the stream, branding (announcements: AnnouncementCard.tsx). */
 import { useId, useState, type FormEvent } from 'react';
-import { AnnouncementText, Branding, NoteText, StageStream, stageOf, type AnnouncementAudience } from '@rally/shared';
+import { Branding, NoteText, StageStream, stageOf } from '@rally/shared';
 import { useLive } from '../../components/EventGate';
 import { sentence } from '../../lib/text';
-import { EventChat } from './Chat';
 import './stage-live.css';
 
-const timeFmt = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
-const AUDIENCES: { value: AnnouncementAudience; label: string }[] = [
-  { value: 'all', label: 'Everyone' },
-  { value: 'remote', label: 'Remote attendees' },
-  { value: 'room', label: 'In the room' },
-  { value: 'breakouts', label: 'Breakout rooms' },
-];
+export const timeFmt = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 
-/** Everything the control desk does to the stage: announcements, notes, stream, branding, chat. */
-export function ModeratorStage() {
-  return (
-    <div className="panel-grid" data-testid="moderator-stage">
-      <AnnouncementForm />
-      <NotesPanel />
-      <StreamSettings />
-      <BrandingForm />
-      <EventChat />
-    </div>
-  );
-}
-
-function firstIssue(r: { success: boolean; error?: { issues: { message: string }[] } }, fallback: string): string {
+export function firstIssue(r: { success: boolean; error?: { issues: { message: string }[] } }, fallback: string): string {
   return sentence(r.error?.issues[0]?.message ?? fallback);
 }
 
-/** [STAGE16] */
-function AnnouncementForm() {
-  const { state, send } = useLive();
-  const [text, setText] = useState('');
-  const [audience, setAudience] = useState<AnnouncementAudience>('all');
-  const [error, setError] = useState('');
-  const [done, setDone] = useState('');
-  const [busy, setBusy] = useState(false);
-  const id = useId();
-  const last = state.stage.announcement;
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    const parsed = AnnouncementText.safeParse(text);
-    if (!parsed.success) {
-      setError(firstIssue(parsed, 'Write the announcement'));
-      return;
-    }
-    setBusy(true);
-    const ack = await send('announcement:send', { text: parsed.data, audience }, { quiet: true });
-    setBusy(false);
-    if (!ack.ok) {
-      setError(sentence(ack.error.message));
-      return;
-    }
-    setError('');
-    setText('');
-    setDone(`Announcement sent to ${AUDIENCES.find((a) => a.value === audience)?.label.toLowerCase()}.`);
-  }
-
-  return (
-    <section className="card" aria-labelledby={`${id}-h`} data-testid="announcement-form-card">
-      <h2 id={`${id}-h`}>Announcement</h2>
-      <form className="stack" onSubmit={submit} noValidate data-testid="announcement-form">
-        <div className="field">
-          <label htmlFor={`${id}-t`}>Text</label>
-          <textarea id={`${id}-t`} value={text} onChange={(e) => setText(e.target.value)} rows={2} aria-invalid={error ? true : undefined} aria-describedby={`${id}-s`} data-testid="announcement-input" />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-a`}>Audience</label>
-          <select id={`${id}-a`} value={audience} onChange={(e) => setAudience(e.target.value as AnnouncementAudience)} data-testid="announcement-audience">
-            {AUDIENCES.map((a) => (
-              <option key={a.value} value={a.value}>
-                {a.label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <button type="submit" className="btn btn-primary" disabled={busy} data-testid="announcement-send">
-          Send announcement
-        </button>
-        <p id={`${id}-s`} className={error ? 'field-error' : 'muted small'} aria-live="polite">
-          {error || done}
-        </p>
-      </form>
-      {last ? (
-        <p className="muted small">
-          Latest: “{last.text}” ({AUDIENCES.find((a) => a.value === last.audience)?.label}, {timeFmt.format(new Date(last.at))})
-        </p>
-      ) : null}
-    </section>
-  );
-}
-
 /** [STAGE18] [STAGE19] Notes to the presenters and whether they were read. */
-function NotesPanel() {
+export function NotesPanel() {
   const { state, send } = useLive();
   const [text, setText] = useState('');
   const [error, setError] = useState('');
@@ -152,7 +69,7 @@ function NotesPanel() {
 }
 
 /** [STAGE2] none / HLS URL / LiveKit room. */
-function StreamSettings() {
+export function StreamSettings() {
   const { state, send } = useLive();
   const current = stageOf(state.event).stream;
   const [kind, setKind] = useState<StageStream['kind']>(current.kind);
@@ -232,7 +149,7 @@ function StreamSettings() {
 }
 
 /** [STAGE4] Logo and colours. */
-function BrandingForm() {
+export function BrandingForm() {
   const { state, send } = useLive();
   const current = stageOf(state.event).branding;
   const [logo, setLogo] = useState(current.logoUrl ?? '');

@@ -1,13 +1,9 @@
 import { useId, useMemo, useState } from 'react';
 import type { Participant } from '@rally/shared';
 import { useLive } from '../../components/EventGate';
-import { Screen } from '../../components/Layout';
 import { ModeBadge, RoleBadge } from '../../components/Badges';
-import { sortedAgenda, timeRange } from '../../lib/agenda';
-import { ModeratorPolls } from '../polls/ModeratorPolls';
-import { ModeratorQa } from '../qa/ModeratorQa';
-import { ModeratorStage } from '../stage-live/ModeratorStage';
-import { ModeratorEngagement } from '../engagement/ModeratorEngagement';
+import { EventChat } from '../stage-live/Chat';
+import { PresenceCounts } from './PresenceCounts';
 
 /** [ID8] Moderators and admins cannot be banned: no button that can only fail. */
 const STAFF = new Set<Participant['role']>(['moderator', 'admin']);
@@ -15,20 +11,13 @@ const STAFF = new Set<Participant['role']>(['moderator', 'admin']);
 /** The list is for finding people; past this many, the filter does the work. */
 const LIST_LIMIT = 200;
 
-export function ModeratorPanel({ code }: { code: string }) {
-  const { state, connection } = useLive();
+/** [UI10] Who is here: the presence list with its moderation (mode corrections, bans) and the chat. */
+export function PeopleSection() {
   return (
-    <Screen title={state.event.name} subtitle={`Moderator · code ${code}`} connection={connection} wide>
-      <h1 className="visually-hidden">Moderator panel</h1>
-      <div className="panel-grid">
-        <PresenceSection />
-        <AgendaSection />
-      </div>
-      <ModeratorPolls code={code} />
-      <ModeratorQa code={code} />
-      <ModeratorStage />
-      <ModeratorEngagement code={code} />
-    </Screen>
+    <div className="panel-grid">
+      <PresenceSection />
+      <EventChat />
+    </div>
   );
 }
 
@@ -51,20 +40,7 @@ function PresenceSection() {
         <p className="empty">Presence is not available for this role.</p>
       ) : (
         <>
-          <div className="counts" role="group" aria-label="Online by cohort">
-            <div className="count">
-              <span className="count-value" data-testid="presence-room-count">
-                {presence.counts.room}
-              </span>
-              <span className="count-label">Room</span>
-            </div>
-            <div className="count">
-              <span className="count-value" data-testid="presence-remote-count">
-                {presence.counts.remote}
-              </span>
-              <span className="count-label">Remote</span>
-            </div>
-          </div>
+          <PresenceCounts counts={presence.counts} />
           <div className="field">
             <label htmlFor={filterId}>Find someone</label>
             <input id={filterId} type="search" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="Name or team" data-testid="presence-filter" />
@@ -146,53 +122,5 @@ function PersonRow({ p, isMe }: { p: Participant; isMe: boolean }) {
         </div>
       ) : null}
     </li>
-  );
-}
-
-function AgendaSection() {
-  const { state, send } = useLive();
-  const [busyId, setBusyId] = useState<string | null>(null);
-  const agenda = sortedAgenda(state.event);
-  const liveId = state.event.liveSessionId;
-
-  async function setLive(sessionId: string | null) {
-    setBusyId(sessionId ?? 'none');
-    await send('session:setLive', { sessionId });
-    setBusyId(null);
-  }
-
-  return (
-    <section className="card" aria-labelledby="mod-agenda-heading" data-testid="moderator-agenda">
-      <h2 id="mod-agenda-heading">Agenda</h2>
-      {agenda.length === 0 ? <p className="empty">This event has no agenda sessions.</p> : null}
-      <ol className="agenda">
-        {agenda.map((s) => {
-          const live = s.id === liveId;
-          return (
-            <li key={s.id} className={`agenda-item ${live ? 'is-live' : ''}`} data-testid="agenda-item" data-session-id={s.id}>
-              <div>
-                <span className="agenda-title">{s.title}</span>
-                <span className="muted small">
-                  {timeRange(s)} · {s.kind}
-                  {s.speakers.length ? ` · ${s.speakers.join(', ')}` : ''}
-                </span>
-              </div>
-              {live ? (
-                <span className="badge badge-live">Live now</span>
-              ) : (
-                <button type="button" className="btn btn-small" onClick={() => setLive(s.id)} disabled={busyId !== null} aria-label={`Set “${s.title}” live`} data-testid="set-live">
-                  Set live
-                </button>
-              )}
-            </li>
-          );
-        })}
-      </ol>
-      {liveId ? (
-        <button type="button" className="btn" onClick={() => setLive(null)} disabled={busyId !== null} data-testid="end-live">
-          End the live session
-        </button>
-      ) : null}
-    </section>
   );
 }
