@@ -8,6 +8,7 @@ export * from './polls.js';
 export * from './qa.js';
 export * from './stage.js';
 export * from './stage-slot.js';
+export * from './quiz.js';
 export * from './survey.js';
 export * from './engagement.js';
 export * from './snapshot.js';
