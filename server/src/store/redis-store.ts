@@ -39,6 +39,7 @@ import { createClient, defineScript, type CommandParser } from 'redis';
 import { ErrorCode, RallyError, type AnswerStatus, type Participant, type Poll, type PollResults, type PollState } from '@rally/shared';
 import { createRedisQa } from './redis/qa.js';
 import { createRedisStage } from './redis/stage.js';
+import { createRedisQuiz } from './redis/quiz.js';
 import { createRedisEngagement } from './redis/engagement.js';
 import { createRedisSurvey } from './redis/survey.js';
 import { createRedisPresence } from './redis/presence.js';
@@ -324,6 +325,7 @@ export async function createRedisStore(url: string, opts: { keyPrefix?: string }
     ...createRedisStage(client, p),
     ...createRedisEngagement(client, p),
     ...createRedisSurvey(client, p),
+    ...createRedisQuiz(client, p),
 
     async createEvent(event) {
       const outcome = await client.createEvent(

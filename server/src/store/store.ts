@@ -3,6 +3,7 @@ import type { QaStore } from './qa-store.js';
 import type { StageStore } from './stage-store.js';
 import type { EngagementStore } from './engagement-store.js';
 import type { SurveyStore } from './survey-store.js';
+import type { QuizStore } from './quiz-store.js';
 
 /** The secret keys inside the presenter, moderator and stage links. */
 export interface RoleKeys {
@@ -139,7 +140,7 @@ export function comparePolls(a: Poll, b: Poll): number {
  * server/test/store/engagement-contract.ts) and the survey (survey-store.ts,
  * server/test/store/survey-contract.ts).
  */
-export interface Store extends QaStore, StageStore, EngagementStore, SurveyStore {
+export interface Store extends QaStore, StageStore, EngagementStore, SurveyStore, QuizStore {
   readonly kind: 'sqlite' | 'redis';
 
   /** Throws RallyError CONFLICT when the id or the join code is already taken. */
