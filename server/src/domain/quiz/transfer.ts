@@ -76,7 +76,7 @@ function questionRow(q: QuestionDraft): Record<Column, string | number | null> {
 }
 
 /** [QUIZ14] Rows for the CSV writer (http/csv.ts): the header, then one row per question. */
-export function quizCsvRows(questions: readonly QuestionDraft[]): (string | number | null)[][] {
+export function quizCsvRows(questions: readonly QuestionDraft[]): (string | number | null | undefined)[][] {
   return [[...QUIZ_CSV_COLUMNS], ...questions.map((q) => QUIZ_CSV_COLUMNS.map((c) => questionRow(q)[c]))];
 }
 
@@ -180,7 +180,7 @@ export function parseQuizCsv(text: string, title: string, settings?: unknown): I
   const errors = new Errors();
   let records: { record: string[]; info: { lines: number; empty_lines: number } }[];
   try {
-    records = parseCsv(text.replace(/^\uFEFF/, ''), { info: true, relax_column_count: true, skip_empty_lines: true }) as typeof records;
+    records = parseCsv(text.replace(/^\uFEFF/, ''), { info: true, relax_column_count: true, skip_empty_lines: true }) as unknown as typeof records;
   } catch (e) {
     const line = (e as { lines?: number }).lines ?? 1;
     return { ok: false, errors: [{ line, message: `not a valid CSV file: ${(e as Error).message.replace(/^Invalid [^:]*: /, '')}` }] };
