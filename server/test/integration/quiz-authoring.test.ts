@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ErrorCode, type CreateEventResponse, type FactPayload, type QuizDraftInput, type StoredQuiz } from '@rally/shared';
+import { ErrorCode, type CreateEventResponse, type FactPayload, type QuizDraftInput, type StoredQuiz, QuizDraft } from '@rally/shared';
 import { parseCsv } from '../helpers/csv.js';
 import { TEST_ADMIN, connectClient, keyOf, sleep, startTestServer, type TestClient, type TestServer } from '../helpers/test-server.js';
 
@@ -39,14 +39,14 @@ beforeEach(async () => {
   };
 });
 
-const draft: QuizDraftInput = {
+const draft = QuizDraft.parse({
   title: 'Kickoff quiz',
   questions: [
     { kind: 'choice', text: 'Which plan has SSO?', timeLimitSec: 20, options: ['Starter', 'Business', 'Enterprise'], correct: [1, 2], topic: 'Product' },
     { kind: 'truefalse', text: 'Fiscal year starts in February', timeLimitSec: 10, correct: true, points: 0 },
     { kind: 'number', text: 'Customers (thousands)?', timeLimitSec: 30, min: 0, max: 100, correct: 42.5, tolerance: 5, points: 2 },
   ],
-};
+} satisfies QuizDraftInput);
 
 async function ok<T>(p: Promise<{ ok: true; data: T } | { ok: false; error: { code: string; message: string } }>): Promise<T> {
   const r = await p;
@@ -81,7 +81,7 @@ describe('quiz authoring over sockets', () => {
       const d = await c.send('quiz:delete', { quizId: quiz.id });
       expect(d).toMatchObject({ ok: false, error: { code: ErrorCode.FORBIDDEN } });
     }
-    const bad = await mod.send('quiz:update', { quizId: quiz.id, version: 1, draft: { ...draft, questions: [{ kind: 'truefalse', text: 'Slow', timeLimitSec: 241, correct: true }] } });
+    const bad = await mod.send('quiz:update', { quizId: quiz.id, version: 1, draft: { ...draft, questions: [{ ...draft.questions[1]!, timeLimitSec: 241 }] } });
     expect(bad).toMatchObject({ ok: false, error: { code: ErrorCode.BAD_REQUEST, message: expect.stringContaining('a time limit is at most 240 s') } });
 
     const copy = await ok(mod.send('quiz:duplicate', { quizId: quiz.id }));
@@ -155,7 +155,7 @@ describe('quiz authoring over REST', () => {
   });
 
   it('[QUIZ14] a quiz exported as CSV imports back to the same questions; JSON brings title and settings too; the template is public', async () => {
-    const quiz = await ok(mod.send('quiz:create', { sessionId: 'keynote', draft: { ...draft, settings: { teamMode: 'room-vs-remote', teamTalkSec: 10 } } }));
+    const quiz = await ok(mod.send('quiz:create', { sessionId: 'keynote', draft: { ...draft, settings: { questionOnDevices: true, teamMode: 'room-vs-remote', teamTalkSec: 10 } } }));
     const csvRes = await rest(`/api/events/${ev.event.id}/quizzes/${quiz.id}/export.csv`, { token: modToken });
     expect(csvRes.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(csvRes.headers.get('content-disposition')).toContain('kickoff-quiz.csv');
