@@ -116,6 +116,8 @@ test('[QUIZ18] [QUIZ14] [QUIZ15] a moderator writes a quiz with three kinds, reo
   await expect(row.getByTestId('quiz-editor')).toBeVisible();
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
   await page.screenshot({ path: info.outputPath('phone-quiz-section.png'), fullPage: true });
+  await row.getByTestId('quiz-question').first().getByTestId('quiz-q-label').first().scrollIntoViewIfNeeded();
+  await page.screenshot({ path: info.outputPath('phone-quiz-editor.png') });
   await expectNoSeriousA11yViolations(page);
   await mod.ctx.close();
 });

@@ -1,4 +1,4 @@
-import { useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { ErrorCode, QUIZ_LIMITS, QuizDraft, type QuizQuestionKind, type QuizTeamMode, type StoredQuiz } from '@rally/shared';
 import { useLive } from '../../components/EventGate';
 import { sentence } from '../../lib/text';
@@ -16,6 +16,18 @@ function friendly(key: string, message: string): string {
   return sentence(message);
 }
 
+/** The schema's verdict on the form, by field path (empty: it would be accepted). */
+function validate(f: QuizForm): { errors: Errors; draft: QuizDraft | null } {
+  const parsed = QuizDraft.safeParse(draftOf(f));
+  if (parsed.success) return { errors: {}, draft: parsed.data };
+  const errors: Errors = {};
+  for (const issue of parsed.error.issues) {
+    const key = issue.path.length === 0 ? 'form' : issue.path.map(String).join('.');
+    errors[key] ??= friendly(key, issue.message);
+  }
+  return { errors, draft: null };
+}
+
 /**
  * [QUIZ18] Create or edit a quiz: title, settings and questions of every kind, reordered,
  * duplicated and deleted in place, checked with the shared schema before sending and saved as one
@@ -28,6 +40,11 @@ export function QuizEditor({ quiz, sessionId, onDone, onCancel }: { quiz?: Store
   const [errors, setErrors] = useState<Errors>({});
   const [serverError, setServerError] = useState<{ message: string; conflict: boolean } | null>(null);
   const [busy, setBusy] = useState(false);
+  // After a refused save the errors follow the fields as they are fixed, not only at the next save.
+  const [tried, setTried] = useState(false);
+  useEffect(() => {
+    if (tried) setErrors(validate(f).errors);
+  }, [f, tried]);
   const formRef = useRef<HTMLFormElement>(null);
   const uid = useId();
   const id = (name: string) => `${uid}-${name}`;
@@ -40,20 +57,17 @@ export function QuizEditor({ quiz, sessionId, onDone, onCancel }: { quiz?: Store
   async function submit(e: FormEvent) {
     e.preventDefault();
     setServerError(null);
-    const parsed = QuizDraft.safeParse(draftOf(f));
-    if (!parsed.success) {
-      const next: Errors = {};
-      for (const issue of parsed.error.issues) {
-        const key = issue.path.length === 0 ? 'form' : issue.path.map(String).join('.');
-        next[key] ??= friendly(key, issue.message);
-      }
-      setErrors(next);
+    const verdict = validate(f);
+    if (!verdict.draft) {
+      setTried(true);
+      setErrors(verdict.errors);
       requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"], [data-error-anchor]')?.focus());
       return;
     }
     setErrors({});
     setBusy(true);
-    const ack = quiz ? await send('quiz:update', { quizId: quiz.id, version, draft: parsed.data }, { quiet: true }) : await send('quiz:create', { sessionId, draft: parsed.data }, { quiet: true });
+    const draft = verdict.draft;
+    const ack = quiz ? await send('quiz:update', { quizId: quiz.id, version, draft }, { quiet: true }) : await send('quiz:create', { sessionId, draft }, { quiet: true });
     setBusy(false);
     if (!ack.ok) {
       const conflict = ack.error.code === ErrorCode.CONFLICT;
