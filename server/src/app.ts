@@ -14,7 +14,7 @@ import { eventsRouter } from './http/events-routes.js';
 import { healthRouter } from './http/health-routes.js';
 import { pollsRouter } from './http/polls-routes.js';
 import { qaRouter } from './http/qa-routes.js';
-import { QUIZ_IMPORT_PATH, quizRouter } from './http/quiz-routes.js';
+import { QUIZ_BODY_PATH, quizRouter } from './http/quiz-routes.js';
 import { stageRouter } from './http/stage-routes.js';
 import type { EngagementLog } from './domain/engagement/log.js';
 import { createEngagementService } from './domain/engagement/service.js';
@@ -104,8 +104,9 @@ export function createApp(deps: AppDeps): App {
       strictTransportSecurity: isHttps,
     }),
   );
-  // Quiz imports read their own body as text ([QUIZ15]): a JSON file's errors name its lines.
-  app.use(express.json({ limit: '64kb', type: (req: IncomingMessage) => /^application\/json\b/i.test(req.headers['content-type'] ?? '') && !QUIZ_IMPORT_PATH.test(req.url ?? '') }));
+  // Quiz routes parse their own bodies ([QUIZ15] [QUIZ17]): quizzes outgrow 64 kB, and an import's
+  // errors name the lines of the file as sent.
+  app.use(express.json({ limit: '64kb', type: (req: IncomingMessage) => /^application\/json\b/i.test(req.headers['content-type'] ?? '') && !QUIZ_BODY_PATH.test(req.url ?? '') }));
   app.use(durableResponses(store));
 
 

@@ -154,6 +154,18 @@ describe('quiz authoring over REST', () => {
     expect(await s.store.listQuizzes(ev.event.id)).toEqual([]);
   });
 
+  it('[QUIZ17] a quiz of 100 long questions (bigger than a socket frame and the app’s usual body limit) is written over REST', async () => {
+    const big = { ...draft, questions: Array.from({ length: 100 }, (_, i) => ({ ...draft.questions[0]!, text: `${i} ${'Q'.repeat(230)}`, explanation: 'x'.repeat(500) })) };
+    const body = JSON.stringify({ sessionId: 'keynote', draft: big });
+    expect(body.length).toBeGreaterThan(64 * 1024);
+    const res = await rest(`/api/events/${ev.event.id}/quizzes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, token: modToken });
+    expect(res.status).toBe(201);
+    expect(((await res.json()) as StoredQuiz).questions).toHaveLength(100);
+    // Without a token nothing is read or stored.
+    expect((await fetch(`${s.url}/api/events/${ev.event.id}/quizzes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).status).toBe(401);
+    expect(await s.store.listQuizzes(ev.event.id)).toHaveLength(1);
+  });
+
   it('[QUIZ14] a quiz exported as CSV imports back to the same questions; JSON brings title and settings too; the template is public', async () => {
     const quiz = await ok(mod.send('quiz:create', { sessionId: 'keynote', draft: { ...draft, settings: { questionOnDevices: true, teamMode: 'room-vs-remote', teamTalkSec: 10 } } }));
     const csvRes = await rest(`/api/events/${ev.event.id}/quizzes/${quiz.id}/export.csv`, { token: modToken });

@@ -55,7 +55,7 @@ function SessionQuizzes({ code, session, quizzes }: { code: string; session: Age
       </div>
       {adding ? (
         <div className="editor-box">
-          <QuizEditor sessionId={session?.id ?? null} onDone={() => setAdding(false)} onCancel={() => setAdding(false)} />
+          <QuizEditor code={code} sessionId={session?.id ?? null} onDone={() => setAdding(false)} onCancel={() => setAdding(false)} />
         </div>
       ) : null}
       {quizzes.length === 0 ? <p className="empty">No quizzes for this session yet.</p> : null}
@@ -116,7 +116,7 @@ function QuizRow({ code, quiz }: { code: string; quiz: StoredQuiz }) {
       </div>
       {editing ? (
         <div className="editor-box">
-          <QuizEditor quiz={quiz} sessionId={quiz.sessionId} onDone={() => setEditing(false)} onCancel={() => setEditing(false)} />
+          <QuizEditor code={code} quiz={quiz} sessionId={quiz.sessionId} onDone={() => setEditing(false)} onCancel={() => setEditing(false)} />
         </div>
       ) : null}
     </li>

@@ -2,6 +2,7 @@ import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } fr
 import { ErrorCode, QUIZ_LIMITS, QuizDraft, type QuizQuestionKind, type QuizTeamMode, type StoredQuiz } from '@rally/shared';
 import { useLive } from '../../components/EventGate';
 import { sentence } from '../../lib/text';
+import { saveQuiz } from './api';
 import { blankQuestion, draftOf, duplicateAt, formOf, KIND_LABEL, KINDS, labelLimits, move, TEAM_MODE_LABEL, withKind, type QuestionForm, type QuizForm } from './model';
 import './quiz.css';
 
@@ -33,8 +34,8 @@ function validate(f: QuizForm): { errors: Errors; draft: QuizDraft | null } {
  * duplicated and deleted in place, checked with the shared schema before sending and saved as one
  * replacement naming the version it started from, so another editor's change is never overwritten.
  */
-export function QuizEditor({ quiz, sessionId, onDone, onCancel }: { quiz?: StoredQuiz; sessionId: string | null; onDone: (q: StoredQuiz) => void; onCancel: () => void }) {
-  const { state, send } = useLive();
+export function QuizEditor({ code, quiz, sessionId, onDone, onCancel }: { code: string; quiz?: StoredQuiz; sessionId: string | null; onDone: (q: StoredQuiz) => void; onCancel: () => void }) {
+  const { state } = useLive();
   const [f, setF] = useState<QuizForm>(() => formOf(quiz));
   const [version, setVersion] = useState(quiz?.version ?? 0);
   const [errors, setErrors] = useState<Errors>({});
@@ -67,7 +68,7 @@ export function QuizEditor({ quiz, sessionId, onDone, onCancel }: { quiz?: Store
     setErrors({});
     setBusy(true);
     const draft = verdict.draft;
-    const ack = quiz ? await send('quiz:update', { quizId: quiz.id, version, draft }, { quiet: true }) : await send('quiz:create', { sessionId, draft }, { quiet: true });
+    const ack = await saveQuiz(code, state.event.id, quiz ? { quizId: quiz.id, version } : { sessionId }, draft);
     setBusy(false);
     if (!ack.ok) {
       const conflict = ack.error.code === ErrorCode.CONFLICT;
