@@ -117,8 +117,13 @@ export interface QuizPlayStore {
   getQuizPlayer(run: QuizRunRef, participantId: string): Promise<QuizPlayerState>;
   /** [QZSTORE3] Null when the player has no answer in the run. */
   quizRankOf(run: QuizRunRef, participantId: string): Promise<QuizRank | null>;
-  /** [QZSTORE3] The first n of the ranking, best first. */
-  quizTop(run: QuizRunRef, n: number): Promise<QuizRankEntry[]>;
+  /**
+   * [QZSTORE3] n entries of the ranking, best first, after skipping `offset` (default 0: the top n).
+   * Walking it page by page gives every player's rank and the player ahead in one pass over the
+   * ranking: how to tell everyone their rank at a reveal, rather than quizRankOf per player (which
+   * counts the players ahead on SQLite).
+   */
+  quizTop(run: QuizRunRef, n: number, offset?: number): Promise<QuizRankEntry[]>;
   /** [QZSTORE3] How many players the ranking holds. */
   quizPlayerCount(run: QuizRunRef): Promise<number>;
   /** [QZSTORE4] Answers recorded for the question: O(1), for a live "n answered". */

@@ -91,7 +91,7 @@ export function quizPlayContract(name: string, make: () => Promise<{ store: Quiz
       expect(await store.quizRankOf(run, 'pt_a')).toEqual({ rank: 1, total: 2100, streak: 0, ahead: null });
     });
 
-    it('[QZSTORE3] ranks: higher totals first; equal totals by who reached the total first; ahead is the player just above', async () => {
+    it('[QZSTORE3] ranks: higher totals first; equal totals by who reached the total first; ahead is the player just above; top-n in pages', async () => {
       const run = newRun();
       await play(run, 'q1', 'pt_a', { points: 800 });
       await play(run, 'q1', 'pt_b', { points: 800 });
@@ -118,6 +118,9 @@ export function quizPlayContract(name: string, make: () => Promise<{ store: Quiz
         { participantId: 'pt_e', total: 0, rank: 5 },
       ]);
       expect(await store.quizTop(run, 2)).toEqual(top.slice(0, 2));
+      expect(await store.quizTop(run, 2, 2)).toEqual(top.slice(2, 4));
+      expect(await store.quizTop(run, 10, 4)).toEqual(top.slice(4));
+      expect(await store.quizTop(run, 10, 5)).toEqual([]);
       expect(await store.quizTop(run, 0)).toEqual([]);
       expect(await store.quizPlayerCount(run)).toBe(5);
       for (const e of top) expect(await store.quizRankOf(run, e.participantId)).toMatchObject({ rank: e.rank, total: e.total, ahead: e.rank === 1 ? null : { participantId: top[e.rank - 2]!.participantId, total: top[e.rank - 2]!.total } });
@@ -134,6 +137,10 @@ export function quizPlayContract(name: string, make: () => Promise<{ store: Quiz
       await Promise.all(Array.from({ length: n }, (_, i) => play(run, 'q2', `pt_${i}`, { points: points(i + 3) })));
       const top = await store.quizTop(run, n + 10);
       expect(top).toHaveLength(n);
+      // Walked in pages, the ranking is the same.
+      const pages = [];
+      for (let offset = 0; offset < n; offset += 7) pages.push(...(await store.quizTop(run, 7, offset)));
+      expect(pages).toEqual(top);
       expect(top.map((e) => e.rank)).toEqual(Array.from({ length: n }, (_, i) => i + 1));
       for (let i = 1; i < n; i++) expect(top[i]!.total).toBeLessThanOrEqual(top[i - 1]!.total);
       const ranks = await Promise.all(top.map((e) => store.quizRankOf(run, e.participantId)));

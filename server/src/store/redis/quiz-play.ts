@@ -136,10 +136,11 @@ export function createRedisQuizPlay(client: AnyRedis, prefix: string): QuizPlayS
       const ahead = String(aheadMember) === '' ? null : { participantId: participantOf(String(aheadMember)), total: totalOf(aheadScore) };
       return { rank: Number(rank0) + 1, total: Number(total), streak: Number(streak), ahead };
     },
-    async quizTop(r, n) {
-      if (!(n > 0)) return [];
-      const rows = await client.zRangeWithScores(key.rank(r), 0, Math.floor(n) - 1);
-      return rows.map((row, i) => ({ participantId: participantOf(String(row.value)), total: totalOf(row.score), rank: i + 1 }));
+    async quizTop(r, n, offset = 0) {
+      const skip = Math.max(0, Math.floor(offset));
+      if (!(n >= 1)) return [];
+      const rows = await client.zRangeWithScores(key.rank(r), skip, skip + Math.floor(n) - 1);
+      return rows.map((row, i) => ({ participantId: participantOf(String(row.value)), total: totalOf(row.score), rank: skip + i + 1 }));
     },
     async quizPlayerCount(r) {
       return Number(await client.zCard(key.rank(r)));

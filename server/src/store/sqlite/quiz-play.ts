@@ -104,8 +104,8 @@ export function createSqliteQuizPlay(db: Database.Database): QuizPlayStore {
     aheadAbove: db.prepare<[string, string, number], { participant_id: string; total: number }>(
       `SELECT participant_id, total FROM quiz_players WHERE ${RUN} AND total > ? ORDER BY total ASC, reached DESC LIMIT 1`,
     ),
-    top: db.prepare<[string, string, number], { participant_id: string; total: number }>(
-      `SELECT participant_id, total FROM quiz_players WHERE ${RUN} ORDER BY total DESC, reached ASC LIMIT ?`,
+    top: db.prepare<[string, string, number, number], { participant_id: string; total: number }>(
+      `SELECT participant_id, total FROM quiz_players WHERE ${RUN} ORDER BY total DESC, reached ASC LIMIT ? OFFSET ?`,
     ),
     count: db.prepare<[string, string], { n: number }>(`SELECT COUNT(*) AS n FROM quiz_players WHERE ${RUN}`),
     answered: db.prepare<[string, string, string], { n: number }>(
@@ -194,9 +194,10 @@ export function createSqliteQuizPlay(db: Database.Database): QuizPlayStore {
     async quizRankOf(run, participantId) {
       return rankOf(run, participantId);
     },
-    async quizTop(run, n) {
-      if (!(n > 0)) return [];
-      return q.top.all(run.eventId, run.runId, Math.floor(n)).map((row, i) => ({ participantId: row.participant_id, total: row.total, rank: i + 1 }));
+    async quizTop(run, n, offset = 0) {
+      const skip = Math.max(0, Math.floor(offset));
+      if (!(n >= 1)) return [];
+      return q.top.all(run.eventId, run.runId, Math.floor(n), skip).map((row, i) => ({ participantId: row.participant_id, total: row.total, rank: skip + i + 1 }));
     },
     async quizPlayerCount(run) {
       return q.count.get(run.eventId, run.runId)!.n;
