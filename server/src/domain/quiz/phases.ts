@@ -116,13 +116,13 @@ const invalid = (reason: string) => new RallyError(ErrorCode.INVALID_STATE, reas
  */
 export function next(state: QuizRun, action: QuizAction, nowMs: number): QuizTransition {
   const caught = catchUp(state, nowMs);
-  const acted = apply(caught.state, action, nowMs);
-  if (acted === caught.state && caught.state === state) return { state, effects: [] };
-  return { state: acted, effects: effectsOf(state, acted, [...caught.effects, ...extraEffects(caught.state, acted, action)]) };
+  const acted = apply(caught, action, nowMs);
+  if (acted === state) return { state, effects: [] };
+  return { state: acted, effects: effectsOf(state, acted, extraEffects(caught, acted, action)) };
 }
 
 /** [QUIZ21] [QUIZ22] [QUIZ23] [QUIZ24] Timed steps: get ready → team talk → answering → locked. */
-function catchUp(state: QuizRun, nowMs: number): { state: QuizRun; effects: QuizEffect[] } {
+function catchUp(state: QuizRun, nowMs: number): QuizRun {
   let s = state;
   for (;;) {
     const step = s.step;
@@ -130,7 +130,7 @@ function catchUp(state: QuizRun, nowMs: number): { state: QuizRun; effects: Quiz
       s = step.phase === 'getReady' && hasTeamTalk(s) ? withStep(s, { phase: 'teamTalk', index: step.index, endsAtMs: step.endsAtMs + s.settings.teamTalkSec * 1000 }) : open(s, step.index, step.endsAtMs);
     } else if (step.phase === 'answering' && step.closesAtMs <= nowMs) {
       s = lock(s, 'time');
-    } else return { state: s, effects: [] };
+    } else return s;
   }
 }
 
