@@ -17,7 +17,8 @@ const T0 = Date.parse('2026-03-02T09:00:00.000Z');
 const iso = (ms: number) => new Date(ms).toISOString();
 const q = (input: QuizQuestionInput, id: string): QuizQuestion => ({ ...QuizQuestionDraft.parse(input), id });
 
-const choice = q({ kind: 'choice', text: 'Which plans include SSO?', timeLimitSec: 20, options: ['Starter', 'Team', 'Business', 'Enterprise'], correct: [2, 3], explanation: 'SSO is a Business feature', points: 2 }, 'q1');
+const OPTIONS = ['Starter', 'Team', 'Business', 'Enterprise'];
+const choice = q({ kind: 'choice', text: 'Which plans include SSO?', timeLimitSec: 20, options: OPTIONS, correct: [2, 3], explanation: 'SSO is a Business feature', points: 2 }, 'q1');
 const tf = q({ kind: 'truefalse', text: 'Discounts above 20 % need approval', timeLimitSec: 10, correct: true }, 'q2');
 const ordering = q({ kind: 'ordering', text: 'Order the sales stages', timeLimitSec: 30, items: ['Discover', 'Qualify', 'Propose', 'Close'] }, 'q3');
 
@@ -115,7 +116,7 @@ describe('team talk', () => {
     g.act({ type: 'start' });
     const effects = g.at(3_000).act({ type: 'tick' });
     expect(scheduled(effects)).toEqual([T0 + 8_000]);
-    expect(g.audience()).toMatchObject({ phase: 'teamTalk', questionIndex: 0, endsAt: iso(T0 + 8_000), question: { id: 'q1', text: 'Which plans include SSO?', options: choice.options } });
+    expect(g.audience()).toMatchObject({ phase: 'teamTalk', questionIndex: 0, endsAt: iso(T0 + 8_000), question: { id: 'q1', text: 'Which plans include SSO?', options: OPTIONS } });
     expect(g.presenter()).toMatchObject({ phase: 'teamTalk', fullQuestion: { correct: [2, 3] } });
     g.at(8_000).act({ type: 'tick' });
     expect(g.audience()).toMatchObject({ phase: 'answering', opensAt: iso(T0 + 8_000), closesAt: iso(T0 + 28_000) });
@@ -149,7 +150,7 @@ describe('answering', () => {
       phase: 'answering',
       questionIndex: 0,
       total: 3,
-      question: { id: 'q1', kind: 'choice', text: 'Which plans include SSO?', imageUrl: null, timeLimitSec: 20, points: 2, options: choice.options, multiple: true },
+      question: { id: 'q1', kind: 'choice', text: 'Which plans include SSO?', imageUrl: null, timeLimitSec: 20, points: 2, options: OPTIONS, multiple: true },
       opensAt: iso(T0 + 3_000),
       closesAt: iso(T0 + 23_000),
       answered: 0,
@@ -164,7 +165,7 @@ describe('answering', () => {
 
   it('[QUIZ23] with the question on the stage only, devices get the answer buttons without text or image', () => {
     const g = answering(game({ settings: { questionOnDevices: false } }));
-    expect(g.audience()).toMatchObject({ question: { text: null, imageUrl: null, options: choice.options } });
+    expect(g.audience()).toMatchObject({ question: { text: null, imageUrl: null, options: OPTIONS } });
     expect(g.presenter()).toMatchObject({ question: { text: null }, fullQuestion: { text: 'Which plans include SSO?' } });
   });
 
