@@ -68,9 +68,14 @@ export type QuizAction =
   | { type: 'standings'; standings: QuizStandings };
 
 export type QuizEffect =
-  /** Store `state` (it changed). */
+  /**
+   * Store `state` (it changed), first: two nodes may compute the same transition (a timer firing on
+   * both, a presenter racing the clock), so only the one whose store write wins should publish.
+   */
   | { kind: 'persist' }
+  /** To attendees and the stage screen: the type admits only an audience view. */
   | { kind: 'publishAudience'; phase: QuizPhase }
+  /** To presenters and moderators only. */
   | { kind: 'publishPresenter'; phase: QuizPresenterPhase }
   /** Call next(state, { type: 'tick' }, t) at or after atMs. An early or stale tick changes nothing. */
   | { kind: 'schedule'; atMs: number }
