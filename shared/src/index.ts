@@ -9,6 +9,7 @@ export * from './qa.js';
 export * from './stage.js';
 export * from './stage-slot.js';
 export * from './quiz.js';
+export * from './quiz-play.js';
 export * from './quiz-phases.js';
 export * from './survey.js';
 export * from './engagement.js';
