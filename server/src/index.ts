@@ -7,7 +7,7 @@ import { createTokenService } from './auth/tokens.js';
 import { systemClock } from './clock.js';
 import { ConfigError, parseConfig, type Config } from './config.js';
 import { eventLinks } from './domain/events.js';
-import { findDemoEvent, seedDemoIfEmpty } from './demo/seed-demo.js';
+import { findDemoEvent, refreshStaleDemo, seedDemoIfEmpty } from './demo/seed-demo.js';
 import { createLog } from './log.js';
 import { persistentSecret } from './secrets.js';
 import { createRedisStore } from './store/redis-store.js';
@@ -49,6 +49,7 @@ async function main() {
   const app = createApp({ config, store, clock: systemClock, log, tokens: createTokenService(secret), redis: redis as never, nodeId });
 
   const seeded = config.seedDemo ? await seedDemoIfEmpty({ store, clock: systemClock }) : null;
+  if (config.seedDemo && !seeded) await refreshStaleDemo({ store, clock: systemClock });
   await listen(app.http, config.port, config.host);
   const address = app.http.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

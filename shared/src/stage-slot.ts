@@ -8,7 +8,7 @@ import { CommandId, Id } from './model.js';
  * from it, so they cannot disagree. Announcements are an overlay beside it, never a second slot.
  */
 
-/** What the stage shows. `quiz` and `takeaway` kinds arrive with competitions and breakouts. */
+/** What the stage shows. A `takeaway` kind arrives with breakouts. */
 export const StageSlot = z.discriminatedUnion('kind', [
   /** The join information (QR, code) and the agenda: nothing live. */
   z.object({ kind: z.literal('idle') }),
@@ -18,6 +18,8 @@ export const StageSlot = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('question'), questionId: Id }),
   /** The engagement leaderboard (people, or teams). */
   z.object({ kind: z.literal('leaderboard'), board: z.enum(['people', 'teams']) }),
+  /** A quiz run, in whatever phase it is ([QUIZ30]). */
+  z.object({ kind: z.literal('quiz'), runId: Id }),
 ]);
 export type StageSlot = z.infer<typeof StageSlot>;
 export type StageSlotKind = StageSlot['kind'];
@@ -52,6 +54,8 @@ export function slotKey(s: StageSlot): string {
       return `question:${s.questionId}`;
     case 'leaderboard':
       return `leaderboard:${s.board}`;
+    case 'quiz':
+      return `quiz:${s.runId}`;
   }
 }
 

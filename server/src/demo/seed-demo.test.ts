@@ -3,7 +3,7 @@ import { Branding, DEFAULT_BRANDING, PollDraft, PollKind } from '@rally/shared';
 import { fakeClock } from '../../test/helpers/domain-kit.js';
 import { createSqliteStore } from '../store/sqlite-store.js';
 import { AgendaSession } from '@rally/shared';
-import { DEMO_POLLS, demoAgenda, seedDemoIfEmpty } from './seed-demo.js';
+import { DEMO_POLLS, demoAgenda, refreshStaleDemo, seedDemoIfEmpty } from './seed-demo.js';
 
 describe('demo content', () => {
   it('[DEMO2] the demo event has a ready-to-launch draft poll of every kind, in its agenda sessions', async () => {
@@ -76,5 +76,25 @@ describe('demo content', () => {
         await store.close();
       }
     }
+  });
+
+  it('[DEMO7] a demo whose day is over is laid out again from now, its polls still in their sessions; a running one is left alone', async () => {
+    const clock = fakeClock(Date.UTC(2027, 0, 20, 9, 0));
+    const store = createSqliteStore(':memory:');
+    const seeded = (await seedDemoIfEmpty({ store, clock }))!;
+    expect(await refreshStaleDemo({ store, clock })).toBeNull();
+    clock.advance(3 * 24 * 3_600_000);
+    const refreshed = (await refreshStaleDemo({ store, clock }))!;
+    expect(refreshed.agenda).toEqual(demoAgenda(clock));
+    expect(refreshed.agenda.map((s) => s.id)).toEqual(seeded.agenda.map((s) => s.id));
+    expect(refreshed.liveSessionId).toBe('opening-keynote');
+    expect(refreshed.liveSessionStartedAt).toBe(refreshed.agenda[0]!.startsAt);
+    expect(Date.parse(refreshed.agenda.at(-1)!.endsAt)).toBeGreaterThan(clock.now());
+    expect((await store.listPolls(seeded.id)).map((p) => p.sessionId).sort()).toEqual(DEMO_POLLS.map((p) => p.sessionId).sort());
+    // An organiser's own agenda is theirs.
+    clock.advance(3 * 24 * 3_600_000);
+    await store.setAgenda(seeded.id, refreshed.agenda.slice(0, 2), new Date(clock.now()).toISOString());
+    expect(await refreshStaleDemo({ store, clock })).toBeNull();
+    await store.close();
   });
 });

@@ -106,6 +106,27 @@ export async function seedDemoIfEmpty(deps: { store: Store; clock: Clock }): Pro
   return live.ok ? live.event : event;
 }
 
+/**
+ * [DEMO7] A demo seeded on an earlier day would show an agenda that is over (and a presenter "over
+ * time"): when every session of the demo event has ended, its day is laid out again from now with the
+ * same session ids (so its polls and questions stay where they were) and the opening keynote is live
+ * again from its new start. A demo whose day is still running is left alone.
+ */
+export async function refreshStaleDemo(deps: { store: Store; clock: Clock }): Promise<EventRecord | null> {
+  const demo = await findDemoEvent(deps.store);
+  if (!demo || demo.agenda.some((s) => Date.parse(s.endsAt) > deps.clock.now())) return null;
+  const ids = new Set(demo.agenda.map((s) => s.id));
+  const fresh = demoAgenda(deps.clock);
+  // An agenda the organiser reshaped is theirs: only the untouched demo day is laid out again.
+  if (fresh.length !== ids.size || !fresh.every((s) => ids.has(s.id))) return null;
+  const at = new Date(deps.clock.now()).toISOString();
+  await deps.store.setLive(demo.id, null, at);
+  await deps.store.setAgenda(demo.id, fresh, at);
+  const keynote = fresh[0]!;
+  const live = await deps.store.setLive(demo.id, keynote.id, keynote.startsAt);
+  return live.ok ? live.event : null;
+}
+
 export async function findDemoEvent(store: Store): Promise<EventRecord | null> {
   const events = await store.listEvents();
   return events.find((e) => e.name === DEMO_EVENT_NAME) ?? null;

@@ -21,6 +21,7 @@ import { createSqliteStage } from './sqlite/stage.js';
 import { createSqliteQuiz } from './sqlite/quiz.js';
 import { createSqliteEngagement } from './sqlite/engagement.js';
 import { createSqliteSurvey } from './sqlite/survey.js';
+import { createSqliteQuizPlay } from './sqlite/quiz-play.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
@@ -316,6 +317,8 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
   // The engagement log, its settings and the survey (store/sqlite/engagement.ts, store/sqlite/survey.ts).
   const engagement = createSqliteEngagement(db, now);
   const survey = createSqliteSurvey(db);
+  // Live quiz play: answers, totals, ranks and counters of each run (store/sqlite/quiz-play.ts).
+  const quizPlay = createSqliteQuizPlay(db);
 
   return {
     kind: 'sqlite',
@@ -324,6 +327,7 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
     ...engagement,
     ...survey,
     ...createSqliteQuiz(db),
+    ...quizPlay,
 
     async createEvent(event) {
       try {

@@ -4,6 +4,7 @@ import type { StageStore } from './stage-store.js';
 import type { EngagementStore } from './engagement-store.js';
 import type { SurveyStore } from './survey-store.js';
 import type { QuizStore } from './quiz-store.js';
+import type { QuizPlayStore } from './quiz-play-store.js';
 
 /** The secret keys inside the presenter, moderator and stage links. */
 export interface RoleKeys {
@@ -137,10 +138,11 @@ export function comparePolls(a: Poll, b: Poll): number {
  * inside one transition. The Q&A part is its own port (qa-store.ts, with its own contract suite,
  * server/test/store/qa-contract.ts), composed into each adapter; so is the stage part
  * (stage-store.ts, server/test/store/stage-contract.ts), the engagement log (engagement-store.ts,
- * server/test/store/engagement-contract.ts) and the survey (survey-store.ts,
- * server/test/store/survey-contract.ts).
+ * server/test/store/engagement-contract.ts), the survey (survey-store.ts,
+ * server/test/store/survey-contract.ts) and quiz play (quiz-play-store.ts,
+ * server/test/store/quiz-play-contract.ts).
  */
-export interface Store extends QaStore, StageStore, EngagementStore, SurveyStore, QuizStore {
+export interface Store extends QaStore, StageStore, EngagementStore, SurveyStore, QuizStore, QuizPlayStore {
   readonly kind: 'sqlite' | 'redis';
 
   /** Throws RallyError CONFLICT when the id or the join code is already taken. */

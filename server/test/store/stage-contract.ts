@@ -123,6 +123,10 @@ export function stageContract(name: string, make: () => Promise<{ store: Store; 
       expect((await store.getEvent(e.id))!.onStage).toEqual({ slot: { kind: 'idle' }, version: 3, at: at(5) });
       const board = { kind: 'leaderboard' as const, board: 'teams' as const };
       expect((await store.setOnStage(e.id, board, at(6)))!.onStage).toEqual({ slot: board, version: 4, at: at(6) });
+      const quiz = { kind: 'quiz' as const, runId: 'run_1' };
+      expect((await store.setOnStage(e.id, quiz, at(7)))!.onStage).toEqual({ slot: quiz, version: 5, at: at(7) });
+      expect((await store.setOnStage(e.id, quiz, at(8)))!.changed).toBe(false);
+      expect((await store.setOnStage(e.id, { kind: 'idle' }, at(9), { ifShowing: 'quiz:run_1' }))!.changed).toBe(true);
     });
 
     it('[SSTORE10] of concurrent shows of different slots each one is a new version, none lost', async () => {

@@ -18,6 +18,8 @@ export function describeSlot(slot: StageSlot, state: RallyState): { what: string
     }
     case 'leaderboard':
       return { what: slot.board === 'teams' ? 'Team leaderboard' : 'Leaderboard', detail: null };
+    case 'quiz':
+      return { what: 'Quiz', detail: null };
   }
 }
 

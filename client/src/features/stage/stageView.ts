@@ -27,6 +27,9 @@ export function stageView(state: RallyState): StageView {
       const question = stageQuestion(state.qa, slot.questionId);
       return question ? { kind: 'question', question } : { kind: 'idle' };
     }
+    case 'quiz':
+      // The quiz screens are being built (issue 15): until then the projector shows the join screen.
+      return { kind: 'idle' };
     case 'leaderboard': {
       const leaderboard = state.engagement.leaderboard;
       return leaderboard ? { kind: 'leaderboard', board: slot.board, leaderboard } : { kind: 'idle' };

@@ -15,6 +15,8 @@ export async function showOnStage(deps: DomainDeps, eventId: string, slot: Stage
     if (!poll || poll.eventId !== eventId) throw new RallyError(ErrorCode.NOT_FOUND, 'no such poll in this event');
     if (poll.state === 'draft') throw new RallyError(ErrorCode.INVALID_STATE, 'launch this poll before putting it on stage');
   }
+  // [STAGE30] A quiz run goes on stage by opening it (quiz:open), which knows the run exists.
+  if (slot.kind === 'quiz') throw new RallyError(ErrorCode.INVALID_STATE, 'open the quiz to put it on stage');
   if (slot.kind === 'question') {
     await highlightQuestion(deps, eventId, slot.questionId);
     return moveSlot(deps, eventId, slot);

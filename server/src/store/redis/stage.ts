@@ -46,7 +46,7 @@ local function shownKey(ev)
   if not cur then return 'idle' end
   local s = cjson.decode(cur).slot
   if s.kind == 'idle' then return 'idle' end
-  return s.kind .. ':' .. (s.pollId or s.questionId or s.board)
+  return s.kind .. ':' .. (s.pollId or s.questionId or s.board or s.runId)
 end
 -- A change of live session: the stage goes idle, announcements up to atJson are cleared.
 local function sessionChanged(ev, atJson)

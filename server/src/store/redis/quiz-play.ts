@@ -1,0 +1,199 @@
+/*
+ * The quiz-play part of the Redis adapter (node-redis v5).
+ *
+ * Keys, under the adapter's prefix P, for run R = {eventId}:{runId}:
+ *   P quiz-player:R:{participantId}   hash  `total`, `streak`, `member` (their ranking member), `a:{questionId}` -> answer JSON
+ *   P quiz-rank:R                     zset  the ranking: score −total, member `{reached, 15 digits}:{participantId}`
+ *   P quiz-run:R                      hash  `seq`: the run's answer sequence (the tie-break clock)
+ *   P quiz-questions:R                set   question ids with counters, team sums or presence (standings, deleteQuizRun)
+ *   P quiz-counters:R:{questionId}    hash  `answered:room`, `correct:remote`, `opt:2:room`, `true:remote`… -> count
+ *   P quiz-teams:R:{questionId}       hash  `points:{team}`, `answered:{team}` -> sum, count
+ *   P quiz-present:R:{questionId}     string  presence at open, JSON team -> count (SET NX: first wins)
+ *
+ * [QZSTORE3] Ranking without sorting: the score is −total so ZRANK counts from the best, and equal
+ * scores order by member, which starts with the zero-padded sequence number of the answer that
+ * reached the total; so among equal totals whoever got there first ranks higher, in every adapter.
+ *
+ * Every script gets all its keys in KEYS (none is built inside Lua), unlike some older scripts of
+ * this adapter; the repo's keys carry no hash tag (it runs on one Redis), so this module follows
+ * that layout. Putting `{eventId}` in the key names below is all Redis Cluster would need.
+ */
+import type { RedisClientType } from 'redis';
+import {
+  checkAnswerInput,
+  checkPresence,
+  quizCounterKeys,
+  quizStandingsFrom,
+  quizStatsFromCounters,
+  quizTeamScores,
+  type QuizAnswerRecord,
+  type QuizPlayStore,
+  type QuizRunRef,
+} from '../quiz-play-store.js';
+import { luaRunner } from './lua.js';
+
+type AnyRedis = RedisClientType<any, any, any, any, any>;
+
+const LUA = {
+  // [QZSTORE1] [QZSTORE2] KEYS: player, rank, run, question counters, question teams, run questions.
+  // ARGV: questionId, answer JSON, points, streakAfter, participantId, team ('' none), counter names...
+  record: `
+    local f = 'a:' .. ARGV[1]
+    local first = redis.call('HGET', KEYS[1], f)
+    if first then
+      local st = redis.call('HMGET', KEYS[1], 'total', 'streak')
+      return {0, first, st[1], st[2]}
+    end
+    redis.call('HSET', KEYS[1], f, ARGV[2], 'streak', ARGV[4])
+    local pts = tonumber(ARGV[3])
+    local total = redis.call('HINCRBY', KEYS[1], 'total', pts)
+    local member = redis.call('HGET', KEYS[1], 'member')
+    if (not member) or pts > 0 then
+      if member then redis.call('ZREM', KEYS[2], member) end
+      local seq = redis.call('HINCRBY', KEYS[3], 'seq', 1)
+      member = string.format('%015d', seq) .. ':' .. ARGV[5]
+      redis.call('HSET', KEYS[1], 'member', member)
+    end
+    redis.call('ZADD', KEYS[2], 0 - total, member)
+    for i = 7, #ARGV do redis.call('HINCRBY', KEYS[4], ARGV[i], 1) end
+    if ARGV[6] ~= '' then
+      redis.call('HINCRBY', KEYS[5], 'points:' .. ARGV[6], pts)
+      redis.call('HINCRBY', KEYS[5], 'answered:' .. ARGV[6], 1)
+    end
+    redis.call('SADD', KEYS[6], ARGV[1])
+    return {1, ARGV[2], tostring(total), ARGV[4]}`,
+  // [QZSTORE3] KEYS: player, rank. Returns {rank0, total, streak, ahead member or '', ahead score or ''}.
+  rank: `
+    local st = redis.call('HMGET', KEYS[1], 'member', 'total', 'streak')
+    if not st[1] then return false end
+    local r = redis.call('ZRANK', KEYS[2], st[1])
+    if not r then return false end
+    local ahead = {}
+    if r > 0 then ahead = redis.call('ZRANGE', KEYS[2], r - 1, r - 1, 'WITHSCORES') end
+    return {r, st[2], st[3], ahead[1] or '', ahead[2] or ''}`,
+  // [QZSTORE6] KEYS: presence, run questions. ARGV: questionId, presence JSON.
+  present: `
+    redis.call('SET', KEYS[1], ARGV[2], 'NX')
+    redis.call('SADD', KEYS[2], ARGV[1])
+    return redis.call('GET', KEYS[1])`,
+};
+
+/** A ranking member -> the participant id after the fixed-width sequence. */
+const participantOf = (member: string) => member.slice(16);
+/** −score -> total; abs keeps a total of 0 from reading as −0. */
+const totalOf = (score: string | number) => Math.abs(Number(score));
+
+/** Flat `kind:team` fields of a team hash -> sums per team. */
+function teamSums(fields: Record<string, string>): Record<string, { points: number; answered: number }> {
+  const out: Record<string, { points: number; answered: number }> = {};
+  for (const [k, v] of Object.entries(fields ?? {})) {
+    const cut = k.indexOf(':');
+    const kind = k.slice(0, cut);
+    const team = k.slice(cut + 1);
+    const t = (out[team] ??= { points: 0, answered: 0 });
+    if (kind === 'points') t.points = Number(v);
+    else if (kind === 'answered') t.answered = Number(v);
+  }
+  return out;
+}
+
+const numbers = (fields: Record<string, string>) => Object.fromEntries(Object.entries(fields ?? {}).map(([k, v]) => [k, Number(v)]));
+
+export function createRedisQuizPlay(client: AnyRedis, prefix: string): QuizPlayStore {
+  const runKey = (run: QuizRunRef) => `${run.eventId}:${run.runId}`;
+  const key = {
+    player: (run: QuizRunRef, participantId: string) => `${prefix}quiz-player:${runKey(run)}:${participantId}`,
+    rank: (run: QuizRunRef) => `${prefix}quiz-rank:${runKey(run)}`,
+    run: (run: QuizRunRef) => `${prefix}quiz-run:${runKey(run)}`,
+    questions: (run: QuizRunRef) => `${prefix}quiz-questions:${runKey(run)}`,
+    counters: (run: QuizRunRef, questionId: string) => `${prefix}quiz-counters:${runKey(run)}:${questionId}`,
+    teams: (run: QuizRunRef, questionId: string) => `${prefix}quiz-teams:${runKey(run)}:${questionId}`,
+    present: (run: QuizRunRef, questionId: string) => `${prefix}quiz-present:${runKey(run)}:${questionId}`,
+  };
+  const run = luaRunner(client, LUA);
+
+  return {
+    async recordQuizAnswer(r, questionId, participantId, input) {
+      checkAnswerInput(input);
+      const { answer, streakAfter } = input;
+      const reply = (await run(
+        'record',
+        [key.player(r, participantId), key.rank(r), key.run(r), key.counters(r, questionId), key.teams(r, questionId), key.questions(r)],
+        [questionId, JSON.stringify(answer), String(answer.points), String(streakAfter), participantId, answer.team ?? '', ...quizCounterKeys(answer)],
+      )) as [number, string, string, string];
+      return { applied: Number(reply[0]) === 1, answer: JSON.parse(String(reply[1])) as QuizAnswerRecord, total: Number(reply[2]), streak: Number(reply[3]) };
+    },
+    async getQuizPlayer(r, participantId) {
+      const fields = (await client.hGetAll(key.player(r, participantId))) as Record<string, string>;
+      const answers: Record<string, QuizAnswerRecord> = {};
+      for (const [k, v] of Object.entries(fields ?? {})) if (k.startsWith('a:')) answers[k.slice(2)] = JSON.parse(String(v)) as QuizAnswerRecord;
+      return { total: Number(fields?.total ?? 0), streak: Number(fields?.streak ?? 0), answers };
+    },
+    async quizRankOf(r, participantId) {
+      const reply = (await run('rank', [key.player(r, participantId), key.rank(r)], [])) as [number, string, string, string, string] | null;
+      if (!reply) return null;
+      const [rank0, total, streak, aheadMember, aheadScore] = reply;
+      const ahead = String(aheadMember) === '' ? null : { participantId: participantOf(String(aheadMember)), total: totalOf(aheadScore) };
+      return { rank: Number(rank0) + 1, total: Number(total), streak: Number(streak), ahead };
+    },
+    async quizTop(r, n, offset = 0) {
+      const skip = Math.max(0, Math.floor(offset));
+      if (!(n >= 1)) return [];
+      const rows = await client.zRangeWithScores(key.rank(r), skip, skip + Math.floor(n) - 1);
+      return rows.map((row, i) => ({ participantId: participantOf(String(row.value)), total: totalOf(row.score), rank: skip + i + 1 }));
+    },
+    async quizPlayerCount(r) {
+      return Number(await client.zCard(key.rank(r)));
+    },
+    async quizAnswersCount(r, questionId) {
+      const [room, remote] = (await client.hmGet(key.counters(r, questionId), ['answered:room', 'answered:remote'])) as (string | null)[];
+      return Number(room ?? 0) + Number(remote ?? 0);
+    },
+    async quizQuestionStats(r, questionId) {
+      // MULTI: counters, team sums and presence at one point in time.
+      const [counters, teams, present] = (await client
+        .multi()
+        .hGetAll(key.counters(r, questionId))
+        .hGetAll(key.teams(r, questionId))
+        .get(key.present(r, questionId))
+        .exec()) as unknown as [Record<string, string>, Record<string, string>, string | null];
+      const presence = present ? (JSON.parse(String(present)) as Record<string, number>) : null;
+      return { ...quizStatsFromCounters(numbers(counters)), teams: quizTeamScores(teamSums(teams), presence) };
+    },
+    async setQuizPresentAtOpen(r, questionId, present) {
+      checkPresence(present);
+      const stored = await run('present', [key.present(r, questionId), key.questions(r)], [questionId, JSON.stringify(present)]);
+      return JSON.parse(String(stored)) as Record<string, number>;
+    },
+    async getQuizPresentAtOpen(r, questionId) {
+      const doc = await client.get(key.present(r, questionId));
+      return doc ? (JSON.parse(String(doc)) as Record<string, number>) : null;
+    },
+    async quizTeamStandings(r) {
+      const ids = [...(await client.sMembers(key.questions(r)))].map(String);
+      if (ids.length === 0) return [];
+      // One MULTI for every question's sums and presence: the standings are of one point in time.
+      const multi = client.multi();
+      for (const id of ids) multi.hGetAll(key.teams(r, id)).get(key.present(r, id));
+      const replies = (await multi.exec()) as unknown[];
+      return quizStandingsFrom(
+        ids.map((questionId, i) => {
+          const present = replies[2 * i + 1] as string | null;
+          return { questionId, teams: quizTeamScores(teamSums(replies[2 * i] as Record<string, string>), present ? (JSON.parse(String(present)) as Record<string, number>) : null) };
+        }),
+      );
+    },
+    async deleteQuizRun(r) {
+      // Every player who answered is in the ranking, every question with data in the set.
+      const [members, questions] = (await client.multi().zRange(key.rank(r), 0, -1).sMembers(key.questions(r)).exec()) as unknown as [string[], string[]];
+      const keys = [
+        key.rank(r),
+        key.run(r),
+        key.questions(r),
+        ...members.map((m) => key.player(r, participantOf(String(m)))),
+        ...questions.flatMap((q) => [key.counters(r, String(q)), key.teams(r, String(q)), key.present(r, String(q))]),
+      ];
+      for (let i = 0; i < keys.length; i += 500) await client.del(keys.slice(i, i + 500));
+    },
+  };
+}

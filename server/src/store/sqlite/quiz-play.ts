@@ -1,0 +1,225 @@
+import type Database from 'better-sqlite3';
+import {
+  checkAnswerInput,
+  checkPresence,
+  quizCounterKeys,
+  quizStandingsFrom,
+  quizStatsFromCounters,
+  quizTeamScores,
+  type QuizAnswerRecord,
+  type QuizPlayStore,
+  type QuizRunRef,
+} from '../quiz-play-store.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS quiz_players (
+  event_id TEXT NOT NULL,
+  run_id TEXT NOT NULL,
+  participant_id TEXT NOT NULL,
+  total INTEGER NOT NULL,
+  streak INTEGER NOT NULL,
+  -- [QZSTORE3] When the player reached their total, in the run's answer order: the tie-break.
+  reached INTEGER NOT NULL,
+  PRIMARY KEY (event_id, run_id, participant_id)
+) WITHOUT ROWID;
+-- [QZSTORE3] The ranking: ranks, top-n and the player ahead are index ranges, never a sort.
+CREATE INDEX IF NOT EXISTS quiz_players_rank ON quiz_players(event_id, run_id, total DESC, reached ASC);
+CREATE TABLE IF NOT EXISTS quiz_answers (
+  event_id TEXT NOT NULL,
+  run_id TEXT NOT NULL,
+  participant_id TEXT NOT NULL,
+  question_id TEXT NOT NULL,
+  doc TEXT NOT NULL,
+  PRIMARY KEY (event_id, run_id, participant_id, question_id)
+) WITHOUT ROWID;
+-- The run's answer sequence (the tie-break clock).
+CREATE TABLE IF NOT EXISTS quiz_runs (
+  event_id TEXT NOT NULL,
+  run_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  PRIMARY KEY (event_id, run_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS quiz_counters (
+  event_id TEXT NOT NULL,
+  run_id TEXT NOT NULL,
+  question_id TEXT NOT NULL,
+  key TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  PRIMARY KEY (event_id, run_id, question_id, key)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS quiz_team_sums (
+  event_id TEXT NOT NULL,
+  run_id TEXT NOT NULL,
+  question_id TEXT NOT NULL,
+  team TEXT NOT NULL,
+  points INTEGER NOT NULL,
+  answered INTEGER NOT NULL,
+  PRIMARY KEY (event_id, run_id, question_id, team)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS quiz_presence (
+  event_id TEXT NOT NULL,
+  run_id TEXT NOT NULL,
+  question_id TEXT NOT NULL,
+  doc TEXT NOT NULL,
+  PRIMARY KEY (event_id, run_id, question_id)
+) WITHOUT ROWID;
+`;
+
+interface PlayerRow {
+  total: number;
+  streak: number;
+  reached: number;
+}
+
+/** The quiz-play tables on the embedded store's database; each mutation is one transaction. */
+export function createSqliteQuizPlay(db: Database.Database): QuizPlayStore {
+  db.exec(SCHEMA);
+  const RUN = 'event_id = ? AND run_id = ?';
+  const q = {
+    answer: db.prepare<[string, string, string, string], { doc: string }>(`SELECT doc FROM quiz_answers WHERE ${RUN} AND participant_id = ? AND question_id = ?`),
+    answers: db.prepare<[string, string, string], { question_id: string; doc: string }>(`SELECT question_id, doc FROM quiz_answers WHERE ${RUN} AND participant_id = ?`),
+    insertAnswer: db.prepare('INSERT INTO quiz_answers (event_id, run_id, participant_id, question_id, doc) VALUES (?, ?, ?, ?, ?)'),
+    player: db.prepare<[string, string, string], PlayerRow>(`SELECT total, streak, reached FROM quiz_players WHERE ${RUN} AND participant_id = ?`),
+    nextSeq: db.prepare<[string, string], { seq: number }>(
+      'INSERT INTO quiz_runs (event_id, run_id, seq) VALUES (?, ?, 1) ON CONFLICT(event_id, run_id) DO UPDATE SET seq = seq + 1 RETURNING seq',
+    ),
+    putPlayer: db.prepare(
+      `INSERT INTO quiz_players (event_id, run_id, participant_id, total, streak, reached) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT(event_id, run_id, participant_id) DO UPDATE SET total = excluded.total, streak = excluded.streak, reached = excluded.reached`,
+    ),
+    bump: db.prepare(
+      'INSERT INTO quiz_counters (event_id, run_id, question_id, key, n) VALUES (?, ?, ?, ?, 1) ON CONFLICT(event_id, run_id, question_id, key) DO UPDATE SET n = n + 1',
+    ),
+    addTeam: db.prepare(
+      `INSERT INTO quiz_team_sums (event_id, run_id, question_id, team, points, answered) VALUES (?, ?, ?, ?, ?, 1)
+       ON CONFLICT(event_id, run_id, question_id, team) DO UPDATE SET points = points + excluded.points, answered = answered + 1`,
+    ),
+    // Two index ranges: everyone with more, and everyone with as much who got there first.
+    above: db.prepare<[string, string, number, string, string, number, number], { n: number }>(
+      `SELECT (SELECT COUNT(*) FROM quiz_players WHERE ${RUN} AND total > ?) + (SELECT COUNT(*) FROM quiz_players WHERE ${RUN} AND total = ? AND reached < ?) AS n`,
+    ),
+    aheadTied: db.prepare<[string, string, number, number], { participant_id: string; total: number }>(
+      `SELECT participant_id, total FROM quiz_players WHERE ${RUN} AND total = ? AND reached < ? ORDER BY reached DESC LIMIT 1`,
+    ),
+    aheadAbove: db.prepare<[string, string, number], { participant_id: string; total: number }>(
+      `SELECT participant_id, total FROM quiz_players WHERE ${RUN} AND total > ? ORDER BY total ASC, reached DESC LIMIT 1`,
+    ),
+    top: db.prepare<[string, string, number, number], { participant_id: string; total: number }>(
+      `SELECT participant_id, total FROM quiz_players WHERE ${RUN} ORDER BY total DESC, reached ASC LIMIT ? OFFSET ?`,
+    ),
+    count: db.prepare<[string, string], { n: number }>(`SELECT COUNT(*) AS n FROM quiz_players WHERE ${RUN}`),
+    answered: db.prepare<[string, string, string], { n: number }>(
+      `SELECT COALESCE(SUM(n), 0) AS n FROM quiz_counters WHERE ${RUN} AND question_id = ? AND key IN ('answered:room', 'answered:remote')`,
+    ),
+    counters: db.prepare<[string, string, string], { key: string; n: number }>(`SELECT key, n FROM quiz_counters WHERE ${RUN} AND question_id = ?`),
+    teamSums: db.prepare<[string, string, string], { team: string; points: number; answered: number }>(
+      `SELECT team, points, answered FROM quiz_team_sums WHERE ${RUN} AND question_id = ?`,
+    ),
+    allTeamSums: db.prepare<[string, string], { question_id: string; team: string; points: number; answered: number }>(
+      `SELECT question_id, team, points, answered FROM quiz_team_sums WHERE ${RUN}`,
+    ),
+    presence: db.prepare<[string, string, string], { doc: string }>(`SELECT doc FROM quiz_presence WHERE ${RUN} AND question_id = ?`),
+    allPresence: db.prepare<[string, string], { question_id: string; doc: string }>(`SELECT question_id, doc FROM quiz_presence WHERE ${RUN}`),
+    putPresence: db.prepare('INSERT INTO quiz_presence (event_id, run_id, question_id, doc) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
+    deletes: ['quiz_players', 'quiz_answers', 'quiz_runs', 'quiz_counters', 'quiz_team_sums', 'quiz_presence'].map((t) => db.prepare(`DELETE FROM ${t} WHERE ${RUN}`)),
+  };
+
+  const record = db.transaction((run: QuizRunRef, questionId: string, participantId: string, streakAfter: number, answer: QuizAnswerRecord) => {
+    const { eventId: e, runId: r } = run;
+    const first = q.answer.get(e, r, participantId, questionId);
+    const before = q.player.get(e, r, participantId);
+    if (first) return { applied: false, answer: JSON.parse(first.doc) as QuizAnswerRecord, total: before!.total, streak: before!.streak };
+    q.insertAnswer.run(e, r, participantId, questionId, JSON.stringify(answer));
+    const total = (before?.total ?? 0) + answer.points;
+    // [QZSTORE3] Reaching a new total (or entering the ranking) moves the player behind those already there.
+    const reached = !before || answer.points > 0 ? q.nextSeq.get(e, r)!.seq : before.reached;
+    q.putPlayer.run(e, r, participantId, total, streakAfter, reached);
+    for (const k of quizCounterKeys(answer)) q.bump.run(e, r, questionId, k);
+    if (answer.team !== null) q.addTeam.run(e, r, questionId, answer.team, answer.points);
+    return { applied: true, answer, total, streak: streakAfter };
+  });
+
+  const rankOf = db.transaction((run: QuizRunRef, participantId: string) => {
+    const { eventId: e, runId: r } = run;
+    const me = q.player.get(e, r, participantId);
+    if (!me) return null;
+    const rank = q.above.get(e, r, me.total, e, r, me.total, me.reached)!.n + 1;
+    const ahead = q.aheadTied.get(e, r, me.total, me.reached) ?? q.aheadAbove.get(e, r, me.total);
+    return { rank, total: me.total, streak: me.streak, ahead: ahead ? { participantId: ahead.participant_id, total: ahead.total } : null };
+  });
+
+  const presenceOf = (run: QuizRunRef, questionId: string) => {
+    const row = q.presence.get(run.eventId, run.runId, questionId);
+    return row ? (JSON.parse(row.doc) as Record<string, number>) : null;
+  };
+
+  const setPresence = db.transaction((run: QuizRunRef, questionId: string, present: Record<string, number>) => {
+    q.putPresence.run(run.eventId, run.runId, questionId, JSON.stringify(present));
+    return presenceOf(run, questionId)!;
+  });
+
+  const stats = db.transaction((run: QuizRunRef, questionId: string) => {
+    const counters = Object.fromEntries(q.counters.all(run.eventId, run.runId, questionId).map((c) => [c.key, c.n]));
+    const sums = Object.fromEntries(q.teamSums.all(run.eventId, run.runId, questionId).map((t) => [t.team, t]));
+    return { ...quizStatsFromCounters(counters), teams: quizTeamScores(sums, presenceOf(run, questionId)) };
+  });
+
+  const standings = db.transaction((run: QuizRunRef) => {
+    const sums = new Map<string, Record<string, { points: number; answered: number }>>();
+    const present = new Map<string, Record<string, number>>();
+    for (const t of q.allTeamSums.all(run.eventId, run.runId)) {
+      const m = sums.get(t.question_id) ?? {};
+      m[t.team] = t;
+      sums.set(t.question_id, m);
+    }
+    for (const p of q.allPresence.all(run.eventId, run.runId)) present.set(p.question_id, JSON.parse(p.doc) as Record<string, number>);
+    const questions = new Set([...sums.keys(), ...present.keys()]);
+    return quizStandingsFrom([...questions].map((id) => ({ questionId: id, teams: quizTeamScores(sums.get(id) ?? {}, present.get(id) ?? null) })));
+  });
+
+  const deleteRun = db.transaction((run: QuizRunRef) => {
+    for (const d of q.deletes) d.run(run.eventId, run.runId);
+  });
+
+  return {
+    async recordQuizAnswer(run, questionId, participantId, input) {
+      checkAnswerInput(input);
+      return record(run, questionId, participantId, input.streakAfter, input.answer);
+    },
+    async getQuizPlayer(run, participantId) {
+      const me = q.player.get(run.eventId, run.runId, participantId);
+      const answers = Object.fromEntries(q.answers.all(run.eventId, run.runId, participantId).map((a) => [a.question_id, JSON.parse(a.doc) as QuizAnswerRecord]));
+      return { total: me?.total ?? 0, streak: me?.streak ?? 0, answers };
+    },
+    async quizRankOf(run, participantId) {
+      return rankOf(run, participantId);
+    },
+    async quizTop(run, n, offset = 0) {
+      const skip = Math.max(0, Math.floor(offset));
+      if (!(n >= 1)) return [];
+      return q.top.all(run.eventId, run.runId, Math.floor(n), skip).map((row, i) => ({ participantId: row.participant_id, total: row.total, rank: skip + i + 1 }));
+    },
+    async quizPlayerCount(run) {
+      return q.count.get(run.eventId, run.runId)!.n;
+    },
+    async quizAnswersCount(run, questionId) {
+      return q.answered.get(run.eventId, run.runId, questionId)!.n;
+    },
+    async quizQuestionStats(run, questionId) {
+      return stats(run, questionId);
+    },
+    async setQuizPresentAtOpen(run, questionId, present) {
+      checkPresence(present);
+      return setPresence(run, questionId, present);
+    },
+    async getQuizPresentAtOpen(run, questionId) {
+      return presenceOf(run, questionId);
+    },
+    async quizTeamStandings(run) {
+      return standings(run);
+    },
+    async deleteQuizRun(run) {
+      deleteRun(run);
+    },
+  };
+}

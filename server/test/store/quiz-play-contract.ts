@@ -1,0 +1,304 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Mode, QuizAnswerValue } from '@rally/shared';
+import type { QuizAnswerRecord, QuizPlayStore, QuizRunRef } from '../../src/store/quiz-play-store.js';
+
+// The rules cited as [QZSTOREn] are in docs/SPEC.md (Store: quizzes).
+
+let seq = 0;
+const newRun = (): QuizRunRef => ({ eventId: `ev_qz_${++seq}`, runId: `run_${seq}` });
+
+function answer(overrides: Partial<QuizAnswerRecord> = {}): QuizAnswerRecord {
+  const points = overrides.points ?? 0;
+  return {
+    value: { kind: 'truefalse', value: true },
+    points,
+    correct: points > 0,
+    bonus: 0,
+    responseMs: 1234,
+    at: new Date(Date.UTC(2026, 0, 20, 9) + ++seq * 1000).toISOString(),
+    team: null,
+    mode: 'room',
+    ...overrides,
+  };
+}
+
+/** Runs the quiz-play store contract against one adapter; `make` gives a fresh, empty store per test. */
+export function quizPlayContract(name: string, make: () => Promise<{ store: QuizPlayStore; cleanup: () => Promise<void> }>) {
+  describe(`QuizPlayStore contract: ${name}`, () => {
+    let store: QuizPlayStore;
+    let cleanup: () => Promise<void>;
+    beforeEach(async () => {
+      ({ store, cleanup } = await make());
+    });
+    afterEach(() => cleanup());
+
+    /** Records and insists it was applied (test set-up). */
+    const play = async (run: QuizRunRef, questionId: string, participantId: string, a: Partial<QuizAnswerRecord>, streakAfter = 0) => {
+      const out = await store.recordQuizAnswer(run, questionId, participantId, { streakAfter, answer: answer(a) });
+      expect(out.applied).toBe(true);
+      return out;
+    };
+
+    it('[QZSTORE1] one answer per player per question per run: a second one changes nothing and returns the first, with the current total and streak', async () => {
+      const run = newRun();
+      const first = answer({ points: 900, value: { kind: 'choice', picks: [2, 0] }, team: 'red', mode: 'remote' });
+      const out = await store.recordQuizAnswer(run, 'q1', 'pt_a', { streakAfter: 1, answer: first });
+      expect(out).toEqual({ applied: true, answer: first, total: 900, streak: 1 });
+
+      const again = await store.recordQuizAnswer(run, 'q1', 'pt_a', { streakAfter: 7, answer: answer({ points: 50, value: { kind: 'choice', picks: [1] }, team: 'red', mode: 'room' }) });
+      expect(again).toEqual({ applied: false, answer: first, total: 900, streak: 1 });
+      expect(await store.getQuizPlayer(run, 'pt_a')).toEqual({ total: 900, streak: 1, answers: { q1: first } });
+      const stats = await store.quizQuestionStats(run, 'q1');
+      expect(stats.answered).toBe(1);
+      expect(stats.room).toEqual({ answered: 0, correct: 0 });
+      expect(stats.tally.room).toEqual({});
+      expect(stats.teams).toEqual([{ team: 'red', points: 900, answered: 1, present: 0, score: 900 }]);
+    });
+
+    it('[QZSTORE1] 20 concurrent identical answers (tabs, retries, nodes) are applied exactly once', async () => {
+      const run = newRun();
+      const a = answer({ points: 750, team: 'blue', mode: 'remote' });
+      const outs = await Promise.all(Array.from({ length: 20 }, () => store.recordQuizAnswer(run, 'q1', 'pt_a', { streakAfter: 1, answer: a })));
+      expect(outs.filter((o) => o.applied)).toHaveLength(1);
+      for (const o of outs) expect(o.answer).toEqual(a);
+      for (const o of outs.filter((x) => !x.applied)) expect(o).toMatchObject({ total: 750, streak: 1 });
+      expect(await store.getQuizPlayer(run, 'pt_a')).toEqual({ total: 750, streak: 1, answers: { q1: a } });
+      expect(await store.quizAnswersCount(run, 'q1')).toBe(1);
+      expect(await store.quizPlayerCount(run)).toBe(1);
+      expect((await store.quizQuestionStats(run, 'q1')).teams).toEqual([{ team: 'blue', points: 750, answered: 1, present: 0, score: 750 }]);
+    });
+
+    it('[QZSTORE1] 20 concurrent different answers to one question: one is kept and every caller is told which', async () => {
+      const run = newRun();
+      const outs = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => store.recordQuizAnswer(run, 'q1', 'pt_a', { streakAfter: i % 2, answer: answer({ points: i * 10, value: { kind: 'number', value: i } }) })),
+      );
+      const winner = outs.find((o) => o.applied)!;
+      expect(outs.filter((o) => o.applied)).toHaveLength(1);
+      for (const o of outs) expect(o.answer).toEqual(winner.answer);
+      expect(await store.getQuizPlayer(run, 'pt_a')).toEqual({ total: winner.answer.points, streak: winner.streak, answers: { q1: winner.answer } });
+    });
+
+    it('[QZSTORE2] the total adds each answer’s points and the streak is the one given with the answer, in the same step', async () => {
+      const run = newRun();
+      expect(await play(run, 'q1', 'pt_a', { points: 1000 }, 1)).toMatchObject({ total: 1000, streak: 1 });
+      expect(await play(run, 'q2', 'pt_a', { points: 1100, bonus: 100 }, 2)).toMatchObject({ total: 2100, streak: 2 });
+      expect(await play(run, 'q3', 'pt_a', { points: 0 }, 0)).toMatchObject({ total: 2100, streak: 0 });
+      const p = await store.getQuizPlayer(run, 'pt_a');
+      expect(p.total).toBe(2100);
+      expect(p.streak).toBe(0);
+      expect(Object.keys(p.answers).sort()).toEqual(['q1', 'q2', 'q3']);
+      expect(await store.quizRankOf(run, 'pt_a')).toEqual({ rank: 1, total: 2100, streak: 0, ahead: null });
+    });
+
+    it('[QZSTORE3] ranks: higher totals first; equal totals by who reached the total first; ahead is the player just above; top-n in pages', async () => {
+      const run = newRun();
+      await play(run, 'q1', 'pt_a', { points: 800 });
+      await play(run, 'q1', 'pt_b', { points: 800 });
+      await play(run, 'q1', 'pt_c', { points: 0 });
+      await play(run, 'q1', 'pt_d', { points: 500 });
+      expect((await store.quizTop(run, 10)).map((e) => e.participantId)).toEqual(['pt_a', 'pt_b', 'pt_d', 'pt_c']);
+      expect(await store.quizRankOf(run, 'pt_a')).toMatchObject({ rank: 1, total: 800, ahead: null });
+      expect(await store.quizRankOf(run, 'pt_b')).toMatchObject({ rank: 2, total: 800, ahead: { participantId: 'pt_a', total: 800 } });
+      expect(await store.quizRankOf(run, 'pt_d')).toMatchObject({ rank: 3, total: 500, ahead: { participantId: 'pt_b', total: 800 } });
+      expect(await store.quizRankOf(run, 'pt_c')).toMatchObject({ rank: 4, total: 0, ahead: { participantId: 'pt_d', total: 500 } });
+
+      // B reaches 1,000 before A does; D scores nothing and keeps the place its 500 earned; E enters with 0, behind C.
+      await play(run, 'q2', 'pt_b', { points: 200 });
+      await play(run, 'q2', 'pt_a', { points: 200 });
+      await play(run, 'q2', 'pt_e', { points: 0 });
+      await play(run, 'q2', 'pt_d', { points: 0 });
+      await play(run, 'q2', 'pt_c', { points: 0 });
+      const top = await store.quizTop(run, 10);
+      expect(top).toEqual([
+        { participantId: 'pt_b', total: 1000, rank: 1 },
+        { participantId: 'pt_a', total: 1000, rank: 2 },
+        { participantId: 'pt_d', total: 500, rank: 3 },
+        { participantId: 'pt_c', total: 0, rank: 4 },
+        { participantId: 'pt_e', total: 0, rank: 5 },
+      ]);
+      expect(await store.quizTop(run, 2)).toEqual(top.slice(0, 2));
+      expect(await store.quizTop(run, 2, 2)).toEqual(top.slice(2, 4));
+      expect(await store.quizTop(run, 10, 4)).toEqual(top.slice(4));
+      expect(await store.quizTop(run, 10, 5)).toEqual([]);
+      expect(await store.quizTop(run, 0)).toEqual([]);
+      expect(await store.quizPlayerCount(run)).toBe(5);
+      for (const e of top) expect(await store.quizRankOf(run, e.participantId)).toMatchObject({ rank: e.rank, total: e.total, ahead: e.rank === 1 ? null : { participantId: top[e.rank - 2]!.participantId, total: top[e.rank - 2]!.total } });
+      expect(await store.quizRankOf(run, 'pt_never')).toBeNull();
+      expect(await store.quizTop(newRun(), 3)).toEqual([]);
+      expect(await store.quizPlayerCount(newRun())).toBe(0);
+    });
+
+    it('[QZSTORE3] 60 players answering concurrently: ranks are 1..n, agree with top-n and order by total', async () => {
+      const run = newRun();
+      const n = 60;
+      const points = (i: number) => (i * 37) % 11 * 100;
+      await Promise.all(Array.from({ length: n }, (_, i) => play(run, 'q1', `pt_${i}`, { points: points(i) })));
+      await Promise.all(Array.from({ length: n }, (_, i) => play(run, 'q2', `pt_${i}`, { points: points(i + 3) })));
+      const top = await store.quizTop(run, n + 10);
+      expect(top).toHaveLength(n);
+      // Walked in pages, the ranking is the same.
+      const pages = [];
+      for (let offset = 0; offset < n; offset += 7) pages.push(...(await store.quizTop(run, 7, offset)));
+      expect(pages).toEqual(top);
+      expect(top.map((e) => e.rank)).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+      for (let i = 1; i < n; i++) expect(top[i]!.total).toBeLessThanOrEqual(top[i - 1]!.total);
+      const ranks = await Promise.all(top.map((e) => store.quizRankOf(run, e.participantId)));
+      ranks.forEach((r, i) => {
+        expect(r!.rank).toBe(i + 1);
+        expect(r!.total).toBe(points(Number(top[i]!.participantId.slice(3))) + points(Number(top[i]!.participantId.slice(3)) + 3));
+        expect(r!.ahead).toEqual(i === 0 ? null : { participantId: top[i - 1]!.participantId, total: top[i - 1]!.total });
+      });
+    });
+
+    it('[QZSTORE4] answers counted per question and per cohort, answered and correct', async () => {
+      const run = newRun();
+      await play(run, 'q1', 'pt_1', { points: 900, mode: 'room' });
+      await play(run, 'q1', 'pt_2', { points: 600, mode: 'room' });
+      await play(run, 'q1', 'pt_3', { points: 0, mode: 'room' });
+      await play(run, 'q1', 'pt_4', { points: 0, mode: 'remote' });
+      await play(run, 'q1', 'pt_5', { points: 0, correct: true, mode: 'remote' }); // a ×0 question: right, no points
+      await play(run, 'q2', 'pt_1', { points: 0, mode: 'room' });
+      expect(await store.quizAnswersCount(run, 'q1')).toBe(5);
+      expect(await store.quizAnswersCount(run, 'q2')).toBe(1);
+      expect(await store.quizAnswersCount(run, 'q3')).toBe(0);
+      const stats = await store.quizQuestionStats(run, 'q1');
+      expect(stats.answered).toBe(5);
+      expect(stats.room).toEqual({ answered: 3, correct: 2 });
+      expect(stats.remote).toEqual({ answered: 2, correct: 1 });
+      expect(await store.quizQuestionStats(run, 'q3')).toEqual({ answered: 0, room: { answered: 0, correct: 0 }, remote: { answered: 0, correct: 0 }, tally: { room: {}, remote: {} }, teams: [] });
+    });
+
+    it('[QZSTORE5] the reveal tally counts each choice pick and each true-false value per cohort; other kinds are not tallied', async () => {
+      const run = newRun();
+      const choice = (picks: number[], mode: Mode) => ({ value: { kind: 'choice', picks } as QuizAnswerValue, mode });
+      await play(run, 'q1', 'pt_1', choice([0], 'room'));
+      await play(run, 'q1', 'pt_2', choice([0, 2], 'room'));
+      await play(run, 'q1', 'pt_3', choice([2], 'remote'));
+      await play(run, 'q1', 'pt_4', choice([3, 2, 0], 'remote'));
+      expect((await store.quizQuestionStats(run, 'q1')).tally).toEqual({ room: { 'opt:0': 2, 'opt:2': 1 }, remote: { 'opt:0': 1, 'opt:2': 2, 'opt:3': 1 } });
+
+      const tf = (value: boolean, mode: Mode) => ({ value: { kind: 'truefalse', value } as QuizAnswerValue, mode });
+      await play(run, 'q2', 'pt_1', tf(true, 'room'));
+      await play(run, 'q2', 'pt_2', tf(false, 'room'));
+      await play(run, 'q2', 'pt_3', tf(false, 'room'));
+      await play(run, 'q2', 'pt_4', tf(true, 'remote'));
+      expect((await store.quizQuestionStats(run, 'q2')).tally).toEqual({ room: { true: 1, false: 2 }, remote: { true: 1 } });
+
+      await play(run, 'q3', 'pt_1', { value: { kind: 'type', text: 'Salesforce' } });
+      await play(run, 'q3', 'pt_2', { value: { kind: 'ordering', order: [2, 0, 1] }, mode: 'remote' });
+      const q3 = await store.quizQuestionStats(run, 'q3');
+      expect(q3.tally).toEqual({ room: {}, remote: {} });
+      expect(q3.answered).toBe(2);
+    });
+
+    it('[QZSTORE6] team scores are per capita over the members present at open (or who answered, if more); standings sum them over the questions', async () => {
+      const run = newRun();
+      // q1: red has 4 present, two score 1000: 2000 / 4. Blue has 2 present, one scores 1000: 1000 / 2. Equal.
+      expect(await store.setQuizPresentAtOpen(run, 'q1', { red: 4, blue: 2, green: 3 })).toEqual({ red: 4, blue: 2, green: 3 });
+      // The first record wins: a second node's later count changes nothing.
+      expect(await store.setQuizPresentAtOpen(run, 'q1', { red: 9 })).toEqual({ red: 4, blue: 2, green: 3 });
+      expect(await store.getQuizPresentAtOpen(run, 'q1')).toEqual({ red: 4, blue: 2, green: 3 });
+      expect(await store.getQuizPresentAtOpen(run, 'q2')).toBeNull();
+      await play(run, 'q1', 'pt_r1', { points: 1000, team: 'red' });
+      await play(run, 'q1', 'pt_r2', { points: 1000, team: 'red', mode: 'remote' });
+      await play(run, 'q1', 'pt_r3', { points: 0, team: 'red' });
+      await play(run, 'q1', 'pt_b1', { points: 1000, team: 'blue' });
+      await play(run, 'q1', 'pt_x', { points: 1000, team: null });
+      expect((await store.quizQuestionStats(run, 'q1')).teams).toEqual([
+        { team: 'blue', points: 1000, answered: 1, present: 2, score: 500 },
+        { team: 'green', points: 0, answered: 0, present: 3, score: 0 },
+        { team: 'red', points: 2000, answered: 3, present: 4, score: 500 },
+      ]);
+
+      // q2: one blue was recorded present, but two blue members answered (one joined after the open).
+      await store.setQuizPresentAtOpen(run, 'q2', { red: 4, blue: 1 });
+      await play(run, 'q2', 'pt_b1', { points: 800, team: 'blue' });
+      await play(run, 'q2', 'pt_b2', { points: 400, team: 'blue' });
+      await play(run, 'q2', 'pt_r1', { points: 800, team: 'red' });
+      await play(run, 'q2', 'pt_g1', { points: 300, team: 'green' });
+      expect((await store.quizQuestionStats(run, 'q2')).teams).toEqual([
+        { team: 'blue', points: 1200, answered: 2, present: 1, score: 600 },
+        { team: 'green', points: 300, answered: 1, present: 0, score: 300 },
+        { team: 'red', points: 800, answered: 1, present: 4, score: 200 },
+      ]);
+      expect(await store.quizTeamStandings(run)).toEqual([
+        { team: 'blue', score: 1100 },
+        { team: 'red', score: 700 },
+        { team: 'green', score: 300 },
+      ]);
+      expect(await store.quizTeamStandings(newRun())).toEqual([]);
+    });
+
+    it('[QZSTORE6] concurrent answers of a team leave exact sums', async () => {
+      const run = newRun();
+      await store.setQuizPresentAtOpen(run, 'q1', { room: 30, remote: 10 });
+      await Promise.all(Array.from({ length: 40 }, (_, i) => play(run, 'q1', `pt_${i}`, { points: 100 + i, team: i < 30 ? 'room' : 'remote', mode: i < 30 ? 'room' : 'remote' })));
+      const sum = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => 100 + from + k).reduce((s, x) => s + x, 0);
+      expect((await store.quizQuestionStats(run, 'q1')).teams).toEqual([
+        { team: 'remote', points: sum(30, 40), answered: 10, present: 10, score: sum(30, 40) / 10 },
+        { team: 'room', points: sum(0, 30), answered: 30, present: 30, score: sum(0, 30) / 30 },
+      ]);
+    });
+
+    it('[QZSTORE7] a player’s state reads back for resume: total, streak and every answer as recorded; zeros for a player who never answered', async () => {
+      const run = newRun();
+      const a1 = answer({ points: 1000, value: { kind: 'ordering', order: [1, 0, 2] }, team: 'Sales "EMEA" <b>', mode: 'remote' });
+      const a2 = answer({ points: 0, value: { kind: 'type', text: 'Ünïcode – “quotes” 🎉' }, correct: false, responseMs: 0 });
+      const a3 = answer({ points: 1570, bonus: 100, value: { kind: 'number', value: -12.5 }, correct: true });
+      await store.recordQuizAnswer(run, 'q1', 'pt_a', { streakAfter: 1, answer: a1 });
+      await store.recordQuizAnswer(run, 'q2', 'pt_a', { streakAfter: 0, answer: a2 });
+      await store.recordQuizAnswer(run, 'q3', 'pt_a', { streakAfter: 1, answer: a3 });
+      expect(await store.getQuizPlayer(run, 'pt_a')).toEqual({ total: 2570, streak: 1, answers: { q1: a1, q2: a2, q3: a3 } });
+      expect(await store.getQuizPlayer(run, 'pt_b')).toEqual({ total: 0, streak: 0, answers: {} });
+    });
+
+    it('[QZSTORE8] runs are independent; deleting a run forgets all of it and nothing of other runs', async () => {
+      const run = newRun();
+      const other = { eventId: run.eventId, runId: `${run.runId}_again` };
+      const otherEvent = { eventId: `${run.eventId}_x`, runId: run.runId };
+      for (const r of [run, other, otherEvent]) {
+        await store.setQuizPresentAtOpen(r, 'q1', { red: 2 });
+        await play(r, 'q1', 'pt_a', { points: 500, team: 'red', value: { kind: 'choice', picks: [1] } });
+      }
+      await play(run, 'q2', 'pt_b', { points: 700, team: 'red' });
+      expect(await store.quizPlayerCount(run)).toBe(2);
+      expect(await store.quizPlayerCount(other)).toBe(1);
+
+      await store.deleteQuizRun(run);
+      expect(await store.quizPlayerCount(run)).toBe(0);
+      expect(await store.quizTop(run, 5)).toEqual([]);
+      expect(await store.quizRankOf(run, 'pt_a')).toBeNull();
+      expect(await store.getQuizPlayer(run, 'pt_a')).toEqual({ total: 0, streak: 0, answers: {} });
+      expect(await store.quizAnswersCount(run, 'q1')).toBe(0);
+      expect(await store.getQuizPresentAtOpen(run, 'q1')).toBeNull();
+      expect(await store.quizTeamStandings(run)).toEqual([]);
+      for (const r of [other, otherEvent]) {
+        expect(await store.quizRankOf(r, 'pt_a')).toEqual({ rank: 1, total: 500, streak: 0, ahead: null });
+        expect((await store.quizQuestionStats(r, 'q1')).tally.room).toEqual({ 'opt:1': 1 });
+        expect(await store.quizTeamStandings(r)).toEqual([{ team: 'red', score: 250 }]);
+      }
+      // The run can be played again from nothing.
+      expect(await play(run, 'q1', 'pt_a', { points: 10 })).toMatchObject({ total: 10 });
+    });
+
+    it('[QZSTORE9] a malformed record (points not a whole number ≥ 0, a bad streak, an empty team name, bad presence) is refused and changes nothing', async () => {
+      const run = newRun();
+      const bad: { streakAfter: number; answer: QuizAnswerRecord }[] = [
+        { streakAfter: 0, answer: answer({ points: -5 }) },
+        { streakAfter: 0, answer: answer({ points: 10.5 }) },
+        { streakAfter: 0, answer: answer({ points: Number.NaN }) },
+        { streakAfter: -1, answer: answer({ points: 10 }) },
+        { streakAfter: 1.5, answer: answer({ points: 10 }) },
+        { streakAfter: 0, answer: answer({ points: 10, team: '' }) },
+        { streakAfter: 0, answer: answer({ points: 10, mode: 'moon' as Mode }) },
+      ];
+      for (const input of bad) await expect(store.recordQuizAnswer(run, 'q1', 'pt_a', input)).rejects.toThrow();
+      await expect(store.setQuizPresentAtOpen(run, 'q1', { red: -1 })).rejects.toThrow();
+      await expect(store.setQuizPresentAtOpen(run, 'q1', { red: 1.5 })).rejects.toThrow();
+      expect(await store.getQuizPlayer(run, 'pt_a')).toEqual({ total: 0, streak: 0, answers: {} });
+      expect(await store.quizAnswersCount(run, 'q1')).toBe(0);
+      expect(await store.getQuizPresentAtOpen(run, 'q1')).toBeNull();
+    });
+  });
+}
