@@ -55,8 +55,7 @@ async function main() {
   const port = typeof address === 'object' && address ? address.port : config.port;
   const links = await linksBlock(config, store, port, Boolean(seeded));
   log.info({ port, store: store.kind, nodeId }, 'Rally is listening');
-  // [CFG7] The links are the last thing printed: pino writes on its own schedule, so wait for it.
-  await new Promise<void>((resolve) => log.flush(() => resolve()));
+  // [CFG7] The links are the last thing printed (the log writes synchronously, see log.ts).
   console.log(links);
 
   let stopping = false;
