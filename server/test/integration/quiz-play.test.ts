@@ -136,4 +136,25 @@ describe('quiz live play over sockets', () => {
     expect(locked.phase).toMatchObject({ reason: 'time', answered: 0, present: 2 });
     expect(locked.version).toBeGreaterThan(answering.version);
   });
+
+  it('[QUIZ35] every socket has its round trip measured on the Engine.IO heartbeat, kept for the timing bound', async () => {
+    const engine = s.app.io.engine as unknown as { opts: { pingInterval: number } };
+    const before = engine.opts.pingInterval;
+    engine.opts.pingInterval = 100;
+    try {
+      const c = await client((await s.join({ code: ev.code, name: 'Dee', mode: 'remote' })).token);
+      const deadline = Date.now() + 3000;
+      let rtt: number | undefined;
+      while (rtt === undefined && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+        const mine = (await s.app.io.fetchSockets()).find((x) => x.id === c.socket.id);
+        rtt = mine?.data.rttMs;
+      }
+      expect(typeof rtt).toBe('number');
+      expect(rtt).toBeGreaterThanOrEqual(0);
+      expect(rtt).toBeLessThan(1000);
+    } finally {
+      engine.opts.pingInterval = before;
+    }
+  });
 });
