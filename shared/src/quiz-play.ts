@@ -87,7 +87,7 @@ export const quizPlayCommandSchemas = {
 export interface QuizPlayCommandResults {
   'quiz:open': QuizRunPresenterPhase;
   'quiz:control': QuizRunPresenterPhase;
-  /** Received: correctness and points come at the reveal (quiz:myResult). */
+  /** Received: correctness and points come at the reveal (quiz:answerScored). */
   'quiz:answer': { runId: string; questionId: string; received: true };
 }
 
@@ -97,5 +97,5 @@ export const quizPlayFactSchemas = {
   /** [QUIZ32] Presenters, moderators, organisers: the same with the answer key and live distribution. */
   'quiz:presenterPhaseChanged': QuizRunPresenterPhase,
   /** [QUIZ33] One player: their outcome for the question just revealed. */
-  'quiz:myResult': QuizMyResult,
+  'quiz:answerScored': QuizMyResult,
 } as const;

@@ -100,8 +100,8 @@ describe('quiz live play over sockets', () => {
     await ok(pres.send('quiz:control', { runId, action: 'next' }));
     expect((await phase(screen, 'reveal')).phase).toMatchObject({ reveal: { kind: 'choice', correct: [1] }, explanation: 'Business and up.', distribution: { answered: { room: 0, remote: 2 } } });
     const result = (c: TestClient) => {
-      const hit = c.received.find((f) => f.fact === 'quiz:myResult');
-      return hit ? Promise.resolve(hit.payload as QuizMyResult) : c.waitFor('quiz:myResult');
+      const hit = c.received.find((f) => f.fact === 'quiz:answerScored');
+      return hit ? Promise.resolve(hit.payload as QuizMyResult) : c.waitFor('quiz:answerScored');
     };
     const mine = await result(ada);
     const bos = await result(bo);
@@ -109,7 +109,7 @@ describe('quiz live play over sockets', () => {
     expect(bos).toMatchObject({ answered: true, correct: false, points: 0, rank: 2, gapToAhead: mine.total });
     expect(await result(cy)).toMatchObject({ answered: false, rank: null });
     // [QUIZ33] Only their own: one result each, none to staff or the screen.
-    const results = (c: TestClient) => c.received.filter((f) => f.fact === 'quiz:myResult').map((f) => f.payload as QuizMyResult);
+    const results = (c: TestClient) => c.received.filter((f) => f.fact === 'quiz:answerScored').map((f) => f.payload as QuizMyResult);
     expect(results(ada)).toEqual([mine]);
     expect(results(bo)).toEqual([bos]);
     for (const c of [pres, mod, screen]) expect(results(c)).toEqual([]);

@@ -28,8 +28,8 @@ function phase(c: TestClient, name: string): Promise<QuizRunPhase> {
   return hit ? Promise.resolve(hit) : c.waitFor('quiz:phaseChanged', (p) => p.phase.phase === name, 10_000);
 }
 function result(c: TestClient): Promise<QuizMyResult> {
-  const hit = c.received.find((f) => f.fact === 'quiz:myResult');
-  return hit ? Promise.resolve(hit.payload as QuizMyResult) : c.waitFor('quiz:myResult', undefined, 10_000);
+  const hit = c.received.find((f) => f.fact === 'quiz:answerScored');
+  return hit ? Promise.resolve(hit.payload as QuizMyResult) : c.waitFor('quiz:answerScored', undefined, 10_000);
 }
 
 beforeAll(async () => {
@@ -74,7 +74,7 @@ describe('quiz live play across nodes', () => {
       expect(byRank[i]!.gapToAhead).toBe(byRank[i - 1]!.total - byRank[i]!.total);
     }
     expect(byRank.at(-1)).toMatchObject({ correct: false, points: 0 });
-    for (const p of players) expect(p.received.filter((f) => f.fact === 'quiz:myResult')).toHaveLength(1);
+    for (const p of players) expect(p.received.filter((f) => f.fact === 'quiz:answerScored')).toHaveLength(1);
 
     await ok(mod.send('quiz:control', { runId, action: 'next' }));
     const standings = await phase(screenB, 'standings');

@@ -38,7 +38,7 @@ async function setUp(settings: QuizDraftInput['settings'] = {}) {
 const audience = () => k.publish.of('quiz:phaseChanged').map((p) => p.payload as QuizRunPhase);
 const presenter = () => k.publish.of('quiz:presenterPhaseChanged').map((p) => p.payload as QuizRunPresenterPhase);
 const lastAudience = () => audience().at(-1)!.phase;
-const resultsTo = (id: string) => k.publish.published.filter((p) => p.fact === 'quiz:myResult' && p.target === id).map((p) => p.payload as QuizMyResult);
+const resultsTo = (id: string) => k.publish.published.filter((p) => p.fact === 'quiz:answerScored' && p.target === id).map((p) => p.payload as QuizMyResult);
 
 /** Start, and let "get ready" run out: the first question is open. */
 async function toAnswering(runId: string, action: 'start' | 'next' = 'start') {
@@ -110,7 +110,7 @@ describe('quiz live play (domain)', () => {
     expect(ra!.total).toBe(ra!.points);
     expect(rb).toMatchObject({ answered: true, correct: false, points: 0, total: 0, rank: 2, gapToAhead: ra!.total, players: 2 });
     expect(resultsTo(late.id)).toEqual([{ runId, questionId: q1!.id, answered: false, correct: false, points: 0, bonus: 0, total: 0, streak: 0, rank: null, players: 2, gapToAhead: null }]);
-    for (const r of k.publish.of('quiz:myResult')) expect(r.to).toBe('participant');
+    for (const r of k.publish.of('quiz:answerScored')) expect(r.to).toBe('participant');
 
     await control(deps, k.event.id, runId, 'next');
     expect(lastAudience()).toMatchObject({ phase: 'standings', players: [{ rank: 1, participantId: a.id, name: 'Ada', score: ra!.total }, { rank: 2, participantId: b.id, name: 'Bo', score: 0 }] });

@@ -380,7 +380,7 @@ async function grade(deps: QuizPlayDeps, ref: QuizRunRef, run: QuizRun, question
         players,
         gapToAhead: ahead === null ? null : ahead - e.total,
       };
-      deps.publish.toParticipant(e.participantId, 'quiz:myResult', result);
+      deps.publish.toParticipant(e.participantId, 'quiz:answerScored', result);
       ahead = e.total;
     });
     if (page.length < GRADE_PAGE) break;
@@ -389,7 +389,7 @@ async function grade(deps: QuizPlayDeps, ref: QuizRunRef, run: QuizRun, question
   const people = await Promise.all(online.map((id) => store.getParticipant(id)));
   for (const p of people) {
     if (!p || p.role !== 'attendee') continue;
-    deps.publish.toParticipant(p.id, 'quiz:myResult', { runId: ref.runId, questionId, answered: false, correct: false, points: 0, bonus: 0, total: 0, streak: 0, rank: null, players, gapToAhead: null });
+    deps.publish.toParticipant(p.id, 'quiz:answerScored', { runId: ref.runId, questionId, answered: false, correct: false, points: 0, bonus: 0, total: 0, streak: 0, rank: null, players, gapToAhead: null });
   }
   const standings = await standingsOf(deps, ref);
   await transition(deps, ref.eventId, ref.runId, { type: 'standings', standings });
