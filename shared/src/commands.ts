@@ -6,6 +6,7 @@ import { RoomCode, stageCommandSchemas, type StageCommandResults } from './stage
 import { stageSlotCommandSchemas, type StageSlotCommandResults } from './stage-slot.js';
 import { engagementCommandSchemas, type EngagementCommandResults } from './engagement.js';
 import { surveyCommandSchemas, type SurveyCommandResults } from './survey.js';
+import { quizAuthoringCommandSchemas, type QuizAuthoringCommandResults } from './quiz-authoring.js';
 import type { Snapshot } from './snapshot.js';
 
 /**
@@ -79,6 +80,9 @@ export const commandSchemas = {
   // Engagement and the survey. Rules [ENGn] in docs/SPEC.md; schemas in ./engagement.ts and ./survey.ts.
   ...engagementCommandSchemas,
   ...surveyCommandSchemas,
+
+  // Quiz authoring. Rules [QUIZ10]–[QUIZ19] in docs/SPEC.md; schemas in ./quiz-authoring.ts.
+  ...quizAuthoringCommandSchemas,
 } as const;
 
 export type CommandName = keyof typeof commandSchemas;
@@ -86,7 +90,7 @@ export const COMMAND_NAMES = Object.keys(commandSchemas) as CommandName[];
 export type CommandPayload<N extends CommandName> = z.infer<(typeof commandSchemas)[N]>;
 
 /** The `data` of a successful ack, per command. */
-export interface CommandResults extends QaCommandResults, StageCommandResults, StageSlotCommandResults, EngagementCommandResults, SurveyCommandResults {
+export interface CommandResults extends QaCommandResults, StageCommandResults, StageSlotCommandResults, EngagementCommandResults, SurveyCommandResults, QuizAuthoringCommandResults {
   'snapshot:request': Snapshot;
   'participant:update': Participant;
   'participant:correct': Participant;

@@ -6,6 +6,7 @@ import { stageFactSchemas } from './stage.js';
 import { stageSlotFactSchemas } from './stage-slot.js';
 import { engagementFactSchemas } from './engagement.js';
 import { surveyFactSchemas } from './survey.js';
+import { quizAuthoringFactSchemas } from './quiz-authoring.js';
 import { Snapshot } from './snapshot.js';
 
 /** Everything the server tells clients, by Socket.IO event name (past tense). */
@@ -69,6 +70,9 @@ export const factSchemas = {
   // Engagement ([ENGn]): the moderators' dashboard, parity alerts, settings, the leaderboard, the survey.
   ...engagementFactSchemas,
   ...surveyFactSchemas,
+
+  // Quiz authoring ([QUIZ13]): staff only, drafts hold the correct answers.
+  ...quizAuthoringFactSchemas,
 } as const;
 
 export type FactName = keyof typeof factSchemas;

@@ -5,6 +5,7 @@ import { QaSnapshot } from './qa.js';
 import { StageSnapshot } from './stage.js';
 import { EngagementSnapshot, Leaderboard } from './engagement.js';
 import { SurveySnapshot } from './survey.js';
+import { StoredQuiz } from './quiz-authoring.js';
 
 /**
  * Everything a (re)connecting client may see, sent before any delta. Role-dependent parts are
@@ -43,5 +44,7 @@ export const Snapshot = z.object({
   leaderboard: Leaderboard.optional(),
   /** [ENG15] The survey this principal may see and their own answers. */
   survey: SurveySnapshot.optional(),
+  /** [QUIZ13] Moderators, organisers and presenters: every quiz of the event, with its answers. Never anyone else. */
+  quizzes: z.array(StoredQuiz).optional(),
 });
 export type Snapshot = z.infer<typeof Snapshot>;

@@ -7,6 +7,7 @@ import { listenQaFacts, qaEventFromAck, votesMark } from './qaState';
 import { listenStageFacts, stageEventFromAck } from './stageState';
 import { engagementEventFromAck, listenEngagementFacts } from './engagementState';
 import { listenSurveyFacts, surveyEventFromAck } from './surveyState';
+import { listenQuizFacts, quizEventFromAck } from './quizState';
 import { useToasts } from './toasts';
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline' | 'reload-required';
@@ -98,6 +99,7 @@ export function RallyProvider({ token, onFatal, children }: { token: string; onF
     listenStageFacts(socket, (event) => dispatch({ type: 'stage', event }));
     listenEngagementFacts(socket, (event) => dispatch({ type: 'engagement', event }));
     listenSurveyFacts(socket, (event) => dispatch({ type: 'survey', event }));
+    listenQuizFacts(socket, (event) => dispatch({ type: 'quiz', event }));
     socket.on('session:ended', ({ reason, message }) => {
       endedByServer = true;
       stop();
@@ -203,6 +205,8 @@ export function RallyProvider({ token, onFatal, children }: { token: string; onF
       if (engagementEvent) dispatch({ type: 'engagement', event: engagementEvent });
       const surveyEvent = surveyEventFromAck(name, ack.data);
       if (surveyEvent) dispatch({ type: 'survey', event: surveyEvent });
+      const quizEvent = quizEventFromAck(name, ack.data);
+      if (quizEvent) dispatch({ type: 'quiz', event: quizEvent });
       if (name === 'stage:setStream' || name === 'event:setBranding' || name === 'agenda:set') {
         dispatch({ type: 'event', event: ack.data as PublicEvent });
       }

@@ -4,6 +4,7 @@ import { qaFromSnapshot, reduceQa, type QaEvent, type QaState } from './qaState'
 import { reduceStage, stageFromSnapshot, type StageEvent, type StageState } from './stageState';
 import { engagementFromSnapshot, reduceEngagement, type EngagementEvent, type EngagementState } from './engagementState';
 import { reduceSurvey, surveyFromSnapshot, type SurveyEvent, type SurveyState } from './surveyState';
+import { quizzesFromSnapshot, reduceQuizzes, type QuizEvent, type QuizzesState } from './quizState';
 
 /** What a screen renders: the last snapshot with every delta since applied. */
 export interface RallyState {
@@ -23,6 +24,8 @@ export interface RallyState {
   engagement: EngagementState;
   /** The survey and my answers (lib/surveyState.ts). */
   survey: SurveyState;
+  /** Authored quizzes, staff only (lib/quizState.ts). */
+  quizzes: QuizzesState;
 }
 
 export type RallyAction =
@@ -35,6 +38,7 @@ export type RallyAction =
   | { type: 'stage'; event: StageEvent }
   | { type: 'engagement'; event: EngagementEvent }
   | { type: 'survey'; event: SurveyEvent }
+  | { type: 'quiz'; event: QuizEvent }
   | { type: 'reset' };
 
 function upsert(list: Participant[], p: Participant): Participant[] {
@@ -94,6 +98,7 @@ export function reduce(state: RallyState | null, action: RallyAction): RallyStat
         stage: stageFromSnapshot(s),
         engagement: engagementFromSnapshot(s),
         survey: surveyFromSnapshot(s),
+        quizzes: quizzesFromSnapshot(s),
       };
     }
     case 'presence': {
@@ -141,6 +146,11 @@ export function reduce(state: RallyState | null, action: RallyAction): RallyStat
       if (!state) return state;
       const survey = reduceSurvey(state.survey, action.event);
       return survey === state.survey ? state : { ...state, survey };
+    }
+    case 'quiz': {
+      if (!state) return state;
+      const quizzes = reduceQuizzes(state.quizzes, action.event);
+      return quizzes === state.quizzes ? state : { ...state, quizzes };
     }
   }
 }

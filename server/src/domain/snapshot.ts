@@ -10,6 +10,7 @@ import { stageForSnapshot } from './stage/view.js';
 import { engagementForSnapshot } from './engagement/live.js';
 import { surveyForSnapshot } from './engagement/survey.js';
 import { leaderboardForSnapshot } from './engagement/leaderboard.js';
+import { quizzesForSnapshot } from './quiz/authoring.js';
 
 const isStaff = (p: Participant) => (STAFF_ROLES as readonly string[]).includes(p.role);
 
@@ -18,7 +19,7 @@ const isStaff = (p: Participant) => (STAFF_ROLES as readonly string[]).includes(
  * so a client reconnecting to any node gets the same picture.
  */
 export async function buildSnapshot(deps: WithStage<Pick<DomainDeps, 'store' | 'clock' | 'engagement'>>, me: Participant, event: EventRecord): Promise<Snapshot> {
-  const [presence, polls, qa, stage, engagement, survey, leaderboard] = await Promise.all([
+  const [presence, polls, qa, stage, engagement, survey, leaderboard, quizzes] = await Promise.all([
     isStaff(me) ? presenceView(deps.store, event.id) : undefined,
     pollsForSnapshot(deps.store, me),
     qaForSnapshot(deps.store, me),
@@ -30,6 +31,8 @@ export async function buildSnapshot(deps: WithStage<Pick<DomainDeps, 'store' | '
     surveyForSnapshot(deps.store, me),
     // [ENG21] Everyone: one read of the stored board, never a fold on connect.
     leaderboardForSnapshot(deps.store, event.id),
+    // [QUIZ13] Staff only: drafts hold the correct answers.
+    quizzesForSnapshot(deps.store, me),
   ]);
   return {
     serverTime: isoNow(deps.clock),
@@ -44,5 +47,6 @@ export async function buildSnapshot(deps: WithStage<Pick<DomainDeps, 'store' | '
     ...(engagement ? { engagement } : {}),
     survey,
     ...(leaderboard ? { leaderboard } : {}),
+    ...(quizzes ? { quizzes } : {}),
   };
 }

@@ -19,6 +19,7 @@ import { markNoteRead, sendNote } from '../domain/stage/notes.js';
 import { sendReaction } from '../domain/stage/reactions.js';
 import { configureEngagement } from '../domain/engagement/configure.js';
 import { closeSurvey, defineSurvey, openSurvey, submitSurvey } from '../domain/engagement/survey.js';
+import { createQuiz, deleteQuiz, duplicateQuiz, updateQuiz } from '../domain/quiz/authoring.js';
 
 export interface CommandContext {
   deps: WithStage<DomainDeps>;
@@ -91,6 +92,10 @@ export const handlers: Handlers = {
   'survey:open': (ctx) => openSurvey(ctx.deps, ctx.eventId),
   'survey:close': (ctx) => closeSurvey(ctx.deps, ctx.eventId),
   'survey:submit': (ctx, p) => submitSurvey(ctx.deps, ctx.eventId, ctx.participantId, p.answers),
+  'quiz:create': (ctx, p) => createQuiz(ctx.deps, ctx.eventId, p.sessionId, p.draft),
+  'quiz:update': (ctx, p) => updateQuiz(ctx.deps, ctx.eventId, p.quizId, p.version, p.draft),
+  'quiz:delete': (ctx, p) => deleteQuiz(ctx.deps, ctx.eventId, p.quizId),
+  'quiz:duplicate': (ctx, p) => duplicateQuiz(ctx.deps, ctx.eventId, p.quizId, p.sessionId),
 };
 
 function actor(ctx: CommandContext) {

@@ -63,6 +63,12 @@ export const COMMAND_ROLES: Readonly<Record<CommandName, readonly Role[]>> = {
   'survey:open': ['moderator', 'admin'],
   'survey:close': ['moderator', 'admin'],
   'survey:submit': ['attendee'],
+  // Quizzes ([QUIZ16]): moderators and organisers author; presenters read them in the snapshot and
+  // the staff facts; drafts hold the correct answers, so attendees and the screen get nothing.
+  'quiz:create': ['moderator', 'admin'],
+  'quiz:update': ['moderator', 'admin'],
+  'quiz:delete': ['moderator', 'admin'],
+  'quiz:duplicate': ['moderator', 'admin'],
 };
 
 export const maySend = (role: Role, command: CommandName): boolean => COMMAND_ROLES[command].includes(role);

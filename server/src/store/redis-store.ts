@@ -41,6 +41,7 @@ import { ErrorCode, RallyError, type AnswerStatus, type Participant, type Poll, 
 import { createRedisQa } from './redis/qa.js';
 import { createRedisQuizPlay } from './redis/quiz-play.js';
 import { createRedisStage } from './redis/stage.js';
+import { createRedisQuiz } from './redis/quiz.js';
 import { createRedisEngagement } from './redis/engagement.js';
 import { createRedisSurvey } from './redis/survey.js';
 import { createRedisPresence } from './redis/presence.js';
@@ -326,7 +327,11 @@ export async function createRedisStore(url: string, opts: { keyPrefix?: string }
     ...createRedisStage(client, p),
     ...createRedisEngagement(client, p),
     ...createRedisSurvey(client, p),
+<<<<<<< HEAD
     ...createRedisQuizPlay(client, p),
+=======
+    ...createRedisQuiz(client, p),
+>>>>>>> quizauthor
 
     async createEvent(event) {
       const outcome = await client.createEvent(

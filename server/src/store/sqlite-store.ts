@@ -18,6 +18,7 @@ import { installGroupCommit } from './sqlite/group-commit.js';
 import { parseCache } from './sqlite/parse-cache.js';
 import { createSqlitePresence } from './sqlite/presence.js';
 import { createSqliteStage } from './sqlite/stage.js';
+import { createSqliteQuiz } from './sqlite/quiz.js';
 import { createSqliteEngagement } from './sqlite/engagement.js';
 import { createSqliteSurvey } from './sqlite/survey.js';
 import { createSqliteQuizPlay } from './sqlite/quiz-play.js';
@@ -325,7 +326,11 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
     ...stage,
     ...engagement,
     ...survey,
+<<<<<<< HEAD
     ...quizPlay,
+=======
+    ...createSqliteQuiz(db),
+>>>>>>> quizauthor
 
     async createEvent(event) {
       try {

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { ModeratorEngagement } from '../engagement/ModeratorEngagement';
 import { ModeratorPolls } from '../polls/ModeratorPolls';
 import { ModeratorQa } from '../qa/ModeratorQa';
+import { ModeratorQuiz } from '../quiz/ModeratorQuiz';
 import type { AttentionKind } from './attention';
 import { LiveSection } from './LiveSection';
 import { PeopleSection } from './PeopleSection';
@@ -30,6 +31,7 @@ export const CONSOLE_SECTIONS: readonly ConsoleSection[] = [
   { id: 'qa', label: 'Q&A', path: 'qa', key: 'q', attention: ['pendingQuestions'], render: (code) => <ModeratorQa code={code} /> },
   { id: 'people', label: 'People', path: 'people', key: 'o', attention: [], render: () => <PeopleSection /> },
   { id: 'engagement', label: 'Engagement', path: 'engagement', key: 'e', attention: [], render: (code) => <ModeratorEngagement code={code} /> },
+  { id: 'quiz', label: 'Quiz', path: 'quiz', key: 'z', attention: [], render: (code) => <ModeratorQuiz code={code} /> },
   { id: 'settings', label: 'Event settings', path: 'settings', key: 's', attention: [], render: () => <SettingsSection /> },
 ];
 

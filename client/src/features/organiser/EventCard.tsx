@@ -30,6 +30,14 @@ export function EventCard({ item, onRotate, open = false }: { item: CreateEventR
           <CopyField label="Moderator link" value={links.moderator} testId="link-moderator" />
           <CopyField label="Stage screen link" value={links.stage} testId="link-stage" />
           {event.teams.length ? <p className="muted small">Teams: {event.teams.join(', ')}</p> : null}
+          {/* [QUIZ17] Quizzes are written in the moderator console; scripts use the REST routes. */}
+          <p className="muted small" data-testid="organiser-quiz-hint">
+            Quizzes: open the moderator link and choose <strong>Quiz</strong> to write, import and export them, or script them over REST (<code>/api/events/{event.id}/quizzes</code>, with the admin token).{' '}
+            <a href="/api/quiz-template.csv" download="rally-quiz-template.csv">
+              Download the quiz CSV template
+            </a>
+            .
+          </p>
           <div className="row">
             {confirming ? (
               <>

@@ -1,0 +1,123 @@
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expectNoSeriousA11yViolations } from './helpers/a11y';
+import { parseCsv, readDownload } from './helpers/csv';
+import { createEvent, keynoteSession, KEYNOTE, workshopSession } from './helpers/event';
+import { newScreen, joinAsStaff } from './helpers/screens';
+
+/*
+ * [QUIZ18] Quiz authoring in the moderator console: a quiz with three kinds written in the editor,
+ * a question moved up, the quiz exported as CSV and the file imported back; a bad file's errors
+ * listed by line; axe on the section; screenshots at phone and laptop sizes.
+ */
+
+test.describe.configure({ timeout: 120_000 });
+
+const LAPTOP = { width: 1366, height: 768 };
+const PHONE = { width: 390, height: 844 };
+
+const keynote = (page: Page) => page.locator('[data-testid="quiz-session"][data-session-id="keynote"]');
+
+async function fillQuestion(q: Locator, kind: string, text: string) {
+  await q.getByTestId('quiz-q-kind').selectOption(kind);
+  await q.getByTestId('quiz-q-text').fill(text);
+}
+
+test('[QUIZ18] [QUIZ14] [QUIZ15] a moderator writes a quiz with three kinds, reorders it, exports CSV and imports it back; a bad file lists its lines; axe clean', async ({ browser, request }, info) => {
+  const ev = await createEvent(request, { name: 'Quiz SKO', agenda: [keynoteSession(), workshopSession()] });
+  const mod = await newScreen(browser, { viewport: LAPTOP, acceptDownloads: true });
+  const page = mod.page;
+  await joinAsStaff(page, ev.links.moderator, 'moderator', 'Mo Moderator');
+  await page.getByTestId('console-nav-quiz').click();
+  await expect(page.getByTestId('console-section-quiz')).toBeVisible();
+  await expectNoSeriousA11yViolations(page);
+
+  // A new quiz in the keynote: three questions of three kinds.
+  const section = keynote(page);
+  await section.getByRole('button', { name: `New quiz in “${KEYNOTE}”` }).click();
+  const editor = section.getByTestId('quiz-editor');
+  await editor.getByLabel('Quiz title').fill('Kickoff warm-up');
+  await editor.getByTestId('quiz-team-mode').selectOption('teams');
+
+  // Saving an empty question is refused in place, with the schema's reason.
+  await editor.getByTestId('quiz-add-question').click();
+  await editor.getByTestId('quiz-save').click();
+  await expect(editor.getByTestId('quiz-form-errors')).toBeVisible();
+  await expect(editor.getByTestId('quiz-question').first().locator('.field-error').first()).toContainText('required');
+
+  const questions = editor.getByTestId('quiz-question');
+  await fillQuestion(questions.nth(0), 'choice', 'Which plans include SSO?');
+  const labels0 = questions.nth(0).getByTestId('quiz-q-label');
+  await labels0.nth(0).fill('Starter');
+  await labels0.nth(1).fill('Business');
+  await questions.nth(0).getByTestId('quiz-q-add-label').click();
+  await labels0.nth(2).fill('Enterprise');
+  await questions.nth(0).getByTestId('quiz-q-correct').nth(1).check();
+  await questions.nth(0).getByTestId('quiz-q-correct').nth(2).check();
+
+  await editor.getByTestId('quiz-add-kind').selectOption('truefalse');
+  await editor.getByTestId('quiz-add-question').click();
+  await questions.nth(1).getByTestId('quiz-q-text').fill('Our fiscal year starts in February.');
+  await questions.nth(1).getByTestId('quiz-q-truth-false').check();
+  await questions.nth(1).getByTestId('quiz-q-points').selectOption('0');
+
+  await editor.getByTestId('quiz-add-kind').selectOption('number');
+  await editor.getByTestId('quiz-add-question').click();
+  await questions.nth(2).getByTestId('quiz-q-text').fill('How many customers do we have, in thousands?');
+  await questions.nth(2).getByTestId('quiz-q-correct').fill('42');
+  await questions.nth(2).getByTestId('quiz-q-tolerance').fill('5');
+  await questions.nth(2).getByTestId('quiz-q-time').fill('30');
+
+  // Reorder: the number question goes up one; duplicate and delete a copy.
+  await questions.nth(2).getByTestId('quiz-q-up').click();
+  await expect(questions.nth(1)).toHaveAttribute('data-kind', 'number');
+  await questions.nth(0).getByTestId('quiz-q-duplicate').click();
+  await expect(questions).toHaveCount(4);
+  await questions.nth(1).getByTestId('quiz-q-delete').click();
+  await expect(questions).toHaveCount(3);
+  await expect(questions.nth(0)).toHaveAttribute('data-kind', 'choice');
+  await page.screenshot({ path: info.outputPath('laptop-quiz-editor.png'), fullPage: true });
+  await expectNoSeriousA11yViolations(page);
+  await editor.getByTestId('quiz-save').click();
+
+  const row = section.getByTestId('quiz-row').filter({ hasText: 'Kickoff warm-up' });
+  await expect(row.getByTestId('quiz-row-summary')).toHaveText('3 questions · Multiple choice, Guess the number, True or false');
+
+  // Export as CSV: one row per question, in the order written.
+  const [download] = await Promise.all([page.waitForEvent('download'), row.getByTestId('quiz-export-csv').click()]);
+  const csv = await readDownload(download);
+  const rows = parseCsv(csv);
+  expect(rows.slice(1).map((r) => r[0])).toEqual(['choice', 'number', 'truefalse']);
+  const file = info.outputPath('kickoff.csv');
+  await download.saveAs(file);
+
+  // Import it back into the workshop: the same questions.
+  const importer = page.getByTestId('quiz-import');
+  await importer.getByLabel('CSV or JSON file').setInputFiles(file);
+  await importer.getByTestId('quiz-import-session').selectOption('workshop');
+  await importer.getByTestId('quiz-import-title').fill('Warm-up again');
+  await importer.getByTestId('quiz-import-submit').click();
+  await expect(importer.getByTestId('quiz-import-status')).toHaveText('Imported “Warm-up again”.');
+  const workshop = page.locator('[data-testid="quiz-session"][data-session-id="workshop"]');
+  await expect(workshop.getByTestId('quiz-row').filter({ hasText: 'Warm-up again' }).getByTestId('quiz-row-summary')).toHaveText('3 questions · Multiple choice, Guess the number, True or false');
+
+  // A bad file: every error with its line, nothing imported.
+  const bad = ['kind,text,option1,option2,correct,time_limit_sec', 'choice,Fine?,A,B,1,20', 'truefalse,Right?,,,maybe,20', 'choice,Too slow?,A,B,1,300'].join('\n');
+  await importer.getByLabel('CSV or JSON file').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
+  await importer.getByTestId('quiz-import-submit').click();
+  const errors = importer.getByTestId('quiz-import-error');
+  await expect(errors).toHaveText(['Line 3: Correct must be true or false, not "maybe".', 'Line 4: A time limit is at most 240 s.']);
+  await expect(page.getByTestId('quiz-row')).toHaveCount(2);
+  await expectNoSeriousA11yViolations(page);
+  await page.screenshot({ path: info.outputPath('laptop-quiz-section.png'), fullPage: true });
+
+  // Phone: nothing wider than the screen, the editor open.
+  await page.setViewportSize(PHONE);
+  await row.getByTestId('quiz-edit').click();
+  await expect(row.getByTestId('quiz-editor')).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+  await page.screenshot({ path: info.outputPath('phone-quiz-section.png'), fullPage: true });
+  await row.getByTestId('quiz-question').first().getByTestId('quiz-q-label').first().scrollIntoViewIfNeeded();
+  await page.screenshot({ path: info.outputPath('phone-quiz-editor.png') });
+  await expectNoSeriousA11yViolations(page);
+  await mod.ctx.close();
+});
