@@ -7,6 +7,7 @@ import { stageSlotCommandSchemas, type StageSlotCommandResults } from './stage-s
 import { engagementCommandSchemas, type EngagementCommandResults } from './engagement.js';
 import { surveyCommandSchemas, type SurveyCommandResults } from './survey.js';
 import { quizAuthoringCommandSchemas, type QuizAuthoringCommandResults } from './quiz-authoring.js';
+import { quizPlayCommandSchemas, type QuizPlayCommandResults } from './quiz-play.js';
 import type { Snapshot } from './snapshot.js';
 
 /**
@@ -83,6 +84,8 @@ export const commandSchemas = {
 
   // Quiz authoring. Rules [QUIZ10]–[QUIZ19] in docs/SPEC.md; schemas in ./quiz-authoring.ts.
   ...quizAuthoringCommandSchemas,
+  // Quiz live play. Rules [QUIZ20]–[QUIZ39]; schemas in ./quiz-play.ts.
+  ...quizPlayCommandSchemas,
 } as const;
 
 export type CommandName = keyof typeof commandSchemas;
@@ -90,7 +93,7 @@ export const COMMAND_NAMES = Object.keys(commandSchemas) as CommandName[];
 export type CommandPayload<N extends CommandName> = z.infer<(typeof commandSchemas)[N]>;
 
 /** The `data` of a successful ack, per command. */
-export interface CommandResults extends QaCommandResults, StageCommandResults, StageSlotCommandResults, EngagementCommandResults, SurveyCommandResults, QuizAuthoringCommandResults {
+export interface CommandResults extends QaCommandResults, StageCommandResults, StageSlotCommandResults, EngagementCommandResults, SurveyCommandResults, QuizAuthoringCommandResults, QuizPlayCommandResults {
   'snapshot:request': Snapshot;
   'participant:update': Participant;
   'participant:correct': Participant;

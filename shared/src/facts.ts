@@ -7,6 +7,7 @@ import { stageSlotFactSchemas } from './stage-slot.js';
 import { engagementFactSchemas } from './engagement.js';
 import { surveyFactSchemas } from './survey.js';
 import { quizAuthoringFactSchemas } from './quiz-authoring.js';
+import { quizPlayFactSchemas } from './quiz-play.js';
 import { Snapshot } from './snapshot.js';
 
 /** Everything the server tells clients, by Socket.IO event name (past tense). */
@@ -73,6 +74,8 @@ export const factSchemas = {
 
   // Quiz authoring ([QUIZ13]): staff only, drafts hold the correct answers.
   ...quizAuthoringFactSchemas,
+  // Quiz live play ([QUIZ32] [QUIZ33]): the phase per role, a player's own result.
+  ...quizPlayFactSchemas,
 } as const;
 
 export type FactName = keyof typeof factSchemas;
