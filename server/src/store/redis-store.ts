@@ -327,11 +327,8 @@ export async function createRedisStore(url: string, opts: { keyPrefix?: string }
     ...createRedisStage(client, p),
     ...createRedisEngagement(client, p),
     ...createRedisSurvey(client, p),
-<<<<<<< HEAD
     ...createRedisQuizPlay(client, p),
-=======
     ...createRedisQuiz(client, p),
->>>>>>> quizauthor
 
     async createEvent(event) {
       const outcome = await client.createEvent(

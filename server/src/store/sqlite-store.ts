@@ -326,11 +326,8 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
     ...stage,
     ...engagement,
     ...survey,
-<<<<<<< HEAD
     ...quizPlay,
-=======
     ...createSqliteQuiz(db),
->>>>>>> quizauthor
 
     async createEvent(event) {
       try {

@@ -3,11 +3,8 @@ import type { QaStore } from './qa-store.js';
 import type { StageStore } from './stage-store.js';
 import type { EngagementStore } from './engagement-store.js';
 import type { SurveyStore } from './survey-store.js';
-<<<<<<< HEAD
 import type { QuizPlayStore } from './quiz-play-store.js';
-=======
 import type { QuizStore } from './quiz-store.js';
->>>>>>> quizauthor
 
 /** The secret keys inside the presenter, moderator and stage links. */
 export interface RoleKeys {
@@ -145,11 +142,7 @@ export function comparePolls(a: Poll, b: Poll): number {
  * server/test/store/survey-contract.ts) and quiz play (quiz-play-store.ts,
  * server/test/store/quiz-play-contract.ts).
  */
-<<<<<<< HEAD
-export interface Store extends QaStore, StageStore, EngagementStore, SurveyStore, QuizPlayStore {
-=======
-export interface Store extends QaStore, StageStore, EngagementStore, SurveyStore, QuizStore {
->>>>>>> quizauthor
+export interface Store extends QaStore, StageStore, EngagementStore, SurveyStore, QuizPlayStore, QuizStore {
   readonly kind: 'sqlite' | 'redis';
 
   /** Throws RallyError CONFLICT when the id or the join code is already taken. */
