@@ -29,6 +29,7 @@ import type { Log } from './log.js';
 import { createStageMedia } from './media/livekit.js';
 import { createAskBudget } from './realtime/ask-limits.js';
 import { startPollDeadlines } from './realtime/poll-deadlines.js';
+import { startQuizClock } from './realtime/quiz-timers.js';
 import { ioPublisher, rooms, type RallyServer } from './realtime/publisher.js';
 import { createRateLimits, createStageBudgets } from './realtime/rate-limits.js';
 import { startRoomCodeTicker } from './realtime/room-code-ticker.js';
@@ -62,6 +63,8 @@ export interface AppDeps {
   engagement?: { tickMs?: number; flushMs?: number; parityDwellMs?: number; leaderboardEveryMs?: number; webhooks?: WebhookOptions };
   /** Stage timers; the defaults are the product's (bursts every 500 ms, room-code checks every second). */
   stage?: { burstIntervalMs?: number; roomCodeCheckMs?: number };
+  /** [QUIZ37] How often every node sweeps for quiz runs due; the product's default is 500 ms. */
+  quiz?: { sweepMs?: number };
   /** [PRES4] Presence batching interval; the product's default is 500 ms. */
   presenceIntervalMs?: number;
 }
@@ -155,7 +158,10 @@ export function createApp(deps: AppDeps): App {
     budgets: createStageBudgets(deps.redis),
     engagement: deps.engagementLog ?? engagement,
   };
+  // [QUIZ37] Quiz runs' timed steps: this node's timers and the sweep of due runs.
+  const quizClock = startQuizClock({ store, clock, publish, log, engagement }, { sweepMs: deps.quiz?.sweepMs });
   attachRealtime(io, {
+    quizTimers: quizClock.timers,
     stage,
     engagement,
     store,
@@ -220,7 +226,7 @@ export function createApp(deps: AppDeps): App {
       draining = true;
       // Timers first: a tick must not read a store its owner is about to close.
       reactionBursts.stop();
-      await Promise.all([resultsTicker.stop(), pollDeadlines.stop(), qaVotesTicker.stop(), roomCodeTicker.stop(), engagementTicker.stop()]);
+      await Promise.all([quizClock.stop(), resultsTicker.stop(), pollDeadlines.stop(), qaVotesTicker.stop(), roomCodeTicker.stop(), engagementTicker.stop()]);
       await new Promise<void>((resolve) => {
         io.close(() => resolve());
       });

@@ -84,7 +84,7 @@ export const commandSchemas = {
 
   // Quiz authoring. Rules [QUIZ10]–[QUIZ19] in docs/SPEC.md; schemas in ./quiz-authoring.ts.
   ...quizAuthoringCommandSchemas,
-  // Quiz live play. Rules [QUIZ20]–[QUIZ39]; schemas in ./quiz-play.ts.
+  // Quiz live play. Rules [QUIZ20]–[QUIZ39] in docs/SPEC.md; schemas in ./quiz-play.ts.
   ...quizPlayCommandSchemas,
 } as const;
 

@@ -31,6 +31,8 @@ export const ENGAGEMENT_KINDS = {
   reacted: { label: 'Reactions', defaultWeight: 1, participation: true, once: 'each', column: 'reactions' },
   chatted: { label: 'Chat messages', defaultWeight: 2, participation: true, once: 'each', column: 'chat_messages' },
   surveyAnswered: { label: 'Survey answers', defaultWeight: 5, participation: true, once: 'each', column: 'survey_submitted' },
+  /** [QUIZ36] An answer given to a live quiz question (one per question: the store keeps the first). */
+  quizAnswered: { label: 'Quiz answers', defaultWeight: 2, participation: true, once: 'each', column: 'quiz_answers' },
 } as const satisfies Record<string, { label: string; defaultWeight: number; participation: boolean; once: 'each' | 'ref' | 'session'; column: string | null }>;
 
 export type EngagementKind = keyof typeof ENGAGEMENT_KINDS;

@@ -22,4 +22,7 @@ export interface SocketData {
   participantId: string;
   eventId: string;
   role: Role;
+  /** Server only: when this socket connected (server ms) and its latest heartbeat round trip ([QUIZ35]). */
+  connectedAtMs?: number;
+  rttMs?: number;
 }

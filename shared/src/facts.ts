@@ -74,7 +74,7 @@ export const factSchemas = {
 
   // Quiz authoring ([QUIZ13]): staff only, drafts hold the correct answers.
   ...quizAuthoringFactSchemas,
-  // Quiz live play ([QUIZ32] [QUIZ33]): the phase per role, a player's own result.
+  // Quiz live play ([QUIZ32] [QUIZ33]): phases per role, each player their own result.
   ...quizPlayFactSchemas,
 } as const;
 

@@ -55,6 +55,17 @@ export const QuizPlayerState = z.object({
 });
 export type QuizPlayerState = z.infer<typeof QuizPlayerState>;
 
+/**
+ * [QUIZ34] The snapshot part for the event's current run (absent when there is none, or it ended):
+ * attendees and the stage screen get `phase`, staff `presenterPhase`, and attendees `me`.
+ */
+export const QuizSnapshot = z.object({
+  phase: QuizRunPhase.optional(),
+  presenterPhase: QuizRunPresenterPhase.optional(),
+  me: QuizPlayerState.optional(),
+});
+export type QuizSnapshot = z.output<typeof QuizSnapshot>;
+
 export const quizPlayCommandSchemas = {
   /** [QUIZ30] Opens a new live run of a quiz in its lobby and puts it on stage. */
   'quiz:open': z.strictObject({ id: CommandId, quizId: Id }),

@@ -6,6 +6,7 @@ import { StageSnapshot } from './stage.js';
 import { EngagementSnapshot, Leaderboard } from './engagement.js';
 import { SurveySnapshot } from './survey.js';
 import { StoredQuiz } from './quiz-authoring.js';
+import { QuizSnapshot } from './quiz-play.js';
 
 /**
  * Everything a (re)connecting client may see, sent before any delta. Role-dependent parts are
@@ -46,5 +47,7 @@ export const Snapshot = z.object({
   survey: SurveySnapshot.optional(),
   /** [QUIZ13] Moderators, organisers and presenters: every quiz of the event, with its answers. Never anyone else. */
   quizzes: z.array(StoredQuiz).optional(),
+  /** [QUIZ34] The event's current quiz run, as this principal's role may see it; absent when none is running. */
+  quiz: QuizSnapshot.optional(),
 });
 export type Snapshot = z.infer<typeof Snapshot>;

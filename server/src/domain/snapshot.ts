@@ -11,6 +11,7 @@ import { engagementForSnapshot } from './engagement/live.js';
 import { surveyForSnapshot } from './engagement/survey.js';
 import { leaderboardForSnapshot } from './engagement/leaderboard.js';
 import { quizzesForSnapshot } from './quiz/authoring.js';
+import { quizForSnapshot } from './quiz/play.js';
 
 const isStaff = (p: Participant) => (STAFF_ROLES as readonly string[]).includes(p.role);
 
@@ -19,7 +20,7 @@ const isStaff = (p: Participant) => (STAFF_ROLES as readonly string[]).includes(
  * so a client reconnecting to any node gets the same picture.
  */
 export async function buildSnapshot(deps: WithStage<Pick<DomainDeps, 'store' | 'clock' | 'engagement'>>, me: Participant, event: EventRecord): Promise<Snapshot> {
-  const [presence, polls, qa, stage, engagement, survey, leaderboard, quizzes] = await Promise.all([
+  const [presence, polls, qa, stage, engagement, survey, leaderboard, quizzes, quiz] = await Promise.all([
     isStaff(me) ? presenceView(deps.store, event.id) : undefined,
     pollsForSnapshot(deps.store, me),
     qaForSnapshot(deps.store, me),
@@ -33,6 +34,8 @@ export async function buildSnapshot(deps: WithStage<Pick<DomainDeps, 'store' | '
     leaderboardForSnapshot(deps.store, event.id),
     // [QUIZ13] Staff only: drafts hold the correct answers.
     quizzesForSnapshot(deps.store, me),
+    // [QUIZ34] The current run, by role: never the answer key to the audience.
+    quizForSnapshot(deps, me),
   ]);
   return {
     serverTime: isoNow(deps.clock),
@@ -48,5 +51,6 @@ export async function buildSnapshot(deps: WithStage<Pick<DomainDeps, 'store' | '
     survey,
     ...(leaderboard ? { leaderboard } : {}),
     ...(quizzes ? { quizzes } : {}),
+    ...(quiz ? { quiz } : {}),
   };
 }

@@ -20,14 +20,17 @@ import { sendReaction } from '../domain/stage/reactions.js';
 import { configureEngagement } from '../domain/engagement/configure.js';
 import { closeSurvey, defineSurvey, openSurvey, submitSurvey } from '../domain/engagement/survey.js';
 import { createQuiz, deleteQuiz, duplicateQuiz, updateQuiz } from '../domain/quiz/authoring.js';
+import { answer as answerQuiz, control as controlQuiz, openRun, type AnswerTiming, type QuizPlayDeps } from '../domain/quiz/play.js';
 
 export interface CommandContext {
-  deps: WithStage<DomainDeps>;
+  deps: WithStage<QuizPlayDeps>;
   participantId: string;
   eventId: string;
   role: Role;
   /** [QA20] The per-participant ask budget, only question:submit spends it. */
   askBudget: AskBudget;
+  /** [QUIZ35] This socket's timing facts, for quiz:answer. */
+  timing: AnswerTiming;
 }
 
 type Handlers = { [K in CommandName]: (ctx: CommandContext, payload: CommandPayload<K>) => Promise<CommandResults[K]> };
@@ -96,6 +99,9 @@ export const handlers: Handlers = {
   'quiz:update': (ctx, p) => updateQuiz(ctx.deps, ctx.eventId, p.quizId, p.version, p.draft),
   'quiz:delete': (ctx, p) => deleteQuiz(ctx.deps, ctx.eventId, p.quizId),
   'quiz:duplicate': (ctx, p) => duplicateQuiz(ctx.deps, ctx.eventId, p.quizId, p.sessionId),
+  'quiz:open': (ctx, p) => openRun(ctx.deps, ctx.eventId, p.quizId),
+  'quiz:control': (ctx, p) => controlQuiz(ctx.deps, ctx.eventId, p.runId, p.action),
+  'quiz:answer': (ctx, p) => answerQuiz(ctx.deps, ctx.eventId, ctx.participantId, p, ctx.timing),
 };
 
 function actor(ctx: CommandContext) {

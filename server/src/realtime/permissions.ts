@@ -69,6 +69,10 @@ export const COMMAND_ROLES: Readonly<Record<CommandName, readonly Role[]>> = {
   'quiz:update': ['moderator', 'admin'],
   'quiz:delete': ['moderator', 'admin'],
   'quiz:duplicate': ['moderator', 'admin'],
+  // Live play ([QUIZ30]): whoever runs the stage opens and paces a run; only the audience answers.
+  'quiz:open': ['presenter', 'moderator', 'admin'],
+  'quiz:control': ['presenter', 'moderator', 'admin'],
+  'quiz:answer': ['attendee'],
 };
 
 export const maySend = (role: Role, command: CommandName): boolean => COMMAND_ROLES[command].includes(role);

@@ -15,6 +15,7 @@ import type { StageServices } from '../domain/stage/deps.js';
 import type { AskBudget } from '../domain/qa/deps.js';
 import { socketClosed, socketOpened } from '../domain/presence.js';
 import { buildSnapshot } from '../domain/snapshot.js';
+import type { QuizTimers } from '../domain/quiz/play.js';
 import type { Log } from '../log.js';
 import { connectError, describeZodError, errorAck, toErrorBody } from './errors.js';
 import { UNRECORDED_COMMANDS, handlers, type CommandContext } from './handlers.js';
@@ -34,6 +35,8 @@ export interface RealtimeDeps extends DomainDeps {
   /** [QA20] The separate, smaller budget for asking questions. */
   askBudget: AskBudget;
   nodeId: string;
+  /** [QUIZ37] This node's quiz timers. */
+  quizTimers?: QuizTimers;
 }
 
 // Long enough for a client's retries after a drop; short enough that the table stays small.
@@ -85,7 +88,8 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
       if (e instanceof RateLimited) throw rateLimited(`too many actions; try again in ${Math.ceil(e.retryAfterMs / 1000)} s`, e.retryAfterMs);
       throw e;
     }
-    const ctx: CommandContext = { deps, participantId, eventId, role, askBudget: deps.askBudget };
+    const timing = { connectedAtMs: socket.data.connectedAtMs ?? 0, rttMs: socket.data.rttMs ?? 0 };
+    const ctx: CommandContext = { deps, participantId, eventId, role, askBudget: deps.askBudget, timing };
     const handler = handlers[name] as (c: CommandContext, p: unknown) => Promise<unknown>;
     if (UNRECORDED_COMMANDS.has(name)) return acked(await handler(ctx, parsed.data));
     // [PROTO3] A retried command id gets the first result back and is not applied again.
@@ -134,6 +138,7 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
     socket.handshake.auth = {};
     socket.join([rooms.event(eventId), rooms.role(eventId, role), rooms.roleSlice(eventId, role, takeSlice()), rooms.participant(participantId)]);
     socket.onAny(dispatch);
+    measureRtt(socket, deps.clock.now());
     socket.on('disconnect', closed);
 
     void (async () => {
@@ -156,5 +161,23 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
       log.error({ err: e, participantId }, 'connection setup failed');
       socket.disconnect(true);
     });
+  });
+}
+
+/**
+ * [QUIZ35] Fair timing needs each socket's round trip: Engine.IO's heartbeat is a server ping the
+ * client answers with a pong, so the time between sending one and receiving the other is the round
+ * trip, measured without any client code. The latest is kept on socket.data (0 until the first).
+ */
+function measureRtt(socket: RallySocket, connectedAtMs: number): void {
+  socket.data.connectedAtMs = connectedAtMs;
+  let pingAt = 0;
+  socket.conn.on('packetCreate', (p: { type: string }) => {
+    if (p.type === 'ping') pingAt = performance.now();
+  });
+  socket.conn.on('packet', (p: { type: string }) => {
+    if (p.type !== 'pong' || pingAt === 0) return;
+    socket.data.rttMs = Math.round(performance.now() - pingAt);
+    pingAt = 0;
   });
 }

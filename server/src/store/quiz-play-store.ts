@@ -102,6 +102,18 @@ export interface QuizTeamStanding {
   score: number;
 }
 
+/** [QZSTORE20] A run document: the run's state as the phase machine keeps it, stored whole. */
+export interface StoredQuizRun {
+  eventId: string;
+  runId: string;
+  /** Plain JSON, opaque to the store (server/src/domain/quiz/phases.ts QuizRun). */
+  run: unknown;
+  /** 1 at creation, +1 at every save: the compare-and-set token, and the order of published phases. */
+  version: number;
+  /** When the run's current step ends by itself (epoch ms), for the deadline sweep; null: never. */
+  dueAtMs: number | null;
+}
+
 /**
  * The quiz-play part of the storage port. Every mutation is one SQLite transaction or one Lua
  * script. The ranking holds the players with at least one recorded answer.
@@ -140,6 +152,21 @@ export interface QuizPlayStore {
   quizTeamStandings(run: QuizRunRef): Promise<QuizTeamStanding[]>;
   /** [QZSTORE8] Forgets everything of the run. */
   deleteQuizRun(run: QuizRunRef): Promise<void>;
+
+  /** [QZSTORE20] Stores a new run document at version 1; it becomes the event's current run. CONFLICT when the id is taken. */
+  createQuizRun(eventId: string, runId: string, run: unknown, dueAtMs: number | null): Promise<StoredQuizRun>;
+  /** [QZSTORE20] Null when unknown. */
+  getQuizRun(runId: string): Promise<StoredQuizRun | null>;
+  /**
+   * [QZSTORE21] Compare-and-set: when the stored version is `expectedVersion`, replaces the document
+   * and its due time and bumps the version; otherwise (or unknown) null and nothing changes. Of two
+   * writers of one version exactly one wins: the only one that may publish what it wrote.
+   */
+  saveQuizRun(runId: string, run: unknown, expectedVersion: number, dueAtMs: number | null): Promise<StoredQuizRun | null>;
+  /** [QZSTORE20] The run created last in the event, or null. */
+  currentQuizRun(eventId: string): Promise<StoredQuizRun | null>;
+  /** [QZSTORE22] Ids of runs whose due time is at or before nowMs, at most `limit`, soonest first. */
+  dueQuizRuns(nowMs: number, limit: number): Promise<string[]>;
 }
 
 /**

@@ -300,5 +300,57 @@ export function quizPlayContract(name: string, make: () => Promise<{ store: Quiz
       expect(await store.quizAnswersCount(run, 'q1')).toBe(0);
       expect(await store.getQuizPresentAtOpen(run, 'q1')).toBeNull();
     });
+    it('[QZSTORE20] a run document reads back exactly at version 1 and becomes its event\'s current run; a taken id is CONFLICT', async () => {
+      const { eventId, runId } = newRun();
+      const doc = { step: { phase: 'lobby' }, ratio: 0.1 + 0.2, list: [1, 2, 3], nested: { a: null } };
+      expect(await store.currentQuizRun(eventId)).toBeNull();
+      expect(await store.getQuizRun(runId)).toBeNull();
+      const created = await store.createQuizRun(eventId, runId, doc, null);
+      expect(created).toEqual({ eventId, runId, run: doc, version: 1, dueAtMs: null });
+      expect(await store.getQuizRun(runId)).toEqual(created);
+      expect(await store.currentQuizRun(eventId)).toEqual(created);
+      await expect(store.createQuizRun(eventId, runId, { other: true }, null)).rejects.toMatchObject({ code: 'CONFLICT' });
+      expect((await store.getQuizRun(runId))!.run).toEqual(doc);
+
+      // A later run of the same event is the current one; another event's runs are not.
+      const later = `${runId}_later`;
+      await store.createQuizRun(eventId, later, { n: 2 }, null);
+      expect((await store.currentQuizRun(eventId))!.runId).toBe(later);
+      await store.createQuizRun(`${eventId}_other`, `${runId}_other`, { n: 3 }, null);
+      expect((await store.currentQuizRun(eventId))!.runId).toBe(later);
+    });
+
+    it('[QZSTORE21] saving is a compare-and-set on the version: of two writers of one version exactly one wins, and a stale or unknown save changes nothing', async () => {
+      const { eventId, runId } = newRun();
+      await store.createQuizRun(eventId, runId, { n: 0 }, null);
+      const saved = await store.saveQuizRun(runId, { n: 1 }, 1, 5000);
+      expect(saved).toEqual({ eventId, runId, run: { n: 1 }, version: 2, dueAtMs: 5000 });
+      expect(await store.saveQuizRun(runId, { n: 99 }, 1, null)).toBeNull();
+      expect(await store.saveQuizRun('run_unknown', { n: 1 }, 1, null)).toBeNull();
+      expect(await store.getQuizRun(runId)).toEqual(saved);
+
+      const racers = await Promise.all(Array.from({ length: 10 }, (_, i) => store.saveQuizRun(runId, { n: 10 + i }, 2, null)));
+      const winners = racers.filter((r) => r !== null);
+      expect(winners).toHaveLength(1);
+      expect(await store.getQuizRun(runId)).toEqual({ eventId, runId, run: winners[0]!.run, version: 3, dueAtMs: null });
+    });
+
+    it('[QZSTORE22] due runs: those whose due time has come, soonest first, up to the limit; a save moves or clears the due time', async () => {
+      const a = newRun();
+      const b = newRun();
+      const c = newRun();
+      const base = 4_000_000_000_000 + seq * 1_000_000;
+      await store.createQuizRun(a.eventId, a.runId, {}, base + 300);
+      await store.createQuizRun(b.eventId, b.runId, {}, base + 100);
+      await store.createQuizRun(c.eventId, c.runId, {}, null);
+      const mine = (ids: string[]) => ids.filter((id) => [a.runId, b.runId, c.runId].includes(id));
+      expect(mine(await store.dueQuizRuns(base + 50, 1000))).toEqual([]);
+      expect(mine(await store.dueQuizRuns(base + 100, 1000))).toEqual([b.runId]);
+      expect(mine(await store.dueQuizRuns(base + 400, 1000))).toEqual([b.runId, a.runId]);
+      await store.saveQuizRun(b.runId, {}, 1, null);
+      await store.saveQuizRun(a.runId, {}, 1, base + 900);
+      expect(mine(await store.dueQuizRuns(base + 400, 1000))).toEqual([]);
+      expect(mine(await store.dueQuizRuns(base + 900, 1000))).toEqual([a.runId]);
+    });
   });
 }

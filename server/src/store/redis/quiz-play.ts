@@ -31,6 +31,7 @@ import {
   type QuizRunRef,
 } from '../quiz-play-store.js';
 import { luaRunner } from './lua.js';
+import { createRedisQuizRuns } from './quiz-runs.js';
 
 type AnyRedis = RedisClientType<any, any, any, any, any>;
 
@@ -113,6 +114,7 @@ export function createRedisQuizPlay(client: AnyRedis, prefix: string): QuizPlayS
   const run = luaRunner(client, LUA);
 
   return {
+    ...createRedisQuizRuns(client, prefix),
     async recordQuizAnswer(r, questionId, participantId, input) {
       checkAnswerInput(input);
       const { answer, streakAfter } = input;

@@ -10,6 +10,7 @@ import {
   type QuizPlayStore,
   type QuizRunRef,
 } from '../quiz-play-store.js';
+import { createSqliteQuizRuns } from './quiz-runs.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS quiz_players (
@@ -182,6 +183,7 @@ export function createSqliteQuizPlay(db: Database.Database): QuizPlayStore {
   });
 
   return {
+    ...createSqliteQuizRuns(db),
     async recordQuizAnswer(run, questionId, participantId, input) {
       checkAnswerInput(input);
       return record(run, questionId, participantId, input.streakAfter, input.answer);
