@@ -61,9 +61,9 @@ describe('quiz play state', () => {
   it('[UI68] a reconnect restores the run, my answers, score and streak from the snapshot', () => {
     const snap = {
       me: { role: 'attendee' },
-      quiz: { runId: 'r1', version: 7, phase: lobby('T'), player: { total: 1800, streak: 2, rank: 1, answers: { q1: { kind: 'type', text: 'x' } }, results: { q1: result('q1', 1800, 2) } } },
+      quiz: { phase: { runId: 'r1', version: 7, phase: lobby('T') }, me: { total: 1800, streak: 2, rank: 1, answers: { q1: { kind: 'type', text: 'x' } }, results: { q1: result('q1', 1800, 2) } } },
     } as unknown as Snapshot;
-    const s = quizPlayFromSnapshot(snap, false);
+    const s = quizPlayFromSnapshot(snap);
     expect(s.runs.r1!.version).toBe(7);
     expect(s.presenterRuns).toEqual({});
     const me = playerRun(s, 'r1');
@@ -73,6 +73,6 @@ describe('quiz play state', () => {
   });
 
   it('[UI50] a snapshot without a quiz part holds no run', () => {
-    expect(quizPlayFromSnapshot({ me: { role: 'attendee' } } as unknown as Snapshot, false)).toEqual(EMPTY_QUIZ_PLAY);
+    expect(quizPlayFromSnapshot({ me: { role: 'attendee' } } as unknown as Snapshot)).toEqual(EMPTY_QUIZ_PLAY);
   });
 });

@@ -1,4 +1,4 @@
-import type { CommandName, CommandResults, QuizAnswerValue, QuizMyResult, QuizPhase, QuizPlayerState, QuizPresenterPhase, QuizRunPhase, QuizRunPresenterPhase, Snapshot } from '@rally/shared';
+import type { CommandName, CommandResults, QuizAnswerValue, QuizMyResult, QuizPhase, QuizPresenterPhase, QuizRunPhase, QuizRunPresenterPhase, Snapshot } from '@rally/shared';
 import type { RallySocket } from './socket';
 
 /**
@@ -35,31 +35,19 @@ export const EMPTY_QUIZ_PLAY: QuizPlayState = { runs: {}, presenterRuns: {}, pla
 const EMPTY_PLAYER: PlayerRun = { total: 0, streak: 0, rank: null, answers: {}, results: {} };
 
 /**
- * The snapshot's `quiz` part: the run on stage as this role sees it and, for a player, their state.
- * Read loosely: the part is absent when no run is on stage, and older servers do not send it.
+ * [QUIZ34] The snapshot's `quiz` part: the current run as this role sees it (audience `phase`, staff
+ * `presenterPhase`) and, for a player, their own state. Absent when no run is current.
  */
-interface QuizSnapshotPart {
-  runId: string;
-  version: number;
-  phase: QuizPhase | QuizPresenterPhase;
-  /** Staff get the presenter phase. */
-  presenter?: boolean;
-  player?: QuizPlayerState | null;
-}
-
-export function quizPlayFromSnapshot(s: Snapshot, staff: boolean): QuizPlayState {
-  const part = (s as { quiz?: QuizSnapshotPart | null }).quiz;
+export function quizPlayFromSnapshot(s: Snapshot): QuizPlayState {
+  const part = s.quiz;
   if (!part) return EMPTY_QUIZ_PLAY;
   const state: QuizPlayState = { runs: {}, presenterRuns: {}, players: {} };
-  if (staff || part.presenter) {
-    state.presenterRuns[part.runId] = { version: part.version, phase: part.phase as QuizPresenterPhase };
-  }
-  // The audience view of a presenter phase is the same object minus the key: screens read only the
-  // audience fields from it.
-  state.runs[part.runId] = { version: part.version, phase: part.phase as QuizPhase };
-  if (part.player) {
-    const p = part.player;
-    state.players[part.runId] = { total: p.total, streak: p.streak, rank: p.rank, answers: { ...p.answers }, results: { ...p.results } };
+  if (part.phase) state.runs[part.phase.runId] = { version: part.phase.version, phase: part.phase.phase };
+  if (part.presenterPhase) state.presenterRuns[part.presenterPhase.runId] = { version: part.presenterPhase.version, phase: part.presenterPhase.phase };
+  const runId = part.phase?.runId ?? part.presenterPhase?.runId;
+  if (part.me && runId) {
+    const p = part.me;
+    state.players[runId] = { total: p.total, streak: p.streak, rank: p.rank, answers: { ...p.answers }, results: { ...p.results } };
   }
   return state;
 }
@@ -128,11 +116,6 @@ export function quizPlayEventFromAck<N extends CommandName>(name: N, data: Comma
 /** The player's own record for a run (empty before they answered anything). */
 export function playerRun(s: QuizPlayState, runId: string): PlayerRun {
   return s.players[runId] ?? EMPTY_PLAYER;
-}
-
-/** The phase a screen draws for the run: staff prefer their richer view, whichever is newer. */
-export function runPhase(s: QuizPlayState, runId: string): QuizPhase | null {
-  return s.runs[runId]?.phase ?? null;
 }
 
 /** Which question a phase is about (null for lobby, podium and ended). */

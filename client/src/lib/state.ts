@@ -103,7 +103,7 @@ export function reduce(state: RallyState | null, action: RallyAction): RallyStat
         engagement: engagementFromSnapshot(s),
         survey: surveyFromSnapshot(s),
         quizzes: quizzesFromSnapshot(s),
-        quizPlay: quizPlayFromSnapshot(s, s.me.role !== 'attendee' && s.me.role !== 'screen'),
+        quizPlay: quizPlayFromSnapshot(s),
       };
     }
     case 'presence': {
