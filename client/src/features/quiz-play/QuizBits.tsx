@@ -122,11 +122,18 @@ export function TeamStandings({ teams }: { teams: readonly QuizTeamStanding[] })
         <p className="quiz-tug-title">
           Room vs Remote: <strong data-testid="quiz-tug-leader">{leader}</strong>
         </p>
-        <div className="quiz-tug-bar" role="img" aria-label={`Room ${teamScore(tug.room)}, remote ${teamScore(tug.remote)}`}>
-          <span className="quiz-tug-room" style={{ width: `${tug.roomShare}%` }}>
-            Room {teamScore(tug.room)}
+        <p className="quiz-tug-scores">
+          <span>
+            Room <strong data-testid="quiz-tug-room">{teamScore(tug.room)}</strong>
           </span>
-          <span className="quiz-tug-remote">Remote {teamScore(tug.remote)}</span>
+          <span>
+            Remote <strong data-testid="quiz-tug-remote">{teamScore(tug.remote)}</strong>
+          </span>
+        </p>
+        {/* The rope: the room pulls from the left, remote from the right; the scores above say it in words. */}
+        <div className="quiz-tug-bar" aria-hidden="true">
+          <span className="quiz-tug-room" style={{ width: `${tug.roomShare}%` }} />
+          <span className="quiz-tug-remote" />
         </div>
       </div>
     );
