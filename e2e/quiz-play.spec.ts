@@ -57,7 +57,7 @@ async function orderOnPhone(page: Page, target: string[]) {
   await expect(items.locator('.quiz-order-label')).toHaveText(target);
 }
 
-test('[UI51] [UI53] [UI54] [UI55] [UI56] [UI58] [UI59] [UI61] [UI62] [UI64] [UI65] [UI66] [UI68] [UI69] a presenter runs a three-question quiz for the room and remote; a phone reloads and keeps its score; the stage ends on the podium', async ({ browser, request }, info) => {
+test('[UI51] [UI53] [UI54] [UI55] [UI56] [UI58] [UI59] [UI61] [UI62] [UI64] [UI65] [UI66] [UI67] [UI68] [UI69] a presenter runs a three-question quiz for the room and remote; a phone reloads and keeps its score; the stage ends on the podium', async ({ browser, request }, info) => {
   const ev = await createEvent(request, { name: 'Quiz night', settings: { verifyRoomMode: false }, agenda: [keynoteSession(), workshopSession()] });
   const mod = await drive(request, ev.code, { name: 'Mo Moderator', key: keyOf(ev.links.moderator) });
   const quiz = await mod.send('quiz:create', { sessionId: 'keynote', draft: QUIZ });
@@ -222,4 +222,68 @@ test('[UI51] [UI53] [UI54] [UI55] [UI56] [UI58] [UI59] [UI61] [UI62] [UI64] [UI6
 
   for (const d of [ben, dev, mod]) d.close();
   for (const x of [stage, presenter, phone, laptop]) await x.ctx.close();
+});
+
+test('[UI63] [UI64] [UI65] [UI69] the console runs a quiz from its Live section; shortcuts do nothing while typing; devices without the question say to look at the stage; ending asks first', async ({ browser, request }, info) => {
+  const ev = await createEvent(request, { name: 'Quiz console', settings: { verifyRoomMode: false }, agenda: [keynoteSession(), workshopSession()] });
+  const script = await drive(request, ev.code, { name: 'Sam Script', key: keyOf(ev.links.moderator) });
+  await script.send('quiz:create', {
+    sessionId: null,
+    draft: {
+      title: 'Eyes on the stage',
+      settings: { questionOnDevices: false, teamMode: 'off', teamTalkSec: 0 },
+      questions: [{ kind: 'truefalse', text: 'Our fiscal year starts in February.', correct: false, timeLimitSec: 60 }],
+    },
+  });
+  const mod = await newScreen(browser, { viewport: LAPTOP });
+  await joinAsStaff(mod.page, ev.links.moderator, 'moderator', 'Mo Moderator');
+  const phone = await newScreen(browser, { viewport: PHONE, isMobile: true, hasTouch: true });
+  await joinAsAttendee(phone.page, ev.code, { name: 'Ana Room', team: 'EMEA', mode: 'room' });
+  const stage = await newScreen(browser, { viewport: PROJECTOR });
+  await stage.page.goto(ev.links.stage);
+  await expectLive(stage.page);
+
+  // [UI64] The Live section: the quiz card, a link to the Quiz section, and "Run quiz".
+  const card = mod.page.getByTestId('console-quiz');
+  await expect(card.getByRole('link', { name: 'All quizzes' })).toBeVisible();
+  await card.getByRole('button', { name: 'Run quiz “Eyes on the stage”' }).click();
+  await expect(card.getByTestId('staff-quiz')).toHaveAttribute('data-phase', 'lobby');
+  await expect(stage.page.getByTestId('stage-quiz')).toHaveAttribute('data-phase', 'lobby');
+
+  // [UI65] A key typed into a field is text: the quiz does not start.
+  const text = mod.page.locator('textarea').first();
+  await text.click();
+  await text.press('ArrowRight');
+  await text.press('PageDown');
+  await expect(card.getByTestId('staff-quiz')).toHaveAttribute('data-phase', 'lobby');
+  // Outside fields, → starts it.
+  await text.evaluate((el) => (el as HTMLElement).blur());
+  await mod.page.keyboard.press('ArrowRight');
+  await expect(card.getByTestId('staff-quiz')).toHaveAttribute('data-phase', /getReady|answering/);
+
+  // [UI63] The phone: buttons alone, with their shapes and texts, and where to look.
+  await expect(phone.page.getByTestId('player-quiz-look')).toHaveText('Look at the stage screen');
+  await expect(phone.page.getByTestId('player-quiz-question')).toHaveCount(0);
+  await expect(phone.page.getByTestId('player-quiz-option')).toHaveText(['True', 'False']);
+  await expect(stage.page.getByTestId('stage-quiz-question')).toHaveText('Our fiscal year starts in February.');
+  await phone.page.screenshot({ path: info.outputPath('phone-buttons-alone.png'), fullPage: true });
+  await mod.page.screenshot({ path: info.outputPath('laptop-console-quiz.png'), fullPage: true });
+
+  // Ending asks first: Shift+E opens the question, "Keep going" keeps the quiz.
+  await mod.page.keyboard.press('Shift+E');
+  await expect(card.getByTestId('quiz-confirm-end')).toBeVisible();
+  await card.getByRole('button', { name: 'Keep going' }).click();
+  await expect(card.getByTestId('quiz-confirm-end')).toHaveCount(0);
+  await card.getByTestId('quiz-control-end').click();
+  await card.getByTestId('quiz-confirm-end-yes').click();
+  await expect(card.getByTestId('staff-quiz')).toHaveAttribute('data-phase', 'podium');
+  await expect(stage.page.getByTestId('stage-quiz')).toHaveAttribute('data-phase', 'podium');
+  // [UI69] Next on the podium ends the run: off the stage and out of "Live now".
+  await card.getByTestId('quiz-control-next').click();
+  await expect(stage.page.getByTestId('stage-screen')).toHaveAttribute('data-slot', 'idle');
+  await expect(phone.page.getByTestId('player-quiz')).toHaveCount(0);
+  await expect(card.getByTestId('staff-quiz-run')).toBeVisible();
+
+  script.close();
+  for (const x of [mod, phone, stage]) await x.ctx.close();
 });
