@@ -3,6 +3,7 @@ import { expectNoSeriousA11yViolations } from './helpers/a11y';
 import { parseCsv, readDownload } from './helpers/csv';
 import { createEvent, keynoteSession, KEYNOTE, workshopSession } from './helpers/event';
 import { newScreen, joinAsStaff } from './helpers/screens';
+import { ADMIN_TOKEN } from './env';
 
 /*
  * [QUIZ18] Quiz authoring in the moderator console: a quiz with three kinds written in the editor,
@@ -119,5 +120,42 @@ test('[QUIZ18] [QUIZ14] [QUIZ15] a moderator writes a quiz with three kinds, reo
   await row.getByTestId('quiz-question').first().getByTestId('quiz-q-label').first().scrollIntoViewIfNeeded();
   await page.screenshot({ path: info.outputPath('phone-quiz-editor.png') });
   await expectNoSeriousA11yViolations(page);
+  await mod.ctx.close();
+});
+
+test('[QUIZ11] [QUIZ18] an edit made meanwhile by someone else is not overwritten: the editor says so and loads their version', async ({ browser, request }) => {
+  const ev = await createEvent(request, { name: 'Quiz conflict', agenda: [keynoteSession()] });
+  const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
+  const question = { kind: 'truefalse', text: 'The keynote starts at nine.', timeLimitSec: 10, correct: true };
+  const created = await request.post(`/api/events/${ev.event.id}/quizzes`, { headers: auth, data: { sessionId: 'keynote', draft: { title: 'Shared quiz', questions: [question] } } });
+  expect(created.status()).toBe(201);
+  const quiz = (await created.json()) as { id: string };
+
+  const mod = await newScreen(browser, { viewport: LAPTOP });
+  const page = mod.page;
+  await joinAsStaff(page, ev.links.moderator, 'moderator', 'Mo Moderator');
+  await page.getByTestId('console-nav-quiz').click();
+  // The row by the quiz's id: its title changes under us.
+  const row = page.locator(`[data-testid="quiz-row"][data-quiz-id="${quiz.id}"]`);
+  await expect(row.getByTestId('quiz-row-title')).toHaveText('Shared quiz');
+  await row.getByTestId('quiz-edit').click();
+  const editor = row.getByTestId('quiz-editor');
+  await editor.getByLabel('Quiz title').fill('My title');
+
+  // The organiser's script edits the same version first.
+  const theirs = await request.put(`/api/events/${ev.event.id}/quizzes/${quiz.id}`, { headers: auth, data: { version: 1, draft: { title: 'Their title', questions: [question, { ...question, text: 'Lunch is at noon.' }] } } });
+  expect(theirs.status()).toBe(200);
+  await expect(row.getByTestId('quiz-row-title')).toHaveText('Their title');
+  // What the moderator typed is still there: a fact does not reset an open editor.
+  await expect(editor.getByLabel('Quiz title')).toHaveValue('My title');
+
+  await editor.getByTestId('quiz-save').click();
+  await expect(editor.getByTestId('quiz-server-error')).toContainText('Someone else changed this quiz');
+  await editor.getByTestId('quiz-load-latest').click();
+  await expect(editor.getByLabel('Quiz title')).toHaveValue('Their title');
+  await expect(editor.getByTestId('quiz-question')).toHaveCount(2);
+  await editor.getByLabel('Quiz title').fill('Agreed title');
+  await editor.getByTestId('quiz-save').click();
+  await expect(page.getByTestId('quiz-row-title')).toHaveText(['Agreed title']);
   await mod.ctx.close();
 });

@@ -327,8 +327,8 @@ export async function createRedisStore(url: string, opts: { keyPrefix?: string }
     ...createRedisStage(client, p),
     ...createRedisEngagement(client, p),
     ...createRedisSurvey(client, p),
-    ...createRedisQuizPlay(client, p),
     ...createRedisQuiz(client, p),
+    ...createRedisQuizPlay(client, p),
 
     async createEvent(event) {
       const outcome = await client.createEvent(

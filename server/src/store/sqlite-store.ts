@@ -326,8 +326,8 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
     ...stage,
     ...engagement,
     ...survey,
-    ...quizPlay,
     ...createSqliteQuiz(db),
+    ...quizPlay,
 
     async createEvent(event) {
       try {

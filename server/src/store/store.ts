@@ -3,8 +3,8 @@ import type { QaStore } from './qa-store.js';
 import type { StageStore } from './stage-store.js';
 import type { EngagementStore } from './engagement-store.js';
 import type { SurveyStore } from './survey-store.js';
-import type { QuizPlayStore } from './quiz-play-store.js';
 import type { QuizStore } from './quiz-store.js';
+import type { QuizPlayStore } from './quiz-play-store.js';
 
 /** The secret keys inside the presenter, moderator and stage links. */
 export interface RoleKeys {
@@ -142,7 +142,7 @@ export function comparePolls(a: Poll, b: Poll): number {
  * server/test/store/survey-contract.ts) and quiz play (quiz-play-store.ts,
  * server/test/store/quiz-play-contract.ts).
  */
-export interface Store extends QaStore, StageStore, EngagementStore, SurveyStore, QuizPlayStore, QuizStore {
+export interface Store extends QaStore, StageStore, EngagementStore, SurveyStore, QuizStore, QuizPlayStore {
   readonly kind: 'sqlite' | 'redis';
 
   /** Throws RallyError CONFLICT when the id or the join code is already taken. */

@@ -1,0 +1,238 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ErrorCode, QuizDraft, type QuizDraftInput, type QuizMyResult, type QuizRunPhase, type QuizRunPresenterPhase } from '@rally/shared';
+import { pollKit, type PollKit } from '../../../test/helpers/domain-kit.js';
+import { buildSnapshot } from '../snapshot.js';
+import { createQuiz } from './authoring.js';
+import { answer, control, openRun, orderingShuffle, tickDueRuns, QUIZ_AUDIENCE_ROLES, type QuizPlayDeps } from './play.js';
+import { QUIZ_STAFF_ROLES } from './authoring.js';
+
+let k: PollKit;
+let deps: QuizPlayDeps & PollKit['deps'];
+beforeEach(async () => {
+  k = await pollKit();
+  deps = { ...k.deps, coalesceMs: 5 };
+});
+afterEach(() => k.close());
+
+const NO_TIMING = { connectedAtMs: 0, rttMs: 0 };
+
+const twoQuestions = (settings: QuizDraftInput['settings'] = {}): QuizDraft =>
+  QuizDraft.parse({
+    title: 'Launch quiz',
+    settings,
+    questions: [
+      { kind: 'truefalse', text: 'Cloud 5 ships in March.', timeLimitSec: 10, correct: true, explanation: 'It was moved up.' },
+      { kind: 'choice', text: 'Which plan has SSO?', timeLimitSec: 20, points: 2, options: ['Starter', 'Business', 'Free'], correct: [1] },
+    ],
+  });
+
+async function setUp(settings: QuizDraftInput['settings'] = {}) {
+  const quiz = await createQuiz(k.deps, k.event.id, null, twoQuestions(settings));
+  const a = await k.person({ name: 'Ada', mode: 'room', team: 'EMEA' });
+  const b = await k.person({ name: 'Bo', mode: 'remote', team: 'NA' });
+  k.publish.clear();
+  const opened = await openRun(deps, k.event.id, quiz.id);
+  return { quiz, a, b, runId: opened.runId, opened };
+}
+
+const audience = () => k.publish.of('quiz:phaseChanged').map((p) => p.payload as QuizRunPhase);
+const presenter = () => k.publish.of('quiz:presenterPhaseChanged').map((p) => p.payload as QuizRunPresenterPhase);
+const lastAudience = () => audience().at(-1)!.phase;
+const resultsTo = (id: string) => k.publish.published.filter((p) => p.fact === 'quiz:myResult' && p.target === id).map((p) => p.payload as QuizMyResult);
+
+/** Start, and let "get ready" run out: the first question is open. */
+async function toAnswering(runId: string, action: 'start' | 'next' = 'start') {
+  await control(deps, k.event.id, runId, action);
+  expect(lastAudience().phase).toBe('getReady');
+  k.clock.advance(3_000);
+  await tickDueRuns(deps);
+  expect(lastAudience().phase).toBe('answering');
+}
+
+describe('quiz live play (domain)', () => {
+  it('[QUIZ30] opening a run: a quiz of this event with questions, in the lobby, on stage, the audience view to attendees and the screen, the presenter view to staff', async () => {
+    const { runId, opened, quiz } = await setUp();
+    expect(opened.phase).toMatchObject({ phase: 'lobby', quizId: quiz.id, total: 2, joined: { room: 1, remote: 1 } });
+    expect(k.publish.of('quiz:phaseChanged').map((p) => p.roles)).toEqual([QUIZ_AUDIENCE_ROLES]);
+    expect(k.publish.of('quiz:presenterPhaseChanged').map((p) => p.roles)).toEqual([QUIZ_STAFF_ROLES]);
+    expect(k.publish.of('stage:changed').at(-1)!.payload).toMatchObject({ slot: { kind: 'quiz', runId } });
+    expect((await k.store.currentQuizRun(k.event.id))!.runId).toBe(runId);
+
+    const empty = await createQuiz(k.deps, k.event.id, null, QuizDraft.parse({ title: 'Empty', questions: [] }));
+    await expect(openRun(deps, k.event.id, empty.id)).rejects.toMatchObject({ code: ErrorCode.INVALID_STATE });
+    await expect(openRun(deps, 'another-event', quiz.id)).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
+    await expect(control(deps, 'another-event', runId, 'start')).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
+  });
+
+  it('[QUIZ30] ordering items get a shuffle that is the same for every device of a run and never the correct order', () => {
+    for (let i = 0; i < 50; i++) {
+      const order = orderingShuffle(`run_${i}`, 'q', 3 + (i % 4));
+      expect([...order].sort()).toEqual(order.map((_, j) => j));
+      expect(order.every((v, j) => v === j)).toBe(false);
+      expect(orderingShuffle(`run_${i}`, 'q', 3 + (i % 4))).toEqual(order);
+    }
+  });
+
+  it('[QUIZ31] [QUIZ32] [QUIZ33] a whole run: answers, an early lock when everyone present answered, the reveal, each player their own result, standings, the podium', async () => {
+    const { runId, a, b, quiz } = await setUp();
+    await toAnswering(runId);
+    const [q1, q2] = quiz.questions;
+    // Before answering opens nothing could be answered; an answer to another question is refused.
+    await expect(answer(deps, k.event.id, a.id, { runId, questionId: q2!.id, answer: { kind: 'choice', picks: [1] }, displayedForMs: 100 }, NO_TIMING)).rejects.toMatchObject({ code: ErrorCode.INVALID_STATE });
+    await expect(answer(deps, k.event.id, a.id, { runId, questionId: 'nope', answer: { kind: 'truefalse', value: true }, displayedForMs: 100 }, NO_TIMING)).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
+    // [QUIZ5] An answer that does not fit is refused with the reason.
+    await expect(answer(deps, k.event.id, a.id, { runId, questionId: q1!.id, answer: { kind: 'choice', picks: [0] }, displayedForMs: 100 }, NO_TIMING)).rejects.toMatchObject({ code: ErrorCode.BAD_REQUEST, message: expect.stringContaining('truefalse') });
+
+    k.clock.advance(2_000);
+    expect(await answer(deps, k.event.id, a.id, { runId, questionId: q1!.id, answer: { kind: 'truefalse', value: true }, displayedForMs: 1_500 }, NO_TIMING)).toEqual({ runId, questionId: q1!.id, received: true });
+    // The same answer again is received and changes nothing; another one is CONFLICT.
+    expect(await answer(deps, k.event.id, a.id, { runId, questionId: q1!.id, answer: { kind: 'truefalse', value: true }, displayedForMs: 1_600 }, NO_TIMING)).toMatchObject({ received: true });
+    await expect(answer(deps, k.event.id, a.id, { runId, questionId: q1!.id, answer: { kind: 'truefalse', value: false }, displayedForMs: 1_600 }, NO_TIMING)).rejects.toMatchObject({ code: ErrorCode.CONFLICT, message: 'you already answered' });
+    expect(lastAudience().phase).toBe('answering');
+
+    k.clock.advance(1_000);
+    await answer(deps, k.event.id, b.id, { runId, questionId: q1!.id, answer: { kind: 'truefalse', value: false }, displayedForMs: 2_500 }, NO_TIMING);
+    // [QUIZ24] Both present players answered: locked at once, for that reason.
+    expect(lastAudience()).toMatchObject({ phase: 'locked', reason: 'everyone', answered: 2, present: 2 });
+    // An answer after the lock is refused.
+    const late = await k.person({ name: 'Late', mode: 'room' });
+    await expect(answer(deps, k.event.id, late.id, { runId, questionId: q1!.id, answer: { kind: 'truefalse', value: true }, displayedForMs: 100 }, NO_TIMING)).rejects.toMatchObject({ code: ErrorCode.INVALID_STATE });
+    // [QUIZ2] Nothing the audience got so far holds the correct answer or the explanation.
+    for (const p of audience()) expect(JSON.stringify(p)).not.toMatch(/"correct"|fullQuestion|explanation|moved up/);
+
+    await control(deps, k.event.id, runId, 'next');
+    expect(lastAudience()).toMatchObject({ phase: 'reveal', reveal: { kind: 'truefalse', correct: true }, explanation: 'It was moved up.' });
+    // [QUIZ33] Each player gets their own result, and only theirs; Ada leads, Bo is behind her by her points.
+    const [ra] = resultsTo(a.id);
+    const [rb] = resultsTo(b.id);
+    expect(ra).toMatchObject({ runId, questionId: q1!.id, answered: true, correct: true, rank: 1, gapToAhead: null, players: 2 });
+    expect(ra!.points).toBeGreaterThanOrEqual(500);
+    expect(ra!.total).toBe(ra!.points);
+    expect(rb).toMatchObject({ answered: true, correct: false, points: 0, total: 0, rank: 2, gapToAhead: ra!.total, players: 2 });
+    expect(resultsTo(late.id)).toEqual([{ runId, questionId: q1!.id, answered: false, correct: false, points: 0, bonus: 0, total: 0, streak: 0, rank: null, players: 2, gapToAhead: null }]);
+    for (const r of k.publish.of('quiz:myResult')) expect(r.to).toBe('participant');
+
+    await control(deps, k.event.id, runId, 'next');
+    expect(lastAudience()).toMatchObject({ phase: 'standings', players: [{ rank: 1, participantId: a.id, name: 'Ada', score: ra!.total }, { rank: 2, participantId: b.id, name: 'Bo', score: 0 }] });
+
+    // Second question, ×2: Ada's streak continues; the late player stays silent, so time runs out.
+    await toAnswering(runId, 'next');
+    k.clock.advance(4_000);
+    await answer(deps, k.event.id, a.id, { runId, questionId: q2!.id, answer: { kind: 'choice', picks: [1] }, displayedForMs: 3_000 }, NO_TIMING);
+    k.clock.advance(20_000);
+    await tickDueRuns(deps);
+    expect(lastAudience()).toMatchObject({ phase: 'locked', reason: 'time' });
+    await control(deps, k.event.id, runId, 'next');
+    const ra2 = resultsTo(a.id).at(-1)!;
+    // [QUIZ4] The second correct answer in a row at ×2 carries a 200-point streak bonus.
+    expect(ra2).toMatchObject({ questionId: q2!.id, answered: true, correct: true, bonus: 200, streak: 2, rank: 1, total: ra!.total + ra2.points });
+    expect(resultsTo(b.id).at(-1)).toMatchObject({ questionId: q2!.id, answered: false, rank: 2, gapToAhead: ra2.total });
+    await control(deps, k.event.id, runId, 'next');
+    await control(deps, k.event.id, runId, 'next');
+    expect(lastAudience()).toMatchObject({ phase: 'podium', players: [{ participantId: a.id, score: ra2.total }, { participantId: b.id }] });
+    await control(deps, k.event.id, runId, 'next');
+    expect(lastAudience()).toEqual({ phase: 'ended' });
+    // Versions only go up, so a client can drop a late copy of an older phase.
+    const versions = audience().map((p) => p.version);
+    expect([...versions].sort((x, y) => x - y)).toEqual(versions);
+    expect(presenter().at(-1)!.version).toBe(audience().at(-1)!.version);
+  });
+
+  it('[QUIZ35] fair timing: a claim faster than the server could observe is bounded by the server elapsed time minus the round trip and the display lag', async () => {
+    const { runId, a, quiz } = await setUp();
+    await toAnswering(runId);
+    k.clock.advance(15_000 - 10_000 + 4_000); // 9 s after opening (the question has 10 s)
+    await answer(deps, k.event.id, a.id, { runId, questionId: quiz.questions[0]!.id, answer: { kind: 'truefalse', value: true }, displayedForMs: 0 }, { connectedAtMs: 0, rttMs: 200 });
+    const mine = (await k.store.getQuizPlayer({ eventId: k.event.id, runId }, a.id)).answers[quiz.questions[0]!.id]!;
+    // E = 9000, rtt = 200: the answer took at least max(0, 9000 − 200 − 10000) = 0 ms and at most 8800 ms.
+    expect(mine.responseMs).toBe(0);
+
+    // A socket connected after the question was sent: the elapsed time runs from its connection.
+    const { runId: run2, b, quiz: quiz2 } = await setUp();
+    await toAnswering(run2);
+    const connectedAtMs = k.clock.now() + 1_000;
+    k.clock.advance(9_500);
+    await answer(deps, k.event.id, b.id, { runId: run2, questionId: quiz2.questions[0]!.id, answer: { kind: 'truefalse', value: true }, displayedForMs: 9_400 }, { connectedAtMs, rttMs: 100 });
+    const hers = (await k.store.getQuizPlayer({ eventId: k.event.id, runId: run2 }, b.id)).answers[quiz2.questions[0]!.id]!;
+    expect(hers.responseMs).toBe(9_500 - 1_000 - 100);
+  });
+
+  it('[QUIZ35] a claim longer than the display lag allows is bounded from below', async () => {
+    const { runId, a, quiz } = await setUp({ questionOnDevices: true });
+    await control(deps, k.event.id, runId, 'start');
+    k.clock.advance(3_000);
+    await tickDueRuns(deps);
+    // Add time so that 15 s can pass within the question.
+    await control(deps, k.event.id, runId, 'addTime');
+    k.clock.advance(15_000);
+    await answer(deps, k.event.id, a.id, { runId, questionId: quiz.questions[0]!.id, answer: { kind: 'truefalse', value: true }, displayedForMs: 1 }, { connectedAtMs: 0, rttMs: 0 });
+    const mine = (await k.store.getQuizPlayer({ eventId: k.event.id, runId }, a.id)).answers[quiz.questions[0]!.id]!;
+    expect(mine.responseMs).toBe(15_000 - 10_000);
+  });
+
+  it('[QUIZ36] every recorded answer is one quiz answer in the engagement log, with its question', async () => {
+    const seen: { id: string; kind: string; ref?: string }[] = [];
+    deps = { ...deps, engagement: { interacted: (p: { id: string }, kind: string, d?: { ref?: string }) => void seen.push({ id: p.id, kind, ref: d?.ref }), moment: () => {} } as never };
+    const { runId, a, quiz } = await setUp();
+    await toAnswering(runId);
+    await answer(deps, k.event.id, a.id, { runId, questionId: quiz.questions[0]!.id, answer: { kind: 'truefalse', value: true }, displayedForMs: 10 }, NO_TIMING);
+    await answer(deps, k.event.id, a.id, { runId, questionId: quiz.questions[0]!.id, answer: { kind: 'truefalse', value: true }, displayedForMs: 10 }, NO_TIMING);
+    expect(seen).toEqual([{ id: a.id, kind: 'quizAnswered', ref: quiz.questions[0]!.id }]);
+  });
+
+  it('[QUIZ7] [QUIZ38] room against remote: team scores are per capita of those present when the question opened', async () => {
+    const { runId, a, b, quiz } = await setUp({ teamMode: 'room-vs-remote' });
+    const silent = await k.person({ name: 'Cy', mode: 'room' });
+    await control(deps, k.event.id, runId, 'start');
+    k.clock.advance(3_000);
+    await tickDueRuns(deps);
+    const q1 = quiz.questions[0]!.id;
+    k.clock.advance(1_000);
+    // Same answer, same time: the same points for both.
+    await answer(deps, k.event.id, a.id, { runId, questionId: q1, answer: { kind: 'truefalse', value: true }, displayedForMs: 1_000 }, NO_TIMING);
+    await answer(deps, k.event.id, b.id, { runId, questionId: q1, answer: { kind: 'truefalse', value: true }, displayedForMs: 1_000 }, NO_TIMING);
+    await control(deps, k.event.id, runId, 'lockNow');
+    await control(deps, k.event.id, runId, 'next');
+    const points = resultsTo(a.id)[0]!.points;
+    expect(resultsTo(b.id)[0]!.points).toBe(points);
+    expect(resultsTo(silent.id)[0]).toMatchObject({ answered: false, rank: null });
+    await control(deps, k.event.id, runId, 'next');
+    // Room: two present, one answered (points / 2); remote: one present, who answered (points / 1).
+    expect(lastAudience()).toMatchObject({ phase: 'standings', teams: [{ rank: 1, team: 'remote', score: points }, { rank: 2, team: 'room', score: points / 2 }] });
+  });
+
+  it('[QUIZ34] the snapshot: attendees get the audience phase and their own answers and results; staff the presenter phase; nothing for a run that ended', async () => {
+    const { runId, a, quiz } = await setUp();
+    const staff = await k.person({ role: 'presenter', name: 'Pat' });
+    const screen = await k.person({ role: 'screen', name: 'Screen' });
+    await toAnswering(runId);
+    await answer(deps, k.event.id, a.id, { runId, questionId: quiz.questions[0]!.id, answer: { kind: 'truefalse', value: true }, displayedForMs: 10 }, NO_TIMING);
+    await control(deps, k.event.id, runId, 'lockNow');
+
+    const mine = (await buildSnapshot(deps, a, k.event)).quiz!;
+    expect(mine.phase).toMatchObject({ runId, phase: { phase: 'locked' } });
+    expect(mine.presenterPhase).toBeUndefined();
+    expect(JSON.stringify(mine)).not.toMatch(/"correct"|fullQuestion/);
+    expect(mine.me).toMatchObject({ answers: { [quiz.questions[0]!.id]: { kind: 'truefalse', value: true } }, results: {}, rank: 1 });
+    const projector = (await buildSnapshot(deps, screen, k.event)).quiz!;
+    expect(projector.me).toBeUndefined();
+    expect(JSON.stringify(projector)).not.toMatch(/"correct"|fullQuestion/);
+    expect((await buildSnapshot(deps, staff, k.event)).quiz!.presenterPhase!.phase).toMatchObject({ phase: 'locked', fullQuestion: { correct: true } });
+
+    await control(deps, k.event.id, runId, 'next');
+    expect((await buildSnapshot(deps, a, k.event)).quiz!.me!.results[quiz.questions[0]!.id]).toMatchObject({ answered: true, correct: true, rank: 1 });
+    await control(deps, k.event.id, runId, 'end');
+    await control(deps, k.event.id, runId, 'end');
+    expect((await buildSnapshot(deps, a, k.event)).quiz).toBeUndefined();
+  });
+
+  it('[QUIZ37] a transition computed twice from one stored version is stored and published once', async () => {
+    const { runId } = await setUp();
+    await control(deps, k.event.id, runId, 'start');
+    k.clock.advance(3_000);
+    k.publish.clear();
+    await Promise.all([tickDueRuns(deps), tickDueRuns(deps), tickDueRuns(deps)]);
+    expect(audience().map((p) => p.phase.phase)).toEqual(['answering']);
+    expect(presenter()).toHaveLength(1);
+  });
+});
