@@ -105,6 +105,7 @@ test('[UI51] [UI53] [UI54] [UI55] [UI56] [UI58] [UI59] [UI61] [UI62] [UI64] [UI6
   await expect(buttons.nth(2)).toHaveAccessibleName('Circle: Enterprise');
   await expectNoSeriousA11yViolations(phone.page);
   await phone.page.screenshot({ path: info.outputPath('phone-answering.png'), fullPage: true });
+  await laptop.page.screenshot({ path: info.outputPath('laptop-attendee-answering.png') });
   await s.screenshot({ path: info.outputPath('projector-answering.png') });
   await expectNoSeriousA11yViolations(s, '[data-testid="stage-screen"]');
   // [UI66] The presenter sees the answer key while answers come in.
@@ -136,6 +137,7 @@ test('[UI51] [UI53] [UI54] [UI55] [UI56] [UI58] [UI59] [UI61] [UI62] [UI64] [UI6
   const result1 = phone.page.getByTestId('player-quiz-result');
   await expect(result1).toHaveAttribute('data-correct', 'true');
   await expect(laptop.page.getByTestId('player-quiz-result')).toHaveAttribute('data-correct', 'false');
+  await expectNoSeriousA11yViolations(phone.page);
   await phone.page.screenshot({ path: info.outputPath('phone-result.png'), fullPage: true });
 
   // [UI55] Standings between questions: the top players and room vs remote.
@@ -213,7 +215,9 @@ test('[UI51] [UI53] [UI54] [UI55] [UI56] [UI58] [UI59] [UI61] [UI62] [UI64] [UI6
   await s.setViewportSize(LAPTOP);
   await s.screenshot({ path: info.outputPath('laptop-stage-podium.png') });
   await expect(phone.page.getByTestId('player-quiz-my-total')).toContainText('1st place');
+  await expectNoSeriousA11yViolations(phone.page);
   await phone.page.screenshot({ path: info.outputPath('phone-podium.png'), fullPage: true });
+  await laptop.page.screenshot({ path: info.outputPath('laptop-attendee-podium.png'), fullPage: true });
   await p.screenshot({ path: info.outputPath('laptop-presenter-podium.png'), fullPage: true });
 
   // "Next" on the podium ends the quiz: the stage goes back to joining.
