@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type APIRequestContext, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { POLL_LIMITS, QA_LIMITS, STAGE_LIMITS, type Poll, type QuestionView } from '@rally/shared';
+import { POLL_LIMITS, QA_LIMITS, QUIZ_LIMITS, STAGE_LIMITS, type Poll, type QuestionView, type QuizRunPhase } from '@rally/shared';
 import { createEvent, keynoteSession, workshopSession } from './helpers/event';
 import { crowd, drive, keyOf, type Driver } from './helpers/drive';
 import { newScreen, expectLive } from './helpers/screens';
@@ -348,6 +348,77 @@ test('[STAGE40] [STAGE41] [STAGE45] a long leaderboard of teams, then of people,
   await expectFitsEverywhere(page, mod, 'leaderboard-people', async (p) => {
     await expect(p.getByTestId('stage-leaderboard')).toHaveAttribute('data-board', 'people');
     await expect(p.getByTestId('stage-page')).toHaveText(/page \d of 2/i);
+  });
+  for (const p of people) p.close();
+  mod.close();
+});
+
+test('[UI57] [STAGE40] [STAGE41] [STAGE44] a quiz with the longest texts fits in every phase: lobby, answering, reveal, standings and podium', async ({ browser, request }) => {
+  test.setTimeout(180_000);
+  const teams = Array.from({ length: 3 }, (_, i) => longText(`Team ${i + 1}`, 40));
+  const { code, links, mod } = await longEvent(request, teams);
+  const L = QUIZ_LIMITS;
+  const quiz = await mod.send('quiz:create', {
+    sessionId: 'keynote',
+    draft: {
+      title: longText('Kickoff quiz', L.title),
+      settings: { questionOnDevices: true, teamMode: 'teams', teamTalkSec: 0 },
+      questions: [
+        {
+          kind: 'choice',
+          text: longText('Which of these', L.text),
+          options: Array.from({ length: L.maxOptions }, (_, i) => longText(`Option ${i + 1}`, L.option)),
+          correct: [1, 4],
+          timeLimitSec: L.maxTimeLimitSec,
+          points: 2,
+          explanation: longText('Because', L.explanation),
+        },
+      ],
+    },
+  });
+  const people = await crowd(request, code, 10, (i) => ({ name: longText(`Person ${i + 1}`, 60), team: teams[i % 3]!, mode: i % 2 ? 'remote' : 'room' }));
+  const page = await openStage(browser, links.stage);
+  const phase = (name: string) => expect(page.getByTestId('stage-quiz')).toHaveAttribute('data-phase', name);
+  const clearAnnouncement = async () => {
+    await mod.send('announcement:clear', {});
+    await expect(page.getByTestId('stage-announcement')).toHaveCount(0);
+  };
+
+  const { runId } = await mod.send('quiz:open', { quizId: quiz.id });
+  await expectFitsEverywhere(page, mod, 'quiz-lobby', () => phase('lobby'));
+  await clearAnnouncement();
+
+  const opened = people[0]!.waitFor<QuizRunPhase>('quiz:phaseChanged', (p) => p.phase.phase === 'answering', 20_000);
+  await mod.send('quiz:control', { runId, action: 'start' });
+  const open = (await opened).phase;
+  const questionId = open.phase === 'answering' ? open.question.id : '';
+  // Some have answered: the count moves while the clock runs.
+  for (const [i, p] of people.slice(0, 7).entries()) await p.send('quiz:answer', { runId, questionId, answer: { kind: 'choice', picks: [i % 6] }, displayedForMs: 1000 + i });
+  await expectFitsEverywhere(page, mod, 'quiz-answering', () => phase('answering'));
+  await clearAnnouncement();
+
+  // The rest answer: everyone present has, so answering locks.
+  const locked = people[0]!.waitFor<QuizRunPhase>('quiz:phaseChanged', (p) => p.phase.phase === 'locked', 20_000);
+  for (const [i, p] of people.slice(7).entries()) await p.send('quiz:answer', { runId, questionId, answer: { kind: 'choice', picks: [1, 4] }, displayedForMs: 2000 + i });
+  await locked;
+  await mod.send('quiz:control', { runId, action: 'next' });
+  await expectFitsEverywhere(page, mod, 'quiz-reveal', async (p) => {
+    await phase('reveal');
+    await expect(p.getByTestId('quiz-explanation')).toBeVisible();
+  });
+  await clearAnnouncement();
+
+  await mod.send('quiz:control', { runId, action: 'next' });
+  await expectFitsEverywhere(page, mod, 'quiz-standings', async (p) => {
+    await phase('standings');
+    await expect(p.getByTestId('quiz-standing-row')).toHaveCount(10);
+  });
+  await clearAnnouncement();
+
+  await mod.send('quiz:control', { runId, action: 'next' });
+  await expectFitsEverywhere(page, mod, 'quiz-podium', async (p) => {
+    await phase('podium');
+    await expect(p.getByTestId('quiz-podium-place')).toHaveCount(3);
   });
   for (const p of people) p.close();
   mod.close();

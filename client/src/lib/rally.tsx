@@ -8,6 +8,7 @@ import { listenStageFacts, stageEventFromAck } from './stageState';
 import { engagementEventFromAck, listenEngagementFacts } from './engagementState';
 import { listenSurveyFacts, surveyEventFromAck } from './surveyState';
 import { listenQuizFacts, quizEventFromAck } from './quizState';
+import { listenQuizPlayFacts, quizPlayEventFromAck } from './quizPlayState';
 import { useToasts } from './toasts';
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline' | 'reload-required';
@@ -100,6 +101,7 @@ export function RallyProvider({ token, onFatal, children }: { token: string; onF
     listenEngagementFacts(socket, (event) => dispatch({ type: 'engagement', event }));
     listenSurveyFacts(socket, (event) => dispatch({ type: 'survey', event }));
     listenQuizFacts(socket, (event) => dispatch({ type: 'quiz', event }));
+    listenQuizPlayFacts(socket, (event) => dispatch({ type: 'quizPlay', event }));
     socket.on('session:ended', ({ reason, message }) => {
       endedByServer = true;
       stop();
@@ -207,6 +209,8 @@ export function RallyProvider({ token, onFatal, children }: { token: string; onF
       if (surveyEvent) dispatch({ type: 'survey', event: surveyEvent });
       const quizEvent = quizEventFromAck(name, ack.data);
       if (quizEvent) dispatch({ type: 'quiz', event: quizEvent });
+      const quizPlayEvent = quizPlayEventFromAck(name, ack.data, fields);
+      if (quizPlayEvent) dispatch({ type: 'quizPlay', event: quizPlayEvent });
       if (name === 'stage:setStream' || name === 'event:setBranding' || name === 'agenda:set') {
         dispatch({ type: 'event', event: ack.data as PublicEvent });
       }

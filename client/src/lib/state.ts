@@ -5,6 +5,7 @@ import { reduceStage, stageFromSnapshot, type StageEvent, type StageState } from
 import { engagementFromSnapshot, reduceEngagement, type EngagementEvent, type EngagementState } from './engagementState';
 import { reduceSurvey, surveyFromSnapshot, type SurveyEvent, type SurveyState } from './surveyState';
 import { quizzesFromSnapshot, reduceQuizzes, type QuizEvent, type QuizzesState } from './quizState';
+import { quizPlayFromSnapshot, reduceQuizPlay, type QuizPlayEvent, type QuizPlayState } from './quizPlayState';
 
 /** What a screen renders: the last snapshot with every delta since applied. */
 export interface RallyState {
@@ -26,6 +27,8 @@ export interface RallyState {
   survey: SurveyState;
   /** Authored quizzes, staff only (lib/quizState.ts). */
   quizzes: QuizzesState;
+  /** Quiz runs: the phase per run as this role sees it, my answers and results (lib/quizPlayState.ts). */
+  quizPlay: QuizPlayState;
 }
 
 export type RallyAction =
@@ -39,6 +42,7 @@ export type RallyAction =
   | { type: 'engagement'; event: EngagementEvent }
   | { type: 'survey'; event: SurveyEvent }
   | { type: 'quiz'; event: QuizEvent }
+  | { type: 'quizPlay'; event: QuizPlayEvent }
   | { type: 'reset' };
 
 function upsert(list: Participant[], p: Participant): Participant[] {
@@ -99,6 +103,7 @@ export function reduce(state: RallyState | null, action: RallyAction): RallyStat
         engagement: engagementFromSnapshot(s),
         survey: surveyFromSnapshot(s),
         quizzes: quizzesFromSnapshot(s),
+        quizPlay: quizPlayFromSnapshot(s),
       };
     }
     case 'presence': {
@@ -151,6 +156,11 @@ export function reduce(state: RallyState | null, action: RallyAction): RallyStat
       if (!state) return state;
       const quizzes = reduceQuizzes(state.quizzes, action.event);
       return quizzes === state.quizzes ? state : { ...state, quizzes };
+    }
+    case 'quizPlay': {
+      if (!state) return state;
+      const quizPlay = reduceQuizPlay(state.quizPlay, action.event);
+      return quizPlay === state.quizPlay ? state : { ...state, quizPlay };
     }
   }
 }

@@ -3,6 +3,7 @@ import { useLive } from '../../components/EventGate';
 import { AttendeePoll } from '../polls/AttendeePolls';
 import { livePolls } from '../polls/model';
 import { OnStageQuestion } from '../qa/AttendeeQuestions';
+import { PlayerQuiz } from '../quiz-play/PlayerQuiz';
 
 /** [UI32] What an attendee reads when nothing is on stage: true today, no promise of more. */
 export const NOTHING_ON_STAGE_TEXT = 'Nothing on stage right now. Polls and questions appear here when the presenter puts them on stage.';
@@ -55,6 +56,11 @@ function OnStage({ slot }: { slot: StageSlot }) {
     }
     case 'question':
       return state.qa.byId[slot.questionId] ? <OnStageQuestion questionId={slot.questionId} /> : empty;
+    case 'quiz': {
+      // [UI58] A run that ended leaves "Live now" as if nothing were on stage.
+      const phase = state.quizPlay.runs[slot.runId]?.phase;
+      return phase?.phase === 'ended' ? empty : <PlayerQuiz runId={slot.runId} />;
+    }
     case 'leaderboard':
       return (
         <p className="empty" data-testid="on-stage-leaderboard">

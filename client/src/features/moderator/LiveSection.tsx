@@ -13,6 +13,7 @@ import { excerpt } from '../qa/model';
 import { AnnouncementCard } from '../stage-live/AnnouncementCard';
 import { describeSlot } from '../stage-live/describeSlot';
 import { NotesPanel, timeFmt } from '../stage-live/ModeratorStage';
+import { StaffQuiz } from '../quiz-play/StaffQuiz';
 import { AgendaCard } from './AgendaCard';
 import { PresenceCounts } from './PresenceCounts';
 import { sectionPath } from './paths';
@@ -30,9 +31,12 @@ export function LiveSection() {
           <StageNowCard />
         </Slot>
         <Slot order={3}>
+          <QuizCard />
+        </Slot>
+        <Slot order={4}>
           <StageQuestionCard />
         </Slot>
-        <Slot order={5}>
+        <Slot order={6}>
           <AudienceCard />
         </Slot>
       </div>
@@ -40,10 +44,10 @@ export function LiveSection() {
         <Slot order={2}>
           <LivePollCard />
         </Slot>
-        <Slot order={4}>
+        <Slot order={5}>
           <AnnouncementCard />
         </Slot>
-        <Slot order={6}>
+        <Slot order={7}>
           <NotesPanel />
         </Slot>
       </div>
@@ -176,6 +180,19 @@ function LivePollCard() {
           </button>
         </div>
       ) : null}
+    </section>
+  );
+}
+
+/** [UI64] [UI67] The quiz on stage with its controls, or the session's quizzes to run. */
+function QuizCard() {
+  return (
+    <section className="card console-card" aria-labelledby="live-quiz-h" data-testid="console-quiz">
+      <div className="row spread">
+        <h2 id="live-quiz-h">Quiz</h2>
+        <SectionLink path="quiz">All quizzes</SectionLink>
+      </div>
+      <StaffQuiz quizLink={<SectionLink path="quiz">Write one in the Quiz section</SectionLink>} />
     </section>
   );
 }

@@ -7,6 +7,7 @@ import { describeSlot } from '../stage-live/describeSlot';
 import { PresenterNotes, SessionTimer } from '../stage-live/PresenterStage';
 import { AnnouncementBanner } from '../stage-live/AttendeeStage';
 import { EventChat } from '../stage-live/Chat';
+import { StaffQuiz } from '../quiz-play/StaffQuiz';
 
 /**
  * [UI20] [UI21] The presenter's screen, top down in the order of a talk: what is live (the stage
@@ -32,6 +33,10 @@ export function PresenterView({ code }: { code: string }) {
             {stage.detail && state.stage.onStage.slot.kind !== 'idle' ? ` · ${stage.detail}` : ''}
           </p>
           <LivePolls deck={deck} />
+          <section className="presenter-quiz" aria-labelledby="pres-quiz-heading" data-testid="presenter-quiz">
+            <h3 id="pres-quiz-heading">Quiz</h3>
+            <StaffQuiz />
+          </section>
         </section>
         <section className="card" aria-labelledby="pres-live-heading" data-testid="presenter-live-session">
           <h2 id="pres-live-heading">Live session</h2>

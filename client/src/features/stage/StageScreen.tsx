@@ -5,6 +5,7 @@ import { nowAndNext } from '../../lib/agenda';
 import { StageLeaderboard } from '../engagement/StageLeaderboard';
 import { StagePoll } from '../polls/StagePoll';
 import { StageQuestion } from '../qa/StageQuestion';
+import { StageQuiz } from '../quiz-play/StageQuiz';
 import { ReactionBursts, StageAnnouncement, StageLogo, StageReactionTotals, StageRemoteWatching, useBrandingStyle } from '../stage-live/StageExtras';
 import { FitBox } from './FitBox';
 import { StageIdle } from './StageIdle';
@@ -69,6 +70,11 @@ export function StageScreen({ code }: { code: string }) {
         {view.kind === 'leaderboard' ? (
           <FitBox className="stage-activity-fit">
             <StageLeaderboard board={view.board} leaderboard={view.leaderboard} />
+          </FitBox>
+        ) : null}
+        {view.kind === 'quiz' ? (
+          <FitBox className="stage-activity-fit" testId="stage-quiz-fit">
+            <StageQuiz phase={view.phase} />
           </FitBox>
         ) : null}
         {view.kind === 'idle' ? (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { OnStage, Participant, Poll, Snapshot } from '@rally/shared';
+import { QuizPhase, type OnStage, type Participant, type Poll, type Snapshot } from '@rally/shared';
 import { reduce, type RallyState } from '../../lib/state';
 import { paginate } from './paging';
 import { stageView } from './stageView';
@@ -73,6 +73,22 @@ describe('the stage screen draws the stage slot [STAGE40]', () => {
     const board = { mode: 'teams' as const, teams: [{ team: 'EMEA', members: 2, total: 6, average: 3, rank: 1 }], participants: [] };
     const v = stageView(stateWith(on({ kind: 'leaderboard', board: 'people' }), [], board));
     expect(v).toMatchObject({ kind: 'leaderboard', board: 'people', leaderboard: board });
+  });
+});
+
+describe('the stage screen draws the quiz run the slot names [UI51]', () => {
+  const lobby = QuizPhase.parse({ phase: 'lobby', quizId: 'q', title: 'Quiz', total: 2, joined: { room: 1, remote: 1, teams: [] } });
+  const withRun = (runId: string, phase: QuizPhase) =>
+    reduce(stateWith(on({ kind: 'quiz', runId: 'r1' })), { type: 'quizPlay', event: { name: 'quiz:phaseChanged', payload: { runId, version: 1, phase } } })!;
+
+  it('shows the run on stage in its phase', () => {
+    expect(stageView(withRun('r1', lobby))).toMatchObject({ kind: 'quiz', runId: 'r1', phase: { phase: 'lobby' } });
+  });
+
+  it('keeps the join screen up for a run it has not heard of, another run, or one that ended', () => {
+    expect(stageView(stateWith(on({ kind: 'quiz', runId: 'r1' }))).kind).toBe('idle');
+    expect(stageView(withRun('r0', lobby)).kind).toBe('idle');
+    expect(stageView(withRun('r1', QuizPhase.parse({ phase: 'ended' }))).kind).toBe('idle');
   });
 });
 

@@ -1,4 +1,4 @@
-import type { Leaderboard, Poll, Question } from '@rally/shared';
+import type { Leaderboard, Poll, Question, QuizPhase } from '@rally/shared';
 import type { RallyState } from '../../lib/state';
 import { stageQuestion } from '../../lib/qaState';
 
@@ -7,6 +7,7 @@ export type StageView =
   | { kind: 'idle' }
   | { kind: 'poll'; poll: Poll }
   | { kind: 'question'; question: Question }
+  | { kind: 'quiz'; runId: string; phase: QuizPhase }
   | { kind: 'leaderboard'; board: 'people' | 'teams'; leaderboard: Leaderboard };
 
 /**
@@ -27,9 +28,11 @@ export function stageView(state: RallyState): StageView {
       const question = stageQuestion(state.qa, slot.questionId);
       return question ? { kind: 'question', question } : { kind: 'idle' };
     }
-    case 'quiz':
-      // The quiz screens are being built (issue 15): until then the projector shows the join screen.
-      return { kind: 'idle' };
+    case 'quiz': {
+      // [UI51] A run this screen has not heard of yet (or one that ended) leaves the join screen up.
+      const phase = state.quizPlay.runs[slot.runId]?.phase;
+      return phase && phase.phase !== 'ended' ? { kind: 'quiz', runId: slot.runId, phase } : { kind: 'idle' };
+    }
     case 'leaderboard': {
       const leaderboard = state.engagement.leaderboard;
       return leaderboard ? { kind: 'leaderboard', board: slot.board, leaderboard } : { kind: 'idle' };
