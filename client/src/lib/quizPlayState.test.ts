@@ -50,8 +50,8 @@ describe('quiz play state', () => {
   });
 
   it('[UI62] my results fill per question; an older result does not take the running score back', () => {
-    let s = reduceQuizPlay(EMPTY_QUIZ_PLAY, { name: 'quiz:myResult', payload: result('q2', 1800, 2) });
-    s = reduceQuizPlay(s, { name: 'quiz:myResult', payload: result('q1', 900, 1) });
+    let s = reduceQuizPlay(EMPTY_QUIZ_PLAY, { name: 'quiz:answerScored', payload: result('q2', 1800, 2) });
+    s = reduceQuizPlay(s, { name: 'quiz:answerScored', payload: result('q1', 900, 1) });
     const me = playerRun(s, 'r1');
     expect(Object.keys(me.results).sort()).toEqual(['q1', 'q2']);
     expect(me.total).toBe(1800);

@@ -26,7 +26,7 @@ export interface PlayerRun {
 export type QuizPlayEvent =
   | { name: 'quiz:phaseChanged'; payload: QuizRunPhase }
   | { name: 'quiz:presenterPhaseChanged'; payload: QuizRunPresenterPhase }
-  | { name: 'quiz:myResult'; payload: QuizMyResult }
+  | { name: 'quiz:answerScored'; payload: QuizMyResult }
   /** Our own answer was received (the ack carries no answer: the sender knows it). */
   | { name: 'quiz:answered'; payload: { runId: string; questionId: string; answer: QuizAnswerValue } };
 
@@ -66,7 +66,7 @@ export function reduceQuizPlay(s: QuizPlayState, e: QuizPlayEvent): QuizPlayStat
       if (prev && prev.version >= version) return s;
       return { ...s, presenterRuns: { ...s.presenterRuns, [runId]: { version, phase } } };
     }
-    case 'quiz:myResult': {
+    case 'quiz:answerScored': {
       const r = e.payload;
       const prev = s.players[r.runId] ?? EMPTY_PLAYER;
       const old = prev.results[r.questionId];
@@ -95,7 +95,7 @@ export function reduceQuizPlay(s: QuizPlayState, e: QuizPlayEvent): QuizPlayStat
 export function listenQuizPlayFacts(socket: RallySocket, onEvent: (e: QuizPlayEvent) => void): void {
   socket.on('quiz:phaseChanged', (payload) => onEvent({ name: 'quiz:phaseChanged', payload }));
   socket.on('quiz:presenterPhaseChanged', (payload) => onEvent({ name: 'quiz:presenterPhaseChanged', payload }));
-  socket.on('quiz:myResult', (payload) => onEvent({ name: 'quiz:myResult', payload }));
+  socket.on('quiz:answerScored', (payload) => onEvent({ name: 'quiz:answerScored', payload }));
 }
 
 /** What a successful ack of our own quiz play command tells the state at once. */
