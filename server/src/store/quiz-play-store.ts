@@ -38,8 +38,12 @@ export interface RecordAnswerInput {
 }
 
 export interface RecordAnswerOutcome {
-  /** False: the player had already answered this question; nothing changed and `answer` is that first one. */
+  /**
+   * False: nothing changed. Either the player had already answered this question and `answer` is
+   * that first one, or the question was discarded ([QZSTORE23]: `discarded` true, `answer` the one given).
+   */
   applied: boolean;
+  discarded?: true;
   answer: QuizAnswerRecord;
   /** The player's run total and streak right after this step. */
   total: number;
@@ -125,6 +129,15 @@ export interface QuizPlayStore {
    * team's sum. A second answer changes nothing and returns the first.
    */
   recordQuizAnswer(run: QuizRunRef, questionId: string, participantId: string, input: RecordAnswerInput): Promise<RecordAnswerOutcome>;
+  /**
+   * [QZSTORE23] Takes back every answer to the question, in one step: each player's total loses the
+   * answer's points, their streak and place in the ranking return to what they were before it (a
+   * player whose only answer it was leaves the ranking), and the question's counters, team sums and
+   * presence at open are removed. The answers are deleted, and the question refuses answers from
+   * then on (`discarded: true`). A second discard changes nothing. Relies on the answer being each
+   * player's latest (a player answers one open question at a time; the discarded one is the last).
+   */
+  discardQuizQuestion(run: QuizRunRef, questionId: string): Promise<void>;
   /** [QZSTORE7] The player's total, streak and answers; zeros and no answers when they never answered. */
   getQuizPlayer(run: QuizRunRef, participantId: string): Promise<QuizPlayerState>;
   /** [QZSTORE3] Null when the player has no answer in the run. */

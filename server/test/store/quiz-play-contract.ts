@@ -300,6 +300,81 @@ export function quizPlayContract(name: string, make: () => Promise<{ store: Quiz
       expect(await store.quizAnswersCount(run, 'q1')).toBe(0);
       expect(await store.getQuizPresentAtOpen(run, 'q1')).toBeNull();
     });
+    /** Everything a reader sees of a run's play: ranking, players, per-question stats and standings. */
+    const view = async (run: QuizRunRef, players: string[], questions: string[]) => ({
+      top: await store.quizTop(run, 100),
+      count: await store.quizPlayerCount(run),
+      ranks: await Promise.all(players.map((p) => store.quizRankOf(run, p))),
+      players: await Promise.all(players.map((p) => store.getQuizPlayer(run, p))),
+      stats: await Promise.all(questions.map((q) => store.quizQuestionStats(run, q))),
+      answered: await Promise.all(questions.map((q) => store.quizAnswersCount(run, q))),
+      presence: await Promise.all(questions.map((q) => store.getQuizPresentAtOpen(run, q))),
+      standings: await store.quizTeamStandings(run),
+    });
+
+    it('[QZSTORE23] discarding a question takes back every answer to it: totals, streaks, ranks (tie-break included), counters and team sums are as if it never happened', async () => {
+      const run = newRun();
+      const people = ['pt_a', 'pt_b', 'pt_c', 'pt_d'];
+      await store.setQuizPresentAtOpen(run, 'q1', { red: 2, blue: 1 });
+      await play(run, 'q1', 'pt_a', { points: 800, team: 'red' }, 1);
+      await play(run, 'q1', 'pt_b', { points: 800, team: 'blue', mode: 'remote' }, 1);
+      await play(run, 'q1', 'pt_c', { points: 0, correct: false, team: 'red' }, 0);
+      const before = await view(run, people, ['q1', 'q2']);
+      expect(before.top.map((e) => e.participantId)).toEqual(['pt_a', 'pt_b', 'pt_c']);
+
+      // q2: B reaches 1,000 first and passes A; D enters the ranking with it alone; C scores nothing.
+      await store.setQuizPresentAtOpen(run, 'q2', { red: 3, blue: 1 });
+      await play(run, 'q2', 'pt_b', { points: 200, team: 'blue', value: { kind: 'choice', picks: [1] } }, 2);
+      await play(run, 'q2', 'pt_a', { points: 200, team: 'red', value: { kind: 'choice', picks: [1] } }, 2);
+      await play(run, 'q2', 'pt_d', { points: 500, team: 'red', mode: 'remote' }, 1);
+      await play(run, 'q2', 'pt_c', { points: 0, correct: false, team: 'red' }, 0);
+      expect((await store.quizTop(run, 10)).map((e) => e.participantId)).toEqual(['pt_b', 'pt_a', 'pt_d', 'pt_c']);
+
+      await store.discardQuizQuestion(run, 'q2');
+      const after = await view(run, people, ['q1', 'q2']);
+      expect(after).toEqual(before);
+      expect(after.ranks[3]).toBeNull();
+      expect(after.answered[1]).toBe(0);
+      expect(after.players[0]).toMatchObject({ total: 800, streak: 1 });
+
+      // A second discard changes nothing; the question takes no more answers.
+      await store.discardQuizQuestion(run, 'q2');
+      expect(await view(run, people, ['q1', 'q2'])).toEqual(before);
+      const late = await store.recordQuizAnswer(run, 'q2', 'pt_e', { streakAfter: 1, answer: answer({ points: 900, team: 'red' }) });
+      expect(late).toMatchObject({ applied: false, discarded: true, total: 0, streak: 0 });
+      const lateA = await store.recordQuizAnswer(run, 'q2', 'pt_a', { streakAfter: 2, answer: answer({ points: 900 }) });
+      expect(lateA).toMatchObject({ applied: false, discarded: true, total: 800, streak: 1 });
+      expect(await view(run, people, ['q1', 'q2'])).toEqual(before);
+      expect(await store.quizRankOf(run, 'pt_e')).toBeNull();
+
+      // Play goes on from the restored state: B now reaches 1,000 first again and ranks ahead of A.
+      await play(run, 'q3', 'pt_b', { points: 200 }, 2);
+      await play(run, 'q3', 'pt_a', { points: 200 }, 2);
+      expect(await store.quizTop(run, 10)).toEqual([
+        { participantId: 'pt_b', total: 1000, rank: 1 },
+        { participantId: 'pt_a', total: 1000, rank: 2 },
+        { participantId: 'pt_c', total: 0, rank: 3 },
+      ]);
+      // Deleting the run also forgets the discard: the run can be played afresh.
+      await store.deleteQuizRun(run);
+      expect(await store.recordQuizAnswer(run, 'q2', 'pt_a', { streakAfter: 1, answer: answer({ points: 900 }) })).toMatchObject({ applied: true, total: 900 });
+    });
+
+    it('[QZSTORE23] a discard racing 30 answers: each answer is either taken back or refused, none survives', async () => {
+      const run = newRun();
+      await play(run, 'q1', 'pt_base', { points: 700 }, 1);
+      const before = await view(run, ['pt_base'], ['q1']);
+      const players = Array.from({ length: 30 }, (_, i) => `pt_${i}`);
+      const answers = players.map((p, i) => store.recordQuizAnswer(run, 'q2', p, { streakAfter: 1, answer: answer({ points: 100 + i, team: i % 2 ? 'red' : 'blue' }) }));
+      const base = store.recordQuizAnswer(run, 'q2', 'pt_base', { streakAfter: 2, answer: answer({ points: 500 }) });
+      await Promise.all([...answers.slice(0, 15), store.discardQuizQuestion(run, 'q2'), ...answers.slice(15), base]);
+      await store.discardQuizQuestion(run, 'q2');
+      expect(await view(run, ['pt_base'], ['q1'])).toEqual(before);
+      expect(await store.quizPlayerCount(run)).toBe(1);
+      expect(await store.quizAnswersCount(run, 'q2')).toBe(0);
+      for (const p of players) expect(await store.getQuizPlayer(run, p)).toEqual({ total: 0, streak: 0, answers: {} });
+    });
+
     it('[QZSTORE20] a run document reads back exactly at version 1 and becomes its event\'s current run; a taken id is CONFLICT', async () => {
       const { eventId, runId } = newRun();
       const doc = { step: { phase: 'lobby' }, ratio: 0.1 + 0.2, list: [1, 2, 3], nested: { a: null } };

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ErrorCode, QuizDraft, type QuizDraftInput, type QuizMyResult, type QuizRunPhase, type QuizRunPresenterPhase } from '@rally/shared';
+import { ErrorCode, QuizDraft, type QuizAnswerValue, type QuizDraftInput, type QuizMyResult, type QuizRunPhase, type QuizRunPresenterPhase } from '@rally/shared';
 import { pollKit, type PollKit } from '../../../test/helpers/domain-kit.js';
 import { buildSnapshot } from '../snapshot.js';
 import { createQuiz } from './authoring.js';
@@ -224,6 +224,81 @@ describe('quiz live play (domain)', () => {
     await control(deps, k.event.id, runId, 'end');
     await control(deps, k.event.id, runId, 'end');
     expect((await buildSnapshot(deps, a, k.event)).quiz).toBeUndefined();
+  });
+
+  /** Three questions: the middle one (×2) is the one skipped or dropped. */
+  async function setUpThree() {
+    const draft = twoQuestions();
+    const quiz = await createQuiz(
+      k.deps,
+      k.event.id,
+      null,
+      QuizDraft.parse({ ...draft, questions: [...draft.questions, { kind: 'truefalse', text: 'The keynote is at nine.', timeLimitSec: 10, correct: false }] }),
+    );
+    const a = await k.person({ name: 'Ada', mode: 'room', team: 'EMEA' });
+    const b = await k.person({ name: 'Bo', mode: 'remote', team: 'NA' });
+    const { runId } = await openRun(deps, k.event.id, quiz.id);
+    const [q1, q2, q3] = quiz.questions.map((q) => q.id) as [string, string, string];
+    const say = (who: { id: string }, questionId: string, value: QuizAnswerValue) => answer(deps, k.event.id, who.id, { runId, questionId, answer: value, displayedForMs: 1_000 }, NO_TIMING);
+    // q1: Ada right, Bo wrong; revealed, then the standings; q2 opens and both answer it (which locks it).
+    await toAnswering(runId);
+    k.clock.advance(1_000);
+    await say(a, q1, { kind: 'truefalse', value: true });
+    await say(b, q1, { kind: 'truefalse', value: false });
+    await control(deps, k.event.id, runId, 'next');
+    await control(deps, k.event.id, runId, 'next');
+    await toAnswering(runId, 'next');
+    k.clock.advance(1_000);
+    // Ada breaks her streak, Bo scores about 2,000 points at ×2 and would pass her.
+    await say(a, q2, { kind: 'choice', picks: [0] });
+    await say(b, q2, { kind: 'choice', picks: [1] });
+    expect(lastAudience()).toMatchObject({ phase: 'locked' });
+    const ref = { eventId: k.event.id, runId };
+    expect((await k.store.quizRankOf(ref, b.id))!.rank).toBe(1);
+    return { a, b, runId, ref, q1, q2, q3, say, ada1: resultsTo(a.id)[0]! };
+  }
+
+  it('[QUIZ27] [QZSTORE23] a question skipped after answers counts for nothing: totals, streaks and ranks are as if it never happened, and play goes on from there', async () => {
+    const { a, b, runId, ref, q2, q3, say, ada1 } = await setUpThree();
+    await control(deps, k.event.id, runId, 'skip');
+    expect(lastAudience()).toMatchObject({ phase: 'getReady', questionIndex: 2 });
+    // Nobody hears a result for the skipped question, and the store holds nothing of it.
+    expect(k.publish.of('quiz:answerScored').filter((p) => (p.payload as QuizMyResult).questionId === q2)).toEqual([]);
+    expect(await k.store.getQuizPlayer(ref, a.id)).toMatchObject({ total: ada1.total, streak: 1 });
+    expect((await k.store.getQuizPlayer(ref, a.id)).answers[q2]).toBeUndefined();
+    expect(await k.store.getQuizPlayer(ref, b.id)).toMatchObject({ total: 0, streak: 0 });
+    expect(await k.store.quizTop(ref, 10)).toEqual([
+      { participantId: a.id, total: ada1.total, rank: 1 },
+      { participantId: b.id, total: 0, rank: 2 },
+    ]);
+    expect((await k.store.quizQuestionStats(ref, q2)).answered).toBe(0);
+    const snap = (await buildSnapshot(deps, b, k.event)).quiz!.me!;
+    expect(snap).toMatchObject({ total: 0, streak: 0, rank: 2 });
+    expect(snap.answers[q2]).toBeUndefined();
+    expect(snap.results[q2]).toBeUndefined();
+    // A late answer to the skipped question is refused.
+    await expect(say(b, q2, { kind: 'choice', picks: [1] })).rejects.toMatchObject({ code: ErrorCode.INVALID_STATE });
+
+    // q3: Ada's streak runs on from q1 as if q2 had not been asked (+100); Bo's wrong answer keeps him at 0.
+    k.clock.advance(3_000);
+    await tickDueRuns(deps);
+    k.clock.advance(1_000);
+    await say(a, q3, { kind: 'truefalse', value: false });
+    await say(b, q3, { kind: 'truefalse', value: true });
+    await control(deps, k.event.id, runId, 'next');
+    const ada3 = resultsTo(a.id).at(-1)!;
+    expect(ada3).toMatchObject({ questionId: q3, correct: true, bonus: 100, streak: 2, rank: 1, total: ada1.total + ada3.points });
+    expect(resultsTo(b.id).at(-1)).toMatchObject({ questionId: q3, correct: false, total: 0, rank: 2, gapToAhead: ada3.total });
+  });
+
+  it('[QUIZ27] [QZSTORE23] ending during a question drops it: the podium and every player\'s state leave out its answers', async () => {
+    const { a, b, runId, ref, q2, ada1 } = await setUpThree();
+    await control(deps, k.event.id, runId, 'end');
+    expect(lastAudience()).toMatchObject({ phase: 'podium', players: [{ participantId: a.id, score: ada1.total }, { participantId: b.id, score: 0 }] });
+    expect(k.publish.of('quiz:answerScored').filter((p) => (p.payload as QuizMyResult).questionId === q2)).toEqual([]);
+    expect(await k.store.getQuizPlayer(ref, a.id)).toMatchObject({ total: ada1.total, streak: 1 });
+    expect(await k.store.getQuizPlayer(ref, b.id)).toMatchObject({ total: 0, streak: 0, answers: expect.not.objectContaining({ [q2]: expect.anything() }) });
+    expect((await buildSnapshot(deps, b, k.event)).quiz!.me).toMatchObject({ total: 0, rank: 2 });
   });
 
   it('[QUIZ37] a transition computed twice from one stored version is stored and published once', async () => {

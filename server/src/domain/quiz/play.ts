@@ -205,7 +205,8 @@ async function carryOut(deps: QuizPlayDeps, stored: StoredQuizRun & { doc: QuizR
         await grade(deps, ref, doc.run, e.questionId);
         break;
       case 'discard':
-        // Answers to a skipped question stay recorded (the store keeps no undo); its reveal never comes.
+        // [QUIZ27] Skipped or ended before its reveal: its answers are taken back ([QZSTORE23]).
+        await deps.store.discardQuizQuestion(ref, e.questionId);
         break;
     }
   }
@@ -319,12 +320,14 @@ export async function answer(
     if (sameAnswer(prior.value, input.answer)) return { runId, questionId, received: true };
     throw new RallyError(ErrorCode.CONFLICT, 'you already answered');
   }
-  const streakBefore = missedPreviousScoring(stored.doc.run.questions, index, player.answers) ? 0 : player.streak;
+  const streakBefore = missedPreviousScoring(stored.doc.run.questions, index, stored.doc.revealed, player.answers) ? 0 : player.streak;
   const outcome = scoreAnswer({ multiplier: q.points, accuracy: accuracy(q, input.answer), responseMs, timeLimitMs: q.timeLimitSec * 1000, streakBefore, graded: q.kind === 'number' });
   const recorded = await deps.store.recordQuizAnswer(ref, questionId, participantId, {
     streakAfter: outcome.streakAfter,
     answer: { value: input.answer, points: outcome.points, correct: outcome.correct, bonus: outcome.bonus, responseMs, at: isoNow(deps.clock), team: teamOf(stored.doc.run, me), mode: me.mode },
   });
+  // The question was skipped while this answer was on its way ([QZSTORE23]).
+  if (recorded.discarded) throw new RallyError(ErrorCode.INVALID_STATE, 'this question is closed');
   if (!recorded.applied) {
     // Another tab or node was first ([QZSTORE1]).
     if (sameAnswer(recorded.answer.value, input.answer)) return { runId, questionId, received: true };
@@ -341,10 +344,14 @@ export async function answer(
 
 const sameAnswer = (a: QuizAnswerValue, b: QuizAnswerValue) => JSON.stringify(a) === JSON.stringify(b);
 
-/** [QUIZ4] The streak counts consecutive answers: missing the previous scoring question (×1 or ×2) breaks it. */
-function missedPreviousScoring(questions: readonly QuizQuestion[], index: number, answers: Record<string, unknown>): boolean {
+/**
+ * [QUIZ4] The streak counts consecutive answers: missing the previous scoring question (×1 or ×2)
+ * breaks it. Questions only move forward, so an earlier question that was not revealed was skipped
+ * or dropped, and counts for nothing ([QUIZ27]): it is passed over.
+ */
+function missedPreviousScoring(questions: readonly QuizQuestion[], index: number, revealed: readonly string[], answers: Record<string, unknown>): boolean {
   for (let i = index - 1; i >= 0; i--) {
-    if (questions[i]!.points > 0) return answers[questions[i]!.id] === undefined;
+    if (questions[i]!.points > 0 && revealed.includes(questions[i]!.id)) return answers[questions[i]!.id] === undefined;
   }
   return false;
 }

@@ -2,13 +2,16 @@
  * The quiz-play part of the Redis adapter (node-redis v5).
  *
  * Keys, under the adapter's prefix P, for run R = {eventId}:{runId}:
- *   P quiz-player:R:{participantId}   hash  `total`, `streak`, `member` (their ranking member), `a:{questionId}` -> answer JSON
+ *   P quiz-player:R:{participantId}   hash  `total`, `streak`, `member` (their ranking member), `a:{questionId}` -> answer JSON,
+ *                                           `u:{questionId}` -> `{streak before}|{points}|{member before, '' if none}` (the undo, [QZSTORE23])
  *   P quiz-rank:R                     zset  the ranking: score −total, member `{reached, 15 digits}:{participantId}`
  *   P quiz-run:R                      hash  `seq`: the run's answer sequence (the tie-break clock)
  *   P quiz-questions:R                set   question ids with counters, team sums or presence (standings, deleteQuizRun)
  *   P quiz-counters:R:{questionId}    hash  `answered:room`, `correct:remote`, `opt:2:room`, `true:remote`… -> count
  *   P quiz-teams:R:{questionId}       hash  `points:{team}`, `answered:{team}` -> sum, count
  *   P quiz-present:R:{questionId}     string  presence at open, JSON team -> count (SET NX: first wins)
+ *   P quiz-answerers:R:{questionId}   set   participant ids who answered the question (what a discard takes back)
+ *   P quiz-discarded:R                set   question ids discarded ([QZSTORE23]): they take no more answers
  *
  * [QZSTORE3] Ranking without sorting: the score is −total so ZRANK counts from the best, and equal
  * scores order by member, which starts with the zero-padded sequence number of the answer that
@@ -36,7 +39,8 @@ import { createRedisQuizRuns } from './quiz-runs.js';
 type AnyRedis = RedisClientType<any, any, any, any, any>;
 
 const LUA = {
-  // [QZSTORE1] [QZSTORE2] KEYS: player, rank, run, question counters, question teams, run questions.
+  // [QZSTORE1] [QZSTORE2] KEYS: player, rank, run, question counters, question teams, run questions,
+  // run discarded, question answerers.
   // ARGV: questionId, answer JSON, points, streakAfter, participantId, team ('' none), counter names...
   record: `
     local f = 'a:' .. ARGV[1]
@@ -45,7 +49,13 @@ const LUA = {
       local st = redis.call('HMGET', KEYS[1], 'total', 'streak')
       return {0, first, st[1], st[2]}
     end
-    redis.call('HSET', KEYS[1], f, ARGV[2], 'streak', ARGV[4])
+    if redis.call('SISMEMBER', KEYS[7], ARGV[1]) == 1 then
+      local st = redis.call('HMGET', KEYS[1], 'total', 'streak')
+      return {2, ARGV[2], st[1] or '0', st[2] or '0'}
+    end
+    local was = redis.call('HMGET', KEYS[1], 'streak', 'member')
+    redis.call('HSET', KEYS[1], f, ARGV[2], 'u:' .. ARGV[1], (was[1] or '0') .. '|' .. ARGV[3] .. '|' .. (was[2] or ''), 'streak', ARGV[4])
+    redis.call('SADD', KEYS[8], ARGV[5])
     local pts = tonumber(ARGV[3])
     local total = redis.call('HINCRBY', KEYS[1], 'total', pts)
     local member = redis.call('HGET', KEYS[1], 'member')
@@ -63,6 +73,42 @@ const LUA = {
     end
     redis.call('SADD', KEYS[6], ARGV[1])
     return {1, ARGV[2], tostring(total), ARGV[4]}`,
+  // [QZSTORE23] KEYS: rank, run discarded, question answerers, counters, teams, presence, run
+  // questions, then the answerers' player keys. ARGV: questionId, then the answerers' ids in the
+  // same order. Returns 0 without changing anything when that list is not the answerer set (someone
+  // answered since it was read): the caller reads it again.
+  discard: `
+    if redis.call('SCARD', KEYS[3]) ~= #ARGV - 1 then return 0 end
+    for i = 2, #ARGV do
+      if redis.call('SISMEMBER', KEYS[3], ARGV[i]) == 0 then return 0 end
+    end
+    redis.call('SADD', KEYS[2], ARGV[1])
+    local f = 'a:' .. ARGV[1]
+    local u = 'u:' .. ARGV[1]
+    for i = 2, #ARGV do
+      local pk = KEYS[i + 6]
+      local undo = redis.call('HGET', pk, u)
+      if undo then
+        local c1 = string.find(undo, '|', 1, true)
+        local c2 = string.find(undo, '|', c1 + 1, true)
+        local streak = string.sub(undo, 1, c1 - 1)
+        local pts = tonumber(string.sub(undo, c1 + 1, c2 - 1))
+        local before = string.sub(undo, c2 + 1)
+        local member = redis.call('HGET', pk, 'member')
+        if member then redis.call('ZREM', KEYS[1], member) end
+        if before == '' then
+          redis.call('DEL', pk)
+        else
+          local total = redis.call('HINCRBY', pk, 'total', 0 - pts)
+          redis.call('HSET', pk, 'streak', streak, 'member', before)
+          redis.call('HDEL', pk, f, u)
+          redis.call('ZADD', KEYS[1], 0 - total, before)
+        end
+      end
+    end
+    redis.call('DEL', KEYS[3], KEYS[4], KEYS[5], KEYS[6])
+    redis.call('SREM', KEYS[7], ARGV[1])
+    return 1`,
   // [QZSTORE3] KEYS: player, rank. Returns {rank0, total, streak, ahead member or '', ahead score or ''}.
   rank: `
     local st = redis.call('HMGET', KEYS[1], 'member', 'total', 'streak')
@@ -110,6 +156,8 @@ export function createRedisQuizPlay(client: AnyRedis, prefix: string): QuizPlayS
     counters: (run: QuizRunRef, questionId: string) => `${prefix}quiz-counters:${runKey(run)}:${questionId}`,
     teams: (run: QuizRunRef, questionId: string) => `${prefix}quiz-teams:${runKey(run)}:${questionId}`,
     present: (run: QuizRunRef, questionId: string) => `${prefix}quiz-present:${runKey(run)}:${questionId}`,
+    answerers: (run: QuizRunRef, questionId: string) => `${prefix}quiz-answerers:${runKey(run)}:${questionId}`,
+    discarded: (run: QuizRunRef) => `${prefix}quiz-discarded:${runKey(run)}`,
   };
   const run = luaRunner(client, LUA);
 
@@ -120,10 +168,43 @@ export function createRedisQuizPlay(client: AnyRedis, prefix: string): QuizPlayS
       const { answer, streakAfter } = input;
       const reply = (await run(
         'record',
-        [key.player(r, participantId), key.rank(r), key.run(r), key.counters(r, questionId), key.teams(r, questionId), key.questions(r)],
+        [
+          key.player(r, participantId),
+          key.rank(r),
+          key.run(r),
+          key.counters(r, questionId),
+          key.teams(r, questionId),
+          key.questions(r),
+          key.discarded(r),
+          key.answerers(r, questionId),
+        ],
         [questionId, JSON.stringify(answer), String(answer.points), String(streakAfter), participantId, answer.team ?? '', ...quizCounterKeys(answer)],
       )) as [number, string, string, string];
+      if (Number(reply[0]) === 2) return { applied: false, discarded: true, answer, total: Number(reply[2]), streak: Number(reply[3]) };
       return { applied: Number(reply[0]) === 1, answer: JSON.parse(String(reply[1])) as QuizAnswerRecord, total: Number(reply[2]), streak: Number(reply[3]) };
+    },
+    async discardQuizQuestion(r, questionId) {
+      // Optimistic: the script refuses a stale answerer list, so an answer racing the discard is
+      // either in the list or refused by the discarded mark; answers stop once play moved on.
+      for (let attempt = 1; ; attempt++) {
+        const ids = [...(await client.sMembers(key.answerers(r, questionId)))].map(String);
+        const done = await run(
+          'discard',
+          [
+            key.rank(r),
+            key.discarded(r),
+            key.answerers(r, questionId),
+            key.counters(r, questionId),
+            key.teams(r, questionId),
+            key.present(r, questionId),
+            key.questions(r),
+            ...ids.map((id) => key.player(r, id)),
+          ],
+          [questionId, ...ids],
+        );
+        if (Number(done) === 1) return;
+        if (attempt >= 20) throw new Error(`could not discard quiz question ${questionId}: answers kept arriving`);
+      }
     },
     async getQuizPlayer(r, participantId) {
       const fields = (await client.hGetAll(key.player(r, participantId))) as Record<string, string>;
@@ -192,8 +273,9 @@ export function createRedisQuizPlay(client: AnyRedis, prefix: string): QuizPlayS
         key.rank(r),
         key.run(r),
         key.questions(r),
+        key.discarded(r),
         ...members.map((m) => key.player(r, participantOf(String(m)))),
-        ...questions.flatMap((q) => [key.counters(r, String(q)), key.teams(r, String(q)), key.present(r, String(q))]),
+        ...questions.flatMap((q) => [key.counters(r, String(q)), key.teams(r, String(q)), key.present(r, String(q)), key.answerers(r, String(q))]),
       ];
       for (let i = 0; i < keys.length; i += 500) await client.del(keys.slice(i, i + 500));
     },

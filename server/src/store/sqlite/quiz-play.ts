@@ -31,7 +31,19 @@ CREATE TABLE IF NOT EXISTS quiz_answers (
   participant_id TEXT NOT NULL,
   question_id TEXT NOT NULL,
   doc TEXT NOT NULL,
+  -- [QZSTORE23] What the answer's step replaced, to take it back: the player's streak and
+  -- tie-break before it (reached NULL: the answer brought the player into the ranking).
+  streak_before INTEGER,
+  reached_before INTEGER,
   PRIMARY KEY (event_id, run_id, participant_id, question_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS quiz_answers_question ON quiz_answers(event_id, run_id, question_id);
+-- [QZSTORE23] Questions whose answers were taken back; they take no more.
+CREATE TABLE IF NOT EXISTS quiz_discarded (
+  event_id TEXT NOT NULL,
+  run_id TEXT NOT NULL,
+  question_id TEXT NOT NULL,
+  PRIMARY KEY (event_id, run_id, question_id)
 ) WITHOUT ROWID;
 -- The run's answer sequence (the tie-break clock).
 CREATE TABLE IF NOT EXISTS quiz_runs (
@@ -74,12 +86,26 @@ interface PlayerRow {
 
 /** The quiz-play tables on the embedded store's database; each mutation is one transaction. */
 export function createSqliteQuizPlay(db: Database.Database): QuizPlayStore {
+  // Files from before [QZSTORE23]: the undo columns are added first (the question index does not need them).
+  const columns = db.prepare<[], { name: string }>('PRAGMA table_info(quiz_answers)').all();
+  if (columns.length > 0 && !columns.some((c) => c.name === 'streak_before')) {
+    db.exec('ALTER TABLE quiz_answers ADD COLUMN streak_before INTEGER; ALTER TABLE quiz_answers ADD COLUMN reached_before INTEGER');
+  }
   db.exec(SCHEMA);
   const RUN = 'event_id = ? AND run_id = ?';
   const q = {
     answer: db.prepare<[string, string, string, string], { doc: string }>(`SELECT doc FROM quiz_answers WHERE ${RUN} AND participant_id = ? AND question_id = ?`),
     answers: db.prepare<[string, string, string], { question_id: string; doc: string }>(`SELECT question_id, doc FROM quiz_answers WHERE ${RUN} AND participant_id = ?`),
-    insertAnswer: db.prepare('INSERT INTO quiz_answers (event_id, run_id, participant_id, question_id, doc) VALUES (?, ?, ?, ?, ?)'),
+    insertAnswer: db.prepare(
+      'INSERT INTO quiz_answers (event_id, run_id, participant_id, question_id, doc, streak_before, reached_before) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
+    questionAnswers: db.prepare<[string, string, string], { participant_id: string; doc: string; streak_before: number | null; reached_before: number | null }>(
+      `SELECT participant_id, doc, streak_before, reached_before FROM quiz_answers WHERE ${RUN} AND question_id = ?`,
+    ),
+    isDiscarded: db.prepare<[string, string, string], { one: number }>(`SELECT 1 AS one FROM quiz_discarded WHERE ${RUN} AND question_id = ?`),
+    markDiscarded: db.prepare('INSERT INTO quiz_discarded (event_id, run_id, question_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
+    dropPlayer: db.prepare(`DELETE FROM quiz_players WHERE ${RUN} AND participant_id = ?`),
+    dropQuestion: ['quiz_answers', 'quiz_counters', 'quiz_team_sums', 'quiz_presence'].map((t) => db.prepare(`DELETE FROM ${t} WHERE ${RUN} AND question_id = ?`)),
     player: db.prepare<[string, string, string], PlayerRow>(`SELECT total, streak, reached FROM quiz_players WHERE ${RUN} AND participant_id = ?`),
     nextSeq: db.prepare<[string, string], { seq: number }>(
       'INSERT INTO quiz_runs (event_id, run_id, seq) VALUES (?, ?, 1) ON CONFLICT(event_id, run_id) DO UPDATE SET seq = seq + 1 RETURNING seq',
@@ -122,7 +148,7 @@ export function createSqliteQuizPlay(db: Database.Database): QuizPlayStore {
     presence: db.prepare<[string, string, string], { doc: string }>(`SELECT doc FROM quiz_presence WHERE ${RUN} AND question_id = ?`),
     allPresence: db.prepare<[string, string], { question_id: string; doc: string }>(`SELECT question_id, doc FROM quiz_presence WHERE ${RUN}`),
     putPresence: db.prepare('INSERT INTO quiz_presence (event_id, run_id, question_id, doc) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
-    deletes: ['quiz_players', 'quiz_answers', 'quiz_runs', 'quiz_counters', 'quiz_team_sums', 'quiz_presence'].map((t) => db.prepare(`DELETE FROM ${t} WHERE ${RUN}`)),
+    deletes: ['quiz_players', 'quiz_answers', 'quiz_runs', 'quiz_counters', 'quiz_team_sums', 'quiz_presence', 'quiz_discarded'].map((t) => db.prepare(`DELETE FROM ${t} WHERE ${RUN}`)),
   };
 
   const record = db.transaction((run: QuizRunRef, questionId: string, participantId: string, streakAfter: number, answer: QuizAnswerRecord) => {
@@ -130,7 +156,8 @@ export function createSqliteQuizPlay(db: Database.Database): QuizPlayStore {
     const first = q.answer.get(e, r, participantId, questionId);
     const before = q.player.get(e, r, participantId);
     if (first) return { applied: false, answer: JSON.parse(first.doc) as QuizAnswerRecord, total: before!.total, streak: before!.streak };
-    q.insertAnswer.run(e, r, participantId, questionId, JSON.stringify(answer));
+    if (q.isDiscarded.get(e, r, questionId)) return { applied: false, discarded: true as const, answer, total: before?.total ?? 0, streak: before?.streak ?? 0 };
+    q.insertAnswer.run(e, r, participantId, questionId, JSON.stringify(answer), before?.streak ?? 0, before?.reached ?? null);
     const total = (before?.total ?? 0) + answer.points;
     // [QZSTORE3] Reaching a new total (or entering the ranking) moves the player behind those already there.
     const reached = !before || answer.points > 0 ? q.nextSeq.get(e, r)!.seq : before.reached;
@@ -138,6 +165,22 @@ export function createSqliteQuizPlay(db: Database.Database): QuizPlayStore {
     for (const k of quizCounterKeys(answer)) q.bump.run(e, r, questionId, k);
     if (answer.team !== null) q.addTeam.run(e, r, questionId, answer.team, answer.points);
     return { applied: true, answer, total, streak: streakAfter };
+  });
+
+  const discard = db.transaction((run: QuizRunRef, questionId: string) => {
+    const { eventId: e, runId: r } = run;
+    for (const a of q.questionAnswers.all(e, r, questionId)) {
+      const me = q.player.get(e, r, a.participant_id);
+      if (!me) continue;
+      // [QZSTORE3] Back to the total, streak and tie-break the player had; with none, out of the ranking.
+      const points = (JSON.parse(a.doc) as QuizAnswerRecord).points;
+      // An answer stored before the undo columns existed: its points go, streak 0, place kept.
+      if (a.streak_before === null) q.putPlayer.run(e, r, a.participant_id, me.total - points, 0, me.reached);
+      else if (a.reached_before === null) q.dropPlayer.run(e, r, a.participant_id);
+      else q.putPlayer.run(e, r, a.participant_id, me.total - points, a.streak_before, a.reached_before);
+    }
+    for (const d of q.dropQuestion) d.run(e, r, questionId);
+    q.markDiscarded.run(e, r, questionId);
   });
 
   const rankOf = db.transaction((run: QuizRunRef, participantId: string) => {
@@ -187,6 +230,9 @@ export function createSqliteQuizPlay(db: Database.Database): QuizPlayStore {
     async recordQuizAnswer(run, questionId, participantId, input) {
       checkAnswerInput(input);
       return record(run, questionId, participantId, input.streakAfter, input.answer);
+    },
+    async discardQuizQuestion(run, questionId) {
+      discard(run, questionId);
     },
     async getQuizPlayer(run, participantId) {
       const me = q.player.get(run.eventId, run.runId, participantId);
