@@ -269,9 +269,8 @@ test('[UI63] [UI64] [UI65] [UI69] the console runs a quiz from its Live section;
   await expect(phone.page.getByTestId('player-quiz-look')).toHaveText('Look at the stage screen');
   await expect(phone.page.getByTestId('player-quiz-question')).toHaveCount(0);
   await expect(phone.page.getByTestId('player-quiz-option')).toHaveText([/True$/, /False$/]);
-  // The stage screen should show the question's text here ([QUIZ2]); the server sends the screen the
-  // devices' text-less view for now, so the stage falls back to "Question 1" (reported to the integrator).
-  await expect(stage.page.getByTestId('stage-quiz-question')).toBeVisible();
+  // [QUIZ2] The stage screen is where the question is read.
+  await expect(stage.page.getByTestId('stage-quiz-question')).toHaveText('Our fiscal year starts in February.');
   await phone.page.screenshot({ path: info.outputPath('phone-buttons-alone.png'), fullPage: true });
   await mod.page.screenshot({ path: info.outputPath('laptop-console-quiz.png'), fullPage: true });
 

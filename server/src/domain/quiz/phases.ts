@@ -262,12 +262,16 @@ export function dueAt(step: QuizStep): number | null {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-function shown(s: QuizRun, index: number): PlayerQuestion {
-  return playerQuestion(s.questions[index]!, { showText: s.settings.questionOnDevices, order: s.orders[index] ?? undefined });
+function shownQuestion(s: QuizRun, index: number, showText: boolean): PlayerQuestion {
+  return playerQuestion(s.questions[index]!, { showText, order: s.orders[index] ?? undefined });
 }
 
-/** The phase without presenter-only data, unbranded: both views start from it. */
-function publicShape(s: QuizRun) {
+/**
+ * The phase without presenter-only data, unbranded: every view starts from it. `showText` false leaves
+ * the question's text and image out (devices with `questionOnDevices: false`).
+ */
+function publicShape(s: QuizRun, showText = s.settings.questionOnDevices) {
+  const shown = (run: QuizRun, index: number) => shownQuestion(run, index, showText);
   const step = s.step;
   const total = s.questions.length;
   switch (step.phase) {
@@ -300,6 +304,14 @@ function publicShape(s: QuizRun) {
  */
 export function audienceView(s: QuizRun): QuizPhase {
   return QuizPhase.parse(publicShape(s));
+}
+
+/**
+ * [QUIZ2] The stage screen's view: the audience's, always with the question's text and image (with
+ * `questionOnDevices: false` the projector and the stream are where the question is read).
+ */
+export function screenView(s: QuizRun): QuizPhase {
+  return QuizPhase.parse(publicShape(s, true));
 }
 
 /** [QUIZ20] What presenters and moderators see: the audience's phase, the answer key and the live distribution. */

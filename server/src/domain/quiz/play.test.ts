@@ -64,6 +64,20 @@ describe('quiz live play (domain)', () => {
     await expect(control(deps, 'another-event', runId, 'start')).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
   });
 
+  it('[QUIZ2] with the question on the stage only, devices get the buttons alone and the stage screen the question', async () => {
+    const { runId } = await setUp({ questionOnDevices: false });
+    await toAnswering(runId);
+    const last = (role: 'attendee' | 'screen') => k.publish.of('quiz:phaseChanged').filter((p) => (p.roles as readonly string[]).includes(role)).at(-1)!.payload as QuizRunPhase;
+    const toDevices = last('attendee').phase;
+    const toScreen = last('screen').phase;
+    expect(toDevices.phase === 'answering' && toDevices.question.text).toBeNull();
+    expect(toScreen.phase === 'answering' && toScreen.question.text).toBe('Cloud 5 ships in March.');
+    expect(JSON.stringify(toScreen)).not.toMatch(/"correct"|"explanation"/);
+    const screen = await k.person({ role: 'screen', name: 'Stage' });
+    const snap = await buildSnapshot(deps, screen, k.event);
+    expect(snap.quiz?.phase?.phase.phase === 'answering' && snap.quiz.phase.phase.question.text).toBe('Cloud 5 ships in March.');
+  });
+
   it('[QUIZ30] ordering items get a shuffle that is the same for every device of a run and never the correct order', () => {
     for (let i = 0; i < 50; i++) {
       const order = orderingShuffle(`run_${i}`, 'q', 3 + (i % 4));

@@ -29,7 +29,7 @@ import type { DomainDeps } from '../ports.js';
 import { setHighlight } from '../qa/moderation.js';
 import { moveSlot } from '../stage/slot.js';
 import { QUIZ_STAFF_ROLES, requireQuiz } from './authoring.js';
-import { audienceView, dueAt, newRun, next, presenterView, type QuizAction, type QuizEffect, type QuizRun } from './phases.js';
+import { audienceView, dueAt, newRun, next, presenterView, screenView, type QuizAction, type QuizEffect, type QuizRun } from './phases.js';
 
 /*
  * [QUIZ30..QUIZ39] Live play of a quiz run: the presenter opens and paces it, players answer, each
@@ -107,8 +107,14 @@ async function loadRun(deps: DomainDeps, eventId: string, runId: string): Promis
   return { ...stored, doc: stored.run as QuizRunDoc };
 }
 
-function publishAudience(deps: DomainDeps, eventId: string, runId: string, version: number, phase: QuizPhase): void {
-  deps.publish.toRoles(eventId, QUIZ_AUDIENCE_ROLES, 'quiz:phaseChanged', { runId, version, phase });
+/**
+ * [QUIZ2] [QUIZ32] Attendees get `phase`; the stage screen the same, but with the question's text when
+ * devices show the buttons alone.
+ */
+function publishAudience(deps: DomainDeps, eventId: string, runId: string, version: number, phase: QuizPhase, run: QuizRun): void {
+  if (run.settings.questionOnDevices) return deps.publish.toRoles(eventId, QUIZ_AUDIENCE_ROLES, 'quiz:phaseChanged', { runId, version, phase });
+  deps.publish.toRoles(eventId, ['attendee'], 'quiz:phaseChanged', { runId, version, phase });
+  deps.publish.toRoles(eventId, ['screen'], 'quiz:phaseChanged', { runId, version, phase: screenView(run) });
 }
 
 function publishPresenter(deps: DomainDeps, eventId: string, runId: string, version: number, phase: QuizPresenterPhase): void {
@@ -129,7 +135,7 @@ export async function openRun(deps: QuizPlayDeps, eventId: string, quizId: strin
   const run: QuizRun = { ...base, joined, present: joined.room + joined.remote };
   const doc: QuizRunDoc = { run, sentAtMs: null, revealed: [] };
   const stored = await deps.store.createQuizRun(eventId, runId, doc, null);
-  publishAudience(deps, eventId, runId, stored.version, audienceView(run));
+  publishAudience(deps, eventId, runId, stored.version, audienceView(run), run);
   const presenter = presenterView(run);
   publishPresenter(deps, eventId, runId, stored.version, presenter);
   // [STAGE30] The stage shows the run; a highlighted question makes way, as for any other slot.
@@ -193,7 +199,7 @@ async function carryOut(deps: QuizPlayDeps, stored: StoredQuizRun & { doc: QuizR
       case 'persist':
         break;
       case 'publishAudience':
-        publishAudience(deps, eventId, runId, version, e.phase);
+        publishAudience(deps, eventId, runId, version, e.phase, doc.run);
         break;
       case 'publishPresenter':
         publishPresenter(deps, eventId, runId, version, e.phase);
@@ -423,7 +429,7 @@ export async function quizForSnapshot(deps: Pick<DomainDeps, 'store'>, me: Parti
   if (doc.run.step.phase === 'ended') return undefined;
   const { runId, version } = stored;
   if ((QUIZ_STAFF_ROLES as readonly Role[]).includes(me.role)) return { presenterPhase: { runId, version, phase: presenterView(doc.run) } };
-  const phase = { runId, version, phase: audienceView(doc.run) };
+  const phase = { runId, version, phase: me.role === 'screen' ? screenView(doc.run) : audienceView(doc.run) };
   if (me.role !== 'attendee') return { phase };
   return { phase, me: await playerState(deps, { eventId: me.eventId, runId }, doc, me.id) };
 }
