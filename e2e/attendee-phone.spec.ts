@@ -83,8 +83,8 @@ test('[UI32] [UI33] "Live now" renders the stage slot: the poll on stage, its re
   const live = liveNow(page);
 
   // Idle: says what is true, promises nothing that does not exist.
-  await expect(live.getByTestId('activity-empty')).toHaveText('Nothing on stage right now. Polls and questions appear here when the presenter puts them on stage.');
-  await expect(live).not.toContainText(/quiz/i);
+  await expect(live.getByTestId('activity-empty')).toHaveText('Nothing on stage right now. Polls, quizzes and questions appear here when the presenter puts them on stage.');
+  await expect(live).not.toContainText(/breakout/i);
 
   // A launch puts the poll on stage: its voting card is "Live now".
   const first = unique('First poll');
@@ -257,7 +257,7 @@ test('[UI38] [UI39] [UI40] a Help link on every screen but the projector leads t
   await help().click();
   await expect(page).toHaveURL(/\/help\/attendee/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(/attendee/i);
-  await expect(page.locator('main')).not.toContainText(/quiz|breakout/i);
+  await expect(page.locator('main')).not.toContainText(/breakout/i);
   await expectNoSeriousA11yViolations(page);
   await page.screenshot({ path: test.info().outputPath('help-attendee-390x844.png'), fullPage: true });
   await page.getByRole('link', { name: 'Back to the event' }).click();
@@ -276,7 +276,7 @@ test('[UI38] [UI39] [UI40] a Help link on every screen but the projector leads t
     await expect(link).toHaveAttribute('href', new RegExp(`^/help/${role}`));
     await link.click();
     await expect(laptop.getByRole('heading', { level: 1 })).toHaveText(new RegExp(role, 'i'));
-    await expect(laptop.locator('main')).not.toContainText(/quiz|breakout/i);
+    await expect(laptop.locator('main')).not.toContainText(/breakout/i);
     await expectNoSeriousA11yViolations(laptop);
     await laptop.screenshot({ path: test.info().outputPath(`help-${role}-1366x768.png`), fullPage: true });
   }

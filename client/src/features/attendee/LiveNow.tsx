@@ -6,7 +6,7 @@ import { OnStageQuestion } from '../qa/AttendeeQuestions';
 import { PlayerQuiz } from '../quiz-play/PlayerQuiz';
 
 /** [UI32] What an attendee reads when nothing is on stage: true today, no promise of more. */
-export const NOTHING_ON_STAGE_TEXT = 'Nothing on stage right now. Polls and questions appear here when the presenter puts them on stage.';
+export const NOTHING_ON_STAGE_TEXT = 'Nothing on stage right now. Polls, quizzes and questions appear here when the presenter puts them on stage.';
 
 /**
  * [UI32] [UI33] "Live now": what the stage slot shows, as the attendee takes part in it (the

@@ -2,7 +2,7 @@ import type { HelpRole } from './roles';
 
 /**
  * [UI39] One short guide per role: what the screen does today, in plain words. A guide names only
- * what exists (no quizzes or breakout rooms until they ship); the e2e spec checks that.
+ * what exists (no breakout rooms until they ship); the e2e spec checks that.
  */
 export interface Guide {
   title: string;
@@ -32,6 +32,15 @@ export const GUIDES: Record<HelpRole, Guide> = {
           'Some polls let you change your answer until they close. Results show live, when the poll closes, or when the presenter reveals them, as the poll is set up.',
           'Polls that are still open but no longer on stage are listed under “Also open”.',
           'Nothing on stage? The screen says so, and the next poll or question appears by itself.',
+        ],
+      },
+      {
+        heading: 'Quizzes',
+        points: [
+          'When the presenter runs a quiz, its question appears under “Live now” with big answer buttons, each with a shape and its text.',
+          'Answer fast: a right answer scores between half and full points, more the sooner you answer, counted from when the question appeared on your screen. Right answers in a row add a streak bonus.',
+          'After each question you see whether you were right, your points, your total, your rank and how far you are behind the player ahead.',
+          'Reloading keeps your score and the answer you gave; an answer cannot be changed.',
         ],
       },
       {
@@ -75,6 +84,14 @@ export const GUIDES: Record<HelpRole, Guide> = {
           'Close it when you are done, and reveal the results if the audience should see them.',
           'Quick poll: write a poll on the spot and launch it in the live session.',
           'Keyboard: N launches the next poll, C closes the live one, R reveals the results.',
+        ],
+      },
+      {
+        heading: 'Quizzes',
+        points: [
+          'Run a quiz of your session: it opens in a lobby on the stage screen. Start, then Next moves through get ready, answering, the reveal and the standings, up to the podium.',
+          'Keyboard: → or Page Down starts, locks or goes next; K locks now; + adds 10 s; Shift+→ skips a question; Shift+E ends the quiz (it asks first).',
+          'You see the correct answer and how the room and remote players answered; the audience sees it only at the reveal.',
         ],
       },
       {
@@ -130,6 +147,14 @@ export const GUIDES: Record<HelpRole, Guide> = {
           'Send announcements to everyone, to the room or to remote attendees, and private notes to the presenters.',
           'Set the stream for remote attendees and the event’s colours and logo.',
           'Moderate the chat: slow mode, delete messages, ban someone from the chat.',
+        ],
+      },
+      {
+        heading: 'Quizzes',
+        points: [
+          'Write quizzes per session in the Quiz section: choice, true/false, typed answer, ordering and number questions, with time limits, double points and topics.',
+          'Import and export a quiz as CSV (download the template) or JSON; a bad file lists its errors by line.',
+          'Run a quiz from the Live section, as the presenter would.',
         ],
       },
       {
