@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient, keyOf, startTestServer, type TestClient, type TestServer } from '../helpers/test-server.js';
+import { ok } from '../helpers/acks.js';
 
 const AGENDA = [{ id: 'keynote', title: 'Keynote', kind: 'keynote' as const, startsAt: '2027-01-01T09:00:00.000Z', endsAt: '2027-01-01T10:00:00.000Z', speakers: [] }];
 
@@ -11,11 +12,6 @@ function argsOf(c: TestClient, fact: string): unknown[][] {
   return seen;
 }
 
-async function ok<T>(p: Promise<{ ok: true; data: T } | { ok: false; error: { code: string } }>): Promise<T> {
-  const r = await p;
-  if (!r.ok) throw new Error(`command failed: ${r.error.code}`);
-  return r.data;
-}
 
 /** An attendee upvotes a question another asked; a watcher records question:changed and question:votesUpdated. */
 async function upvoteRound(s: TestServer) {

@@ -15,6 +15,7 @@ import { emptyFold, foldEntries, scopeFigures } from '../../src/domain/engagemen
 import { parseCsv } from '../helpers/csv.js';
 import { TEST_ADMIN, connectClient, keyOf, sleep, startTestServer, type TestClient, type TestServer } from '../helpers/test-server.js';
 import { readXlsx } from '../helpers/xlsx.js';
+import { ok } from '../helpers/acks.js';
 
 let s: TestServer;
 let ev: CreateEventResponse;
@@ -37,11 +38,6 @@ async function client(token: string): Promise<TestClient> {
 }
 const tokenOf = (c: TestClient) => (c.socket.auth as { token: string }).token;
 
-async function ok<T>(p: Promise<{ ok: true; data: T } | { ok: false; error: { code: string; message: string } }>): Promise<T> {
-  const r = await p;
-  if (!r.ok) throw new Error(`command failed: ${r.error.code} ${r.error.message}`);
-  return r.data;
-}
 
 async function attendee(name: string, mode: 'room' | 'remote', team: string): Promise<TestClient & { id: string }> {
   const j = await s.join({ code: ev.code, name, mode, team });

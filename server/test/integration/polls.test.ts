@@ -13,6 +13,7 @@ import {
 import type { Clock } from '../../src/clock.js';
 import { parseCsv } from '../helpers/csv.js';
 import { TEST_ADMIN, cmdId, connectClient, expectConnectError, keyOf, sleep, startTestServer, type TestClient, type TestServer } from '../helpers/test-server.js';
+import { ok } from '../helpers/acks.js';
 
 let s: TestServer;
 let ev: CreateEventResponse;
@@ -55,11 +56,6 @@ beforeEach(async () => {
 const settings = (o: Partial<PollSettings> = {}): PollSettings => ({ ...DEFAULT_POLL_SETTINGS, ...o });
 const single = (o: Partial<PollSettings> = {}): PollDraft => ({ kind: 'single', question: 'Best launch?', options: ['Cloud 5', 'Copilot', 'Edge'], settings: settings(o) });
 
-async function ok<T>(p: Promise<{ ok: true; data: T } | { ok: false; error: { code: string; message: string } }>): Promise<T> {
-  const r = await p;
-  if (!r.ok) throw new Error(`command failed: ${r.error.code} ${r.error.message}`);
-  return r.data;
-}
 
 async function launched(draft: PollDraft = single()): Promise<Poll> {
   const poll = await ok(mod.send('poll:create', { sessionId: 'keynote', draft }));

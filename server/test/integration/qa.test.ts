@@ -3,6 +3,7 @@ import { ErrorCode, type CreateEventResponse, type EventSettings, type QuestionV
 import { parseCsv } from '../helpers/csv.js';
 import { QA_VOTES_INTERVAL_MS } from '../../src/realtime/qa-votes-ticker.js';
 import { TEST_ADMIN, connectClient, keyOf, perSecond, sleep, startTestServer, type TestClient, type TestServer } from '../helpers/test-server.js';
+import { ok } from '../helpers/acks.js';
 
 let s: TestServer;
 let ev: CreateEventResponse;
@@ -45,11 +46,6 @@ beforeEach(() => () => {
   for (const c of open.splice(0)) c.close();
 });
 
-async function ok<T>(p: Promise<{ ok: true; data: T } | { ok: false; error: { code: string; message: string } }>): Promise<T> {
-  const r = await p;
-  if (!r.ok) throw new Error(`command failed: ${r.error.code} ${r.error.message}`);
-  return r.data;
-}
 
 const ask = (text: string, anonymous = false, c = author) => ok(c.send('question:submit', { text, anonymous }));
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCode, type CreateEventResponse, type FactPayload, type QuizDraftInput, type StoredQuiz, QuizDraft } from '@rally/shared';
 import { parseCsv } from '../helpers/csv.js';
 import { TEST_ADMIN, connectClient, keyOf, sleep, startTestServer, type TestClient, type TestServer } from '../helpers/test-server.js';
+import { ok } from '../helpers/acks.js';
 
 let s: TestServer;
 let ev: CreateEventResponse;
@@ -48,11 +49,6 @@ const draft = QuizDraft.parse({
   ],
 } satisfies QuizDraftInput);
 
-async function ok<T>(p: Promise<{ ok: true; data: T } | { ok: false; error: { code: string; message: string } }>): Promise<T> {
-  const r = await p;
-  if (!r.ok) throw new Error(`command failed: ${r.error.code} ${r.error.message}`);
-  return r.data;
-}
 
 /** A fact already received that matches, or the next one that does. */
 function seen<N extends 'quiz:updated' | 'quiz:deleted'>(c: TestClient, fact: N, pred: (p: FactPayload<N>) => boolean): Promise<FactPayload<N>> {

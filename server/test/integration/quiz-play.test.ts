@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCode, QuizDraft, type CreateEventResponse, type FactPayload, type QuizMyResult, type StoredQuiz } from '@rally/shared';
 import { connectClient, keyOf, startTestServer, type TestClient, type TestServer } from '../helpers/test-server.js';
+import { ok } from '../helpers/acks.js';
 
 // Live play over real sockets: two attendees, a presenter, a moderator and the stage screen.
 
@@ -43,11 +44,6 @@ const draft = QuizDraft.parse({
   questions: [{ kind: 'choice', text: 'Which plan has SSO?', timeLimitSec: 8, options: ['Starter', 'Business', 'Free'], correct: [1], explanation: 'Business and up.' }],
 });
 
-async function ok<T>(p: Promise<{ ok: true; data: T } | { ok: false; error: { code: string; message: string } }>): Promise<T> {
-  const r = await p;
-  if (!r.ok) throw new Error(`command failed: ${r.error.code} ${r.error.message}`);
-  return r.data;
-}
 
 /** A phase already received, or the next one. */
 function phase(c: TestClient, name: string, fact: 'quiz:phaseChanged' | 'quiz:presenterPhaseChanged' = 'quiz:phaseChanged'): Promise<FactPayload<typeof fact>> {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCode, IDLE_SLOT, type Ack, type AgendaSession, type CreateEventResponse, type FactPayload } from '@rally/shared';
 import { fakeClock, type FakeClock } from '../helpers/domain-kit.js';
 import { connectClient, keyOf, sleep, startTestServer, type TestClient, type TestServer } from '../helpers/test-server.js';
+import { ok } from '../helpers/acks.js';
 
 // [STAGE30..34] The stage slot over real sockets: one stored fact, one published change, every
 // screen and every reconnect agreeing on it.
@@ -22,11 +23,6 @@ async function client(token: string): Promise<TestClient> {
   return c;
 }
 
-async function ok<T>(p: Promise<Ack<T>>): Promise<T> {
-  const r = await p;
-  if (!r.ok) throw new Error(`command failed: ${r.error.code} ${r.error.message}`);
-  return r.data;
-}
 
 interface Cast {
   ev: CreateEventResponse;

@@ -3,6 +3,7 @@ import { TokenVerifier } from 'livekit-server-sdk';
 import { ErrorCode, type AgendaSession, type CreateEventResponse, type FactName, type FactPayload, type ReactionBurst } from '@rally/shared';
 import { fakeClock, type FakeClock } from '../helpers/domain-kit.js';
 import { connectClient, keyOf, sleep, startTestServer, type TestClient, type TestServer } from '../helpers/test-server.js';
+import { ok } from '../helpers/acks.js';
 
 const LIVEKIT = { LIVEKIT_URL: 'wss://livekit.example.com', LIVEKIT_API_KEY: 'APIstage', LIVEKIT_API_SECRET: 'stage-livekit-secret-0123456789-abcdefgh' };
 const MINUTE = 60_000;
@@ -22,11 +23,6 @@ async function client(url: string, token: string): Promise<TestClient> {
   return c;
 }
 
-async function ok<T>(p: Promise<{ ok: true; data: T } | { ok: false; error: { code: string; message: string } }>): Promise<T> {
-  const r = await p;
-  if (!r.ok) throw new Error(`command failed: ${r.error.code} ${r.error.message}`);
-  return r.data;
-}
 
 /** Lets any broadcast in flight (and a burst) arrive before asserting that none did. */
 const settle = () => sleep(700);

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreateEventResponse, EngagementDashboard, EngagementEntry, EngagementPage, JoinResponse, Poll } from '@rally/shared';
 import { startCluster, type Cluster } from '../helpers/cluster.js';
 import { TEST_ADMIN, connectClient, keyOf, sleep, type TestClient } from '../helpers/test-server.js';
+import { ok } from '../helpers/acks.js';
 
 let cluster: Cluster;
 let ev: CreateEventResponse;
@@ -32,11 +33,6 @@ async function connect(url: string, token: string): Promise<TestClient> {
   return c;
 }
 
-async function ok<T>(p: Promise<{ ok: true; data: T } | { ok: false; error: { code: string; message: string } }>): Promise<T> {
-  const r = await p;
-  if (!r.ok) throw new Error(`command failed: ${r.error.code} ${r.error.message}`);
-  return r.data;
-}
 
 async function readLog(url: string): Promise<EngagementEntry[]> {
   const out: EngagementEntry[] = [];

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_POLL_SETTINGS, type CreateEventResponse, type JoinResponse, type Mode, type Poll, type PollDraft, type PollResults } from '@rally/shared';
 import { postJson as post, clusterRoomCode, startCluster, type Cluster } from '../helpers/cluster.js';
 import { connectClient, keyOf, sleep, type TestClient } from '../helpers/test-server.js';
+import { ok } from '../helpers/acks.js';
 
 let cluster: Cluster;
 let ev: CreateEventResponse;
@@ -18,11 +19,6 @@ async function connect(url: string, token: string): Promise<TestClient> {
   return c;
 }
 
-async function ok<T>(p: Promise<{ ok: true; data: T } | { ok: false; error: { code: string; message: string } }>): Promise<T> {
-  const r = await p;
-  if (!r.ok) throw new Error(`command failed: ${r.error.code} ${r.error.message}`);
-  return r.data;
-}
 
 const resultsOf = (c: TestClient, pollId: string) =>
   c.received.filter((f) => f.fact === 'poll:resultsUpdated' && (f.payload as PollResults).pollId === pollId).map((f) => f.payload as PollResults);

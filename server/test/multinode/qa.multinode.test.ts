@@ -3,6 +3,7 @@ import { ErrorCode, type CreateEventResponse, type JoinResponse, type QuestionVi
 import { postJson as post, clusterRoomCode, startCluster, type Cluster } from '../helpers/cluster.js';
 import { QA_VOTES_INTERVAL_MS } from '../../src/realtime/qa-votes-ticker.js';
 import { TEST_ADMIN, connectClient, keyOf, perSecond, sleep, type TestClient } from '../helpers/test-server.js';
+import { ok } from '../helpers/acks.js';
 
 let cluster: Cluster;
 let ev: CreateEventResponse;
@@ -19,11 +20,6 @@ async function connect(url: string, token: string): Promise<TestClient> {
   return c;
 }
 
-async function ok<T>(p: Promise<{ ok: true; data: T } | { ok: false; error: { code: string; message: string } }>): Promise<T> {
-  const r = await p;
-  if (!r.ok) throw new Error(`command failed: ${r.error.code} ${r.error.message}`);
-  return r.data;
-}
 
 type Votes = { version: number; votes: Record<string, number> };
 /** The latest count of a question a client holds, keeping the highest version as clients must. */

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QuizDraft, type Ack, type CreateEventResponse, type FactPayload, type JoinResponse, type QuizMyResult, type QuizRunPhase, type StoredQuiz } from '@rally/shared';
 import { postJson as post, startCluster, type Cluster } from '../helpers/cluster.js';
 import { connectClient, keyOf, type TestClient } from '../helpers/test-server.js';
+import { ok } from '../helpers/acks.js';
 
 // [QUIZ37] A quiz run on two nodes sharing one Redis: answers arriving on both, one phase history.
 
@@ -16,11 +17,6 @@ async function connect(url: string, token: string): Promise<TestClient> {
   const c = await connectClient(url, token);
   clients.push(c);
   return c;
-}
-async function ok<T>(p: Promise<Ack<T>>): Promise<T> {
-  const r = await p;
-  if (!r.ok) throw new Error(`command failed: ${r.error.code} ${r.error.message}`);
-  return r.data;
 }
 const phases = (c: TestClient) => c.received.filter((f) => f.fact === 'quiz:phaseChanged').map((f) => f.payload as QuizRunPhase);
 function phase(c: TestClient, name: string): Promise<QuizRunPhase> {

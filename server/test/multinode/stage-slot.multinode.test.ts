@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ack, CreateEventResponse, JoinResponse, OnStage } from '@rally/shared';
 import { postJson as post, startCluster, type Cluster } from '../helpers/cluster.js';
 import { connectClient, keyOf, type TestClient } from '../helpers/test-server.js';
+import { ok } from '../helpers/acks.js';
 
 // [STAGE31] One stored fact with one published change: two nodes on one Redis agree on the slot.
 
@@ -16,11 +17,6 @@ async function connect(url: string, token: string): Promise<TestClient> {
   const c = await connectClient(url, token);
   clients.push(c);
   return c;
-}
-async function ok<T>(p: Promise<Ack<T>>): Promise<T> {
-  const r = await p;
-  if (!r.ok) throw new Error(`command failed: ${r.error.code} ${r.error.message}`);
-  return r.data;
 }
 
 beforeAll(async () => {

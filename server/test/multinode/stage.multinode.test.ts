@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, type Ack, type CreateEventResponse, type JoinResponse, type ReactionBurst } from '@rally/shared';
 import { postJson as post, clusterRoomCode, startCluster, type Cluster } from '../helpers/cluster.js';
 import { connectClient, keyOf, sleep, type TestClient } from '../helpers/test-server.js';
+import { ok } from '../helpers/acks.js';
 
 let cluster: Cluster;
 let ev: CreateEventResponse;
@@ -17,11 +18,6 @@ async function connect(url: string, token: string): Promise<TestClient> {
   return c;
 }
 
-async function ok<T>(p: Promise<Ack<T>>): Promise<T> {
-  const r = await p;
-  if (!r.ok) throw new Error(`command failed: ${r.error.code} ${r.error.message}`);
-  return r.data;
-}
 
 const texts = (c: TestClient, from: number) => c.received.slice(from).filter((f) => f.fact === 'announcement:posted').map((f) => (f.payload as { text: string }).text);
 
