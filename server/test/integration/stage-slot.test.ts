@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ErrorCode, IDLE_SLOT, type Ack, type AgendaSession, type CreateEventResponse, type FactPayload } from '@rally/shared';
+import { ErrorCode, IDLE_SLOT, type AgendaSession, type CreateEventResponse, type FactPayload } from '@rally/shared';
 import { fakeClock, type FakeClock } from '../helpers/domain-kit.js';
 import { connectClient, keyOf, sleep, startTestServer, type TestClient, type TestServer } from '../helpers/test-server.js';
 import { ok } from '../helpers/acks.js';

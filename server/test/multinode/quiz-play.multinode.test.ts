@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QuizDraft, type Ack, type CreateEventResponse, type FactPayload, type JoinResponse, type QuizMyResult, type QuizRunPhase, type StoredQuiz } from '@rally/shared';
+import { QuizDraft, type CreateEventResponse, type FactPayload, type JoinResponse, type QuizMyResult, type QuizRunPhase, type StoredQuiz } from '@rally/shared';
 import { postJson as post, startCluster, type Cluster } from '../helpers/cluster.js';
 import { connectClient, keyOf, type TestClient } from '../helpers/test-server.js';
 import { ok } from '../helpers/acks.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ErrorCode, type Ack, type CreateEventResponse, type JoinResponse, type ReactionBurst } from '@rally/shared';
+import { ErrorCode, type CreateEventResponse, type JoinResponse, type ReactionBurst } from '@rally/shared';
 import { postJson as post, clusterRoomCode, startCluster, type Cluster } from '../helpers/cluster.js';
 import { connectClient, keyOf, sleep, type TestClient } from '../helpers/test-server.js';
 import { ok } from '../helpers/acks.js';
