@@ -142,7 +142,12 @@ export function createApp(deps: AppDeps): App {
 
   const publish = ioPublisher(io, { stamps: config.benchStamps });
   // [PRES4] Presence changes reach staff coalesced, per event, per node.
-  const presenceFeed = createPresenceFeed(publish, { intervalMs: deps.presenceIntervalMs, countsNow: (eventId) => store.presenceCounts(eventId) });
+  const presenceFeed = createPresenceFeed(publish, {
+    intervalMs: deps.presenceIntervalMs,
+    countsNow: (eventId) => store.presenceCounts(eventId),
+    // [QUIZ20] A quiz lobby counts people as they arrive (the clock is started below, before any socket).
+    onSent: (eventId) => quizClock.presenceChanged(eventId),
+  });
   // [ENG4] The node's engagement recorder, log follower and webhook sender.
   const engagement = createEngagementService({ store, clock, log, recorder: { intervalMs: deps.engagement?.flushMs }, webhooks: deps.engagement?.webhooks });
   // [STAGE15] Each node coalesces its own sockets' reactions and broadcasts the bursts (volatile:

@@ -31,6 +31,8 @@ export interface PresenceFeedOptions {
    * back on older counts until the next change. Without it (unit tests), the last change's counts.
    */
   countsNow?: (eventId: string) => Promise<CohortCounts>;
+  /** Called with the event of every batch sent: others who follow who is here (a quiz lobby) hook on. */
+  onSent?: (eventId: string) => void;
 }
 
 export const PRESENCE_INTERVAL_MS = 500;
@@ -48,8 +50,10 @@ export function createPresenceFeed(publish: Pick<Publisher, 'toRoles'>, opts: Pr
   const intervalMs = opts.intervalMs ?? PRESENCE_INTERVAL_MS;
   const windows = new Map<string, Window>();
 
-  const send = (eventId: string, changes: PresenceDelta[], counts: CohortCounts) =>
+  const send = (eventId: string, changes: PresenceDelta[], counts: CohortCounts) => {
     publish.toRoles(eventId, STAFF_ROLES, 'presence:changed', { changes, counts });
+    opts.onSent?.(eventId);
+  };
 
   const schedule = (eventId: string, w: Window) => {
     w.timer = setTimeout(() => flush(eventId, w), intervalMs);

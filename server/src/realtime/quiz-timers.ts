@@ -1,10 +1,12 @@
 import type { DomainDeps } from '../domain/ports.js';
-import { tickDueRuns, tickRun, type QuizTimers } from '../domain/quiz/play.js';
+import { refreshLobby, tickDueRuns, tickRun, type QuizTimers } from '../domain/quiz/play.js';
 import type { Log } from '../log.js';
 import { startLoop } from './ticker.js';
 
 export interface QuizClock {
   timers: QuizTimers;
+  /** [QUIZ20] Who is here changed in this event: its run's lobby count is refreshed at the next sweep. */
+  presenceChanged(eventId: string): void;
   stop(): Promise<void>;
 }
 
@@ -28,9 +30,19 @@ export function startQuizClock(deps: DomainDeps & { log: Log }, opts: { sweepMs?
       pending.add(timer);
     },
   };
-  const loop = startLoop(opts.sweepMs ?? 500, () => tickDueRuns({ ...deps, quizTimers: timers }).catch(fail));
+  // Events whose presence changed since the last sweep: one lobby refresh each per sweep, however
+  // many people arrived (a reconnect storm costs one read per event, not one per arrival).
+  const lobbies = new Set<string>();
+  const sweep = async () => {
+    const events = [...lobbies];
+    lobbies.clear();
+    for (const eventId of events) await refreshLobby({ ...deps, quizTimers: timers }, eventId).catch(fail);
+    await tickDueRuns({ ...deps, quizTimers: timers }).catch(fail);
+  };
+  const loop = startLoop(opts.sweepMs ?? 500, sweep);
   return {
     timers,
+    presenceChanged: (eventId) => void lobbies.add(eventId),
     async stop() {
       for (const t of pending) clearTimeout(t);
       pending.clear();

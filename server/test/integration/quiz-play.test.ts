@@ -54,6 +54,18 @@ function phase(c: TestClient, name: string, fact: 'quiz:phaseChanged' | 'quiz:pr
 const quizFacts = (c: TestClient) => c.received.filter((f) => f.fact.startsWith('quiz:') || f.fact === 'stage:changed');
 
 describe('quiz live play over sockets', () => {
+  it('[QUIZ20] the lobby counts people as they arrive and leave, without anyone pressing anything', async () => {
+    const quiz: StoredQuiz = await ok(mod.send('quiz:create', { sessionId: null, draft }));
+    const opened = await ok(pres.send('quiz:open', { quizId: quiz.id }));
+    expect(opened.phase).toMatchObject({ phase: 'lobby', joined: { room: 0, remote: 2 } });
+    const arrived = screen.waitFor('quiz:phaseChanged', (p) => p.phase.phase === 'lobby' && p.phase.joined.remote === 3, 8000);
+    const cy = await client((await s.join({ code: ev.code, name: 'Cy', mode: 'remote', team: 'EMEA' })).token);
+    await arrived;
+    const left = screen.waitFor('quiz:phaseChanged', (p) => p.phase.phase === 'lobby' && p.phase.joined.remote === 2, 8000);
+    cy.close();
+    await left;
+  });
+
   it('[QUIZ31] [QUIZ32] [QUIZ33] [QUIZ39] a run end to end: the audience never receives a correct answer before the reveal, and each player gets only their own result', async () => {
     const quiz: StoredQuiz = await ok(mod.send('quiz:create', { sessionId: null, draft }));
     const q = quiz.questions[0]!;

@@ -240,6 +240,20 @@ export async function control(deps: QuizPlayDeps, eventId: string, runId: string
   return { runId, version: stored.version, phase: presenterView(stored.doc.run) };
 }
 
+/**
+ * [QUIZ20] The lobby shows who is here as people arrive: the event's current run, while in its
+ * lobby, takes the presence counts now (a transition only when they changed).
+ */
+export async function refreshLobby(deps: QuizPlayDeps, eventId: string): Promise<void> {
+  const current = await deps.store.currentQuizRun(eventId);
+  if (!current) return;
+  const run = (current.run as QuizRunDoc).run;
+  if (run.step.phase !== 'lobby') return;
+  const joined = await joinedNow(deps, eventId, run);
+  if (JSON.stringify(joined) === JSON.stringify(run.joined)) return;
+  await transition(deps, eventId, current.runId, { type: 'joined', joined });
+}
+
 /** [QUIZ23] Catches a run up with its clock (a timer fired, or the sweep found it due). */
 export async function tickRun(deps: QuizPlayDeps, runId: string): Promise<void> {
   const stored = await deps.store.getQuizRun(runId);
