@@ -1,11 +1,12 @@
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
-import { ErrorCode, Id, QuizDraft, RallyError, type QuizImportError } from '@rally/shared';
+import { ErrorCode, Id, QuizDraft, QuizReopenBody, RallyError, type QuizImportError } from '@rally/shared';
 import type { Clock } from '../clock.js';
 import type { Publisher } from '../domain/ports.js';
 import { createQuiz, deleteQuiz, requireQuiz, updateQuiz } from '../domain/quiz/authoring.js';
 import { TEMPLATE_QUESTIONS, describeImportErrors, parseQuizCsv, parseQuizJson, quizCsvRows, quizJson, questionDrafts } from '../domain/quiz/transfer.js';
 import { requireEvent } from '../domain/events.js';
+import { reopenQuiz, whatStuck } from '../domain/quiz/reinforcement.js';
 import { toCsv } from './csv.js';
 import { authorizeExport, type ExportAuthDeps } from './export-auth.js';
 import { parseBody } from './validate.js';
@@ -120,6 +121,19 @@ export function quizRouter(deps: QuizRoutesDeps): Router {
   r.get('/events/:id/quizzes/:quizId/export.json', authorized, async (req, res) => {
     const quiz = await guardedQuiz(req);
     download(res, 'application/json; charset=utf-8', `${fileName(quiz.title)}.json`).send(JSON.stringify(quizJson(quiz), null, 2) + '\n');
+  });
+
+  /** [QUIZ40] Reopens the quiz as self-paced until `closesAt` (again: moves the date); the same fact as quiz:reopen. */
+  r.post('/events/:id/quizzes/:quizId/reinforcement', authorized, jsonBody, async (req, res) => {
+    const quiz = await guardedQuiz(req);
+    const body = parseBody(QuizReopenBody, req.body);
+    res.status(201).json(await reopenQuiz(domain, quiz.eventId, quiz.id, body));
+  });
+
+  /** [QUIZ46] Per topic, live vs later: overall, per cohort, per team, per participant. */
+  r.get('/events/:id/quizzes/:quizId/what-stuck', authorized, async (req, res) => {
+    const quiz = await guardedQuiz(req);
+    res.set('cache-control', 'no-store').json(await whatStuck(domain, quiz.eventId, quiz.id));
   });
 
   return r;
