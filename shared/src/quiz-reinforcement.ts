@@ -98,3 +98,26 @@ export const quizReinforcementFactSchemas = {
   /** [QUIZ41] Everyone in the event: a quiz was reopened as self-paced (or its closing date moved). */
   'quiz:reopened': QuizReinforcement,
 } as const;
+
+/** [QUIZ47] One side (live or later) of a participant's quiz results. */
+export const QuizResultSide = z.object({
+  points: z.number().int().min(0),
+  rank: z.number().int().min(1),
+  topics: z.array(TopicAccuracy.extend({ topic: z.string() })),
+});
+export type QuizResultSide = z.infer<typeof QuizResultSide>;
+
+/** [QUIZ47] A participant's results in a quiz: null on a side they did not play. */
+export const QuizResultEntry = z.object({
+  participantId: Id,
+  name: z.string(),
+  team: z.string().nullable(),
+  mode: z.enum(['room', 'remote']).nullable(),
+  live: QuizResultSide.nullable(),
+  later: QuizResultSide.nullable(),
+});
+export type QuizResultEntry = z.infer<typeof QuizResultEntry>;
+
+/** [QUIZ47] GET …/quizzes/:quizId/results: a page after the cursor, by participant id. */
+export const QuizResultsPage = z.object({ topics: z.array(z.string()), entries: z.array(QuizResultEntry), nextCursor: z.string().nullable(), hasMore: z.boolean() });
+export type QuizResultsPage = z.infer<typeof QuizResultsPage>;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ErrorCode, QuizDraft, type FactPayload, type QuizReinforcement, type StoredQuiz, type WhatStuck } from '@rally/shared';
-import { connectClient, keyOf, startTestServer, type TestClient, type TestServer } from '../helpers/test-server.js';
+import { ErrorCode, QuizDraft, type FactPayload, type QuizReinforcement, type QuizResultsPage, type StoredQuiz, type WhatStuck } from '@rally/shared';
+import { connectClient, keyOf, TEST_ADMIN, startTestServer, type TestClient, type TestServer } from '../helpers/test-server.js';
 
 // The reinforcement quiz over real sockets and REST: a live run, the quiz reopened, two attendees play it alone.
 
@@ -32,7 +32,7 @@ const draft = QuizDraft.parse({
 });
 
 describe('reinforcement quiz over sockets and REST', () => {
-  it('[QUIZ40] [QUIZ41] [QUIZ42] [QUIZ44] [QUIZ45] [QUIZ46] reopened after the live run, two attendees play it alone; what stuck compares both runs', async () => {
+  it('[QUIZ40] [QUIZ41] [QUIZ42] [QUIZ44] [QUIZ45] [QUIZ46] [QUIZ47] [QUIZ48] reopened after the live run, two attendees play it alone; what stuck compares both runs', async () => {
     const ev = await s.createEvent();
     const mod = await client((await s.join({ code: ev.code, name: 'Moderator', key: keyOf(ev.links.moderator) })).token);
     const adaToken = (await s.join({ code: ev.code, name: 'Ada', mode: 'room', team: 'EMEA' })).token;
@@ -94,5 +94,35 @@ describe('reinforcement quiz over sockets and REST', () => {
       ['EMEA', 0],
       ['NA', 1],
     ]);
+
+    // [QUIZ47] Results per participant: the CSV has both runs side by side.
+    const csvRes = await fetch(`${s.url}/api/events/${ev.event.id}/quizzes/${quiz.id}/results.csv`, { headers: { authorization: `Bearer ${TEST_ADMIN}` } });
+    expect(csvRes.headers.get('content-type')).toMatch(/text\/csv/);
+    const [header, ...rows] = (await csvRes.text()).trim().split('\r\n').map((l) => l.split(',').map((c) => c.replace(/^"|"$/g, '')));
+    expect(header).toEqual(['participant_id', 'name', 'team', 'mode', 'live_points', 'live_rank', 'later_points', 'later_rank', 'live_accuracy_pct:pricing', 'later_accuracy_pct:pricing']);
+    const byName = Object.fromEntries(rows.map((r) => [r[1], r]));
+    expect(byName.Ada!.slice(5)).toEqual(['1', byName.Ada![6], byName.Ada![7], '100', '100']);
+    expect(byName.Bo!.slice(4)).toEqual(['0', '2', byName.Bo![6], byName.Bo![7], '0', '100']);
+    expect(Number(byName.Ada![4])).toBeGreaterThan(0);
+    expect(new Set(rows.map((r) => r[7]))).toEqual(new Set(['1', '2']));
+    const xlsx = await fetch(`${s.url}/api/events/${ev.event.id}/quizzes/${quiz.id}/results.xlsx`, { headers: { authorization: `Bearer ${TEST_ADMIN}` } });
+    expect(xlsx.status).toBe(200);
+    expect(Buffer.from(await xlsx.arrayBuffer()).subarray(0, 2).toString()).toBe('PK');
+
+    // The same over the API, with the cursor: one participant a page.
+    const first = (await s.api(`/api/events/${ev.event.id}/quizzes/${quiz.id}/results?limit=1`, { admin: true })).body as QuizResultsPage;
+    expect(first).toMatchObject({ topics: ['pricing'], hasMore: true });
+    const second = (await s.api(`/api/events/${ev.event.id}/quizzes/${quiz.id}/results?limit=1&after=${first.nextCursor}`, { admin: true })).body as QuizResultsPage;
+    expect(second.hasMore).toBe(false);
+    const both = [...first.entries, ...second.entries];
+    expect(both.map((e) => e.name).sort()).toEqual(['Ada', 'Bo']);
+    // [QUIZ48] Each recorded answer, live or later, is one quizAnswered entry (4 in all).
+    let entries: { kind: string }[] = [];
+    for (let i = 0; i < 30 && entries.length < 4; i++) {
+      entries = ((await s.api(`/api/events/${ev.event.id}/engagement/log?limit=500`, { admin: true })).body.entries as { kind: string }[]).filter((e) => e.kind === 'quizAnswered');
+      if (entries.length < 4) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(entries).toHaveLength(4);
+    expect(both.find((e) => e.name === 'Bo')).toMatchObject({ live: { rank: 2, topics: [{ topic: 'pricing', accuracy: 0 }] }, later: { topics: [{ topic: 'pricing', accuracy: 1 }] } });
   });
 });

@@ -252,7 +252,7 @@ export async function revisitsForSnapshot(deps: Pick<DomainDeps, 'store' | 'cloc
 }
 
 /** One answer as the comparison needs it. */
-interface AnswerRow {
+export interface AnswerRow {
   participantId: string;
   topic: string;
   correct: boolean;
@@ -261,20 +261,28 @@ interface AnswerRow {
 
 const PAGE = 200;
 
-/** Every answer of a run, walking the ranking page by page ([QZSTORE3]) and each player's answers. */
-export async function runAnswers(deps: Pick<DomainDeps, 'store'>, ref: QuizRunRef): Promise<Map<string, Record<string, QuizAnswerRecord>>> {
-  const out = new Map<string, Record<string, QuizAnswerRecord>>();
+/** A run's player: their total, rank and answers. */
+export interface RunPlayer {
+  total: number;
+  rank: number;
+  answers: Record<string, QuizAnswerRecord>;
+}
+
+/** Every player of a run with their answers, walking the ranking page by page ([QZSTORE3]). */
+export async function runPlayers(deps: Pick<DomainDeps, 'store'>, ref: QuizRunRef | null): Promise<Map<string, RunPlayer>> {
+  const out = new Map<string, RunPlayer>();
+  if (!ref) return out;
   for (let offset = 0; ; offset += PAGE) {
     const page = await deps.store.quizTop(ref, PAGE, offset);
     const states = await Promise.all(page.map((e) => deps.store.getQuizPlayer(ref, e.participantId)));
-    page.forEach((e, i) => out.set(e.participantId, states[i]!.answers));
+    page.forEach((e, i) => out.set(e.participantId, { total: e.total, rank: e.rank, answers: states[i]!.answers }));
     if (page.length < PAGE) return out;
   }
 }
 
-function rowsOf(answers: Map<string, Record<string, QuizAnswerRecord>>, topicOf: Map<string, string>): AnswerRow[] {
+export function rowsOf(players: Map<string, RunPlayer>, topicOf: Map<string, string>): AnswerRow[] {
   const rows: AnswerRow[] = [];
-  for (const [participantId, byQuestion] of answers) {
+  for (const [participantId, { answers: byQuestion }] of players) {
     for (const [qid, a] of Object.entries(byQuestion)) {
       const topic = topicOf.get(qid);
       if (topic !== undefined) rows.push({ participantId, topic, correct: a.correct, mode: a.mode });
@@ -318,8 +326,8 @@ export async function quizRuns(deps: Pick<DomainDeps, 'store'>, eventId: string,
 export async function whatStuck(deps: Pick<DomainDeps, 'store'>, eventId: string, quizId: string): Promise<WhatStuck> {
   const runs = await quizRuns(deps, eventId, quizId);
   const [liveAnswers, laterAnswers] = await Promise.all([
-    runs.live ? runAnswers(deps, { eventId, runId: runs.live.runId }) : new Map<string, Record<string, QuizAnswerRecord>>(),
-    runs.reinforcement ? runAnswers(deps, { eventId, runId: runs.reinforcement.runId }) : new Map<string, Record<string, QuizAnswerRecord>>(),
+    runPlayers(deps, runs.live && { eventId, runId: runs.live.runId }),
+    runPlayers(deps, runs.reinforcement && { eventId, runId: runs.reinforcement.runId }),
   ]);
   const live = rowsOf(liveAnswers, runs.topicOf);
   const later = rowsOf(laterAnswers, runs.topicOf);
