@@ -23,7 +23,7 @@ export function QuizzesToRevisit() {
       {playing ? (
         <SelfPacedPlayer revisit={open.find((r) => r.runId === playing) ?? open[0]!} onClose={() => setPlaying(null)} />
       ) : (
-        <ul className="stack" data-testid="quiz-revisit-list">
+        <ul className="stack quiz-revisit-list" data-testid="quiz-revisit-list">
           {open.map((r) => (
             <li key={r.runId} className="row" data-testid="quiz-revisit-item">
               <span>
