@@ -8,6 +8,7 @@ import { engagementCommandSchemas, type EngagementCommandResults } from './engag
 import { surveyCommandSchemas, type SurveyCommandResults } from './survey.js';
 import { quizAuthoringCommandSchemas, type QuizAuthoringCommandResults } from './quiz-authoring.js';
 import { quizPlayCommandSchemas, type QuizPlayCommandResults } from './quiz-play.js';
+import { quizReinforcementCommandSchemas, type QuizReinforcementCommandResults } from './quiz-reinforcement.js';
 import type { Snapshot } from './snapshot.js';
 
 /**
@@ -86,6 +87,8 @@ export const commandSchemas = {
   ...quizAuthoringCommandSchemas,
   // Quiz live play. Rules [QUIZ20]–[QUIZ39] in docs/SPEC.md; schemas in ./quiz-play.ts.
   ...quizPlayCommandSchemas,
+  // The reinforcement quiz. Rules [QUIZ40]–[QUIZ49]; schemas in ./quiz-reinforcement.ts.
+  ...quizReinforcementCommandSchemas,
 } as const;
 
 export type CommandName = keyof typeof commandSchemas;
@@ -93,7 +96,7 @@ export const COMMAND_NAMES = Object.keys(commandSchemas) as CommandName[];
 export type CommandPayload<N extends CommandName> = z.infer<(typeof commandSchemas)[N]>;
 
 /** The `data` of a successful ack, per command. */
-export interface CommandResults extends QaCommandResults, StageCommandResults, StageSlotCommandResults, EngagementCommandResults, SurveyCommandResults, QuizAuthoringCommandResults, QuizPlayCommandResults {
+export interface CommandResults extends QaCommandResults, StageCommandResults, StageSlotCommandResults, EngagementCommandResults, SurveyCommandResults, QuizAuthoringCommandResults, QuizPlayCommandResults, QuizReinforcementCommandResults {
   'snapshot:request': Snapshot;
   'participant:update': Participant;
   'participant:correct': Participant;

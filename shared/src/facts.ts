@@ -8,6 +8,7 @@ import { engagementFactSchemas } from './engagement.js';
 import { surveyFactSchemas } from './survey.js';
 import { quizAuthoringFactSchemas } from './quiz-authoring.js';
 import { quizPlayFactSchemas } from './quiz-play.js';
+import { quizReinforcementFactSchemas } from './quiz-reinforcement.js';
 import { Snapshot } from './snapshot.js';
 
 /** Everything the server tells clients, by Socket.IO event name (past tense). */
@@ -76,6 +77,8 @@ export const factSchemas = {
   ...quizAuthoringFactSchemas,
   // Quiz live play ([QUIZ32] [QUIZ33]): phases per role, each player their own result.
   ...quizPlayFactSchemas,
+  // The reinforcement quiz ([QUIZ41]): listed to everyone, no answer key.
+  ...quizReinforcementFactSchemas,
 } as const;
 
 export type FactName = keyof typeof factSchemas;

@@ -11,6 +11,7 @@ export * from './stage-slot.js';
 export * from './quiz.js';
 export * from './quiz-authoring.js';
 export * from './quiz-play.js';
+export * from './quiz-reinforcement.js';
 export * from './quiz-phases.js';
 export * from './survey.js';
 export * from './engagement.js';

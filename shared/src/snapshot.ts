@@ -7,6 +7,7 @@ import { EngagementSnapshot, Leaderboard } from './engagement.js';
 import { SurveySnapshot } from './survey.js';
 import { StoredQuiz } from './quiz-authoring.js';
 import { QuizSnapshot } from './quiz-play.js';
+import { QuizRevisit } from './quiz-reinforcement.js';
 
 /**
  * Everything a (re)connecting client may see, sent before any delta. Role-dependent parts are
@@ -49,5 +50,7 @@ export const Snapshot = z.object({
   quizzes: z.array(StoredQuiz).optional(),
   /** [QUIZ34] The event's current quiz run, as this principal's role may see it; absent when none is running. */
   quiz: QuizSnapshot.optional(),
+  /** [QUIZ41] Attendees: the reinforcement quizzes open to them now, with how far they got. */
+  quizRevisits: z.array(QuizRevisit).optional(),
 });
 export type Snapshot = z.infer<typeof Snapshot>;

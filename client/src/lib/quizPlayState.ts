@@ -1,4 +1,4 @@
-import type { CommandName, CommandResults, QuizAnswerValue, QuizMyResult, QuizPhase, QuizPresenterPhase, QuizRunPhase, QuizRunPresenterPhase, Snapshot } from '@rally/shared';
+import type { CommandName, CommandResults, QuizAnswerValue, QuizMyResult, QuizPhase, QuizPresenterPhase, QuizReinforcement, QuizRevisit, QuizRunPhase, QuizRunPresenterPhase, Snapshot } from '@rally/shared';
 import type { RallySocket } from './socket';
 
 /**
@@ -12,6 +12,8 @@ export interface QuizPlayState {
   runs: Record<string, { version: number; phase: QuizPhase }>;
   presenterRuns: Record<string, { version: number; phase: QuizPresenterPhase }>;
   players: Record<string, PlayerRun>;
+  /** [QUIZ41] Attendees: the reinforcement quizzes open to them ("Quizzes to revisit"). */
+  revisits: QuizRevisit[];
 }
 
 /** One player's part in one run: what they answered, and their results as revealed. */
@@ -28,9 +30,13 @@ export type QuizPlayEvent =
   | { name: 'quiz:presenterPhaseChanged'; payload: QuizRunPresenterPhase }
   | { name: 'quiz:answerScored'; payload: QuizMyResult }
   /** Our own answer was received (the ack carries no answer: the sender knows it). */
-  | { name: 'quiz:answered'; payload: { runId: string; questionId: string; answer: QuizAnswerValue } };
+  | { name: 'quiz:answered'; payload: { runId: string; questionId: string; answer: QuizAnswerValue } }
+  /** [QUIZ41] A quiz was reopened as self-paced (or its closing date moved). */
+  | { name: 'quiz:reopened'; payload: QuizReinforcement }
+  /** [QUIZ42] Our own progress in a self-paced run (from a selfStart or selfAnswer ack). */
+  | { name: 'quiz:selfProgress'; payload: { runId: string; answered?: number; done?: boolean } };
 
-export const EMPTY_QUIZ_PLAY: QuizPlayState = { runs: {}, presenterRuns: {}, players: {} };
+export const EMPTY_QUIZ_PLAY: QuizPlayState = { runs: {}, presenterRuns: {}, players: {}, revisits: [] };
 
 const EMPTY_PLAYER: PlayerRun = { total: 0, streak: 0, rank: null, answers: {}, results: {} };
 
@@ -40,8 +46,9 @@ const EMPTY_PLAYER: PlayerRun = { total: 0, streak: 0, rank: null, answers: {}, 
  */
 export function quizPlayFromSnapshot(s: Snapshot): QuizPlayState {
   const part = s.quiz;
-  if (!part) return EMPTY_QUIZ_PLAY;
-  const state: QuizPlayState = { runs: {}, presenterRuns: {}, players: {} };
+  const revisits = s.quizRevisits ?? [];
+  if (!part) return { ...EMPTY_QUIZ_PLAY, revisits };
+  const state: QuizPlayState = { runs: {}, presenterRuns: {}, players: {}, revisits };
   if (part.phase) state.runs[part.phase.runId] = { version: part.phase.version, phase: part.phase.phase };
   if (part.presenterPhase) state.presenterRuns[part.presenterPhase.runId] = { version: part.presenterPhase.version, phase: part.presenterPhase.phase };
   const runId = part.phase?.runId ?? part.presenterPhase?.runId;
@@ -88,6 +95,19 @@ export function reduceQuizPlay(s: QuizPlayState, e: QuizPlayEvent): QuizPlayStat
       if (questionId in prev.answers) return s;
       return { ...s, players: { ...s.players, [runId]: { ...prev, answers: { ...prev.answers, [questionId]: answer } } } };
     }
+    case 'quiz:reopened': {
+      const r = e.payload;
+      const old = s.revisits.find((x) => x.runId === r.runId);
+      const next: QuizRevisit = { ...r, answered: old?.answered ?? 0, done: old?.done ?? false };
+      return { ...s, revisits: old ? s.revisits.map((x) => (x.runId === r.runId ? next : x)) : [...s.revisits, next] };
+    }
+    case 'quiz:selfProgress': {
+      const { runId, answered, done } = e.payload;
+      return {
+        ...s,
+        revisits: s.revisits.map((x) => (x.runId === runId ? { ...x, answered: Math.max(x.answered, answered ?? x.answered), done: done ?? x.done } : x)),
+      };
+    }
   }
 }
 
@@ -96,6 +116,7 @@ export function listenQuizPlayFacts(socket: RallySocket, onEvent: (e: QuizPlayEv
   socket.on('quiz:phaseChanged', (payload) => onEvent({ name: 'quiz:phaseChanged', payload }));
   socket.on('quiz:presenterPhaseChanged', (payload) => onEvent({ name: 'quiz:presenterPhaseChanged', payload }));
   socket.on('quiz:answerScored', (payload) => onEvent({ name: 'quiz:answerScored', payload }));
+  socket.on('quiz:reopened', (payload) => onEvent({ name: 'quiz:reopened', payload }));
 }
 
 /** What a successful ack of our own quiz play command tells the state at once. */
@@ -107,6 +128,12 @@ export function quizPlayEventFromAck<N extends CommandName>(name: N, data: Comma
     case 'quiz:answer': {
       const f = fields as { runId: string; questionId: string; answer: QuizAnswerValue };
       return { name: 'quiz:answered', payload: { runId: f.runId, questionId: f.questionId, answer: f.answer } };
+    }
+    case 'quiz:reopen':
+      return { name: 'quiz:reopened', payload: data as QuizReinforcement };
+    case 'quiz:selfStart': {
+      const d = data as CommandResults['quiz:selfStart'];
+      return { name: 'quiz:selfProgress', payload: { runId: d.runId, answered: d.done ? d.count : undefined, done: d.done } };
     }
     default:
       return null;

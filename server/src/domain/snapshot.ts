@@ -12,6 +12,7 @@ import { surveyForSnapshot } from './engagement/survey.js';
 import { leaderboardForSnapshot } from './engagement/leaderboard.js';
 import { quizzesForSnapshot } from './quiz/authoring.js';
 import { quizForSnapshot } from './quiz/play.js';
+import { revisitsForSnapshot } from './quiz/reinforcement.js';
 
 const isStaff = (p: Participant) => (STAFF_ROLES as readonly string[]).includes(p.role);
 
@@ -20,7 +21,7 @@ const isStaff = (p: Participant) => (STAFF_ROLES as readonly string[]).includes(
  * so a client reconnecting to any node gets the same picture.
  */
 export async function buildSnapshot(deps: WithStage<Pick<DomainDeps, 'store' | 'clock' | 'engagement'>>, me: Participant, event: EventRecord): Promise<Snapshot> {
-  const [presence, polls, qa, stage, engagement, survey, leaderboard, quizzes, quiz] = await Promise.all([
+  const [presence, polls, qa, stage, engagement, survey, leaderboard, quizzes, quiz, quizRevisits] = await Promise.all([
     isStaff(me) ? presenceView(deps.store, event.id) : undefined,
     pollsForSnapshot(deps.store, me),
     qaForSnapshot(deps.store, me),
@@ -36,6 +37,8 @@ export async function buildSnapshot(deps: WithStage<Pick<DomainDeps, 'store' | '
     quizzesForSnapshot(deps.store, me),
     // [QUIZ34] The current run, by role: never the answer key to the audience.
     quizForSnapshot(deps, me),
+    // [QUIZ41] Attendees: the reinforcement quizzes open to them.
+    revisitsForSnapshot(deps, me),
   ]);
   return {
     serverTime: isoNow(deps.clock),
@@ -52,5 +55,6 @@ export async function buildSnapshot(deps: WithStage<Pick<DomainDeps, 'store' | '
     ...(leaderboard ? { leaderboard } : {}),
     ...(quizzes ? { quizzes } : {}),
     ...(quiz ? { quiz } : {}),
+    ...(quizRevisits && quizRevisits.length ? { quizRevisits } : {}),
   };
 }

@@ -1,11 +1,14 @@
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
-import { ErrorCode, Id, QuizDraft, RallyError, type QuizImportError } from '@rally/shared';
+import { ErrorCode, Id, QuizDraft, QuizReopenBody, RallyError, type QuizImportError } from '@rally/shared';
 import type { Clock } from '../clock.js';
 import type { Publisher } from '../domain/ports.js';
 import { createQuiz, deleteQuiz, requireQuiz, updateQuiz } from '../domain/quiz/authoring.js';
 import { TEMPLATE_QUESTIONS, describeImportErrors, parseQuizCsv, parseQuizJson, quizCsvRows, quizJson, questionDrafts } from '../domain/quiz/transfer.js';
 import { requireEvent } from '../domain/events.js';
+import { reopenQuiz, whatStuck } from '../domain/quiz/reinforcement.js';
+import { quizResultRows, quizResults, quizResultsPage } from '../domain/quiz/results.js';
+import { toXlsx } from './xlsx.js';
 import { toCsv } from './csv.js';
 import { authorizeExport, type ExportAuthDeps } from './export-auth.js';
 import { parseBody } from './validate.js';
@@ -19,6 +22,7 @@ const EventParams = z.object({ id: Id });
 const QuizParams = z.object({ id: Id, quizId: Id });
 const CreateBody = z.strictObject({ sessionId: Id.nullable().default(null), draft: QuizDraft });
 const UpdateBody = z.strictObject({ version: z.number().int().min(1), draft: QuizDraft });
+const ResultsQuery = z.strictObject({ after: Id.optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) });
 const ImportQuery = z.object({ sessionId: Id.optional(), title: z.string().max(480).optional() });
 
 /**
@@ -120,6 +124,39 @@ export function quizRouter(deps: QuizRoutesDeps): Router {
   r.get('/events/:id/quizzes/:quizId/export.json', authorized, async (req, res) => {
     const quiz = await guardedQuiz(req);
     download(res, 'application/json; charset=utf-8', `${fileName(quiz.title)}.json`).send(JSON.stringify(quizJson(quiz), null, 2) + '\n');
+  });
+
+  /** [QUIZ40] Reopens the quiz as self-paced until `closesAt` (again: moves the date); the same fact as quiz:reopen. */
+  r.post('/events/:id/quizzes/:quizId/reinforcement', authorized, jsonBody, async (req, res) => {
+    const quiz = await guardedQuiz(req);
+    const body = parseBody(QuizReopenBody, req.body);
+    res.status(201).json(await reopenQuiz(domain, quiz.eventId, quiz.id, body));
+  });
+
+  /** [QUIZ46] Per topic, live vs later: overall, per cohort, per team, per participant. */
+  r.get('/events/:id/quizzes/:quizId/what-stuck', authorized, async (req, res) => {
+    const quiz = await guardedQuiz(req);
+    res.set('cache-control', 'no-store').json(await whatStuck(domain, quiz.eventId, quiz.id));
+  });
+
+  /** [QUIZ47] Results per participant, page by page after the cursor (a participant id), like the engagement log. */
+  r.get('/events/:id/quizzes/:quizId/results', authorized, async (req, res) => {
+    const quiz = await guardedQuiz(req);
+    const { after, limit } = parseBody(ResultsQuery, req.query);
+    res.set('cache-control', 'no-store').json(await quizResultsPage(domain, quiz.eventId, quiz.id, after ?? null, limit));
+  });
+
+  /** [QUIZ47] The same as a file: one participant a row, live and later side by side. */
+  r.get('/events/:id/quizzes/:quizId/results.csv', authorized, async (req, res) => {
+    const quiz = await guardedQuiz(req);
+    const rows = quizResultRows(await quizResults(domain, quiz.eventId, quiz.id));
+    download(res, 'text/csv; charset=utf-8', `${fileName(quiz.title)}-results.csv`).send(toCsv(rows));
+  });
+
+  r.get('/events/:id/quizzes/:quizId/results.xlsx', authorized, async (req, res) => {
+    const quiz = await guardedQuiz(req);
+    const rows = quizResultRows(await quizResults(domain, quiz.eventId, quiz.id));
+    download(res, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', `${fileName(quiz.title)}-results.xlsx`).send(await toXlsx([{ name: 'Results', rows }]));
   });
 
   return r;

@@ -20,6 +20,7 @@ import { sendReaction } from '../domain/stage/reactions.js';
 import { configureEngagement } from '../domain/engagement/configure.js';
 import { closeSurvey, defineSurvey, openSurvey, submitSurvey } from '../domain/engagement/survey.js';
 import { createQuiz, deleteQuiz, duplicateQuiz, updateQuiz } from '../domain/quiz/authoring.js';
+import { reopenQuiz, selfAnswer, selfStart } from '../domain/quiz/reinforcement.js';
 import { answer as answerQuiz, control as controlQuiz, openRun, type AnswerTiming, type QuizPlayDeps } from '../domain/quiz/play.js';
 
 export interface CommandContext {
@@ -102,6 +103,9 @@ export const handlers: Handlers = {
   'quiz:open': (ctx, p) => openRun(ctx.deps, ctx.eventId, p.quizId),
   'quiz:control': (ctx, p) => controlQuiz(ctx.deps, ctx.eventId, p.runId, p.action),
   'quiz:answer': (ctx, p) => answerQuiz(ctx.deps, ctx.eventId, ctx.participantId, p, ctx.timing),
+  'quiz:reopen': (ctx, p) => reopenQuiz(ctx.deps, ctx.eventId, p.quizId, { closesAt: p.closesAt, ...(p.liveRunId ? { liveRunId: p.liveRunId } : {}) }),
+  'quiz:selfStart': (ctx, p) => selfStart(ctx.deps, ctx.eventId, ctx.participantId, p.runId),
+  'quiz:selfAnswer': (ctx, p) => selfAnswer(ctx.deps, ctx.eventId, ctx.participantId, p, ctx.timing),
 };
 
 function actor(ctx: CommandContext) {

@@ -73,6 +73,10 @@ export const COMMAND_ROLES: Readonly<Record<CommandName, readonly Role[]>> = {
   'quiz:open': ['presenter', 'moderator', 'admin'],
   'quiz:control': ['presenter', 'moderator', 'admin'],
   'quiz:answer': ['attendee'],
+  // The reinforcement quiz ([QUIZ40]): the organiser or a moderator reopens; attendees play alone.
+  'quiz:reopen': ['moderator', 'admin'],
+  'quiz:selfStart': ['attendee'],
+  'quiz:selfAnswer': ['attendee'],
 };
 
 export const maySend = (role: Role, command: CommandName): boolean => COMMAND_ROLES[command].includes(role);

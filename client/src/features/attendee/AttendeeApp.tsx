@@ -7,6 +7,7 @@ import { EventChat } from '../stage-live/Chat';
 import { AttendeeSurvey } from '../engagement/AttendeeSurvey';
 import { AttendeeLeaderboard } from '../engagement/AttendeeLeaderboard';
 import { LiveNow } from './LiveNow';
+import { QuizzesToRevisit } from '../quiz-play/SelfPacedQuiz';
 import { useYouMenu, YouMenu, YouMenuProvider } from './YouMenu';
 
 /**
@@ -48,6 +49,8 @@ function AttendeeScreen({ code }: { code: string }) {
       </div>
 
       <ReactionsBar />
+
+      <QuizzesToRevisit />
 
       <AttendeeSurvey />
 

@@ -126,7 +126,7 @@ function PlayerPhase({ runId, phase: p, me }: { runId: string; phase: QuizPhase;
 }
 
 /** The question's number, its clock and, unless devices show the buttons alone, its text and image. */
-function QuestionHead({ question: q, index, total, closesAt }: { question: PlayerQuestion; index: number; total: number; closesAt: string | null }) {
+export function QuestionHead({ question: q, index, total, closesAt }: { question: PlayerQuestion; index: number; total: number; closesAt: string | null }) {
   return (
     <>
       <div className="player-quiz-top">
@@ -171,7 +171,16 @@ function LockedIn() {
  * form's first render for the question (it is keyed by question id) to the submit, measured with
  * the monotonic performance clock.
  */
-function AnswerForm({ runId, question: q }: { runId: string; question: PlayerQuestion }) {
+export function AnswerForm({
+  runId,
+  question: q,
+  onAnswer,
+}: {
+  runId: string;
+  question: PlayerQuestion;
+  /** [QUIZ43] Where the answer goes instead of `quiz:answer` (the self-paced player's `quiz:selfAnswer`). */
+  onAnswer?: (answer: QuizAnswerValue, displayedForMs: number) => Promise<unknown>;
+}) {
   const { send } = useLive();
   const shownAt = useRef<number | null>(null);
   if (shownAt.current === null) shownAt.current = performance.now();
@@ -186,7 +195,8 @@ function AnswerForm({ runId, question: q }: { runId: string; question: PlayerQue
     if (!answer || busy) return;
     const displayedForMs = displayedFor(shownAt.current ?? performance.now(), performance.now());
     setBusy(true);
-    await send('quiz:answer', { runId, questionId: q.id, answer, displayedForMs });
+    if (onAnswer) await onAnswer(answer, displayedForMs);
+    else await send('quiz:answer', { runId, questionId: q.id, answer, displayedForMs });
     setBusy(false);
   }
   const onSubmit = (e: FormEvent) => {

@@ -8,6 +8,7 @@ import { loadToken } from '../../lib/tokens';
 import { useToasts } from '../../lib/toasts';
 import { KIND_LABEL } from './model';
 import { QuizEditor } from './QuizEditor';
+import { QuizReinforcementPanel } from './QuizReinforcement';
 import './quiz.css';
 
 /**
@@ -114,6 +115,7 @@ function QuizRow({ code, quiz }: { code: string; quiz: StoredQuiz }) {
         <DownloadButton code={code} path={`quizzes/${quiz.id}/export.csv`} label="Export CSV" fallbackName="quiz.csv" what={`“${quiz.title}”`} testId="quiz-export-csv" statusTestId="quiz-export-csv-status" />
         <DownloadButton code={code} path={`quizzes/${quiz.id}/export.json`} label="Export JSON" fallbackName="quiz.json" what={`“${quiz.title}”`} testId="quiz-export-json" statusTestId="quiz-export-json-status" />
       </div>
+      <QuizReinforcementPanel code={code} quiz={quiz} />
       {editing ? (
         <div className="editor-box">
           <QuizEditor code={code} quiz={quiz} sessionId={quiz.sessionId} onDone={() => setEditing(false)} onCancel={() => setEditing(false)} />

@@ -103,7 +103,8 @@ async function joinedNow(deps: DomainDeps, eventId: string, run: Pick<QuizRun, '
 
 async function loadRun(deps: DomainDeps, eventId: string, runId: string): Promise<StoredQuizRun & { doc: QuizRunDoc }> {
   const stored = await deps.store.getQuizRun(runId);
-  if (!stored || stored.eventId !== eventId) throw notFound();
+  // [QUIZ45] A reinforcement run is not paced: live controls and answers do not reach it.
+  if (!stored || stored.eventId !== eventId || (stored.run as { kind?: unknown }).kind === 'reinforcement') throw notFound();
   return { ...stored, doc: stored.run as QuizRunDoc };
 }
 
@@ -257,7 +258,7 @@ export async function refreshLobby(deps: QuizPlayDeps, eventId: string): Promise
 /** [QUIZ23] Catches a run up with its clock (a timer fired, or the sweep found it due). */
 export async function tickRun(deps: QuizPlayDeps, runId: string): Promise<void> {
   const stored = await deps.store.getQuizRun(runId);
-  if (!stored) return;
+  if (!stored || (stored.run as { kind?: unknown }).kind === 'reinforcement') return;
   await transition(deps, stored.eventId, runId, { type: 'tick' });
 }
 
@@ -440,7 +441,8 @@ export async function quizForSnapshot(deps: Pick<DomainDeps, 'store'>, me: Parti
   const stored = await deps.store.currentQuizRun(me.eventId);
   if (!stored) return undefined;
   const doc = stored.run as QuizRunDoc;
-  if (doc.run.step.phase === 'ended') return undefined;
+  // [QUIZ41] The last run created may be a reinforcement: it is listed apart, never on stage.
+  if ((stored.run as { kind?: unknown }).kind === 'reinforcement' || doc.run.step.phase === 'ended') return undefined;
   const { runId, version } = stored;
   if ((QUIZ_STAFF_ROLES as readonly Role[]).includes(me.role)) return { presenterPhase: { runId, version, phase: presenterView(doc.run) } };
   const phase = { runId, version, phase: me.role === 'screen' ? screenView(doc.run) : audienceView(doc.run) };

@@ -1,0 +1,99 @@
+import { useId, useState, type FormEvent } from 'react';
+import type { StoredQuiz, TopicComparison, WhatStuck } from '@rally/shared';
+import { DownloadButton } from '../../components/DownloadButton';
+import { useLive } from '../../components/EventGate';
+import { loadToken } from '../../lib/tokens';
+
+const pct = (a: number | null) => (a === null ? '—' : `${Math.round(a * 100)} %`);
+const change = (c: number | null) => (c === null ? '—' : `${c > 0 ? '+' : c < 0 ? '−' : '±'}${Math.abs(Math.round(c * 100))} pts`);
+const topicName = (t: string) => t || '(no topic)';
+/** A date input's value a week from now, in the browser's time zone. */
+const inDays = (d: number) => new Date(Date.now() + d * 86_400_000 - new Date().getTimezoneOffset() * 60_000).toISOString().slice(0, 10);
+
+/**
+ * [QUIZ40] [QUIZ46] [QUIZ47] Per quiz in the console: reopen it as self-paced until a date, see
+ * "what stuck" (per topic, live vs later), and download the results per participant.
+ */
+export function QuizReinforcementPanel({ code, quiz }: { code: string; quiz: StoredQuiz }) {
+  const { state, send } = useLive();
+  const uid = useId();
+  const reopened = state.quizPlay.revisits.find((r) => r.quizId === quiz.id);
+  const [date, setDate] = useState(inDays(30));
+  const [message, setMessage] = useState('');
+  const [stuck, setStuck] = useState<WhatStuck | null>(null);
+  const [stuckError, setStuckError] = useState('');
+
+  async function reopen(e: FormEvent) {
+    e.preventDefault();
+    // The end of the chosen day, in the browser's time zone.
+    const closesAt = new Date(`${date}T23:59:59`).toISOString();
+    const ack = await send('quiz:reopen', { quizId: quiz.id, closesAt });
+    setMessage(ack.ok ? `Open to attendees until ${new Date(ack.data.closesAt).toLocaleString()}.` : ack.error.message);
+  }
+
+  async function loadStuck() {
+    setStuckError('');
+    const token = loadToken(code, 'moderator');
+    if (!token) return setStuckError('Your moderator session is not stored in this browser; open the moderator link again.');
+    const res = await fetch(`/api/events/${encodeURIComponent(state.event.id)}/quizzes/${encodeURIComponent(quiz.id)}/what-stuck`, { headers: { authorization: `Bearer ${token}` } });
+    if (res.ok) setStuck((await res.json()) as WhatStuck);
+    else setStuckError(`Rally answered ${res.status}`);
+  }
+
+  return (
+    <div className="stack quiz-reinforcement" data-testid="quiz-reinforcement">
+      <form className="row" onSubmit={reopen}>
+        <label htmlFor={`${uid}-date`}>Reopen self-paced until</label>
+        <input id={`${uid}-date`} className="input" type="date" value={date} min={inDays(0)} onChange={(e) => setDate(e.target.value)} data-testid="quiz-reopen-date" />
+        <button type="submit" className="btn btn-small" disabled={quiz.questions.length === 0} data-testid="quiz-reopen">
+          {reopened ? 'Move the date' : 'Reopen'}
+        </button>
+        <button type="button" className="btn btn-small btn-quiet" onClick={() => void loadStuck()} data-testid="quiz-what-stuck">
+          What stuck?
+        </button>
+      </form>
+      {message ? (
+        <p className="muted small" role="status" data-testid="quiz-reopen-status">
+          {message}
+        </p>
+      ) : null}
+      {stuckError ? <p role="alert">{stuckError}</p> : null}
+      {stuck ? <WhatStuckTable topics={stuck.topics} /> : null}
+      <div className="row quiz-exports">
+        <DownloadButton code={code} path={`quizzes/${quiz.id}/results.csv`} label="Results CSV" fallbackName="quiz-results.csv" what={`the results of “${quiz.title}”`} testId="quiz-results-csv" statusTestId="quiz-results-csv-status" />
+        <DownloadButton code={code} path={`quizzes/${quiz.id}/results.xlsx`} label="Results XLSX" fallbackName="quiz-results.xlsx" what={`the results of “${quiz.title}”`} testId="quiz-results-xlsx" statusTestId="quiz-results-xlsx-status" />
+      </div>
+    </div>
+  );
+}
+
+/** [QUIZ46] One row per topic: accuracy live, later, and the change. */
+function WhatStuckTable({ topics }: { topics: TopicComparison[] }) {
+  return (
+    <table className="eng-table" data-testid="what-stuck-table">
+      <caption className="visually-hidden">What stuck, per topic</caption>
+      <thead>
+        <tr>
+          <th scope="col">Topic</th>
+          <th scope="col">Live</th>
+          <th scope="col">Later</th>
+          <th scope="col">Change</th>
+        </tr>
+      </thead>
+      <tbody>
+        {topics.map((t) => (
+          <tr key={t.topic} data-testid="what-stuck-row" data-topic={t.topic}>
+            <th scope="row">{topicName(t.topic)}</th>
+            <td>
+              {pct(t.live.accuracy)} <span className="muted small">({t.live.answered})</span>
+            </td>
+            <td>
+              {pct(t.later.accuracy)} <span className="muted small">({t.later.answered})</span>
+            </td>
+            <td>{change(t.change)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
