@@ -106,10 +106,18 @@ export interface QuizTeamStanding {
   score: number;
 }
 
+/**
+ * [QZSTORE25] What a run is: a live run, paced by a presenter (the event's current run is its last
+ * live one), or a reinforcement run, played alone by each attendee ([QUIZ40]) and found by its id.
+ */
+export type QuizRunKind = 'live' | 'reinforcement';
+
 /** [QZSTORE20] A run document: the run's state as the phase machine keeps it, stored whole. */
 export interface StoredQuizRun {
   eventId: string;
   runId: string;
+  /** [QZSTORE25] Set at creation, never changed. */
+  kind: QuizRunKind;
   /** Plain JSON, opaque to the store (server/src/domain/quiz/phases.ts QuizRun). */
   run: unknown;
   /** 1 at creation, +1 at every save: the compare-and-set token, and the order of published phases. */
@@ -161,13 +169,23 @@ export interface QuizPlayStore {
    */
   setQuizPresentAtOpen(run: QuizRunRef, questionId: string, present: Record<string, number>): Promise<Record<string, number>>;
   getQuizPresentAtOpen(run: QuizRunRef, questionId: string): Promise<Record<string, number> | null>;
+  /**
+   * [QZSTORE24] When the question was first sent to the player (a self-paced run, [QUIZ43]): the
+   * first record wins, atomically on every node; returns the stored time (epoch ms).
+   */
+  quizSentAt(run: QuizRunRef, questionId: string, participantId: string, atMs: number): Promise<number>;
+  /** [QZSTORE24] The recorded send time, or null when the question was never sent to the player. */
+  getQuizSentAt(run: QuizRunRef, questionId: string, participantId: string): Promise<number | null>;
   /** [QZSTORE6] Per team, the sum of its per-capita scores over the run's questions; best first, then by name. */
   quizTeamStandings(run: QuizRunRef): Promise<QuizTeamStanding[]>;
-  /** [QZSTORE8] Forgets everything of the run. */
+  /** [QZSTORE8] Forgets everything of the run's play (send times included; not its run document). */
   deleteQuizRun(run: QuizRunRef): Promise<void>;
 
-  /** [QZSTORE20] Stores a new run document at version 1; it becomes the event's current run. CONFLICT when the id is taken. */
-  createQuizRun(eventId: string, runId: string, run: unknown, dueAtMs: number | null): Promise<StoredQuizRun>;
+  /**
+   * [QZSTORE20] [QZSTORE25] Stores a new run document at version 1, of the kind given (default
+   * live); a live one becomes the event's current run. CONFLICT when the id is taken.
+   */
+  createQuizRun(eventId: string, runId: string, run: unknown, dueAtMs: number | null, kind?: QuizRunKind): Promise<StoredQuizRun>;
   /** [QZSTORE20] Null when unknown. */
   getQuizRun(runId: string): Promise<StoredQuizRun | null>;
   /**
@@ -176,7 +194,7 @@ export interface QuizPlayStore {
    * writers of one version exactly one wins: the only one that may publish what it wrote.
    */
   saveQuizRun(runId: string, run: unknown, expectedVersion: number, dueAtMs: number | null): Promise<StoredQuizRun | null>;
-  /** [QZSTORE20] The run created last in the event, or null. */
+  /** [QZSTORE20] [QZSTORE25] The live run created last in the event, or null (reinforcement runs are never current). */
   currentQuizRun(eventId: string): Promise<StoredQuizRun | null>;
   /** [QZSTORE22] Ids of runs whose due time is at or before nowMs, at most `limit`, soonest first. */
   dueQuizRuns(nowMs: number, limit: number): Promise<string[]>;
@@ -260,4 +278,14 @@ export function checkPresence(present: Record<string, number>): void {
   for (const [team, n] of Object.entries(present)) {
     if (team === '' || !Number.isSafeInteger(n) || n < 0) throw new Error(`presence at open must be whole numbers ≥ 0 per team, got ${team}: ${n}`);
   }
+}
+
+/** [QZSTORE25] A run is live or reinforcement, nothing else (a programming error otherwise). */
+export function checkRunKind(kind: string): void {
+  if (kind !== 'live' && kind !== 'reinforcement') throw new Error(`unknown quiz run kind ${kind}`);
+}
+
+/** [QZSTORE24] A send time is a whole number of epoch ms. */
+export function checkSentAt(atMs: number): void {
+  if (!Number.isSafeInteger(atMs) || atMs < 0) throw new Error(`a send time must be whole epoch ms, got ${atMs}`);
 }

@@ -103,8 +103,8 @@ async function joinedNow(deps: DomainDeps, eventId: string, run: Pick<QuizRun, '
 
 async function loadRun(deps: DomainDeps, eventId: string, runId: string): Promise<StoredQuizRun & { doc: QuizRunDoc }> {
   const stored = await deps.store.getQuizRun(runId);
-  // [QUIZ45] A reinforcement run is not paced: live controls and answers do not reach it.
-  if (!stored || stored.eventId !== eventId || (stored.run as { kind?: unknown }).kind === 'reinforcement') throw notFound();
+  // [QUIZ41] [QZSTORE25] A reinforcement run (found by its id) is not paced: live controls and answers do not reach it.
+  if (!stored || stored.eventId !== eventId || stored.kind !== 'live') throw notFound();
   return { ...stored, doc: stored.run as QuizRunDoc };
 }
 
@@ -135,7 +135,7 @@ export async function openRun(deps: QuizPlayDeps, eventId: string, quizId: strin
   const joined = await joinedNow(deps, eventId, base);
   const run: QuizRun = { ...base, joined, present: joined.room + joined.remote };
   const doc: QuizRunDoc = { run, sentAtMs: null, revealed: [] };
-  const stored = await deps.store.createQuizRun(eventId, runId, doc, null);
+  const stored = await deps.store.createQuizRun(eventId, runId, doc, null, 'live');
   publishAudience(deps, eventId, runId, stored.version, audienceView(run), run);
   const presenter = presenterView(run);
   publishPresenter(deps, eventId, runId, stored.version, presenter);
@@ -258,7 +258,7 @@ export async function refreshLobby(deps: QuizPlayDeps, eventId: string): Promise
 /** [QUIZ23] Catches a run up with its clock (a timer fired, or the sweep found it due). */
 export async function tickRun(deps: QuizPlayDeps, runId: string): Promise<void> {
   const stored = await deps.store.getQuizRun(runId);
-  if (!stored || (stored.run as { kind?: unknown }).kind === 'reinforcement') return;
+  if (!stored || stored.kind !== 'live') return;
   await transition(deps, stored.eventId, runId, { type: 'tick' });
 }
 
@@ -441,8 +441,7 @@ export async function quizForSnapshot(deps: Pick<DomainDeps, 'store'>, me: Parti
   const stored = await deps.store.currentQuizRun(me.eventId);
   if (!stored) return undefined;
   const doc = stored.run as QuizRunDoc;
-  // [QUIZ41] The last run created may be a reinforcement: it is listed apart, never on stage.
-  if ((stored.run as { kind?: unknown }).kind === 'reinforcement' || doc.run.step.phase === 'ended') return undefined;
+  if (doc.run.step.phase === 'ended') return undefined;
   const { runId, version } = stored;
   if ((QUIZ_STAFF_ROLES as readonly Role[]).includes(me.role)) return { presenterPhase: { runId, version, phase: presenterView(doc.run) } };
   const phase = { runId, version, phase: me.role === 'screen' ? screenView(doc.run) : audienceView(doc.run) };

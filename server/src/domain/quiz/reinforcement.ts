@@ -53,18 +53,13 @@ export interface ReinforcementDoc {
  */
 export const reinforcementRunId = (quizId: string) => `rf-${quizId}`;
 
-/**
- * [QUIZ43] When a question was first sent to a player: recorded once (the first record wins, on
- * every node) with the store's "present at open" record, under a key of its own per player.
- */
-const sendKey = (questionId: string, participantId: string) => `${questionId}~sent~${participantId}`;
-
 /** [QUIZ43] Beyond the time limit, an answer is still taken for this long (network slack). */
 export const SELF_PACED_GRACE_MS = 2_000;
 
 const notFound = () => new RallyError(ErrorCode.NOT_FOUND, 'no such reinforcement quiz in this event');
 
-export const isReinforcement = (doc: unknown): doc is ReinforcementDoc => (doc as { kind?: unknown } | null)?.kind === 'reinforcement';
+/** [QZSTORE25] The store knows a reinforcement run by the kind it was created with. */
+const isReinforcement = (stored: StoredQuizRun): stored is StoredQuizRun & { run: ReinforcementDoc } => stored.kind === 'reinforcement';
 
 const listing = (runId: string, d: ReinforcementDoc): QuizReinforcement => ({
   runId,
@@ -77,14 +72,14 @@ const listing = (runId: string, d: ReinforcementDoc): QuizReinforcement => ({
 
 async function loadReinforcement(deps: Pick<DomainDeps, 'store'>, eventId: string, runId: string): Promise<StoredQuizRun & { doc: ReinforcementDoc }> {
   const stored = await deps.store.getQuizRun(runId);
-  if (!stored || stored.eventId !== eventId || !isReinforcement(stored.run)) throw notFound();
+  if (!stored || stored.eventId !== eventId || !isReinforcement(stored)) throw notFound();
   return { ...stored, doc: stored.run };
 }
 
 /** The live run a reinforcement compares with: the one named, or the event's current run when it is this quiz's. */
 async function liveRunFor(deps: Pick<DomainDeps, 'store'>, eventId: string, quizId: string, liveRunId: string | undefined): Promise<(StoredQuizRun & { doc: QuizRunDoc }) | null> {
   const stored = liveRunId ? await deps.store.getQuizRun(liveRunId) : await deps.store.currentQuizRun(eventId);
-  const ok = stored && stored.eventId === eventId && !isReinforcement(stored.run) && (stored.run as QuizRunDoc).run.quizId === quizId;
+  const ok = stored && stored.eventId === eventId && stored.kind === 'live' && (stored.run as QuizRunDoc).run.quizId === quizId;
   if (ok) return { ...stored, doc: stored.run as QuizRunDoc };
   if (liveRunId) throw new RallyError(ErrorCode.NOT_FOUND, 'no such live run of this quiz');
   return null;
@@ -104,20 +99,21 @@ export async function reopenQuiz(deps: DomainDeps, eventId: string, quizId: stri
   const existing = await deps.store.getQuizRun(runId);
   let doc: ReinforcementDoc;
   if (existing) {
-    if (existing.eventId !== eventId || !isReinforcement(existing.run)) throw notFound();
+    if (existing.eventId !== eventId || !isReinforcement(existing)) throw notFound();
     doc = { ...existing.run, closesAt };
     if (!(await deps.store.saveQuizRun(runId, doc, existing.version, null))) throw new RallyError(ErrorCode.CONFLICT, 'the quiz was reopened meanwhile; try again');
   } else {
     const current = await deps.store.currentQuizRun(eventId);
-    const phase = current && !isReinforcement(current.run) ? (current.run as QuizRunDoc).run.step.phase : null;
-    // The event's current run is the last one created: a reinforcement created now would take a live run off devices.
+    const phase = current ? (current.run as QuizRunDoc).run.step.phase : null;
+    // Reopening is for after the live play: a quiz being played keeps the room's attention (and its live run may be the one to compare with).
     if (phase !== null && phase !== 'ended' && phase !== 'podium') throw new RallyError(ErrorCode.INVALID_STATE, 'a live quiz is being played; reopen a quiz once it has ended');
     const live = await liveRunFor(deps, eventId, quiz.id, input.liveRunId);
     const questions = live ? live.doc.run.questions : quiz.questions;
     if (questions.length === 0) throw new RallyError(ErrorCode.INVALID_STATE, 'this quiz has no questions');
     const orders = live ? live.doc.run.orders : questions.map((q) => (q.kind === 'ordering' ? orderingShuffle(runId, q.id, q.items.length) : null));
     doc = { kind: 'reinforcement', quizId: quiz.id, title: quiz.title, settings: quiz.settings, questions, orders, liveRunId: live?.runId ?? null, closesAt };
-    await deps.store.createQuizRun(eventId, runId, doc, null);
+    // [QZSTORE25] A reinforcement run: never the event's current run, so the live one stays on devices.
+    await deps.store.createQuizRun(eventId, runId, doc, null, 'reinforcement');
   }
   const out = listing(runId, doc);
   deps.publish.toEvent(eventId, 'quiz:reopened', out);
@@ -150,8 +146,8 @@ export async function selfStart(deps: DomainDeps, eventId: string, participantId
   for (let i = 0; i < doc.questions.length; i++) {
     const q = doc.questions[i]!;
     if (player.answers[q.id]) continue;
-    const recorded = await deps.store.getQuizPresentAtOpen(ref, sendKey(q.id, participantId));
-    const sentMs = recorded?.at ?? (await deps.store.setQuizPresentAtOpen(ref, sendKey(q.id, participantId), { at: nowMs })).at!;
+    // [QZSTORE24] Recorded once: a reload, another device or node reads the first send.
+    const sentMs = await deps.store.quizSentAt(ref, q.id, participantId, nowMs);
     if (nowMs > sentMs + q.timeLimitSec * 1000 + SELF_PACED_GRACE_MS) continue; // ran out: missed
     return {
       runId,
@@ -209,11 +205,11 @@ export async function selfAnswer(
   const prior = player.answers[questionId];
   if (prior) return again(prior, player.total, player.streak);
 
-  const sent = await deps.store.getQuizPresentAtOpen(ref, sendKey(questionId, participantId));
-  if (!sent?.at) throw new RallyError(ErrorCode.INVALID_STATE, 'this question has not been sent to you');
+  const sentMs = await deps.store.getQuizSentAt(ref, questionId, participantId);
+  if (sentMs === null) throw new RallyError(ErrorCode.INVALID_STATE, 'this question has not been sent to you');
   const nowMs = deps.clock.now();
   const limitMs = q.timeLimitSec * 1000;
-  const elapsed = nowMs - sent.at;
+  const elapsed = nowMs - sentMs;
   if (elapsed - Math.max(0, timing.rttMs) > limitMs + SELF_PACED_GRACE_MS) throw new RallyError(ErrorCode.INVALID_STATE, 'time is up for this question');
   const responseMs = Math.min(limitMs, Math.round(boundedResponseMs({ claimedMs: input.displayedForMs, serverElapsedMs: elapsed, rttMs: timing.rttMs })));
   const streakBefore = missedPrevious(doc.questions, index, player.answers) ? 0 : player.streak;
@@ -242,7 +238,7 @@ export async function revisitsForSnapshot(deps: Pick<DomainDeps, 'store' | 'cloc
   if (me.role !== 'attendee') return undefined;
   const quizzes = await deps.store.listQuizzes(me.eventId);
   const runs = await Promise.all(quizzes.map((q) => deps.store.getQuizRun(reinforcementRunId(q.id))));
-  const open = runs.filter((r): r is StoredQuizRun & { run: ReinforcementDoc } => !!r && r.eventId === me.eventId && isReinforcement(r.run) && Date.parse(r.run.closesAt) > deps.clock.now());
+  const open = runs.filter((r): r is StoredQuizRun & { run: ReinforcementDoc } => !!r && r.eventId === me.eventId && isReinforcement(r) && Date.parse(r.run.closesAt) > deps.clock.now());
   return Promise.all(
     open.map(async (r) => {
       const answered = Object.keys((await deps.store.getQuizPlayer({ eventId: me.eventId, runId: r.runId }, me.id)).answers).length;
@@ -310,7 +306,7 @@ export function compareTopics(topics: readonly string[], live: readonly { topic:
 export async function quizRuns(deps: Pick<DomainDeps, 'store'>, eventId: string, quizId: string) {
   const quiz = await requireQuiz(deps.store, eventId, quizId);
   const rf = await deps.store.getQuizRun(reinforcementRunId(quiz.id));
-  const reinforcement = rf && rf.eventId === eventId && isReinforcement(rf.run) ? { runId: rf.runId, doc: rf.run } : null;
+  const reinforcement = rf && rf.eventId === eventId && isReinforcement(rf) ? { runId: rf.runId, doc: rf.run } : null;
   const live = reinforcement?.doc.liveRunId ? await liveRunFor(deps, eventId, quiz.id, reinforcement.doc.liveRunId) : await liveRunFor(deps, eventId, quiz.id, undefined);
   const questions = reinforcement?.doc.questions ?? live?.doc.run.questions ?? quiz.questions;
   const topicOf = new Map(questions.map((q) => [q.id, q.topic ?? '']));

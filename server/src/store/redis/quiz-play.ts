@@ -11,6 +11,7 @@
  *   P quiz-teams:R:{questionId}       hash  `points:{team}`, `answered:{team}` -> sum, count
  *   P quiz-present:R:{questionId}     string  presence at open, JSON team -> count (SET NX: first wins)
  *   P quiz-answerers:R:{questionId}   set   participant ids who answered the question (what a discard takes back)
+ *   P quiz-sent:R                     hash  `{questionId}\n{participantId}` -> epoch ms of the first send ([QZSTORE24], HSETNX: first wins)
  *   P quiz-discarded:R                set   question ids discarded ([QZSTORE23]): they take no more answers
  *
  * [QZSTORE3] Ranking without sorting: the score is −total so ZRANK counts from the best, and equal
@@ -25,6 +26,7 @@ import type { RedisClientType } from 'redis';
 import {
   checkAnswerInput,
   checkPresence,
+  checkSentAt,
   quizCounterKeys,
   quizStandingsFrom,
   quizStatsFromCounters,
@@ -146,6 +148,9 @@ function teamSums(fields: Record<string, string>): Record<string, { points: numb
 
 const numbers = (fields: Record<string, string>) => Object.fromEntries(Object.entries(fields ?? {}).map(([k, v]) => [k, Number(v)]));
 
+/** [QZSTORE24] One send-time field per question and player (ids hold no newline). */
+const sentField = (questionId: string, participantId: string) => `${questionId}\n${participantId}`;
+
 export function createRedisQuizPlay(client: AnyRedis, prefix: string): QuizPlayStore {
   const runKey = (run: QuizRunRef) => `${run.eventId}:${run.runId}`;
   const key = {
@@ -158,6 +163,7 @@ export function createRedisQuizPlay(client: AnyRedis, prefix: string): QuizPlayS
     present: (run: QuizRunRef, questionId: string) => `${prefix}quiz-present:${runKey(run)}:${questionId}`,
     answerers: (run: QuizRunRef, questionId: string) => `${prefix}quiz-answerers:${runKey(run)}:${questionId}`,
     discarded: (run: QuizRunRef) => `${prefix}quiz-discarded:${runKey(run)}`,
+    sent: (run: QuizRunRef) => `${prefix}quiz-sent:${runKey(run)}`,
   };
   const run = luaRunner(client, LUA);
 
@@ -266,6 +272,16 @@ export function createRedisQuizPlay(client: AnyRedis, prefix: string): QuizPlayS
         }),
       );
     },
+    async quizSentAt(r, questionId, participantId, atMs) {
+      checkSentAt(atMs);
+      // HSETNX then HGET in one MULTI: the first record wins and every caller reads the winner.
+      const [, at] = (await client.multi().hSetNX(key.sent(r), sentField(questionId, participantId), String(atMs)).hGet(key.sent(r), sentField(questionId, participantId)).exec()) as unknown as [number, string];
+      return Number(at);
+    },
+    async getQuizSentAt(r, questionId, participantId) {
+      const at = await client.hGet(key.sent(r), sentField(questionId, participantId));
+      return at == null ? null : Number(at);
+    },
     async deleteQuizRun(r) {
       // Every player who answered is in the ranking, every question with data in the set.
       const [members, questions] = (await client.multi().zRange(key.rank(r), 0, -1).sMembers(key.questions(r)).exec()) as unknown as [string[], string[]];
@@ -274,6 +290,7 @@ export function createRedisQuizPlay(client: AnyRedis, prefix: string): QuizPlayS
         key.run(r),
         key.questions(r),
         key.discarded(r),
+        key.sent(r),
         ...members.map((m) => key.player(r, participantOf(String(m)))),
         ...questions.flatMap((q) => [key.counters(r, String(q)), key.teams(r, String(q)), key.present(r, String(q)), key.answerers(r, String(q))]),
       ];

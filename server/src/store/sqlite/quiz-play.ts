@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import {
   checkAnswerInput,
   checkPresence,
+  checkSentAt,
   quizCounterKeys,
   quizStandingsFrom,
   quizStatsFromCounters,
@@ -68,6 +69,15 @@ CREATE TABLE IF NOT EXISTS quiz_team_sums (
   points INTEGER NOT NULL,
   answered INTEGER NOT NULL,
   PRIMARY KEY (event_id, run_id, question_id, team)
+) WITHOUT ROWID;
+-- [QZSTORE24] When a question was first sent to a player (self-paced runs): the first record wins.
+CREATE TABLE IF NOT EXISTS quiz_sent (
+  event_id TEXT NOT NULL,
+  run_id TEXT NOT NULL,
+  question_id TEXT NOT NULL,
+  participant_id TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  PRIMARY KEY (event_id, run_id, question_id, participant_id)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS quiz_presence (
   event_id TEXT NOT NULL,
@@ -148,7 +158,9 @@ export function createSqliteQuizPlay(db: Database.Database): QuizPlayStore {
     presence: db.prepare<[string, string, string], { doc: string }>(`SELECT doc FROM quiz_presence WHERE ${RUN} AND question_id = ?`),
     allPresence: db.prepare<[string, string], { question_id: string; doc: string }>(`SELECT question_id, doc FROM quiz_presence WHERE ${RUN}`),
     putPresence: db.prepare('INSERT INTO quiz_presence (event_id, run_id, question_id, doc) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
-    deletes: ['quiz_players', 'quiz_answers', 'quiz_runs', 'quiz_counters', 'quiz_team_sums', 'quiz_presence', 'quiz_discarded'].map((t) => db.prepare(`DELETE FROM ${t} WHERE ${RUN}`)),
+    putSent: db.prepare(`INSERT OR IGNORE INTO quiz_sent (event_id, run_id, question_id, participant_id, at) VALUES (?, ?, ?, ?, ?)`),
+    sent: db.prepare<[string, string, string, string], { at: number }>(`SELECT at FROM quiz_sent WHERE ${RUN} AND question_id = ? AND participant_id = ?`),
+    deletes: ['quiz_players', 'quiz_answers', 'quiz_runs', 'quiz_counters', 'quiz_team_sums', 'quiz_presence', 'quiz_discarded', 'quiz_sent'].map((t) => db.prepare(`DELETE FROM ${t} WHERE ${RUN}`)),
   };
 
   const record = db.transaction((run: QuizRunRef, questionId: string, participantId: string, streakAfter: number, answer: QuizAnswerRecord) => {
@@ -200,6 +212,11 @@ export function createSqliteQuizPlay(db: Database.Database): QuizPlayStore {
   const setPresence = db.transaction((run: QuizRunRef, questionId: string, present: Record<string, number>) => {
     q.putPresence.run(run.eventId, run.runId, questionId, JSON.stringify(present));
     return presenceOf(run, questionId)!;
+  });
+
+  const setSent = db.transaction((run: QuizRunRef, questionId: string, participantId: string, atMs: number) => {
+    q.putSent.run(run.eventId, run.runId, questionId, participantId, atMs);
+    return q.sent.get(run.eventId, run.runId, questionId, participantId)!.at;
   });
 
   const stats = db.transaction((run: QuizRunRef, questionId: string) => {
@@ -262,6 +279,13 @@ export function createSqliteQuizPlay(db: Database.Database): QuizPlayStore {
     },
     async getQuizPresentAtOpen(run, questionId) {
       return presenceOf(run, questionId);
+    },
+    async quizSentAt(run, questionId, participantId, atMs) {
+      checkSentAt(atMs);
+      return setSent(run, questionId, participantId, atMs);
+    },
+    async getQuizSentAt(run, questionId, participantId) {
+      return q.sent.get(run.eventId, run.runId, questionId, participantId)?.at ?? null;
     },
     async quizTeamStandings(run) {
       return standings(run);
