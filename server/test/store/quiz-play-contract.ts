@@ -381,7 +381,7 @@ export function quizPlayContract(name: string, make: () => Promise<{ store: Quiz
       expect(await store.currentQuizRun(eventId)).toBeNull();
       expect(await store.getQuizRun(runId)).toBeNull();
       const created = await store.createQuizRun(eventId, runId, doc, null);
-      expect(created).toEqual({ eventId, runId, run: doc, version: 1, dueAtMs: null });
+      expect(created).toEqual({ eventId, runId, kind: 'live', run: doc, version: 1, dueAtMs: null });
       expect(await store.getQuizRun(runId)).toEqual(created);
       expect(await store.currentQuizRun(eventId)).toEqual(created);
       await expect(store.createQuizRun(eventId, runId, { other: true }, null)).rejects.toMatchObject({ code: 'CONFLICT' });
@@ -399,7 +399,7 @@ export function quizPlayContract(name: string, make: () => Promise<{ store: Quiz
       const { eventId, runId } = newRun();
       await store.createQuizRun(eventId, runId, { n: 0 }, null);
       const saved = await store.saveQuizRun(runId, { n: 1 }, 1, 5000);
-      expect(saved).toEqual({ eventId, runId, run: { n: 1 }, version: 2, dueAtMs: 5000 });
+      expect(saved).toEqual({ eventId, runId, kind: 'live', run: { n: 1 }, version: 2, dueAtMs: 5000 });
       expect(await store.saveQuizRun(runId, { n: 99 }, 1, null)).toBeNull();
       expect(await store.saveQuizRun('run_unknown', { n: 1 }, 1, null)).toBeNull();
       expect(await store.getQuizRun(runId)).toEqual(saved);
@@ -407,7 +407,7 @@ export function quizPlayContract(name: string, make: () => Promise<{ store: Quiz
       const racers = await Promise.all(Array.from({ length: 10 }, (_, i) => store.saveQuizRun(runId, { n: 10 + i }, 2, null)));
       const winners = racers.filter((r) => r !== null);
       expect(winners).toHaveLength(1);
-      expect(await store.getQuizRun(runId)).toEqual({ eventId, runId, run: winners[0]!.run, version: 3, dueAtMs: null });
+      expect(await store.getQuizRun(runId)).toEqual({ eventId, runId, kind: 'live', run: winners[0]!.run, version: 3, dueAtMs: null });
     });
 
     it('[QZSTORE22] due runs: those whose due time has come, soonest first, up to the limit; a save moves or clears the due time', async () => {
@@ -426,6 +426,55 @@ export function quizPlayContract(name: string, make: () => Promise<{ store: Quiz
       await store.saveQuizRun(a.runId, {}, 1, base + 900);
       expect(mine(await store.dueQuizRuns(base + 400, 1000))).toEqual([]);
       expect(mine(await store.dueQuizRuns(base + 900, 1000))).toEqual([a.runId]);
+    });
+    it('[QZSTORE24] a send time is recorded once per question and player: the first record wins, also among 20 at once, and reads back', async () => {
+      const run = newRun();
+      expect(await store.getQuizSentAt(run, 'q1', 'p1')).toBeNull();
+      const times = Array.from({ length: 20 }, (_, i) => 1_000_000 + i);
+      const got = await Promise.all(times.map((t) => store.quizSentAt(run, 'q1', 'p1', t)));
+      const first = got[0]!;
+      expect(times).toContain(first);
+      expect(got.every((t) => t === first)).toBe(true);
+      expect(await store.getQuizSentAt(run, 'q1', 'p1')).toBe(first);
+      expect(await store.quizSentAt(run, 'q1', 'p1', first + 5000)).toBe(first);
+
+      // Per question, per player, per run; nothing of team presence or standings.
+      expect(await store.quizSentAt(run, 'q2', 'p1', 2_000_000)).toBe(2_000_000);
+      expect(await store.quizSentAt(run, 'q1', 'p2', 3_000_000)).toBe(3_000_000);
+      const other = newRun();
+      expect(await store.getQuizSentAt(other, 'q1', 'p1')).toBeNull();
+      expect(await store.getQuizPresentAtOpen(run, 'q1')).toBeNull();
+      expect(await store.quizTeamStandings(run)).toEqual([]);
+      await expect(store.quizSentAt(run, 'q3', 'p1', 1.5)).rejects.toThrow();
+      expect(await store.getQuizSentAt(run, 'q3', 'p1')).toBeNull();
+
+      // [QZSTORE8] Deleting the run forgets its send times, and only its own.
+      await store.quizSentAt(other, 'q1', 'p1', 4_000_000);
+      await store.deleteQuizRun(run);
+      expect(await store.getQuizSentAt(run, 'q1', 'p1')).toBeNull();
+      expect(await store.getQuizSentAt(other, 'q1', 'p1')).toBe(4_000_000);
+    });
+
+    it('[QZSTORE25] a run is created live (by default) or reinforcement and reads back so; only live runs are ever the event\'s current run', async () => {
+      const { eventId, runId } = newRun();
+      const live = await store.createQuizRun(eventId, runId, { n: 1 }, null);
+      expect(live.kind).toBe('live');
+      const rf = await store.createQuizRun(eventId, `${runId}_rf`, { n: 2 }, null, 'reinforcement');
+      expect(rf).toEqual({ eventId, runId: `${runId}_rf`, kind: 'reinforcement', run: { n: 2 }, version: 1, dueAtMs: null });
+      expect(await store.getQuizRun(`${runId}_rf`)).toEqual(rf);
+      // Created after the live run, the reinforcement does not take its place.
+      expect(await store.currentQuizRun(eventId)).toEqual(live);
+      // A save keeps the kind.
+      expect((await store.saveQuizRun(`${runId}_rf`, { n: 3 }, 1, null))!.kind).toBe('reinforcement');
+      expect((await store.getQuizRun(`${runId}_rf`))!.kind).toBe('reinforcement');
+      // A later live run is current; an event with only a reinforcement run has none.
+      await store.createQuizRun(eventId, `${runId}_2`, { n: 4 }, null, 'live');
+      expect((await store.currentQuizRun(eventId))!.runId).toBe(`${runId}_2`);
+      const lonely = newRun();
+      await store.createQuizRun(lonely.eventId, lonely.runId, {}, null, 'reinforcement');
+      expect(await store.currentQuizRun(lonely.eventId)).toBeNull();
+      await expect(store.createQuizRun(lonely.eventId, `${lonely.runId}_x`, {}, null, 'bogus' as 'live')).rejects.toThrow();
+      expect(await store.getQuizRun(`${lonely.runId}_x`)).toBeNull();
     });
   });
 }
