@@ -125,4 +125,41 @@ describe('reinforcement quiz over sockets and REST', () => {
     expect(entries).toHaveLength(4);
     expect(both.find((e) => e.name === 'Bo')).toMatchObject({ live: { rank: 2, topics: [{ topic: 'pricing', accuracy: 0 }] }, later: { topics: [{ topic: 'pricing', accuracy: 1 }] } });
   });
+  it('[QUIZ40] [QUIZ41] [QZSTORE25] reopening quizzes while a live run is at its podium leaves that podium on every device, also after a reload', async () => {
+    const ev = await s.createEvent();
+    const mod = await client((await s.join({ code: ev.code, name: 'Moderator', key: keyOf(ev.links.moderator) })).token);
+    const adaToken = (await s.join({ code: ev.code, name: 'Ada', mode: 'room', team: 'EMEA' })).token;
+    const ada = await client(adaToken);
+    const live: StoredQuiz = await ok(mod.send('quiz:create', { sessionId: null, draft }));
+    const other: StoredQuiz = await ok(mod.send('quiz:create', { sessionId: null, draft: { ...draft, title: 'Another quiz' } }));
+    const q = live.questions[0]!;
+    const closesAt = new Date(Date.now() + 7 * 86_400_000).toISOString();
+
+    const { runId } = await ok(mod.send('quiz:open', { quizId: live.id }));
+    // While the live run is being played (before its podium), no quiz is reopened.
+    expect(await mod.send('quiz:reopen', { quizId: other.id, closesAt })).toMatchObject({ ok: false, error: { code: ErrorCode.INVALID_STATE } });
+    await ok(mod.send('quiz:control', { runId, action: 'start' }));
+    await ada.waitFor('quiz:phaseChanged', (p) => p.phase.phase === 'answering', 8000);
+    await ok(ada.send('quiz:answer', { runId, questionId: q.id, answer: { kind: 'choice', picks: [1] }, displayedForMs: 300 }));
+    await mod.waitFor('quiz:presenterPhaseChanged', (p) => p.phase.phase === 'locked', 8000);
+    for (let i = 0; i < 3; i++) await ok(mod.send('quiz:control', { runId, action: 'next' })); // reveal, standings, podium
+
+    // Another quiz reopened, then this one: the live run stays the event's current run.
+    const rfOther = await ok(mod.send('quiz:reopen', { quizId: other.id, closesAt }));
+    expect(rfOther).toMatchObject({ quizId: other.id, liveRunId: null });
+    const rfLive = await ok(mod.send('quiz:reopen', { quizId: live.id, closesAt }));
+    expect(rfLive).toMatchObject({ quizId: live.id, liveRunId: runId });
+
+    // A reload: the attendee still sees the podium with their result, the moderator still controls it, and both reinforcements are listed.
+    const ada2 = await client(adaToken);
+    expect(ada2.snapshot.quiz).toMatchObject({ phase: { runId, phase: { phase: 'podium' } }, me: { rank: 1, results: { [q.id]: { correct: true } } } });
+    expect(new Set(ada2.snapshot.quizRevisits!.map((r) => r.runId))).toEqual(new Set([rfOther.runId, rfLive.runId]));
+    const mod2 = await client((await s.join({ code: ev.code, name: 'Moderator 2', key: keyOf(ev.links.moderator) })).token);
+    expect(mod2.snapshot.quiz?.presenterPhase).toMatchObject({ runId, phase: { phase: 'podium' } });
+
+    // The podium ends as before; then no quiz is on stage.
+    await ok(mod.send('quiz:control', { runId, action: 'end' }));
+    const ada3 = await client(adaToken);
+    expect(ada3.snapshot.quiz).toBeUndefined();
+  });
 });
