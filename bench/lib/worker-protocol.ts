@@ -253,7 +253,9 @@ export interface QuizResultsResult {
   correctnessOk: number;
   /** points = scoreAnswer at the client's own claimed time, to the point. */
   pointsExact: number;
-  /** points within the [QUIZ6] bound of the claim (claim − ack round trip … claim + display lag). */
+  /** Of the others, points above what the claim earns (the server's heartbeat rtt took more off). */
+  pointsFavoured: number;
+  /** points within the [QUIZ6] clamp: at least what the claim earns, at most full points. */
   pointsInBound: number;
   /** total = points (one question, no streak). */
   totalOk: number;

@@ -7,7 +7,7 @@
  * Bounded: one answer per client, every ack has a timeout, every wait has a deadline.
  */
 import type { Socket } from 'socket.io-client';
-import { QUIZ_LIMITS, scoreAnswer } from '@rally/shared';
+import { scoreAnswer } from '@rally/shared';
 import { Hist } from './hist.js';
 import type { QuizAnswersResult, QuizArmArgs, QuizResultsArgs, QuizResultsResult } from './worker-protocol.js';
 import { commandId, hrMs, hrStampToMs, sleep } from './util.js';
@@ -129,7 +129,7 @@ export async function quizResults(a: QuizResultsArgs): Promise<QuizResultsResult
   const fromLock = new Hist();
   const fromReveal = new Hist();
   const stamped = new Hist();
-  const out: QuizResultsResult = { expected: answered.length, received: 0, extra: 0, fromLockMs: fromLock.toJSON(), fromRevealMs: fromReveal.toJSON(), stampedMs: stamped.toJSON(), correctSeen: 0, correctnessOk: 0, pointsExact: 0, pointsInBound: 0, totalOk: 0, pointsSum: 0, mismatches: [], ranks: [], players: [], frame: null };
+  const out: QuizResultsResult = { expected: answered.length, received: 0, extra: 0, fromLockMs: fromLock.toJSON(), fromRevealMs: fromReveal.toJSON(), stampedMs: stamped.toJSON(), correctSeen: 0, correctnessOk: 0, pointsExact: 0, pointsFavoured: 0, pointsInBound: 0, totalOk: 0, pointsSum: 0, mismatches: [], ranks: [], players: [], frame: null };
   const score = (responseMs: number, correct: boolean) =>
     scoreAnswer({ multiplier: 1, accuracy: correct ? 1 : 0, responseMs: Math.round(responseMs), timeLimitMs: a.timeLimitMs, streakBefore: 0, graded: false }).points;
   for (const r of answered) {
@@ -146,13 +146,16 @@ export async function quizResults(a: QuizResultsArgs): Promise<QuizResultsResult
     if (res.correct === true) out.correctSeen++;
     if (res.correct === shouldBeCorrect && res.answered === true) out.correctnessOk++;
     const exact = score(r.claimedMs, shouldBeCorrect);
-    // [QUIZ6] The server clamps the claim into [E − rtt − lag, E − rtt]: at most the ack round trip
-    // earlier than the claim, at most the display lag later.
-    const hi = score(Math.max(0, r.claimedMs - r.ackMs - 5), shouldBeCorrect);
-    const lo = score(r.claimedMs + QUIZ_LIMITS.maxDisplayLagMs, shouldBeCorrect);
+    // [QUIZ6] [QUIZ35] The server clamps the claim into [E − rtt − lag, E − rtt], rtt being the
+    // socket's last heartbeat round trip. E (send → answer on the server) exceeds the claim by the
+    // transit both ways, so the clamp never makes an answer slower than claimed: it scores at least
+    // what the claim earns. It can make it faster (more points) when the last heartbeat's round trip
+    // was longer than this answer's transit (a heartbeat taken while the server was busy).
+    const hi = score(0, shouldBeCorrect);
     if (points === exact) out.pointsExact++;
-    if (points >= lo && points <= hi) out.pointsInBound++;
-    else if (out.mismatches.length < 3) out.mismatches.push(`pick ${r.pick} claimed ${Math.round(r.claimedMs)} ms: ${points} points, expected ${lo}–${hi}`);
+    else if (points > exact && points <= hi) out.pointsFavoured++;
+    if (points >= exact && points <= hi) out.pointsInBound++;
+    else if (out.mismatches.length < 3) out.mismatches.push(`pick ${r.pick} claimed ${Math.round(r.claimedMs)} ms: ${points} points, expected ${exact}–${hi}`);
     if (res.total === points) out.totalOk++;
     out.pointsSum += points;
     out.ranks.push([Number(res.total), typeof res.rank === 'number' ? res.rank : null]);
