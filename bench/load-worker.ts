@@ -14,6 +14,7 @@ import { Hist } from './lib/hist.js';
 import type { WorkerOp, WorkerOps, WorkerReply, WorkerRequest } from './lib/worker-protocol.js';
 import { commandId, errText, hrMs, hrStampToMs, pool, setHrBase, sleep } from './lib/util.js';
 import { runStorm, tickStats, watchTicks } from './lib/worker-storm.js';
+import { quizAnswers, quizArm, quizResults } from './lib/worker-quiz.js';
 
 interface Client {
   token: string;
@@ -460,6 +461,12 @@ const ops: { [K in WorkerOp]: (args: WorkerOps[K]['args']) => Promise<WorkerOps[
   async tickStats(args) {
     return tickStats(args);
   },
+
+  async quizArm(args) {
+    return quizArm(clients, args);
+  },
+  quizAnswers: (args) => quizAnswers(args),
+  quizResults: (args) => quizResults(args),
 
   async stats() {
     const m = process.memoryUsage();

@@ -94,6 +94,12 @@ export interface WorkerOps {
       cpuMs: number;
     };
   };
+  /** B6: every client answers the quiz question once when it opens (see lib/worker-quiz.ts). */
+  quizArm: { args: QuizArmArgs; result: { armed: number } };
+  /** Resolves once every armed client's answer is acked or timed out (or at `timeoutMs`). */
+  quizAnswers: { args: { timeoutMs: number }; result: QuizAnswersResult };
+  /** Waits for every answering client's own quiz:answerScored and checks it. */
+  quizResults: { args: QuizResultsArgs; result: QuizResultsResult };
   /** Closes every client (an expected disconnect) and forgets them. */
   closeAll: { args: Record<string, never>; result: { closed: number } };
 }
@@ -194,3 +200,70 @@ export interface WorkerRequest<K extends WorkerOp = WorkerOp> {
 }
 
 export type WorkerReply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
+
+/** B6: what every client answers, and how. Client i picks option (i + salt) % options. */
+export interface QuizArmArgs {
+  runId: string;
+  questionId: string;
+  options: number;
+  /** Each client answers at a uniform random delay in [0, spreadMs) after the question reaches it. */
+  spreadMs: number;
+  ackTimeoutMs: number;
+}
+
+export interface QuizAnswersResult {
+  clients: number;
+  /** Clients that saw the question open. */
+  shown: number;
+  sent: number;
+  ok: number;
+  refusals: Record<string, number>;
+  timedOut: number;
+  ackMs: HistJSON;
+  firstSendAt: number;
+  lastSendAt: number;
+  lastAckAt: number;
+  /** Acked answers per option index. */
+  okByOption: number[];
+}
+
+export interface QuizResultsArgs {
+  /** Shared-clock instant of the lock (t0 of the lock → own result latency). */
+  lockAtMs: number;
+  /** Shared-clock instant the presenter sent "next" (the reveal). */
+  revealAtMs: number;
+  correct: number[];
+  timeLimitMs: number;
+  timeoutMs: number;
+}
+
+export interface QuizResultsResult {
+  /** Clients whose answer was acked ok: each must get its own result. */
+  expected: number;
+  /** Of those, how many got one. */
+  received: number;
+  /** answerScored messages beyond the first for this question on a client. */
+  extra: number;
+  /** Lock → own result, over the clients that got one. */
+  fromLockMs: HistJSON;
+  fromRevealMs: HistJSON;
+  stampedMs: HistJSON;
+  correctSeen: number;
+  /** The result's `correct` agrees with the option the client sent. */
+  correctnessOk: number;
+  /** points = scoreAnswer at the client's own claimed time, to the point. */
+  pointsExact: number;
+  /** Of the others, points above what the claim earns (the server's heartbeat rtt took more off). */
+  pointsFavoured: number;
+  /** points within the [QUIZ6] clamp: at least what the claim earns, at most full points. */
+  pointsInBound: number;
+  /** total = points (one question, no streak). */
+  totalOk: number;
+  pointsSum: number;
+  mismatches: string[];
+  /** [total, rank] per result, for the runner's ranking check. */
+  ranks: [number, number | null][];
+  players: number[];
+  /** One result's wire frame, for the baselines (the same size as the personal results). */
+  frame: string | null;
+}
