@@ -167,17 +167,23 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
 /**
  * [QUIZ35] Fair timing needs each socket's round trip: Engine.IO's heartbeat is a server ping the
  * client answers with a pong, so the time between sending one and receiving the other is the round
- * trip, measured without any client code. The latest is kept on socket.data (0 until the first).
+ * trip, measured without any client code. socket.data keeps the smallest of the last few (0 until
+ * the first): a heartbeat that waited on a busy event loop reads long, and a long round trip would
+ * credit answers with time they did not take (seen in bench B6 after a storm).
  */
+const RTT_SAMPLES = 4;
 function measureRtt(socket: RallySocket, connectedAtMs: number): void {
   socket.data.connectedAtMs = connectedAtMs;
   let pingAt = 0;
+  const samples: number[] = [];
   socket.conn.on('packetCreate', (p: { type: string }) => {
     if (p.type === 'ping') pingAt = performance.now();
   });
   socket.conn.on('packet', (p: { type: string }) => {
     if (p.type !== 'pong' || pingAt === 0) return;
-    socket.data.rttMs = Math.round(performance.now() - pingAt);
+    samples.push(Math.round(performance.now() - pingAt));
+    if (samples.length > RTT_SAMPLES) samples.shift();
+    socket.data.rttMs = Math.min(...samples);
     pingAt = 0;
   });
 }
