@@ -207,3 +207,12 @@ export function expectConnectError(url: string, token: string, opts: { protocolV
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** connectClient that also keeps the client in `clients`, so the suite closes every one it opened. */
+export function trackedConnect(clients: TestClient[]): (url: string, token: string) => Promise<TestClient> {
+  return async (url, token) => {
+    const c = await connectClient(url, token);
+    clients.push(c);
+    return c;
+  };
+}

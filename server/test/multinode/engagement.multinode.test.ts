@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreateEventResponse, EngagementDashboard, EngagementEntry, EngagementPage, JoinResponse, Poll } from '@rally/shared';
 import { startCluster, type Cluster } from '../helpers/cluster.js';
-import { TEST_ADMIN, connectClient, keyOf, sleep, type TestClient } from '../helpers/test-server.js';
+import { TEST_ADMIN, trackedConnect, keyOf, sleep, type TestClient } from '../helpers/test-server.js';
 import { ok } from '../helpers/acks.js';
 
 let cluster: Cluster;
@@ -27,11 +27,7 @@ async function call<T>(url: string, method: string, path: string, body?: unknown
 
 const join = (url: string, body: Record<string, unknown>) => call<JoinResponse>(url, 'POST', '/api/join', { code: ev.code, ...body });
 
-async function connect(url: string, token: string): Promise<TestClient> {
-  const c = await connectClient(url, token);
-  clients.push(c);
-  return c;
-}
+const connect = trackedConnect(clients);
 
 
 async function readLog(url: string): Promise<EngagementEntry[]> {

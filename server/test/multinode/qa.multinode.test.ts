@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, type CreateEventResponse, type JoinResponse, type QuestionView } from '@rally/shared';
 import { postJson as post, clusterRoomCode, startCluster, type Cluster } from '../helpers/cluster.js';
 import { QA_VOTES_INTERVAL_MS } from '../../src/realtime/qa-votes-ticker.js';
-import { TEST_ADMIN, connectClient, keyOf, perSecond, sleep, type TestClient } from '../helpers/test-server.js';
+import { TEST_ADMIN, trackedConnect, keyOf, perSecond, sleep, type TestClient } from '../helpers/test-server.js';
 import { ok } from '../helpers/acks.js';
 
 let cluster: Cluster;
@@ -14,11 +14,7 @@ const clients: TestClient[] = [];
 const join = (url: string, body: Record<string, unknown>) =>
   post<JoinResponse>(url, '/api/join', { code: ev.code, ...(body.mode === 'room' ? { roomCode: clusterRoomCode(ev.event.id) } : {}), ...body });
 
-async function connect(url: string, token: string): Promise<TestClient> {
-  const c = await connectClient(url, token);
-  clients.push(c);
-  return c;
-}
+const connect = trackedConnect(clients);
 
 
 type Votes = { version: number; votes: Record<string, number> };

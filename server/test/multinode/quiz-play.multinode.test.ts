@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QuizDraft, type CreateEventResponse, type FactPayload, type JoinResponse, type QuizMyResult, type QuizRunPhase, type StoredQuiz } from '@rally/shared';
 import { postJson as post, startCluster, type Cluster } from '../helpers/cluster.js';
-import { connectClient, keyOf, type TestClient } from '../helpers/test-server.js';
+import { trackedConnect, keyOf, type TestClient } from '../helpers/test-server.js';
 import { ok } from '../helpers/acks.js';
 
 // [QUIZ37] A quiz run on two nodes sharing one Redis: answers arriving on both, one phase history.
@@ -13,11 +13,7 @@ let B: string;
 const clients: TestClient[] = [];
 
 const join = (url: string, body: Record<string, unknown>) => post<JoinResponse>(url, '/api/join', { code: ev.code, ...body });
-async function connect(url: string, token: string): Promise<TestClient> {
-  const c = await connectClient(url, token);
-  clients.push(c);
-  return c;
-}
+const connect = trackedConnect(clients);
 const phases = (c: TestClient) => c.received.filter((f) => f.fact === 'quiz:phaseChanged').map((f) => f.payload as QuizRunPhase);
 function phase(c: TestClient, name: string): Promise<QuizRunPhase> {
   const hit = phases(c).find((p) => p.phase.phase === name);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ack, CreateEventResponse, JoinResponse, OnStage } from '@rally/shared';
 import { postJson as post, startCluster, type Cluster } from '../helpers/cluster.js';
-import { connectClient, keyOf, type TestClient } from '../helpers/test-server.js';
+import { trackedConnect, keyOf, type TestClient } from '../helpers/test-server.js';
 import { ok } from '../helpers/acks.js';
 
 // [STAGE31] One stored fact with one published change: two nodes on one Redis agree on the slot.
@@ -13,11 +13,7 @@ let B: string;
 const clients: TestClient[] = [];
 
 const join = (url: string, body: Record<string, unknown>) => post<JoinResponse>(url, '/api/join', { code: ev.code, ...body });
-async function connect(url: string, token: string): Promise<TestClient> {
-  const c = await connectClient(url, token);
-  clients.push(c);
-  return c;
-}
+const connect = trackedConnect(clients);
 
 beforeAll(async () => {
   cluster = await startCluster({ nodes: 2 });

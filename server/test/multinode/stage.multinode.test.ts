@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, type CreateEventResponse, type JoinResponse, type ReactionBurst } from '@rally/shared';
 import { postJson as post, clusterRoomCode, startCluster, type Cluster } from '../helpers/cluster.js';
-import { connectClient, keyOf, sleep, type TestClient } from '../helpers/test-server.js';
+import { trackedConnect, keyOf, sleep, type TestClient } from '../helpers/test-server.js';
 import { ok } from '../helpers/acks.js';
 
 let cluster: Cluster;
@@ -12,11 +12,7 @@ const clients: TestClient[] = [];
 
 const join = (url: string, body: Record<string, unknown>) => post<JoinResponse>(url, '/api/join', { code: ev.code, ...body });
 
-async function connect(url: string, token: string): Promise<TestClient> {
-  const c = await connectClient(url, token);
-  clients.push(c);
-  return c;
-}
+const connect = trackedConnect(clients);
 
 
 const texts = (c: TestClient, from: number) => c.received.slice(from).filter((f) => f.fact === 'announcement:posted').map((f) => (f.payload as { text: string }).text);
