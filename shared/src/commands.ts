@@ -9,6 +9,7 @@ import { surveyCommandSchemas, type SurveyCommandResults } from './survey.js';
 import { quizAuthoringCommandSchemas, type QuizAuthoringCommandResults } from './quiz-authoring.js';
 import { quizPlayCommandSchemas, type QuizPlayCommandResults } from './quiz-play.js';
 import { quizReinforcementCommandSchemas, type QuizReinforcementCommandResults } from './quiz-reinforcement.js';
+import { breakoutCommandSchemas, type BreakoutCommandResults } from './breakout-protocol.js';
 import type { Snapshot } from './snapshot.js';
 
 /**
@@ -89,6 +90,9 @@ export const commandSchemas = {
   ...quizPlayCommandSchemas,
   // The reinforcement quiz. Rules [QUIZ40]–[QUIZ49]; schemas in ./quiz-reinforcement.ts.
   ...quizReinforcementCommandSchemas,
+
+  // Breakout rounds. Rules [BRKn] in docs/SPEC.md; schemas and results in ./breakout-protocol.ts.
+  ...breakoutCommandSchemas,
 } as const;
 
 export type CommandName = keyof typeof commandSchemas;
@@ -96,7 +100,7 @@ export const COMMAND_NAMES = Object.keys(commandSchemas) as CommandName[];
 export type CommandPayload<N extends CommandName> = z.infer<(typeof commandSchemas)[N]>;
 
 /** The `data` of a successful ack, per command. */
-export interface CommandResults extends QaCommandResults, StageCommandResults, StageSlotCommandResults, EngagementCommandResults, SurveyCommandResults, QuizAuthoringCommandResults, QuizPlayCommandResults, QuizReinforcementCommandResults {
+export interface CommandResults extends QaCommandResults, StageCommandResults, StageSlotCommandResults, EngagementCommandResults, SurveyCommandResults, QuizAuthoringCommandResults, QuizPlayCommandResults, QuizReinforcementCommandResults, BreakoutCommandResults {
   'snapshot:request': Snapshot;
   'participant:update': Participant;
   'participant:correct': Participant;

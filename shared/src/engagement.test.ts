@@ -18,13 +18,13 @@ import { SurveyAnswer, SurveyDraft, surveyResults, type Survey } from './survey.
 describe('the engagement kinds', () => {
   it('[ENG2] every kind the issue lists is in the registry, each with a label, a default weight and a participation flag', () => {
     // Written out from the issue, not read from the registry.
-    const listed = ['joined', 'left', 'sessionEntered', 'sessionLeft', 'modeChanged', 'voted', 'asked', 'upvoted', 'reacted', 'chatted', 'surveyAnswered', 'quizAnswered'];
+    const listed = ['joined', 'left', 'sessionEntered', 'sessionLeft', 'modeChanged', 'voted', 'asked', 'upvoted', 'reacted', 'chatted', 'surveyAnswered', 'quizAnswered', 'breakoutJoined', 'breakoutLeft', 'scorecardGiven'];
     expect(ENGAGEMENT_KIND_NAMES).toEqual(expect.arrayContaining(listed));
     for (const k of ENGAGEMENT_KIND_NAMES) {
       expect(ENGAGEMENT_KINDS[k].label.length).toBeGreaterThan(0);
       expect(Number.isInteger(ENGAGEMENT_KINDS[k].defaultWeight)).toBe(true);
     }
-    expect(PARTICIPATION_KINDS.sort()).toEqual(['asked', 'chatted', 'quizAnswered', 'reacted', 'surveyAnswered', 'upvoted', 'voted']);
+    expect(PARTICIPATION_KINDS.sort()).toEqual(['asked', 'breakoutJoined', 'chatted', 'quizAnswered', 'reacted', 'scorecardGiven', 'surveyAnswered', 'upvoted', 'voted']);
     expect(DEFAULT_WEIGHTS.voted).toBe(ENGAGEMENT_KINDS.voted.defaultWeight);
   });
 

@@ -33,6 +33,12 @@ export const ENGAGEMENT_KINDS = {
   surveyAnswered: { label: 'Survey answers', defaultWeight: 5, participation: true, once: 'each', column: 'survey_submitted' },
   /** [QUIZ36] An answer given to a live quiz question (one per question: the store keeps the first). */
   quizAnswered: { label: 'Quiz answers', defaultWeight: 2, participation: true, once: 'each', column: 'quiz_answers' },
+  /** [BRK43] Joined a breakout room's video call (LiveKit's webhook); once per round (`ref`: the round id). */
+  breakoutJoined: { label: 'Breakout rooms joined', defaultWeight: 3, participation: true, once: 'ref', column: 'breakouts_joined' },
+  /** [BRK43] Left a breakout room's video call. */
+  breakoutLeft: { label: 'Left a breakout call', defaultWeight: 0, participation: false, once: 'each', column: null },
+  /** [BRK52] Gave a rubric scorecard in a structured round. */
+  scorecardGiven: { label: 'Scorecards given', defaultWeight: 3, participation: true, once: 'each', column: 'scorecards_given' },
 } as const satisfies Record<string, { label: string; defaultWeight: number; participation: boolean; once: 'each' | 'ref' | 'session'; column: string | null }>;
 
 export type EngagementKind = keyof typeof ENGAGEMENT_KINDS;

@@ -9,6 +9,7 @@ import { surveyFactSchemas } from './survey.js';
 import { quizAuthoringFactSchemas } from './quiz-authoring.js';
 import { quizPlayFactSchemas } from './quiz-play.js';
 import { quizReinforcementFactSchemas } from './quiz-reinforcement.js';
+import { breakoutFactSchemas } from './breakout-protocol.js';
 import { Snapshot } from './snapshot.js';
 
 /** Everything the server tells clients, by Socket.IO event name (past tense). */
@@ -79,6 +80,7 @@ export const factSchemas = {
   ...quizPlayFactSchemas,
   // The reinforcement quiz ([QUIZ41]): listed to everyone, no answer key.
   ...quizReinforcementFactSchemas,
+  ...breakoutFactSchemas,
 } as const;
 
 export type FactName = keyof typeof factSchemas;

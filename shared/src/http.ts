@@ -37,6 +37,8 @@ export const JoinRequest = z.strictObject({
    * An attendee asking for `room` needs the current roomCode, or is joined as remote with a notice.
    */
   mode: Mode.optional(),
+  /** [BRK35] The attendee's work email: on the organiser's attendee list it brings their attributes. */
+  email: z.string().trim().toLowerCase().max(254).pipe(z.email()).optional(),
   /** [STAGE12] The code on the stage screen (the QR link carries it as ?room=CODE). */
   roomCode: z.string().max(16).optional(),
   /** A presenter, moderator or stage key from an organiser's link: grants that role. */

@@ -98,6 +98,11 @@ export const Participant = z.object({
   team: z.string().nullable(),
   banned: z.boolean(),
   joinedAt: z.iso.datetime(),
+  /**
+   * [BRK35] The email given at join, lower-cased, when the event has an attendee list: it links the
+   * participant to the list's attributes. Sent only to the participant and to staff.
+   */
+  email: z.string().nullable().optional(),
 });
 export type Participant = z.infer<typeof Participant>;
 

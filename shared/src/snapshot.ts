@@ -8,6 +8,7 @@ import { SurveySnapshot } from './survey.js';
 import { StoredQuiz } from './quiz-authoring.js';
 import { QuizSnapshot } from './quiz-play.js';
 import { QuizRevisit } from './quiz-reinforcement.js';
+import { BreakoutSnapshot } from './breakout-protocol.js';
 
 /**
  * Everything a (re)connecting client may see, sent before any delta. Role-dependent parts are
@@ -52,5 +53,7 @@ export const Snapshot = z.object({
   quiz: QuizSnapshot.optional(),
   /** [QUIZ41] Attendees: the reinforcement quizzes open to them now, with how far they got. */
   quizRevisits: z.array(QuizRevisit).optional(),
+  /** [BRK18] Breakout rounds as this principal's role may see them (absent before any round exists). */
+  breakouts: BreakoutSnapshot.optional(),
 });
 export type Snapshot = z.infer<typeof Snapshot>;

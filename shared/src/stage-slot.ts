@@ -8,7 +8,7 @@ import { CommandId, Id } from './model.js';
  * from it, so they cannot disagree. Announcements are an overlay beside it, never a second slot.
  */
 
-/** What the stage shows. A `takeaway` kind arrives with breakouts. */
+/** What the stage shows. */
 export const StageSlot = z.discriminatedUnion('kind', [
   /** The join information (QR, code) and the agenda: nothing live. */
   z.object({ kind: z.literal('idle') }),
@@ -20,6 +20,8 @@ export const StageSlot = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('leaderboard'), board: z.enum(['people', 'teams']) }),
   /** A quiz run, in whatever phase it is ([QUIZ30]). */
   z.object({ kind: z.literal('quiz'), runId: Id }),
+  /** [BRK60] One breakout room's takeaway, brought back to the stage. */
+  z.object({ kind: z.literal('takeaway'), roundId: Id, roomId: Id }),
 ]);
 export type StageSlot = z.infer<typeof StageSlot>;
 export type StageSlotKind = StageSlot['kind'];
@@ -56,6 +58,8 @@ export function slotKey(s: StageSlot): string {
       return `leaderboard:${s.board}`;
     case 'quiz':
       return `quiz:${s.runId}`;
+    case 'takeaway':
+      return `takeaway:${s.roundId}:${s.roomId}`;
   }
 }
 

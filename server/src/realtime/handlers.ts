@@ -5,6 +5,7 @@ import { closePoll, launchAdhoc, launchPoll, revealPoll } from '../domain/polls/
 import { moderateAnswer } from '../domain/polls/moderation.js';
 import { castVote } from '../domain/polls/voting.js';
 import type { DomainDeps, WithStage } from '../domain/ports.js';
+import { breakoutHandlers } from './breakout-handlers.js';
 import { submitQuestion } from '../domain/qa/asking.js';
 import type { AskBudget } from '../domain/qa/deps.js';
 import { banAsker, editQuestion, highlightQuestion, moderate, replyToQuestion } from '../domain/qa/moderation.js';
@@ -106,6 +107,7 @@ export const handlers: Handlers = {
   'quiz:reopen': (ctx, p) => reopenQuiz(ctx.deps, ctx.eventId, p.quizId, { closesAt: p.closesAt, ...(p.liveRunId ? { liveRunId: p.liveRunId } : {}) }),
   'quiz:selfStart': (ctx, p) => selfStart(ctx.deps, ctx.eventId, ctx.participantId, p.runId),
   'quiz:selfAnswer': (ctx, p) => selfAnswer(ctx.deps, ctx.eventId, ctx.participantId, p, ctx.timing),
+  ...breakoutHandlers,
 };
 
 function actor(ctx: CommandContext) {

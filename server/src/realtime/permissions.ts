@@ -77,6 +77,33 @@ export const COMMAND_ROLES: Readonly<Record<CommandName, readonly Role[]>> = {
   'quiz:reopen': ['moderator', 'admin'],
   'quiz:selfStart': ['attendee'],
   'quiz:selfAnswer': ['attendee'],
+  // Breakout rounds ([BRK19]): moderators and organisers plan and run them; attendees are placed,
+  // choose (self-select), ask for help, chat, submit takeaways and scorecards. Presenters and the
+  // screen watch: the stage shows takeaways through the stage slot.
+  'breakout:create': ['moderator', 'admin'],
+  'breakout:update': ['moderator', 'admin'],
+  'breakout:delete': ['moderator', 'admin'],
+  'breakout:assign': ['moderator', 'admin'],
+  'breakout:move': ['moderator', 'admin'],
+  'breakout:swap': ['moderator', 'admin'],
+  'breakout:open': ['moderator', 'admin'],
+  'breakout:extend': ['moderator', 'admin'],
+  'breakout:broadcast': ['moderator', 'admin'],
+  'breakout:close': ['moderator', 'admin'],
+  'breakout:choose': ['attendee'],
+  'breakout:videoToken': ['attendee', 'moderator', 'admin'],
+  'breakout:askHelp': ['attendee'],
+  'breakout:takeHelp': ['moderator', 'admin'],
+  'breakout:chat': ['attendee', 'moderator', 'admin'],
+  'breakout:deleteChat': ['moderator', 'admin'],
+  'breakout:readChat': ['moderator', 'admin'],
+  'breakout:takeaway': ['attendee'],
+  'breakout:pollTakeaways': ['moderator', 'admin'],
+  'breakout:score': ['attendee'],
+  'breakout:myFeedback': ['attendee'],
+  'breakout:saveTemplate': ['moderator', 'admin'],
+  'breakout:fromTemplate': ['moderator', 'admin'],
+  'breakout:deleteTemplate': ['moderator', 'admin'],
 };
 
 export const maySend = (role: Role, command: CommandName): boolean => COMMAND_ROLES[command].includes(role);

@@ -20,6 +20,8 @@ export function describeSlot(slot: StageSlot, state: RallyState): { what: string
       return { what: slot.board === 'teams' ? 'Team leaderboard' : 'Leaderboard', detail: null };
     case 'quiz':
       return { what: 'Quiz', detail: null };
+    case 'takeaway':
+      return { what: 'Breakout takeaway', detail: null };
   }
 }
 

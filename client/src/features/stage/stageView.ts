@@ -37,5 +37,8 @@ export function stageView(state: RallyState): StageView {
       const leaderboard = state.engagement.leaderboard;
       return leaderboard ? { kind: 'leaderboard', board: slot.board, leaderboard } : { kind: 'idle' };
     }
+    case 'takeaway':
+      // [BRK60] Drawn once the stage screen holds the round's takeaways.
+      return { kind: 'idle' };
   }
 }

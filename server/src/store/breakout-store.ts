@@ -1,0 +1,86 @@
+import type { BreakoutRound, BreakoutTemplate, ChatMessage, HelpRequest, RosterEntry, Scorecard, Takeaway } from '@rally/shared';
+
+/*
+ * The breakout part of the storage port, in three pieces that both adapters implement
+ * (store/sqlite/breakout-*.ts, store/redis/breakout-*.ts) under one contract suite each
+ * (server/test/store/breakout-*-contract.ts). Every change is one SQLite transaction or one Lua
+ * script. Rules [BSTORE1..] in docs/SPEC.md.
+ */
+
+/** Result of placing one participant: `full` when the room is at capacity (nothing changed). */
+export type PlaceOutcome = { ok: true; previousRoomId: string | null } | { ok: false; reason: 'full' | 'unknownRound' | 'closed' };
+
+/** Rounds, who is in which room, help requests and templates. */
+export interface BreakoutRoundStore {
+  /** [BSTORE1] Stores a new round (version 0); CONFLICT when the id is taken. */
+  createRound(round: BreakoutRound): Promise<void>;
+  getRound(id: string): Promise<BreakoutRound | null>;
+  /** [BSTORE1] Every round of the event, oldest first. */
+  listRounds(eventId: string): Promise<BreakoutRound[]>;
+  /**
+   * [BSTORE2] Compare-and-set: when the stored version is `next.version - 1`, replaces the round;
+   * otherwise false and nothing changes. Of two writers of one version exactly one wins.
+   */
+  replaceRound(next: BreakoutRound): Promise<boolean>;
+  /** [BSTORE1] Deletes the round with its assignments, help requests, chat, takeaways and scorecards. */
+  deleteRound(id: string): Promise<boolean>;
+  /**
+   * [BSTORE3] Replaces every assignment of the round at once (an assignment strategy's output):
+   * participant id -> room id. Capacities are the caller's to respect (the strategies do).
+   */
+  setAssignments(roundId: string, assignments: ReadonlyMap<string, string>): Promise<void>;
+  /**
+   * [BSTORE4] Atomically puts one participant in a room (null: out of every room) when the room has
+   * fewer than `capacity` people, else `full` and nothing changes. A participant is in at most one
+   * room of a round, whatever the concurrency across nodes.
+   */
+  place(roundId: string, participantId: string, roomId: string | null, capacity: number): Promise<PlaceOutcome>;
+  /** [BSTORE4] Atomically swaps two participants' rooms. */
+  swap(roundId: string, a: string, b: string): Promise<void>;
+  /** The participant's room in the round, or null. */
+  roomOf(roundId: string, participantId: string): Promise<string | null>;
+  /** [BSTORE3] Participant id -> room id, for the whole round. */
+  listAssignments(roundId: string): Promise<Map<string, string>>;
+  /** [BSTORE5] Stores a help request (takenBy null). */
+  addHelp(req: HelpRequest): Promise<void>;
+  /** [BSTORE5] The first taker wins: sets takenBy when still null and returns the request; otherwise returns it unchanged (takenBy someone else). Null when unknown. */
+  takeHelp(helpId: string, takenBy: NonNullable<HelpRequest['takenBy']>): Promise<HelpRequest | null>;
+  getHelp(helpId: string): Promise<HelpRequest | null>;
+  /** Help requests of the round, oldest first. */
+  listHelp(roundId: string): Promise<HelpRequest[]>;
+  /** [BSTORE6] Templates of an event, oldest first; save and delete. */
+  saveTemplate(t: BreakoutTemplate): Promise<void>;
+  getTemplate(id: string): Promise<BreakoutTemplate | null>;
+  listTemplates(eventId: string): Promise<BreakoutTemplate[]>;
+  deleteTemplate(id: string): Promise<boolean>;
+}
+
+/** The organiser's attendee list ([BRK35]). */
+export interface RosterStore {
+  /** [BSTORE10] Replaces the event's whole list (emails unique, lower-cased by the schema). */
+  putRoster(eventId: string, entries: RosterEntry[]): Promise<void>;
+  /** [BSTORE10] The entry for an email (lower-cased), or null. */
+  getRosterEntry(eventId: string, email: string): Promise<RosterEntry | null>;
+  /** [BSTORE10] The whole list, in import order. */
+  listRoster(eventId: string): Promise<RosterEntry[]>;
+}
+
+/** What happens inside rooms: chat, takeaways, scorecards, and who is in each video call now. */
+export interface BreakoutRoomStore {
+  /** [BSTORE20] Appends to a room's chat. */
+  addRoomChat(roundId: string, roomId: string, msg: ChatMessage): Promise<void>;
+  /** [BSTORE20] Deletes one message; false when unknown. */
+  deleteRoomChat(roundId: string, roomId: string, messageId: string): Promise<boolean>;
+  /** [BSTORE20] The latest `limit` messages, oldest first. */
+  listRoomChat(roundId: string, roomId: string, limit: number): Promise<ChatMessage[]>;
+  /** [BSTORE21] One takeaway per room: a new one replaces the old. */
+  setTakeaway(t: Takeaway): Promise<void>;
+  listTakeaways(roundId: string): Promise<Takeaway[]>;
+  /** [BSTORE22] One scorecard per (round, rotation, scorer): false (nothing written) when one exists. */
+  addScorecard(card: Scorecard): Promise<boolean>;
+  listScorecards(roundId: string): Promise<Scorecard[]>;
+  /** [BSTORE23] Who is in a room's video call now (LiveKit webhooks); returns whether it changed. */
+  setInVideo(roundId: string, roomId: string, participantId: string, inVideo: boolean): Promise<boolean>;
+  /** [BSTORE23] Room id -> participant ids in its call. */
+  listInVideo(roundId: string): Promise<Map<string, string[]>>;
+}
