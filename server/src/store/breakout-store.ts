@@ -1,4 +1,4 @@
-import type { BreakoutRound, BreakoutTemplate, ChatMessage, HelpRequest, RosterEntry, Scorecard, Takeaway } from '@rally/shared';
+import { ErrorCode, RallyError, type BreakoutRound, type BreakoutTemplate, type ChatMessage, type HelpRequest, type RosterEntry, type Scorecard, type Takeaway } from '@rally/shared';
 
 /*
  * The breakout part of the storage port, in three pieces that both adapters implement
@@ -57,12 +57,24 @@ export interface BreakoutRoundStore {
 
 /** The organiser's attendee list ([BRK35]). */
 export interface RosterStore {
-  /** [BSTORE10] Replaces the event's whole list (emails unique, lower-cased by the schema). */
+  /**
+   * [BSTORE10] Replaces the event's whole list in one atomic step (emails lower-cased by the schema).
+   * A list naming an email twice is CONFLICT and changes nothing.
+   */
   putRoster(eventId: string, entries: RosterEntry[]): Promise<void>;
   /** [BSTORE10] The entry for an email (lower-cased), or null. */
   getRosterEntry(eventId: string, email: string): Promise<RosterEntry | null>;
   /** [BSTORE10] The whole list, in import order. */
   listRoster(eventId: string): Promise<RosterEntry[]>;
+}
+
+/** [BSTORE10] Both adapters refuse a list naming an email twice before writing anything. */
+export function duplicateRosterEmail(entries: readonly RosterEntry[]): void {
+  const seen = new Set<string>();
+  for (const e of entries) {
+    if (seen.has(e.email)) throw new RallyError(ErrorCode.CONFLICT, `the attendee list names ${e.email} twice`);
+    seen.add(e.email);
+  }
 }
 
 /** What happens inside rooms: chat, takeaways, scorecards, and who is in each video call now. */

@@ -34,7 +34,7 @@
  * below on the same client and prefix; so are the stage keys (stage-*, chat-*) and the scripts that
  * patch the event hash's stage fields, in store/redis/stage.ts; the engagement log (one stream per
  * event, eng-*) in store/redis/engagement.ts; the survey (survey*) in store/redis/survey.ts; quiz
- * play (quiz-*) in store/redis/quiz-play.ts.
+ * play (quiz-*) in store/redis/quiz-play.ts; the attendee list (roster*) in store/redis/roster.ts.
  */
 import { createClient, defineScript, type CommandParser } from 'redis';
 import { ErrorCode, RallyError, type AnswerStatus, type Participant, type Poll, type PollResults, type PollState } from '@rally/shared';
@@ -44,6 +44,7 @@ import { createRedisStage } from './redis/stage.js';
 import { createRedisQuiz } from './redis/quiz.js';
 import { createRedisEngagement } from './redis/engagement.js';
 import { createRedisSurvey } from './redis/survey.js';
+import { createRedisRoster } from './redis/roster.js';
 import { createRedisPresence } from './redis/presence.js';
 import { comparePolls, type EventRecord, type ParticipantPatch, type Store, type StoredAnswer, type StoredVote } from './store.js';
 
@@ -329,6 +330,7 @@ export async function createRedisStore(url: string, opts: { keyPrefix?: string }
     ...createRedisSurvey(client, p),
     ...createRedisQuiz(client, p),
     ...createRedisQuizPlay(client, p),
+    ...createRedisRoster(client, p),
 
     async createEvent(event) {
       const outcome = await client.createEvent(

@@ -21,6 +21,7 @@ import { createSqliteStage } from './sqlite/stage.js';
 import { createSqliteQuiz } from './sqlite/quiz.js';
 import { createSqliteEngagement } from './sqlite/engagement.js';
 import { createSqliteSurvey } from './sqlite/survey.js';
+import { createSqliteRoster } from './sqlite/roster.js';
 import { createSqliteQuizPlay } from './sqlite/quiz-play.js';
 
 const SCHEMA = `
@@ -328,6 +329,7 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
     ...survey,
     ...createSqliteQuiz(db),
     ...quizPlay,
+    ...createSqliteRoster(db),
 
     async createEvent(event) {
       try {
