@@ -99,8 +99,9 @@ export const Participant = z.object({
   banned: z.boolean(),
   joinedAt: z.iso.datetime(),
   /**
-   * [BRK35] The email given at join, lower-cased, when the event has an attendee list: it links the
-   * participant to the list's attributes. Sent only to the participant and to staff.
+   * [BRK35] The email given at join, lower-cased: it links the participant to the attendee list's
+   * attributes, looked up when rooms are assigned (so a list imported later applies too). Sent only
+   * to the participant and to staff.
    */
   email: z.string().nullable().optional(),
 });

@@ -104,6 +104,8 @@ export async function join(deps: IdentityDeps, req: z.output<typeof JoinRequest>
     team,
     banned: false,
     joinedAt: isoNow(deps.clock),
+    // [BRK35] Kept whether or not the list has it yet (it may be imported later); the schema lower-cased it.
+    ...(req.email ? { email: req.email } : {}),
   };
   await deps.store.createParticipant(participant);
   const token = await deps.tokens.sign({ participantId: participant.id, eventId: event.id, role, keyGeneration: event.keyGeneration });

@@ -1,6 +1,6 @@
-import { parse as parseCsv } from 'csv-parse/sync';
 import { QUIZ_LIMITS, QuizDraft, QuizQuestionDraft, QuizSettings, type QuizImportError, type QuizQuestion, type QuizQuestionDraft as QuestionDraft, type StoredQuiz } from '@rally/shared';
 import type { z } from 'zod';
+import { csvRows, unguard } from '../text/csv-rows.js';
 
 /*
  * [QUIZ14] [QUIZ15] Quiz files: CSV (one question a row, a template to start from) and JSON (the
@@ -101,12 +101,6 @@ const issueText = (issues: readonly z.core.$ZodIssue[]): string[] =>
     return field && generic ? `${FIELD_NAMES[field] ?? field}: ${i.message}` : i.message;
   });
 
-/** A CSV cell's text: csv-parse gives strings; an apostrophe our export put before = + - @ is taken off. */
-const unguard = (s: string | undefined): string => {
-  const t = (s ?? '').trim();
-  return /^'[=+\-@\t\r]/.test(t) ? t.slice(1) : t;
-};
-
 /**
  * [QUIZ15] One question from a CSV row, or why not. Columns are read by the header's names, so
  * their order does not matter and missing optional ones are empty.
@@ -178,23 +172,10 @@ class Errors {
  */
 export function parseQuizCsv(text: string, title: string, settings?: unknown): ImportOutcome {
   const errors = new Errors();
-  let records: { record: string[]; info: { lines: number; empty_lines: number } }[];
-  try {
-    records = parseCsv(text.replace(/^\uFEFF/, ''), { info: true, relax_column_count: true, skip_empty_lines: true }) as unknown as typeof records;
-  } catch (e) {
-    const line = (e as { lines?: number }).lines ?? 1;
-    return { ok: false, errors: [{ line, message: `not a valid CSV file: ${(e as Error).message.replace(/^Invalid [^:]*: /, '')}` }] };
-  }
-  if (records.length === 0) return { ok: false, errors: [{ line: 1, message: 'the file is empty; start from the template' }] };
-  // Where each record starts: the line after the previous one ended, past any skipped empty lines.
-  let prevEnd = 0;
-  let prevEmpty = 0;
-  const rows = records.map((r) => {
-    const start = prevEnd + 1 + (r.info.empty_lines - prevEmpty);
-    prevEnd = r.info.lines;
-    prevEmpty = r.info.empty_lines;
-    return { line: start, cells: r.record };
-  });
+  const read = csvRows(text);
+  if (!read.ok) return { ok: false, errors: [{ line: read.line, message: read.message }] };
+  const rows = read.rows;
+  if (rows.length === 0) return { ok: false, errors: [{ line: 1, message: 'the file is empty; start from the template' }] };
   const header = rows[0]!;
   const names = header.cells.map((c) => unguard(c).toLowerCase());
   const index = new Map<string, number>();
