@@ -15,6 +15,7 @@ import { healthRouter } from './http/health-routes.js';
 import { pollsRouter } from './http/polls-routes.js';
 import { qaRouter } from './http/qa-routes.js';
 import { QUIZ_BODY_PATH, quizRouter } from './http/quiz-routes.js';
+import { ROSTER_BODY_PATH, rosterRouter } from './http/roster-routes.js';
 import { stageRouter } from './http/stage-routes.js';
 import type { EngagementLog } from './domain/engagement/log.js';
 import { createEngagementService } from './domain/engagement/service.js';
@@ -108,8 +109,8 @@ export function createApp(deps: AppDeps): App {
     }),
   );
   // Quiz routes parse their own bodies ([QUIZ15] [QUIZ17]): quizzes outgrow 64 kB, and an import's
-  // errors name the lines of the file as sent.
-  app.use(express.json({ limit: '64kb', type: (req: IncomingMessage) => /^application\/json\b/i.test(req.headers['content-type'] ?? '') && !QUIZ_BODY_PATH.test(req.url ?? '') }));
+  // errors name the lines of the file as sent. So do the attendee list routes ([BRK36]).
+  app.use(express.json({ limit: '64kb', type: (req: IncomingMessage) => /^application\/json\b/i.test(req.headers['content-type'] ?? '') && !QUIZ_BODY_PATH.test(req.url ?? '') && !ROSTER_BODY_PATH.test(req.url ?? '') }));
   app.use(durableResponses(store));
 
 
@@ -186,6 +187,7 @@ export function createApp(deps: AppDeps): App {
   app.use('/api', pollsRouter({ store, tokens, adminToken: config.adminToken }));
   app.use('/api', qaRouter({ store, tokens, adminToken: config.adminToken }));
   app.use('/api', quizRouter({ store, clock, publish, tokens, adminToken: config.adminToken }));
+  app.use('/api', rosterRouter({ store, tokens, adminToken: config.adminToken }));
   app.use(
     '/api',
     engagementRouter({
