@@ -78,23 +78,32 @@ class Rooms {
     this.count.set(room.id, this.size(room) + 1);
     return true;
   }
-  /** The room with the fewest people and space left (first in order on a tie), or null: [BRK33]'s rule. */
-  smallestFitting(): BreakoutRoom | null {
-    return smallestFittingRoom(this.list, this.count);
-  }
   /**
    * How many more people each room takes so that `n` more are placed with sizes as even as
    * capacities allow: one at a time to the smallest room with space. Sizes then differ by at most
    * one, except that a full room may be smaller than others ([BRK30]).
    */
   evenShares(n: number): Map<string, number> {
-    const sizes = new Map(this.count);
     const shares = new Map(this.list.map((r) => [r.id, 0]));
-    for (let k = 0; k < n; k++) {
-      const room = smallestFittingRoom(this.list, sizes);
-      if (!room) break;
-      sizes.set(room.id, sizes.get(room.id)! + 1);
-      shares.set(room.id, shares.get(room.id)! + 1);
+    // The same as n greedy steps, computed by level: find the highest size L that every room can be
+    // raised to (capped by its capacity) with at most n people, raise them, then give one more to
+    // the first rooms in order still at L with space. O(rooms × log capacity) instead of O(n × rooms).
+    const raiseTo = (level: number) => this.list.reduce((sum, r) => sum + Math.max(0, Math.min(level, r.capacity) - this.size(r)), 0);
+    let lo = 0;
+    let hi = this.list.reduce((m, r) => Math.max(m, r.capacity), 0);
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (raiseTo(mid) <= n) lo = mid;
+      else hi = mid - 1;
+    }
+    let left = n - raiseTo(lo);
+    for (const r of this.list) shares.set(r.id, Math.max(0, Math.min(lo, r.capacity) - this.size(r)));
+    for (const r of this.list) {
+      if (left <= 0) break;
+      if (Math.max(lo, this.size(r)) === lo && lo < r.capacity) {
+        shares.set(r.id, shares.get(r.id)! + 1);
+        left--;
+      }
     }
     return shares;
   }
@@ -240,23 +249,15 @@ export function assignRooms(
       if (room && !state.put(p.id, room)) overflow.set(room.name, (overflow.get(room.name) ?? 0) + 1);
     }
     for (const [name, n] of overflow) warnings.push(`Room "${name}" is full: ${howMany(n)} the attendee list puts there placed elsewhere.`);
+    // The rest go to the smallest rooms first, so sizes even out around the list's rooms.
     queue = queue.filter((p) => !state.assignments.has(p.id));
-    // The rest go one by one to the smallest room with space, so sizes even out around the list's rooms.
-    const unplaced: string[] = [];
-    for (const p of queue) {
-      const room = state.smallestFitting();
-      if (room) state.put(p.id, room);
-      else unplaced.push(p.id);
-    }
-    capacityWarning(unplaced.length, everyone.length, warnings);
-    return result(unplaced);
   }
 
   const seats = Math.min(queue.length, state.totalFree());
   const unplaced = queue.slice(seats).map((p) => p.id);
   const placing = queue.slice(0, seats);
   const shares = state.evenShares(seats);
-  if (strategy.kind === 'random') fillInOrder(state, placing, shares);
+  if (strategy.kind === 'random' || strategy.kind === 'roster') fillInOrder(state, placing, shares);
   else if (strategy.how === 'group') fillInOrder(state, byValue(placing, strategy.attribute), shares);
   else deal(state, byValue(placing, strategy.attribute), shares);
   capacityWarning(unplaced.length, everyone.length, warnings);
