@@ -136,11 +136,13 @@ function placeFacilitators(rooms: Rooms, all: readonly Placeable[], random: () =
     if (room && !rooms.facilitators.has(room.id)) take(p, room);
     else if (room) rooms.put(p.id, room);
   }
+  // Rooms still without one are empty (only facilitators were placed so far), so each takes one.
+  const open = without();
+  let next = 0;
   for (const p of pool) {
+    if (next >= open.length) break;
     if (rooms.assignments.has(p.id) || preferred(p)) continue;
-    const room = without()[0];
-    if (!room) break;
-    take(p, room);
+    take(p, open[next++]!);
   }
   const missing = without();
   // Warned only when the organiser uses facilitators at all: an event without any is not short of them.
