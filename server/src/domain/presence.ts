@@ -7,13 +7,23 @@ import { attendeeOffline, attendeeOnline } from './stage/attendance.js';
 const listed = (p: Participant) => p.role !== 'screen';
 
 /**
+ * [BRK35] Presence goes to every staff role, the projector and presenters included: it never carries
+ * the email a participant gave at join (the organiser's attendee list has it for those who need it).
+ */
+export function withoutEmail(p: Participant): Participant {
+  if (p.email === undefined) return p;
+  const { email: _email, ...rest } = p;
+  return rest;
+}
+
+/**
  * [PRES1] Who is online now, for a staff snapshot. O(participants): once per staff connection,
  * never on an attendee's path. [PRES3] Counts come from the store, kept as presence changes.
  */
 export async function presenceView(store: Store, eventId: string): Promise<Presence> {
   const [onlineIds, everyone, counts] = await Promise.all([store.presenceOnline(eventId), store.listParticipants(eventId), store.presenceCounts(eventId)]);
   const ids = new Set(onlineIds);
-  return { online: everyone.filter((p) => ids.has(p.id) && listed(p)), counts };
+  return { online: everyone.filter((p) => ids.has(p.id) && listed(p)).map(withoutEmail), counts };
 }
 
 /**
@@ -49,7 +59,8 @@ export async function participantChanged(deps: DomainDeps, p: Participant): Prom
 }
 
 /** [PRES4] Through the node's coalescing feed; without one (domain tests), as a batch of one. */
-function announce(deps: DomainDeps, participant: Participant, online: boolean, counts: CohortCounts): void {
+function announce(deps: DomainDeps, full: Participant, online: boolean, counts: CohortCounts): void {
+  const participant = withoutEmail(full);
   if (deps.presenceFeed) return deps.presenceFeed.changed(participant.eventId, { participant, online }, counts);
   deps.publish.toRoles(participant.eventId, STAFF_ROLES, 'presence:changed', { changes: [{ participant, online }], counts });
 }
