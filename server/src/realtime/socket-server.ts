@@ -8,6 +8,7 @@ import {
   type Ack,
   type CommandName,
 } from '@rally/shared';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { TokenService } from '../auth/tokens.js';
 import { authenticate } from '../domain/identity.js';
 import type { DomainDeps } from '../domain/ports.js';
@@ -21,6 +22,7 @@ import { connectError, describeZodError, errorAck, toErrorBody } from './errors.
 import { UNRECORDED_COMMANDS, handlers, type CommandContext } from './handlers.js';
 import { maySend } from './permissions.js';
 import { rooms, takeSlice, type RallyServer } from './publisher.js';
+import type { ConnectionLimits } from './connection-limits.js';
 import { RateLimited, type RateLimits } from './rate-limits.js';
 
 type RallySocket = Parameters<Parameters<RallyServer['on']>[1]>[0];
@@ -37,6 +39,10 @@ export interface RealtimeDeps extends DomainDeps {
   nodeId: string;
   /** [QUIZ37] This node's quiz timers. */
   quizTimers?: QuizTimers;
+  /** [SEC4] The per-address budget every handshake spends. */
+  limits: Pick<ConnectionLimits, 'connect'>;
+  /** [SEC3] The client's address behind the trusted proxies, as Express reads it. */
+  clientAddress: (headers: IncomingHttpHeaders, remoteAddress: string) => string;
 }
 
 // Long enough for a client's retries after a drop; short enough that the table stays small.
@@ -52,12 +58,14 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
   // Runs on every connection, including connection-state recoveries (skipMiddlewares is off),
   // so a banned participant or a rotated key cannot slip back in through recovery.
   io.use(async (socket, next) => {
-    const auth = HandshakeAuthSchema.safeParse(socket.handshake.auth);
-    if (!auth.success) return next(connectError({ code: ErrorCode.UNAUTHORIZED, message: 'missing participant token, please join again' }));
-    if (auth.data.protocolVersion !== PROTOCOL_VERSION) {
-      return next(connectError({ code: ErrorCode.PROTOCOL_MISMATCH, message: 'Rally was updated: please reload the page' }));
-    }
     try {
+      // [SEC4] First, before the token is verified or anything read: a flood costs one counter each.
+      await deps.limits.connect(deps.clientAddress(socket.handshake.headers, socket.handshake.address));
+      const auth = HandshakeAuthSchema.safeParse(socket.handshake.auth);
+      if (!auth.success) return next(connectError({ code: ErrorCode.UNAUTHORIZED, message: 'missing participant token, please join again' }));
+      if (auth.data.protocolVersion !== PROTOCOL_VERSION) {
+        return next(connectError({ code: ErrorCode.PROTOCOL_MISMATCH, message: 'Rally was updated: please reload the page' }));
+      }
       const { participant } = await authenticate(deps, auth.data.token);
       socket.data = { participantId: participant.id, eventId: participant.eventId, role: participant.role };
       next();
