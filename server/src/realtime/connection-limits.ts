@@ -17,13 +17,22 @@ export interface ConnectionLimits extends NewParticipantBudget {
   connect(address: string): Promise<void>;
 }
 
-/** A budget of several fixed windows on one key: every window must have room. */
+/**
+ * A budget of several fixed windows on one key, shortest first: every window must have room. A
+ * window is charged only when the shorter ones had room, as a token bucket would: a flood refused
+ * by the burst window does not also drain the hour, so the venue behind the same address is back
+ * in as soon as the burst window turns, while a script that keeps getting through exhausts the
+ * long window and waits it out.
+ */
 function windowsOf(redis: AnyRedis | undefined, name: string, windows: readonly LimitWindow[]) {
-  const limiters: Limiter[] = windows.map((w) => createLimiter(redis, { name: `${name}-${w.durationS}s`, ...w }));
-  /** The wait in ms when some window is spent, else 0. Every window is charged either way: a refused flood keeps paying. */
+  const limiters: Limiter[] = [...windows].sort((a, b) => a.durationS - b.durationS).map((w) => createLimiter(redis, { name: `${name}-${w.durationS}s`, ...w }));
+  /** The wait in ms when some window is spent, else 0. */
   return async (key: string): Promise<number> => {
-    const results = await Promise.all(limiters.map((l) => l.take(key)));
-    return Math.max(0, ...results.map((r) => (r.ok ? 0 : Math.max(1, r.retryAfterMs))));
+    for (const l of limiters) {
+      const r = await l.take(key);
+      if (!r.ok) return Math.max(1, r.retryAfterMs);
+    }
+    return 0;
   };
 }
 
