@@ -62,7 +62,7 @@ export function createConnectionLimits(redis: AnyRedis | undefined, limits: Abus
   return {
     async connect(address) {
       const wait = await connect(addressKey(address));
-      if (wait > 0) throw rateLimited(`Too many connections from your network right now; trying again in ${inSeconds(wait)} s`, wait);
+      if (wait > 0) throw rateLimited(`Too many connections from your network right now; try again in ${inSeconds(wait)} s`, wait);
     },
     async newParticipant(address, eventId) {
       // The address first: an address already refused must not spend the event's budget, or one

@@ -8,7 +8,7 @@ import {
   type Ack,
   type CommandName,
 } from '@rally/shared';
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { TokenService } from '../auth/tokens.js';
 import { authenticate } from '../domain/identity.js';
 import type { DomainDeps } from '../domain/ports.js';
@@ -54,13 +54,16 @@ const COMMAND_RESULT_TTL_S = 6 * 60 * 60;
  */
 export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
   const { log } = deps;
+  // [SEC3] Each Engine.IO connection's client address, read from its upgrade request (which is
+  // dropped below, before the handshake middleware runs) by the proxies Express trusts.
+  const clientAddresses = new WeakMap<object, string>();
 
   // Runs on every connection, including connection-state recoveries (skipMiddlewares is off),
   // so a banned participant or a rotated key cannot slip back in through recovery.
   io.use(async (socket, next) => {
     try {
       // [SEC4] First, before the token is verified or anything read: a flood costs one counter each.
-      await deps.limits.connect(deps.clientAddress(socket.handshake.headers, socket.handshake.address));
+      await deps.limits.connect(clientAddresses.get(socket.conn) ?? socket.handshake.address);
       const auth = HandshakeAuthSchema.safeParse(socket.handshake.auth);
       if (!auth.success) return next(connectError({ code: ErrorCode.UNAUTHORIZED, message: 'missing participant token, please join again' }));
       if (auth.data.protocolVersion !== PROTOCOL_VERSION) {
@@ -133,8 +136,10 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
 
   // The upgrade request (headers, socket, parser state) is not needed once the engine has it:
   // dropping it saves memory per connection (Socket.IO's memory-usage guide). The origin check
-  // (allowRequest) and the handshake auth run before, and socket.handshake keeps what they read.
-  io.engine.on('connection', (raw: { request: unknown }) => {
+  // (allowRequest) runs before; the client's address is kept for the handshake budget ([SEC4]), and
+  // the handshake auth reads only its auth payload, not the request.
+  io.engine.on('connection', (raw: { request: IncomingMessage | null; remoteAddress: string }) => {
+    if (raw.request) clientAddresses.set(raw, deps.clientAddress(raw.request.headers, raw.remoteAddress));
     raw.request = null;
   });
 
