@@ -33,6 +33,8 @@ import { startPollDeadlines } from './realtime/poll-deadlines.js';
 import { startQuizClock } from './realtime/quiz-timers.js';
 import { ioPublisher, rooms, type RallyServer } from './realtime/publisher.js';
 import { createRateLimits, createStageBudgets } from './realtime/rate-limits.js';
+import { createConnectionLimits } from './realtime/connection-limits.js';
+import { clientAddressOf } from './http/client-address.js';
 import { startRoomCodeTicker } from './realtime/room-code-ticker.js';
 import { startQaVotesTicker } from './realtime/qa-votes-ticker.js';
 import { startResultsTicker } from './realtime/results-ticker.js';
@@ -90,7 +92,8 @@ export function createApp(deps: AppDeps): App {
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // [SEC3] Only the proxies named in TRUST_PROXY (default: loopback) may say who the client is.
+  app.set('trust proxy', config.trustProxy);
   const isHttps = config.publicUrl.startsWith('https:');
   app.use(
     helmet({
@@ -142,6 +145,8 @@ export function createApp(deps: AppDeps): App {
   });
 
   const publish = ioPublisher(io, { stamps: config.benchStamps });
+  // [SEC1] [SEC4] [SEC5] [SEC7] Joins and handshakes per address and per event, in Redis when clustered.
+  const limits = createConnectionLimits(deps.redis, config.limits);
   // [PRES4] Presence changes reach staff coalesced, per event, per node.
   const presenceFeed = createPresenceFeed(publish, {
     intervalMs: deps.presenceIntervalMs,
@@ -179,10 +184,12 @@ export function createApp(deps: AppDeps): App {
     rateLimits: createRateLimits(deps.redis),
     askBudget: createAskBudget(deps.redis),
     nodeId: deps.nodeId,
+    limits,
+    clientAddress: clientAddressOf(app),
   });
   // Routes come after the socket server so REST actions can publish facts too.
   app.use(healthRouter(store, () => draining));
-  app.use('/api', eventsRouter({ store, clock, tokens, publish, publicUrl: config.publicUrl, adminToken: config.adminToken, stage }));
+  app.use('/api', eventsRouter({ store, clock, tokens, publish, publicUrl: config.publicUrl, adminToken: config.adminToken, stage, limits }));
   app.use('/api', stageRouter({ store, clock, publish, stage, publicUrl: config.publicUrl, adminToken: config.adminToken }));
   app.use('/api', pollsRouter({ store, tokens, adminToken: config.adminToken }));
   app.use('/api', qaRouter({ store, tokens, adminToken: config.adminToken }));

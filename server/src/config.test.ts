@@ -60,4 +60,45 @@ describe('configuration', () => {
     expect(c.publicUrl).toBe('https://sko.example.com');
     expect(c.allowedOrigins).toEqual(['https://sko.example.com', 'http://localhost:5173', 'https://x.example']);
   });
+
+  it('[SEC3] TRUST_PROXY is a hop count or a list of proxies; by default only loopback; "trust everyone" is refused', () => {
+    expect(parseConfig({}).trustProxy).toEqual(['loopback']);
+    expect(parseConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(parseConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8, 192.168.1.5, fd00::/8, 172.16.0.0/255.240.0.0' }).trustProxy).toEqual([
+      'loopback',
+      '10.0.0.0/8',
+      '192.168.1.5',
+      'fd00::/8',
+      '172.16.0.0/255.240.0.0',
+    ]);
+    for (const v of ['true', '*', '10.0.0.0/33', 'lb.internal', '10.0.0.1/8/8']) {
+      const msg = bad({ TRUST_PROXY: v });
+      expect(msg).toContain('TRUST_PROXY');
+      expect(msg.split('\n')).toHaveLength(1);
+    }
+  });
+
+  it('[SEC8] the abuse budgets are on by default, read as points/duration windows, and off only when set to off', () => {
+    const d = parseConfig({}).limits;
+    for (const windows of [d.joinPerAddress, d.joinPerEvent, d.connectPerAddress]) expect(windows.length).toBeGreaterThan(0);
+    expect(parseConfig({ JOIN_LIMIT_PER_ADDRESS: '50/10s, 300/1h' }).limits.joinPerAddress).toEqual([
+      { points: 50, durationS: 10 },
+      { points: 300, durationS: 3600 },
+    ]);
+    expect(parseConfig({ CONNECT_LIMIT_PER_ADDRESS: '10/2m' }).limits.connectPerAddress).toEqual([{ points: 10, durationS: 120 }]);
+    expect(parseConfig({ JOIN_LIMIT_PER_EVENT: 'off' }).limits.joinPerEvent).toEqual([]);
+    // Set but empty is unset: the defaults, never "no limit".
+    expect(parseConfig({ JOIN_LIMIT_PER_EVENT: ' ' }).limits.joinPerEvent).toEqual(d.joinPerEvent);
+    for (const [name, v] of [
+      ['JOIN_LIMIT_PER_ADDRESS', '500'],
+      ['JOIN_LIMIT_PER_EVENT', '0/10s'],
+      ['CONNECT_LIMIT_PER_ADDRESS', '10/0s'],
+      ['CONNECT_LIMIT_PER_ADDRESS', '10/5d'],
+      ['JOIN_LIMIT_PER_ADDRESS', 'none'],
+    ] as const) {
+      const msg = bad({ [name]: v });
+      expect(msg).toContain(name);
+      expect(msg.split('\n')).toHaveLength(1);
+    }
+  });
 });

@@ -1,8 +1,77 @@
 import { z } from 'zod';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optional = <T extends z.ZodType>(s: T) => z.preprocess(emptyToUndefined, s.optional());
+
+/** One fixed window of a budget: so many points per key per so many seconds. */
+export interface LimitWindow {
+  points: number;
+  durationS: number;
+}
+
+const UNIT_S = { s: 1, m: 60, h: 3600 } as const;
+
+/**
+ * [SEC8] A budget as `points/duration` windows, comma separated (`500/10s,3000/1h`): every window
+ * must have room. `off` (no limit) is for load tests and benchmarks, and only when set explicitly.
+ */
+const LimitSpec = (fallback: string) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .default(fallback)
+      .transform((v, ctx): LimitWindow[] => {
+        if (v.trim() === 'off') return [];
+        const windows: LimitWindow[] = [];
+        for (const part of v.split(',')) {
+          const m = /^\s*(\d+)\s*\/\s*(\d+)\s*([smh])\s*$/.exec(part);
+          const points = m ? Number(m[1]) : 0;
+          const durationS = m ? Number(m[2]) * UNIT_S[m[3] as keyof typeof UNIT_S] : 0;
+          if (points < 1 || durationS < 1) {
+            ctx.addIssue({ code: 'custom', message: `must be windows like 500/10s,3000/1h (points/duration in s, m or h) or off; got "${part.trim()}"` });
+            return z.NEVER;
+          }
+          windows.push({ points, durationS });
+        }
+        return windows;
+      }),
+  );
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+const isAddressOrCidr = (s: string) => {
+  const [addr = '', bits, ...rest] = s.split('/');
+  const v = isIP(addr);
+  if (!v || rest.length) return false;
+  if (bits === undefined) return true;
+  // proxy-addr also takes an IPv4 netmask after the slash.
+  if (v === 4 && isIP(bits) === 4) return true;
+  return /^\d+$/.test(bits) && Number(bits) <= (v === 4 ? 32 : 128);
+};
+
+/**
+ * [SEC3] Express's `trust proxy`: a hop count, or the proxies' addresses / CIDRs / the names
+ * loopback, linklocal, uniquelocal. `true` (trust every peer) is refused: any client could then
+ * name its own address in X-Forwarded-For and get a fresh budget with every request.
+ */
+const TrustProxy = z.preprocess(
+  emptyToUndefined,
+  z
+    .string()
+    .default('loopback')
+    .transform((v, ctx): number | string[] => {
+      if (/^\d+$/.test(v.trim())) return Number(v.trim());
+      const list = v.split(',').map((s) => s.trim()).filter(Boolean);
+      const wrong = list.find((s) => !PROXY_NAMES.has(s) && !isAddressOrCidr(s));
+      if (wrong !== undefined || list.length === 0) {
+        ctx.addIssue({ code: 'custom', message: `must be a hop count or a comma-separated list of addresses, CIDRs, loopback, linklocal or uniquelocal; got "${wrong ?? v}"` });
+        return z.NEVER;
+      }
+      return list;
+    }),
+);
 
 /**
  * Configuration from the environment, parsed once at boot. Defaults make `npm start` work on a
@@ -31,6 +100,23 @@ const ConfigSchema = z
     NO_DEMO: z.preprocess(emptyToUndefined, z.enum(['0', '1', 'true', 'false']).default('0')),
     /** Bench only: stamp outgoing facts with the server's monotonic clock (docs/PERFORMANCE.md). */
     RALLY_BENCH_STAMPS: z.preprocess(emptyToUndefined, z.enum(['0', '1', 'true', 'false']).default('0')),
+    /** [SEC3] Which peers may tell us the client's address (X-Forwarded-For). */
+    TRUST_PROXY: TrustProxy,
+    /**
+     * [SEC1] New participants per client address. The short window lets a whole venue behind one
+     * NAT scan the QR code at once (1,000 people in 20 s is 50 a second); the long one caps what a
+     * script on one address can create at three venues an hour. A flood of thousands a second is
+     * refused after the first 500. docs/SPEC.md, "Security (SEC)", has the reasoning.
+     */
+    JOIN_LIMIT_PER_ADDRESS: LimitSpec('500/10s,3000/1h'),
+    /** [SEC5] New participants per event, from every address together: 20,000 people in 100 s. */
+    JOIN_LIMIT_PER_EVENT: LimitSpec('2000/10s'),
+    /**
+     * [SEC4] Join requests and socket handshakes per client address, whatever their outcome: a
+     * venue reconnecting at once after a restart (1,000 phones, a few tabs each) fits the short
+     * window, phones waking and reconnecting all day fit the long one (50 a second).
+     */
+    CONNECT_LIMIT_PER_ADDRESS: LimitSpec('2000/10s,30000/10m'),
   })
   .superRefine((c, ctx) => {
     const lk = [c.LIVEKIT_URL, c.LIVEKIT_API_KEY, c.LIVEKIT_API_SECRET].filter(Boolean).length;
@@ -61,6 +147,16 @@ export interface Config {
   seedDemo: boolean;
   /** Facts carry a trailing process.hrtime.bigint() stamp for the bench's one-way latency. */
   benchStamps: boolean;
+  /** [SEC3] Express's `trust proxy` setting: a hop count or a list of addresses, CIDRs and names. */
+  trustProxy: number | string[];
+  /** [SEC1] [SEC4] [SEC5] The abuse budgets; an empty list is no limit. */
+  limits: AbuseLimits;
+}
+
+export interface AbuseLimits {
+  joinPerAddress: LimitWindow[];
+  joinPerEvent: LimitWindow[];
+  connectPerAddress: LimitWindow[];
 }
 
 export class ConfigError extends Error {}
@@ -89,5 +185,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     allowedOrigins: [new URL(publicUrl).origin, ...c.ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean)],
     seedDemo: c.NO_DEMO === '0' || c.NO_DEMO === 'false',
     benchStamps: c.RALLY_BENCH_STAMPS === '1' || c.RALLY_BENCH_STAMPS === 'true',
+    trustProxy: c.TRUST_PROXY,
+    limits: { joinPerAddress: c.JOIN_LIMIT_PER_ADDRESS, joinPerEvent: c.JOIN_LIMIT_PER_EVENT, connectPerAddress: c.CONNECT_LIMIT_PER_ADDRESS },
   };
 }

@@ -1,6 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useReducer, useRef, useState, type ReactNode } from 'react';
 import { ErrorCode, type Ack, type CommandName, type CommandResults, type FactPayload, type Participant, type PublicEvent, type RallyErrorBody } from '@rally/shared';
-import { createRallySocket, handshakeError, send as sendCommand, type CommandFields, type RallySocket } from './socket';
+import { createRallySocket, handshakeError, handshakeRetryDelayMs, send as sendCommand, type CommandFields, type RallySocket } from './socket';
 import { reduce, type RallyState } from './state';
 import { listenPollFacts, pollEventFromAck } from './pollState';
 import { listenQaFacts, qaEventFromAck, votesMark } from './qaState';
@@ -74,10 +74,11 @@ export function RallyProvider({ token, onFatal, children }: { token: string; onF
     const waiting = (): ConnectionState => (!navigator.onLine ? 'offline' : everLive ? 'reconnecting' : 'connecting');
     // Socket.IO reconnects on its own after network drops, but not after the server refused the
     // handshake or disconnected us itself: those retries are ours, with a capped backoff.
-    const retryLater = () => {
+    const retryLater = (refusal: RallyErrorBody | null = null) => {
       if (stopped) return;
       clearTimeout(retryTimer);
-      const delay = Math.min(1000 * 2 ** manualRetries, 15_000);
+      // [SEC9] A RATE_LIMITED refusal says when: not before its retryAfterMs.
+      const delay = handshakeRetryDelayMs(manualRetries, refusal);
       manualRetries++;
       retryTimer = setTimeout(() => {
         if (!stopped && !socket.connected) socket.connect();
@@ -137,7 +138,7 @@ export function RallyProvider({ token, onFatal, children }: { token: string; onF
       }
       setConnection(waiting());
       // A refused handshake leaves the socket inactive; a transport error keeps Socket.IO retrying.
-      if (!socket.active) retryLater();
+      if (!socket.active) retryLater(refusal);
     });
 
     const onOffline = () => {

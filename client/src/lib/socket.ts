@@ -39,9 +39,22 @@ export function handshakeError(err: unknown): RallyErrorBody | null {
   if (typeof err !== 'object' || err === null || !('data' in err)) return null;
   const data = (err as { data: unknown }).data;
   if (typeof data !== 'object' || data === null) return null;
-  const { code, message } = data as Partial<RallyErrorBody>;
+  const { code, message, retryAfterMs } = data as Partial<RallyErrorBody>;
   if (typeof code !== 'string' || !(code in ErrorCode)) return null;
-  return { code: code as ErrorCode, message: typeof message === 'string' ? message : code };
+  const body: RallyErrorBody = { code: code as ErrorCode, message: typeof message === 'string' ? message : code };
+  return typeof retryAfterMs === 'number' && retryAfterMs >= 0 ? { ...body, retryAfterMs } : body;
+}
+
+/**
+ * [SEC9] When to try a refused handshake again: a capped exponential backoff, and never before
+ * the server's retryAfterMs. Past that wait each client adds a random share of it (up to half,
+ * at most 5 s), so a venue refused together does not come back in the same instant.
+ */
+export function handshakeRetryDelayMs(attempt: number, refusal: RallyErrorBody | null, random: () => number = Math.random): number {
+  const backoff = Math.min(1000 * 2 ** attempt, 15_000);
+  const wait = refusal?.retryAfterMs;
+  if (wait === undefined) return backoff;
+  return Math.max(backoff, wait + Math.round(random() * Math.min(wait / 2, 5_000)));
 }
 
 type AnyEmitWithAck = (name: string, payload: unknown) => Promise<unknown>;

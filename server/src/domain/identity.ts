@@ -9,6 +9,12 @@ import { toPublicEvent } from './events.js';
 import type { StageServices } from './stage/deps.js';
 import { resolveJoinMode } from './stage/room-mode.js';
 
+/** [SEC1] [SEC5] What creating a participant costs, per client address and per event. */
+export interface NewParticipantBudget {
+  /** Resolves when `address` may add a participant to `eventId`; throws RATE_LIMITED with retryAfterMs when not. */
+  newParticipant(address: string, eventId: string): Promise<void>;
+}
+
 interface IdentityDeps {
   store: Store;
   clock: Clock;
@@ -16,6 +22,7 @@ interface IdentityDeps {
   adminToken: string | undefined;
   /** [STAGE12] Room codes and the wrong-code budget, to verify `room` at join. */
   stage: Pick<StageServices, 'roomCodes' | 'budgets'>;
+  newParticipants: NewParticipantBudget;
 }
 
 const PRIVILEGED: readonly Role[] = ['presenter', 'moderator', 'screen', 'admin'];
@@ -57,7 +64,8 @@ export async function authenticate(deps: Pick<IdentityDeps, 'store' | 'tokens'>,
  * [ID1] Join with a code and a display name. [ID2] A key from an organiser link grants its role.
  * [ID3] A valid token for the same event resumes that participant instead of creating a new one.
  * [STAGE12] `room` needs the stage screen's current code; `from` (the client's address) is whom
- * wrong codes are counted against.
+ * wrong codes are counted against. [SEC1] [SEC5] A new participant spends the address's and the
+ * event's budgets; [SEC6] a resumed one spends neither.
  */
 export async function join(deps: IdentityDeps, req: z.output<typeof JoinRequest>, from = 'unknown'): Promise<JoinResponse> {
   const event = await deps.store.getEventByCode(req.code);
@@ -95,6 +103,8 @@ export async function join(deps: IdentityDeps, req: z.output<typeof JoinRequest>
     roomCode: req.roomCode,
     attemptKey: `address:${from}`,
   });
+  // Last, once the request is known to be good: a mistyped team or a stale link costs no budget.
+  await deps.newParticipants.newParticipant(from, event.id);
   const participant: Participant = {
     id: newId(),
     eventId: event.id,

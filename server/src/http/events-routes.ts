@@ -7,6 +7,7 @@ import type { Publisher } from '../domain/ports.js';
 import type { StageServices } from '../domain/stage/deps.js';
 import { createEvent, eventResponse, requireEvent, rotateEventKeys, toPublicEvent } from '../domain/events.js';
 import { join } from '../domain/identity.js';
+import type { ConnectionLimits } from '../realtime/connection-limits.js';
 import type { Store } from '../store/store.js';
 import { requireAdmin } from './admin-auth.js';
 import { parseBody } from './validate.js';
@@ -19,12 +20,15 @@ interface Deps {
   publicUrl: string;
   adminToken: string | undefined;
   stage: Pick<StageServices, 'roomCodes' | 'budgets'>;
+  /** [SEC1] [SEC4] [SEC5] */
+  limits: ConnectionLimits;
 }
 
 /** Events and identity over REST: everything the browser does is scriptable here too. */
 export function eventsRouter(deps: Deps): Router {
   const r = Router();
   const admin = requireAdmin(deps.adminToken);
+  const identity = { ...deps, newParticipants: deps.limits };
 
   r.get('/events/by-code/:code', async (req, res) => {
     const { code } = parseBody(z.object({ code: JoinCode }), req.params);
@@ -55,10 +59,13 @@ export function eventsRouter(deps: Deps): Router {
   });
 
   r.post('/join', async (req, res) => {
+    // [SEC3] req.ip honours X-Forwarded-For only from the proxies TRUST_PROXY names, so a client
+    // cannot pick its own address to dodge these budgets or the wrong-room-code limit.
+    const from = req.ip ?? 'unknown';
+    // [SEC4] Before anything is read: a flood is turned away at the cost of one counter.
+    await deps.limits.connect(from);
     const body = parseBody(JoinRequest, req.body);
-    // req.ip honours X-Forwarded-For only from the local proxy (trust proxy: loopback), so a client
-    // cannot pick its own address to dodge the wrong-room-code limit.
-    res.json(await join(deps, body, req.ip));
+    res.json(await join(identity, body, from));
   });
 
   return r;

@@ -8,6 +8,7 @@ import {
   type Ack,
   type CommandName,
 } from '@rally/shared';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { TokenService } from '../auth/tokens.js';
 import { authenticate } from '../domain/identity.js';
 import type { DomainDeps } from '../domain/ports.js';
@@ -21,6 +22,7 @@ import { connectError, describeZodError, errorAck, toErrorBody } from './errors.
 import { UNRECORDED_COMMANDS, handlers, type CommandContext } from './handlers.js';
 import { maySend } from './permissions.js';
 import { rooms, takeSlice, type RallyServer } from './publisher.js';
+import type { ConnectionLimits } from './connection-limits.js';
 import { RateLimited, type RateLimits } from './rate-limits.js';
 
 type RallySocket = Parameters<Parameters<RallyServer['on']>[1]>[0];
@@ -37,6 +39,10 @@ export interface RealtimeDeps extends DomainDeps {
   nodeId: string;
   /** [QUIZ37] This node's quiz timers. */
   quizTimers?: QuizTimers;
+  /** [SEC4] The per-address budget every handshake spends. */
+  limits: Pick<ConnectionLimits, 'connect'>;
+  /** [SEC3] The client's address behind the trusted proxies, as Express reads it. */
+  clientAddress: (headers: IncomingHttpHeaders, remoteAddress: string) => string;
 }
 
 // Long enough for a client's retries after a drop; short enough that the table stays small.
@@ -48,16 +54,21 @@ const COMMAND_RESULT_TTL_S = 6 * 60 * 60;
  */
 export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
   const { log } = deps;
+  // [SEC3] Each Engine.IO connection's client address, read from its upgrade request (which is
+  // dropped below, before the handshake middleware runs) by the proxies Express trusts.
+  const clientAddresses = new WeakMap<object, string>();
 
   // Runs on every connection, including connection-state recoveries (skipMiddlewares is off),
   // so a banned participant or a rotated key cannot slip back in through recovery.
   io.use(async (socket, next) => {
-    const auth = HandshakeAuthSchema.safeParse(socket.handshake.auth);
-    if (!auth.success) return next(connectError({ code: ErrorCode.UNAUTHORIZED, message: 'missing participant token, please join again' }));
-    if (auth.data.protocolVersion !== PROTOCOL_VERSION) {
-      return next(connectError({ code: ErrorCode.PROTOCOL_MISMATCH, message: 'Rally was updated: please reload the page' }));
-    }
     try {
+      // [SEC4] First, before the token is verified or anything read: a flood costs one counter each.
+      await deps.limits.connect(clientAddresses.get(socket.conn) ?? socket.handshake.address);
+      const auth = HandshakeAuthSchema.safeParse(socket.handshake.auth);
+      if (!auth.success) return next(connectError({ code: ErrorCode.UNAUTHORIZED, message: 'missing participant token, please join again' }));
+      if (auth.data.protocolVersion !== PROTOCOL_VERSION) {
+        return next(connectError({ code: ErrorCode.PROTOCOL_MISMATCH, message: 'Rally was updated: please reload the page' }));
+      }
       const { participant } = await authenticate(deps, auth.data.token);
       socket.data = { participantId: participant.id, eventId: participant.eventId, role: participant.role };
       next();
@@ -125,8 +136,10 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
 
   // The upgrade request (headers, socket, parser state) is not needed once the engine has it:
   // dropping it saves memory per connection (Socket.IO's memory-usage guide). The origin check
-  // (allowRequest) and the handshake auth run before, and socket.handshake keeps what they read.
-  io.engine.on('connection', (raw: { request: unknown }) => {
+  // (allowRequest) runs before; the client's address is kept for the handshake budget ([SEC4]), and
+  // the handshake auth reads only its auth payload, not the request.
+  io.engine.on('connection', (raw: { request: IncomingMessage | null; remoteAddress: string }) => {
+    if (raw.request) clientAddresses.set(raw, deps.clientAddress(raw.request.headers, raw.remoteAddress));
     raw.request = null;
   });
 

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { freePort, startRedisServer, type RedisServerHandle } from './redis-server.js';
 import { systemClock } from '../../src/clock.js';
 import { createRoomCodes } from '../../src/domain/stage/room-code.js';
-import { TEST_ADMIN, TEST_SECRET } from './test-server.js';
+import { NO_ABUSE_LIMITS, TEST_ADMIN, TEST_SECRET } from './test-server.js';
 
 /**
  * [STAGE12] The room code the cluster's stage screens show now: every node derives it from the
@@ -52,7 +52,7 @@ export async function startNode(redisUrl: string, env: Record<string, string> = 
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [TSX, 'server/src/index.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', REDIS_URL: redisUrl, SECRET: TEST_SECRET, ADMIN_TOKEN: TEST_ADMIN, PUBLIC_URL: url, NO_DEMO: '1', LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', REDIS_URL: redisUrl, SECRET: TEST_SECRET, ADMIN_TOKEN: TEST_ADMIN, PUBLIC_URL: url, NO_DEMO: '1', LOG_LEVEL: 'warn', ...NO_ABUSE_LIMITS, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -78,11 +78,11 @@ export async function startNode(redisUrl: string, env: Record<string, string> = 
 }
 
 /** N Rally processes sharing one spawned redis-server: the cluster mode of the product. */
-export async function startCluster(opts: { nodes?: number; appendonly?: boolean } = {}): Promise<Cluster> {
+export async function startCluster(opts: { nodes?: number; appendonly?: boolean; env?: Record<string, string> } = {}): Promise<Cluster> {
   const redis = await startRedisServer({ appendonly: opts.appendonly ?? false });
   const nodes: ClusterNode[] = [];
   try {
-    for (let i = 0; i < (opts.nodes ?? 2); i++) nodes.push(await startNode(redis.url));
+    for (let i = 0; i < (opts.nodes ?? 2); i++) nodes.push(await startNode(redis.url, opts.env));
   } catch (e) {
     await Promise.all(nodes.map((n) => n.kill()));
     await redis.stop();

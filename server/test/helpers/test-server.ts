@@ -27,6 +27,13 @@ import type { Store } from '../../src/store/store.js';
 export const TEST_SECRET = 'test-secret-0123456789-0123456789-0123456789';
 export const TEST_ADMIN = 'test-admin-token-0123456789';
 
+/**
+ * [SEC8] The tiers create thousands of participants from 127.0.0.1 within seconds, a flood by the
+ * product's budgets: the test servers switch them off explicitly, and the tests of the budgets
+ * themselves (server/test/integration/abuse-limits.test.ts) set their own.
+ */
+export const NO_ABUSE_LIMITS: Record<string, string> = { JOIN_LIMIT_PER_ADDRESS: 'off', JOIN_LIMIT_PER_EVENT: 'off', CONNECT_LIMIT_PER_ADDRESS: 'off' };
+
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 let seq = 0;
@@ -53,7 +60,7 @@ export async function startTestServer(
   opts: { store?: Store; clock?: Clock; env?: Record<string, string>; app?: Partial<Omit<AppDeps, 'config' | 'store' | 'clock' | 'log' | 'tokens' | 'nodeId'>> } = {},
 ): Promise<TestServer> {
   const store = opts.store ?? createSqliteStore(':memory:');
-  const config = parseConfig({ PORT: '0', SECRET: TEST_SECRET, ADMIN_TOKEN: TEST_ADMIN, LOG_LEVEL: 'silent', NO_DEMO: '1', PUBLIC_URL: 'http://localhost:3000', ...opts.env });
+  const config = parseConfig({ PORT: '0', SECRET: TEST_SECRET, ADMIN_TOKEN: TEST_ADMIN, LOG_LEVEL: 'silent', NO_DEMO: '1', PUBLIC_URL: 'http://localhost:3000', ...NO_ABUSE_LIMITS, ...opts.env });
   // Room codes rotate at every minute boundary; tests asserting that a stage screen heard nothing
   // must not see that by chance, so the rotation check is off unless a test asks for it.
   const stage = { roomCodeCheckMs: 3_600_000, ...opts.app?.stage };
