@@ -37,7 +37,7 @@ const namedSurvey = (s: Survey | null): s is Survey => s !== null && !s.anonymou
 /**
  * [ENG13] One row per attendee: who, sessions attended with minutes, one count per kind that has
  * an export column (registry order, so a new kind adds its column), the score, then the answers
- * of a named survey. `email` stays empty until attendee lists (with emails) are imported.
+ * of a named survey. `email` is the one given at join ([BRK35]), empty when none was.
  */
 export function participantColumns(survey: Survey | null): string[] {
   return [
@@ -65,7 +65,7 @@ export function participantRows(input: ParticipantExportInput): Cell[][] {
     rows.push([
       p.id,
       p.name,
-      null,
+      p.email ?? null,
       p.team,
       p.mode,
       f.sessions.map((s) => `${titles.get(s.sessionId) ?? s.sessionId} (${s.minutes} min)`).join('; '),
