@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { BREAKOUT_LIMITS, ErrorCode, RoundDraft, type Participant, type RoundDraftInput } from '@rally/shared';
+import { BREAKOUT_LIMITS, ErrorCode, RoundDraft, type FactName, type Participant, type RoundDraftInput } from '@rally/shared';
 import { pollKit, type PollKit } from '../../../test/helpers/domain-kit.js';
 import { broadcastToRooms, closeRound, createRound, deleteRound, extendRound, openRound, tickDueRounds, tickRound, updateRound } from './rounds.js';
 import { assignRound, breakoutRoomOnConnect, chooseRoom, moveParticipant, swapParticipants } from './placement.js';
@@ -32,7 +32,7 @@ async function setup(n = 3, over: Partial<RoundDraftInput> = {}) {
   return { people, mod, round };
 }
 
-const facts = (name: Parameters<PollKit['publish']['of']>[0]) => k.publish.of(name);
+const facts = <N extends FactName>(name: N) => k.publish.of(name);
 
 describe('breakout rounds: lifecycle', () => {
   it('[BRK10] a round is created as a draft (staff hear of it, the audience does not), edited while a draft, deleted unless running', async () => {
