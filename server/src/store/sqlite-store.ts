@@ -23,6 +23,7 @@ import { createSqliteEngagement } from './sqlite/engagement.js';
 import { createSqliteSurvey } from './sqlite/survey.js';
 import { createSqliteRoster } from './sqlite/roster.js';
 import { createSqliteQuizPlay } from './sqlite/quiz-play.js';
+import { createSqliteBreakoutRounds } from './sqlite/breakout-rounds.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
@@ -330,6 +331,7 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
     ...createSqliteQuiz(db),
     ...quizPlay,
     ...createSqliteRoster(db),
+    ...createSqliteBreakoutRounds(db),
 
     async createEvent(event) {
       try {
