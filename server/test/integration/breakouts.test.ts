@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BREAKOUT_LIMITS, ErrorCode, type BreakoutRound, type CreateEventResponse, type FactName, type FactPayload, type MyBreakout, type RoundDraftInput } from '@rally/shared';
-import { connectClient, keyOf, startTestServer, type TestClient, type TestServer } from '../helpers/test-server.js';
+import { TEST_ADMIN, connectClient, keyOf, startTestServer, type TestClient, type TestServer } from '../helpers/test-server.js';
 import { ok } from '../helpers/acks.js';
 
 // Breakout rounds over real sockets: moderators run a round, remote attendees are moved between
@@ -189,5 +189,19 @@ describe('breakout rounds over sockets', () => {
     expect((await s.store.getRound(empty.id))!.status).toBe('draft');
     expect(await mod.send('breakout:extend', { roundId: created.id, seconds: 5 })).toMatchObject({ ok: false, error: { code: ErrorCode.BAD_REQUEST } });
     expect(await mod.send('breakout:move', { roundId: 'nope', participantId: idOf(attendees[0]!), roomId: null })).toMatchObject({ ok: false, error: { code: ErrorCode.NOT_FOUND } });
+  });
+
+  it('[BRK34] [BRK39] the attendee list decides: people who joined with a listed email go to the room their line names', async () => {
+    const csv = ['name,email,room,facilitator', 'Eve,eve@example.com,Bravo,no', 'Fay,FAY@example.com,bravo,no', 'Gus,gus@example.com,Alpha,yes'].join('\n');
+    const put = await fetch(`${s.url}/api/events/${ev.event.id}/roster`, { method: 'PUT', headers: { authorization: `Bearer ${TEST_ADMIN}`, 'content-type': 'text/csv' }, body: csv });
+    expect(put.status).toBe(200);
+    for (const c of attendees.splice(0)) c.close();
+    const listed = async (name: string, email: string) => client((await s.join({ code: ev.code, name, mode: 'remote', email })).token);
+    attendees.push(await listed('Eve', 'Eve@Example.com'), await listed('Fay', 'fay@example.com'), await listed('Gus', 'gus@example.com'));
+    const { round, places } = await openRound({ strategy: { kind: 'roster' } });
+    const roomOf = (i: number) => places.get(attendees[i]!)!.roomId;
+    expect([roomOf(0), roomOf(1), roomOf(2)]).toEqual(['bravo', 'bravo', 'alpha']);
+    // [BRK31] the listed facilitator leads the room the list names.
+    expect(round.rooms.find((r) => r.id === 'alpha')!.facilitatorId).toBe(idOf(attendees[2]!));
   });
 });
