@@ -22,6 +22,7 @@ import { createSqliteQuiz } from './sqlite/quiz.js';
 import { createSqliteEngagement } from './sqlite/engagement.js';
 import { createSqliteSurvey } from './sqlite/survey.js';
 import { createSqliteQuizPlay } from './sqlite/quiz-play.js';
+import { createSqliteBreakoutRooms } from './sqlite/breakout-rooms.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
@@ -319,6 +320,10 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
   const survey = createSqliteSurvey(db);
   // Live quiz play: answers, totals, ranks and counters of each run (store/sqlite/quiz-play.ts).
   const quizPlay = createSqliteQuizPlay(db);
+  // Breakout room chat, takeaways, scorecards and video presence (store/sqlite/breakout-rooms.ts);
+  // deleting a round purges them with purgeBreakoutRoomData.
+  const { purgeRoomData: purgeBreakoutRoomData, ...breakoutRooms } = createSqliteBreakoutRooms(db);
+  void purgeBreakoutRoomData;
 
   return {
     kind: 'sqlite',
@@ -328,6 +333,7 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
     ...survey,
     ...createSqliteQuiz(db),
     ...quizPlay,
+    ...breakoutRooms,
 
     async createEvent(event) {
       try {
