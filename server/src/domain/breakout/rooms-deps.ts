@@ -45,14 +45,14 @@ export function requireLive(round: BreakoutRound, what: string): void {
 }
 
 /**
- * [BRK50] A room's members in the room's member order: by participant id. Every node derives the
- * same order from the same assignments, whatever order a store lists them in, so everyone agrees
- * on who plays which role in each rotation.
+ * [BRK50] A room's members in the room's member order: the order the store lists the assignments in
+ * ([BSTORE3]: the strategy's order, a moved participant last), the same on every node, so everyone
+ * agrees on who plays which role in each rotation.
  */
 export function roomMemberIds(assignments: ReadonlyMap<string, string>, roomId: string): string[] {
   const ids: string[] = [];
   for (const [participantId, room] of assignments) if (room === roomId) ids.push(participantId);
-  return ids.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return ids;
 }
 
 /**
