@@ -26,7 +26,7 @@ describe('[BRK62] the takeaway poll', () => {
 
   it('[BRK62] long, multi-line or identical takeaways still make distinct options within the limits', () => {
     const long = 'x'.repeat(280);
-    const rooms = Array.from({ length: 4 }, (_, i) => ({ id: `r${i}`, name: 'Same name', capacity: 3 }));
+    const rooms = Array.from({ length: 4 }, (_, i) => ({ id: `r${i}`, name: 'Same name', topic: '', capacity: 3, facilitatorId: null }));
     const draft = takeawayPollDraft(testRound({ rooms }), rooms.map((r) => t(r.id, `${long}\nline two\u0007`)));
     expect(PollDraft.safeParse(draft).success).toBe(true);
     if (draft.kind !== 'single') return;
@@ -36,7 +36,7 @@ describe('[BRK62] the takeaway poll', () => {
 
   it('[BRK62] fewer than two takeaways, or more than a poll holds without a choice, is INVALID_STATE', () => {
     expect(codeOf(() => takeawayPollDraft(testRound(), [t('room_a', 'only one')]))).toBe(ErrorCode.INVALID_STATE);
-    const rooms = Array.from({ length: 11 }, (_, i) => ({ id: `r${i}`, name: `Room ${i}`, capacity: 3 }));
+    const rooms = Array.from({ length: 11 }, (_, i) => ({ id: `r${i}`, name: `Room ${i}`, topic: '', capacity: 3, facilitatorId: null }));
     const all = rooms.map((r) => t(r.id, `idea ${r.id}`));
     expect(codeOf(() => takeawayPollDraft(testRound({ rooms }), all))).toBe(ErrorCode.INVALID_STATE);
     const picked = takeawayPollDraft(testRound({ rooms }), all, ['r3', 'r7']);
