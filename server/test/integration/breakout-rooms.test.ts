@@ -207,6 +207,10 @@ describe('scorecards over sockets', () => {
     const id = cmdId();
     const card = await ok(c.cat.send('breakout:score', { id, roundId: c.round.id, rotation: 0, scores, comment: '=Great discovery' }));
     expect(card).toMatchObject({ roundId: c.round.id, roomId: 'room_a', rotation: 0, scorerId: c.ids.cat, subjectId: c.ids.amy, scores });
+    // [BRK52] The card is recorded in engagement, in its room (the recorder flushes every 100 ms).
+    await expect
+      .poll(async () => (await s.store.readEngagement(c.ev.event.id, null, 1000)).entries.filter((e) => e.kind === 'scorecardGiven'))
+      .toEqual([expect.objectContaining({ participantId: c.ids.cat, ref: c.round.id, breakoutRoomId: 'room_a' })]);
     // A retry of the same command gets the same card; a new command is CONFLICT.
     expect(await ok(c.cat.send('breakout:score', { id, roundId: c.round.id, rotation: 0, scores: { discovery: 1, close: 1 } }))).toEqual(card);
     expect(await c.cat.send('breakout:score', { roundId: c.round.id, rotation: 0, scores })).toMatchObject({ ok: false, error: { code: ErrorCode.CONFLICT } });
