@@ -200,9 +200,9 @@ describe('scorecards over sockets', () => {
   it('[BRK52] [BRK53] the observer scores the seller, the seller is refused, one per rotation; feedback after close', async () => {
     const c = await cast();
     // Rotation 0: Amy sells, Bob buys, Cat observes.
-    expect(await c.amy.send('breakout:score', { roundId: c.round.id, rotation: 0, scores })).toMatchObject({ ok: false, error: { code: ErrorCode.FORBIDDEN } });
-    expect(await c.dan.send('breakout:score', { roundId: c.round.id, rotation: 0, scores })).toMatchObject({ ok: false, error: { code: ErrorCode.FORBIDDEN } });
-    expect(await c.cat.send('breakout:score', { roundId: c.round.id, rotation: 0, scores: { discovery: 4 } })).toMatchObject({ ok: false, error: { code: ErrorCode.BAD_REQUEST } });
+    expect(await c.amy.send('breakout:score', { roundId: c.round.id, rotation: 0, scores, comment: '' })).toMatchObject({ ok: false, error: { code: ErrorCode.FORBIDDEN } });
+    expect(await c.dan.send('breakout:score', { roundId: c.round.id, rotation: 0, scores, comment: '' })).toMatchObject({ ok: false, error: { code: ErrorCode.FORBIDDEN } });
+    expect(await c.cat.send('breakout:score', { roundId: c.round.id, rotation: 0, scores: { discovery: 4 }, comment: '' })).toMatchObject({ ok: false, error: { code: ErrorCode.BAD_REQUEST } });
 
     const id = cmdId();
     const card = await ok(c.cat.send('breakout:score', { id, roundId: c.round.id, rotation: 0, scores, comment: '=Great discovery' }));
@@ -212,10 +212,10 @@ describe('scorecards over sockets', () => {
       .poll(async () => (await s.store.readEngagement(c.ev.event.id, null, 1000)).entries.filter((e) => e.kind === 'scorecardGiven'))
       .toEqual([expect.objectContaining({ participantId: c.ids.cat, ref: c.round.id, breakoutRoomId: 'room_a' })]);
     // A retry of the same command gets the same card; a new command is CONFLICT.
-    expect(await ok(c.cat.send('breakout:score', { id, roundId: c.round.id, rotation: 0, scores: { discovery: 1, close: 1 } }))).toEqual(card);
-    expect(await c.cat.send('breakout:score', { roundId: c.round.id, rotation: 0, scores })).toMatchObject({ ok: false, error: { code: ErrorCode.CONFLICT } });
+    expect(await ok(c.cat.send('breakout:score', { id, roundId: c.round.id, rotation: 0, scores: { discovery: 1, close: 1 }, comment: '' }))).toEqual(card);
+    expect(await c.cat.send('breakout:score', { roundId: c.round.id, rotation: 0, scores, comment: '' })).toMatchObject({ ok: false, error: { code: ErrorCode.CONFLICT } });
     // Rotation 1 has not started.
-    expect(await c.amy.send('breakout:score', { roundId: c.round.id, rotation: 1, scores })).toMatchObject({ ok: false, error: { code: ErrorCode.INVALID_STATE } });
+    expect(await c.amy.send('breakout:score', { roundId: c.round.id, rotation: 1, scores, comment: '' })).toMatchObject({ ok: false, error: { code: ErrorCode.INVALID_STATE } });
 
     expect(await c.amy.send('breakout:myFeedback', { roundId: c.round.id })).toMatchObject({ ok: false, error: { code: ErrorCode.INVALID_STATE } });
     await closeRound(c.round);
@@ -225,7 +225,7 @@ describe('scorecards over sockets', () => {
     expect(feedback.scorecards[0]).not.toHaveProperty('scorerId');
     expect((await ok(c.cat.send('breakout:myFeedback', { roundId: c.round.id }))).scorecards).toEqual([]);
     // Scorecards are only given while the rooms run.
-    expect(await c.cat.send('breakout:score', { roundId: c.round.id, rotation: 0, scores })).toMatchObject({ ok: false, error: { code: ErrorCode.INVALID_STATE } });
+    expect(await c.cat.send('breakout:score', { roundId: c.round.id, rotation: 0, scores, comment: '' })).toMatchObject({ ok: false, error: { code: ErrorCode.INVALID_STATE } });
 
     // Staff export: JSON paged, CSV one line per criterion, formulas defused.
     const page = await s.api(`/api/events/${c.ev.event.id}/breakouts/scorecards?roundId=${c.round.id}&limit=1`, { admin: true });
@@ -247,9 +247,9 @@ describe('scorecards over sockets', () => {
     clock.advance(300_000 + 1_000);
     try {
       // Rotation 1: Bob sells, Cat buys, Amy observes.
-      const card = await ok(c.amy.send('breakout:score', { roundId: c.round.id, rotation: 1, scores }));
+      const card = await ok(c.amy.send('breakout:score', { roundId: c.round.id, rotation: 1, scores, comment: '' }));
       expect(card.subjectId).toBe(c.ids.bob);
-      expect(await c.cat.send('breakout:score', { roundId: c.round.id, rotation: 1, scores })).toMatchObject({ ok: false, error: { code: ErrorCode.FORBIDDEN } });
+      expect(await c.cat.send('breakout:score', { roundId: c.round.id, rotation: 1, scores, comment: '' })).toMatchObject({ ok: false, error: { code: ErrorCode.FORBIDDEN } });
     } finally {
       clock.advance(-(300_000 + 1_000));
     }
