@@ -32,6 +32,7 @@ interface Cast {
   eve: TestClient;
   round: BreakoutRound;
   ids: Record<'amy' | 'bob' | 'cat' | 'dan' | 'eve', string>;
+  tokens: Record<'amy' | 'bob' | 'cat' | 'dan' | 'eve', string>;
 }
 
 async function cast(): Promise<Cast> {
@@ -40,10 +41,12 @@ async function cast(): Promise<Cast> {
   const mod = await staff('Mo Desk', ev.links.moderator);
   const screen = await staff('Stage', ev.links.stage);
   const ids = {} as Cast['ids'];
+  const tokens = {} as Cast['tokens'];
   const people = {} as Record<keyof Cast['ids'], TestClient>;
   for (const name of ['amy', 'bob', 'cat', 'dan', 'eve'] as const) {
     const joined = await s.join({ code: ev.code, name: name[0]!.toUpperCase() + name.slice(1), mode: 'remote' });
     ids[name] = joined.participant.id;
+    tokens[name] = joined.token;
     people[name] = await client(joined.token);
   }
   const round: BreakoutRound = {
@@ -81,7 +84,7 @@ async function cast(): Promise<Cast> {
   };
   await s.store.createRound(round);
   await s.store.setAssignments(round.id, new Map([[ids.amy, 'room_a'], [ids.bob, 'room_a'], [ids.cat, 'room_a'], [ids.dan, 'room_b']]));
-  return { ev, mod, screen, ...people, round, ids };
+  return { ev, mod, screen, ...people, round, ids, tokens };
 }
 
 async function closeRound(round: BreakoutRound): Promise<BreakoutRound> {
@@ -111,6 +114,9 @@ describe('breakout room chat over sockets', () => {
     expect(sent).toMatchObject({ authorId: c.ids.amy, authorName: 'Amy', text: 'Who starts?' });
     for (const fact of [await atBob, await atMod]) expect(fact).toEqual({ ...sent, roundId: c.round.id, roomId: 'room_a' });
     await c.cat.waitFor('breakout:chatPosted');
+    // A reconnecting room-mate finds the message in their snapshot; another room's member does not.
+    expect((await client(c.tokens.bob)).snapshot.breakouts?.chat).toEqual([sent]);
+    expect((await client(c.tokens.dan)).snapshot.breakouts?.chat).toEqual([]);
     await sleep(150);
     expect(heard(c.dan, 'breakout:chatPosted')).toEqual([]);
     expect(heard(c.eve, 'breakout:chatPosted')).toEqual([]);
@@ -175,6 +181,14 @@ describe('takeaways over sockets', () => {
     const shown = await ok(c.mod.send('stage:show', { slot }));
     expect(shown.slot).toEqual(slot);
     expect((await onScreen).slot).toEqual(slot);
+    // The screen got the text first, so it can render the slot the moment it changes.
+    const screenFacts = c.screen.received.map((f) => f.fact);
+    expect(screenFacts.indexOf('breakout:takeawaySubmitted')).toBeGreaterThanOrEqual(0);
+    expect(screenFacts.indexOf('breakout:takeawaySubmitted')).toBeLessThan(screenFacts.lastIndexOf('stage:changed'));
+    expect(c.screen.received.find((f) => f.fact === 'breakout:takeawaySubmitted')?.payload).toEqual(second);
+    // And a reloaded screen finds it in its snapshot; another room's member does not get room A's otherwise.
+    const reloaded = await client((await s.join({ code: c.ev.code, name: 'Stage again', key: keyOf(c.ev.links.stage) })).token);
+    expect(reloaded.snapshot.breakouts?.takeaways).toEqual([second]);
     // Another room without one, or another round, stays NOT_FOUND.
     expect(await c.mod.send('stage:show', { slot: { ...slot, roomId: 'room_b' } })).toMatchObject({ ok: false, error: { code: ErrorCode.NOT_FOUND } });
   });
