@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { BREAKOUT_LIMITS, ErrorCode, RoundDraft, type Participant, type RoundDraftInput } from '@rally/shared';
+import { BREAKOUT_LIMITS, ErrorCode, RoundDraft, type FactName, type Participant, type RoundDraftInput } from '@rally/shared';
 import { pollKit, type PollKit } from '../../../test/helpers/domain-kit.js';
 import { broadcastToRooms, closeRound, createRound, deleteRound, extendRound, openRound, tickDueRounds, tickRound, updateRound } from './rounds.js';
 import { assignRound, breakoutRoomOnConnect, chooseRoom, moveParticipant, swapParticipants } from './placement.js';
@@ -32,7 +32,7 @@ async function setup(n = 3, over: Partial<RoundDraftInput> = {}) {
   return { people, mod, round };
 }
 
-const facts = (name: Parameters<PollKit['publish']['of']>[0]) => k.publish.of(name);
+const facts = <N extends FactName>(name: N) => k.publish.of(name);
 
 describe('breakout rounds: lifecycle', () => {
   it('[BRK10] a round is created as a draft (staff hear of it, the audience does not), edited while a draft, deleted unless running', async () => {
@@ -238,6 +238,31 @@ describe('breakout rounds: help, occupancy, templates, snapshot', () => {
     // One rotation later the subject seat has moved on.
     k.clock.advance(200_000);
     expect((await breakoutsForSnapshot(k.deps, people[1]!)).me).toMatchObject({ rotation: 1, role: { id: 'seller' } });
+  });
+
+  it('[BRK28] at each rotation of a structured round everyone gets their new role with its brief', async () => {
+    const format = {
+      kind: 'teachBack' as const,
+      roles: [
+        { id: 'teacher', name: 'Teacher', scores: false, brief: 'Teach it' },
+        { id: 'listener', name: 'Listener', scores: true, brief: 'Rate clarity' },
+      ],
+      rotations: 2,
+      rubric: [{ id: 'c1', label: 'Clarity' }],
+    };
+    const { people, round } = await setup(2, { format, rooms: [{ id: 'ra', name: 'A', capacity: 2 }] });
+    await k.store.setAssignments(round.id, new Map(people.map((p) => [p.id, 'ra'])));
+    await openRound(k.deps, k.event.id, round.id);
+    const first = new Map(facts('breakout:assigned').map((f) => [f.target, f.payload.role!.id]));
+    expect(first).toEqual(new Map([[people[0]!.id, 'teacher'], [people[1]!.id, 'listener']]));
+    k.publish.clear();
+    k.clock.advance(300_000);
+    await tickRound(k.deps, round.id);
+    const second = facts('breakout:assigned');
+    expect(new Map(second.map((f) => [f.target, f.payload.role!.id]))).toEqual(new Map([[people[0]!.id, 'listener'], [people[1]!.id, 'teacher']]));
+    expect(second.every((f) => f.payload.rotation === 1)).toBe(true);
+    expect(second.find((f) => f.target === people[1]!.id)!.payload.role!.brief).toBe('Teach it');
+    expect((await k.store.getRound(round.id))!.status).toBe('open');
   });
 
   it('[BRK20] templates: a round\'s plan saved without people or facilitators, a new draft from it, and deleted', async () => {
