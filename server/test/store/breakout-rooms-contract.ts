@@ -142,7 +142,7 @@ export function breakoutRoomsContract(name: string, make: () => Promise<{ rooms:
       expect(await rooms.listInVideo(newRound())).toEqual(new Map());
     });
 
-    it('[BSTORE1] deleting a round deletes its room chat, takeaways, scorecards and video presence', async () => {
+    it('[BSTORE1] [BSTORE20] deleting a round deletes its room chat, takeaways, scorecards and video presence', async () => {
       const round = newRound();
       await rooms.createRound(draftRound(round));
       await rooms.addRoomChat(round, 'room_a', message(1));
