@@ -16,6 +16,7 @@ import { pollsRouter } from './http/polls-routes.js';
 import { qaRouter } from './http/qa-routes.js';
 import { QUIZ_BODY_PATH, quizRouter } from './http/quiz-routes.js';
 import { ROSTER_BODY_PATH, rosterRouter } from './http/roster-routes.js';
+import { breakoutScorecardRouter } from './http/breakout-scorecard-routes.js';
 import { stageRouter } from './http/stage-routes.js';
 import type { EngagementLog } from './domain/engagement/log.js';
 import { createEngagementService } from './domain/engagement/service.js';
@@ -201,6 +202,7 @@ export function createApp(deps: AppDeps): App {
   app.use('/api', qaRouter({ store, tokens, adminToken: config.adminToken }));
   app.use('/api', quizRouter({ store, clock, publish, tokens, adminToken: config.adminToken }));
   app.use('/api', rosterRouter({ store, tokens, adminToken: config.adminToken }));
+  app.use('/api', breakoutScorecardRouter({ store, tokens, adminToken: config.adminToken }));
   app.use(
     '/api',
     engagementRouter({

@@ -1,0 +1,24 @@
+import { afterAll, beforeAll } from 'vitest';
+import { createRedisStore } from '../../src/store/redis-store.js';
+import { startRedisServer } from '../helpers/redis-server.js';
+import { breakoutRoomsContract } from './breakout-rooms-contract.js';
+
+// One private redis-server for the file; each test gets its own key prefix, so no flush is needed.
+// The whole Redis store, so the suite also proves the room part is composed into the adapter.
+let server: Awaited<ReturnType<typeof startRedisServer>> | undefined;
+let n = 0;
+
+beforeAll(async () => {
+  server = await startRedisServer();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+breakoutRoomsContract('redis', async () => {
+  if (!server) throw new Error('redis-server did not start');
+  const keyPrefix = `brm${++n}:${process.pid}:`;
+  // Two connections on the same keys: two nodes racing.
+  const [store, peer] = await Promise.all([createRedisStore(server.url, { keyPrefix }), createRedisStore(server.url, { keyPrefix })]);
+  return { rooms: store, peer, cleanup: async () => void (await Promise.all([store.close(), peer.close()])) };
+});
