@@ -13,8 +13,20 @@ export function roundDueAtMs(r: Pick<BreakoutRound, 'status' | 'endsAt' | 'close
   return at ? Date.parse(at) : null;
 }
 
-/** Result of placing one participant: `full` when the room is at capacity (nothing changed). */
-export type PlaceOutcome = { ok: true; previousRoomId: string | null } | { ok: false; reason: 'full' | 'unknownRound' | 'closed' };
+/**
+ * Result of placing one participant: `full` when the room is at capacity, `excluded` when a late
+ * joiner was moved out by a moderator ([BSTORE9]); nothing changed then.
+ */
+export type PlaceOutcome = { ok: true; previousRoomId: string | null } | { ok: false; reason: 'full' | 'unknownRound' | 'closed' | 'excluded' };
+
+/**
+ * [BSTORE9] Why one participant is placed: `move`, a moderator's (or the attendee's own) choice: out
+ * of every room is recorded and sticks for the round; `lateJoin`, the server placing someone with no
+ * room ([BRK23]): refused (`excluded`) when a moderator moved them out; `leave`, out of every room
+ * because they are no longer of the round's audience ([BRK29]): not recorded, so they join late again
+ * once they are. Any placement in a room clears the record.
+ */
+export type PlaceKind = 'move' | 'lateJoin' | 'leave';
 
 /** Rounds, who is in which room, help requests and templates. */
 export interface BreakoutRoundStore {
@@ -37,14 +49,16 @@ export interface BreakoutRoundStore {
   /**
    * [BSTORE3] Replaces every assignment of the round at once (an assignment strategy's output):
    * participant id -> room id. Capacities are the caller's to respect (the strategies do).
+   * [BSTORE9] Those it places are no longer recorded as moved out.
    */
   setAssignments(roundId: string, assignments: ReadonlyMap<string, string>): Promise<void>;
   /**
    * [BSTORE4] Atomically puts one participant in a room (null: out of every room) when the room has
    * fewer than `capacity` people, else `full` and nothing changes. A participant is in at most one
-   * room of a round, whatever the concurrency across nodes.
+   * room of a round, whatever the concurrency across nodes. [BSTORE9] `kind` (default `move`) says
+   * whether an out sticks and whether it is respected, in the same atomic step.
    */
-  place(roundId: string, participantId: string, roomId: string | null, capacity: number): Promise<PlaceOutcome>;
+  place(roundId: string, participantId: string, roomId: string | null, capacity: number, kind?: PlaceKind): Promise<PlaceOutcome>;
   /** [BSTORE4] Atomically swaps two participants' rooms. */
   swap(roundId: string, a: string, b: string): Promise<void>;
   /** The participant's room in the round, or null. */

@@ -164,6 +164,35 @@ export function breakoutRoundsContract(name: string, make: () => Promise<{ store
       expect(await store.place(r.id, 'p6', 'a', 3)).toEqual({ ok: false, reason: 'full' });
     });
 
+    it('[BSTORE9] a moderator\'s move out of every room sticks: late joining is refused until a placement in a room clears it', async () => {
+      const r = round();
+      await store.createRound(r);
+      await store.setAssignments(r.id, new Map([['p1', 'a'], ['p2', 'b']]));
+      expect(await store.place(r.id, 'p1', null, 0)).toEqual({ ok: true, previousRoomId: 'a' });
+      // From either connection (another node), a late join of p1 changes nothing.
+      expect(await peer.place(r.id, 'p1', 'a', 3, 'lateJoin')).toEqual({ ok: false, reason: 'excluded' });
+      expect(await store.roomOf(r.id, 'p1')).toBeNull();
+      // Someone leaving the audience is not recorded: they may join late again.
+      expect(await store.place(r.id, 'p2', null, 0, 'leave')).toEqual({ ok: true, previousRoomId: 'b' });
+      expect(await peer.place(r.id, 'p2', 'b', 2, 'lateJoin')).toEqual({ ok: true, previousRoomId: null });
+      // A moderator's move into a room clears the record.
+      expect(await store.place(r.id, 'p1', 'b', 2)).toEqual({ ok: true, previousRoomId: null });
+      await store.place(r.id, 'p1', null, 0);
+      expect(await store.place(r.id, 'p1', 'a', 3, 'lateJoin')).toMatchObject({ ok: false });
+      // So does an assignment that places them.
+      await store.setAssignments(r.id, new Map([['p2', 'a'], ['p1', 'b']]));
+      await store.place(r.id, 'p1', null, 0, 'leave');
+      expect(await store.place(r.id, 'p1', 'a', 3, 'lateJoin')).toEqual({ ok: true, previousRoomId: null });
+      // Records are per round, and go with the round.
+      const other = round({ eventId: r.eventId });
+      await store.createRound(other);
+      await store.place(r.id, 'p1', null, 0);
+      expect(await store.place(other.id, 'p1', 'a', 3, 'lateJoin')).toMatchObject({ ok: true });
+      await store.deleteRound(r.id);
+      await store.createRound(r);
+      expect(await store.place(r.id, 'p1', 'a', 3, 'lateJoin')).toMatchObject({ ok: true });
+    });
+
     it('[BSTORE5] help requests are stored untaken, listed oldest first, and the first taker wins', async () => {
       const r = round();
       await store.createRound(r);

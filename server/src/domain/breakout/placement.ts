@@ -85,7 +85,8 @@ async function placesChanged(deps: DomainDeps, round: BreakoutRound, rooms: (str
 
 /**
  * [BRK15] Moves one participant to a room (null: out of every room), also while the round is open.
- * A full room is CONFLICT, an unknown one NOT_FOUND, a closed round INVALID_STATE.
+ * A full room is CONFLICT, an unknown one NOT_FOUND, a closed round INVALID_STATE. [BRK29] An out
+ * sticks for the round: late joining ([BRK23]) skips them until a moderator moves them into a room.
  */
 export async function moveParticipant(deps: DomainDeps, eventId: string, roundId: string, participantId: string, roomId: string | null): Promise<RoomOccupancy> {
   const round = await movable(deps, eventId, roundId);
@@ -96,7 +97,7 @@ export async function moveParticipant(deps: DomainDeps, eventId: string, roundId
   return placesChanged(deps, round, [placed.previousRoomId, roomId], [participantId]);
 }
 
-function placeError(reason: 'full' | 'unknownRound' | 'closed'): RallyError {
+function placeError(reason: 'full' | 'unknownRound' | 'closed' | 'excluded'): RallyError {
   if (reason === 'full') return new RallyError(ErrorCode.CONFLICT, 'that room is full');
   if (reason === 'closed') return new RallyError(ErrorCode.INVALID_STATE, 'this round is closed: nobody moves any more');
   return new RallyError(ErrorCode.NOT_FOUND, 'no such breakout round in this event');
@@ -144,7 +145,8 @@ export async function breakoutRoomOnConnect(deps: DomainDeps, me: Participant): 
   for (let attempt = 0; attempt < 3; attempt++) {
     const room = smallestFittingRoom(round.rooms, counts);
     if (!room) return { roundId: round.id, roomId: null, roomIds };
-    const placed = await deps.store.place(round.id, me.id, room.id, room.capacity);
+    // [BRK29] Someone a moderator moved out of every room stays out for the round.
+    const placed = await deps.store.place(round.id, me.id, room.id, room.capacity, 'lateJoin');
     if (placed.ok) {
       await placesChanged(deps, round, [room.id], [me.id]);
       return { roundId: round.id, roomId: room.id, roomIds };

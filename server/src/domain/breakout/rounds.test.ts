@@ -161,6 +161,22 @@ describe('breakout rounds: placement', () => {
     expect((await breakoutRoomOnConnect(k.deps, people[0]!))!.roomId).toBe((await k.store.roomOf(round.id, people[0]!.id)));
   });
 
+  it('[BRK23] someone a moderator moved out of every room is not placed again on reconnecting, until moved into a room', async () => {
+    const { people, round } = await setup(3, { rooms: [{ id: 'ra', name: 'A', capacity: 2 }, { id: 'rb', name: 'B', capacity: 2 }] });
+    await openRound(k.deps, k.event.id, round.id);
+    const out = people[0]!;
+    const occ = await moveParticipant(k.deps, k.event.id, round.id, out.id, null);
+    expect(occ.unassigned).toContain(out.id);
+    k.publish.clear();
+    expect((await breakoutRoomOnConnect(k.deps, out))!.roomId).toBeNull();
+    expect(await k.store.roomOf(round.id, out.id)).toBeNull();
+    expect(facts('breakout:assigned')).toEqual([]);
+    // A moderator moving them into a room clears it: out of it again by leaving, they join late as anyone.
+    await moveParticipant(k.deps, k.event.id, round.id, out.id, 'rb');
+    await k.store.place(round.id, out.id, null, 0, 'leave');
+    expect((await breakoutRoomOnConnect(k.deps, out))!.roomId).not.toBeNull();
+  });
+
   it('[BRK4] a remote-only round places remote attendees only', async () => {
     k = await pollKit();
     const remote = await k.person({ mode: 'remote' });
