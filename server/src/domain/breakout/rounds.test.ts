@@ -6,6 +6,7 @@ import { assignRound, breakoutRoomOnConnect, chooseRoom, moveParticipant, swapPa
 import { askHelp, takeHelp } from './help.js';
 import { deleteTemplate, roundFromTemplate, saveTemplate } from './templates.js';
 import { breakoutsForSnapshot } from './snapshot.js';
+import { correct, setBanned, updateSelf } from '../participants.js';
 
 let k: PollKit;
 afterEach(() => k.close());
@@ -175,6 +176,42 @@ describe('breakout rounds: placement', () => {
     await moveParticipant(k.deps, k.event.id, round.id, out.id, 'rb');
     await k.store.place(round.id, out.id, null, 0, 'leave');
     expect((await breakoutRoomOnConnect(k.deps, out))!.roomId).not.toBeNull();
+  });
+
+  it('[BRK29] an attendee banned mid-round leaves their room: their room-mates and the moderators hear it, as after a move', async () => {
+    const { people, mod, round } = await setup(2, { rooms: [{ id: 'ra', name: 'A', capacity: 2 }] });
+    await openRound(k.deps, k.event.id, round.id);
+    const [banned, mate] = people as [Participant, Participant];
+    k.publish.clear();
+    await setBanned(k.deps, k.event.id, mod.id, banned.id, true);
+    expect(await k.store.roomOf(round.id, banned.id)).toBeNull();
+    expect(k.publish.breakoutMoves.find((m) => m.participantId === banned.id)!.roomId).toBeNull();
+    const mates = facts('breakout:assigned').filter((f) => f.target === mate.id);
+    expect(mates.at(-1)!.payload).toMatchObject({ roomId: 'ra', members: [{ id: mate.id }] });
+    const occ = facts('breakout:occupancyChanged').at(-1)!.payload;
+    expect(occ.rooms.ra!.assigned).toEqual([mate.id]);
+    expect(occ.unassigned).not.toContain(banned.id);
+  });
+
+  it('[BRK29] in a remote-only round, switching to the room leaves one\'s room; switching back to remote joins late', async () => {
+    const { people, round } = await setup(2, { audience: 'remote', rooms: [{ id: 'ra', name: 'A', capacity: 2 }] });
+    await openRound(k.deps, k.event.id, round.id);
+    const [mover, mate] = people as [Participant, Participant];
+    k.publish.clear();
+    await correct(k.deps, k.event.id, mover.id, { mode: 'room' });
+    expect(await k.store.roomOf(round.id, mover.id)).toBeNull();
+    expect(facts('breakout:assigned').filter((f) => f.target === mate.id).at(-1)!.payload.members.map((m) => m.id)).toEqual([mate.id]);
+    expect(facts('breakout:assigned').filter((f) => f.target === mover.id).at(-1)!.payload.roomId).toBeNull();
+    k.publish.clear();
+    await updateSelf(k.deps, k.event.id, mover.id, { mode: 'remote' });
+    expect(await k.store.roomOf(round.id, mover.id)).toBe('ra');
+    expect(facts('breakout:assigned').find((f) => f.target === mover.id)!.payload.members.map((m) => m.id)).toEqual([mate.id, mover.id]);
+    expect(facts('breakout:occupancyChanged').at(-1)!.payload.rooms.ra!.assigned).toEqual([mate.id, mover.id]);
+    // A moderator's out outlives the switches ([BRK23]).
+    await moveParticipant(k.deps, k.event.id, round.id, mover.id, null);
+    await correct(k.deps, k.event.id, mover.id, { mode: 'room' });
+    await correct(k.deps, k.event.id, mover.id, { mode: 'remote' });
+    expect(await k.store.roomOf(round.id, mover.id)).toBeNull();
   });
 
   it('[BRK4] a remote-only round places remote attendees only', async () => {
