@@ -36,6 +36,11 @@ export interface BreakoutRoundStore {
   /** [BSTORE1] Every round of the event, oldest first. */
   listRounds(eventId: string): Promise<BreakoutRound[]>;
   /**
+   * [BSTORE7] The event's open or closing round, or null: one indexed read (no scan of the event's
+   * rounds), kept in the same atomic step as replaceRound. Hot: every socket connect asks it.
+   */
+  runningRound(eventId: string): Promise<BreakoutRound | null>;
+  /**
    * [BSTORE2] Compare-and-set: when the stored version is `next.version - 1`, replaces the round;
    * otherwise false and nothing changes. Of two writers of one version exactly one wins.
    * [BSTORE7] Also false (nothing changed) when `next` is open or closing while another round of

@@ -245,6 +245,36 @@ export function breakoutRoundsContract(name: string, make: () => Promise<{ store
       expect(await store.replaceRound(opened(loser, T0 + 600_000))).toBe(true);
     });
 
+    it('[BSTORE7] runningRound: the event\'s open or closing round as stored now, on every connection; none before opening or after closing', async () => {
+      const r = round();
+      const other = round();
+      await store.createRound(r);
+      await store.createRound(other);
+      expect(await store.runningRound(r.eventId)).toBeNull();
+      const open = opened(r, T0 + 600_000);
+      await store.replaceRound(open);
+      expect(await peer.runningRound(r.eventId)).toEqual(open);
+      expect(await peer.runningRound(other.eventId)).toBeNull();
+      const extended = { ...open, endsAt: iso(T0 + 900_000), version: open.version + 1 };
+      await peer.replaceRound(extended);
+      expect(await store.runningRound(r.eventId)).toEqual(extended);
+      const closing = { ...extended, status: 'closing' as const, closesAt: iso(T0 + 30_000), version: extended.version + 1 };
+      await store.replaceRound(closing);
+      expect(await peer.runningRound(r.eventId)).toEqual(closing);
+      // A refused replace (stale version) leaves it as it was.
+      expect(await store.replaceRound({ ...closing, status: 'closed', version: closing.version + 5 })).toBe(false);
+      expect((await store.runningRound(r.eventId))!.status).toBe('closing');
+      await store.replaceRound({ ...closing, status: 'closed', closedAt: iso(T0 + 30_000), version: closing.version + 1 });
+      expect(await peer.runningRound(r.eventId)).toBeNull();
+      // The next round to open is the running one; a deleted round is not.
+      const again = round({ eventId: r.eventId });
+      await store.createRound(again);
+      await store.replaceRound(opened(again, T0 + 600_000));
+      expect((await store.runningRound(r.eventId))!.id).toBe(again.id);
+      await store.deleteRound(again.id);
+      expect(await peer.runningRound(r.eventId)).toBeNull();
+    });
+
     it('[BSTORE8] dueRounds: open rounds by endsAt, closing rounds by closesAt, soonest first; drafts and closed rounds never', async () => {
       const a = round();
       const b = round();

@@ -7,6 +7,7 @@ import { askHelp, takeHelp } from './help.js';
 import { deleteTemplate, roundFromTemplate, saveTemplate } from './templates.js';
 import { breakoutsForSnapshot } from './snapshot.js';
 import { correct, setBanned, updateSelf } from '../participants.js';
+import { breakoutLocator } from './locator.js';
 
 let k: PollKit;
 afterEach(() => k.close());
@@ -212,6 +213,20 @@ describe('breakout rounds: placement', () => {
     await correct(k.deps, k.event.id, mover.id, { mode: 'room' });
     await correct(k.deps, k.event.id, mover.id, { mode: 'remote' });
     expect(await k.store.roomOf(round.id, mover.id)).toBeNull();
+  });
+
+  it('[BSTORE7] while a round runs, connects, the Q&A locator and the attendees\' snapshot find it without reading the event\'s rounds', async () => {
+    const { people, round } = await setup(3);
+    await openRound(k.deps, k.event.id, round.id);
+    const store = new Proxy(k.store, {
+      get: (target, prop, receiver) => (prop === 'listRounds' ? () => Promise.reject(new Error('scanned the rounds')) : Reflect.get(target, prop, receiver)),
+    });
+    const deps = { ...k.deps, store };
+    const late = await k.person({ name: 'Late', mode: 'remote' });
+    const placed = await breakoutRoomOnConnect(deps, late);
+    expect(placed).toMatchObject({ roundId: round.id, roomId: expect.any(String) });
+    expect(await breakoutLocator(deps).roomOf(k.event.id, late.id)).toBe(placed!.roomId);
+    expect((await breakoutsForSnapshot(deps, people[0]!)).round!.id).toBe(round.id);
   });
 
   it('[BRK4] a remote-only round places remote attendees only', async () => {

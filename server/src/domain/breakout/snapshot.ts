@@ -18,8 +18,8 @@ export function currentRound(rounds: readonly BreakoutRound[], withDrafts: boole
  */
 export async function breakoutsForSnapshot(deps: WithStage<Pick<DomainDeps, 'store' | 'clock'>>, me: Participant): Promise<BreakoutSnapshot> {
   const video = deps.stage.media.configured;
-  const rounds = await deps.store.listRounds(me.eventId);
   if ((MODERATOR_ROLES as readonly string[]).includes(me.role)) {
+    const rounds = await deps.store.listRounds(me.eventId);
     const current = currentRound(rounds, true);
     const [templates, occupancy, help] = await Promise.all([
       deps.store.listTemplates(me.eventId),
@@ -28,7 +28,9 @@ export async function breakoutsForSnapshot(deps: WithStage<Pick<DomainDeps, 'sto
     ]);
     return { rounds, templates, ...(occupancy ? { occupancy } : {}), help, video };
   }
-  const round = currentRound(rounds, false);
+  // Every attendee's (re)connect lands here: while a round runs, the store's pointer finds it ([BSTORE7]);
+  // only between rounds are the event's rounds read for the latest one.
+  const round = (await deps.store.runningRound(me.eventId)) ?? currentRound(await deps.store.listRounds(me.eventId), false);
   if (!round) return { video };
   if (me.role !== 'attendee') return { round: roundView(round), video };
   const assignments = await deps.store.listAssignments(round.id);

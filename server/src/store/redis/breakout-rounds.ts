@@ -52,6 +52,11 @@ const LUA = {
     for _, h in ipairs(redis.call('LRANGE', KEYS[8], 0, -1)) do redis.call('DEL', ARGV[2] .. 'brk-help:' .. h) end
     redis.call('DEL', KEYS[1], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9])
     return 1`,
+  // KEYS: running. ARGV: prefix. [BSTORE7] The event's running round's document in one round trip.
+  running: `
+    local id = redis.call('GET', KEYS[1])
+    if not id then return false end
+    return redis.call('HGET', ARGV[1] .. 'brk-round:' .. id, 'doc')`,
   // KEYS: round, asg, order, count, out. ARGV: participant/room pairs, in member order.
   setAll: `
     redis.call('DEL', KEYS[2], KEYS[3], KEYS[4])
@@ -182,6 +187,10 @@ export function createRedisBreakoutRounds(client: AnyRedis, prefix: string): Bre
     async listRounds(eventId) {
       const ids = (await client.lRange(key.rounds(eventId), 0, -1)) as string[];
       return present(await Promise.all(ids.map((id) => getRound(String(id)))));
+    },
+    async runningRound(eventId) {
+      const doc = await run('running', [key.running(eventId)], [prefix]);
+      return doc ? (JSON.parse(String(doc)) as BreakoutRound) : null;
     },
     async replaceRound(next) {
       const due = roundDueAtMs(next);

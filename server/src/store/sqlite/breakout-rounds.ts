@@ -21,6 +21,9 @@ CREATE TABLE IF NOT EXISTS breakout_rounds (
 );
 CREATE INDEX IF NOT EXISTS breakout_rounds_by_event ON breakout_rounds(event_id, created);
 CREATE INDEX IF NOT EXISTS breakout_rounds_due ON breakout_rounds(due_at) WHERE due_at IS NOT NULL;
+-- [BSTORE7] The event's running round in one index probe: the index holds running rounds only, and
+-- is kept by the same transaction that changes a round's status.
+CREATE INDEX IF NOT EXISTS breakout_rounds_running ON breakout_rounds(event_id) WHERE status IN ('open', 'closing');
 CREATE TABLE IF NOT EXISTS breakout_assignments (
   round_id TEXT NOT NULL,
   participant_id TEXT NOT NULL,
@@ -64,6 +67,7 @@ export function createSqliteBreakoutRounds(db: Database.Database): BreakoutRound
     round: db.prepare<[string], { doc: string; status: string; event_id: string; version: number }>('SELECT doc, status, event_id, version FROM breakout_rounds WHERE id = ?'),
     rounds: db.prepare<[string], { doc: string }>('SELECT doc FROM breakout_rounds WHERE event_id = ? ORDER BY created'),
     running: db.prepare<[string, string], { id: string }>(`SELECT id FROM breakout_rounds WHERE event_id = ? AND status IN ('open', 'closing') AND id <> ? LIMIT 1`),
+    runningDoc: db.prepare<[string], { doc: string }>(`SELECT doc FROM breakout_rounds WHERE event_id = ? AND status IN ('open', 'closing') LIMIT 1`),
     replace: db.prepare<[number, string, number | null, string, string, number]>(
       'UPDATE breakout_rounds SET version = ?, status = ?, due_at = ?, doc = ? WHERE id = ? AND version = ?',
     ),
@@ -171,6 +175,10 @@ export function createSqliteBreakoutRounds(db: Database.Database): BreakoutRound
     },
     async listRounds(eventId) {
       return q.rounds.all(eventId).map((r) => JSON.parse(r.doc) as BreakoutRound);
+    },
+    async runningRound(eventId) {
+      const row = q.runningDoc.get(eventId);
+      return row ? (JSON.parse(row.doc) as BreakoutRound) : null;
     },
     async replaceRound(next) {
       return replace(next);
