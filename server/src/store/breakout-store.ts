@@ -7,10 +7,29 @@ import { ErrorCode, RallyError, type BreakoutRound, type BreakoutTemplate, type 
  * script. Rules [BSTORE1..] in docs/SPEC.md.
  */
 
-/** [BSTORE8] When a round's timer is due: endsAt while open, closesAt while closing, else never (null). */
-export function roundDueAtMs(r: Pick<BreakoutRound, 'status' | 'endsAt' | 'closesAt'>): number | null {
-  const at = r.status === 'open' ? r.endsAt : r.status === 'closing' ? r.closesAt : null;
-  return at ? Date.parse(at) : null;
+type Timed = Pick<BreakoutRound, 'status' | 'endsAt' | 'closesAt' | 'openedAt' | 'durationSec' | 'format' | 'rotation'>;
+
+/**
+ * [BRK28] When the rotation after the last one announced starts (the first instant `rotationAt` says
+ * it), or null: not a structured round, not opened, or the last rotation already announced.
+ */
+export function nextRotationAtMs(r: Pick<Timed, 'openedAt' | 'durationSec' | 'format' | 'rotation'>): number | null {
+  if (r.format.kind === 'open' || !r.openedAt) return null;
+  const next = (r.rotation ?? 0) + 1;
+  if (next >= r.format.rotations) return null;
+  return Date.parse(r.openedAt) + Math.ceil((next * r.durationSec * 1000) / r.format.rotations);
+}
+
+/**
+ * [BSTORE8] When a round's timer is due: while open, the next rotation's start ([BRK28]) or endsAt,
+ * whichever is sooner; closesAt while closing; else never (null).
+ */
+export function roundDueAtMs(r: Timed): number | null {
+  if (r.status === 'closing') return r.closesAt ? Date.parse(r.closesAt) : null;
+  if (r.status !== 'open' || !r.endsAt) return null;
+  const end = Date.parse(r.endsAt);
+  const rotation = nextRotationAtMs(r);
+  return rotation !== null && rotation < end ? rotation : end;
 }
 
 /**

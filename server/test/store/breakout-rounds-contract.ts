@@ -275,6 +275,25 @@ export function breakoutRoundsContract(name: string, make: () => Promise<{ store
       expect(await peer.runningRound(r.eventId)).toBeNull();
     });
 
+    it('[BSTORE8] an open structured round is due at the start of its next unannounced rotation, then at endsAt', async () => {
+      const format = { kind: 'teachBack', roles: [{ id: 't', name: 'T', scores: false, brief: '' }, { id: 'l', name: 'L', scores: true, brief: '' }], rotations: 3, rubric: [{ id: 'c', label: 'C' }] } as BreakoutRound['format'];
+      const r = round({ format, durationSec: 600 });
+      await store.createRound(r);
+      const open = { ...opened(r, T0 + 600_000), rotation: 0 };
+      await store.replaceRound(open);
+      expect(await peer.dueRounds(T0 + 200_000 - 1, 10)).toEqual([]);
+      expect(await peer.dueRounds(T0 + 200_000, 10)).toEqual([r.id]);
+      // Rotation 1 announced (compare-and-set): due at rotation 2's start; after the last, at endsAt.
+      const first = { ...open, rotation: 1, version: open.version + 1 };
+      expect(await store.replaceRound(first)).toBe(true);
+      expect(await peer.replaceRound({ ...open, rotation: 1, version: open.version + 1 })).toBe(false);
+      expect(await peer.dueRounds(T0 + 400_000 - 1, 10)).toEqual([]);
+      expect(await peer.dueRounds(T0 + 400_000, 10)).toEqual([r.id]);
+      await store.replaceRound({ ...first, rotation: 2, version: first.version + 1 });
+      expect(await peer.dueRounds(T0 + 600_000 - 1, 10)).toEqual([]);
+      expect(await peer.dueRounds(T0 + 600_000, 10)).toEqual([r.id]);
+    });
+
     it('[BSTORE8] dueRounds: open rounds by endsAt, closing rounds by closesAt, soonest first; drafts and closed rounds never', async () => {
       const a = round();
       const b = round();

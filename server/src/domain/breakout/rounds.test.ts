@@ -333,6 +333,45 @@ describe('breakout rounds: help, occupancy, templates, snapshot', () => {
     expect((await k.store.getRound(round.id))!.status).toBe('open');
   });
 
+  it('[BRK28] [BSTORE8] rotations are in the store\'s due index: any node\'s sweep announces each once, the last one waits for the end', async () => {
+    const format = {
+      kind: 'teachBack' as const,
+      roles: [
+        { id: 'teacher', name: 'Teacher', scores: false, brief: 'Teach it' },
+        { id: 'listener', name: 'Listener', scores: true, brief: 'Rate clarity' },
+      ],
+      rotations: 3,
+      rubric: [{ id: 'c1', label: 'Clarity' }],
+    };
+    const { people, round } = await setup(2, { format, rooms: [{ id: 'ra', name: 'A', capacity: 2 }] });
+    await k.store.setAssignments(round.id, new Map(people.map((p) => [p.id, 'ra'])));
+    // Opened by a node without timers (one that died right after): only the sweep is left.
+    const opened = await openRound({ ...k.deps, breakoutTimers: undefined }, k.event.id, round.id);
+    const each = (600 * 1000) / 3;
+    const openedAt = Date.parse(opened.openedAt!);
+    expect(await k.store.dueRounds(openedAt + each - 1, 10)).toEqual([]);
+    expect(await k.store.dueRounds(openedAt + each, 10)).toEqual([round.id]);
+    k.publish.clear();
+    k.clock.advance(each);
+    // Two nodes sweep at once: the rotation is announced once.
+    await Promise.all([tickDueRounds(k.deps), tickDueRounds(k.deps), tickRound(k.deps, round.id)]);
+    const second = facts('breakout:assigned');
+    expect(second).toHaveLength(2);
+    expect(second.every((f) => f.payload.rotation === 1)).toBe(true);
+    expect(new Map(second.map((f) => [f.target, f.payload.role!.id]))).toEqual(new Map([[people[0]!.id, 'listener'], [people[1]!.id, 'teacher']]));
+    expect((await k.store.getRound(round.id))!.rotation).toBe(1);
+    expect(await k.store.dueRounds(k.clock.now(), 10)).toEqual([]);
+    // The last rotation: then the index waits for endsAt, which closes the round.
+    k.publish.clear();
+    k.clock.advance(each);
+    await tickDueRounds(k.deps);
+    expect(facts('breakout:assigned').map((f) => f.payload.rotation)).toEqual([2, 2]);
+    expect(await k.store.dueRounds(openedAt + 600_000 - 1, 10)).toEqual([]);
+    k.clock.advance(each);
+    await tickDueRounds(k.deps);
+    expect((await k.store.getRound(round.id))!.status).toBe('closing');
+  });
+
   it('[BRK20] templates: a round\'s plan saved without people or facilitators, a new draft from it, and deleted', async () => {
     const { round } = await setup(0, { rooms: [{ id: 'ra', name: 'A', capacity: 2, facilitatorId: 'someone' }] });
     const t = await saveTemplate(k.deps, k.event.id, round.id, 'Clinic plan');
