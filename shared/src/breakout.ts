@@ -158,6 +158,12 @@ const lifecycle = {
   closesAt: z.iso.datetime().nullable(),
   closedAt: z.iso.datetime().nullable(),
   broadcasts: z.array(BreakoutBroadcast).max(20),
+  /**
+   * [BRK28] Structured rounds: the last rotation whose roles were handed out (0 from opening). Absent
+   * on open rounds and on rounds stored before it existed (read as 0). Clients derive the rotation of
+   * now from `openedAt` ([rotationAt]); this is the servers' record that each rotation is announced once.
+   */
+  rotation: z.number().int().min(0).optional(),
   /** Bumped by every change; compare-and-set in the stores, and a late copy never replaces a newer one. */
   version: z.number().int().min(0),
 };

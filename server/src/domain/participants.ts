@@ -4,6 +4,7 @@ import { requireEvent } from './events.js';
 import { MODERATOR_ROLES, type DomainDeps, type WithStage } from './ports.js';
 import { requireRoomClaim } from './stage/room-mode.js';
 import { participantChanged } from './presence.js';
+import { breakoutStandingChanged } from './breakout/placement.js';
 
 async function requireParticipantOf(deps: DomainDeps, eventId: string, participantId: string): Promise<Participant> {
   const p = await deps.store.getParticipant(participantId);
@@ -30,6 +31,8 @@ async function applyPatch(deps: DomainDeps, target: Participant, patch: Particip
   deps.publish.toParticipant(updated.id, 'participant:updated', updated);
   deps.publish.toRoles(updated.eventId, MODERATOR_ROLES, 'participant:updated', updated);
   await participantChanged(deps, updated);
+  // [BRK29] A ban or a switch of mode may take them out of (or into) the running breakout round's audience.
+  if (updated.mode !== target.mode || updated.banned !== target.banned) await breakoutStandingChanged(deps, updated);
   return updated;
 }
 

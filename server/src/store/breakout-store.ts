@@ -7,14 +7,45 @@ import { ErrorCode, RallyError, type BreakoutRound, type BreakoutTemplate, type 
  * script. Rules [BSTORE1..] in docs/SPEC.md.
  */
 
-/** [BSTORE8] When a round's timer is due: endsAt while open, closesAt while closing, else never (null). */
-export function roundDueAtMs(r: Pick<BreakoutRound, 'status' | 'endsAt' | 'closesAt'>): number | null {
-  const at = r.status === 'open' ? r.endsAt : r.status === 'closing' ? r.closesAt : null;
-  return at ? Date.parse(at) : null;
+type Timed = Pick<BreakoutRound, 'status' | 'endsAt' | 'closesAt' | 'openedAt' | 'durationSec' | 'format' | 'rotation'>;
+
+/**
+ * [BRK28] When the rotation after the last one announced starts (the first instant `rotationAt` says
+ * it), or null: not a structured round, not opened, or the last rotation already announced.
+ */
+export function nextRotationAtMs(r: Pick<Timed, 'openedAt' | 'durationSec' | 'format' | 'rotation'>): number | null {
+  if (r.format.kind === 'open' || !r.openedAt) return null;
+  const next = (r.rotation ?? 0) + 1;
+  if (next >= r.format.rotations) return null;
+  return Date.parse(r.openedAt) + Math.ceil((next * r.durationSec * 1000) / r.format.rotations);
 }
 
-/** Result of placing one participant: `full` when the room is at capacity (nothing changed). */
-export type PlaceOutcome = { ok: true; previousRoomId: string | null } | { ok: false; reason: 'full' | 'unknownRound' | 'closed' };
+/**
+ * [BSTORE8] When a round's timer is due: while open, the next rotation's start ([BRK28]) or endsAt,
+ * whichever is sooner; closesAt while closing; else never (null).
+ */
+export function roundDueAtMs(r: Timed): number | null {
+  if (r.status === 'closing') return r.closesAt ? Date.parse(r.closesAt) : null;
+  if (r.status !== 'open' || !r.endsAt) return null;
+  const end = Date.parse(r.endsAt);
+  const rotation = nextRotationAtMs(r);
+  return rotation !== null && rotation < end ? rotation : end;
+}
+
+/**
+ * Result of placing one participant: `full` when the room is at capacity, `excluded` when a late
+ * joiner was moved out by a moderator ([BSTORE9]); nothing changed then.
+ */
+export type PlaceOutcome = { ok: true; previousRoomId: string | null } | { ok: false; reason: 'full' | 'unknownRound' | 'closed' | 'excluded' };
+
+/**
+ * [BSTORE9] Why one participant is placed: `move`, a moderator's (or the attendee's own) choice: out
+ * of every room is recorded and sticks for the round; `lateJoin`, the server placing someone with no
+ * room ([BRK23]): refused (`excluded`) when a moderator moved them out; `leave`, out of every room
+ * because they are no longer of the round's audience ([BRK29]): not recorded, so they join late again
+ * once they are. Any placement in a room clears the record.
+ */
+export type PlaceKind = 'move' | 'lateJoin' | 'leave';
 
 /** Rounds, who is in which room, help requests and templates. */
 export interface BreakoutRoundStore {
@@ -23,6 +54,11 @@ export interface BreakoutRoundStore {
   getRound(id: string): Promise<BreakoutRound | null>;
   /** [BSTORE1] Every round of the event, oldest first. */
   listRounds(eventId: string): Promise<BreakoutRound[]>;
+  /**
+   * [BSTORE7] The event's open or closing round, or null: one indexed read (no scan of the event's
+   * rounds), kept in the same atomic step as replaceRound. Hot: every socket connect asks it.
+   */
+  runningRound(eventId: string): Promise<BreakoutRound | null>;
   /**
    * [BSTORE2] Compare-and-set: when the stored version is `next.version - 1`, replaces the round;
    * otherwise false and nothing changes. Of two writers of one version exactly one wins.
@@ -37,14 +73,16 @@ export interface BreakoutRoundStore {
   /**
    * [BSTORE3] Replaces every assignment of the round at once (an assignment strategy's output):
    * participant id -> room id. Capacities are the caller's to respect (the strategies do).
+   * [BSTORE9] Those it places are no longer recorded as moved out.
    */
   setAssignments(roundId: string, assignments: ReadonlyMap<string, string>): Promise<void>;
   /**
    * [BSTORE4] Atomically puts one participant in a room (null: out of every room) when the room has
    * fewer than `capacity` people, else `full` and nothing changes. A participant is in at most one
-   * room of a round, whatever the concurrency across nodes.
+   * room of a round, whatever the concurrency across nodes. [BSTORE9] `kind` (default `move`) says
+   * whether an out sticks and whether it is respected, in the same atomic step.
    */
-  place(roundId: string, participantId: string, roomId: string | null, capacity: number): Promise<PlaceOutcome>;
+  place(roundId: string, participantId: string, roomId: string | null, capacity: number, kind?: PlaceKind): Promise<PlaceOutcome>;
   /** [BSTORE4] Atomically swaps two participants' rooms. */
   swap(roundId: string, a: string, b: string): Promise<void>;
   /** The participant's room in the round, or null. */

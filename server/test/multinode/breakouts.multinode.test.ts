@@ -61,4 +61,36 @@ describe('breakout rounds across nodes', () => {
     await new Promise((r) => setTimeout(r, 1500));
     for (const p of people) expect(p.received.filter((f) => f.fact === 'breakout:roundChanged' && (f.payload as BreakoutRound).status === 'closed')).toHaveLength(1);
   }, 60_000);
+
+  // Last in the file: it kills node A.
+  it('[BRK28] [BSTORE8] the node that opened a structured round dies: the other announces each rotation, once', async () => {
+    const mod = await connect(A, (await join(A, { name: 'Mod 2 on A', key: keyOf(ev.links.moderator) })).token);
+    const people: TestClient[] = [];
+    for (let i = 0; i < 2; i++) people.push(await connect(B, (await join(B, { name: `Pair ${i + 1}`, mode: 'remote' })).token));
+    const format = {
+      kind: 'teachBack',
+      roles: [{ id: 'teacher', name: 'Teacher', scores: false, brief: 'Teach it' }, { id: 'listener', name: 'Listener', scores: true, brief: 'Rate it' }],
+      // 60 s in 10 rotations: a rotation every 6 s.
+      rotations: 10,
+      rubric: [{ id: 'c1', label: 'Clarity' }],
+    };
+    const draft = { title: 'Pairs', durationSec: 60, audience: 'remote', format, rooms: [{ id: 'p1', name: 'Pair room', capacity: 2 }] };
+    const created = await ok<BreakoutRound>(mod.send('breakout:create', { sessionId: null, draft: draft as never }));
+    await ok(mod.send('breakout:move', { roundId: created.id, participantId: people[0]!.snapshot.me.id, roomId: 'p1' }));
+    await ok(mod.send('breakout:move', { roundId: created.id, participantId: people[1]!.snapshot.me.id, roomId: 'p1' }));
+    await ok(mod.send('breakout:open', { roundId: created.id }));
+    const first = await Promise.all(people.map((p) => seen(p, 'breakout:assigned', (a) => a.roundId === created.id && a.rotation === 0)));
+    expect(first.map((a) => a.role!.id).sort()).toEqual(['listener', 'teacher']);
+    await cluster.nodes[0]!.kill('SIGKILL');
+
+    const second = await Promise.all(people.map((p) => seen(p, 'breakout:assigned', (a) => a.roundId === created.id && a.rotation === 1, 15_000)));
+    // Each one's role moved a seat: the teacher listens now, and the listener teaches with the teacher's brief.
+    for (const [i, a] of second.entries()) expect(a.role!.id).not.toBe(first[i]!.role!.id);
+    expect(second.find((a) => a.role!.id === 'teacher')!.role!.brief).toBe('Teach it');
+    await new Promise((r) => setTimeout(r, 2000));
+    for (const p of people) {
+      const ones = p.received.filter((f) => f.fact === 'breakout:assigned' && (f.payload as { roundId: string; rotation: number | null }).roundId === created.id && (f.payload as { rotation: number | null }).rotation === 1);
+      expect(ones).toHaveLength(1);
+    }
+  }, 60_000);
 });

@@ -164,6 +164,35 @@ export function breakoutRoundsContract(name: string, make: () => Promise<{ store
       expect(await store.place(r.id, 'p6', 'a', 3)).toEqual({ ok: false, reason: 'full' });
     });
 
+    it('[BSTORE9] a moderator\'s move out of every room sticks: late joining is refused until a placement in a room clears it', async () => {
+      const r = round();
+      await store.createRound(r);
+      await store.setAssignments(r.id, new Map([['p1', 'a'], ['p2', 'b']]));
+      expect(await store.place(r.id, 'p1', null, 0)).toEqual({ ok: true, previousRoomId: 'a' });
+      // From either connection (another node), a late join of p1 changes nothing.
+      expect(await peer.place(r.id, 'p1', 'a', 3, 'lateJoin')).toEqual({ ok: false, reason: 'excluded' });
+      expect(await store.roomOf(r.id, 'p1')).toBeNull();
+      // Someone leaving the audience is not recorded: they may join late again.
+      expect(await store.place(r.id, 'p2', null, 0, 'leave')).toEqual({ ok: true, previousRoomId: 'b' });
+      expect(await peer.place(r.id, 'p2', 'b', 2, 'lateJoin')).toEqual({ ok: true, previousRoomId: null });
+      // A moderator's move into a room clears the record.
+      expect(await store.place(r.id, 'p1', 'b', 2)).toEqual({ ok: true, previousRoomId: null });
+      await store.place(r.id, 'p1', null, 0);
+      expect(await store.place(r.id, 'p1', 'a', 3, 'lateJoin')).toMatchObject({ ok: false });
+      // So does an assignment that places them.
+      await store.setAssignments(r.id, new Map([['p2', 'a'], ['p1', 'b']]));
+      await store.place(r.id, 'p1', null, 0, 'leave');
+      expect(await store.place(r.id, 'p1', 'a', 3, 'lateJoin')).toEqual({ ok: true, previousRoomId: null });
+      // Records are per round, and go with the round.
+      const other = round({ eventId: r.eventId });
+      await store.createRound(other);
+      await store.place(r.id, 'p1', null, 0);
+      expect(await store.place(other.id, 'p1', 'a', 3, 'lateJoin')).toMatchObject({ ok: true });
+      await store.deleteRound(r.id);
+      await store.createRound(r);
+      expect(await store.place(r.id, 'p1', 'a', 3, 'lateJoin')).toMatchObject({ ok: true });
+    });
+
     it('[BSTORE5] help requests are stored untaken, listed oldest first, and the first taker wins', async () => {
       const r = round();
       await store.createRound(r);
@@ -214,6 +243,55 @@ export function breakoutRoundsContract(name: string, make: () => Promise<{ store
       expect(await store.replaceRound(opened(loser, T0 + 600_000))).toBe(false);
       expect(await store.replaceRound({ ...closing, status: 'closed', closedAt: iso(T0 + 30_000), version: closing.version + 1 })).toBe(true);
       expect(await store.replaceRound(opened(loser, T0 + 600_000))).toBe(true);
+    });
+
+    it('[BSTORE7] runningRound: the event\'s open or closing round as stored now, on every connection; none before opening or after closing', async () => {
+      const r = round();
+      const other = round();
+      await store.createRound(r);
+      await store.createRound(other);
+      expect(await store.runningRound(r.eventId)).toBeNull();
+      const open = opened(r, T0 + 600_000);
+      await store.replaceRound(open);
+      expect(await peer.runningRound(r.eventId)).toEqual(open);
+      expect(await peer.runningRound(other.eventId)).toBeNull();
+      const extended = { ...open, endsAt: iso(T0 + 900_000), version: open.version + 1 };
+      await peer.replaceRound(extended);
+      expect(await store.runningRound(r.eventId)).toEqual(extended);
+      const closing = { ...extended, status: 'closing' as const, closesAt: iso(T0 + 30_000), version: extended.version + 1 };
+      await store.replaceRound(closing);
+      expect(await peer.runningRound(r.eventId)).toEqual(closing);
+      // A refused replace (stale version) leaves it as it was.
+      expect(await store.replaceRound({ ...closing, status: 'closed', version: closing.version + 5 })).toBe(false);
+      expect((await store.runningRound(r.eventId))!.status).toBe('closing');
+      await store.replaceRound({ ...closing, status: 'closed', closedAt: iso(T0 + 30_000), version: closing.version + 1 });
+      expect(await peer.runningRound(r.eventId)).toBeNull();
+      // The next round to open is the running one; a deleted round is not.
+      const again = round({ eventId: r.eventId });
+      await store.createRound(again);
+      await store.replaceRound(opened(again, T0 + 600_000));
+      expect((await store.runningRound(r.eventId))!.id).toBe(again.id);
+      await store.deleteRound(again.id);
+      expect(await peer.runningRound(r.eventId)).toBeNull();
+    });
+
+    it('[BSTORE8] an open structured round is due at the start of its next unannounced rotation, then at endsAt', async () => {
+      const format = { kind: 'teachBack', roles: [{ id: 't', name: 'T', scores: false, brief: '' }, { id: 'l', name: 'L', scores: true, brief: '' }], rotations: 3, rubric: [{ id: 'c', label: 'C' }] } as BreakoutRound['format'];
+      const r = round({ format, durationSec: 600 });
+      await store.createRound(r);
+      const open = { ...opened(r, T0 + 600_000), rotation: 0 };
+      await store.replaceRound(open);
+      expect(await peer.dueRounds(T0 + 200_000 - 1, 10)).toEqual([]);
+      expect(await peer.dueRounds(T0 + 200_000, 10)).toEqual([r.id]);
+      // Rotation 1 announced (compare-and-set): due at rotation 2's start; after the last, at endsAt.
+      const first = { ...open, rotation: 1, version: open.version + 1 };
+      expect(await store.replaceRound(first)).toBe(true);
+      expect(await peer.replaceRound({ ...open, rotation: 1, version: open.version + 1 })).toBe(false);
+      expect(await peer.dueRounds(T0 + 400_000 - 1, 10)).toEqual([]);
+      expect(await peer.dueRounds(T0 + 400_000, 10)).toEqual([r.id]);
+      await store.replaceRound({ ...first, rotation: 2, version: first.version + 1 });
+      expect(await peer.dueRounds(T0 + 600_000 - 1, 10)).toEqual([]);
+      expect(await peer.dueRounds(T0 + 600_000, 10)).toEqual([r.id]);
     });
 
     it('[BSTORE8] dueRounds: open rounds by endsAt, closing rounds by closesAt, soonest first; drafts and closed rounds never', async () => {

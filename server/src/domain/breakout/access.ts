@@ -11,9 +11,9 @@ export async function requireRound(store: Store, eventId: string, roundId: strin
   return round;
 }
 
-/** [BRK22] The event's open or closing round, if any. */
+/** [BRK22] The event's open or closing round, if any: the store's pointer ([BSTORE7]), never a scan of the event's rounds. */
 export async function runningRound(store: Store, eventId: string): Promise<BreakoutRound | null> {
-  return (await store.listRounds(eventId)).find(isRunning) ?? null;
+  return store.runningRound(eventId);
 }
 
 /**

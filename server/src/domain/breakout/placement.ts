@@ -85,7 +85,8 @@ async function placesChanged(deps: DomainDeps, round: BreakoutRound, rooms: (str
 
 /**
  * [BRK15] Moves one participant to a room (null: out of every room), also while the round is open.
- * A full room is CONFLICT, an unknown one NOT_FOUND, a closed round INVALID_STATE.
+ * A full room is CONFLICT, an unknown one NOT_FOUND, a closed round INVALID_STATE. [BRK29] An out
+ * sticks for the round: late joining ([BRK23]) skips them until a moderator moves them into a room.
  */
 export async function moveParticipant(deps: DomainDeps, eventId: string, roundId: string, participantId: string, roomId: string | null): Promise<RoomOccupancy> {
   const round = await movable(deps, eventId, roundId);
@@ -96,7 +97,7 @@ export async function moveParticipant(deps: DomainDeps, eventId: string, roundId
   return placesChanged(deps, round, [placed.previousRoomId, roomId], [participantId]);
 }
 
-function placeError(reason: 'full' | 'unknownRound' | 'closed'): RallyError {
+function placeError(reason: 'full' | 'unknownRound' | 'closed' | 'excluded'): RallyError {
   if (reason === 'full') return new RallyError(ErrorCode.CONFLICT, 'that room is full');
   if (reason === 'closed') return new RallyError(ErrorCode.INVALID_STATE, 'this round is closed: nobody moves any more');
   return new RallyError(ErrorCode.NOT_FOUND, 'no such breakout round in this event');
@@ -136,21 +137,50 @@ export async function breakoutRoomOnConnect(deps: DomainDeps, me: Participant): 
   if (!round) return null;
   const roomIds = round.rooms.map((r) => r.id);
   const current = await deps.store.roomOf(round.id, me.id);
-  if (current || round.status !== 'open' || !inAudience(round, me) || round.strategy.kind === 'selfSelect') return { roundId: round.id, roomId: current, roomIds };
+  if (current) return { roundId: round.id, roomId: current, roomIds };
+  return { roundId: round.id, roomId: await placeLate(deps, round, me), roomIds };
+}
+
+/**
+ * [BRK23] [BRK33] Places an attendee of the open round's audience who has no room in the smallest
+ * room with space, and tells them and their room ([BRK15] facts); their room, or null when the
+ * round places nobody late (self-select, not of its audience, every room full, moved out [BRK23]).
+ */
+async function placeLate(deps: DomainDeps, round: BreakoutRound, me: Participant): Promise<string | null> {
+  if (round.status !== 'open' || !inAudience(round, me) || round.strategy.kind === 'selfSelect') return null;
   const assignments = await deps.store.listAssignments(round.id);
   const counts = new Map<string, number>();
   for (const r of assignments.values()) counts.set(r, (counts.get(r) ?? 0) + 1);
   // Racing late joiners may find the chosen room filled meanwhile: try the next smallest.
   for (let attempt = 0; attempt < 3; attempt++) {
     const room = smallestFittingRoom(round.rooms, counts);
-    if (!room) return { roundId: round.id, roomId: null, roomIds };
-    const placed = await deps.store.place(round.id, me.id, room.id, room.capacity);
+    if (!room) return null;
+    // Someone a moderator moved out of every room stays out for the round ([BSTORE9]).
+    const placed = await deps.store.place(round.id, me.id, room.id, room.capacity, 'lateJoin');
     if (placed.ok) {
       await placesChanged(deps, round, [room.id], [me.id]);
-      return { roundId: round.id, roomId: room.id, roomIds };
+      return room.id;
     }
-    if (placed.reason !== 'full') return { roundId: round.id, roomId: null, roomIds };
+    if (placed.reason !== 'full') return null;
     counts.set(room.id, room.capacity);
   }
-  return { roundId: round.id, roomId: null, roomIds };
+  return null;
+}
+
+/**
+ * [BRK29] A participant was banned or switched mode during a running round. No longer of its
+ * audience, they leave their room (their sockets follow, their room-mates and the moderators hear
+ * it, as after a move); newly of the open round's audience and online, they join late ([BRK23]).
+ */
+export async function breakoutStandingChanged(deps: DomainDeps, p: Participant): Promise<void> {
+  const round = await runningRound(deps.store, p.eventId);
+  if (!round) return;
+  if (!inAudience(round, p)) {
+    // `leave`, not a moderator's out: switching back makes them a late joiner again ([BSTORE9]).
+    const placed = await deps.store.place(round.id, p.id, null, 0, 'leave');
+    if (placed.ok && placed.previousRoomId) await placesChanged(deps, round, [placed.previousRoomId], [p.id]);
+    return;
+  }
+  if ((await deps.store.roomOf(round.id, p.id)) || !(await deps.store.presenceIsOnline(p.eventId, p.id))) return;
+  await placeLate(deps, round, p);
 }

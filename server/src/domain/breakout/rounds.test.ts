@@ -6,6 +6,8 @@ import { assignRound, breakoutRoomOnConnect, chooseRoom, moveParticipant, swapPa
 import { askHelp, takeHelp } from './help.js';
 import { deleteTemplate, roundFromTemplate, saveTemplate } from './templates.js';
 import { breakoutsForSnapshot } from './snapshot.js';
+import { correct, setBanned, updateSelf } from '../participants.js';
+import { breakoutLocator } from './locator.js';
 
 let k: PollKit;
 afterEach(() => k.close());
@@ -161,6 +163,72 @@ describe('breakout rounds: placement', () => {
     expect((await breakoutRoomOnConnect(k.deps, people[0]!))!.roomId).toBe((await k.store.roomOf(round.id, people[0]!.id)));
   });
 
+  it('[BRK23] someone a moderator moved out of every room is not placed again on reconnecting, until moved into a room', async () => {
+    const { people, round } = await setup(3, { rooms: [{ id: 'ra', name: 'A', capacity: 2 }, { id: 'rb', name: 'B', capacity: 2 }] });
+    await openRound(k.deps, k.event.id, round.id);
+    const out = people[0]!;
+    const occ = await moveParticipant(k.deps, k.event.id, round.id, out.id, null);
+    expect(occ.unassigned).toContain(out.id);
+    k.publish.clear();
+    expect((await breakoutRoomOnConnect(k.deps, out))!.roomId).toBeNull();
+    expect(await k.store.roomOf(round.id, out.id)).toBeNull();
+    expect(facts('breakout:assigned')).toEqual([]);
+    // A moderator moving them into a room clears it: out of it again by leaving, they join late as anyone.
+    await moveParticipant(k.deps, k.event.id, round.id, out.id, 'rb');
+    await k.store.place(round.id, out.id, null, 0, 'leave');
+    expect((await breakoutRoomOnConnect(k.deps, out))!.roomId).not.toBeNull();
+  });
+
+  it('[BRK29] an attendee banned mid-round leaves their room: their room-mates and the moderators hear it, as after a move', async () => {
+    const { people, mod, round } = await setup(2, { rooms: [{ id: 'ra', name: 'A', capacity: 2 }] });
+    await openRound(k.deps, k.event.id, round.id);
+    const [banned, mate] = people as [Participant, Participant];
+    k.publish.clear();
+    await setBanned(k.deps, k.event.id, mod.id, banned.id, true);
+    expect(await k.store.roomOf(round.id, banned.id)).toBeNull();
+    expect(k.publish.breakoutMoves.find((m) => m.participantId === banned.id)!.roomId).toBeNull();
+    const mates = facts('breakout:assigned').filter((f) => f.target === mate.id);
+    expect(mates.at(-1)!.payload).toMatchObject({ roomId: 'ra', members: [{ id: mate.id }] });
+    const occ = facts('breakout:occupancyChanged').at(-1)!.payload;
+    expect(occ.rooms.ra!.assigned).toEqual([mate.id]);
+    expect(occ.unassigned).not.toContain(banned.id);
+  });
+
+  it('[BRK29] in a remote-only round, switching to the room leaves one\'s room; switching back to remote joins late', async () => {
+    const { people, round } = await setup(2, { audience: 'remote', rooms: [{ id: 'ra', name: 'A', capacity: 2 }] });
+    await openRound(k.deps, k.event.id, round.id);
+    const [mover, mate] = people as [Participant, Participant];
+    k.publish.clear();
+    await correct(k.deps, k.event.id, mover.id, { mode: 'room' });
+    expect(await k.store.roomOf(round.id, mover.id)).toBeNull();
+    expect(facts('breakout:assigned').filter((f) => f.target === mate.id).at(-1)!.payload.members.map((m) => m.id)).toEqual([mate.id]);
+    expect(facts('breakout:assigned').filter((f) => f.target === mover.id).at(-1)!.payload.roomId).toBeNull();
+    k.publish.clear();
+    await updateSelf(k.deps, k.event.id, mover.id, { mode: 'remote' });
+    expect(await k.store.roomOf(round.id, mover.id)).toBe('ra');
+    expect(facts('breakout:assigned').find((f) => f.target === mover.id)!.payload.members.map((m) => m.id)).toEqual([mate.id, mover.id]);
+    expect(facts('breakout:occupancyChanged').at(-1)!.payload.rooms.ra!.assigned).toEqual([mate.id, mover.id]);
+    // A moderator's out outlives the switches ([BRK23]).
+    await moveParticipant(k.deps, k.event.id, round.id, mover.id, null);
+    await correct(k.deps, k.event.id, mover.id, { mode: 'room' });
+    await correct(k.deps, k.event.id, mover.id, { mode: 'remote' });
+    expect(await k.store.roomOf(round.id, mover.id)).toBeNull();
+  });
+
+  it('[BSTORE7] while a round runs, connects, the Q&A locator and the attendees\' snapshot find it without reading the event\'s rounds', async () => {
+    const { people, round } = await setup(3);
+    await openRound(k.deps, k.event.id, round.id);
+    const store = new Proxy(k.store, {
+      get: (target, prop, receiver) => (prop === 'listRounds' ? () => Promise.reject(new Error('scanned the rounds')) : Reflect.get(target, prop, receiver)),
+    });
+    const deps = { ...k.deps, store };
+    const late = await k.person({ name: 'Late', mode: 'remote' });
+    const placed = await breakoutRoomOnConnect(deps, late);
+    expect(placed).toMatchObject({ roundId: round.id, roomId: expect.any(String) });
+    expect(await breakoutLocator(deps).roomOf(k.event.id, late.id)).toBe(placed!.roomId);
+    expect((await breakoutsForSnapshot(deps, people[0]!)).round!.id).toBe(round.id);
+  });
+
   it('[BRK4] a remote-only round places remote attendees only', async () => {
     k = await pollKit();
     const remote = await k.person({ mode: 'remote' });
@@ -263,6 +331,45 @@ describe('breakout rounds: help, occupancy, templates, snapshot', () => {
     expect(second.every((f) => f.payload.rotation === 1)).toBe(true);
     expect(second.find((f) => f.target === people[1]!.id)!.payload.role!.brief).toBe('Teach it');
     expect((await k.store.getRound(round.id))!.status).toBe('open');
+  });
+
+  it('[BRK28] [BSTORE8] rotations are in the store\'s due index: any node\'s sweep announces each once, the last one waits for the end', async () => {
+    const format = {
+      kind: 'teachBack' as const,
+      roles: [
+        { id: 'teacher', name: 'Teacher', scores: false, brief: 'Teach it' },
+        { id: 'listener', name: 'Listener', scores: true, brief: 'Rate clarity' },
+      ],
+      rotations: 3,
+      rubric: [{ id: 'c1', label: 'Clarity' }],
+    };
+    const { people, round } = await setup(2, { format, rooms: [{ id: 'ra', name: 'A', capacity: 2 }] });
+    await k.store.setAssignments(round.id, new Map(people.map((p) => [p.id, 'ra'])));
+    // Opened by a node without timers (one that died right after): only the sweep is left.
+    const opened = await openRound({ ...k.deps, breakoutTimers: undefined }, k.event.id, round.id);
+    const each = (600 * 1000) / 3;
+    const openedAt = Date.parse(opened.openedAt!);
+    expect(await k.store.dueRounds(openedAt + each - 1, 10)).toEqual([]);
+    expect(await k.store.dueRounds(openedAt + each, 10)).toEqual([round.id]);
+    k.publish.clear();
+    k.clock.advance(each);
+    // Two nodes sweep at once: the rotation is announced once.
+    await Promise.all([tickDueRounds(k.deps), tickDueRounds(k.deps), tickRound(k.deps, round.id)]);
+    const second = facts('breakout:assigned');
+    expect(second).toHaveLength(2);
+    expect(second.every((f) => f.payload.rotation === 1)).toBe(true);
+    expect(new Map(second.map((f) => [f.target, f.payload.role!.id]))).toEqual(new Map([[people[0]!.id, 'listener'], [people[1]!.id, 'teacher']]));
+    expect((await k.store.getRound(round.id))!.rotation).toBe(1);
+    expect(await k.store.dueRounds(k.clock.now(), 10)).toEqual([]);
+    // The last rotation: then the index waits for endsAt, which closes the round.
+    k.publish.clear();
+    k.clock.advance(each);
+    await tickDueRounds(k.deps);
+    expect(facts('breakout:assigned').map((f) => f.payload.rotation)).toEqual([2, 2]);
+    expect(await k.store.dueRounds(openedAt + 600_000 - 1, 10)).toEqual([]);
+    k.clock.advance(each);
+    await tickDueRounds(k.deps);
+    expect((await k.store.getRound(round.id))!.status).toBe('closing');
   });
 
   it('[BRK20] templates: a round\'s plan saved without people or facilitators, a new draft from it, and deleted', async () => {

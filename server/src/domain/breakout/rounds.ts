@@ -1,4 +1,5 @@
-import { BREAKOUT_LIMITS, ErrorCode, RallyError, type BreakoutRound, type RoundDraft } from '@rally/shared';
+import { BREAKOUT_LIMITS, ErrorCode, RallyError, rotationAt, type BreakoutRound, type RoundDraft } from '@rally/shared';
+import { roundDueAtMs } from '../../store/breakout-store.js';
 import { isoNow } from '../../clock.js';
 import { newId } from '../../ids.js';
 import type { EventRecord } from '../../store/store.js';
@@ -91,14 +92,11 @@ export async function openRound(deps: DomainDeps, eventId: string, roundId: stri
   const now = deps.clock.now();
   const round = await changeRound(deps, eventId, roundId, (r) => {
     if (r.status !== 'draft') throw new RallyError(ErrorCode.INVALID_STATE, `this round is ${r.status}: only a draft opens`);
-    return { status: 'open', openedAt: new Date(now).toISOString(), endsAt: new Date(now + r.durationSec * 1000).toISOString() };
+    // [BRK28] Rotation 0's roles go out with the places below; the store's due index ([BSTORE8]) wakes
+    // every node's sweep at the next rotation's start, so the rotations survive this node.
+    return { status: 'open', openedAt: new Date(now).toISOString(), endsAt: new Date(now + r.durationSec * 1000).toISOString(), ...(r.format.kind !== 'open' ? { rotation: 0 } : {}) };
   });
-  deps.breakoutTimers?.at(round.id, Date.parse(round.endsAt!));
-  // [BRK28] Structured rounds: this node looks again at each rotation's start to hand out the new roles.
-  if (round.format.kind !== 'open') {
-    const each = (round.durationSec * 1000) / round.format.rotations;
-    for (let r = 1; r < round.format.rotations; r++) deps.breakoutTimers?.at(round.id, now + Math.ceil(r * each));
-  }
+  deps.breakoutTimers?.at(round.id, roundDueAtMs(round)!);
   publishRound(deps, round);
   const assignments = await deps.store.listAssignments(roundId);
   await sendPlaces(deps, round, assignments, assignments.keys());
@@ -112,7 +110,7 @@ export async function extendRound(deps: DomainDeps, eventId: string, roundId: st
     if (r.status !== 'open') throw new RallyError(ErrorCode.INVALID_STATE, 'only an open round can be extended');
     return { endsAt: new Date(Date.parse(r.endsAt!) + seconds * 1000).toISOString() };
   });
-  deps.breakoutTimers?.at(round.id, Date.parse(round.endsAt!));
+  deps.breakoutTimers?.at(round.id, roundDueAtMs(round)!);
   publishRound(deps, round);
   return round;
 }
@@ -141,6 +139,12 @@ export async function closeRound(deps: DomainDeps, eventId: string, roundId: str
 
 const closingPatch = (nowMs: number): Partial<BreakoutRound> => ({ status: 'closing', closesAt: new Date(nowMs + BREAKOUT_LIMITS.closeCountdownSec * 1000).toISOString() });
 
+/** [BRK28] This node's timer for the round's next step (the sweep covers it on every node anyway). */
+function rotationStarted(deps: DomainDeps, round: BreakoutRound): void {
+  const due = roundDueAtMs(round);
+  if (due !== null) deps.breakoutTimers?.at(round.id, due);
+}
+
 function closingStarted(deps: DomainDeps, round: BreakoutRound): void {
   deps.breakoutTimers?.at(round.id, Date.parse(round.closesAt!));
   publishRound(deps, round);
@@ -161,9 +165,17 @@ export async function tickRound(deps: DomainDeps, roundId: string): Promise<void
     const next: BreakoutRound = { ...round, ...closingPatch(now), version: round.version + 1 };
     if (await deps.store.replaceRound(next)) closingStarted(deps, next);
   } else if (round.status === 'open' && round.format.kind !== 'open') {
-    // [BRK28] A rotation began: everyone's role moved one seat (the brief is private, so it is sent, not derived).
+    // [BRK28] A rotation began: everyone's role moved one seat (the brief is private, so it is sent,
+    // not derived). Recording it is compare-and-set: of the nodes that see it due, one announces it.
+    const rotation = rotationAt(round, now) ?? 0;
+    if (rotation <= (round.rotation ?? 0)) return;
+    const next: BreakoutRound = { ...round, rotation, version: round.version + 1 };
+    // Refused: another node announced it, or the round changed meanwhile (still due: the next sweep retries).
+    if (!(await deps.store.replaceRound(next))) return;
+    publishRound(deps, next);
     const assignments = await deps.store.listAssignments(round.id);
-    await sendPlaces(deps, round, assignments, assignments.keys());
+    await sendPlaces(deps, next, assignments, assignments.keys());
+    rotationStarted(deps, next);
   } else if (round.status === 'closing' && round.closesAt && Date.parse(round.closesAt) <= now) {
     const next: BreakoutRound = { ...round, status: 'closed', closedAt: new Date(now).toISOString(), version: round.version + 1 };
     if (await deps.store.replaceRound(next)) await roundClosed(deps, next);

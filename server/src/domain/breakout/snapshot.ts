@@ -19,8 +19,8 @@ export function currentRound(rounds: readonly BreakoutRound[], withDrafts: boole
  */
 export async function breakoutsForSnapshot(deps: WithStage<Pick<DomainDeps, 'store' | 'clock'>>, me: Participant): Promise<BreakoutSnapshot> {
   const video = deps.stage.media.configured;
-  const rounds = await deps.store.listRounds(me.eventId);
   if ((MODERATOR_ROLES as readonly string[]).includes(me.role)) {
+    const rounds = await deps.store.listRounds(me.eventId);
     const current = currentRound(rounds, true);
     const [templates, occupancy, help] = await Promise.all([
       deps.store.listTemplates(me.eventId),
@@ -30,7 +30,9 @@ export async function breakoutsForSnapshot(deps: WithStage<Pick<DomainDeps, 'sto
     const rooms = current ? await roomsForSnapshot(deps, me, current, null) : {};
     return { rounds, templates, ...(occupancy ? { occupancy } : {}), help, ...rooms, video };
   }
-  const round = currentRound(rounds, false);
+  // Every attendee's (re)connect lands here: while a round runs, the store's pointer finds it ([BSTORE7]);
+  // only between rounds are the event's rounds read for the latest one.
+  const round = (await deps.store.runningRound(me.eventId)) ?? currentRound(await deps.store.listRounds(me.eventId), false);
   if (!round) return { video };
   if (me.role !== 'attendee') return { round: roundView(round), ...(await roomsForSnapshot(deps, me, round, null)), video };
   const assignments = await deps.store.listAssignments(round.id);

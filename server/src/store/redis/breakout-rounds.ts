@@ -9,6 +9,7 @@
  *   P brk-asg:{roundId}       hash  participant id -> room id
  *   P brk-order:{roundId}     zset  participant id -> placement number (the rooms' member order)
  *   P brk-count:{roundId}     hash  room id -> people in it (kept by every script that places)
+ *   P brk-out:{roundId}       set   participants a moderator moved out of every room ([BSTORE9])
  *   P brk-help:{id}           hash  `roundId`, `doc` (the request without takenBy), `takenBy` (JSON or '')
  *   P brk-helps:{roundId}     list  help ids, oldest first
  *   P brk-tpl:{id}            hash  `eventId`, `doc`
@@ -20,7 +21,7 @@
  */
 import type { RedisClientType } from 'redis';
 import { ErrorCode, RallyError, type BreakoutRound, type BreakoutTemplate, type HelpRequest } from '@rally/shared';
-import { roundDueAtMs, type BreakoutRoundStore, type PlaceOutcome } from '../breakout-store.js';
+import { roundDueAtMs, type BreakoutRoundStore, type PlaceKind, type PlaceOutcome } from '../breakout-store.js';
 import { luaRunner } from './lua.js';
 
 type AnyRedis = RedisClientType<any, any, any, any, any>;
@@ -42,16 +43,21 @@ const LUA = {
     if running then redis.call('SET', KEYS[2], ARGV[1]) elseif current == ARGV[1] then redis.call('DEL', KEYS[2]) end
     if ARGV[6] ~= '' then redis.call('ZADD', KEYS[3], ARGV[6], ARGV[1]) else redis.call('ZREM', KEYS[3], ARGV[1]) end
     return 1`,
-  // KEYS: round, event's rounds, running, due, asg, order, count, helps. ARGV: id, prefix.
+  // KEYS: round, event's rounds, running, due, asg, order, count, helps, out. ARGV: id, prefix.
   remove: `
     if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
     redis.call('LREM', KEYS[2], 0, ARGV[1])
     if redis.call('GET', KEYS[3]) == ARGV[1] then redis.call('DEL', KEYS[3]) end
     redis.call('ZREM', KEYS[4], ARGV[1])
     for _, h in ipairs(redis.call('LRANGE', KEYS[8], 0, -1)) do redis.call('DEL', ARGV[2] .. 'brk-help:' .. h) end
-    redis.call('DEL', KEYS[1], KEYS[5], KEYS[6], KEYS[7], KEYS[8])
+    redis.call('DEL', KEYS[1], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9])
     return 1`,
-  // KEYS: round, asg, order, count. ARGV: participant/room pairs, in member order.
+  // KEYS: running. ARGV: prefix. [BSTORE7] The event's running round's document in one round trip.
+  running: `
+    local id = redis.call('GET', KEYS[1])
+    if not id then return false end
+    return redis.call('HGET', ARGV[1] .. 'brk-round:' .. id, 'doc')`,
+  // KEYS: round, asg, order, count, out. ARGV: participant/room pairs, in member order.
   setAll: `
     redis.call('DEL', KEYS[2], KEYS[3], KEYS[4])
     local n = 0
@@ -60,15 +66,17 @@ const LUA = {
       redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
       redis.call('ZADD', KEYS[3], n, ARGV[i])
       redis.call('HINCRBY', KEYS[4], ARGV[i + 1], 1)
+      redis.call('SREM', KEYS[5], ARGV[i])
     end
     redis.call('HSET', KEYS[1], 'seq', tostring(n))
     return n`,
-  // KEYS: round, asg, order, count. ARGV: participant, room ('' none), capacity.
+  // KEYS: round, asg, order, count, out. ARGV: participant, room ('' none), capacity, kind ([BSTORE9]).
   // Returns {'ok', previous room or ''} or {reason}.
   place: `
     local status = redis.call('HGET', KEYS[1], 'status')
     if not status then return {'unknownRound'} end
     if status == 'closed' then return {'closed'} end
+    if ARGV[4] == 'lateJoin' and redis.call('SISMEMBER', KEYS[5], ARGV[1]) == 1 then return {'excluded'} end
     local prev = redis.call('HGET', KEYS[2], ARGV[1]) or ''
     if ARGV[2] == '' then
       if prev ~= '' then
@@ -76,6 +84,7 @@ const LUA = {
         redis.call('ZREM', KEYS[3], ARGV[1])
         redis.call('HINCRBY', KEYS[4], prev, -1)
       end
+      if ARGV[4] == 'move' then redis.call('SADD', KEYS[5], ARGV[1]) end
       return {'ok', prev}
     end
     if prev == ARGV[2] then return {'ok', prev} end
@@ -84,6 +93,7 @@ const LUA = {
     redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
     redis.call('HINCRBY', KEYS[4], ARGV[2], 1)
     redis.call('ZADD', KEYS[3], redis.call('HINCRBY', KEYS[1], 'seq', 1), ARGV[1])
+    redis.call('SREM', KEYS[5], ARGV[1])
     return {'ok', prev}`,
   // KEYS: asg, order. ARGV: a, b. Each takes the other's room and place in the member order.
   swap: `
@@ -144,13 +154,14 @@ export function createRedisBreakoutRounds(client: AnyRedis, prefix: string): Bre
     asg: (roundId: string) => `${prefix}brk-asg:${roundId}`,
     order: (roundId: string) => `${prefix}brk-order:${roundId}`,
     count: (roundId: string) => `${prefix}brk-count:${roundId}`,
+    out: (roundId: string) => `${prefix}brk-out:${roundId}`,
     help: (id: string) => `${prefix}brk-help:${id}`,
     helps: (roundId: string) => `${prefix}brk-helps:${roundId}`,
     tpl: (id: string) => `${prefix}brk-tpl:${id}`,
     tpls: (eventId: string) => `${prefix}brk-tpls:${eventId}`,
   };
   const run = luaRunner(client, LUA);
-  const roundKeys = (id: string) => [key.round(id), key.asg(id), key.order(id), key.count(id)];
+  const roundKeys = (id: string) => [key.round(id), key.asg(id), key.order(id), key.count(id), key.out(id)];
 
   const getRound = async (id: string): Promise<BreakoutRound | null> => {
     const doc = await client.hGet(key.round(id), 'doc');
@@ -177,6 +188,10 @@ export function createRedisBreakoutRounds(client: AnyRedis, prefix: string): Bre
       const ids = (await client.lRange(key.rounds(eventId), 0, -1)) as string[];
       return present(await Promise.all(ids.map((id) => getRound(String(id)))));
     },
+    async runningRound(eventId) {
+      const doc = await run('running', [key.running(eventId)], [prefix]);
+      return doc ? (JSON.parse(String(doc)) as BreakoutRound) : null;
+    },
     async replaceRound(next) {
       const due = roundDueAtMs(next);
       const ok = await run('replace', [key.round(next.id), key.running(next.eventId), key.due], [next.id, String(next.version - 1), String(next.version), next.status, JSON.stringify(next), due === null ? '' : String(due)]);
@@ -186,7 +201,7 @@ export function createRedisBreakoutRounds(client: AnyRedis, prefix: string): Bre
       const eventId = await client.hGet(key.round(id), 'eventId');
       if (!eventId) return false;
       const ev = String(eventId);
-      const keys = [key.round(id), key.rounds(ev), key.running(ev), key.due, key.asg(id), key.order(id), key.count(id), key.helps(id)];
+      const keys = [key.round(id), key.rounds(ev), key.running(ev), key.due, key.asg(id), key.order(id), key.count(id), key.helps(id), key.out(id)];
       return Number(await run('remove', keys, [id, prefix])) === 1;
     },
     async dueRounds(nowMs, limit) {
@@ -197,10 +212,10 @@ export function createRedisBreakoutRounds(client: AnyRedis, prefix: string): Bre
       for (const [p, room] of assignments) args.push(p, room);
       await run('setAll', roundKeys(roundId), args);
     },
-    async place(roundId, participantId, roomId, capacity): Promise<PlaceOutcome> {
-      const [outcome, prev] = (await run('place', roundKeys(roundId), [participantId, roomId ?? '', String(capacity)])) as string[];
+    async place(roundId, participantId, roomId, capacity, kind: PlaceKind = 'move'): Promise<PlaceOutcome> {
+      const [outcome, prev] = (await run('place', roundKeys(roundId), [participantId, roomId ?? '', String(capacity), kind])) as string[];
       if (outcome === 'ok') return { ok: true, previousRoomId: prev ? String(prev) : null };
-      return { ok: false, reason: outcome as 'full' | 'unknownRound' | 'closed' };
+      return { ok: false, reason: outcome as 'full' | 'unknownRound' | 'closed' | 'excluded' };
     },
     async swap(roundId, a, b) {
       await run('swap', [key.asg(roundId), key.order(roundId)], [a, b]);

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { ErrorCode, RallyError, type BreakoutRound, type BreakoutTemplate, type HelpRequest } from '@rally/shared';
-import { roundDueAtMs, type BreakoutRoundStore, type PlaceOutcome } from '../breakout-store.js';
+import { roundDueAtMs, type BreakoutRoundStore, type PlaceKind, type PlaceOutcome } from '../breakout-store.js';
 
 /*
  * [BSTORE1]–[BSTORE9] Breakout rounds, who is in which room, help requests and templates on the
@@ -21,6 +21,9 @@ CREATE TABLE IF NOT EXISTS breakout_rounds (
 );
 CREATE INDEX IF NOT EXISTS breakout_rounds_by_event ON breakout_rounds(event_id, created);
 CREATE INDEX IF NOT EXISTS breakout_rounds_due ON breakout_rounds(due_at) WHERE due_at IS NOT NULL;
+-- [BSTORE7] The event's running round in one index probe: the index holds running rounds only, and
+-- is kept by the same transaction that changes a round's status.
+CREATE INDEX IF NOT EXISTS breakout_rounds_running ON breakout_rounds(event_id) WHERE status IN ('open', 'closing');
 CREATE TABLE IF NOT EXISTS breakout_assignments (
   round_id TEXT NOT NULL,
   participant_id TEXT NOT NULL,
@@ -30,6 +33,12 @@ CREATE TABLE IF NOT EXISTS breakout_assignments (
   PRIMARY KEY (round_id, participant_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS breakout_assignments_by_room ON breakout_assignments(round_id, room_id);
+-- [BSTORE9] People a moderator moved out of every room: late joining skips them for the round.
+CREATE TABLE IF NOT EXISTS breakout_excluded (
+  round_id TEXT NOT NULL,
+  participant_id TEXT NOT NULL,
+  PRIMARY KEY (round_id, participant_id)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS breakout_help (
   id TEXT PRIMARY KEY,
   round_id TEXT NOT NULL,
@@ -58,6 +67,7 @@ export function createSqliteBreakoutRounds(db: Database.Database): BreakoutRound
     round: db.prepare<[string], { doc: string; status: string; event_id: string; version: number }>('SELECT doc, status, event_id, version FROM breakout_rounds WHERE id = ?'),
     rounds: db.prepare<[string], { doc: string }>('SELECT doc FROM breakout_rounds WHERE event_id = ? ORDER BY created'),
     running: db.prepare<[string, string], { id: string }>(`SELECT id FROM breakout_rounds WHERE event_id = ? AND status IN ('open', 'closing') AND id <> ? LIMIT 1`),
+    runningDoc: db.prepare<[string], { doc: string }>(`SELECT doc FROM breakout_rounds WHERE event_id = ? AND status IN ('open', 'closing') LIMIT 1`),
     replace: db.prepare<[number, string, number | null, string, string, number]>(
       'UPDATE breakout_rounds SET version = ?, status = ?, due_at = ?, doc = ? WHERE id = ? AND version = ?',
     ),
@@ -69,6 +79,10 @@ export function createSqliteBreakoutRounds(db: Database.Database): BreakoutRound
       'INSERT INTO breakout_assignments (round_id, participant_id, room_id, seq) VALUES (?, ?, ?, ?) ON CONFLICT(round_id, participant_id) DO UPDATE SET room_id = excluded.room_id, seq = excluded.seq',
     ),
     removeAssignment: db.prepare<[string, string]>('DELETE FROM breakout_assignments WHERE round_id = ? AND participant_id = ?'),
+    exclude: db.prepare<[string, string]>('INSERT OR IGNORE INTO breakout_excluded (round_id, participant_id) VALUES (?, ?)'),
+    include: db.prepare<[string, string]>('DELETE FROM breakout_excluded WHERE round_id = ? AND participant_id = ?'),
+    excluded: db.prepare<[string, string], { n: number }>('SELECT 1 AS n FROM breakout_excluded WHERE round_id = ? AND participant_id = ?'),
+    clearExcluded: db.prepare<[string]>('DELETE FROM breakout_excluded WHERE round_id = ?'),
     assignment: db.prepare<[string, string], { room_id: string; seq: number }>('SELECT room_id, seq FROM breakout_assignments WHERE round_id = ? AND participant_id = ?'),
     roomCount: db.prepare<[string, string], { n: number }>('SELECT COUNT(*) AS n FROM breakout_assignments WHERE round_id = ? AND room_id = ?'),
     assignments: db.prepare<[string], { participant_id: string; room_id: string }>('SELECT participant_id, room_id FROM breakout_assignments WHERE round_id = ? ORDER BY seq'),
@@ -97,22 +111,29 @@ export function createSqliteBreakoutRounds(db: Database.Database): BreakoutRound
   const setAll = db.transaction((roundId: string, assignments: ReadonlyMap<string, string>) => {
     q.clearAssignments.run(roundId);
     let seq = 0;
-    for (const [participantId, roomId] of assignments) q.putAssignment.run(roundId, participantId, roomId, ++seq);
+    for (const [participantId, roomId] of assignments) {
+      q.putAssignment.run(roundId, participantId, roomId, ++seq);
+      q.include.run(roundId, participantId);
+    }
   });
 
-  const place = db.transaction((roundId: string, participantId: string, roomId: string | null, capacity: number): PlaceOutcome => {
+  const place = db.transaction((roundId: string, participantId: string, roomId: string | null, capacity: number, kind: PlaceKind): PlaceOutcome => {
     const round = q.round.get(roundId);
     if (!round) return { ok: false, reason: 'unknownRound' };
     if (round.status === 'closed') return { ok: false, reason: 'closed' };
+    // [BSTORE9] A moderator's out sticks: the server never places them again on its own.
+    if (kind === 'lateJoin' && q.excluded.get(roundId, participantId)) return { ok: false, reason: 'excluded' };
     const before = q.assignment.get(roundId, participantId);
     const previousRoomId = before?.room_id ?? null;
     if (roomId === null) {
       q.removeAssignment.run(roundId, participantId);
+      if (kind === 'move') q.exclude.run(roundId, participantId);
       return { ok: true, previousRoomId };
     }
     if (previousRoomId === roomId) return { ok: true, previousRoomId };
     if (q.roomCount.get(roundId, roomId)!.n >= capacity) return { ok: false, reason: 'full' };
     q.putAssignment.run(roundId, participantId, roomId, q.nextSeq.get(roundId)!.n);
+    q.include.run(roundId, participantId);
     return { ok: true, previousRoomId };
   });
 
@@ -128,6 +149,7 @@ export function createSqliteBreakoutRounds(db: Database.Database): BreakoutRound
 
   const remove = db.transaction((id: string): boolean => {
     q.clearAssignments.run(id);
+    q.clearExcluded.run(id);
     q.deleteHelp.run(id);
     return q.deleteRound.run(id).changes === 1;
   });
@@ -154,6 +176,10 @@ export function createSqliteBreakoutRounds(db: Database.Database): BreakoutRound
     async listRounds(eventId) {
       return q.rounds.all(eventId).map((r) => JSON.parse(r.doc) as BreakoutRound);
     },
+    async runningRound(eventId) {
+      const row = q.runningDoc.get(eventId);
+      return row ? (JSON.parse(row.doc) as BreakoutRound) : null;
+    },
     async replaceRound(next) {
       return replace(next);
     },
@@ -166,8 +192,8 @@ export function createSqliteBreakoutRounds(db: Database.Database): BreakoutRound
     async setAssignments(roundId, assignments) {
       setAll(roundId, assignments);
     },
-    async place(roundId, participantId, roomId, capacity) {
-      return place(roundId, participantId, roomId, capacity);
+    async place(roundId, participantId, roomId, capacity, kind = 'move') {
+      return place(roundId, participantId, roomId, capacity, kind);
     },
     async swap(roundId, a, b) {
       swap(roundId, a, b);
