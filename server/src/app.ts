@@ -27,6 +27,7 @@ import { createPresenceFeed } from './domain/presence-feed.js';
 import { createRoomCodes } from './domain/stage/room-code.js';
 import type { Log } from './log.js';
 import { createStageMedia } from './media/livekit.js';
+import { createBreakoutMedia } from './media/breakout-video.js';
 import { createAskBudget } from './realtime/ask-limits.js';
 import { startPollDeadlines } from './realtime/poll-deadlines.js';
 import { startQuizClock } from './realtime/quiz-timers.js';
@@ -155,6 +156,8 @@ export function createApp(deps: AppDeps): App {
   const reactionBursts = createReactionBursts((eventId, burst) => io.to(rooms.event(eventId)).volatile.emit('reaction:aggregated', burst), {
     intervalMs: deps.stage?.burstIntervalMs,
   });
+  // [BRK40] Breakout rooms' calls on the same LiveKit as the stage (or none: [BRK44]).
+  const breakoutMedia = createBreakoutMedia(config.livekit);
   const stage: StageServices = {
     roomCodes: createRoomCodes(config.secret, clock),
     publicUrl: config.publicUrl,
@@ -178,6 +181,7 @@ export function createApp(deps: AppDeps): App {
     rateLimits: createRateLimits(deps.redis),
     askBudget: createAskBudget(deps.redis),
     nodeId: deps.nodeId,
+    breakoutMedia,
   });
   // Routes come after the socket server so REST actions can publish facts too.
   app.use(healthRouter(store, () => draining));
