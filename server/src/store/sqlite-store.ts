@@ -23,6 +23,7 @@ import { createSqliteEngagement } from './sqlite/engagement.js';
 import { createSqliteSurvey } from './sqlite/survey.js';
 import { createSqliteQuizPlay } from './sqlite/quiz-play.js';
 import { createSqliteBreakoutRounds } from './sqlite/breakout-rounds.js';
+import { createSqliteBreakoutRooms } from './sqlite/breakout-rooms.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
@@ -320,6 +321,10 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
   const survey = createSqliteSurvey(db);
   // Live quiz play: answers, totals, ranks and counters of each run (store/sqlite/quiz-play.ts).
   const quizPlay = createSqliteQuizPlay(db);
+  // Breakout room chat, takeaways, scorecards and video presence (store/sqlite/breakout-rooms.ts);
+  // deleting a round purges them with purgeBreakoutRoomData.
+  const { purgeRoomData: purgeBreakoutRoomData, ...breakoutRooms } = createSqliteBreakoutRooms(db);
+  void purgeBreakoutRoomData;
 
   return {
     kind: 'sqlite',
@@ -330,6 +335,7 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
     ...createSqliteQuiz(db),
     ...quizPlay,
     ...createSqliteBreakoutRounds(db),
+    ...breakoutRooms,
 
     async createEvent(event) {
       try {
