@@ -16,6 +16,8 @@ import { pollsRouter } from './http/polls-routes.js';
 import { qaRouter } from './http/qa-routes.js';
 import { QUIZ_BODY_PATH, quizRouter } from './http/quiz-routes.js';
 import { stageRouter } from './http/stage-routes.js';
+import { LIVEKIT_WEBHOOK_PATH, livekitWebhookRouter } from './http/livekit-webhook-routes.js';
+import { onVideoPresence } from './domain/breakout/video.js';
 import type { EngagementLog } from './domain/engagement/log.js';
 import { createEngagementService } from './domain/engagement/service.js';
 import type { WebhookOptions } from './domain/engagement/webhooks.js';
@@ -109,8 +111,9 @@ export function createApp(deps: AppDeps): App {
     }),
   );
   // Quiz routes parse their own bodies ([QUIZ15] [QUIZ17]): quizzes outgrow 64 kB, and an import's
-  // errors name the lines of the file as sent.
-  app.use(express.json({ limit: '64kb', type: (req: IncomingMessage) => /^application\/json\b/i.test(req.headers['content-type'] ?? '') && !QUIZ_BODY_PATH.test(req.url ?? '') }));
+  // errors name the lines of the file as sent. LiveKit's webhook keeps its raw body ([BRK43]: signed).
+  const ownBody = (url: string) => QUIZ_BODY_PATH.test(url) || LIVEKIT_WEBHOOK_PATH.test(url);
+  app.use(express.json({ limit: '64kb', type: (req: IncomingMessage) => /^application\/json\b/i.test(req.headers['content-type'] ?? '') && !ownBody(req.url ?? '') }));
   app.use(durableResponses(store));
 
 
@@ -204,6 +207,19 @@ export function createApp(deps: AppDeps): App {
         publish.toParticipant(p.id, 'session:ended', { reason: 'deleted', message: 'the organiser deleted your data from this event' });
         publish.disconnectParticipant(p.id);
       },
+    }),
+  );
+  app.use(
+    '/api',
+    livekitWebhookRouter({
+      livekit: config.livekit,
+      store,
+      clock,
+      media: breakoutMedia,
+      log,
+      // [BRK43] Engagement and the room's in-video set. inVideoChanged is the seam for staff's
+      // occupancy view ([BRK17], breakout:occupancyChanged), which the rounds' realtime part publishes.
+      onVideoPresence: (p) => onVideoPresence({ store, engagement }, p),
     }),
   );
   app.use('/api', (_req, res) => void res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such API route' } }));

@@ -1,5 +1,4 @@
 import { ErrorCode, RallyError, type CommandName, type CommandPayload, type CommandResults } from '@rally/shared';
-import type { BreakoutRoundStore } from '../store/breakout-store.js';
 import { breakoutVideoToken } from '../domain/breakout/video.js';
 import type { CommandContext } from './handlers.js';
 
@@ -9,14 +8,6 @@ type BreakoutHandlers = { [K in BreakoutCommand]: (ctx: CommandContext, payload:
 const notYet = async (): Promise<never> => {
   throw new RallyError(ErrorCode.UNAVAILABLE, 'breakout rounds are not available on this server yet');
 };
-
-/**
- * Seam until the rounds store is part of Store (branch brkcore): the round reads video needs, or
- * UNAVAILABLE like the other breakout commands. Once Store extends BreakoutRoundStore this is always true.
- */
-function hasRounds<S extends object>(store: S): store is S & Pick<BreakoutRoundStore, 'getRound' | 'roomOf'> {
-  return 'getRound' in store && 'roomOf' in store;
-}
 
 /** [BRK10..] Thin adapters from a validated, authorised breakout command to its domain function. */
 export const breakoutHandlers: BreakoutHandlers = {
@@ -31,11 +22,7 @@ export const breakoutHandlers: BreakoutHandlers = {
   'breakout:broadcast': notYet,
   'breakout:close': notYet,
   'breakout:choose': notYet,
-  async 'breakout:videoToken'(ctx, p) {
-    const { store } = ctx.deps;
-    if (!hasRounds(store)) return notYet();
-    return breakoutVideoToken({ store, breakoutMedia: ctx.deps.breakoutMedia }, ctx, { roundId: p.roundId, roomId: p.roomId });
-  },
+  'breakout:videoToken': (ctx, p) => breakoutVideoToken(ctx.deps, ctx, { roundId: p.roundId, roomId: p.roomId }),
   'breakout:askHelp': notYet,
   'breakout:takeHelp': notYet,
   'breakout:chat': notYet,

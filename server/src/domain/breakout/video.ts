@@ -1,5 +1,4 @@
 import { ErrorCode, RallyError, type BreakoutVideoToken, type Role } from '@rally/shared';
-import type { BreakoutRoomStore, BreakoutRoundStore } from '../../store/breakout-store.js';
 import type { Store } from '../../store/store.js';
 import type { EngagementPort } from '../engagement/record.js';
 import type { BreakoutMedia, BreakoutRoomRef, VideoAccess } from './video-deps.js';
@@ -10,7 +9,7 @@ import type { BreakoutMedia, BreakoutRoomRef, VideoAccess } from './video-deps.j
  */
 
 export interface BreakoutVideoDeps {
-  store: Pick<Store, 'getParticipant'> & Pick<BreakoutRoundStore, 'getRound' | 'roomOf'>;
+  store: Pick<Store, 'getParticipant' | 'getRound' | 'roomOf'>;
   /** Absent (as in domain tests of other parts) counts as not configured. */
   breakoutMedia?: BreakoutMedia;
 }
@@ -65,11 +64,7 @@ export interface VideoPresence extends BreakoutRoomRef {
 }
 
 export interface VideoPresenceDeps {
-  /**
-   * `getRound` and `setInVideo` come with the breakout stores (BreakoutRoundStore,
-   * BreakoutRoomStore): until the store has them, presence is only recorded as engagement.
-   */
-  store: Pick<Store, 'getParticipant'> & Partial<Pick<BreakoutRoundStore, 'getRound'>> & Partial<Pick<BreakoutRoomStore, 'setInVideo'>>;
+  store: Pick<Store, 'getParticipant' | 'getRound' | 'setInVideo'>;
   engagement?: EngagementPort;
   /** [BRK17] Seam: told when a room's in-video set changed, so staff's occupancy view can follow. */
   inVideoChanged?: (eventId: string, roundId: string) => void;
@@ -81,9 +76,8 @@ export interface VideoPresenceDeps {
  * participant of that event, or a room that is not in the round, changes nothing.
  */
 export async function onVideoPresence(deps: VideoPresenceDeps, p: VideoPresence): Promise<void> {
-  const [who, round] = await Promise.all([deps.store.getParticipant(p.participantId), deps.store.getRound?.(p.roundId)]);
-  if (!who || who.eventId !== p.eventId) return;
-  if (round !== undefined && (!round || round.eventId !== p.eventId || !round.rooms.some((r) => r.id === p.roomId))) return;
+  const [who, round] = await Promise.all([deps.store.getParticipant(p.participantId), deps.store.getRound(p.roundId)]);
+  if (!who || who.eventId !== p.eventId || !round || round.eventId !== p.eventId || !round.rooms.some((r) => r.id === p.roomId)) return;
   deps.engagement?.interacted(who, p.joined ? 'breakoutJoined' : 'breakoutLeft', { ref: p.roundId, breakoutRoomId: p.roomId });
-  if (deps.store.setInVideo && (await deps.store.setInVideo(p.roundId, p.roomId, p.participantId, p.joined))) deps.inVideoChanged?.(p.eventId, p.roundId);
+  if (await deps.store.setInVideo(p.roundId, p.roomId, p.participantId, p.joined)) deps.inVideoChanged?.(p.eventId, p.roundId);
 }
