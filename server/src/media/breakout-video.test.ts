@@ -66,7 +66,7 @@ describe('breakout video tokens', () => {
 });
 
 describe('breakout video without LiveKit', () => {
-  it('[BRK44] video is off: tokens are UNAVAILABLE, removal does nothing, room names still work', async () => {
+  it('[BRK44] video is off: tokens are UNAVAILABLE, opening, closing and removal do nothing, room names still work', async () => {
     const media = createBreakoutMedia(undefined);
     expect(media.configured).toBe(false);
     await expect(media.token({ room: ROOM, identity: 'p', name: 'P', access: 'member' })).rejects.toMatchObject({
@@ -74,6 +74,8 @@ describe('breakout video without LiveKit', () => {
       message: 'LiveKit is not configured on this server',
     });
     await expect(media.removeParticipant(breakoutRoomName(ROOM), 'p')).resolves.toBeUndefined();
+    await expect(media.openRooms([ROOM])).resolves.toBeUndefined();
+    await expect(media.closeRooms([ROOM])).resolves.toBeUndefined();
     expect(media.parseRoomName(media.roomName(ROOM))).toEqual(ROOM);
   });
 });

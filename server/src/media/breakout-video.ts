@@ -49,6 +49,20 @@ function grantFor(roomName: string, access: VideoAccess): VideoGrant {
   };
 }
 
+async function ignoreNotFound(call: Promise<void>): Promise<void> {
+  try {
+    await call;
+  } catch (e) {
+    if (e instanceof ServerError && (e.status === 404 || e.code === 'not_found')) return;
+    throw e;
+  }
+}
+
+/** A round has up to 500 rooms: a few calls to LiveKit at a time, not 500 at once nor one by one. */
+async function inBatches<T>(items: readonly T[], each: (item: T) => Promise<void>, size = 16): Promise<void> {
+  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(each));
+}
+
 export function createBreakoutMedia(livekit: Config['livekit'], opts: { ttlSec?: number; now?: () => number } = {}): BreakoutMedia {
   const ttlSec = opts.ttlSec ?? BREAKOUT_LIMITS.videoTokenTtlSec;
   // The SDK stamps the token with the real time, so its expiry is reported from the same clock.
@@ -62,6 +76,8 @@ export function createBreakoutMedia(livekit: Config['livekit'], opts: { ttlSec?:
         throw new RallyError(ErrorCode.UNAVAILABLE, 'LiveKit is not configured on this server');
       },
       // [BRK44] Nobody can be in a call that does not exist.
+      async openRooms() {},
+      async closeRooms() {},
       async removeParticipant() {},
     };
   }
@@ -78,14 +94,17 @@ export function createBreakoutMedia(livekit: Config['livekit'], opts: { ttlSec?:
       const token = await at.toJwt();
       return { url, token, roomName, roomId: room.roomId, canPublish: access !== 'viewer', expiresAt: new Date(now() + ttlSec * 1000).toISOString() };
     },
+    async openRooms(refs) {
+      // An empty call lives on for a while (people arrive over a minute or two), and a call left
+      // empty by a network blip survives a minute; LiveKit would create a room on first join anyway.
+      await inBatches(refs, (ref) => rooms.createRoom({ name: breakoutRoomName(ref), emptyTimeout: 600, departureTimeout: 60 }).then(() => {}));
+    },
+    async closeRooms(refs) {
+      await inBatches(refs, (ref) => ignoreNotFound(rooms.deleteRoom(breakoutRoomName(ref))));
+    },
     async removeParticipant(roomName, identity) {
-      try {
-        await rooms.removeParticipant(roomName, identity);
-      } catch (e) {
-        // [BRK42] Idempotent: already gone, never joined, or the room was never created.
-        if (e instanceof ServerError && (e.status === 404 || e.code === 'not_found')) return;
-        throw e;
-      }
+      // [BRK42] Idempotent: already gone, never joined, or the room was never created.
+      await ignoreNotFound(rooms.removeParticipant(roomName, identity));
     },
   };
 }

@@ -71,6 +71,7 @@ afterAll(async () => {
 
 const id = (who: keyof typeof people) => people[who].snapshot.me.id;
 const roomName = (roomId: string) => media.roomName({ eventId, roundId: round.id, roomId });
+const roomName_ = (ref: { roomId: string }) => roomName(ref.roomId);
 
 async function videoToken(who: keyof typeof people, roomId?: string): Promise<BreakoutVideoToken> {
   const r = await people[who].send('breakout:videoToken', { roundId: round.id, ...(roomId ? { roomId } : {}) });
@@ -140,8 +141,14 @@ const inVideo = async (roomId: string) => (await rally.store.listInVideo(round.i
 const breakoutEntries = async (): Promise<EngagementEntry[]> => (await rally.store.readEngagement(eventId, null, 1000)).entries.filter((e) => e.kind.startsWith('breakout'));
 
 describe('breakout video on a real LiveKit server', () => {
+  it('[BRK42] opening a round\'s rooms creates their calls on LiveKit (again: kept as they are)', async () => {
+    const refs = round.rooms.map((r) => ({ eventId, roundId: round.id, roomId: r.id }));
+    await media.openRooms(refs);
+    await media.openRooms(refs);
+    expect((await rooms.listRooms(refs.map(roomName_))).map((r) => r.name).sort()).toEqual([roomName('north'), roomName('south')]);
+  });
+
   it('[BRK40] [BRK41] LiveKit admits Rally\'s token to the participant\'s own breakout room only, as them, publishing; a moderator\'s to any room', async () => {
-    await rooms.createRoom({ name: roomName('north') });
     const t = await videoToken('ada');
     expect(t.roomName).toBe(roomName('north'));
     const ada = await joinCall(t, false);
@@ -185,7 +192,7 @@ describe('breakout video on a real LiveKit server', () => {
     await expect(media.removeParticipant(roomName('never-opened'), id('cy'))).resolves.toBeUndefined();
   });
 
-  it('[BRK40] media: two people in one breakout each receive the other\'s video; someone in another room receives neither', async () => {
+  it('[BRK40] [BRK42] media: two people in one breakout each receive the other\'s video, someone in another room receives neither; closing the rooms ends the calls', async () => {
     const [ada, bob, cy] = await Promise.all([joinCall(await videoToken('ada')), joinCall(await videoToken('bob')), joinCall(await videoToken('cy'))]);
     await until('frames between Ada and Bob', async () => [[...ada.framesFrom], [...bob.framesFrom]], () => ada.framesFrom.has(id('bob')) && bob.framesFrom.has(id('ada')), 20_000);
     // Frames have flowed inside North for a while: nothing of North has reached South, nor Cy North.
@@ -194,5 +201,13 @@ describe('breakout video on a real LiveKit server', () => {
     expect([...cy.framesFrom]).toEqual([]);
     expect([...ada.subscribed]).toEqual([id('bob')]);
     expect([...bob.subscribed]).toEqual([id('ada')]);
+
+    // [BRK42] Closing the round's rooms ends every call in them; closing again is fine.
+    const ended = [ada, bob, cy].map((m) => new Promise<void>((resolve) => m.room.once(RoomEvent.Disconnected, () => resolve())));
+    const refs = round.rooms.map((r) => ({ eventId, roundId: round.id, roomId: r.id }));
+    await media.closeRooms(refs);
+    await Promise.all(ended);
+    expect(await rooms.listRooms(refs.map(roomName_))).toEqual([]);
+    await expect(media.closeRooms(refs)).resolves.toBeUndefined();
   });
 });
