@@ -322,9 +322,9 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
   // Live quiz play: answers, totals, ranks and counters of each run (store/sqlite/quiz-play.ts).
   const quizPlay = createSqliteQuizPlay(db);
   // Breakout room chat, takeaways, scorecards and video presence (store/sqlite/breakout-rooms.ts);
-  // deleting a round purges them with purgeBreakoutRoomData.
+  // deleting a round purges them too ([BSTORE1]).
   const { purgeRoomData: purgeBreakoutRoomData, ...breakoutRooms } = createSqliteBreakoutRooms(db);
-  void purgeBreakoutRoomData;
+  const breakoutRounds = createSqliteBreakoutRounds(db);
 
   return {
     kind: 'sqlite',
@@ -334,8 +334,13 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
     ...survey,
     ...createSqliteQuiz(db),
     ...quizPlay,
-    ...createSqliteBreakoutRounds(db),
+    ...breakoutRounds,
     ...breakoutRooms,
+    async deleteRound(id) {
+      const deleted = await breakoutRounds.deleteRound(id);
+      if (deleted) purgeBreakoutRoomData(id);
+      return deleted;
+    },
 
     async createEvent(event) {
       try {

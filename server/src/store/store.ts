@@ -142,7 +142,7 @@ export function comparePolls(a: Poll, b: Poll): number {
  * server/test/store/engagement-contract.ts), the survey (survey-store.ts,
  * server/test/store/survey-contract.ts) and quiz play (quiz-play-store.ts,
  * server/test/store/quiz-play-contract.ts) and breakout rounds (breakout-store.ts,
- * server/test/store/breakout-rounds-contract.ts). What happens inside breakout rooms is BreakoutRoomStore
+ * server/test/store/breakout-rounds-contract.ts); what happens inside breakout rooms is BreakoutRoomStore
  * (breakout-store.ts, server/test/store/breakout-rooms-contract.ts).
  */
 export interface Store extends QaStore, StageStore, EngagementStore, SurveyStore, QuizStore, QuizPlayStore, BreakoutRoundStore, BreakoutRoomStore {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ChatMessage, Scorecard, Takeaway } from '@rally/shared';
-import type { BreakoutRoomStore } from '../../src/store/breakout-store.js';
+import type { BreakoutRound, ChatMessage, Scorecard, Takeaway } from '@rally/shared';
+import type { BreakoutRoomStore, BreakoutRoundStore } from '../../src/store/breakout-store.js';
 import { ROOM_CHAT_KEEP } from '../../src/store/breakout-rooms-order.js';
 
 // The rules cited as [BSTOREn] are in docs/SPEC.md ("Store: breakouts").
@@ -21,9 +21,32 @@ function card(roundId: string, rotation: number, scorerId: string, over: Partial
   return { roundId, roomId: 'room_a', rotation, scorerId, subjectId: 'seller', scores: { discovery: 4, close: 2 }, comment: 'Asked great questions, 🙂', at: at(rotation), ...over };
 }
 
-export function breakoutRoomsContract(name: string, make: () => Promise<{ rooms: BreakoutRoomStore; cleanup: () => Promise<void> }>) {
+type Rooms = BreakoutRoomStore & Pick<BreakoutRoundStore, 'createRound' | 'deleteRound'>;
+
+function draftRound(id: string): BreakoutRound {
+  return {
+    id,
+    eventId: 'ev_rooms',
+    sessionId: null,
+    status: 'draft',
+    openedAt: null,
+    endsAt: null,
+    closesAt: null,
+    closedAt: null,
+    broadcasts: [],
+    version: 0,
+    title: 'Round',
+    durationSec: 600,
+    audience: 'remote',
+    strategy: { kind: 'random' },
+    format: { kind: 'open' },
+    rooms: [{ id: 'room_a', name: 'A', topic: '', capacity: 3, facilitatorId: null }],
+  };
+}
+
+export function breakoutRoomsContract(name: string, make: () => Promise<{ rooms: Rooms; cleanup: () => Promise<void> }>) {
   describe(`BreakoutRoomStore contract (${name})`, () => {
-    let rooms: BreakoutRoomStore;
+    let rooms: Rooms;
     let cleanup: () => Promise<void>;
 
     beforeEach(async () => {
@@ -110,6 +133,22 @@ export function breakoutRoomsContract(name: string, make: () => Promise<{ rooms:
       expect(await rooms.setInVideo(round, 'room_b', 'p2', false)).toBe(false);
       expect(await rooms.listInVideo(round)).toEqual(new Map([['room_a', ['p2']], ['room_b', ['p3']]]));
       expect(await rooms.listInVideo(newRound())).toEqual(new Map());
+    });
+
+    it('[BSTORE1] deleting a round deletes its room chat, takeaways, scorecards and video presence', async () => {
+      const round = newRound();
+      await rooms.createRound(draftRound(round));
+      await rooms.addRoomChat(round, 'room_a', message(1));
+      await rooms.setTakeaway(takeaway(round, 'room_a', 'idea', 1));
+      await rooms.addScorecard(card(round, 0, 'obs'));
+      await rooms.setInVideo(round, 'room_a', 'p1', true);
+      expect(await rooms.deleteRound(round)).toBe(true);
+      expect(await rooms.listRoomChat(round, 'room_a', 10)).toEqual([]);
+      expect(await rooms.listTakeaways(round)).toEqual([]);
+      expect(await rooms.listScorecards(round)).toEqual([]);
+      expect(await rooms.listInVideo(round)).toEqual(new Map());
+      // The one-per-scorer rule starts afresh: nothing of the deleted round lingers.
+      expect(await rooms.addScorecard(card(round, 0, 'obs'))).toBe(true);
     });
   });
 }
