@@ -19,6 +19,7 @@ import { breakoutScorecardRouter } from './http/breakout-scorecard-routes.js';
 import { stageRouter } from './http/stage-routes.js';
 import { LIVEKIT_WEBHOOK_PATH, livekitWebhookRouter } from './http/livekit-webhook-routes.js';
 import { onVideoPresence } from './domain/breakout/video.js';
+import { publishOccupancy } from './domain/breakout/notify.js';
 import type { EngagementLog } from './domain/engagement/log.js';
 import { createEngagementService } from './domain/engagement/service.js';
 import type { WebhookOptions } from './domain/engagement/webhooks.js';
@@ -164,7 +165,7 @@ export function createApp(deps: AppDeps): App {
     intervalMs: deps.stage?.burstIntervalMs,
   });
   // [BRK40] Breakout rooms' calls on the same LiveKit as the stage (or none: [BRK44]).
-  const breakoutMedia = createBreakoutMedia(config.livekit);
+  const breakoutMedia = createBreakoutMedia(config.livekit, { log });
   const stage: StageServices = {
     roomCodes: createRoomCodes(config.secret, clock),
     publicUrl: config.publicUrl,
@@ -225,9 +226,8 @@ export function createApp(deps: AppDeps): App {
       clock,
       media: breakoutMedia,
       log,
-      // [BRK43] Engagement and the room's in-video set. inVideoChanged is the seam for staff's
-      // occupancy view ([BRK17], breakout:occupancyChanged), which the rounds' realtime part publishes.
-      onVideoPresence: (p) => onVideoPresence({ store, engagement }, p),
+      // [BRK43] Engagement, the room's in-video set, and staff's occupancy view ([BRK17]) when it moved.
+      onVideoPresence: (p) => onVideoPresence({ store, engagement, inVideoChanged: (round) => publishOccupancy({ store, clock, publish }, round) }, p),
     }),
   );
   app.use('/api', (_req, res) => void res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such API route' } }));

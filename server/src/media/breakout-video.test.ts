@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { TokenVerifier } from 'livekit-server-sdk';
 import { BREAKOUT_LIMITS, ErrorCode } from '@rally/shared';
+import type { Log } from '../log.js';
 import { breakoutRoomName, createBreakoutMedia, parseBreakoutRoomName } from './breakout-video.js';
 
 const LIVEKIT = { url: 'https://livekit.example.com', apiKey: 'APIbreakoutKey', apiSecret: 'breakout-livekit-secret-0123456789-abcdefgh' };
@@ -77,5 +78,18 @@ describe('breakout video without LiveKit', () => {
     await expect(media.openRooms([ROOM])).resolves.toBeUndefined();
     await expect(media.closeRooms([ROOM])).resolves.toBeUndefined();
     expect(media.parseRoomName(media.roomName(ROOM))).toEqual(ROOM);
+  });
+});
+
+describe('breakout calls when LiveKit does not answer', () => {
+  it('[BRK42] opening, closing and removal never fail the round: each failure is logged', async () => {
+    const warnings: unknown[] = [];
+    // Port 9 on loopback (discard) is closed here: the connection is refused at once.
+    const media = createBreakoutMedia({ ...LIVEKIT, url: 'http://127.0.0.1:9' }, { log: { warn: ((obj: unknown) => void warnings.push(obj)) as Log['warn'] } });
+    await expect(media.openRooms([ROOM])).resolves.toBeUndefined();
+    await expect(media.removeParticipant(breakoutRoomName(ROOM), 'p')).resolves.toBeUndefined();
+    await expect(media.closeRooms([ROOM])).resolves.toBeUndefined();
+    expect(warnings).toHaveLength(3);
+    expect(warnings).toMatchObject([{ roomName: breakoutRoomName(ROOM) }, { roomName: breakoutRoomName(ROOM) }, { roomName: breakoutRoomName(ROOM) }]);
   });
 });

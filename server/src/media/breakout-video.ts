@@ -1,6 +1,7 @@
 import { AccessToken, RoomServiceClient, ServerError, type VideoGrant } from 'livekit-server-sdk';
 import { BREAKOUT_LIMITS, ErrorCode, Id, RallyError } from '@rally/shared';
 import type { Config } from '../config.js';
+import type { Log } from '../log.js';
 import type { BreakoutMedia, BreakoutRoomRef, VideoAccess } from '../domain/breakout/video-deps.js';
 import { livekitHttpUrl, livekitWsUrl } from './livekit.js';
 
@@ -63,7 +64,7 @@ async function inBatches<T>(items: readonly T[], each: (item: T) => Promise<void
   for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(each));
 }
 
-export function createBreakoutMedia(livekit: Config['livekit'], opts: { ttlSec?: number; now?: () => number } = {}): BreakoutMedia {
+export function createBreakoutMedia(livekit: Config['livekit'], opts: { ttlSec?: number; now?: () => number; log?: Pick<Log, 'warn'> } = {}): BreakoutMedia {
   const ttlSec = opts.ttlSec ?? BREAKOUT_LIMITS.videoTokenTtlSec;
   // The SDK stamps the token with the real time, so its expiry is reported from the same clock.
   const now = opts.now ?? Date.now;
@@ -81,6 +82,14 @@ export function createBreakoutMedia(livekit: Config['livekit'], opts: { ttlSec?:
       async removeParticipant() {},
     };
   }
+  /** The calls are best effort beside the round (see BreakoutMedia): a failure is logged, never thrown. */
+  const logged = async (what: string, roomName: string, call: Promise<void>) => {
+    try {
+      await call;
+    } catch (err) {
+      opts.log?.warn({ err, roomName }, `LiveKit: could not ${what} a breakout call`);
+    }
+  };
   const url = livekitWsUrl(livekit.url);
   const rooms = new RoomServiceClient(livekitHttpUrl(livekit.url), livekit.apiKey, livekit.apiSecret);
   return {
@@ -97,14 +106,14 @@ export function createBreakoutMedia(livekit: Config['livekit'], opts: { ttlSec?:
     async openRooms(refs) {
       // An empty call lives on for a while (people arrive over a minute or two), and a call left
       // empty by a network blip survives a minute; LiveKit would create a room on first join anyway.
-      await inBatches(refs, (ref) => rooms.createRoom({ name: breakoutRoomName(ref), emptyTimeout: 600, departureTimeout: 60 }).then(() => {}));
+      await inBatches(refs, (ref) => logged('create', breakoutRoomName(ref), rooms.createRoom({ name: breakoutRoomName(ref), emptyTimeout: 600, departureTimeout: 60 }).then(() => {})));
     },
     async closeRooms(refs) {
-      await inBatches(refs, (ref) => ignoreNotFound(rooms.deleteRoom(breakoutRoomName(ref))));
+      await inBatches(refs, (ref) => logged('close', breakoutRoomName(ref), ignoreNotFound(rooms.deleteRoom(breakoutRoomName(ref)))));
     },
     async removeParticipant(roomName, identity) {
       // [BRK42] Idempotent: already gone, never joined, or the room was never created.
-      await ignoreNotFound(rooms.removeParticipant(roomName, identity));
+      await logged('remove a participant from', roomName, ignoreNotFound(rooms.removeParticipant(roomName, identity)));
     },
   };
 }

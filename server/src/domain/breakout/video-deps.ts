@@ -28,6 +28,11 @@ export interface BreakoutMedia {
   parseRoomName(name: string): BreakoutRoomRef | null;
   /** Throws RallyError UNAVAILABLE when LiveKit is not configured. */
   token(input: { room: BreakoutRoomRef; identity: string; name: string; access: VideoAccess }): Promise<BreakoutVideoToken>;
+  /*
+   * The three below drive the calls and never throw: a failure is logged by the adapter. Video is
+   * best effort beside the round: LiveKit creates a room on first join anyway, and someone not
+   * removed cannot get a token for their old room again.
+   */
   /** [BRK42] Creates the rooms' calls as a round opens (rooms that exist are kept). */
   openRooms(refs: readonly BreakoutRoomRef[]): Promise<void>;
   /** [BRK42] Ends the rooms' calls, disconnecting everyone in them, as a round closes; rooms already gone are fine. */

@@ -94,7 +94,7 @@ describe('video presence from LiveKit', () => {
   it('[BRK43] joined and left record engagement (ref: the round, with the room) and who is in the room\'s call', async () => {
     const { calls, port } = recorder();
     const changed: string[] = [];
-    const d = { store: k.store, engagement: port, inVideoChanged: (_e: string, roundId: string) => void changed.push(roundId) };
+    const d = { store: k.store, engagement: port, inVideoChanged: async (r: BreakoutRound) => void changed.push(r.id) };
     const at = { eventId: k.event.id, roundId: round.id, roomId: 'north', participantId: ada.id };
     await onVideoPresence(d, { ...at, joined: true });
     expect(calls).toEqual([{ id: ada.id, kind: 'breakoutJoined', detail: { ref: round.id, breakoutRoomId: 'north' } }]);

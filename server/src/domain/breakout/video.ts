@@ -1,4 +1,4 @@
-import { ErrorCode, RallyError, type BreakoutVideoToken, type Role } from '@rally/shared';
+import { ErrorCode, RallyError, type BreakoutRound, type BreakoutVideoToken, type Role } from '@rally/shared';
 import type { Store } from '../../store/store.js';
 import type { EngagementPort } from '../engagement/record.js';
 import type { BreakoutMedia, BreakoutRoomRef, VideoAccess } from './video-deps.js';
@@ -66,8 +66,8 @@ export interface VideoPresence extends BreakoutRoomRef {
 export interface VideoPresenceDeps {
   store: Pick<Store, 'getParticipant' | 'getRound' | 'setInVideo'>;
   engagement?: EngagementPort;
-  /** [BRK17] Seam: told when a room's in-video set changed, so staff's occupancy view can follow. */
-  inVideoChanged?: (eventId: string, roundId: string) => void;
+  /** [BRK17] Told when a room's in-video set changed, so staff's occupancy view follows (the app publishes it). */
+  inVideoChanged?: (round: BreakoutRound) => Promise<unknown>;
 }
 
 /**
@@ -79,5 +79,31 @@ export async function onVideoPresence(deps: VideoPresenceDeps, p: VideoPresence)
   const [who, round] = await Promise.all([deps.store.getParticipant(p.participantId), deps.store.getRound(p.roundId)]);
   if (!who || who.eventId !== p.eventId || !round || round.eventId !== p.eventId || !round.rooms.some((r) => r.id === p.roomId)) return;
   deps.engagement?.interacted(who, p.joined ? 'breakoutJoined' : 'breakoutLeft', { ref: p.roundId, breakoutRoomId: p.roomId });
-  if (await deps.store.setInVideo(p.roundId, p.roomId, p.participantId, p.joined)) deps.inVideoChanged?.(p.eventId, p.roundId);
+  if (await deps.store.setInVideo(p.roundId, p.roomId, p.participantId, p.joined)) await deps.inVideoChanged?.(round);
+}
+
+/*
+ * [BRK42] The calls follow the round. These start LiveKit's work and return at once: the round does
+ * not wait for video, and the adapter logs a call that fails (BreakoutMedia never throws there).
+ */
+
+const refsOf = (round: BreakoutRound): BreakoutRoomRef[] => round.rooms.map((r) => ({ eventId: round.eventId, roundId: round.id, roomId: r.id }));
+
+/** [BRK42] A round opened: its rooms' calls are created. */
+export function videoRoundOpened(deps: { breakoutMedia?: BreakoutMedia }, round: BreakoutRound): void {
+  void deps.breakoutMedia?.openRooms(refsOf(round));
+}
+
+/** [BRK42] A round closed (everyone back on the stage): its rooms' calls end. */
+export function videoRoundClosed(deps: { breakoutMedia?: BreakoutMedia }, round: BreakoutRound): void {
+  void deps.breakoutMedia?.closeRooms(refsOf(round));
+}
+
+/** [BRK42] People moved in a running round leave the call of the room they were moved out of. */
+export function videoPeopleMoved(deps: { breakoutMedia?: BreakoutMedia }, round: BreakoutRound, moves: Iterable<{ participantId: string; from: string | null; to: string | null }>): void {
+  const media = deps.breakoutMedia;
+  if (!media?.configured || !RUNNING.has(round.status)) return;
+  for (const { participantId, from, to } of moves) {
+    if (from && from !== to) void media.removeParticipant(media.roomName({ eventId: round.eventId, roundId: round.id, roomId: from }), participantId);
+  }
 }
