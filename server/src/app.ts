@@ -177,7 +177,7 @@ export function createApp(deps: AppDeps): App {
   // [QUIZ37] Quiz runs' timed steps: this node's timers and the sweep of due runs.
   const quizClock = startQuizClock({ store, clock, publish, log, engagement }, { sweepMs: deps.quiz?.sweepMs });
   // [BRK26] Breakout rounds' timed steps: this node's timers and the sweep of due rounds.
-  const breakoutClock = startBreakoutClock({ store, clock, publish, log, engagement }, { sweepMs: deps.breakouts?.sweepMs });
+  const breakoutClock = startBreakoutClock({ store, clock, publish, log, engagement, breakoutMedia }, { sweepMs: deps.breakouts?.sweepMs });
   attachRealtime(io, {
     quizTimers: quizClock.timers,
     breakoutTimers: breakoutClock.timers,

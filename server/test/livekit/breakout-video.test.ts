@@ -14,10 +14,11 @@ import {
   VideoStream,
   type RemoteTrack,
 } from '@livekit/rtc-node';
-import type { BreakoutRound, BreakoutVideoToken, EngagementEntry } from '@rally/shared';
+import { BREAKOUT_LIMITS, type BreakoutRound, type BreakoutVideoToken, type EngagementEntry, type FactName, type FactPayload } from '@rally/shared';
 import { createBreakoutMedia } from '../../src/media/breakout-video.js';
 import type { BreakoutMedia } from '../../src/domain/breakout/video-deps.js';
 import { livekitCredentials, startLivekitServer, type LivekitServerHandle } from '../helpers/livekit-server.js';
+import { ok } from '../helpers/acks.js';
 import { freePort } from '../helpers/redis-server.js';
 import { connectClient, keyOf, sleep, startTestServer, type TestClient, type TestServer } from '../helpers/test-server.js';
 import { videoRound } from '../helpers/video-round.js';
@@ -30,6 +31,7 @@ import { videoRound } from '../helpers/video-round.js';
 // is the same whoever the client is.
 
 let lk: LivekitServerHandle;
+let offsetMs = 0;
 let rally: TestServer;
 let rooms: RoomServiceClient;
 let media: BreakoutMedia;
@@ -43,7 +45,8 @@ beforeAll(async () => {
   const port = await freePort();
   const creds = livekitCredentials();
   const env = { LIVEKIT_URL: `http://127.0.0.1:${port}`, LIVEKIT_API_KEY: creds.apiKey, LIVEKIT_API_SECRET: creds.apiSecret };
-  rally = await startTestServer({ env });
+  // The clock is offset by the round-lifecycle test to run out a close-all countdown at once.
+  rally = await startTestServer({ env, clock: { now: () => Date.now() + offsetMs }, app: { breakouts: { sweepMs: 50 } } });
   lk = await startLivekitServer({ port, ...creds, webhookUrls: [`${rally.url}/api/livekit/webhook`] });
   rooms = new RoomServiceClient(lk.httpUrl, lk.apiKey, lk.apiSecret);
   media = createBreakoutMedia({ url: lk.httpUrl, apiKey: lk.apiKey, apiSecret: lk.apiSecret });
@@ -210,4 +213,61 @@ describe('breakout video on a real LiveKit server', () => {
     expect(await rooms.listRooms(refs.map(roomName_))).toEqual([]);
     await expect(media.closeRooms(refs)).resolves.toBeUndefined();
   });
+
+  it('[BRK42] [BRK17] the calls follow the round run by its commands: opened, someone moved leaves the old call, staff see who is in video, close-all ends every call', async () => {
+    const ev = await rally.createEvent();
+    const join = async (name: string, key?: string) => {
+      const c = await connectClient(rally.url, (await rally.join({ code: ev.code, name, ...(key ? { key } : { mode: 'remote' as const }) })).token);
+      open.push({ close: () => void c.close() });
+      return c;
+    };
+    const [mo, ann, ben] = [await join('Mo', keyOf(ev.links.moderator)), await join('Ann'), await join('Ben')];
+    const [annId, benId] = [ann.snapshot.me.id, ben.snapshot.me.id];
+    const r = await ok(
+      mo.send('breakout:create', {
+        sessionId: null,
+        draft: { title: 'Role-play', durationSec: 600, audience: 'remote', strategy: { kind: 'manual' }, format: { kind: 'open' }, rooms: [{ id: 'east', name: 'East', topic: '', capacity: 3, facilitatorId: null }, { id: 'west', name: 'West', topic: '', capacity: 3, facilitatorId: null }] },
+      }),
+    );
+    await ok(mo.send('breakout:move', { roundId: r.id, participantId: annId, roomId: 'east' }));
+    await ok(mo.send('breakout:move', { roundId: r.id, participantId: benId, roomId: 'west' }));
+    const name = (roomId: string) => media.roomName({ eventId: ev.event.id, roundId: r.id, roomId });
+    const names = [name('east'), name('west')];
+
+    await ok(mo.send('breakout:open', { roundId: r.id }));
+    await until('the round\'s calls created', async () => (await rooms.listRooms(names)).map((x) => x.name).sort(), (xs) => xs.length === 2);
+
+    const token = async (c: typeof ann) => ok(c.send('breakout:videoToken', { roundId: r.id }));
+    const annEast = await joinCall(await token(ann), false);
+    expect((await token(ann)).roomId).toBe('east');
+    await seenFact(mo, 'breakout:occupancyChanged', (o) => o.roundId === r.id && (o.rooms.east?.inVideo ?? []).includes(annId));
+
+    const leftEast = new Promise<void>((resolve) => annEast.room.once(RoomEvent.Disconnected, () => resolve()));
+    await ok(mo.send('breakout:move', { roundId: r.id, participantId: annId, roomId: 'west' }));
+    await leftEast;
+    expect((await rooms.listParticipants(name('east'))).map((p) => p.identity)).not.toContain(annId);
+    await seenFact(mo, 'breakout:occupancyChanged', (o) => o.roundId === r.id && !(o.rooms.east?.inVideo ?? []).includes(annId));
+
+    const t = await token(ann);
+    expect(t.roomId).toBe('west');
+    const inWest = [await joinCall(t, false), await joinCall(await token(ben), false)];
+    await until('Ann and Ben in West', async () => (await rooms.listParticipants(name('west'))).map((p) => p.identity).sort(), (ids) => ids.length === 2);
+
+    const ended = inWest.map((m) => new Promise<void>((resolve) => m.room.once(RoomEvent.Disconnected, () => resolve())));
+    await ok(mo.send('breakout:close', { roundId: r.id }));
+    // The close-all countdown runs out (the clock jumps past it; every node's sweep closes the round).
+    offsetMs = (BREAKOUT_LIMITS.closeCountdownSec + 1) * 1000;
+    try {
+      await Promise.all(ended);
+      await until('the round\'s calls gone', () => rooms.listRooms(names), (xs) => xs.length === 0);
+    } finally {
+      offsetMs = 0;
+    }
+  });
 });
+
+/** A fact already received, or the next one (it may arrive before the ack of the command that caused it). */
+function seenFact<N extends FactName>(c: TestClient, fact: N, pred: (p: FactPayload<N>) => boolean, timeoutMs = 10_000): Promise<FactPayload<N>> {
+  const hit = c.received.find((f) => f.fact === fact && pred(f.payload as FactPayload<N>));
+  return hit ? Promise.resolve(hit.payload as FactPayload<N>) : c.waitFor(fact, pred, timeoutMs);
+}
