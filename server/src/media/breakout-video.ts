@@ -91,7 +91,7 @@ export function createBreakoutMedia(livekit: Config['livekit'], opts: { ttlSec?:
     }
   };
   const url = livekitWsUrl(livekit.url);
-  const rooms = new RoomServiceClient(livekitHttpUrl(livekit.url), livekit.apiKey, livekit.apiSecret);
+  const rooms = new RoomServiceClient(livekitHttpUrl(livekit.apiUrl ?? livekit.url), livekit.apiKey, livekit.apiSecret);
   return {
     configured: true,
     ...naming,
