@@ -1,13 +1,11 @@
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AccessToken, WebhookEvent, type WebhookEventNames } from 'livekit-server-sdk';
 import type { BreakoutRound, EngagementEntry } from '@rally/shared';
 import { breakoutRoomName } from '../../src/media/breakout-video.js';
 import { sleep, startTestServer, type TestServer } from '../helpers/test-server.js';
+import { postWebhook, signWebhook, webhookBody } from '../helpers/livekit-webhook.js';
 import { videoRound } from '../helpers/video-round.js';
 
-// [BRK43] LiveKit's webhooks as LiveKit sends them: a JSON body, and an `Authorization` JWT signed
-// with the API secret whose `sha256` claim is the base64 SHA-256 of that body.
+// [BRK43] LiveKit's webhooks, signed as LiveKit signs them (helpers/livekit-webhook.ts), at one node.
 
 const KEY = 'APIwebhookKey';
 const SECRET = 'webhook-livekit-secret-0123456789-abcdefgh';
@@ -18,7 +16,6 @@ let rally: TestServer;
 let eventId: string;
 let ada: string;
 let round: BreakoutRound;
-let seq = 0;
 
 beforeAll(async () => {
   rally = await startTestServer({ env: LIVEKIT_ENV });
@@ -30,32 +27,9 @@ beforeAll(async () => {
 });
 afterAll(() => rally?.close());
 
-/** A webhook body as LiveKit serialises it (protobuf JSON). */
-function body(kind: WebhookEventNames, roomName: string, identity: string, opts: { id?: string; createdAtSec?: number } = {}): string {
-  const ev = new WebhookEvent({
-    id: opts.id ?? `EV_test${++seq}`,
-    createdAt: BigInt(opts.createdAtSec ?? Math.floor(Date.now() / 1000)),
-    room: { sid: 'RM_x', name: roomName },
-    participant: { sid: 'PA_x', identity, name: 'Ada' },
-  });
-  // The SDK's WebhookEvent resets `event` after construction: set it afterwards.
-  ev.event = kind;
-  return ev.toJsonString();
-}
-
-/** The `Authorization` header LiveKit sends: a JWT with the body's SHA-256, signed with `secret`. */
-async function sign(raw: string, secret = SECRET): Promise<string> {
-  const at = new AccessToken(KEY, secret);
-  at.sha256 = createHash('sha256').update(raw).digest('base64');
-  return at.toJwt();
-}
-
-async function post(raw: string, authorization?: string, contentType = 'application/webhook+json') {
-  const headers: Record<string, string> = { 'content-type': contentType };
-  if (authorization !== undefined) headers.authorization = authorization;
-  const res = await fetch(`${rally.url}/api/livekit/webhook`, { method: 'POST', headers, body: raw });
-  return { status: res.status, body: (await res.json()) as { ok?: boolean; error?: { code: string; message: string } } };
-}
+const body = webhookBody;
+const sign = (raw: string, secret = SECRET) => signWebhook(raw, KEY, secret);
+const post = (raw: string, authorization?: string, contentType?: string) => postWebhook(rally.url, raw, authorization, contentType);
 
 const roomName = (roomId: string) => breakoutRoomName({ eventId, roundId: round.id, roomId });
 const inVideo = async () => Object.fromEntries(await rally.store.listInVideo(round.id));
@@ -132,9 +106,7 @@ describe('LiveKit webhooks without LiveKit', () => {
     const bare = await startTestServer();
     try {
       const raw = body('participant_joined', 'rally.e.r.north', 'p');
-      const res = await fetch(`${bare.url}/api/livekit/webhook`, { method: 'POST', headers: { 'content-type': 'application/webhook+json', authorization: await sign(raw) }, body: raw });
-      expect(res.status).toBe(503);
-      expect(await res.json()).toEqual({ error: { code: 'UNAVAILABLE', message: 'LiveKit is not configured on this server' } });
+      expect(await postWebhook(bare.url, raw, await sign(raw))).toEqual({ status: 503, body: { error: { code: 'UNAVAILABLE', message: 'LiveKit is not configured on this server' } } });
     } finally {
       await bare.close();
     }
