@@ -227,7 +227,7 @@ export function createApp(deps: AppDeps): App {
       media: breakoutMedia,
       log,
       // [BRK43] Engagement, the room's in-video set, and staff's occupancy view ([BRK17]) when it moved.
-      onVideoPresence: (p) => onVideoPresence({ store, engagement, inVideoChanged: (round) => publishOccupancy({ store, clock, publish }, round) }, p),
+      onVideoPresence: (p) => onVideoPresence({ store, engagement, breakoutMedia, inVideoChanged: (round) => publishOccupancy({ store, clock, publish }, round) }, p),
     }),
   );
   app.use('/api', (_req, res) => void res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such API route' } }));

@@ -214,7 +214,7 @@ describe('breakout video on a real LiveKit server', () => {
     await expect(media.closeRooms(refs)).resolves.toBeUndefined();
   });
 
-  it('[BRK42] [BRK17] the calls follow the round run by its commands: opened, someone moved leaves the old call, staff see who is in video, close-all ends every call', async () => {
+  it('[BRK41] [BRK42] [BRK17] the calls follow the round run by its commands: opened, someone moved leaves the old call (and cannot come back with the old token), staff see who is in video, close-all ends every call', async () => {
     const ev = await rally.createEvent();
     const join = async (name: string, key?: string) => {
       const c = await connectClient(rally.url, (await rally.join({ code: ev.code, name, ...(key ? { key } : { mode: 'remote' as const }) })).token);
@@ -238,7 +238,8 @@ describe('breakout video on a real LiveKit server', () => {
     await until('the round\'s calls created', async () => (await rooms.listRooms(names)).map((x) => x.name).sort(), (xs) => xs.length === 2);
 
     const token = async (c: typeof ann) => ok(c.send('breakout:videoToken', { roundId: r.id }));
-    const annEast = await joinCall(await token(ann), false);
+    const eastToken = await token(ann);
+    const annEast = await joinCall(eastToken, false);
     expect((await token(ann)).roomId).toBe('east');
     await seenFact(mo, 'breakout:occupancyChanged', (o) => o.roundId === r.id && (o.rooms.east?.inVideo ?? []).includes(annId));
 
@@ -247,6 +248,10 @@ describe('breakout video on a real LiveKit server', () => {
     await leftEast;
     expect((await rooms.listParticipants(name('east'))).map((p) => p.identity)).not.toContain(annId);
     await seenFact(mo, 'breakout:occupancyChanged', (o) => o.roundId === r.id && !(o.rooms.east?.inVideo ?? []).includes(annId));
+    // [BRK41] The East token she still holds lets LiveKit admit her again, but Rally takes her out at once.
+    const back = await joinCall(eastToken, false);
+    await new Promise<void>((resolve) => (back.room.isConnected ? back.room.once(RoomEvent.Disconnected, () => resolve()) : resolve()));
+    expect((await rooms.listParticipants(name('east'))).map((p) => p.identity)).not.toContain(annId);
 
     const t = await token(ann);
     expect(t.roomId).toBe('west');

@@ -117,4 +117,26 @@ describe('video presence from LiveKit', () => {
     expect(calls).toEqual([]);
     expect([...(await k.store.listInVideo(round.id)).values()].flat()).toEqual([]);
   });
+
+  it('[BRK41] [BRK42] joining a call one no longer belongs in (moved out, no room, round closed) takes them out again and counts for nothing', async () => {
+    const { calls, port } = recorder();
+    const removed: string[][] = [];
+    const watching = { ...media, removeParticipant: async (roomName: string, identity: string) => void removed.push([roomName, identity]) };
+    const d = { store: k.store, engagement: port, breakoutMedia: watching };
+    const cy = await k.person({ name: 'Cy' });
+    // Bob is in South, Cy in no room, and a moderator may be anywhere.
+    await onVideoPresence(d, { eventId: k.event.id, roundId: round.id, roomId: 'north', participantId: bob.id, joined: true });
+    await onVideoPresence(d, { eventId: k.event.id, roundId: round.id, roomId: 'north', participantId: cy.id, joined: true });
+    await onVideoPresence(d, { eventId: k.event.id, roundId: round.id, roomId: 'north', participantId: mod.id, joined: true });
+    const north = media.roomName({ eventId: k.event.id, roundId: round.id, roomId: 'north' });
+    expect(removed).toEqual([[north, bob.id], [north, cy.id]]);
+    expect((await k.store.listInVideo(round.id)).get('north')).toEqual([mod.id]);
+    // Only the moderator's join counts (the engagement service then leaves staff out, [ENG1]); the refused attendees' do not.
+    expect(calls.map((c) => c.id)).toEqual([mod.id]);
+
+    const closed = await makeRound('closed');
+    await k.store.setAssignments(closed.id, new Map([[ada.id, 'north']]));
+    await onVideoPresence(d, { eventId: k.event.id, roundId: closed.id, roomId: 'north', participantId: ada.id, joined: true });
+    expect(removed.at(-1)).toEqual([media.roomName({ eventId: k.event.id, roundId: closed.id, roomId: 'north' }), ada.id]);
+  });
 });

@@ -1,4 +1,4 @@
-import { ErrorCode, RallyError, type BreakoutRound, type BreakoutVideoToken, type Role } from '@rally/shared';
+import { ErrorCode, RallyError, type BreakoutRound, type BreakoutVideoToken, type Participant, type Role } from '@rally/shared';
 import type { Store } from '../../store/store.js';
 import type { EngagementPort } from '../engagement/record.js';
 import type { BreakoutMedia, BreakoutRoomRef, VideoAccess } from './video-deps.js';
@@ -64,7 +64,9 @@ export interface VideoPresence extends BreakoutRoomRef {
 }
 
 export interface VideoPresenceDeps {
-  store: Pick<Store, 'getParticipant' | 'getRound' | 'setInVideo'>;
+  store: Pick<Store, 'getParticipant' | 'getRound' | 'roomOf' | 'setInVideo'>;
+  /** [BRK42] To take out of a call someone who no longer belongs there (absent: nobody is taken out). */
+  breakoutMedia?: BreakoutMedia;
   engagement?: EngagementPort;
   /** [BRK17] Told when a room's in-video set changed, so staff's occupancy view follows (the app publishes it). */
   inVideoChanged?: (round: BreakoutRound) => Promise<unknown>;
@@ -78,8 +80,23 @@ export interface VideoPresenceDeps {
 export async function onVideoPresence(deps: VideoPresenceDeps, p: VideoPresence): Promise<void> {
   const [who, round] = await Promise.all([deps.store.getParticipant(p.participantId), deps.store.getRound(p.roundId)]);
   if (!who || who.eventId !== p.eventId || !round || round.eventId !== p.eventId || !round.rooms.some((r) => r.id === p.roomId)) return;
+  // LiveKit cannot revoke a token: someone moved out of a room (or a round that closed) could come back
+  // with the token they still hold until it expires. Rally's own checks apply again here, so whoever
+  // joins a call they no longer belong in is taken out at once and counts for nothing.
+  if (p.joined && !(await belongsIn(deps, who, round, p.roomId))) {
+    const media = deps.breakoutMedia;
+    if (media?.configured) await media.removeParticipant(media.roomName(p), who.id);
+    return;
+  }
   deps.engagement?.interacted(who, p.joined ? 'breakoutJoined' : 'breakoutLeft', { ref: p.roundId, breakoutRoomId: p.roomId });
   if (await deps.store.setInVideo(p.roundId, p.roomId, p.participantId, p.joined)) await deps.inVideoChanged?.(round);
+}
+
+/** [BRK41] The rule breakoutVideoToken applies, read again when LiveKit says someone joined. */
+async function belongsIn(deps: Pick<VideoPresenceDeps, 'store'>, who: Participant, round: BreakoutRound, roomId: string): Promise<boolean> {
+  if (!RUNNING.has(round.status)) return false;
+  if (who.role !== 'attendee') return true;
+  return (await deps.store.roomOf(round.id, who.id)) === roomId;
 }
 
 /*
