@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BreakoutRound, EngagementEntry } from '@rally/shared';
 import { breakoutRoomName } from '../../src/media/breakout-video.js';
-import { sleep, startTestServer, type TestServer } from '../helpers/test-server.js';
+import { connectClient, sleep, startTestServer, type TestServer } from '../helpers/test-server.js';
 import { postWebhook, signWebhook, webhookBody } from '../helpers/livekit-webhook.js';
 import { videoRound } from '../helpers/video-round.js';
 
@@ -14,6 +14,7 @@ const LIVEKIT_ENV = { LIVEKIT_URL: 'http://127.0.0.1:9', LIVEKIT_API_KEY: KEY, L
 
 let rally: TestServer;
 let eventId: string;
+let code: string;
 let ada: string;
 let bea: string;
 let round: BreakoutRound;
@@ -22,6 +23,7 @@ beforeAll(async () => {
   rally = await startTestServer({ env: LIVEKIT_ENV });
   const ev = await rally.createEvent();
   eventId = ev.event.id;
+  code = ev.code;
   ada = (await rally.join({ code: ev.code, name: 'Ada', mode: 'remote' })).participant.id;
   bea = (await rally.join({ code: ev.code, name: 'Bea', mode: 'remote' })).participant.id;
   round = videoRound(eventId, 'open');
@@ -44,6 +46,12 @@ async function entries(): Promise<EngagementEntry[]> {
 }
 
 describe('LiveKit webhooks', () => {
+  it('[BRK44] with LiveKit configured the snapshot says video is on', async () => {
+    const c = await connectClient(rally.url, (await rally.join({ code: code, name: 'Val', mode: 'remote' })).token);
+    expect(c.snapshot.breakouts?.video).toBe(true);
+    c.close();
+  });
+
   it('[BRK43] a signed participant_joined / participant_left in a breakout room records engagement and who is in the call', async () => {
     const joined = body('participant_joined', roomName('north'), ada);
     expect(await post(joined, await sign(joined))).toEqual({ status: 200, body: { ok: true } });
@@ -107,11 +115,15 @@ describe('LiveKit webhooks', () => {
 });
 
 describe('LiveKit webhooks without LiveKit', () => {
-  it('[BRK44] the route answers 503 UNAVAILABLE: there is no secret to verify with', async () => {
+  it('[BRK44] the route answers 503 UNAVAILABLE (there is no secret to verify with), and the snapshot says video is off', async () => {
     const bare = await startTestServer();
     try {
+      const ev = await bare.createEvent();
       const raw = body('participant_joined', 'rally.e.r.north', 'p');
       expect(await postWebhook(bare.url, raw, await sign(raw))).toEqual({ status: 503, body: { error: { code: 'UNAVAILABLE', message: 'LiveKit is not configured on this server' } } });
+      const c = await connectClient(bare.url, (await bare.join({ code: ev.code, name: 'Vic', mode: 'remote' })).token);
+      expect(c.snapshot.breakouts?.video).toBe(false);
+      c.close();
     } finally {
       await bare.close();
     }

@@ -5,7 +5,7 @@ import { pollKit, type PollKit } from '../../../test/helpers/domain-kit.js';
 import { videoRound } from '../../../test/helpers/video-round.js';
 import { createBreakoutMedia } from '../../media/breakout-video.js';
 import type { EngagementPort, InteractionDetail } from '../engagement/record.js';
-import { breakoutVideoToken, onVideoPresence, videoAvailable } from './video.js';
+import { breakoutVideoToken, onVideoPresence } from './video.js';
 
 const LIVEKIT = { url: 'wss://livekit.example.com', apiKey: 'APIvideoKey', apiSecret: 'video-domain-secret-0123456789-abcdefghij' };
 const media = createBreakoutMedia(LIVEKIT);
@@ -75,11 +75,9 @@ describe('breakout:videoToken', () => {
     await expect(breakoutVideoToken(deps(), as(mod), { roundId: elsewhere.id, roomId: 'north' })).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
   });
 
-  it('[BRK44] without LiveKit: UNAVAILABLE, and the video flag is off', async () => {
+  it('[BRK44] without LiveKit: UNAVAILABLE', async () => {
     const off = { store: k.store, breakoutMedia: createBreakoutMedia(undefined) };
-    expect(videoAvailable(off)).toBe(false);
-    expect(videoAvailable({})).toBe(false);
-    expect(videoAvailable(deps())).toBe(true);
+    await expect(breakoutVideoToken({ store: k.store }, as(ada), { roundId: round.id })).rejects.toMatchObject({ code: ErrorCode.UNAVAILABLE });
     await expect(breakoutVideoToken(off, as(ada), { roundId: round.id })).rejects.toMatchObject({ code: ErrorCode.UNAVAILABLE, message: 'LiveKit is not configured on this server' });
   });
 });

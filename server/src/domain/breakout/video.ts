@@ -1,6 +1,8 @@
 import { ErrorCode, RallyError, type BreakoutRound, type BreakoutVideoToken, type Participant, type Role } from '@rally/shared';
 import type { Store } from '../../store/store.js';
 import type { EngagementPort } from '../engagement/record.js';
+import { MODERATOR_ROLES } from '../ports.js';
+import { isRunning } from './access.js';
 import type { BreakoutMedia, BreakoutRoomRef, VideoAccess } from './video-deps.js';
 
 /*
@@ -14,14 +16,6 @@ export interface BreakoutVideoDeps {
   breakoutMedia?: BreakoutMedia;
 }
 
-/** [BRK44] Whether breakout rooms have video on this server (the snapshot's `video` flag). */
-export function videoAvailable(deps: { breakoutMedia?: BreakoutMedia }): boolean {
-  return deps.breakoutMedia?.configured === true;
-}
-
-// People stay in their rooms through the close-all countdown, so a token refreshed then still works.
-const RUNNING = new Set(['open', 'closing']);
-const STAFF: readonly Role[] = ['moderator', 'admin'];
 
 /**
  * [BRK41] `breakout:videoToken`: an attendee gets their own room of a running round; staff any room
@@ -37,7 +31,8 @@ export async function breakoutVideoToken(
   const [round, me] = await Promise.all([deps.store.getRound(input.roundId), deps.store.getParticipant(who.participantId)]);
   if (!round || round.eventId !== who.eventId) throw new RallyError(ErrorCode.NOT_FOUND, 'no such breakout round');
   if (!me) throw new RallyError(ErrorCode.UNAUTHORIZED, 'this participant no longer exists, please join again');
-  if (!RUNNING.has(round.status)) throw new RallyError(ErrorCode.INVALID_STATE, 'this breakout round is not open');
+  // People stay in their rooms through the close-all countdown, so a token refreshed then still works.
+  if (!isRunning(round)) throw new RallyError(ErrorCode.INVALID_STATE, 'this breakout round is not open');
 
   let roomId: string;
   let access: VideoAccess;
@@ -52,7 +47,7 @@ export async function breakoutVideoToken(
     if (!round.rooms.some((r) => r.id === input.roomId)) throw new RallyError(ErrorCode.NOT_FOUND, 'no such room in this breakout round');
     roomId = input.roomId;
     // The role table admits attendees and staff only; anyone else allowed later watches, never speaks.
-    access = STAFF.includes(who.role) ? 'moderator' : 'viewer';
+    access = (MODERATOR_ROLES as readonly Role[]).includes(who.role) ? 'moderator' : 'viewer';
   }
   return media.token({ room: { eventId: round.eventId, roundId: round.id, roomId }, identity: me.id, name: me.name, access });
 }
@@ -94,7 +89,7 @@ export async function onVideoPresence(deps: VideoPresenceDeps, p: VideoPresence)
 
 /** [BRK41] The rule breakoutVideoToken applies, read again when LiveKit says someone joined. */
 async function belongsIn(deps: Pick<VideoPresenceDeps, 'store'>, who: Participant, round: BreakoutRound, roomId: string): Promise<boolean> {
-  if (!RUNNING.has(round.status)) return false;
+  if (!isRunning(round)) return false;
   if (who.role !== 'attendee') return true;
   return (await deps.store.roomOf(round.id, who.id)) === roomId;
 }
@@ -119,7 +114,7 @@ export function videoRoundClosed(deps: { breakoutMedia?: BreakoutMedia }, round:
 /** [BRK42] People moved in a running round leave the call of the room they were moved out of. */
 export function videoPeopleMoved(deps: { breakoutMedia?: BreakoutMedia }, round: BreakoutRound, moves: Iterable<{ participantId: string; from: string | null; to: string | null }>): void {
   const media = deps.breakoutMedia;
-  if (!media?.configured || !RUNNING.has(round.status)) return;
+  if (!media?.configured || !isRunning(round)) return;
   for (const { participantId, from, to } of moves) {
     if (from && from !== to) void media.removeParticipant(media.roomName({ eventId: round.eventId, roundId: round.id, roomId: from }), participantId);
   }
