@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import express, { Router } from 'express';
 import { WebhookReceiver } from 'livekit-server-sdk';
-import { ErrorCode } from '@rally/shared';
+import { ErrorCode, Id } from '@rally/shared';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { BreakoutMedia } from '../domain/breakout/video-deps.js';
@@ -65,10 +65,12 @@ export function livekitWebhookRouter(deps: LivekitWebhookDeps): Router {
       const claim = randomUUID();
       if ((await deps.store.rememberCommand(`livekit-webhook:${event.id}`, claim, SEEN_TTL_SEC)) !== claim) return void refuse(res, 'the webhook was already received');
 
+      // The body's shape is LiveKit's protobuf schema (WebhookReceiver parses it); the parts Rally
+      // acts on are checked again as Rally's own ids.
       const joined = event.event === 'participant_joined' ? true : event.event === 'participant_left' ? false : null;
       const ref = event.room?.name ? deps.media.parseRoomName(event.room.name) : null;
-      const participantId = event.participant?.identity;
-      if (joined !== null && ref && participantId) await deps.onVideoPresence({ ...ref, participantId, joined });
+      const participantId = Id.safeParse(event.participant?.identity);
+      if (joined !== null && ref && participantId.success) await deps.onVideoPresence({ ...ref, participantId: participantId.data, joined });
       res.json({ ok: true });
     } catch (e) {
       next(e);
