@@ -18,6 +18,9 @@ import { QUIZ_BODY_PATH, quizRouter } from './http/quiz-routes.js';
 import { ROSTER_BODY_PATH, rosterRouter } from './http/roster-routes.js';
 import { breakoutScorecardRouter } from './http/breakout-scorecard-routes.js';
 import { stageRouter } from './http/stage-routes.js';
+import { LIVEKIT_WEBHOOK_PATH, livekitWebhookRouter } from './http/livekit-webhook-routes.js';
+import { onVideoPresence } from './domain/breakout/video.js';
+import { publishOccupancy } from './domain/breakout/notify.js';
 import type { EngagementLog } from './domain/engagement/log.js';
 import { createEngagementService } from './domain/engagement/service.js';
 import type { WebhookOptions } from './domain/engagement/webhooks.js';
@@ -29,6 +32,7 @@ import { createPresenceFeed } from './domain/presence-feed.js';
 import { createRoomCodes } from './domain/stage/room-code.js';
 import type { Log } from './log.js';
 import { createStageMedia } from './media/livekit.js';
+import { createBreakoutMedia } from './media/breakout-video.js';
 import { createAskBudget } from './realtime/ask-limits.js';
 import { startPollDeadlines } from './realtime/poll-deadlines.js';
 import { startQuizClock } from './realtime/quiz-timers.js';
@@ -116,8 +120,10 @@ export function createApp(deps: AppDeps): App {
     }),
   );
   // Quiz routes parse their own bodies ([QUIZ15] [QUIZ17]): quizzes outgrow 64 kB, and an import's
-  // errors name the lines of the file as sent. So do the attendee list routes ([BRK36]).
-  app.use(express.json({ limit: '64kb', type: (req: IncomingMessage) => /^application\/json\b/i.test(req.headers['content-type'] ?? '') && !QUIZ_BODY_PATH.test(req.url ?? '') && !ROSTER_BODY_PATH.test(req.url ?? '') }));
+  // errors name the lines of the file as sent. So do the attendee list routes ([BRK36]). LiveKit's webhook
+  // keeps its raw body ([BRK43]: signed).
+  const ownBody = (url: string) => QUIZ_BODY_PATH.test(url) || ROSTER_BODY_PATH.test(url) || LIVEKIT_WEBHOOK_PATH.test(url);
+  app.use(express.json({ limit: '64kb', type: (req: IncomingMessage) => /^application\/json\b/i.test(req.headers['content-type'] ?? '') && !ownBody(req.url ?? '') }));
   app.use(durableResponses(store));
 
 
@@ -165,6 +171,8 @@ export function createApp(deps: AppDeps): App {
   const reactionBursts = createReactionBursts((eventId, burst) => io.to(rooms.event(eventId)).volatile.emit('reaction:aggregated', burst), {
     intervalMs: deps.stage?.burstIntervalMs,
   });
+  // [BRK40] Breakout rooms' calls on the same LiveKit as the stage (or none: [BRK44]).
+  const breakoutMedia = createBreakoutMedia(config.livekit, { log });
   const stage: StageServices = {
     roomCodes: createRoomCodes(config.secret, clock),
     publicUrl: config.publicUrl,
@@ -176,7 +184,7 @@ export function createApp(deps: AppDeps): App {
   // [QUIZ37] Quiz runs' timed steps: this node's timers and the sweep of due runs.
   const quizClock = startQuizClock({ store, clock, publish, log, engagement }, { sweepMs: deps.quiz?.sweepMs });
   // [BRK26] Breakout rounds' timed steps: this node's timers and the sweep of due rounds.
-  const breakoutClock = startBreakoutClock({ store, clock, publish, log, engagement }, { sweepMs: deps.breakouts?.sweepMs });
+  const breakoutClock = startBreakoutClock({ store, clock, publish, log, engagement, breakoutMedia }, { sweepMs: deps.breakouts?.sweepMs });
   attachRealtime(io, {
     quizTimers: quizClock.timers,
     breakoutTimers: breakoutClock.timers,
@@ -193,6 +201,7 @@ export function createApp(deps: AppDeps): App {
     nodeId: deps.nodeId,
     limits,
     clientAddress: clientAddressOf(app),
+    breakoutMedia,
   });
   // Routes come after the socket server so REST actions can publish facts too.
   app.use(healthRouter(store, () => draining));
@@ -217,6 +226,18 @@ export function createApp(deps: AppDeps): App {
         publish.toParticipant(p.id, 'session:ended', { reason: 'deleted', message: 'the organiser deleted your data from this event' });
         publish.disconnectParticipant(p.id);
       },
+    }),
+  );
+  app.use(
+    '/api',
+    livekitWebhookRouter({
+      livekit: config.livekit,
+      store,
+      clock,
+      media: breakoutMedia,
+      log,
+      // [BRK43] Engagement, the room's in-video set, and staff's occupancy view ([BRK17]) when it moved.
+      onVideoPresence: (p) => onVideoPresence({ store, engagement, breakoutMedia, inVideoChanged: (round) => publishOccupancy({ store, clock, publish }, round) }, p),
     }),
   );
   app.use('/api', (_req, res) => void res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such API route' } }));

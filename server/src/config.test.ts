@@ -48,6 +48,11 @@ describe('configuration', () => {
     expect(bad({ LIVEKIT_URL: 'wss://lk.example' })).toContain('LIVEKIT_URL');
     const c = parseConfig({ LIVEKIT_URL: 'wss://lk.example', LIVEKIT_API_KEY: 'key', LIVEKIT_API_SECRET: 's'.repeat(32) });
     expect(c.livekit?.url).toBe('wss://lk.example');
+    expect(c.livekit?.apiUrl).toBeUndefined();
+    // The server may reach LiveKit's API at another address than browsers do; only with the three.
+    const api = parseConfig({ LIVEKIT_URL: 'wss://lk.example', LIVEKIT_API_KEY: 'key', LIVEKIT_API_SECRET: 's'.repeat(32), LIVEKIT_API_URL: 'http://livekit:7880' });
+    expect(api.livekit).toMatchObject({ url: 'wss://lk.example', apiUrl: 'http://livekit:7880' });
+    expect(bad({ LIVEKIT_API_URL: 'http://livekit:7880' })).toContain('LIVEKIT_API_URL');
   });
 
   it('[CFG4] cluster mode requires a shared SECRET and ADMIN_TOKEN', () => {

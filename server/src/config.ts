@@ -92,6 +92,8 @@ const ConfigSchema = z
     LIVEKIT_URL: optional(z.url({ protocol: /^(wss?|https?)$/, error: 'must be a ws(s):// or http(s):// URL' })),
     LIVEKIT_API_KEY: optional(z.string().min(3)),
     LIVEKIT_API_SECRET: optional(z.string().min(32, 'must be at least 32 characters')),
+    /** [CFG3] Where the server reaches LiveKit's API when browsers use another address (a container network); default LIVEKIT_URL. */
+    LIVEKIT_API_URL: optional(z.url({ protocol: /^(wss?|https?)$/, error: 'must be a ws(s):// or http(s):// URL' })),
     /** [CFG7] Unset: info in production (for log collectors), warn otherwise (a terminal: the links are what matters). */
     LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
     /** Extra origins allowed to open a socket (comma separated), for a dev server on another port. */
@@ -123,6 +125,7 @@ const ConfigSchema = z
     if (lk !== 0 && lk !== 3) {
       ctx.addIssue({ code: 'custom', path: ['LIVEKIT_URL'], message: 'LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET go together: set all three or none' });
     }
+    if (c.LIVEKIT_API_URL && lk !== 3) ctx.addIssue({ code: 'custom', path: ['LIVEKIT_API_URL'], message: 'needs LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET' });
     if (c.REDIS_URL && !c.SECRET) {
       ctx.addIssue({ code: 'custom', path: ['SECRET'], message: 'is required with REDIS_URL (every node must sign tokens with the same secret)' });
     }
@@ -141,7 +144,8 @@ export interface Config {
   publicUrl: string;
   secret: string | undefined;
   adminToken: string | undefined;
-  livekit: { url: string; apiKey: string; apiSecret: string } | undefined;
+  /** `url` is what browsers connect to; `apiUrl`, if set, where the server calls LiveKit's API (else `url`). */
+  livekit: { url: string; apiKey: string; apiSecret: string; apiUrl?: string } | undefined;
   logLevel: string;
   allowedOrigins: string[];
   seedDemo: boolean;
@@ -180,7 +184,10 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     publicUrl,
     secret: c.SECRET,
     adminToken: c.ADMIN_TOKEN,
-    livekit: c.LIVEKIT_URL && c.LIVEKIT_API_KEY && c.LIVEKIT_API_SECRET ? { url: c.LIVEKIT_URL, apiKey: c.LIVEKIT_API_KEY, apiSecret: c.LIVEKIT_API_SECRET } : undefined,
+    livekit:
+      c.LIVEKIT_URL && c.LIVEKIT_API_KEY && c.LIVEKIT_API_SECRET
+        ? { url: c.LIVEKIT_URL, apiKey: c.LIVEKIT_API_KEY, apiSecret: c.LIVEKIT_API_SECRET, ...(c.LIVEKIT_API_URL ? { apiUrl: c.LIVEKIT_API_URL } : {}) }
+        : undefined,
     logLevel: c.LOG_LEVEL ?? (c.NODE_ENV === 'production' ? 'info' : 'warn'),
     allowedOrigins: [new URL(publicUrl).origin, ...c.ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean)],
     seedDemo: c.NO_DEMO === '0' || c.NO_DEMO === 'false',

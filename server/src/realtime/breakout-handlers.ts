@@ -1,4 +1,5 @@
 import { ErrorCode, RallyError, type CommandName, type CommandPayload, type CommandResults } from '@rally/shared';
+import { breakoutVideoToken } from '../domain/breakout/video.js';
 import { askHelp, takeHelp } from '../domain/breakout/help.js';
 import { assignRound, chooseRoom, moveParticipant, swapParticipants } from '../domain/breakout/placement.js';
 import { broadcastToRooms, closeRound, createRound, deleteRound, extendRound, openRound, updateRound } from '../domain/breakout/rounds.js';
@@ -35,7 +36,7 @@ export const breakoutHandlers: BreakoutHandlers = {
   'breakout:broadcast': (ctx, p) => broadcastToRooms(ctx.deps, ctx.eventId, p.roundId, p.text),
   'breakout:close': (ctx, p) => closeRound(ctx.deps, ctx.eventId, p.roundId),
   'breakout:choose': (ctx, p) => chooseRoom(ctx.deps, ctx.eventId, ctx.participantId, p.roundId, p.roomId),
-  'breakout:videoToken': notYet,
+  'breakout:videoToken': (ctx, p) => breakoutVideoToken(ctx.deps, ctx, { roundId: p.roundId, roomId: p.roomId }),
   'breakout:askHelp': (ctx, p) => askHelp(ctx.deps, ctx.eventId, ctx.participantId, p.roundId),
   'breakout:takeHelp': (ctx, p) => takeHelp(ctx.deps, ctx.eventId, ctx.participantId, p.helpId),
   'breakout:chat': (ctx, p) => postRoomChat(roomsDeps(ctx), ctx.eventId, ctx.participantId, p),

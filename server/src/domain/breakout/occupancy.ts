@@ -24,12 +24,14 @@ export function occupancyOf(
 
 /** [BRK17] The round's occupancy read from the store now. */
 export async function readOccupancy(deps: Pick<DomainDeps, 'store'>, round: BreakoutRound, assignments?: ReadonlyMap<string, string>): Promise<RoomOccupancy> {
-  const [asg, online, people] = await Promise.all([
+  const [asg, online, people, inVideo] = await Promise.all([
     assignments ?? deps.store.listAssignments(round.id),
     deps.store.presenceOnline(round.eventId),
     deps.store.listParticipants(round.eventId),
+    // [BRK43] Who is in each room's call, as LiveKit's webhooks reported it.
+    deps.store.listInVideo(round.id),
   ]);
   const on = new Set(online);
   const audience = people.filter((p) => on.has(p.id) && inAudience(round, p)).map((p) => p.id);
-  return occupancyOf(round, asg, audience);
+  return occupancyOf(round, asg, audience, inVideo);
 }

@@ -3,6 +3,7 @@ import type { DomainDeps } from '../ports.js';
 import { changeRound, isRunning, requireRound, runningRound } from './access.js';
 import { assignRooms, smallestFittingRoom } from './assign.js';
 import { placeableOf } from './placeable.js';
+import { videoPeopleMoved } from './video.js';
 import { publishOccupancy, publishRound, sendPlaces } from './notify.js';
 import { inAudience } from './occupancy.js';
 import { membersByRoom, myBreakout, namesOf } from './view.js';
@@ -43,6 +44,7 @@ export async function assignRound(deps: DomainDeps, eventId: string, roundId: st
   if (round.status !== 'draft' && round.status !== 'open') throw new RallyError(ErrorCode.INVALID_STATE, `this round is ${round.status}`);
   const { round: next, summary, before } = await fillRound(deps, round, strategy ?? round.strategy);
   const after = await deps.store.listAssignments(roundId);
+  videoPeopleMoved(deps, next, [...before].map(([participantId, from]) => ({ participantId, from, to: after.get(participantId) ?? null })));
   if (next.status === 'open') {
     // Everyone whose room or room-mates may have changed: all assigned before or after.
     await sendPlaces(deps, next, after, new Set([...before.keys(), ...after.keys()]));
@@ -94,6 +96,7 @@ export async function moveParticipant(deps: DomainDeps, eventId: string, roundId
   await requirePlaceable(deps, eventId, participantId);
   const placed = await deps.store.place(roundId, participantId, roomId, room?.capacity ?? 0);
   if (!placed.ok) throw placeError(placed.reason);
+  videoPeopleMoved(deps, round, [{ participantId, from: placed.previousRoomId, to: roomId }]);
   return placesChanged(deps, round, [placed.previousRoomId, roomId], [participantId]);
 }
 
@@ -110,6 +113,7 @@ export async function swapParticipants(deps: DomainDeps, eventId: string, roundI
   await Promise.all([requirePlaceable(deps, eventId, a), requirePlaceable(deps, eventId, b)]);
   const [ra, rb] = await Promise.all([deps.store.roomOf(roundId, a), deps.store.roomOf(roundId, b)]);
   await deps.store.swap(roundId, a, b);
+  videoPeopleMoved(deps, round, [{ participantId: a, from: ra, to: rb }, { participantId: b, from: rb, to: ra }]);
   return placesChanged(deps, round, [ra, rb], [a, b]);
 }
 

@@ -6,6 +6,7 @@ import type { EventRecord } from '../../store/store.js';
 import { requireEvent } from '../events.js';
 import { MODERATOR_ROLES, type DomainDeps } from '../ports.js';
 import { changeRound, isRunning, requireRound, runningRound } from './access.js';
+import { videoRoundClosed, videoRoundOpened } from './video.js';
 import { publishOccupancy, publishRound, sendPlaces } from './notify.js';
 import { fillRound } from './placement.js';
 
@@ -97,6 +98,7 @@ export async function openRound(deps: DomainDeps, eventId: string, roundId: stri
     return { status: 'open', openedAt: new Date(now).toISOString(), endsAt: new Date(now + r.durationSec * 1000).toISOString(), ...(r.format.kind !== 'open' ? { rotation: 0 } : {}) };
   });
   deps.breakoutTimers?.at(round.id, roundDueAtMs(round)!);
+  videoRoundOpened(deps, round);
   publishRound(deps, round);
   const assignments = await deps.store.listAssignments(roundId);
   await sendPlaces(deps, round, assignments, assignments.keys());
@@ -185,6 +187,7 @@ export async function tickRound(deps: DomainDeps, roundId: string): Promise<void
 async function roundClosed(deps: DomainDeps, round: BreakoutRound): Promise<void> {
   publishRound(deps, round);
   deps.publish.clearBreakoutRooms(round.eventId, round.rooms.map((r) => r.id));
+  videoRoundClosed(deps, round);
   const assignments = await deps.store.listAssignments(round.id);
   for (const p of assignments.keys()) deps.publish.toParticipant(p, 'breakout:assigned', { roundId: round.id, roomId: null, members: [], role: null, rotation: null });
 }
