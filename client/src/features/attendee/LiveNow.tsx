@@ -68,5 +68,11 @@ function OnStage({ slot }: { slot: StageSlot }) {
           {state.engagement.leaderboard && state.engagement.leaderboard.mode !== 'off' ? ' You can see it further down this page.' : ''}
         </p>
       );
+    case 'takeaway':
+      return (
+        <p className="empty" data-testid="on-stage-takeaway">
+          A breakout room’s takeaway is on the stage screen.
+        </p>
+      );
   }
 }
