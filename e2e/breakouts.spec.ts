@@ -1,0 +1,151 @@
+import { expect, test, type Page } from '@playwright/test';
+import { expectNoSeriousA11yViolations } from './helpers/a11y';
+import { createEvent, keynoteSession, workshopSession } from './helpers/event';
+import { joinAsAttendee, joinAsStaff, newScreen, type Screen } from './helpers/screens';
+
+/*
+ * [BRK70]–[BRK79] A role-play round end to end over the real server: a moderator creates a
+ * role-play round (one room of three: seller, buyer, observer), assigns and opens it; three remote
+ * attendees, each in their own browser, land in the room without a reload, see their own role and
+ * brief (and no one else's) and the countdown; the observer scores the seller with the keyboard; the
+ * moderator closes all and everyone is back on the stage after the closing countdown. axe on the
+ * room and on the console; screenshots at phone, laptop and projector sizes.
+ */
+
+test.describe.configure({ timeout: 180_000 });
+
+const PHONE = { width: 390, height: 844 };
+const LAPTOP = { width: 1366, height: 768 };
+const PROJECTOR = { width: 1920, height: 1080 };
+
+/** The default role-play briefs the console starts from (features/breakouts/model.ts), edited below for the seller. */
+const SELLER_BRIEF = 'Sell Rally to a skeptical VP: find the pain before the price.';
+const BUYER_BRIEF = 'You are a busy VP. Share your pain only when asked good questions; push back on price once.';
+const OBSERVER_BRIEF = 'Watch the seller. Score each criterion from 1 to 5 and write one thing to keep and one to change.';
+const BRIEFS: Record<string, string> = { Seller: SELLER_BRIEF, Buyer: BUYER_BRIEF, Observer: OBSERVER_BRIEF };
+
+async function shot(page: Page, name: string, info: { outputPath: (n: string) => string }) {
+  await page.screenshot({ path: info.outputPath(`${name}.png`), fullPage: true });
+}
+
+test('[BRK71] [BRK72] [BRK73] [BRK74] [BRK75] [BRK76] a moderator runs a role-play round: three attendees land in their room with their own brief, the observer scores, everyone is back on stage after close', async ({ browser, request }, info) => {
+  const created = await createEvent(request, { name: 'Breakout SKO', agenda: [keynoteSession(), workshopSession()] });
+  const code = created.event.code;
+
+  const mod = await newScreen(browser, { viewport: LAPTOP });
+  await joinAsStaff(mod.page, created.links.moderator.replace('/moderator#', '/moderator/breakouts#'), 'moderator', 'Mo Moderator');
+  await expect(mod.page.getByTestId('moderator-breakouts')).toBeVisible();
+
+  const people: Array<Screen & { name: string }> = [];
+  for (const [i, name] of ['Ana Seller', 'Ben Buyer', 'Cy Observer'].entries()) {
+    const s = await newScreen(browser, { viewport: i === 0 ? PHONE : LAPTOP, ...(i === 0 ? { isMobile: true, hasTouch: true } : {}) });
+    await joinAsAttendee(s.page, code, { name, team: 'EMEA', mode: 'remote' });
+    people.push({ ...s, name });
+  }
+
+  // [BRK76] Create: role-play, one room of three, the seller's brief edited.
+  const m = mod.page;
+  await m.getByTestId('brk-new').click();
+  await m.getByTestId('brk-title').fill('Discovery role-play');
+  await m.getByTestId('brk-minutes').fill('10');
+  await m.getByTestId('brk-format').selectOption('rolePlay');
+  await m.getByTestId('brk-room-count').fill('1');
+  await expect(m.getByTestId('brk-capacity')).toHaveValue('3');
+  await m.getByLabel('Private brief').first().fill(SELLER_BRIEF);
+  await shot(m, 'console-editor-laptop', info);
+  await m.getByTestId('brk-save').click();
+  await expect(m.getByTestId('brk-round-status')).toHaveText('Draft');
+
+  await m.getByTestId('brk-assign').click();
+  await expect(m.getByTestId('brk-assign-summary')).toContainText('3 placed');
+  await expect(m.getByTestId('brk-person')).toHaveCount(3);
+  await m.getByTestId('brk-open').click();
+  await expect(m.getByTestId('brk-round-status')).toHaveText('Open');
+  await expect(m.getByTestId('brk-staff-clock')).toContainText(/\d+:\d\d left/);
+
+  // [BRK71] [BRK73] Each lands in the room at once, with their own role and brief only.
+  const roles: Record<string, Page> = {};
+  for (const p of people) {
+    await expect(p.page.getByTestId('brk-room')).toBeVisible();
+    await expect(p.page.getByTestId('brk-room-name')).toHaveText('Room 1');
+    await expect(p.page.getByTestId('brk-member')).toHaveCount(3);
+    const role = (await p.page.getByTestId('brk-my-role-name').textContent())!.trim();
+    expect(Object.keys(BRIEFS)).toContain(role);
+    roles[role] = p.page;
+    await expect(p.page.getByTestId('brk-my-brief')).toHaveText(BRIEFS[role]!);
+    const body = await p.page.locator('body').innerText();
+    for (const [other, brief] of Object.entries(BRIEFS)) if (other !== role) expect(body).not.toContain(brief);
+    // [BRK72] The countdown from endsAt.
+    await expect(p.page.getByTestId('brk-clock-time')).toHaveText(/^(9|10):\d\d$/);
+    // [BRK75] No LiveKit on the e2e server: said plainly.
+    await expect(p.page.getByTestId('brk-video-off')).toContainText('Video is off on this server');
+  }
+  expect(Object.keys(roles).sort()).toEqual(['Buyer', 'Observer', 'Seller']);
+
+  // [BRK74] Only the observer scores; with the keyboard: Tab into each group, arrows pick a score.
+  await expect(roles.Seller!.getByTestId('brk-scorecard')).toHaveCount(0);
+  await expect(roles.Buyer!.getByTestId('brk-scorecard')).toHaveCount(0);
+  const obs = roles.Observer!;
+  const card = obs.getByTestId('brk-scorecard');
+  await expect(card).toBeVisible();
+  await card.getByTestId('brk-scorecard-send').click();
+  await expect(obs.getByTestId('brk-scorecard-status')).toContainText('Score every criterion first');
+  const groups = card.getByTestId('brk-criterion');
+  const n = await groups.count();
+  for (let i = 0; i < n; i++) {
+    await groups.nth(i).getByRole('radio', { name: '1' }).focus();
+    await obs.keyboard.press('ArrowRight');
+    await obs.keyboard.press('ArrowRight');
+    await expect(groups.nth(i).getByRole('radio', { name: '3' })).toBeChecked();
+  }
+  await card.getByTestId('brk-scorecard-comment').fill('Great discovery questions.');
+  await card.getByTestId('brk-scorecard-send').click();
+  await expect(obs.getByTestId('brk-scorecard-status')).toContainText('sent');
+
+  // Screens as their users see them, and axe on the room and the console.
+  await obs.setViewportSize(PHONE);
+  await shot(obs, 'room-observer-phone', info);
+  await shot(roles.Buyer!, 'room-buyer-laptop', info);
+  await shot(m, 'console-open-laptop', info);
+  await m.setViewportSize(PHONE);
+  await shot(m, 'console-open-phone', info);
+  expect(await m.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width + 1);
+  await m.setViewportSize(LAPTOP);
+  await expectNoSeriousA11yViolations(obs, '[data-testid="brk-room"]');
+  await expectNoSeriousA11yViolations(m, '[data-testid="moderator-breakouts"]');
+
+  // [BRK72] Close all: the 30 s closing banner, then everyone is back on the stage.
+  await m.getByTestId('brk-close').click();
+  await expect(m.getByTestId('brk-round-status')).toHaveText(/Closing|Closed/);
+  for (const p of people) await expect(p.page.getByTestId('brk-closing')).toBeVisible();
+  await shot(people[0]!.page, 'room-closing-phone', info);
+  for (const p of people) {
+    await expect(p.page.getByTestId('brk-room')).toHaveCount(0, { timeout: 45_000 });
+    await expect(p.page.getByTestId('activity-area')).toBeVisible();
+  }
+  await expect(m.getByTestId('brk-round-status')).toHaveText('Closed', { timeout: 15_000 });
+
+  for (const s of [mod, ...people]) await s.ctx.close();
+});
+
+test('[BRK77] [BRK78] the stage says breakouts are in progress while a round runs', async ({ browser, request }, info) => {
+  const created = await createEvent(request, { name: 'Breakout stage', agenda: [keynoteSession(), workshopSession()] });
+  const code = created.event.code;
+  const mod = await newScreen(browser, { viewport: LAPTOP });
+  await joinAsStaff(mod.page, created.links.moderator.replace('/moderator#', '/moderator/breakouts#'), 'moderator', 'Mo Moderator');
+  const stage = await newScreen(browser, { viewport: PROJECTOR });
+  await stage.page.goto(created.links.stage);
+  const a = await newScreen(browser, { viewport: PHONE });
+  await joinAsAttendee(a.page, code, { name: 'Ana', team: 'EMEA', mode: 'remote' });
+
+  const m = mod.page;
+  await m.getByTestId('brk-new').click();
+  await m.getByTestId('brk-room-count').fill('2');
+  await m.getByTestId('brk-save').click();
+  await m.getByTestId('brk-assign').click();
+  await m.getByTestId('brk-open').click();
+  await expect(stage.page.getByTestId('stage-breakouts-line')).toHaveText(/^Breakouts in progress: 2 rooms, back at \d\d:\d\d/);
+  await shot(stage.page, 'stage-breakouts-projector', info);
+  await expectNoSeriousA11yViolations(stage.page);
+  for (const s of [mod, stage, a]) await s.ctx.close();
+});
