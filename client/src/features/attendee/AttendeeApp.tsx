@@ -9,7 +9,7 @@ import { AttendeeLeaderboard } from '../engagement/AttendeeLeaderboard';
 import { LiveNow } from './LiveNow';
 import { QuizzesToRevisit } from '../quiz-play/SelfPacedQuiz';
 import { useYouMenu, YouMenu, YouMenuProvider } from './YouMenu';
-import { BreakoutRoomView, MyFeedback, RoomPicker, useMyRoom } from '../breakouts/AttendeeBreakout';
+import { BreakoutNotice, BreakoutRoomView, MyFeedback, RoomPicker, useMyRoom } from '../breakouts/AttendeeBreakout';
 
 /**
  * The attendee's screen, phone first ([UI30]): what needs their attention (announcement, join
@@ -59,6 +59,7 @@ function AttendeeScreen({ code }: { code: string }) {
         />
 
         <RoomPicker />
+        <BreakoutNotice />
 
         <StageWithActivity>
           <LiveNow />

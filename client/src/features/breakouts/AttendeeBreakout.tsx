@@ -1,7 +1,8 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { BREAKOUT_LIMITS, type CommandResults } from '@rally/shared';
 import { useLive } from '../../components/EventGate';
-import { clockText, memberRoles, myRoom, needsRoomChoice, rotationSubject, roundClock, type MyRoom } from '../../lib/breakoutState';
+import { breakoutsInProgress, clockText, memberRoles, myRoom, needsRoomChoice, rotationSubject, roundClock, type MyRoom } from '../../lib/breakoutState';
+import { formatHm } from './model';
 import { sentence } from '../../lib/text';
 import { useServerNow } from '../stage-live/hooks';
 import { RoomChat } from './RoomChat';
@@ -198,6 +199,18 @@ function TakeawayForm({ roundId, roomId }: { roundId: string; roomId: string }) 
         {current ? 'Replace the takeaway' : 'Submit the takeaway'}
       </button>
     </form>
+  );
+}
+
+/** [BRK78] Attendees outside the rooms (the room at its tables) learn that breakouts run, and until when. */
+export function BreakoutNotice() {
+  const { state } = useLive();
+  const line = breakoutsInProgress(state.breakouts, formatHm);
+  if (!line || needsRoomChoice(state.breakouts)) return null;
+  return (
+    <p className="card brk-notice" role="status" data-testid="brk-notice">
+      {line}
+    </p>
   );
 }
 
