@@ -30,6 +30,7 @@ import { createStageMedia } from './media/livekit.js';
 import { createAskBudget } from './realtime/ask-limits.js';
 import { startPollDeadlines } from './realtime/poll-deadlines.js';
 import { startQuizClock } from './realtime/quiz-timers.js';
+import { startBreakoutClock } from './realtime/breakout-timers.js';
 import { ioPublisher, rooms, type RallyServer } from './realtime/publisher.js';
 import { createRateLimits, createStageBudgets } from './realtime/rate-limits.js';
 import { startRoomCodeTicker } from './realtime/room-code-ticker.js';
@@ -65,6 +66,8 @@ export interface AppDeps {
   stage?: { burstIntervalMs?: number; roomCodeCheckMs?: number };
   /** [QUIZ37] How often every node sweeps for quiz runs due; the product's default is 500 ms. */
   quiz?: { sweepMs?: number };
+  /** [BRK26] How often every node sweeps for breakout rounds due; the product's default is 1 s. */
+  breakouts?: { sweepMs?: number };
   /** [PRES4] Presence batching interval; the product's default is 500 ms. */
   presenceIntervalMs?: number;
 }
@@ -165,8 +168,11 @@ export function createApp(deps: AppDeps): App {
   };
   // [QUIZ37] Quiz runs' timed steps: this node's timers and the sweep of due runs.
   const quizClock = startQuizClock({ store, clock, publish, log, engagement }, { sweepMs: deps.quiz?.sweepMs });
+  // [BRK26] Breakout rounds' timed steps: this node's timers and the sweep of due rounds.
+  const breakoutClock = startBreakoutClock({ store, clock, publish, log, engagement }, { sweepMs: deps.breakouts?.sweepMs });
   attachRealtime(io, {
     quizTimers: quizClock.timers,
+    breakoutTimers: breakoutClock.timers,
     stage,
     engagement,
     store,
@@ -231,7 +237,7 @@ export function createApp(deps: AppDeps): App {
       draining = true;
       // Timers first: a tick must not read a store its owner is about to close.
       reactionBursts.stop();
-      await Promise.all([quizClock.stop(), resultsTicker.stop(), pollDeadlines.stop(), qaVotesTicker.stop(), roomCodeTicker.stop(), engagementTicker.stop()]);
+      await Promise.all([quizClock.stop(), breakoutClock.stop(), resultsTicker.stop(), pollDeadlines.stop(), qaVotesTicker.stop(), roomCodeTicker.stop(), engagementTicker.stop()]);
       await new Promise<void>((resolve) => {
         io.close(() => resolve());
       });

@@ -17,6 +17,16 @@ export interface Publisher {
   toAudience<N extends FactName>(eventId: string, audience: Audience, fact: N, payload: FactPayload<N>): void;
   /** [STAGE16] Moves a participant's sockets, on every node, into the room of their new mode. */
   setMode(eventId: string, participantId: string, mode: Mode): void;
+  /**
+   * [BRK25] Puts a participant's sockets, on every node, in one breakout room of the event (and the
+   * event's breakouts room), leaving the other rooms listed; null: out of every listed room and the
+   * breakouts room.
+   */
+  setBreakoutRoom(eventId: string, participantId: string, roomId: string | null, leave: readonly string[]): void;
+  /** [BRK25] Every socket in the event's breakout rooms leaves them (the round closed). */
+  clearBreakoutRooms(eventId: string, roomIds: readonly string[]): void;
+  /** [BRK25] To every socket in one breakout room of the event, on every node. */
+  toBreakoutRoom<N extends FactName>(eventId: string, roomId: string, fact: N, payload: FactPayload<N>): void;
   /** Closes every socket of a participant, on every node (ban). */
   disconnectParticipant(participantId: string): void;
   /** Closes every socket of these roles in an event, on every node (key rotation). */
@@ -31,6 +41,13 @@ export interface DomainDeps {
   engagement?: EngagementService;
   /** [PRES4] The node's presence coalescer; absent in domain tests, which then see one fact per change. */
   presenceFeed?: PresenceFeed;
+  /** [BRK26] This node's breakout round timers; absent in domain tests, which tick rounds themselves. */
+  breakoutTimers?: BreakoutTimers;
+}
+
+/** [BRK26] Asks this node to look at a round again at a time (its end, or the end of its close countdown). */
+export interface BreakoutTimers {
+  at(roundId: string, atMs: number): void;
 }
 
 /**

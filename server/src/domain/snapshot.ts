@@ -13,6 +13,7 @@ import { leaderboardForSnapshot } from './engagement/leaderboard.js';
 import { quizzesForSnapshot } from './quiz/authoring.js';
 import { quizForSnapshot } from './quiz/play.js';
 import { revisitsForSnapshot } from './quiz/reinforcement.js';
+import { breakoutsForSnapshot } from './breakout/snapshot.js';
 
 const isStaff = (p: Participant) => (STAFF_ROLES as readonly string[]).includes(p.role);
 
@@ -21,7 +22,7 @@ const isStaff = (p: Participant) => (STAFF_ROLES as readonly string[]).includes(
  * so a client reconnecting to any node gets the same picture.
  */
 export async function buildSnapshot(deps: WithStage<Pick<DomainDeps, 'store' | 'clock' | 'engagement'>>, me: Participant, event: EventRecord): Promise<Snapshot> {
-  const [presence, polls, qa, stage, engagement, survey, leaderboard, quizzes, quiz, quizRevisits] = await Promise.all([
+  const [presence, polls, qa, stage, engagement, survey, leaderboard, quizzes, quiz, quizRevisits, breakouts] = await Promise.all([
     isStaff(me) ? presenceView(deps.store, event.id) : undefined,
     pollsForSnapshot(deps.store, me),
     qaForSnapshot(deps.store, me),
@@ -39,6 +40,8 @@ export async function buildSnapshot(deps: WithStage<Pick<DomainDeps, 'store' | '
     quizForSnapshot(deps, me),
     // [QUIZ41] Attendees: the reinforcement quizzes open to them.
     revisitsForSnapshot(deps, me),
+    // [BRK18] Rounds by role: briefs only to staff, and each attendee their own place.
+    breakoutsForSnapshot(deps, me),
   ]);
   return {
     serverTime: isoNow(deps.clock),
@@ -56,5 +59,6 @@ export async function buildSnapshot(deps: WithStage<Pick<DomainDeps, 'store' | '
     ...(quizzes ? { quizzes } : {}),
     ...(quiz ? { quiz } : {}),
     ...(quizRevisits && quizRevisits.length ? { quizRevisits } : {}),
+    breakouts,
   };
 }

@@ -6,6 +6,7 @@ import { moderateAnswer } from '../domain/polls/moderation.js';
 import { castVote } from '../domain/polls/voting.js';
 import type { DomainDeps, WithStage } from '../domain/ports.js';
 import { breakoutHandlers } from './breakout-handlers.js';
+import { breakoutLocator } from '../domain/breakout/locator.js';
 import { submitQuestion } from '../domain/qa/asking.js';
 import type { AskBudget } from '../domain/qa/deps.js';
 import { banAsker, editQuestion, highlightQuestion, moderate, replyToQuestion } from '../domain/qa/moderation.js';
@@ -67,7 +68,7 @@ export const handlers: Handlers = {
   'poll:vote': (ctx, p) => castVote(ctx.deps, ctx.eventId, ctx.participantId, p.pollId, p.vote),
   'poll:moderateAnswer': (ctx, p) => moderateAnswer(ctx.deps, ctx.eventId, p.pollId, p.answerId, p.approved),
   'question:submit': (ctx, p) =>
-    submitQuestion({ ...ctx.deps, askBudget: ctx.askBudget }, ctx.eventId, ctx.participantId, { sessionId: p.sessionId, text: p.text, anonymous: p.anonymous }),
+    submitQuestion({ ...ctx.deps, askBudget: ctx.askBudget, breakouts: breakoutLocator(ctx.deps) }, ctx.eventId, ctx.participantId, { sessionId: p.sessionId, text: p.text, anonymous: p.anonymous }),
   'question:upvote': (ctx, p) => upvote(ctx.deps, ctx.eventId, ctx.participantId, p.questionId, p.up),
   'question:approve': (ctx, p) => moderate(ctx.deps, ctx.eventId, actor(ctx), p.questionId, 'approve'),
   'question:dismiss': (ctx, p) => moderate(ctx.deps, ctx.eventId, actor(ctx), p.questionId, 'dismiss'),

@@ -13,6 +13,8 @@ export const rooms = {
   mode: (eventId: string, mode: Mode) => `ev:${eventId}:mode:${mode}`,
   /** [STAGE16] Sockets in any breakout room of the event (joined by the breakouts capability). */
   breakouts: (eventId: string) => `ev:${eventId}:breakouts`,
+  /** [BRK25] The sockets of one breakout room's members; they move with the assignment. */
+  breakoutRoom: (eventId: string, roomId: string) => `ev:${eventId}:brk:${roomId}`,
   /**
    * [POLL23] One slice of a role's sockets on this node: every socket of the role is in exactly
    * one of ROLE_SLICES slices, so a large per-tick fan-out can go out slice by slice and let the
@@ -70,6 +72,20 @@ export function ioPublisher(io: RallyServer, opts: { stamps?: boolean } = {}): P
       // Through the adapter, so the participant's sockets move on whichever nodes hold them.
       io.in(rooms.participant(participantId)).socketsLeave(rooms.mode(eventId, OTHER_MODE[mode]));
       io.in(rooms.participant(participantId)).socketsJoin(rooms.mode(eventId, mode));
+    },
+    setBreakoutRoom(eventId, participantId, roomId, leave) {
+      // Through the adapter, like setMode: the participant's sockets move on whichever nodes hold them.
+      const sockets = io.in(rooms.participant(participantId));
+      const away = leave.filter((r) => r !== roomId).map((r) => rooms.breakoutRoom(eventId, r));
+      if (roomId === null) away.push(rooms.breakouts(eventId));
+      if (away.length > 0) sockets.socketsLeave(away);
+      if (roomId !== null) sockets.socketsJoin([rooms.breakoutRoom(eventId, roomId), rooms.breakouts(eventId)]);
+    },
+    clearBreakoutRooms(eventId, roomIds) {
+      io.in(rooms.breakouts(eventId)).socketsLeave([rooms.breakouts(eventId), ...roomIds.map((r) => rooms.breakoutRoom(eventId, r))]);
+    },
+    toBreakoutRoom(eventId, roomId, fact, payload) {
+      emit(io.to(rooms.breakoutRoom(eventId, roomId)), fact, payload);
     },
     disconnectParticipant(participantId) {
       io.in(rooms.participant(participantId)).disconnectSockets(true);

@@ -15,6 +15,7 @@ import type { StageServices } from '../domain/stage/deps.js';
 import type { AskBudget } from '../domain/qa/deps.js';
 import { socketClosed, socketOpened } from '../domain/presence.js';
 import { buildSnapshot } from '../domain/snapshot.js';
+import { breakoutRoomOnConnect } from '../domain/breakout/placement.js';
 import type { QuizTimers } from '../domain/quiz/play.js';
 import type { Log } from '../log.js';
 import { connectError, describeZodError, errorAck, toErrorBody } from './errors.js';
@@ -153,6 +154,7 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
       await socketOpened(deps, me, socket.id, deps.nodeId);
       // The socket may have closed while presence was being written; undo so it is not left online.
       if (socket.disconnected) return void (await socketClosed(deps, me, socket.id));
+      await joinBreakoutRoom(socket, deps, me);
       // [PROTO5] Snapshot first, on every connection and recovery; deltas follow. [PROTO13] Sent
       // node-locally: a socket.emit would be kept for recovery (and, in cluster mode, written to
       // the Redis stream for every connection), yet a recovering socket always gets a fresh one.
@@ -162,6 +164,20 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
       socket.disconnect(true);
     });
   });
+}
+
+/**
+ * [BRK23] [BRK25] A (re)connecting socket joins the breakout room its participant is in now (placing
+ * a late joiner first), and leaves any other it held (a recovered socket gets its old rooms back,
+ * and the round may have closed meanwhile). Read after presence was written, so a placement or a
+ * close published meanwhile reaches this socket through its participant room either way.
+ */
+async function joinBreakoutRoom(socket: RallySocket, deps: RealtimeDeps, me: Parameters<typeof breakoutRoomOnConnect>[1]): Promise<void> {
+  const place = await breakoutRoomOnConnect(deps, me);
+  const mine = place?.roomId ? rooms.breakoutRoom(me.eventId, place.roomId) : null;
+  const prefix = rooms.breakoutRoom(me.eventId, '');
+  for (const r of socket.rooms) if (r !== mine && (r.startsWith(prefix) || (!mine && r === rooms.breakouts(me.eventId)))) socket.leave(r);
+  if (mine) socket.join([mine, rooms.breakouts(me.eventId)]);
 }
 
 /**

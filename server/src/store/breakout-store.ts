@@ -7,6 +7,12 @@ import type { BreakoutRound, BreakoutTemplate, ChatMessage, HelpRequest, RosterE
  * script. Rules [BSTORE1..] in docs/SPEC.md.
  */
 
+/** [BSTORE8] When a round's timer is due: endsAt while open, closesAt while closing, else never (null). */
+export function roundDueAtMs(r: Pick<BreakoutRound, 'status' | 'endsAt' | 'closesAt'>): number | null {
+  const at = r.status === 'open' ? r.endsAt : r.status === 'closing' ? r.closesAt : null;
+  return at ? Date.parse(at) : null;
+}
+
 /** Result of placing one participant: `full` when the room is at capacity (nothing changed). */
 export type PlaceOutcome = { ok: true; previousRoomId: string | null } | { ok: false; reason: 'full' | 'unknownRound' | 'closed' };
 
@@ -20,9 +26,13 @@ export interface BreakoutRoundStore {
   /**
    * [BSTORE2] Compare-and-set: when the stored version is `next.version - 1`, replaces the round;
    * otherwise false and nothing changes. Of two writers of one version exactly one wins.
+   * [BSTORE7] Also false (nothing changed) when `next` is open or closing while another round of
+   * its event is open or closing: one running round per event, whatever the concurrency.
    */
   replaceRound(next: BreakoutRound): Promise<boolean>;
-  /** [BSTORE1] Deletes the round with its assignments, help requests, chat, takeaways and scorecards. */
+  /** [BSTORE8] Ids of rounds due at or before `nowMs` (open: endsAt; closing: closesAt), soonest first. */
+  dueRounds(nowMs: number, limit: number): Promise<string[]>;
+  /** [BSTORE1] Deletes the round with its assignments and help requests (false when unknown). */
   deleteRound(id: string): Promise<boolean>;
   /**
    * [BSTORE3] Replaces every assignment of the round at once (an assignment strategy's output):

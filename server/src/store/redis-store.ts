@@ -34,12 +34,13 @@
  * below on the same client and prefix; so are the stage keys (stage-*, chat-*) and the scripts that
  * patch the event hash's stage fields, in store/redis/stage.ts; the engagement log (one stream per
  * event, eng-*) in store/redis/engagement.ts; the survey (survey*) in store/redis/survey.ts; quiz
- * play (quiz-*) in store/redis/quiz-play.ts.
+ * play (quiz-*) in store/redis/quiz-play.ts; breakout rounds (brk-*) in store/redis/breakout-rounds.ts.
  */
 import { createClient, defineScript, type CommandParser } from 'redis';
 import { ErrorCode, RallyError, type AnswerStatus, type Participant, type Poll, type PollResults, type PollState } from '@rally/shared';
 import { createRedisQa } from './redis/qa.js';
 import { createRedisQuizPlay } from './redis/quiz-play.js';
+import { createRedisBreakoutRounds } from './redis/breakout-rounds.js';
 import { createRedisStage } from './redis/stage.js';
 import { createRedisQuiz } from './redis/quiz.js';
 import { createRedisEngagement } from './redis/engagement.js';
@@ -329,6 +330,7 @@ export async function createRedisStore(url: string, opts: { keyPrefix?: string }
     ...createRedisSurvey(client, p),
     ...createRedisQuiz(client, p),
     ...createRedisQuizPlay(client, p),
+    ...createRedisBreakoutRounds(client, p),
 
     async createEvent(event) {
       const outcome = await client.createEvent(

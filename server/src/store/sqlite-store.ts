@@ -22,6 +22,7 @@ import { createSqliteQuiz } from './sqlite/quiz.js';
 import { createSqliteEngagement } from './sqlite/engagement.js';
 import { createSqliteSurvey } from './sqlite/survey.js';
 import { createSqliteQuizPlay } from './sqlite/quiz-play.js';
+import { createSqliteBreakoutRounds } from './sqlite/breakout-rounds.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
@@ -328,6 +329,7 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
     ...survey,
     ...createSqliteQuiz(db),
     ...quizPlay,
+    ...createSqliteBreakoutRounds(db),
 
     async createEvent(event) {
       try {

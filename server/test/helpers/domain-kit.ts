@@ -18,7 +18,7 @@ export function fakeClock(start = Date.UTC(2027, 0, 20, 9, 0, 0)): FakeClock {
 }
 
 export interface Published {
-  to: 'event' | 'roles' | 'participant' | 'audience';
+  to: 'event' | 'roles' | 'participant' | 'audience' | 'room';
   target: string;
   roles?: readonly Role[];
   audience?: Audience;
@@ -30,6 +30,8 @@ export interface RecordingPublisher extends Publisher {
   published: Published[];
   /** setMode calls, in order. */
   modeMoves: { eventId: string; participantId: string; mode: Mode }[];
+  /** [BRK25] setBreakoutRoom calls (and clearBreakoutRooms as participantId '*'), in order. */
+  breakoutMoves: { eventId: string; participantId: string; roomId: string | null }[];
   of<N extends FactName>(fact: N): (Published & { payload: FactPayload<N> })[];
   clear(): void;
 }
@@ -38,20 +40,26 @@ export interface RecordingPublisher extends Publisher {
 export function recordingPublisher(): RecordingPublisher {
   const published: Published[] = [];
   const modeMoves: RecordingPublisher['modeMoves'] = [];
+  const breakoutMoves: RecordingPublisher['breakoutMoves'] = [];
   return {
     published,
     modeMoves,
+    breakoutMoves,
     toEvent: (eventId, fact, payload) => void published.push({ to: 'event', target: eventId, fact, payload }),
     toRoles: (eventId, roles, fact, payload) => void published.push({ to: 'roles', target: eventId, roles, fact, payload }),
     toParticipant: (participantId, fact, payload) => void published.push({ to: 'participant', target: participantId, fact, payload }),
     toAudience: (eventId, audience, fact, payload) => void published.push({ to: 'audience', target: eventId, audience, fact, payload }),
     setMode: (eventId, participantId, mode) => void modeMoves.push({ eventId, participantId, mode }),
+    setBreakoutRoom: (eventId, participantId, roomId) => void breakoutMoves.push({ eventId, participantId, roomId }),
+    clearBreakoutRooms: (eventId) => void breakoutMoves.push({ eventId, participantId: '*', roomId: null }),
+    toBreakoutRoom: (eventId, roomId, fact, payload) => void published.push({ to: 'room', target: `${eventId}/${roomId}`, fact, payload }),
     disconnectParticipant: () => {},
     disconnectRoles: () => {},
     of: (fact) => published.filter((p) => p.fact === fact) as never,
     clear: () => {
       published.splice(0);
       modeMoves.splice(0);
+      breakoutMoves.splice(0);
     },
   };
 }

@@ -1,0 +1,156 @@
+import { ErrorCode, RallyError, type AssignmentStrategy, type AssignmentSummary, type BreakoutRound, type MyBreakout, type Participant, type RoomOccupancy } from '@rally/shared';
+import type { DomainDeps } from '../ports.js';
+import { changeRound, isRunning, requireRound, runningRound } from './access.js';
+import { assignRooms, smallestFittingRoom, type Placeable } from './assign.js';
+import { publishOccupancy, publishRound, sendPlaces } from './notify.js';
+import { inAudience } from './occupancy.js';
+import { membersByRoom, myBreakout, namesOf } from './view.js';
+
+/**
+ * What a strategy sees of a participant. The attendee list's attributes ([BRK35]) are added by the
+ * roster once it is wired; until then they are empty and strategies see team and mode.
+ */
+export function placeableOf(p: Participant): Placeable {
+  return { id: p.id, mode: p.mode, team: p.team, region: '', title: '', tenure: '', facilitator: false, rosterRoom: '' };
+}
+
+/** [BRK30] The round's audience online now, in join order. */
+async function audienceOnline(deps: Pick<DomainDeps, 'store'>, round: BreakoutRound): Promise<Participant[]> {
+  const [online, people] = await Promise.all([deps.store.presenceOnline(round.eventId), deps.store.listParticipants(round.eventId)]);
+  const on = new Set(online);
+  return people.filter((p) => on.has(p.id) && inAudience(round, p));
+}
+
+/**
+ * [BRK30] Runs a strategy over the round's audience present now and stores its output at once
+ * ([BSTORE3]); the rooms' facilitators follow it. Returns what happened and the stored round.
+ */
+export async function fillRound(deps: DomainDeps, round: BreakoutRound, strategy: AssignmentStrategy): Promise<{ round: BreakoutRound; summary: AssignmentSummary; before: Map<string, string> }> {
+  const [people, before] = await Promise.all([audienceOnline(deps, round), deps.store.listAssignments(round.id)]);
+  const result = assignRooms(round.rooms, people.map(placeableOf), strategy);
+  await deps.store.setAssignments(round.id, result.assignments);
+  const next = await changeRound(deps, round.eventId, round.id, (r) => ({
+    strategy,
+    rooms: r.rooms.map((room) => ({ ...room, facilitatorId: result.facilitators.get(room.id) ?? null })),
+  }));
+  publishRound(deps, next);
+  return { round: next, before, summary: { round: next, assigned: result.assignments.size, unplaced: result.unplaced.length, warnings: result.warnings } };
+}
+
+/** [BRK30] Staff assign (again) by the round's strategy or the one given: a draft, or an open round (everyone moves at once). */
+export async function assignRound(deps: DomainDeps, eventId: string, roundId: string, strategy?: AssignmentStrategy): Promise<AssignmentSummary> {
+  const round = await requireRound(deps.store, eventId, roundId);
+  if (round.status !== 'draft' && round.status !== 'open') throw new RallyError(ErrorCode.INVALID_STATE, `this round is ${round.status}`);
+  const { round: next, summary, before } = await fillRound(deps, round, strategy ?? round.strategy);
+  const after = await deps.store.listAssignments(roundId);
+  if (next.status === 'open') {
+    // Everyone whose room or room-mates may have changed: all assigned before or after.
+    await sendPlaces(deps, next, after, new Set([...before.keys(), ...after.keys()]));
+  }
+  await publishOccupancy(deps, next, after);
+  return summary;
+}
+
+/** [BRK15] The round and room a move may go to: not closing or closed; a known room. */
+async function movable(deps: DomainDeps, eventId: string, roundId: string): Promise<BreakoutRound> {
+  const round = await requireRound(deps.store, eventId, roundId);
+  if (round.status === 'closed' || round.status === 'closing') throw new RallyError(ErrorCode.INVALID_STATE, 'this round is closed: nobody moves any more');
+  return round;
+}
+
+const roomOfRound = (round: BreakoutRound, roomId: string) => {
+  const room = round.rooms.find((r) => r.id === roomId);
+  if (!room) throw new RallyError(ErrorCode.NOT_FOUND, 'no such room in this round');
+  return room;
+};
+
+/** [BRK4] Only attendees of this event are ever placed. */
+async function requirePlaceable(deps: DomainDeps, eventId: string, participantId: string): Promise<Participant> {
+  const p = await deps.store.getParticipant(participantId);
+  if (!p || p.eventId !== eventId) throw new RallyError(ErrorCode.NOT_FOUND, 'no such participant in this event');
+  if (p.role !== 'attendee') throw new RallyError(ErrorCode.BAD_REQUEST, 'staff and the stage screen are never placed in a room');
+  return p;
+}
+
+/** After a placement in a running round: the people of the rooms it touched get their place anew (room-mates changed too). */
+async function placesChanged(deps: DomainDeps, round: BreakoutRound, rooms: (string | null)[], also: string[]): Promise<RoomOccupancy> {
+  const assignments = await deps.store.listAssignments(round.id);
+  if (isRunning(round)) {
+    const members = membersByRoom(assignments);
+    const who = new Set([...also, ...rooms.flatMap((r) => (r ? (members.get(r) ?? []) : []))]);
+    await sendPlaces(deps, round, assignments, who);
+  }
+  return publishOccupancy(deps, round, assignments);
+}
+
+/**
+ * [BRK15] Moves one participant to a room (null: out of every room), also while the round is open.
+ * A full room is CONFLICT, an unknown one NOT_FOUND, a closed round INVALID_STATE.
+ */
+export async function moveParticipant(deps: DomainDeps, eventId: string, roundId: string, participantId: string, roomId: string | null): Promise<RoomOccupancy> {
+  const round = await movable(deps, eventId, roundId);
+  const room = roomId === null ? null : roomOfRound(round, roomId);
+  await requirePlaceable(deps, eventId, participantId);
+  const placed = await deps.store.place(roundId, participantId, roomId, room?.capacity ?? 0);
+  if (!placed.ok) throw placeError(placed.reason);
+  return placesChanged(deps, round, [placed.previousRoomId, roomId], [participantId]);
+}
+
+function placeError(reason: 'full' | 'unknownRound' | 'closed'): RallyError {
+  if (reason === 'full') return new RallyError(ErrorCode.CONFLICT, 'that room is full');
+  if (reason === 'closed') return new RallyError(ErrorCode.INVALID_STATE, 'this round is closed: nobody moves any more');
+  return new RallyError(ErrorCode.NOT_FOUND, 'no such breakout round in this event');
+}
+
+/** [BRK15] Swaps two participants' rooms (someone in no room leaves the other in none), also while open. */
+export async function swapParticipants(deps: DomainDeps, eventId: string, roundId: string, a: string, b: string): Promise<RoomOccupancy> {
+  if (a === b) throw new RallyError(ErrorCode.BAD_REQUEST, 'a swap needs two different participants');
+  const round = await movable(deps, eventId, roundId);
+  await Promise.all([requirePlaceable(deps, eventId, a), requirePlaceable(deps, eventId, b)]);
+  const [ra, rb] = await Promise.all([deps.store.roomOf(roundId, a), deps.store.roomOf(roundId, b)]);
+  await deps.store.swap(roundId, a, b);
+  return placesChanged(deps, round, [ra, rb], [a, b]);
+}
+
+/** [BRK24] An attendee of the round's audience picks a room of an open self-select round, up to its capacity. */
+export async function chooseRoom(deps: DomainDeps, eventId: string, participantId: string, roundId: string, roomId: string): Promise<MyBreakout> {
+  const round = await requireRound(deps.store, eventId, roundId);
+  if (round.strategy.kind !== 'selfSelect') throw new RallyError(ErrorCode.INVALID_STATE, 'the moderators place people in this round');
+  if (round.status !== 'open') throw new RallyError(ErrorCode.INVALID_STATE, 'rooms can be chosen while the round is open');
+  const room = roomOfRound(round, roomId);
+  const me = await requirePlaceable(deps, eventId, participantId);
+  if (!inAudience(round, me)) throw new RallyError(ErrorCode.FORBIDDEN, 'this round is for remote attendees');
+  const placed = await deps.store.place(roundId, participantId, roomId, room.capacity);
+  if (!placed.ok) throw placeError(placed.reason);
+  await placesChanged(deps, round, [placed.previousRoomId, roomId], [participantId]);
+  return myBreakout(round, await deps.store.listAssignments(roundId), namesOf(await deps.store.listParticipants(eventId)), participantId, deps.clock.now());
+}
+
+/**
+ * [BRK23] [BRK25] A participant's socket connected: the breakout room it belongs in now (null:
+ * none). An attendee of the running round's audience with no room, arriving while it is open, is
+ * placed first in the smallest room with space ([BRK33]); not in a self-select round (they choose).
+ */
+export async function breakoutRoomOnConnect(deps: DomainDeps, me: Participant): Promise<{ roundId: string; roomId: string | null; roomIds: string[] } | null> {
+  const round = await runningRound(deps.store, me.eventId);
+  if (!round) return null;
+  const roomIds = round.rooms.map((r) => r.id);
+  const current = await deps.store.roomOf(round.id, me.id);
+  if (current || round.status !== 'open' || !inAudience(round, me) || round.strategy.kind === 'selfSelect') return { roundId: round.id, roomId: current, roomIds };
+  const assignments = await deps.store.listAssignments(round.id);
+  const counts = new Map<string, number>();
+  for (const r of assignments.values()) counts.set(r, (counts.get(r) ?? 0) + 1);
+  // Racing late joiners may find the chosen room filled meanwhile: try the next smallest.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const room = smallestFittingRoom(round.rooms, counts);
+    if (!room) return { roundId: round.id, roomId: null, roomIds };
+    const placed = await deps.store.place(round.id, me.id, room.id, room.capacity);
+    if (placed.ok) {
+      await placesChanged(deps, round, [room.id], [me.id]);
+      return { roundId: round.id, roomId: room.id, roomIds };
+    }
+    if (placed.reason !== 'full') return { roundId: round.id, roomId: null, roomIds };
+    counts.set(room.id, room.capacity);
+  }
+  return { roundId: round.id, roomId: null, roomIds };
+}

@@ -1,0 +1,276 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { BREAKOUT_LIMITS, ErrorCode, RoundDraft, type FactName, type Participant, type RoundDraftInput } from '@rally/shared';
+import { pollKit, type PollKit } from '../../../test/helpers/domain-kit.js';
+import { broadcastToRooms, closeRound, createRound, deleteRound, extendRound, openRound, tickDueRounds, tickRound, updateRound } from './rounds.js';
+import { assignRound, breakoutRoomOnConnect, chooseRoom, moveParticipant, swapParticipants } from './placement.js';
+import { askHelp, takeHelp } from './help.js';
+import { deleteTemplate, roundFromTemplate, saveTemplate } from './templates.js';
+import { breakoutsForSnapshot } from './snapshot.js';
+
+let k: PollKit;
+afterEach(() => k.close());
+
+const draft = (over: Partial<RoundDraftInput> = {}) =>
+  RoundDraft.parse({
+    title: 'Deal clinic',
+    durationSec: 600,
+    audience: 'everyone',
+    strategy: { kind: 'random' },
+    rooms: [
+      { id: 'ra', name: 'Alpha', capacity: 2 },
+      { id: 'rb', name: 'Bravo', capacity: 2 },
+    ],
+    ...over,
+  });
+
+async function setup(n = 3, over: Partial<RoundDraftInput> = {}) {
+  k = await pollKit();
+  const people: Participant[] = [];
+  for (let i = 0; i < n; i++) people.push(await k.person({ name: `P${i}`, mode: 'remote' }));
+  const mod = await k.person({ role: 'moderator', name: 'Mo' });
+  const round = await createRound(k.deps, k.event.id, null, draft(over));
+  return { people, mod, round };
+}
+
+const facts = <N extends FactName>(name: N) => k.publish.of(name);
+
+describe('breakout rounds: lifecycle', () => {
+  it('[BRK10] a round is created as a draft (staff hear of it, the audience does not), edited while a draft, deleted unless running', async () => {
+    const { round } = await setup(0);
+    expect(round).toMatchObject({ status: 'draft', version: 0, openedAt: null, sessionId: null });
+    expect(facts('breakout:roundUpdated')).toHaveLength(1);
+    expect(facts('breakout:roundChanged')).toHaveLength(0);
+    await expect(createRound(k.deps, k.event.id, 'nope', draft())).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
+    const edited = await updateRound(k.deps, k.event.id, round.id, draft({ title: 'Role-play' }));
+    expect(edited).toMatchObject({ title: 'Role-play', version: 1 });
+    await openRound(k.deps, k.event.id, round.id);
+    await expect(updateRound(k.deps, k.event.id, round.id, draft())).rejects.toMatchObject({ code: ErrorCode.INVALID_STATE });
+    await expect(deleteRound(k.deps, k.event.id, round.id)).rejects.toMatchObject({ code: ErrorCode.INVALID_STATE });
+    await closeRound(k.deps, k.event.id, round.id);
+    k.clock.advance(BREAKOUT_LIMITS.closeCountdownSec * 1000);
+    await tickRound(k.deps, round.id);
+    expect(await deleteRound(k.deps, k.event.id, round.id)).toEqual({ roundId: round.id, deleted: true });
+    expect(await k.store.getRound(round.id)).toBeNull();
+    expect(facts('breakout:roundDeleted')).toHaveLength(1);
+  });
+
+  it('[BRK11] open fills an unassigned round by its strategy and switches every assigned participant to their room at once', async () => {
+    const { people, round } = await setup(3);
+    k.publish.clear();
+    const opened = await openRound(k.deps, k.event.id, round.id);
+    expect(opened.status).toBe('open');
+    expect(Date.parse(opened.endsAt!) - Date.parse(opened.openedAt!)).toBe(600_000);
+    const assigned = facts('breakout:assigned');
+    expect(assigned.map((f) => f.target).sort()).toEqual(people.map((p) => p.id).sort());
+    for (const f of assigned) {
+      expect(f.payload.roomId).not.toBeNull();
+      expect(f.payload.members.map((m) => m.id)).toContain(f.target);
+    }
+    // Sockets follow: one move per person, into the room they were told.
+    expect(k.publish.breakoutMoves.map((m) => [m.participantId, m.roomId]).sort()).toEqual(assigned.map((f) => [f.target, f.payload.roomId]).sort());
+    expect(facts('breakout:roundChanged')).toHaveLength(1);
+    expect(facts('breakout:occupancyChanged')).toHaveLength(1);
+  });
+
+  it('[BRK12] extend moves endsAt of an open round only; the one-minute warning is derived by clients from endsAt', async () => {
+    const { round } = await setup(1);
+    await expect(extendRound(k.deps, k.event.id, round.id, 120)).rejects.toMatchObject({ code: ErrorCode.INVALID_STATE });
+    const opened = await openRound(k.deps, k.event.id, round.id);
+    const longer = await extendRound(k.deps, k.event.id, round.id, 120);
+    expect(Date.parse(longer.endsAt!) - Date.parse(opened.endsAt!)).toBe(120_000);
+    expect(facts('breakout:roundChanged').at(-1)!.payload.endsAt).toBe(longer.endsAt);
+  });
+
+  it('[BRK13] close: closing for the countdown, then closed, everyone out of every room; also automatically when endsAt passes', async () => {
+    const { people, round } = await setup(2);
+    await openRound(k.deps, k.event.id, round.id);
+    const closing = await closeRound(k.deps, k.event.id, round.id);
+    expect(closing.status).toBe('closing');
+    expect(Date.parse(closing.closesAt!) - k.clock.now()).toBe(BREAKOUT_LIMITS.closeCountdownSec * 1000);
+    await expect(closeRound(k.deps, k.event.id, round.id)).rejects.toMatchObject({ code: ErrorCode.INVALID_STATE });
+    k.publish.clear();
+    k.clock.advance(BREAKOUT_LIMITS.closeCountdownSec * 1000 - 1);
+    await tickDueRounds(k.deps);
+    expect((await k.store.getRound(round.id))!.status).toBe('closing');
+    k.clock.advance(1);
+    await tickDueRounds(k.deps);
+    expect((await k.store.getRound(round.id))!.status).toBe('closed');
+    expect(facts('breakout:assigned').map((f) => [f.target, f.payload.roomId]).sort()).toEqual(people.map((p) => [p.id, null]).sort());
+    expect(k.publish.breakoutMoves).toEqual([{ eventId: k.event.id, participantId: '*', roomId: null }]);
+
+    // A second round runs out of time on its own.
+    const second = await createRound(k.deps, k.event.id, null, draft());
+    await openRound(k.deps, k.event.id, second.id);
+    k.clock.advance(600_000);
+    await tickDueRounds(k.deps);
+    expect((await k.store.getRound(second.id))!.status).toBe('closing');
+    k.clock.advance(BREAKOUT_LIMITS.closeCountdownSec * 1000);
+    await tickDueRounds(k.deps);
+    expect((await k.store.getRound(second.id))!.status).toBe('closed');
+  });
+
+  it('[BRK14] broadcast reaches every breakout room and the moderators while the round is open, and the round keeps it', async () => {
+    const { round } = await setup(1);
+    await expect(broadcastToRooms(k.deps, k.event.id, round.id, 'Hello')).rejects.toMatchObject({ code: ErrorCode.INVALID_STATE });
+    await openRound(k.deps, k.event.id, round.id);
+    const after = await broadcastToRooms(k.deps, k.event.id, round.id, 'Five minutes left');
+    expect(after.broadcasts.map((b) => b.text)).toEqual(['Five minutes left']);
+    const sent = facts('breakout:broadcasted');
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.audience).toEqual({ roles: ['moderator', 'admin'], modes: [], breakouts: true });
+  });
+});
+
+describe('breakout rounds: placement', () => {
+  it('[BRK15] move and swap, also while open: a full room is CONFLICT, an unknown room NOT_FOUND, a closed round INVALID_STATE', async () => {
+    const { people, mod, round } = await setup(3);
+    const [a, b, c] = people as [Participant, Participant, Participant];
+    await k.store.setAssignments(round.id, new Map([[a.id, 'ra'], [b.id, 'ra'], [c.id, 'rb']]));
+    await openRound(k.deps, k.event.id, round.id);
+    k.publish.clear();
+    await expect(moveParticipant(k.deps, k.event.id, round.id, c.id, 'ra')).rejects.toMatchObject({ code: ErrorCode.CONFLICT });
+    await expect(moveParticipant(k.deps, k.event.id, round.id, c.id, 'nope')).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
+    await expect(moveParticipant(k.deps, k.event.id, round.id, mod.id, 'rb')).rejects.toMatchObject({ code: ErrorCode.BAD_REQUEST });
+    expect(k.publish.published).toEqual([]);
+    const occ = await moveParticipant(k.deps, k.event.id, round.id, a.id, 'rb');
+    expect(occ.rooms.ra!.assigned).toEqual([b.id]);
+    expect(occ.rooms.rb!.assigned).toEqual([c.id, a.id]);
+    // The mover and both rooms' people hear their new place.
+    expect(new Set(facts('breakout:assigned').map((f) => f.target))).toEqual(new Set([a.id, b.id, c.id]));
+    expect(k.publish.breakoutMoves.find((m) => m.participantId === a.id)!.roomId).toBe('rb');
+    const swapped = await swapParticipants(k.deps, k.event.id, round.id, a.id, b.id);
+    expect(swapped.rooms.ra!.assigned).toEqual([a.id]);
+    expect(swapped.rooms.rb!.assigned).toEqual([c.id, b.id]);
+    await closeRound(k.deps, k.event.id, round.id);
+    await expect(moveParticipant(k.deps, k.event.id, round.id, a.id, 'rb')).rejects.toMatchObject({ code: ErrorCode.INVALID_STATE });
+  });
+
+  it('[BRK23] a late joiner of the audience goes to the smallest fitting room of the open round; staff and full rounds get none', async () => {
+    const { people, mod, round } = await setup(3, { rooms: [{ id: 'ra', name: 'A', capacity: 2 }, { id: 'rb', name: 'B', capacity: 2 }] });
+    await openRound(k.deps, k.event.id, round.id);
+    const late = await k.person({ name: 'Late', mode: 'remote' });
+    const placed = await breakoutRoomOnConnect(k.deps, late);
+    const counts = [...(await k.store.listAssignments(round.id)).values()];
+    expect(placed!.roomId).not.toBeNull();
+    expect(counts.filter((r) => r === placed!.roomId)).toHaveLength(2);
+    expect(facts('breakout:assigned').some((f) => f.target === late.id && f.payload.roomId === placed!.roomId)).toBe(true);
+    expect((await breakoutRoomOnConnect(k.deps, mod))!.roomId).toBeNull();
+    const oneMore = await k.person({ name: 'Too late', mode: 'remote' });
+    expect((await breakoutRoomOnConnect(k.deps, oneMore))!.roomId).toBeNull();
+    // Someone already placed keeps their room.
+    expect((await breakoutRoomOnConnect(k.deps, people[0]!))!.roomId).toBe((await k.store.roomOf(round.id, people[0]!.id)));
+  });
+
+  it('[BRK4] a remote-only round places remote attendees only', async () => {
+    k = await pollKit();
+    const remote = await k.person({ mode: 'remote' });
+    const inRoom = await k.person({ mode: 'room' });
+    const round = await createRound(k.deps, k.event.id, null, draft({ audience: 'remote' }));
+    const summary = await assignRound(k.deps, k.event.id, round.id);
+    expect(summary.assigned).toBe(1);
+    expect(await k.store.roomOf(round.id, remote.id)).not.toBeNull();
+    expect(await k.store.roomOf(round.id, inRoom.id)).toBeNull();
+  });
+
+  it('[BRK24] self-select: an attendee picks a room of the open round up to its capacity', async () => {
+    const { people, round } = await setup(3, { strategy: { kind: 'selfSelect' }, rooms: [{ id: 'ra', name: 'A', capacity: 1 }, { id: 'rb', name: 'B', capacity: 2 }] });
+    await expect(chooseRoom(k.deps, k.event.id, people[0]!.id, round.id, 'ra')).rejects.toMatchObject({ code: ErrorCode.INVALID_STATE });
+    await k.store.setAssignments(round.id, new Map([[people[2]!.id, 'rb']]));
+    await openRound(k.deps, k.event.id, round.id);
+    const mine = await chooseRoom(k.deps, k.event.id, people[0]!.id, round.id, 'ra');
+    expect(mine).toMatchObject({ roomId: 'ra', members: [{ id: people[0]!.id, name: 'P0' }] });
+    await expect(chooseRoom(k.deps, k.event.id, people[1]!.id, round.id, 'ra')).rejects.toMatchObject({ code: ErrorCode.CONFLICT });
+    // Self-select rounds place nobody on arrival: they choose.
+    expect((await breakoutRoomOnConnect(k.deps, people[1]!))!.roomId).toBeNull();
+  });
+});
+
+describe('breakout rounds: help, occupancy, templates, snapshot', () => {
+  it('[BRK16] help: an attendee in a room asks once; the first moderator to take it wins, the others see who and get CONFLICT', async () => {
+    const { people, mod, round } = await setup(1);
+    const mod2 = await k.person({ role: 'moderator', name: 'Max' });
+    await expect(askHelp(k.deps, k.event.id, people[0]!.id, round.id)).rejects.toMatchObject({ code: ErrorCode.INVALID_STATE });
+    await openRound(k.deps, k.event.id, round.id);
+    const help = await askHelp(k.deps, k.event.id, people[0]!.id, round.id);
+    expect(await askHelp(k.deps, k.event.id, people[0]!.id, round.id)).toEqual(help);
+    expect(help).toMatchObject({ participantId: people[0]!.id, name: 'P0', takenBy: null });
+    const taken = await takeHelp(k.deps, k.event.id, mod.id, help.id);
+    expect(taken.takenBy).toMatchObject({ id: mod.id, name: 'Mo' });
+    await expect(takeHelp(k.deps, k.event.id, mod2.id, help.id)).rejects.toMatchObject({ code: ErrorCode.CONFLICT, message: expect.stringContaining('Mo') });
+    const changed = facts('breakout:helpChanged');
+    expect(changed.filter((f) => f.to === 'roles')).toHaveLength(2);
+    expect(changed.filter((f) => f.to === 'participant' && f.target === people[0]!.id)).toHaveLength(2);
+    await expect(takeHelp(k.deps, k.event.id, mod.id, 'nope')).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
+  });
+
+  it('[BRK17] occupancy: who is assigned to each room, and who of the audience online has no room', async () => {
+    const { people, round } = await setup(3);
+    await k.store.setAssignments(round.id, new Map([[people[0]!.id, 'ra']]));
+    const occ = await moveParticipant(k.deps, k.event.id, round.id, people[1]!.id, 'rb');
+    expect(occ).toEqual({ roundId: round.id, rooms: { ra: { assigned: [people[0]!.id], inVideo: [] }, rb: { assigned: [people[1]!.id], inVideo: [] } }, unassigned: [people[2]!.id] });
+  });
+
+  it('[BRK18] snapshot: staff get every round with briefs, templates, occupancy and help; an attendee the current round without briefs and their own role', async () => {
+    const format = {
+      kind: 'rolePlay' as const,
+      roles: [
+        { id: 'seller', name: 'Seller', scores: false, brief: 'Sell it' },
+        { id: 'buyer', name: 'Buyer', scores: false, brief: 'Push back on price' },
+        { id: 'obs', name: 'Observer', scores: true, brief: 'Score the seller' },
+      ],
+      rotations: 3,
+      rubric: [{ id: 'c1', label: 'Discovery' }],
+    };
+    const { people, mod, round } = await setup(3, { format, rooms: [{ id: 'ra', name: 'A', capacity: 3 }] });
+    await k.store.setAssignments(round.id, new Map(people.map((p) => [p.id, 'ra'])));
+    const before = await breakoutsForSnapshot(k.deps, people[0]!);
+    expect(before).toEqual({ video: k.deps.stage.media.configured });
+    await openRound(k.deps, k.event.id, round.id);
+    const staff = await breakoutsForSnapshot(k.deps, mod);
+    expect(staff.rounds![0]!.format).toMatchObject({ roles: [{ brief: 'Sell it' }, {}, {}] });
+    expect(staff.occupancy!.rooms.ra!.assigned).toHaveLength(3);
+    expect(staff.templates).toEqual([]);
+    const mine = await breakoutsForSnapshot(k.deps, people[1]!);
+    expect(JSON.stringify(mine.round)).not.toContain('Sell it');
+    // Member 1 of 3 in rotation 0 plays role 1 (the buyer), with that brief only.
+    expect(mine.me).toMatchObject({ roomId: 'ra', rotation: 0, role: { id: 'buyer', brief: 'Push back on price' } });
+    expect(mine.me!.members.map((m) => m.id)).toEqual(people.map((p) => p.id));
+    // One rotation later the subject seat has moved on.
+    k.clock.advance(200_000);
+    expect((await breakoutsForSnapshot(k.deps, people[1]!)).me).toMatchObject({ rotation: 1, role: { id: 'seller' } });
+  });
+
+  it('[BRK20] templates: a round\'s plan saved without people or facilitators, a new draft from it, and deleted', async () => {
+    const { round } = await setup(0, { rooms: [{ id: 'ra', name: 'A', capacity: 2, facilitatorId: 'someone' }] });
+    const t = await saveTemplate(k.deps, k.event.id, round.id, 'Clinic plan');
+    expect(t.draft.rooms[0]!.facilitatorId).toBeNull();
+    expect(facts('breakout:templatesChanged').at(-1)!.payload.templates.map((x) => x.id)).toEqual([t.id]);
+    const copy = await roundFromTemplate(k.deps, k.event.id, t.id, 'workshop');
+    expect(copy).toMatchObject({ status: 'draft', sessionId: 'workshop', title: round.title });
+    expect(copy.id).not.toBe(round.id);
+    await deleteTemplate(k.deps, k.event.id, t.id);
+    await expect(roundFromTemplate(k.deps, k.event.id, t.id, null)).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
+  });
+
+  it('[BRK21] bad input: opening with no rooms, a capacity below those assigned, a second running round; nothing changes', async () => {
+    const { people, round } = await setup(2);
+    const empty = await createRound(k.deps, k.event.id, null, draft({ rooms: [] }));
+    await expect(openRound(k.deps, k.event.id, empty.id)).rejects.toMatchObject({ code: ErrorCode.INVALID_STATE });
+    await k.store.setAssignments(round.id, new Map([[people[0]!.id, 'ra'], [people[1]!.id, 'ra']]));
+    await expect(updateRound(k.deps, k.event.id, round.id, draft({ rooms: [{ id: 'ra', name: 'A', capacity: 1 }] }))).rejects.toMatchObject({ code: ErrorCode.BAD_REQUEST });
+    await expect(createRound(k.deps, k.event.id, null, draft({ rooms: [{ id: 'x', name: 'A', capacity: 1 }, { id: 'x', name: 'B', capacity: 1 }] }))).rejects.toMatchObject({ code: ErrorCode.BAD_REQUEST });
+    expect((await k.store.getRound(round.id))!.version).toBe(0);
+    await openRound(k.deps, k.event.id, round.id);
+    const other = await createRound(k.deps, k.event.id, null, draft());
+    await expect(openRound(k.deps, k.event.id, other.id)).rejects.toMatchObject({ code: ErrorCode.INVALID_STATE });
+    expect((await k.store.getRound(other.id))!.status).toBe('draft');
+  });
+
+  it('[BRK22] of two rounds opened at once, one opens and the other is INVALID_STATE', async () => {
+    const { round } = await setup(2);
+    const other = await createRound(k.deps, k.event.id, null, draft());
+    const outcomes = await Promise.allSettled([openRound(k.deps, k.event.id, round.id), openRound(k.deps, k.event.id, other.id)]);
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    expect(outcomes.find((o) => o.status === 'rejected')).toMatchObject({ reason: { code: ErrorCode.INVALID_STATE } });
+  });
+});

@@ -1,0 +1,38 @@
+import { roundView, type BreakoutRound, type BreakoutSnapshot, type Participant } from '@rally/shared';
+import { MODERATOR_ROLES, type DomainDeps, type WithStage } from '../ports.js';
+import { isRunning } from './access.js';
+import { readOccupancy } from './occupancy.js';
+import { myBreakout, namesOf } from './view.js';
+
+/** [BRK18] The event's current round: the running one, else the latest; drafts only for staff. */
+export function currentRound(rounds: readonly BreakoutRound[], withDrafts: boolean): BreakoutRound | undefined {
+  const seen = withDrafts ? rounds : rounds.filter((r) => r.status !== 'draft');
+  return seen.find(isRunning) ?? seen[seen.length - 1];
+}
+
+/**
+ * [BRK18] The snapshot part, read from the store: moderators and organisers every round with its
+ * briefs, the templates, and the current round's occupancy and help requests; attendees, presenters
+ * and the stage screen the current round without briefs, and an attendee their own place. `video`
+ * says whether LiveKit is configured on this server ([BRK44]).
+ */
+export async function breakoutsForSnapshot(deps: WithStage<Pick<DomainDeps, 'store' | 'clock'>>, me: Participant): Promise<BreakoutSnapshot> {
+  const video = deps.stage.media.configured;
+  const rounds = await deps.store.listRounds(me.eventId);
+  if ((MODERATOR_ROLES as readonly string[]).includes(me.role)) {
+    const current = currentRound(rounds, true);
+    const [templates, occupancy, help] = await Promise.all([
+      deps.store.listTemplates(me.eventId),
+      current ? readOccupancy(deps, current) : undefined,
+      current ? deps.store.listHelp(current.id) : [],
+    ]);
+    return { rounds, templates, ...(occupancy ? { occupancy } : {}), help, video };
+  }
+  const round = currentRound(rounds, false);
+  if (!round) return { video };
+  if (me.role !== 'attendee') return { round: roundView(round), video };
+  const assignments = await deps.store.listAssignments(round.id);
+  const mine = assignments.get(me.id);
+  const names = mine ? namesOf(await deps.store.listParticipants(me.eventId)) : new Map<string, string>();
+  return { round: roundView(round), me: myBreakout(round, assignments, names, me.id, deps.clock.now()), video };
+}

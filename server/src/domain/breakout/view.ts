@@ -1,0 +1,38 @@
+import { roleIndexFor, rotationAt, type BreakoutRound, type MyBreakout, type Participant } from '@rally/shared';
+
+/** The members of each room in the room's member order ([BSTORE3]): room id -> participant ids. */
+export function membersByRoom(assignments: ReadonlyMap<string, string>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [p, room] of assignments) {
+    const list = out.get(room);
+    if (list) list.push(p);
+    else out.set(room, [p]);
+  }
+  return out;
+}
+
+/**
+ * [BRK11] [BRK50] One participant's place in a round: their room and room-mates in member order
+ * and, in a structured round, their role in the rotation running now with its private brief (and
+ * nobody else's [BRK51]). Out of every room once the round has closed.
+ */
+export function myBreakout(
+  round: BreakoutRound,
+  assignments: ReadonlyMap<string, string>,
+  names: ReadonlyMap<string, string>,
+  participantId: string,
+  nowMs: number,
+): MyBreakout {
+  const roomId = round.status === 'closed' ? null : (assignments.get(participantId) ?? null);
+  if (roomId === null || !round.rooms.some((r) => r.id === roomId)) return { roundId: round.id, roomId: null, members: [], role: null, rotation: null };
+  const ids = membersByRoom(assignments).get(roomId) ?? [];
+  const members = ids.map((id) => ({ id, name: names.get(id) ?? '' }));
+  if (round.format.kind === 'open') return { roundId: round.id, roomId, members, role: null, rotation: null };
+  const rotation = round.status === 'draft' ? 0 : (rotationAt(round, nowMs) ?? 0);
+  const roles = round.format.roles;
+  const role = roles[roleIndexFor(ids.indexOf(participantId), ids.length, rotation, roles.length)]!;
+  return { roundId: round.id, roomId, members, role: { id: role.id, name: role.name, scores: role.scores, brief: role.brief }, rotation };
+}
+
+/** Participant id -> display name, for member lists. */
+export const namesOf = (people: readonly Participant[]): Map<string, string> => new Map(people.map((p) => [p.id, p.name]));

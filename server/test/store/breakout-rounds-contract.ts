@@ -1,0 +1,235 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ErrorCode, type BreakoutRound, type BreakoutTemplate, type HelpRequest } from '@rally/shared';
+import type { BreakoutRoundStore } from '../../src/store/breakout-store.js';
+
+// The rules cited as [BSTOREn] are in docs/SPEC.md (Store: breakouts).
+
+let seq = 0;
+const T0 = Date.UTC(2027, 0, 20, 10, 0, 0);
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function round(overrides: Partial<BreakoutRound> = {}): BreakoutRound {
+  const n = ++seq;
+  return {
+    id: `rnd_${n}`,
+    eventId: `ev_brk_${n}`,
+    sessionId: null,
+    title: 'Deal clinic',
+    durationSec: 600,
+    audience: 'remote',
+    strategy: { kind: 'random' },
+    format: { kind: 'open' },
+    rooms: [
+      { id: 'a', name: 'Alpha', topic: '', capacity: 3, facilitatorId: null },
+      { id: 'b', name: 'Bravo', topic: '', capacity: 2, facilitatorId: null },
+    ],
+    status: 'draft',
+    openedAt: null,
+    endsAt: null,
+    closesAt: null,
+    closedAt: null,
+    broadcasts: [],
+    version: 0,
+    ...overrides,
+  };
+}
+
+const opened = (r: BreakoutRound, endsAtMs: number): BreakoutRound => ({ ...r, status: 'open', openedAt: iso(T0), endsAt: iso(endsAtMs), version: r.version + 1 });
+
+/** Runs the breakout round store contract against one adapter; `make` gives a fresh, empty store per test. */
+export function breakoutRoundsContract(name: string, make: () => Promise<{ store: BreakoutRoundStore; cleanup: () => Promise<void> }>) {
+  describe(`BreakoutRoundStore contract: ${name}`, () => {
+    let store: BreakoutRoundStore;
+    let cleanup: () => Promise<void>;
+    beforeEach(async () => {
+      ({ store, cleanup } = await make());
+    });
+    afterEach(() => cleanup());
+
+    it('[BSTORE1] a round is stored as given, listed per event oldest first, refused on a taken id, and deleted with its people and help', async () => {
+      const first = round();
+      const second = round({ eventId: first.eventId, title: 'Role-play' });
+      const elsewhere = round();
+      for (const r of [first, second, elsewhere]) await store.createRound(r);
+      expect(await store.getRound(first.id)).toEqual(first);
+      expect((await store.listRounds(first.eventId)).map((r) => r.id)).toEqual([first.id, second.id]);
+      await expect(store.createRound({ ...first, title: 'Again' })).rejects.toMatchObject({ code: ErrorCode.CONFLICT });
+      expect((await store.getRound(first.id))!.title).toBe('Deal clinic');
+
+      await store.setAssignments(first.id, new Map([['p1', 'a']]));
+      await store.addHelp(help(first.id, 'h_del'));
+      expect(await store.deleteRound(first.id)).toBe(true);
+      expect(await store.getRound(first.id)).toBeNull();
+      expect(await store.roomOf(first.id, 'p1')).toBeNull();
+      expect(await store.getHelp('h_del')).toBeNull();
+      expect(await store.listHelp(first.id)).toEqual([]);
+      expect((await store.listRounds(first.eventId)).map((r) => r.id)).toEqual([second.id]);
+      expect(await store.deleteRound(first.id)).toBe(false);
+    });
+
+    it('[BSTORE2] replaceRound is compare-and-set on the version: of two writers of one version exactly one wins', async () => {
+      const r = round();
+      await store.createRound(r);
+      expect(await store.replaceRound({ ...r, title: 'Stale', version: 5 })).toBe(false);
+      const outcomes = await Promise.all([store.replaceRound({ ...r, title: 'One', version: 1 }), store.replaceRound({ ...r, title: 'Two', version: 1 })]);
+      expect(outcomes.filter(Boolean)).toHaveLength(1);
+      const stored = (await store.getRound(r.id))!;
+      expect(stored.version).toBe(1);
+      expect(stored.title).toBe(outcomes[0] ? 'One' : 'Two');
+      expect(await store.replaceRound({ ...stored, title: 'Three', version: 2 })).toBe(true);
+      expect((await store.getRound(r.id))!.title).toBe('Three');
+    });
+
+    it('[BSTORE3] setAssignments replaces the whole round at once and keeps the given order as the member order', async () => {
+      const r = round();
+      await store.createRound(r);
+      await store.setAssignments(r.id, new Map([['p1', 'a'], ['p2', 'b'], ['p3', 'a']]));
+      await store.setAssignments(r.id, new Map([['p4', 'b'], ['p3', 'a'], ['p1', 'a']]));
+      expect([...(await store.listAssignments(r.id))]).toEqual([['p4', 'b'], ['p3', 'a'], ['p1', 'a']]);
+      expect(await store.roomOf(r.id, 'p2')).toBeNull();
+      expect(await store.roomOf(r.id, 'p3')).toBe('a');
+    });
+
+    it('[BSTORE4] place moves one participant, keeps the capacity, reports the previous room, and refuses unknown and closed rounds', async () => {
+      const r = round();
+      await store.createRound(r);
+      expect(await store.place(r.id, 'p1', 'b', 2)).toEqual({ ok: true, previousRoomId: null });
+      expect(await store.place(r.id, 'p2', 'b', 2)).toEqual({ ok: true, previousRoomId: null });
+      expect(await store.place(r.id, 'p3', 'b', 2)).toEqual({ ok: false, reason: 'full' });
+      expect(await store.roomOf(r.id, 'p3')).toBeNull();
+      // Already there: nothing to do, even in a full room.
+      expect(await store.place(r.id, 'p2', 'b', 2)).toEqual({ ok: true, previousRoomId: 'b' });
+      expect(await store.place(r.id, 'p1', 'a', 3)).toEqual({ ok: true, previousRoomId: 'b' });
+      // p1 left b: a seat is free again.
+      expect(await store.place(r.id, 'p3', 'b', 2)).toEqual({ ok: true, previousRoomId: null });
+      expect(await store.place(r.id, 'p2', null, 2)).toEqual({ ok: true, previousRoomId: 'b' });
+      expect([...(await store.listAssignments(r.id))].sort()).toEqual([['p1', 'a'], ['p3', 'b']]);
+      // The moved participant goes last in the member order.
+      await store.place(r.id, 'p4', 'a', 3);
+      await store.place(r.id, 'p3', 'a', 3);
+      expect([...(await store.listAssignments(r.id))].filter(([, room]) => room === 'a').map(([p]) => p)).toEqual(['p1', 'p4', 'p3']);
+
+      expect(await store.place('rnd_nope', 'p1', 'a', 3)).toEqual({ ok: false, reason: 'unknownRound' });
+      const closed = round({ status: 'closed' });
+      await store.createRound(closed);
+      expect(await store.place(closed.id, 'p1', 'a', 3)).toEqual({ ok: false, reason: 'closed' });
+      expect(await store.roomOf(closed.id, 'p1')).toBeNull();
+    });
+
+    it('[BSTORE4] many placements racing for the last seats: capacities kept, everyone in at most one room', async () => {
+      const r = round({ rooms: [{ id: 'a', name: 'A', topic: '', capacity: 4, facilitatorId: null }, { id: 'b', name: 'B', topic: '', capacity: 4, facilitatorId: null }] });
+      await store.createRound(r);
+      await store.setAssignments(r.id, new Map([['s1', 'a'], ['s2', 'a'], ['s3', 'b']]));
+      // 40 people race for the 3 free seats, each trying both rooms at once; s1 hops rooms meanwhile.
+      const racers = Array.from({ length: 40 }, (_, i) => `r${i}`);
+      const outcomes = await Promise.all([
+        ...racers.flatMap((p) => [store.place(r.id, p, 'a', 4), store.place(r.id, p, 'b', 4)]),
+        store.place(r.id, 's1', 'b', 4),
+        store.place(r.id, 's1', 'a', 4),
+      ]);
+      const all = await store.listAssignments(r.id);
+      const count = (room: string) => [...all.values()].filter((x) => x === room).length;
+      expect(count('a')).toBe(4);
+      expect(count('b')).toBe(4);
+      expect(all.size).toBe(8);
+      // Every success of a racer is a seat it still holds, or one it left for the other room.
+      const placed = racers.filter((p) => all.has(p));
+      expect(placed).toHaveLength(5);
+      expect(outcomes.filter((o) => o.ok).length).toBeGreaterThanOrEqual(placed.length);
+      // What the capacity check counts agrees with what is stored: a freed seat is taken exactly once.
+      const loser = placed[0]!;
+      await store.place(r.id, loser, null, 4);
+      const again = await Promise.all(['z1', 'z2', 'z3'].map((p) => store.place(r.id, p, all.get(loser)!, 4)));
+      expect(again.filter((o) => o.ok)).toHaveLength(1);
+    });
+
+    it('[BSTORE4] swap trades two participants\' rooms and places in the member order; with one in no room, the other leaves', async () => {
+      const r = round();
+      await store.createRound(r);
+      await store.setAssignments(r.id, new Map([['p1', 'a'], ['p2', 'b'], ['p3', 'a']]));
+      await store.swap(r.id, 'p1', 'p2');
+      expect([...(await store.listAssignments(r.id))]).toEqual([['p2', 'a'], ['p1', 'b'], ['p3', 'a']]);
+      await store.swap(r.id, 'p3', 'p9');
+      expect(await store.roomOf(r.id, 'p3')).toBeNull();
+      expect(await store.roomOf(r.id, 'p9')).toBe('a');
+      // Counts follow: room a holds p2 and p9, so one seat of three is left.
+      expect(await store.place(r.id, 'p5', 'a', 3)).toMatchObject({ ok: true });
+      expect(await store.place(r.id, 'p6', 'a', 3)).toEqual({ ok: false, reason: 'full' });
+    });
+
+    it('[BSTORE5] help requests are stored untaken, listed oldest first, and the first taker wins', async () => {
+      const r = round();
+      await store.createRound(r);
+      const h1 = help(r.id, 'h1');
+      await store.addHelp(h1);
+      await store.addHelp(help(r.id, 'h2'));
+      await expect(store.addHelp(h1)).rejects.toMatchObject({ code: ErrorCode.CONFLICT });
+      expect((await store.listHelp(r.id)).map((h) => h.id)).toEqual(['h1', 'h2']);
+      expect(await store.getHelp('h1')).toEqual(h1);
+      const takers = ['m1', 'm2', 'm3', 'm4'].map((id) => ({ id, name: `Mod ${id}`, at: iso(T0 + 1000) }));
+      const results = await Promise.all(takers.map((t) => store.takeHelp('h1', t)));
+      const winner = results[0]!.takenBy!;
+      expect(takers.map((t) => t.id)).toContain(winner.id);
+      for (const res of results) expect(res!.takenBy).toEqual(winner);
+      expect((await store.getHelp('h1'))!.takenBy).toEqual(winner);
+      expect(await store.takeHelp('h_none', takers[0]!)).toBeNull();
+      expect((await store.getHelp('h2'))!.takenBy).toBeNull();
+    });
+
+    it('[BSTORE6] templates are saved (a resave replaces), listed per event oldest first, and deleted', async () => {
+      const draft = { title: 'Plan', durationSec: 600, audience: 'remote', strategy: { kind: 'random' }, format: { kind: 'open' }, rooms: [] } as BreakoutTemplate['draft'];
+      const t1: BreakoutTemplate = { id: 'tpl1', eventId: 'ev_tpl', name: 'One', draft, createdAt: iso(T0) };
+      const t2: BreakoutTemplate = { ...t1, id: 'tpl2', name: 'Two' };
+      await store.saveTemplate(t1);
+      await store.saveTemplate(t2);
+      await store.saveTemplate({ ...t1, name: 'One again' });
+      expect((await store.listTemplates('ev_tpl')).map((t) => t.name)).toEqual(['One again', 'Two']);
+      expect(await store.getTemplate('tpl2')).toEqual(t2);
+      expect(await store.deleteTemplate('tpl1')).toBe(true);
+      expect(await store.deleteTemplate('tpl1')).toBe(false);
+      expect((await store.listTemplates('ev_tpl')).map((t) => t.id)).toEqual(['tpl2']);
+      expect(await store.listTemplates('ev_other')).toEqual([]);
+    });
+
+    it('[BSTORE7] one running round per event: opening a second fails while the first is open or closing, and works once it closed', async () => {
+      const r1 = round();
+      const r2 = round({ eventId: r1.eventId });
+      const other = round();
+      for (const r of [r1, r2, other]) await store.createRound(r);
+      // Both race to open: exactly one wins.
+      const raced = await Promise.all([store.replaceRound(opened(r1, T0 + 600_000)), store.replaceRound(opened(r2, T0 + 600_000))]);
+      expect(raced.filter(Boolean)).toHaveLength(1);
+      const [winner, loser] = raced[0] ? [opened(r1, T0 + 600_000), r2] : [opened(r2, T0 + 600_000), r1];
+      // Another event is not affected.
+      expect(await store.replaceRound(opened(other, T0 + 600_000))).toBe(true);
+      const closing = { ...winner, status: 'closing' as const, closesAt: iso(T0 + 30_000), version: winner.version + 1 };
+      expect(await store.replaceRound(closing)).toBe(true);
+      expect(await store.replaceRound(opened(loser, T0 + 600_000))).toBe(false);
+      expect(await store.replaceRound({ ...closing, status: 'closed', closedAt: iso(T0 + 30_000), version: closing.version + 1 })).toBe(true);
+      expect(await store.replaceRound(opened(loser, T0 + 600_000))).toBe(true);
+    });
+
+    it('[BSTORE8] dueRounds: open rounds by endsAt, closing rounds by closesAt, soonest first; drafts and closed rounds never', async () => {
+      const a = round();
+      const b = round();
+      const c = round();
+      for (const r of [a, b, c]) await store.createRound(r);
+      await store.replaceRound(opened(a, T0 + 60_000));
+      const bOpen = opened(b, T0 + 600_000);
+      await store.replaceRound(bOpen);
+      await store.replaceRound({ ...bOpen, status: 'closing', closesAt: iso(T0 + 30_000), version: bOpen.version + 1 });
+      expect(await store.dueRounds(T0 + 10_000, 10)).toEqual([]);
+      expect(await store.dueRounds(T0 + 60_000, 10)).toEqual([b.id, a.id]);
+      expect(await store.dueRounds(T0 + 60_000, 1)).toEqual([b.id]);
+      const aNow = (await store.getRound(a.id))!;
+      await store.replaceRound({ ...aNow, status: 'closed', closedAt: iso(T0), version: aNow.version + 1 });
+      expect(await store.dueRounds(T0 + 3_600_000, 10)).toEqual([b.id]);
+      await store.deleteRound(b.id);
+      expect(await store.dueRounds(T0 + 3_600_000, 10)).toEqual([]);
+    });
+  });
+}
+
+function help(roundId: string, id: string): HelpRequest {
+  return { id, roundId, roomId: 'a', participantId: 'p1', name: 'Ana', at: iso(T0 + ++seq), takenBy: null };
+}
