@@ -15,6 +15,7 @@ import { healthRouter } from './http/health-routes.js';
 import { pollsRouter } from './http/polls-routes.js';
 import { qaRouter } from './http/qa-routes.js';
 import { QUIZ_BODY_PATH, quizRouter } from './http/quiz-routes.js';
+import { breakoutScorecardRouter } from './http/breakout-scorecard-routes.js';
 import { stageRouter } from './http/stage-routes.js';
 import type { EngagementLog } from './domain/engagement/log.js';
 import { createEngagementService } from './domain/engagement/service.js';
@@ -192,6 +193,7 @@ export function createApp(deps: AppDeps): App {
   app.use('/api', pollsRouter({ store, tokens, adminToken: config.adminToken }));
   app.use('/api', qaRouter({ store, tokens, adminToken: config.adminToken }));
   app.use('/api', quizRouter({ store, clock, publish, tokens, adminToken: config.adminToken }));
+  app.use('/api', breakoutScorecardRouter({ store, tokens, adminToken: config.adminToken }));
   app.use(
     '/api',
     engagementRouter({
