@@ -162,8 +162,9 @@ function StructuredFields({ format, onChange }: { format: Structured; onChange: 
               <label htmlFor={`${id}-rn-${i}`}>Name</label>
               <input id={`${id}-rn-${i}`} value={r.name} maxLength={40} onChange={(e) => set({ roles: format.roles.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)) })} />
             </div>
-            <label className="row">
-              <input type="checkbox" checked={r.scores} onChange={(e) => set({ roles: format.roles.map((x, j) => (j === i ? { ...x, scores: e.target.checked } : x)) })} /> Fills in the scorecard
+            <label className="check brk-check">
+              <input type="checkbox" checked={r.scores} onChange={(e) => set({ roles: format.roles.map((x, j) => (j === i ? { ...x, scores: e.target.checked } : x)) })} />
+              Fills in the scorecard
             </label>
           </div>
           <div className="field">
@@ -189,7 +190,7 @@ function StructuredFields({ format, onChange }: { format: Structured; onChange: 
       <h4>Rubric (scored 1–5)</h4>
       <ul className="brk-list">
         {format.rubric.map((c, i) => (
-          <li key={c.id} className="row">
+          <li key={c.id} className="brk-criterion-edit">
             <label className="visually-hidden" htmlFor={`${id}-c-${i}`}>
               Criterion {i + 1}
             </label>
