@@ -170,6 +170,15 @@ describe('breakout rounds over sockets', () => {
     expect(staffSnap.video).toBe(false);
   });
 
+  it('[BRK27] a question asked from a breakout room of the open round is marked with that room', async () => {
+    const { places } = await openRound();
+    const [asker, mine] = [...places][0]!;
+    const q = await ok(asker.send('question:submit', { text: 'Asked from my room?', anonymous: false }));
+    expect(q.origin).toMatchObject({ kind: 'breakout', roomId: mine.roomId });
+    const fromStage = await ok(inRoom.send('question:submit', { text: 'Asked from the room?', anonymous: false }));
+    expect(fromStage.origin).toMatchObject({ kind: 'room' });
+  });
+
   it('[BRK19] [BRK21] an attendee sending a moderator command is FORBIDDEN; bad input is typed and changes nothing', async () => {
     const created = await ok(mod.send('breakout:create', { sessionId: null, draft: draft() as never }));
     expect(await attendees[0]!.send('breakout:open', { roundId: created.id })).toMatchObject({ ok: false, error: { code: ErrorCode.FORBIDDEN } });

@@ -36,13 +36,20 @@ function round(overrides: Partial<BreakoutRound> = {}): BreakoutRound {
 
 const opened = (r: BreakoutRound, endsAtMs: number): BreakoutRound => ({ ...r, status: 'open', openedAt: iso(T0), endsAt: iso(endsAtMs), version: r.version + 1 });
 
-/** Runs the breakout round store contract against one adapter; `make` gives a fresh, empty store per test. */
-export function breakoutRoundsContract(name: string, make: () => Promise<{ store: BreakoutRoundStore; cleanup: () => Promise<void> }>) {
+/**
+ * Runs the breakout round store contract against one adapter; `make` gives a fresh, empty store per
+ * test, and `peer`, when the adapter can have several, a second one on the same data (another
+ * node's connection) for the races.
+ */
+export function breakoutRoundsContract(name: string, make: () => Promise<{ store: BreakoutRoundStore; peer?: BreakoutRoundStore; cleanup: () => Promise<void> }>) {
   describe(`BreakoutRoundStore contract: ${name}`, () => {
     let store: BreakoutRoundStore;
+    let peer: BreakoutRoundStore;
     let cleanup: () => Promise<void>;
     beforeEach(async () => {
-      ({ store, cleanup } = await make());
+      const made = await make();
+      ({ store, cleanup } = made);
+      peer = made.peer ?? made.store;
     });
     afterEach(() => cleanup());
 
@@ -71,7 +78,7 @@ export function breakoutRoundsContract(name: string, make: () => Promise<{ store
       const r = round();
       await store.createRound(r);
       expect(await store.replaceRound({ ...r, title: 'Stale', version: 5 })).toBe(false);
-      const outcomes = await Promise.all([store.replaceRound({ ...r, title: 'One', version: 1 }), store.replaceRound({ ...r, title: 'Two', version: 1 })]);
+      const outcomes = await Promise.all([store.replaceRound({ ...r, title: 'One', version: 1 }), peer.replaceRound({ ...r, title: 'Two', version: 1 })]);
       expect(outcomes.filter(Boolean)).toHaveLength(1);
       const stored = (await store.getRound(r.id))!;
       expect(stored.version).toBe(1);
@@ -120,12 +127,12 @@ export function breakoutRoundsContract(name: string, make: () => Promise<{ store
       const r = round({ rooms: [{ id: 'a', name: 'A', topic: '', capacity: 4, facilitatorId: null }, { id: 'b', name: 'B', topic: '', capacity: 4, facilitatorId: null }] });
       await store.createRound(r);
       await store.setAssignments(r.id, new Map([['s1', 'a'], ['s2', 'a'], ['s3', 'b']]));
-      // 40 people race for the 3 free seats, each trying both rooms at once; s1 hops rooms meanwhile.
+      // 40 people race for the 5 free seats through two connections, each trying both rooms at once; s1 hops rooms meanwhile.
       const racers = Array.from({ length: 40 }, (_, i) => `r${i}`);
       const outcomes = await Promise.all([
-        ...racers.flatMap((p) => [store.place(r.id, p, 'a', 4), store.place(r.id, p, 'b', 4)]),
+        ...racers.flatMap((p, i) => [(i % 2 ? store : peer).place(r.id, p, 'a', 4), (i % 2 ? peer : store).place(r.id, p, 'b', 4)]),
         store.place(r.id, 's1', 'b', 4),
-        store.place(r.id, 's1', 'a', 4),
+        peer.place(r.id, 's1', 'a', 4),
       ]);
       const all = await store.listAssignments(r.id);
       const count = (room: string) => [...all.values()].filter((x) => x === room).length;
@@ -139,7 +146,7 @@ export function breakoutRoundsContract(name: string, make: () => Promise<{ store
       // What the capacity check counts agrees with what is stored: a freed seat is taken exactly once.
       const loser = placed[0]!;
       await store.place(r.id, loser, null, 4);
-      const again = await Promise.all(['z1', 'z2', 'z3'].map((p) => store.place(r.id, p, all.get(loser)!, 4)));
+      const again = await Promise.all(['z1', 'z2', 'z3'].map((p, i) => (i % 2 ? peer : store).place(r.id, p, all.get(loser)!, 4)));
       expect(again.filter((o) => o.ok)).toHaveLength(1);
     });
 
@@ -167,7 +174,7 @@ export function breakoutRoundsContract(name: string, make: () => Promise<{ store
       expect((await store.listHelp(r.id)).map((h) => h.id)).toEqual(['h1', 'h2']);
       expect(await store.getHelp('h1')).toEqual(h1);
       const takers = ['m1', 'm2', 'm3', 'm4'].map((id) => ({ id, name: `Mod ${id}`, at: iso(T0 + 1000) }));
-      const results = await Promise.all(takers.map((t) => store.takeHelp('h1', t)));
+      const results = await Promise.all(takers.map((t, i) => (i % 2 ? peer : store).takeHelp('h1', t)));
       const winner = results[0]!.takenBy!;
       expect(takers.map((t) => t.id)).toContain(winner.id);
       for (const res of results) expect(res!.takenBy).toEqual(winner);
@@ -197,7 +204,7 @@ export function breakoutRoundsContract(name: string, make: () => Promise<{ store
       const other = round();
       for (const r of [r1, r2, other]) await store.createRound(r);
       // Both race to open: exactly one wins.
-      const raced = await Promise.all([store.replaceRound(opened(r1, T0 + 600_000)), store.replaceRound(opened(r2, T0 + 600_000))]);
+      const raced = await Promise.all([store.replaceRound(opened(r1, T0 + 600_000)), peer.replaceRound(opened(r2, T0 + 600_000))]);
       expect(raced.filter(Boolean)).toHaveLength(1);
       const [winner, loser] = raced[0] ? [opened(r1, T0 + 600_000), r2] : [opened(r2, T0 + 600_000), r1];
       // Another event is not affected.

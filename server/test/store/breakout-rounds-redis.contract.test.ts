@@ -17,6 +17,8 @@ afterAll(async () => {
 
 breakoutRoundsContract('redis', async () => {
   if (!server) throw new Error('redis-server did not start');
-  const store = await createRedisStore(server.url, { keyPrefix: `brk${++n}:${process.pid}:` });
-  return { store, cleanup: () => store.close() };
+  const keyPrefix = `brk${++n}:${process.pid}:`;
+  // Two connections on the same keys: two nodes racing.
+  const [store, peer] = await Promise.all([createRedisStore(server.url, { keyPrefix }), createRedisStore(server.url, { keyPrefix })]);
+  return { store, peer, cleanup: async () => void (await Promise.all([store.close(), peer.close()])) };
 });

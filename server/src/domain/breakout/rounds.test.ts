@@ -240,6 +240,31 @@ describe('breakout rounds: help, occupancy, templates, snapshot', () => {
     expect((await breakoutsForSnapshot(k.deps, people[1]!)).me).toMatchObject({ rotation: 1, role: { id: 'seller' } });
   });
 
+  it('[BRK28] at each rotation of a structured round everyone gets their new role with its brief', async () => {
+    const format = {
+      kind: 'teachBack' as const,
+      roles: [
+        { id: 'teacher', name: 'Teacher', scores: false, brief: 'Teach it' },
+        { id: 'listener', name: 'Listener', scores: true, brief: 'Rate clarity' },
+      ],
+      rotations: 2,
+      rubric: [{ id: 'c1', label: 'Clarity' }],
+    };
+    const { people, round } = await setup(2, { format, rooms: [{ id: 'ra', name: 'A', capacity: 2 }] });
+    await k.store.setAssignments(round.id, new Map(people.map((p) => [p.id, 'ra'])));
+    await openRound(k.deps, k.event.id, round.id);
+    const first = new Map(facts('breakout:assigned').map((f) => [f.target, f.payload.role!.id]));
+    expect(first).toEqual(new Map([[people[0]!.id, 'teacher'], [people[1]!.id, 'listener']]));
+    k.publish.clear();
+    k.clock.advance(300_000);
+    await tickRound(k.deps, round.id);
+    const second = facts('breakout:assigned');
+    expect(new Map(second.map((f) => [f.target, f.payload.role!.id]))).toEqual(new Map([[people[0]!.id, 'listener'], [people[1]!.id, 'teacher']]));
+    expect(second.every((f) => f.payload.rotation === 1)).toBe(true);
+    expect(second.find((f) => f.target === people[1]!.id)!.payload.role!.brief).toBe('Teach it');
+    expect((await k.store.getRound(round.id))!.status).toBe('open');
+  });
+
   it('[BRK20] templates: a round\'s plan saved without people or facilitators, a new draft from it, and deleted', async () => {
     const { round } = await setup(0, { rooms: [{ id: 'ra', name: 'A', capacity: 2, facilitatorId: 'someone' }] });
     const t = await saveTemplate(k.deps, k.event.id, round.id, 'Clinic plan');

@@ -94,6 +94,11 @@ export async function openRound(deps: DomainDeps, eventId: string, roundId: stri
     return { status: 'open', openedAt: new Date(now).toISOString(), endsAt: new Date(now + r.durationSec * 1000).toISOString() };
   });
   deps.breakoutTimers?.at(round.id, Date.parse(round.endsAt!));
+  // [BRK28] Structured rounds: this node looks again at each rotation's start to hand out the new roles.
+  if (round.format.kind !== 'open') {
+    const each = (round.durationSec * 1000) / round.format.rotations;
+    for (let r = 1; r < round.format.rotations; r++) deps.breakoutTimers?.at(round.id, now + Math.ceil(r * each));
+  }
   publishRound(deps, round);
   const assignments = await deps.store.listAssignments(roundId);
   await sendPlaces(deps, round, assignments, assignments.keys());
@@ -144,6 +149,7 @@ function closingStarted(deps: DomainDeps, round: BreakoutRound): void {
 /**
  * [BRK13] [BRK26] Moves a round whose time is up: open past endsAt -> closing; closing past
  * closesAt -> closed, every socket leaves the rooms and each participant is told they are in none.
+ * [BRK28] An open structured round before its end: a rotation began, so everyone gets their new role.
  * Any node may call it for any round: the version compare-and-set lets exactly one of them move it
  * and publish.
  */
@@ -154,6 +160,10 @@ export async function tickRound(deps: DomainDeps, roundId: string): Promise<void
   if (round.status === 'open' && round.endsAt && Date.parse(round.endsAt) <= now) {
     const next: BreakoutRound = { ...round, ...closingPatch(now), version: round.version + 1 };
     if (await deps.store.replaceRound(next)) closingStarted(deps, next);
+  } else if (round.status === 'open' && round.format.kind !== 'open') {
+    // [BRK28] A rotation began: everyone's role moved one seat (the brief is private, so it is sent, not derived).
+    const assignments = await deps.store.listAssignments(round.id);
+    await sendPlaces(deps, round, assignments, assignments.keys());
   } else if (round.status === 'closing' && round.closesAt && Date.parse(round.closesAt) <= now) {
     const next: BreakoutRound = { ...round, status: 'closed', closedAt: new Date(now).toISOString(), version: round.version + 1 };
     if (await deps.store.replaceRound(next)) await roundClosed(deps, next);

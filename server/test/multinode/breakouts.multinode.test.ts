@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BREAKOUT_LIMITS, type BreakoutRound, type CreateEventResponse, type FactName, type FactPayload, type JoinResponse } from '@rally/shared';
+import { postJson as post, startCluster, type Cluster } from '../helpers/cluster.js';
+import { trackedConnect, keyOf, type TestClient } from '../helpers/test-server.js';
+import { ok } from '../helpers/acks.js';
+
+// [BRK25] [BRK26] A breakout round on two nodes sharing one Redis: opened, moved and closed from
+// one node, felt by attendees connected to the other.
+
+let cluster: Cluster;
+let ev: CreateEventResponse;
+let A: string;
+let B: string;
+const clients: TestClient[] = [];
+
+const join = (url: string, body: Record<string, unknown>) => post<JoinResponse>(url, '/api/join', { code: ev.code, ...body });
+const connect = trackedConnect(clients);
+function seen<N extends FactName>(c: TestClient, fact: N, pred: (p: FactPayload<N>) => boolean, timeoutMs = 10_000): Promise<FactPayload<N>> {
+  const hit = c.received.find((f) => f.fact === fact && pred(f.payload as FactPayload<N>));
+  return hit ? Promise.resolve(hit.payload as FactPayload<N>) : c.waitFor(fact, pred, timeoutMs);
+}
+
+beforeAll(async () => {
+  cluster = await startCluster({ nodes: 2 });
+  [A, B] = cluster.urls as [string, string];
+  ev = await post<CreateEventResponse>(A, '/api/events', { name: 'Cluster breakout SKO', teams: [], agenda: [], settings: {} }, true);
+}, 60_000);
+
+afterAll(async () => {
+  for (const c of clients) c.close();
+  await cluster?.stop();
+});
+
+describe('breakout rounds across nodes', () => {
+  it('[BRK11] [BRK25] [BRK26] a round opened on one node moves the attendees on the other; broadcasts, moves and the close reach them there', async () => {
+    const mod = await connect(A, (await join(A, { name: 'Mod on A', key: keyOf(ev.links.moderator) })).token);
+    const people: TestClient[] = [];
+    for (const [i, url] of [B, B, A, B].entries()) people.push(await connect(url, (await join(url, { name: `Remote ${i + 1}`, mode: 'remote' })).token));
+    const ids = people.map((p) => p.snapshot.me.id);
+
+    const draft = { title: 'Across nodes', durationSec: 600, audience: 'remote', rooms: [{ id: 'r1', name: 'One', capacity: 2 }, { id: 'r2', name: 'Two', capacity: 2 }] };
+    const created = await ok<BreakoutRound>(mod.send('breakout:create', { sessionId: null, draft: draft as never }));
+    await ok(mod.send('breakout:open', { roundId: created.id }));
+    const places = await Promise.all(people.map((p) => seen(p, 'breakout:assigned', (a) => a.roundId === created.id && a.roomId !== null)));
+    expect(new Set(places.map((p) => p.roomId))).toEqual(new Set(['r1', 'r2']));
+
+    // The broadcast goes to the event's breakout sockets: those on B joined it through A's open.
+    await ok(mod.send('breakout:broadcast', { roundId: created.id, text: 'Hello from A' }));
+    for (const p of people) await seen(p, 'breakout:broadcasted', (b) => b.text === 'Hello from A');
+
+    // A swap made on A: both people on B hear their new rooms.
+    const [x, y] = [0, places.findIndex((p) => p.roomId !== places[0]!.roomId)];
+    await ok(mod.send('breakout:swap', { roundId: created.id, a: ids[x]!, b: ids[y!]! }));
+    await seen(people[x]!, 'breakout:assigned', (a) => a.roomId === places[y!]!.roomId);
+    await seen(people[y!]!, 'breakout:assigned', (a) => a.roomId === places[x]!.roomId);
+
+    // Close on A; the countdown's end is taken by whichever node's timer or sweep gets there first, once.
+    await ok(mod.send('breakout:close', { roundId: created.id }));
+    const back = await Promise.all(people.map((p) => seen(p, 'breakout:assigned', (a) => a.roundId === created.id && a.roomId === null, (BREAKOUT_LIMITS.closeCountdownSec + 10) * 1000)));
+    expect(back).toHaveLength(4);
+    await new Promise((r) => setTimeout(r, 1500));
+    for (const p of people) expect(p.received.filter((f) => f.fact === 'breakout:roundChanged' && (f.payload as BreakoutRound).status === 'closed')).toHaveLength(1);
+  }, 60_000);
+});
