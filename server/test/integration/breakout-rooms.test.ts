@@ -32,6 +32,7 @@ interface Cast {
   eve: TestClient;
   round: BreakoutRound;
   ids: Record<'amy' | 'bob' | 'cat' | 'dan' | 'eve', string>;
+  tokens: Record<'amy' | 'bob' | 'cat' | 'dan' | 'eve', string>;
 }
 
 async function cast(): Promise<Cast> {
@@ -40,10 +41,12 @@ async function cast(): Promise<Cast> {
   const mod = await staff('Mo Desk', ev.links.moderator);
   const screen = await staff('Stage', ev.links.stage);
   const ids = {} as Cast['ids'];
+  const tokens = {} as Cast['tokens'];
   const people = {} as Record<keyof Cast['ids'], TestClient>;
   for (const name of ['amy', 'bob', 'cat', 'dan', 'eve'] as const) {
     const joined = await s.join({ code: ev.code, name: name[0]!.toUpperCase() + name.slice(1), mode: 'remote' });
     ids[name] = joined.participant.id;
+    tokens[name] = joined.token;
     people[name] = await client(joined.token);
   }
   const round: BreakoutRound = {
@@ -81,7 +84,7 @@ async function cast(): Promise<Cast> {
   };
   await s.store.createRound(round);
   await s.store.setAssignments(round.id, new Map([[ids.amy, 'room_a'], [ids.bob, 'room_a'], [ids.cat, 'room_a'], [ids.dan, 'room_b']]));
-  return { ev, mod, screen, ...people, round, ids };
+  return { ev, mod, screen, ...people, round, ids, tokens };
 }
 
 async function closeRound(round: BreakoutRound): Promise<BreakoutRound> {
@@ -111,6 +114,9 @@ describe('breakout room chat over sockets', () => {
     expect(sent).toMatchObject({ authorId: c.ids.amy, authorName: 'Amy', text: 'Who starts?' });
     for (const fact of [await atBob, await atMod]) expect(fact).toEqual({ ...sent, roundId: c.round.id, roomId: 'room_a' });
     await c.cat.waitFor('breakout:chatPosted');
+    // A reconnecting room-mate finds the message in their snapshot; another room's member does not.
+    expect((await client(c.tokens.bob)).snapshot.breakouts?.chat).toEqual([sent]);
+    expect((await client(c.tokens.dan)).snapshot.breakouts?.chat).toEqual([]);
     await sleep(150);
     expect(heard(c.dan, 'breakout:chatPosted')).toEqual([]);
     expect(heard(c.eve, 'breakout:chatPosted')).toEqual([]);
@@ -175,6 +181,14 @@ describe('takeaways over sockets', () => {
     const shown = await ok(c.mod.send('stage:show', { slot }));
     expect(shown.slot).toEqual(slot);
     expect((await onScreen).slot).toEqual(slot);
+    // The screen got the text first, so it can render the slot the moment it changes.
+    const screenFacts = c.screen.received.map((f) => f.fact);
+    expect(screenFacts.indexOf('breakout:takeawaySubmitted')).toBeGreaterThanOrEqual(0);
+    expect(screenFacts.indexOf('breakout:takeawaySubmitted')).toBeLessThan(screenFacts.lastIndexOf('stage:changed'));
+    expect(c.screen.received.find((f) => f.fact === 'breakout:takeawaySubmitted')?.payload).toEqual(second);
+    // And a reloaded screen finds it in its snapshot; another room's member does not get room A's otherwise.
+    const reloaded = await client((await s.join({ code: c.ev.code, name: 'Stage again', key: keyOf(c.ev.links.stage) })).token);
+    expect(reloaded.snapshot.breakouts?.takeaways).toEqual([second]);
     // Another room without one, or another round, stays NOT_FOUND.
     expect(await c.mod.send('stage:show', { slot: { ...slot, roomId: 'room_b' } })).toMatchObject({ ok: false, error: { code: ErrorCode.NOT_FOUND } });
   });
@@ -200,9 +214,9 @@ describe('scorecards over sockets', () => {
   it('[BRK52] [BRK53] the observer scores the seller, the seller is refused, one per rotation; feedback after close', async () => {
     const c = await cast();
     // Rotation 0: Amy sells, Bob buys, Cat observes.
-    expect(await c.amy.send('breakout:score', { roundId: c.round.id, rotation: 0, scores })).toMatchObject({ ok: false, error: { code: ErrorCode.FORBIDDEN } });
-    expect(await c.dan.send('breakout:score', { roundId: c.round.id, rotation: 0, scores })).toMatchObject({ ok: false, error: { code: ErrorCode.FORBIDDEN } });
-    expect(await c.cat.send('breakout:score', { roundId: c.round.id, rotation: 0, scores: { discovery: 4 } })).toMatchObject({ ok: false, error: { code: ErrorCode.BAD_REQUEST } });
+    expect(await c.amy.send('breakout:score', { roundId: c.round.id, rotation: 0, scores, comment: '' })).toMatchObject({ ok: false, error: { code: ErrorCode.FORBIDDEN } });
+    expect(await c.dan.send('breakout:score', { roundId: c.round.id, rotation: 0, scores, comment: '' })).toMatchObject({ ok: false, error: { code: ErrorCode.FORBIDDEN } });
+    expect(await c.cat.send('breakout:score', { roundId: c.round.id, rotation: 0, scores: { discovery: 4 }, comment: '' })).toMatchObject({ ok: false, error: { code: ErrorCode.BAD_REQUEST } });
 
     const id = cmdId();
     const card = await ok(c.cat.send('breakout:score', { id, roundId: c.round.id, rotation: 0, scores, comment: '=Great discovery' }));
@@ -212,10 +226,10 @@ describe('scorecards over sockets', () => {
       .poll(async () => (await s.store.readEngagement(c.ev.event.id, null, 1000)).entries.filter((e) => e.kind === 'scorecardGiven'))
       .toEqual([expect.objectContaining({ participantId: c.ids.cat, ref: c.round.id, breakoutRoomId: 'room_a' })]);
     // A retry of the same command gets the same card; a new command is CONFLICT.
-    expect(await ok(c.cat.send('breakout:score', { id, roundId: c.round.id, rotation: 0, scores: { discovery: 1, close: 1 } }))).toEqual(card);
-    expect(await c.cat.send('breakout:score', { roundId: c.round.id, rotation: 0, scores })).toMatchObject({ ok: false, error: { code: ErrorCode.CONFLICT } });
+    expect(await ok(c.cat.send('breakout:score', { id, roundId: c.round.id, rotation: 0, scores: { discovery: 1, close: 1 }, comment: '' }))).toEqual(card);
+    expect(await c.cat.send('breakout:score', { roundId: c.round.id, rotation: 0, scores, comment: '' })).toMatchObject({ ok: false, error: { code: ErrorCode.CONFLICT } });
     // Rotation 1 has not started.
-    expect(await c.amy.send('breakout:score', { roundId: c.round.id, rotation: 1, scores })).toMatchObject({ ok: false, error: { code: ErrorCode.INVALID_STATE } });
+    expect(await c.amy.send('breakout:score', { roundId: c.round.id, rotation: 1, scores, comment: '' })).toMatchObject({ ok: false, error: { code: ErrorCode.INVALID_STATE } });
 
     expect(await c.amy.send('breakout:myFeedback', { roundId: c.round.id })).toMatchObject({ ok: false, error: { code: ErrorCode.INVALID_STATE } });
     await closeRound(c.round);
@@ -225,7 +239,7 @@ describe('scorecards over sockets', () => {
     expect(feedback.scorecards[0]).not.toHaveProperty('scorerId');
     expect((await ok(c.cat.send('breakout:myFeedback', { roundId: c.round.id }))).scorecards).toEqual([]);
     // Scorecards are only given while the rooms run.
-    expect(await c.cat.send('breakout:score', { roundId: c.round.id, rotation: 0, scores })).toMatchObject({ ok: false, error: { code: ErrorCode.INVALID_STATE } });
+    expect(await c.cat.send('breakout:score', { roundId: c.round.id, rotation: 0, scores, comment: '' })).toMatchObject({ ok: false, error: { code: ErrorCode.INVALID_STATE } });
 
     // Staff export: JSON paged, CSV one line per criterion, formulas defused.
     const page = await s.api(`/api/events/${c.ev.event.id}/breakouts/scorecards?roundId=${c.round.id}&limit=1`, { admin: true });
@@ -247,9 +261,9 @@ describe('scorecards over sockets', () => {
     clock.advance(300_000 + 1_000);
     try {
       // Rotation 1: Bob sells, Cat buys, Amy observes.
-      const card = await ok(c.amy.send('breakout:score', { roundId: c.round.id, rotation: 1, scores }));
+      const card = await ok(c.amy.send('breakout:score', { roundId: c.round.id, rotation: 1, scores, comment: '' }));
       expect(card.subjectId).toBe(c.ids.bob);
-      expect(await c.cat.send('breakout:score', { roundId: c.round.id, rotation: 1, scores })).toMatchObject({ ok: false, error: { code: ErrorCode.FORBIDDEN } });
+      expect(await c.cat.send('breakout:score', { roundId: c.round.id, rotation: 1, scores, comment: '' })).toMatchObject({ ok: false, error: { code: ErrorCode.FORBIDDEN } });
     } finally {
       clock.advance(-(300_000 + 1_000));
     }

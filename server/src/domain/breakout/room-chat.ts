@@ -5,7 +5,8 @@ import { ROOM_CHAT_KEEP } from '../../store/breakout-rooms-order.js';
 import { censorProfanity } from '../text/profanity.js';
 import { requireSender, waitSeconds } from '../stage/common.js';
 import { STAGE_MODERATOR_ROLES } from '../stage/deps.js';
-import { publishToRoom, requireLive, requireRoom, requireRound, type RoomsDeps } from './rooms-deps.js';
+import { publishToRoom, requireLive, requireRoom, type RoomsDeps } from './rooms-deps.js';
+import { requireRound } from './access.js';
 
 const BANNED = 'a moderator has stopped you from chatting in this event';
 
@@ -35,7 +36,7 @@ export async function postRoomChat(
   input: { roundId: string; roomId?: string; text: string },
 ): Promise<ChatMessage> {
   const me = await requireSender(deps, eventId, participantId);
-  const round = await requireRound(deps, eventId, input.roundId);
+  const round = await requireRound(deps.store, eventId, input.roundId);
   requireLive(round, 'room chat');
   const roomId = chatRoomFor(round, me.role, me.role === 'attendee' ? await deps.store.roomOf(round.id, me.id) : null, input.roomId);
   if (await deps.store.isChatBanned(eventId, me.id)) throw new RallyError(ErrorCode.BANNED, BANNED);
@@ -66,7 +67,7 @@ export async function deleteRoomChat(
   eventId: string,
   input: { roundId: string; roomId: string; messageId: string },
 ): Promise<{ messageId: string; deleted: true }> {
-  const round = await requireRound(deps, eventId, input.roundId);
+  const round = await requireRound(deps.store, eventId, input.roundId);
   requireRoom(round, input.roomId);
   if (!(await deps.store.deleteRoomChat(round.id, input.roomId, input.messageId))) throw new RallyError(ErrorCode.NOT_FOUND, 'no such message in this room');
   await publishToRoom(deps, round, input.roomId, 'breakout:chatDeleted', { roundId: round.id, roomId: input.roomId, messageId: input.messageId });
@@ -79,7 +80,7 @@ export async function readRoomChat(
   eventId: string,
   input: { roundId: string; roomId: string },
 ): Promise<{ roundId: string; roomId: string; messages: ChatMessage[] }> {
-  const round = await requireRound(deps, eventId, input.roundId);
+  const round = await requireRound(deps.store, eventId, input.roundId);
   requireRoom(round, input.roomId);
   return { roundId: round.id, roomId: input.roomId, messages: await deps.store.listRoomChat(round.id, input.roomId, ROOM_CHAT_KEEP) };
 }

@@ -1,10 +1,11 @@
 import { ErrorCode, RallyError, type BreakoutRound, type FactName, type FactPayload } from '@rally/shared';
 import type { Clock } from '../../clock.js';
-import type { BreakoutRoomStore, BreakoutRoundStore } from '../../store/breakout-store.js';
 import type { Store } from '../../store/store.js';
 import type { EngagementPort } from '../engagement/record.js';
 import { MODERATOR_ROLES, type Publisher } from '../ports.js';
 import type { Budget } from '../stage/deps.js';
+import { isRunning } from './access.js';
+import { membersByRoom } from './view.js';
 
 /*
  * What happens inside breakout rooms (chat, takeaways, scorecards: [BRK52] [BRK53] [BRK60]–[BRK62])
@@ -12,24 +13,13 @@ import type { Budget } from '../stage/deps.js';
  * records. No sockets: facts go out through the Publisher port.
  */
 
-export type RoomsStore = BreakoutRoomStore &
-  Pick<BreakoutRoundStore, 'getRound' | 'roomOf' | 'listAssignments'> &
-  Pick<Store, 'getParticipant' | 'isChatBanned'>;
-
 export interface RoomsDeps {
-  store: RoomsStore;
+  store: Store;
   clock: Clock;
   publish: Pick<Publisher, 'toRoles' | 'toParticipant'>;
   /** [BRK61] The participant's chat budget: the stage chat's ([STAGE21]), one per person whatever the chat. */
   chatBudget: Budget;
   engagement?: EngagementPort;
-}
-
-/** Another event's round is reported as unknown: ids must not leak across events. */
-export async function requireRound(deps: { store: Pick<RoomsStore, 'getRound'> }, eventId: string, roundId: string): Promise<BreakoutRound> {
-  const round = await deps.store.getRound(roundId);
-  if (!round || round.eventId !== eventId) throw new RallyError(ErrorCode.NOT_FOUND, 'no such breakout round in this event');
-  return round;
 }
 
 export function requireRoom(round: BreakoutRound, roomId: string) {
@@ -40,19 +30,8 @@ export function requireRoom(round: BreakoutRound, roomId: string) {
 
 /** Rooms are live (chat, takeaways, scorecards) while the round is open or counting down to close. */
 export function requireLive(round: BreakoutRound, what: string): void {
-  if (round.status === 'open' || round.status === 'closing') return;
+  if (isRunning(round)) return;
   throw new RallyError(ErrorCode.INVALID_STATE, round.status === 'draft' ? `this round has not opened yet: no ${what} before it does` : `this round is closed: no more ${what}`);
-}
-
-/**
- * [BRK50] A room's members in the room's member order: the order the store lists the assignments in
- * ([BSTORE3]: the strategy's order, a moved participant last), the same on every node, so everyone
- * agrees on who plays which role in each rotation.
- */
-export function roomMemberIds(assignments: ReadonlyMap<string, string>, roomId: string): string[] {
-  const ids: string[] = [];
-  for (const [participantId, room] of assignments) if (room === roomId) ids.push(participantId);
-  return ids;
 }
 
 /**
@@ -60,7 +39,7 @@ export function roomMemberIds(assignments: ReadonlyMap<string, string>, roomId: 
  * organisers (staff never sit in a room, so nobody gets it twice).
  */
 export async function publishToRoom<N extends FactName>(deps: Pick<RoomsDeps, 'store' | 'publish'>, round: BreakoutRound, roomId: string, fact: N, payload: FactPayload<N>): Promise<void> {
-  const members = roomMemberIds(await deps.store.listAssignments(round.id), roomId);
+  const members = membersByRoom(await deps.store.listAssignments(round.id)).get(roomId) ?? [];
   deps.publish.toRoles(round.eventId, MODERATOR_ROLES, fact, payload);
   for (const id of members) deps.publish.toParticipant(id, fact, payload);
 }

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, RallyError, roleIndexFor } from '@rally/shared';
 import { checkScorecard } from './scorecards.js';
-import { roomMemberIds } from './rooms-deps.js';
 import { OPENED_AT, testRound } from './test-round.js';
 
 const members = ['amy', 'bob', 'cat'];
@@ -18,17 +17,6 @@ function codeOf(f: () => unknown): string | null {
 }
 
 describe('[BRK52] scorecards', () => {
-  it("[BRK50] a room's members are in the assignments' order, other rooms left out", () => {
-    const a = new Map([
-      ['cat', 'room_a'],
-      ['zed', 'room_b'],
-      ['amy', 'room_a'],
-      ['bob', 'room_a'],
-    ]);
-    expect(roomMemberIds(a, 'room_a')).toEqual(['cat', 'amy', 'bob']);
-    expect(roomMemberIds(a, 'room_b')).toEqual(['zed']);
-  });
-
   it('[BRK52] the observer of a rotation scores its seller (role 0)', () => {
     // Rotation 0: amy sells, bob buys, cat observes.
     expect(checkScorecard(testRound(), members, 'cat', { rotation: 0, scores: full }, during(0))).toEqual({ subjectId: 'amy' });

@@ -1,7 +1,9 @@
 import { ErrorCode, RallyError, roleIndexFor, rotationAt, type BreakoutRound, type Scorecard } from '@rally/shared';
 import { isoNow } from '../../clock.js';
 import { requireSender } from '../stage/common.js';
-import { requireLive, requireRound, roomMemberIds, type RoomsDeps, type RoomsStore } from './rooms-deps.js';
+import { requireLive, type RoomsDeps } from './rooms-deps.js';
+import { membersByRoom } from './view.js';
+import { requireRound } from './access.js';
 
 export interface ScoreInput {
   roundId: string;
@@ -47,11 +49,11 @@ export function checkScorecard(round: BreakoutRound, members: readonly string[],
  */
 export async function submitScorecard(deps: Pick<RoomsDeps, 'store' | 'clock' | 'engagement'>, eventId: string, participantId: string, input: ScoreInput): Promise<Scorecard> {
   const me = await requireSender(deps, eventId, participantId);
-  const round = await requireRound(deps, eventId, input.roundId);
+  const round = await requireRound(deps.store, eventId, input.roundId);
   requireLive(round, 'scorecards');
   const roomId = await deps.store.roomOf(round.id, me.id);
   if (!roomId) throw new RallyError(ErrorCode.FORBIDDEN, 'you are not in a room of this round');
-  const members = roomMemberIds(await deps.store.listAssignments(round.id), roomId);
+  const members = membersByRoom(await deps.store.listAssignments(round.id)).get(roomId) ?? [];
   const nowMs = deps.clock.now();
   const { subjectId } = checkScorecard(round, members, me.id, input, nowMs);
   const card: Scorecard = { roundId: round.id, roomId, rotation: input.rotation, scorerId: me.id, subjectId, scores: { ...input.scores }, comment: input.comment.trim(), at: isoNow(deps.clock) };
@@ -64,15 +66,15 @@ export async function submitScorecard(deps: Pick<RoomsDeps, 'store' | 'clock' | 
  * [BRK53] The scorecards about the caller, with their scorers' names, once the round is closing or
  * closed: not while the rotations still run, so feedback cannot sway what is still being played.
  */
-export async function myFeedback(deps: { store: Pick<RoomsStore, 'getRound' | 'listScorecards' | 'getParticipant'> }, eventId: string, participantId: string, roundId: string): Promise<{ roundId: string; scorecards: FeedbackCard[] }> {
-  const round = await requireRound(deps, eventId, roundId);
+export async function myFeedback(deps: Pick<RoomsDeps, 'store'>, eventId: string, participantId: string, roundId: string): Promise<{ roundId: string; scorecards: FeedbackCard[] }> {
+  const round = await requireRound(deps.store, eventId, roundId);
   if (round.status !== 'closing' && round.status !== 'closed') throw new RallyError(ErrorCode.INVALID_STATE, 'feedback is shown once the round closes');
   const mine = (await deps.store.listScorecards(round.id)).filter((c) => c.subjectId === participantId);
   const names = await scorerNames(deps, mine.map((c) => c.scorerId));
   return { roundId: round.id, scorecards: mine.map(({ scorerId, ...rest }) => ({ ...rest, scorerName: names.get(scorerId) ?? 'A former participant' })) };
 }
 
-async function scorerNames(deps: { store: Pick<RoomsStore, 'getParticipant'> }, ids: readonly string[]): Promise<Map<string, string>> {
+async function scorerNames(deps: Pick<RoomsDeps, 'store'>, ids: readonly string[]): Promise<Map<string, string>> {
   const unique = [...new Set(ids)];
   const people = await Promise.all(unique.map((id) => deps.store.getParticipant(id)));
   return new Map(people.flatMap((p) => (p ? [[p.id, p.name] as const] : [])));

@@ -3,6 +3,7 @@ import { MODERATOR_ROLES, type DomainDeps, type WithStage } from '../ports.js';
 import { isRunning } from './access.js';
 import { readOccupancy } from './occupancy.js';
 import { myBreakout, namesOf } from './view.js';
+import { roomsForSnapshot } from './rooms-snapshot.js';
 
 /** [BRK18] The event's current round: the running one, else the latest; drafts only for staff. */
 export function currentRound(rounds: readonly BreakoutRound[], withDrafts: boolean): BreakoutRound | undefined {
@@ -26,13 +27,14 @@ export async function breakoutsForSnapshot(deps: WithStage<Pick<DomainDeps, 'sto
       current ? readOccupancy(deps, current) : undefined,
       current ? deps.store.listHelp(current.id) : [],
     ]);
-    return { rounds, templates, ...(occupancy ? { occupancy } : {}), help, video };
+    const rooms = current ? await roomsForSnapshot(deps, me, current, null) : {};
+    return { rounds, templates, ...(occupancy ? { occupancy } : {}), help, ...rooms, video };
   }
   const round = currentRound(rounds, false);
   if (!round) return { video };
-  if (me.role !== 'attendee') return { round: roundView(round), video };
+  if (me.role !== 'attendee') return { round: roundView(round), ...(await roomsForSnapshot(deps, me, round, null)), video };
   const assignments = await deps.store.listAssignments(round.id);
   const mine = assignments.get(me.id);
   const names = mine ? namesOf(await deps.store.listParticipants(me.eventId)) : new Map<string, string>();
-  return { round: roundView(round), me: myBreakout(round, assignments, names, me.id, deps.clock.now()), video };
+  return { round: roundView(round), me: myBreakout(round, assignments, names, me.id, deps.clock.now()), ...(await roomsForSnapshot(deps, me, round, mine ?? null)), video };
 }

@@ -4,7 +4,8 @@ import type { DomainDeps } from '../ports.js';
 import { launchAdhoc } from '../polls/lifecycle.js';
 import { requireSender } from '../stage/common.js';
 import { censorProfanity } from '../text/profanity.js';
-import { publishToRoom, requireLive, requireRound, type RoomsDeps, type RoomsStore } from './rooms-deps.js';
+import { publishToRoom, requireLive, type RoomsDeps } from './rooms-deps.js';
+import { requireRound } from './access.js';
 
 /**
  * [BRK60] A member submits their room's best takeaway (a later one, from anyone in the room,
@@ -13,7 +14,7 @@ import { publishToRoom, requireLive, requireRound, type RoomsDeps, type RoomsSto
  */
 export async function submitTakeaway(deps: Pick<RoomsDeps, 'store' | 'publish' | 'clock'>, eventId: string, participantId: string, input: { roundId: string; text: string }): Promise<Takeaway> {
   const me = await requireSender(deps, eventId, participantId);
-  const round = await requireRound(deps, eventId, input.roundId);
+  const round = await requireRound(deps.store, eventId, input.roundId);
   requireLive(round, 'takeaways');
   const roomId = await deps.store.roomOf(round.id, me.id);
   if (!roomId) throw new RallyError(ErrorCode.FORBIDDEN, 'you are not in a room of this round');
@@ -24,8 +25,8 @@ export async function submitTakeaway(deps: Pick<RoomsDeps, 'store' | 'publish' |
 }
 
 /** [BRK60] Staff: every room's takeaway of a round. */
-export async function roundTakeaways(deps: { store: Pick<RoomsStore, 'getRound' | 'listTakeaways'> }, eventId: string, roundId: string): Promise<Takeaway[]> {
-  const round = await requireRound(deps, eventId, roundId);
+export async function roundTakeaways(deps: Pick<RoomsDeps, 'store'>, eventId: string, roundId: string): Promise<Takeaway[]> {
+  const round = await requireRound(deps.store, eventId, roundId);
   return deps.store.listTakeaways(round.id);
 }
 
@@ -33,7 +34,7 @@ export async function roundTakeaways(deps: { store: Pick<RoomsStore, 'getRound' 
  * [BRK60] A takeaway goes on the stage only if it exists: the round is the event's and the room has
  * submitted one (stage:show answers NOT_FOUND otherwise).
  */
-export async function requireTakeaway(deps: { store: Pick<RoomsStore, 'getRound' | 'listTakeaways'> }, eventId: string, roundId: string, roomId: string): Promise<Takeaway> {
+export async function requireTakeaway(deps: Pick<RoomsDeps, 'store'>, eventId: string, roundId: string, roomId: string): Promise<Takeaway> {
   const found = (await roundTakeaways(deps, eventId, roundId)).find((t) => t.roomId === roomId);
   if (!found) throw new RallyError(ErrorCode.NOT_FOUND, 'this room has no takeaway');
   return found;
@@ -79,8 +80,8 @@ export function takeawayPollDraft(round: BreakoutRound, takeaways: readonly Take
 }
 
 /** [BRK62] Staff launch the round's takeaways as a live poll, through the poll lifecycle like any ad-hoc poll. */
-export async function pollTakeaways(deps: DomainDeps & { store: RoomsStore }, eventId: string, input: { roundId: string; roomIds?: string[] }): Promise<{ pollId: string }> {
-  const round = await requireRound(deps, eventId, input.roundId);
+export async function pollTakeaways(deps: DomainDeps, eventId: string, input: { roundId: string; roomIds?: string[] }): Promise<{ pollId: string }> {
+  const round = await requireRound(deps.store, eventId, input.roundId);
   const draft = takeawayPollDraft(round, await deps.store.listTakeaways(round.id), input.roomIds);
   const poll = await launchAdhoc(deps, eventId, draft);
   return { pollId: poll.id };

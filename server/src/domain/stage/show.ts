@@ -16,8 +16,9 @@ export async function showOnStage(deps: DomainDeps, eventId: string, slot: Stage
     if (!poll || poll.eventId !== eventId) throw new RallyError(ErrorCode.NOT_FOUND, 'no such poll in this event');
     if (poll.state === 'draft') throw new RallyError(ErrorCode.INVALID_STATE, 'launch this poll before putting it on stage');
   }
-  // [BRK60] A takeaway goes on stage only once its room has submitted one.
-  if (slot.kind === 'takeaway') await requireTakeaway(deps, eventId, slot.roundId, slot.roomId);
+  // [BRK60] A takeaway goes on stage only once its room has submitted one. Its text goes to the
+  // whole event first, so every screen has it when the slot changes (facts keep their order).
+  if (slot.kind === 'takeaway') deps.publish.toEvent(eventId, 'breakout:takeawaySubmitted', await requireTakeaway(deps, eventId, slot.roundId, slot.roomId));
   // [STAGE30] A quiz run goes on stage by opening it (quiz:open), which knows the run exists.
   if (slot.kind === 'quiz') throw new RallyError(ErrorCode.INVALID_STATE, 'open the quiz to put it on stage');
   if (slot.kind === 'question') {
