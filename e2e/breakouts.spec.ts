@@ -28,13 +28,16 @@ async function shot(page: Page, name: string, info: { outputPath: (n: string) =>
   await page.screenshot({ path: info.outputPath(`${name}.png`), fullPage: true });
 }
 
-test('[BRK71] [BRK72] [BRK73] [BRK74] [BRK75] [BRK76] a moderator runs a role-play round: three attendees land in their room with their own brief, the observer scores, everyone is back on stage after close', async ({ browser, request }, info) => {
+test('[BRK70] [BRK71] [BRK72] [BRK73] [BRK74] [BRK75] [BRK76] [BRK77] [BRK79] a moderator runs a role-play round: three attendees land in their room with their own brief, the observer scores, everyone is back on stage after close', async ({ browser, request }, info) => {
   const created = await createEvent(request, { name: 'Breakout SKO', agenda: [keynoteSession(), workshopSession()] });
   const code = created.event.code;
 
   const mod = await newScreen(browser, { viewport: LAPTOP });
   await joinAsStaff(mod.page, created.links.moderator.replace('/moderator#', '/moderator/breakouts#'), 'moderator', 'Mo Moderator');
   await expect(mod.page.getByTestId('moderator-breakouts')).toBeVisible();
+
+  const stage = await newScreen(browser, { viewport: PROJECTOR });
+  await stage.page.goto(created.links.stage);
 
   const people: Array<Screen & { name: string }> = [];
   for (const [i, name] of ['Ana Seller', 'Ben Buyer', 'Cy Observer'].entries()) {
@@ -102,6 +105,35 @@ test('[BRK71] [BRK72] [BRK73] [BRK74] [BRK75] [BRK76] a moderator runs a role-pl
   await card.getByTestId('brk-scorecard-send').click();
   await expect(obs.getByTestId('brk-scorecard-status')).toContainText('sent');
 
+  // [BRK14] [BRK16] A broadcast reaches every room; a help request reaches the moderator, who takes it.
+  await m.getByTestId('brk-broadcast-input').fill('Five minutes to the first switch');
+  await m.getByTestId('brk-broadcast-send').click();
+  for (const p of people) await expect(p.page.getByTestId('brk-broadcast')).toContainText('Five minutes to the first switch');
+  await roles.Buyer!.getByTestId('brk-ask-help').click();
+  await expect(roles.Buyer!.getByTestId('brk-help-status')).toContainText('The moderators have been asked');
+  await expect(m.getByTestId('console-attention-breakouts')).toHaveText('1');
+  await m.getByTestId('brk-help-queue').getByTestId('brk-help-take').click();
+  await expect(roles.Buyer!.getByTestId('brk-help-status')).toHaveText('Mo Moderator is on the way.');
+  await expect(m.getByTestId('brk-help-request')).toHaveCount(0);
+
+  // [BRK12] +5 min moves every room's clock.
+  await m.getByTestId('brk-extend').click();
+  await expect(roles.Seller!.getByTestId('brk-clock-time')).toHaveText(/^1[45]:\d\d$/);
+
+  // [BRK61] The room chat reaches the room-mates.
+  await roles.Seller!.getByTestId('brk-chat-input').fill('Shall we start?');
+  await roles.Seller!.getByTestId('brk-chat-send').click();
+  await expect(roles.Observer!.getByTestId('brk-chat-message')).toContainText('Shall we start?');
+
+  // [BRK60] [BRK77] The seller submits the room's takeaway; the moderator puts it on the stage screen.
+  await roles.Seller!.getByTestId('brk-takeaway-input').fill('Ask about the budget before the price');
+  await roles.Seller!.getByTestId('brk-takeaway-send').click();
+  await expect(roles.Buyer!.getByTestId('brk-takeaway-current')).toContainText('Ask about the budget before the price');
+  await m.getByTestId('brk-takeaway-show').click();
+  await expect(stage.page.getByTestId('stage-takeaway-text')).toContainText('Ask about the budget before the price');
+  await expect(stage.page.getByTestId('stage-takeaway-room')).toHaveText('Room 1');
+  await shot(stage.page, 'stage-takeaway-projector', info);
+
   // Screens as their users see them, and axe on the room and the console.
   await obs.setViewportSize(PHONE);
   await shot(obs, 'room-observer-phone', info);
@@ -125,10 +157,20 @@ test('[BRK71] [BRK72] [BRK73] [BRK74] [BRK75] [BRK76] a moderator runs a role-pl
   }
   await expect(m.getByTestId('brk-round-status')).toHaveText('Closed', { timeout: 15_000 });
 
-  for (const s of [mod, ...people]) await s.ctx.close();
+  // [BRK79] After close the seller reads the observer's scorecard about them.
+  const seller = roles.Seller!;
+  await seller.getByTestId('brk-feedback-show').click();
+  const fb = seller.getByTestId('brk-feedback-card');
+  await expect(fb).toHaveCount(1);
+  await expect(fb).toContainText('Cy Observer');
+  await expect(fb).toContainText('3 / 5');
+  await expect(fb).toContainText('Great discovery questions.');
+  await shot(seller, 'feedback-after-close', info);
+
+  for (const s of [mod, stage, ...people]) await s.ctx.close();
 });
 
-test('[BRK77] [BRK78] the stage says breakouts are in progress while a round runs', async ({ browser, request }, info) => {
+test('[BRK72] [BRK78] the stage says breakouts are in progress while a round runs; a room in its last minute warns', async ({ browser, request }, info) => {
   const created = await createEvent(request, { name: 'Breakout stage', agenda: [keynoteSession(), workshopSession()] });
   const code = created.event.code;
   const mod = await newScreen(browser, { viewport: LAPTOP });
@@ -140,12 +182,17 @@ test('[BRK77] [BRK78] the stage says breakouts are in progress while a round run
 
   const m = mod.page;
   await m.getByTestId('brk-new').click();
+  await m.getByTestId('brk-minutes').fill('1');
   await m.getByTestId('brk-room-count').fill('2');
   await m.getByTestId('brk-save').click();
   await m.getByTestId('brk-assign').click();
   await m.getByTestId('brk-open').click();
   await expect(stage.page.getByTestId('stage-breakouts-line')).toHaveText(/^Breakouts in progress: 2 rooms, back at \d\d:\d\d/);
   await shot(stage.page, 'stage-breakouts-projector', info);
+  // [BRK72] A one-minute round is in its last minute at once: the room warns.
+  await expect(a.page.getByTestId('brk-clock')).toHaveAttribute('data-phase', 'warning');
+  await expect(a.page.getByTestId('brk-clock')).toContainText('1 minute left');
+  await shot(a.page, 'room-warning-phone', info);
   await expectNoSeriousA11yViolations(stage.page);
   for (const s of [mod, stage, a]) await s.ctx.close();
 });

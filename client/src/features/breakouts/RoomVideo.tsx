@@ -43,6 +43,8 @@ export function RoomVideo({ roundId, roomId, asStaff = false }: { roundId: strin
   }, [video, joined, roundId, roomId, asStaff, send]);
 
   if (!video) {
+    // Staff read it once at the top of their section.
+    if (asStaff) return null;
     return (
       <p className="muted brk-video-off" data-testid="brk-video-off">
         Video is off on this server. Use the room chat below.
