@@ -165,6 +165,8 @@ test('[BRK70] [BRK71] [BRK72] [BRK73] [BRK74] [BRK75] [BRK76] [BRK77] [BRK79] a 
   await expect(fb).toContainText('Cy Observer');
   await expect(fb).toContainText('3 / 5');
   await expect(fb).toContainText('Great discovery questions.');
+  // [BRK77] Back on stage, "Live now" shows the takeaway the stage screen shows.
+  await expect(seller.getByTestId('on-stage-takeaway')).toContainText('Ask about the budget before the price');
   await shot(seller, 'feedback-after-close', info);
 
   for (const s of [mod, stage, ...people]) await s.ctx.close();
