@@ -16,6 +16,9 @@ const notYet = async (): Promise<never> => {
   throw new RallyError(ErrorCode.UNAVAILABLE, 'breakout rounds are not available on this server yet');
 };
 
+/** Reads that keep no idempotency record: a retry reads afresh, and a room's whole chat is not worth storing per call. */
+export const BREAKOUT_READS = ['breakout:readChat', 'breakout:myFeedback'] as const satisfies readonly CommandName[];
+
 /** [BRK61] Room chat spends the participant's stage chat budget: one chat budget per person. */
 const roomsDeps = (ctx: CommandContext): RoomsDeps => ({ ...ctx.deps, chatBudget: ctx.deps.stage.budgets.chat });
 

@@ -5,7 +5,7 @@ import { closePoll, launchAdhoc, launchPoll, revealPoll } from '../domain/polls/
 import { moderateAnswer } from '../domain/polls/moderation.js';
 import { castVote } from '../domain/polls/voting.js';
 import type { DomainDeps, WithStage } from '../domain/ports.js';
-import { breakoutHandlers } from './breakout-handlers.js';
+import { BREAKOUT_READS, breakoutHandlers } from './breakout-handlers.js';
 import { breakoutLocator } from '../domain/breakout/locator.js';
 import { submitQuestion } from '../domain/qa/asking.js';
 import type { AskBudget } from '../domain/qa/deps.js';
@@ -39,11 +39,12 @@ export interface CommandContext {
 type Handlers = { [K in CommandName]: (ctx: CommandContext, payload: CommandPayload<K>) => Promise<CommandResults[K]> };
 
 /**
- * Commands that keep no idempotency record: reads (a snapshot, a fresh stream token), and
+ * Commands that keep no idempotency record: reads (a snapshot, a fresh stream token, a breakout
+ * room's chat, one's feedback), and
  * reactions, which are fleeting ([STAGE14]): a retried tap counted twice is harmless, a store
  * write per tap is not.
  */
-export const UNRECORDED_COMMANDS: ReadonlySet<CommandName> = new Set(['snapshot:request', 'stage:streamToken', 'reaction:send']);
+export const UNRECORDED_COMMANDS: ReadonlySet<CommandName> = new Set(['snapshot:request', 'stage:streamToken', 'reaction:send', ...BREAKOUT_READS]);
 
 /** Thin adapters from a validated, authorised command to its domain function. */
 export const handlers: Handlers = {

@@ -44,13 +44,20 @@ function draftRound(id: string): BreakoutRound {
   };
 }
 
-export function breakoutRoomsContract(name: string, make: () => Promise<{ rooms: Rooms; cleanup: () => Promise<void> }>) {
+/**
+ * `rooms` is the store under test; `peer`, when the adapter can have several, a second one on the
+ * same data (another node), so races run across connections as they would across nodes.
+ */
+export function breakoutRoomsContract(name: string, make: () => Promise<{ rooms: Rooms; peer?: Rooms; cleanup: () => Promise<void> }>) {
   describe(`BreakoutRoomStore contract (${name})`, () => {
     let rooms: Rooms;
+    let peer: Rooms;
     let cleanup: () => Promise<void>;
 
     beforeEach(async () => {
-      ({ rooms, cleanup } = await make());
+      let other: Rooms | undefined;
+      ({ rooms, peer: other, cleanup } = await make());
+      peer = other ?? rooms;
     });
     afterEach(async () => {
       await cleanup();
@@ -112,9 +119,9 @@ export function breakoutRoomsContract(name: string, make: () => Promise<{ rooms:
       expect(list.map((c) => c.rotation)).toEqual([0, 0, 1]);
     });
 
-    it('[BSTORE22] of many racing writers of one (round, rotation, scorer), exactly one is stored', async () => {
+    it('[BSTORE22] of many racing writers of one (round, rotation, scorer), on two connections where the adapter has several, exactly one is stored', async () => {
       const round = newRound();
-      const outcomes = await Promise.all(Array.from({ length: 20 }, (_, i) => rooms.addScorecard(card(round, 2, 'obs', { comment: `attempt ${i}` }))));
+      const outcomes = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? peer : rooms).addScorecard(card(round, 2, 'obs', { comment: `attempt ${i}` }))));
       expect(outcomes.filter(Boolean)).toHaveLength(1);
       const stored = await rooms.listScorecards(round);
       expect(stored).toHaveLength(1);
@@ -135,7 +142,7 @@ export function breakoutRoomsContract(name: string, make: () => Promise<{ rooms:
       expect(await rooms.listInVideo(newRound())).toEqual(new Map());
     });
 
-    it('[BSTORE1] deleting a round deletes its room chat, takeaways, scorecards and video presence', async () => {
+    it('[BSTORE1] [BSTORE20] deleting a round deletes its room chat, takeaways, scorecards and video presence', async () => {
       const round = newRound();
       await rooms.createRound(draftRound(round));
       await rooms.addRoomChat(round, 'room_a', message(1));

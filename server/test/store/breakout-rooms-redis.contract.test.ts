@@ -17,6 +17,8 @@ afterAll(async () => {
 
 breakoutRoomsContract('redis', async () => {
   if (!server) throw new Error('redis-server did not start');
-  const store = await createRedisStore(server.url, { keyPrefix: `brm${++n}:${process.pid}:` });
-  return { rooms: store, cleanup: () => store.close() };
+  const keyPrefix = `brm${++n}:${process.pid}:`;
+  // Two connections on the same keys: two nodes racing.
+  const [store, peer] = await Promise.all([createRedisStore(server.url, { keyPrefix }), createRedisStore(server.url, { keyPrefix })]);
+  return { rooms: store, peer, cleanup: async () => void (await Promise.all([store.close(), peer.close()])) };
 });

@@ -56,7 +56,7 @@ export async function postRoomChat(
     at: isoNow(deps.clock),
   };
   await deps.store.addRoomChat(round.id, roomId, message);
-  await publishToRoom(deps, round, roomId, 'breakout:chatPosted', { ...message, roundId: round.id, roomId });
+  publishToRoom(deps, round, roomId, 'breakout:chatPosted', { ...message, roundId: round.id, roomId });
   deps.engagement?.interacted(me, 'chatted', { ref: message.id, breakoutRoomId: roomId });
   return message;
 }
@@ -70,7 +70,7 @@ export async function deleteRoomChat(
   const round = await requireRound(deps.store, eventId, input.roundId);
   requireRoom(round, input.roomId);
   if (!(await deps.store.deleteRoomChat(round.id, input.roomId, input.messageId))) throw new RallyError(ErrorCode.NOT_FOUND, 'no such message in this room');
-  await publishToRoom(deps, round, input.roomId, 'breakout:chatDeleted', { roundId: round.id, roomId: input.roomId, messageId: input.messageId });
+  publishToRoom(deps, round, input.roomId, 'breakout:chatDeleted', { roundId: round.id, roomId: input.roomId, messageId: input.messageId });
   return { messageId: input.messageId, deleted: true };
 }
 

@@ -5,7 +5,6 @@ import type { EngagementPort } from '../engagement/record.js';
 import { MODERATOR_ROLES, type Publisher } from '../ports.js';
 import type { Budget } from '../stage/deps.js';
 import { isRunning } from './access.js';
-import { membersByRoom } from './view.js';
 
 /*
  * What happens inside breakout rooms (chat, takeaways, scorecards: [BRK52] [BRK53] [BRK60]–[BRK62])
@@ -16,7 +15,7 @@ import { membersByRoom } from './view.js';
 export interface RoomsDeps {
   store: Store;
   clock: Clock;
-  publish: Pick<Publisher, 'toRoles' | 'toParticipant'>;
+  publish: Pick<Publisher, 'toRoles' | 'toBreakoutRoom' | 'toEvent'>;
   /** [BRK61] The participant's chat budget: the stage chat's ([STAGE21]), one per person whatever the chat. */
   chatBudget: Budget;
   engagement?: EngagementPort;
@@ -35,11 +34,11 @@ export function requireLive(round: BreakoutRound, what: string): void {
 }
 
 /**
- * [BRK60] [BRK61] A fact for one breakout room: its members and the event's moderators and
- * organisers (staff never sit in a room, so nobody gets it twice).
+ * [BRK60] [BRK61] A fact for one breakout room: the sockets in it (its members', on every node: they
+ * join it when the round opens and on every connect while it runs) and the event's moderators and
+ * organisers, who sit in no room.
  */
-export async function publishToRoom<N extends FactName>(deps: Pick<RoomsDeps, 'store' | 'publish'>, round: BreakoutRound, roomId: string, fact: N, payload: FactPayload<N>): Promise<void> {
-  const members = membersByRoom(await deps.store.listAssignments(round.id)).get(roomId) ?? [];
+export function publishToRoom<N extends FactName>(deps: Pick<RoomsDeps, 'publish'>, round: BreakoutRound, roomId: string, fact: N, payload: FactPayload<N>): void {
   deps.publish.toRoles(round.eventId, MODERATOR_ROLES, fact, payload);
-  for (const id of members) deps.publish.toParticipant(id, fact, payload);
+  deps.publish.toBreakoutRoom(round.eventId, roomId, fact, payload);
 }

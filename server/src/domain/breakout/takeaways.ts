@@ -20,7 +20,7 @@ export async function submitTakeaway(deps: Pick<RoomsDeps, 'store' | 'publish' |
   if (!roomId) throw new RallyError(ErrorCode.FORBIDDEN, 'you are not in a room of this round');
   const takeaway: Takeaway = { roundId: round.id, roomId, text: censorProfanity(input.text.trim()).text, byId: me.id, byName: me.name, at: isoNow(deps.clock) };
   await deps.store.setTakeaway(takeaway);
-  await publishToRoom(deps, round, roomId, 'breakout:takeawaySubmitted', takeaway);
+  publishToRoom(deps, round, roomId, 'breakout:takeawaySubmitted', takeaway);
   return takeaway;
 }
 
