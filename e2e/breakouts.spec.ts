@@ -196,5 +196,41 @@ test('[BRK72] [BRK78] the stage says breakouts are in progress while a round run
   await expect(a.page.getByTestId('brk-clock')).toContainText('1 minute left');
   await shot(a.page, 'room-warning-phone', info);
   await expectNoSeriousA11yViolations(stage.page);
+
+  // [BRK71] [BRK76] Moved to the other room, the attendee is there at once.
+  const before = (await a.page.getByTestId('brk-room-name').textContent())!.trim();
+  const other = before === 'Room 1' ? 'Room 2' : 'Room 1';
+  await m.getByTestId('brk-move').selectOption({ label: other });
+  await expect(a.page.getByTestId('brk-room-name')).toHaveText(other);
+  await expect(m.getByTestId('brk-room-card').filter({ hasText: other }).getByTestId('brk-person')).toHaveCount(1);
+
+  // [BRK20] [BRK76] The plan saved as a template makes a new draft round.
+  await m.getByTestId('brk-save-template').click();
+  await m.getByLabel('Template name').fill('Two-room huddle');
+  await m.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(m.getByTestId('brk-template')).toContainText('Two-room huddle');
+  await m.getByRole('button', { name: 'New round from “Two-room huddle”' }).click();
+  await expect(m.getByTestId('brk-other-round')).toHaveCount(1);
   for (const s of [mod, stage, a]) await s.ctx.close();
+});
+
+test('[BRK79] in a self-select round an attendee picks a room and is in it at once', async ({ browser, request }, info) => {
+  const created = await createEvent(request, { name: 'Breakout pick', agenda: [keynoteSession(), workshopSession()] });
+  const mod = await newScreen(browser, { viewport: LAPTOP });
+  await joinAsStaff(mod.page, created.links.moderator.replace('/moderator#', '/moderator/breakouts#'), 'moderator', 'Mo Moderator');
+  const a = await newScreen(browser, { viewport: PHONE, isMobile: true, hasTouch: true });
+  await joinAsAttendee(a.page, created.event.code, { name: 'Ana', team: 'EMEA', mode: 'remote' });
+  const m = mod.page;
+  await m.getByTestId('brk-new').click();
+  await m.getByTestId('brk-strategy').selectOption('selfSelect');
+  await m.getByTestId('brk-room-count').fill('3');
+  await m.getByTestId('brk-save').click();
+  await m.getByTestId('brk-open').click();
+  await expect(a.page.getByTestId('brk-picker')).toBeVisible();
+  await expect(a.page.getByTestId('brk-pick-room')).toHaveCount(3);
+  await shot(a.page, 'picker-phone', info);
+  await expectNoSeriousA11yViolations(a.page, '[data-testid="brk-picker"]');
+  await a.page.getByTestId('brk-pick-room').filter({ hasText: 'Room 2' }).click();
+  await expect(a.page.getByTestId('brk-room-name')).toHaveText('Room 2');
+  for (const s of [mod, a]) await s.ctx.close();
 });
