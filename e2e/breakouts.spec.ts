@@ -104,6 +104,8 @@ test('[BRK70] [BRK71] [BRK72] [BRK73] [BRK74] [BRK75] [BRK76] [BRK77] [BRK79] a 
   await card.getByTestId('brk-scorecard-comment').fill('Great discovery questions.');
   await card.getByTestId('brk-scorecard-send').click();
   await expect(obs.getByTestId('brk-scorecard-status')).toContainText('sent');
+  // One per rotation: the sent card is final.
+  await expect(card.getByTestId('brk-scorecard-send')).toBeDisabled();
 
   // [BRK14] [BRK16] A broadcast reaches every room; a help request reaches the moderator, who takes it.
   await m.getByTestId('brk-broadcast-input').fill('Five minutes to the first switch');

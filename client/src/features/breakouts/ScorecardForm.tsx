@@ -1,5 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
-import { BREAKOUT_LIMITS, type RubricCriterion } from '@rally/shared';
+import { BREAKOUT_LIMITS, ErrorCode, type RubricCriterion } from '@rally/shared';
 import { useLive } from '../../components/EventGate';
 import { sentence } from '../../lib/text';
 import { missingScores } from './model';
@@ -29,15 +29,17 @@ export function ScorecardForm({ roundId, rotation, subjectName, rubric }: { roun
     setBusy(true);
     const ack = await send('breakout:score', { roundId, rotation, scores, comment: comment.trim() }, { quiet: true });
     setBusy(false);
-    setStatus(ack.ok ? { kind: 'sent', text: `Scorecard for ${subjectName} sent. You can change it and send again.` } : { kind: 'error', text: sentence(ack.error.message) });
+    // [BRK52] One scorecard per rotation: once sent (or found sent by a retry) it is final.
+    if (ack.ok || ack.error.code === ErrorCode.CONFLICT) setStatus({ kind: 'sent', text: `Scorecard for ${subjectName} sent. Thank you!` });
+    else setStatus({ kind: 'error', text: sentence(ack.error.message) });
   }
 
   return (
     <form className="brk-scorecard stack" onSubmit={submit} noValidate aria-labelledby={`${id}-h`} data-testid="brk-scorecard">
       <h3 id={`${id}-h`}>Scorecard: {subjectName}</h3>
-      <p className="muted small">1 = not yet, 5 = excellent.</p>
+      <p className="muted small">1 = not yet, 5 = excellent. You send one scorecard per rotation.</p>
       {rubric.map((c) => (
-        <fieldset key={c.id} className="brk-criterion" data-testid="brk-criterion">
+        <fieldset key={c.id} className="brk-criterion" disabled={status.kind === 'sent'} data-testid="brk-criterion">
           <legend>{c.label}</legend>
           <div className="brk-scale">
             {SCALE.map((n) => (
@@ -51,9 +53,9 @@ export function ScorecardForm({ roundId, rotation, subjectName, rubric }: { roun
       ))}
       <div className="field">
         <label htmlFor={`${id}-comment`}>Comment (optional)</label>
-        <textarea id={`${id}-comment`} rows={3} value={comment} maxLength={BREAKOUT_LIMITS.commentMax} onChange={(e) => setComment(e.target.value)} data-testid="brk-scorecard-comment" />
+        <textarea id={`${id}-comment`} rows={3} disabled={status.kind === 'sent'} value={comment} maxLength={BREAKOUT_LIMITS.commentMax} onChange={(e) => setComment(e.target.value)} data-testid="brk-scorecard-comment" />
       </div>
-      <button type="submit" className="btn btn-primary" disabled={busy} data-testid="brk-scorecard-send">
+      <button type="submit" className="btn btn-primary" disabled={busy || status.kind === 'sent'} data-testid="brk-scorecard-send">
         Send scorecard
       </button>
       <p className={status.kind === 'error' ? 'field-error' : 'muted small'} role="status" data-testid="brk-scorecard-status">
