@@ -202,6 +202,7 @@ test('[BRK72] [BRK78] the stage says breakouts are in progress while a round run
   // [BRK71] [BRK76] Moved to the other room, the attendee is there at once.
   const before = (await a.page.getByTestId('brk-room-name').textContent())!.trim();
   const other = before === 'Room 1' ? 'Room 2' : 'Room 1';
+  await m.getByRole('button', { name: 'Move Ana' }).click();
   await m.getByTestId('brk-move').selectOption({ label: other });
   await expect(a.page.getByTestId('brk-room-name')).toHaveText(other);
   await expect(m.getByTestId('brk-room-card').filter({ hasText: other }).getByTestId('brk-person')).toHaveCount(1);

@@ -254,9 +254,13 @@ function Broadcast({ round }: { round: BreakoutRound }) {
 }
 
 /** [BRK15] [BRK17] Who is where now (in video or not), moving people between rooms, and each room's chat and video. */
+/** Above this many rooms each room's people fold away, so a 500-room round stays a readable list. */
+const FOLD_ROOMS_OVER = 12;
+
 function Rooms({ round, occupancy }: { round: BreakoutRound; occupancy: RoomOccupancy | undefined }) {
   const name = useNames();
   const editable = round.status !== 'closed';
+  const fold = round.rooms.length > FOLD_ROOMS_OVER;
   return (
     <section aria-labelledby="brk-rooms-h" className="stack">
       <h3 id="brk-rooms-h">Rooms</h3>
@@ -265,18 +269,33 @@ function Rooms({ round, occupancy }: { round: BreakoutRound; occupancy: RoomOccu
         {round.rooms.map((room) => {
           const o = occupancy?.rooms[room.id];
           const people = o?.assigned ?? [];
+          const inVideo = o?.inVideo.length ?? 0;
+          const list = (
+            <ul className="brk-people">
+              {people.length === 0 ? <li className="muted small">Empty</li> : null}
+              {people.map((pid) => (
+                <PersonRow key={pid} round={round} pid={pid} name={name(pid)} roomId={room.id} inVideo={o?.inVideo.includes(pid) ?? false} editable={editable} />
+              ))}
+            </ul>
+          );
           return (
             <article key={room.id} className="brk-room-card stack" data-testid="brk-room-card" data-room-id={room.id}>
               <h4>
-                {room.name} <span className="muted small">{people.length} / {room.capacity}</span>
+                {room.name}{' '}
+                <span className="muted small">
+                  {people.length} / {room.capacity}
+                  {inVideo > 0 ? ` · ${inVideo} in video` : ''}
+                </span>
               </h4>
               {room.topic ? <p className="muted small">{room.topic}</p> : null}
-              <ul className="brk-people">
-                {people.length === 0 ? <li className="muted small">Empty</li> : null}
-                {people.map((pid) => (
-                  <PersonRow key={pid} round={round} pid={pid} name={name(pid)} roomId={room.id} inVideo={o?.inVideo.includes(pid) ?? false} editable={editable} />
-                ))}
-              </ul>
+              {fold ? (
+                <details>
+                  <summary>Who is here ({people.length})</summary>
+                  {list}
+                </details>
+              ) : (
+                list
+              )}
               {round.status === 'open' || round.status === 'closing' ? <RoomTools round={round} roomId={room.id} roomName={room.name} /> : null}
             </article>
           );
@@ -296,20 +315,35 @@ function Rooms({ round, occupancy }: { round: BreakoutRound; occupancy: RoomOccu
   );
 }
 
+/** One person in a room; "Move" opens the room list for that person only (one select, not one per person). */
 function PersonRow({ round, pid, name, roomId, inVideo, editable }: { round: BreakoutRound; pid: string; name: string; roomId: string | null; inVideo: boolean; editable: boolean }) {
   const { send } = useLive();
   const id = useId();
+  const [moving, setMoving] = useState(false);
   return (
     <li data-testid="brk-person">
       <span>
         {name} {inVideo ? <span className="badge badge-video">in video</span> : null}
       </span>
-      {editable ? (
+      {editable && moving ? (
         <span>
           <label htmlFor={id} className="visually-hidden">
             Move {name} to
           </label>
-          <select id={id} value={roomId ?? ''} onChange={(e) => void send('breakout:move', { roundId: round.id, participantId: pid, roomId: e.target.value || null })} data-testid="brk-move">
+          <select
+            id={id}
+            autoFocus
+            value={roomId ?? ''}
+            onChange={async (e) => {
+              await send('breakout:move', { roundId: round.id, participantId: pid, roomId: e.target.value || null });
+              setMoving(false);
+            }}
+            onBlur={() => setMoving(false)}
+            onKeyDown={(e) => {
+              if (e.key === 'Escape') setMoving(false);
+            }}
+            data-testid="brk-move"
+          >
             {round.rooms.map((r) => (
               <option key={r.id} value={r.id}>
                 {r.name}
@@ -318,6 +352,10 @@ function PersonRow({ round, pid, name, roomId, inVideo, editable }: { round: Bre
             <option value="">No room</option>
           </select>
         </span>
+      ) : editable ? (
+        <button type="button" className="btn btn-small btn-quiet" onClick={() => setMoving(true)} aria-label={`Move ${name}`} data-testid="brk-move-open">
+          Move
+        </button>
       ) : null}
     </li>
   );
