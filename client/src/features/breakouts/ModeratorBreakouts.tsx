@@ -1,5 +1,5 @@
 import { useId, useMemo, useState, type FormEvent } from 'react';
-import { BREAKOUT_LIMITS, type AssignmentSummary, type BreakoutRound, type HelpRequest, type RoomOccupancy } from '@rally/shared';
+import { BREAKOUT_LIMITS, POLL_LIMITS, type AssignmentSummary, type BreakoutRound, type HelpRequest, type RoomOccupancy } from '@rally/shared';
 import { useLive } from '../../components/EventGate';
 import { clockText, currentStaffRound, roundClock } from '../../lib/breakoutState';
 import { sentence } from '../../lib/text';
@@ -389,9 +389,15 @@ function RoomTools({ round, roomId, roomName }: { round: BreakoutRound; roomId: 
 /** [BRK60] [BRK62] Each room's takeaway: one on the stage, or all as a poll to pick the best. */
 function Takeaways({ round }: { round: BreakoutRound }) {
   const { state, send } = useLive();
-  const list = state.breakouts.takeaways.filter((t) => t.roundId === round.id);
+  // In the rooms' order, as the poll's options are.
+  const order = new Map(round.rooms.map((r, i) => [r.id, i]));
+  const list = state.breakouts.takeaways.filter((t) => t.roundId === round.id).sort((a, b) => (order.get(a.roomId) ?? 0) - (order.get(b.roomId) ?? 0));
   const slot = state.stage.onStage.slot;
   const [status, setStatus] = useState('');
+  // [BRK62] A poll has at most 10 options: with more takeaways the moderator picks which (the first 10 to start).
+  const [chosen, setChosen] = useState<readonly string[] | null>(null);
+  const choosing = list.length > POLL_LIMITS.maxOptions;
+  const inPoll = choosing ? (chosen ?? list.slice(0, POLL_LIMITS.maxOptions).map((t) => t.roomId)).filter((id) => list.some((t) => t.roomId === id)) : list.map((t) => t.roomId);
   if (round.status === 'draft') return null;
   return (
     <section aria-labelledby="brk-tk-h" className="stack" data-testid="brk-takeaways">
@@ -407,6 +413,17 @@ function Takeaways({ round }: { round: BreakoutRound }) {
                 <strong>{room?.name ?? 'A room'}</strong>: “{t.text}” <span className="muted small">— {t.byName}</span>
               </p>
               <div className="row">
+                {choosing ? (
+                  <label className="check brk-check">
+                    <input
+                      type="checkbox"
+                      checked={inPoll.includes(t.roomId)}
+                      disabled={!inPoll.includes(t.roomId) && inPoll.length >= POLL_LIMITS.maxOptions}
+                      onChange={(e) => setChosen(e.target.checked ? [...inPoll, t.roomId] : inPoll.filter((id) => id !== t.roomId))}
+                    />
+                    In the poll (at most {POLL_LIMITS.maxOptions})
+                  </label>
+                ) : null}
                 {onStage ? (
                   <span className="badge badge-live">On stage</span>
                 ) : (
@@ -424,12 +441,12 @@ function Takeaways({ round }: { round: BreakoutRound }) {
           type="button"
           className="btn"
           onClick={async () => {
-            const ack = await send('breakout:pollTakeaways', { roundId: round.id }, { quiet: true });
+            const ack = await send('breakout:pollTakeaways', { roundId: round.id, ...(choosing ? { roomIds: inPoll } : {}) }, { quiet: true });
             setStatus(ack.ok ? 'The poll is live: the audience picks the best takeaway.' : sentence(ack.error.message));
           }}
           data-testid="brk-takeaways-poll"
         >
-          Launch them as a poll
+          {choosing ? `Launch the ${inPoll.length} picked as a poll` : 'Launch them as a poll'}
         </button>
       ) : null}
       <p className="muted small" role="status">
