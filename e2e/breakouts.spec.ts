@@ -1,4 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
+import type { MyBreakout } from '@rally/shared';
+import { drive } from './helpers/drive';
 import { expectNoSeriousA11yViolations } from './helpers/a11y';
 import { createEvent, keynoteSession, workshopSession } from './helpers/event';
 import { joinAsAttendee, joinAsStaff, newScreen, type Screen } from './helpers/screens';
@@ -174,7 +176,7 @@ test('[BRK70] [BRK71] [BRK72] [BRK73] [BRK74] [BRK75] [BRK76] [BRK77] [BRK79] a 
   for (const s of [mod, stage, ...people]) await s.ctx.close();
 });
 
-test('[BRK72] [BRK78] the stage says breakouts are in progress while a round runs; a room in its last minute warns', async ({ browser, request }, info) => {
+test('[BRK72] [BRK76] [BRK78] the stage says breakouts are in progress while a round runs; a room in its last minute warns; takeaways become a poll; people move; a template makes a round', async ({ browser, request }, info) => {
   const created = await createEvent(request, { name: 'Breakout stage', agenda: [keynoteSession(), workshopSession()] });
   const code = created.event.code;
   const mod = await newScreen(browser, { viewport: LAPTOP });
@@ -183,6 +185,9 @@ test('[BRK72] [BRK78] the stage says breakouts are in progress while a round run
   await stage.page.goto(created.links.stage);
   const a = await newScreen(browser, { viewport: PHONE });
   await joinAsAttendee(a.page, code, { name: 'Ana', team: 'EMEA', mode: 'remote' });
+  // A second attendee as a scripted socket: balanced sizes put one person in each room.
+  const ben = await drive(request, code, { name: 'Ben', team: 'EMEA', mode: 'remote' });
+  const benPlaced = ben.waitFor<MyBreakout>('breakout:assigned', (p) => p.roomId !== null, 20_000);
 
   const m = mod.page;
   await m.getByTestId('brk-new').click();
@@ -199,13 +204,24 @@ test('[BRK72] [BRK78] the stage says breakouts are in progress while a round run
   await shot(a.page, 'room-warning-phone', info);
   await expectNoSeriousA11yViolations(stage.page);
 
+  // [BRK62] Two rooms' takeaways launched as a poll to pick the best.
+  const placed = await benPlaced;
+  await a.page.getByTestId('brk-takeaway-input').fill('Lead with the customer story');
+  await a.page.getByTestId('brk-takeaway-send').click();
+  await ben.send('breakout:takeaway', { roundId: placed.roundId, text: 'Price last, value first' });
+  await expect(m.getByTestId('brk-takeaway-row')).toHaveCount(2);
+  await m.getByTestId('brk-takeaways-poll').click();
+  await expect(m.getByTestId('brk-takeaways')).toContainText('The poll is live');
+
   // [BRK71] [BRK76] Moved to the other room, the attendee is there at once.
   const before = (await a.page.getByTestId('brk-room-name').textContent())!.trim();
   const other = before === 'Room 1' ? 'Room 2' : 'Room 1';
   await m.getByRole('button', { name: 'Move Ana' }).click();
   await m.getByTestId('brk-move').selectOption({ label: other });
   await expect(a.page.getByTestId('brk-room-name')).toHaveText(other);
-  await expect(m.getByTestId('brk-room-card').filter({ hasText: other }).getByTestId('brk-person')).toHaveCount(1);
+  // Ben was there already: the room now holds both, Ana's old room nobody.
+  await expect(m.getByTestId('brk-room-card').filter({ hasText: other }).getByTestId('brk-person')).toHaveCount(2);
+  await expect(m.getByTestId('brk-room-card').filter({ hasText: before }).getByTestId('brk-person')).toHaveCount(0);
 
   // [BRK20] [BRK76] The plan saved as a template makes a new draft round.
   await m.getByTestId('brk-save-template').click();
@@ -214,6 +230,7 @@ test('[BRK72] [BRK78] the stage says breakouts are in progress while a round run
   await expect(m.getByTestId('brk-template')).toContainText('Two-room huddle');
   await m.getByRole('button', { name: 'New round from “Two-room huddle”' }).click();
   await expect(m.getByTestId('brk-other-round')).toHaveCount(1);
+  ben.close();
   for (const s of [mod, stage, a]) await s.ctx.close();
 });
 
