@@ -78,6 +78,8 @@ test('[BRK70] [BRK71] [BRK72] [BRK73] [BRK74] [BRK75] [BRK76] [BRK77] [BRK79] a 
     expect(Object.keys(BRIEFS)).toContain(role);
     roles[role] = p.page;
     await expect(p.page.getByTestId('brk-my-brief')).toHaveText(BRIEFS[role]!);
+    // Ten minutes, three rotations: the roles move on within 3:20.
+    await expect(p.page.getByTestId('brk-rotation-switch')).toHaveText(/^Roles switch in [0-3]:\d\d$/);
     const body = await p.page.locator('body').innerText();
     for (const [other, brief] of Object.entries(BRIEFS)) if (other !== role) expect(body).not.toContain(brief);
     // [BRK72] The countdown from endsAt.

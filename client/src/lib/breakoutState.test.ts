@@ -10,6 +10,7 @@ import {
   myRoom,
   needsRoomChoice,
   reduceBreakouts,
+  rotationEndsAt,
   rotationSubject,
   roundClock,
   stageTakeaway,
@@ -133,6 +134,14 @@ describe('breakout state', () => {
     expect(memberRoles(r, me({ rotation: 1 })).map((m) => m.role)).toEqual(['Observer', 'Seller', 'Buyer']);
     expect(rotationSubject(me({ rotation: 1 }))?.name).toBe('Ben');
     expect(memberRoles(roundView(round({ format: { kind: 'open' } })), me({ rotation: null })).every((m) => m.role === null)).toBe(true);
+  });
+
+  it('[BRK73] a rotation hands over at its share of the duration; the last one runs on', () => {
+    const r = round();
+    expect(rotationEndsAt(r, 0)).toBe(Date.parse(at(200)));
+    expect(rotationEndsAt(r, 1)).toBe(Date.parse(at(400)));
+    expect(rotationEndsAt(r, 2)).toBeNull();
+    expect(rotationEndsAt(round({ format: { kind: 'open' } }), 0)).toBeNull();
   });
 
   it('[BRK73] the audience\'s round carries no brief; the attendee\'s own brief comes only in their assignment', () => {

@@ -290,6 +290,16 @@ export function memberRoles(round: BreakoutRoundView, me: MyBreakout): Array<{ i
   });
 }
 
+/**
+ * [BRK50] When a rotation hands over to the next (epoch ms): rotations split the duration evenly from
+ * the opening. Null for the last rotation (it runs on through extensions), an open format, or a round
+ * not opened.
+ */
+export function rotationEndsAt(round: Pick<BreakoutRoundView, 'openedAt' | 'durationSec' | 'format'>, rotation: number): number | null {
+  if (!round.openedAt || round.format.kind === 'open' || rotation >= round.format.rotations - 1) return null;
+  return Date.parse(round.openedAt) + ((rotation + 1) * round.durationSec * 1000) / round.format.rotations;
+}
+
 /** [BRK52] The subject a scorer scores in this rotation: the member holding role 0. */
 export function rotationSubject(me: MyBreakout): { id: string; name: string } | null {
   if (me.rotation === null || me.members.length === 0) return null;

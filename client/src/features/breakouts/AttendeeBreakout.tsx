@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { BREAKOUT_LIMITS, type CommandResults } from '@rally/shared';
 import { useLive } from '../../components/EventGate';
-import { breakoutsInProgress, clockText, memberRoles, myRoom, needsRoomChoice, rotationSubject, roundClock, type MyRoom } from '../../lib/breakoutState';
+import { breakoutsInProgress, clockText, memberRoles, myRoom, needsRoomChoice, rotationEndsAt, rotationSubject, roundClock, type MyRoom } from '../../lib/breakoutState';
 import { formatHm } from './model';
 import { sentence } from '../../lib/text';
 import { useServerNow } from '../stage-live/hooks';
@@ -51,6 +51,7 @@ export function BreakoutRoomView({ where }: { where: MyRoom }) {
               </span>
             ) : null}
           </h3>
+          {me.rotation !== null ? <RotationSwitch where={where} rotation={me.rotation} /> : null}
           {/* [BRK73] Only this participant's brief ever reaches this screen. */}
           <p className="brk-brief" data-testid="brk-my-brief">
             {me.role.brief || 'No brief for this role.'}
@@ -113,6 +114,18 @@ function RoomClock({ where }: { where: MyRoom }) {
         {announce}
       </span>
     </div>
+  );
+}
+
+/** [BRK50] When the roles move on: "Roles switch in 2:10". */
+function RotationSwitch({ where, rotation }: { where: MyRoom; rotation: number }) {
+  const now = useServerNow(1000);
+  const at = rotationEndsAt(where.round, rotation);
+  if (at === null || where.round.status !== 'open') return null;
+  return (
+    <p className="muted small brk-rotation" data-testid="brk-rotation-switch">
+      Roles switch in {clockText(at - now)}
+    </p>
   );
 }
 
