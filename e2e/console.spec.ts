@@ -28,6 +28,7 @@ const SECTIONS = [
   { id: 'people', label: 'People', path: '/people' },
   { id: 'engagement', label: 'Engagement', path: '/engagement' },
   { id: 'quiz', label: 'Quiz', path: '/quiz' },
+  { id: 'breakouts', label: 'Breakouts', path: '/breakouts' },
   { id: 'settings', label: 'Event settings', path: '/settings' },
 ] as const;
 
@@ -150,7 +151,7 @@ test('[UI10] [UI11] every console section is reached by a click, by "g" and its 
   await expect(page.getByTestId('console-section-qa')).toBeVisible();
   await expect(page.getByTestId('console-nav-qa')).toHaveAttribute('aria-current', 'page');
 
-  const keys: Record<string, string> = { live: 'l', polls: 'p', qa: 'q', people: 'o', engagement: 'e', quiz: 'z', settings: 's' };
+  const keys: Record<string, string> = { live: 'l', polls: 'p', qa: 'q', people: 'o', engagement: 'e', quiz: 'z', breakouts: 'b', settings: 's' };
   for (const [i, s] of SECTIONS.entries()) {
     const url = new RegExp(`/e/${busy.event.code}/moderator${s.path}$`);
     await page.getByTestId('console-nav-live').click();

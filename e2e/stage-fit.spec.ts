@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type APIRequestContext, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { POLL_LIMITS, QA_LIMITS, QUIZ_LIMITS, STAGE_LIMITS, type Poll, type QuestionView, type QuizRunPhase } from '@rally/shared';
+import { BREAKOUT_LIMITS, POLL_LIMITS, QA_LIMITS, QUIZ_LIMITS, STAGE_LIMITS, type Poll, type QuestionView, type QuizRunPhase } from '@rally/shared';
 import { createEvent, keynoteSession, workshopSession } from './helpers/event';
 import { crowd, drive, keyOf, type Driver } from './helpers/drive';
 import { newScreen, expectLive } from './helpers/screens';
@@ -421,5 +421,26 @@ test('[UI57] [STAGE40] [STAGE41] [STAGE44] a quiz with the longest texts fits in
     await expect(p.getByTestId('quiz-podium-place')).toHaveCount(3);
   });
   for (const p of people) p.close();
+  mod.close();
+});
+
+test('[BRK77] a breakout takeaway on stage fits every projector, with the longest room name and takeaway', async ({ browser, request }) => {
+  const { code, links, mod } = await longEvent(request);
+  const seller = await drive(request, code, { name: 'Ana', team: 'EMEA', mode: 'remote' });
+  const roomName = longText('Room', BREAKOUT_LIMITS.nameMax);
+  const round = await mod.send('breakout:create', {
+    sessionId: null,
+    draft: { title: 'Takeaways', durationSec: 600, audience: 'everyone', rooms: [{ id: 'r1', name: roomName, topic: '', capacity: 5, facilitatorId: null }] },
+  });
+  await mod.send('breakout:open', { roundId: round.id });
+  const text = longText('Takeaway', BREAKOUT_LIMITS.takeawayMax);
+  await seller.send('breakout:takeaway', { roundId: round.id, text });
+  const page = await openStage(browser, links.stage);
+  await mod.send('stage:show', { slot: { kind: 'takeaway', roundId: round.id, roomId: 'r1' } });
+  await expectFitsEverywhere(page, mod, 'takeaway', async (p) => {
+    await expect(p.getByTestId('stage-takeaway-room')).toHaveText(roomName);
+    await expect(p.getByTestId('stage-takeaway-text')).toContainText(text.slice(0, 40));
+  });
+  seller.close();
   mod.close();
 });

@@ -9,6 +9,7 @@ import { engagementEventFromAck, listenEngagementFacts } from './engagementState
 import { listenSurveyFacts, surveyEventFromAck } from './surveyState';
 import { listenQuizFacts, quizEventFromAck } from './quizState';
 import { listenQuizPlayFacts, quizPlayEventFromAck } from './quizPlayState';
+import { breakoutEventFromAck, listenBreakoutFacts } from './breakoutState';
 import { useToasts } from './toasts';
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline' | 'reload-required';
@@ -103,6 +104,7 @@ export function RallyProvider({ token, onFatal, children }: { token: string; onF
     listenSurveyFacts(socket, (event) => dispatch({ type: 'survey', event }));
     listenQuizFacts(socket, (event) => dispatch({ type: 'quiz', event }));
     listenQuizPlayFacts(socket, (event) => dispatch({ type: 'quizPlay', event }));
+    listenBreakoutFacts(socket, (event) => dispatch({ type: 'breakout', event }));
     socket.on('session:ended', ({ reason, message }) => {
       endedByServer = true;
       stop();
@@ -212,6 +214,8 @@ export function RallyProvider({ token, onFatal, children }: { token: string; onF
       if (quizEvent) dispatch({ type: 'quiz', event: quizEvent });
       const quizPlayEvent = quizPlayEventFromAck(name, ack.data, fields);
       if (quizPlayEvent) dispatch({ type: 'quizPlay', event: quizPlayEvent });
+      const breakoutEvent = breakoutEventFromAck(name, ack.data);
+      if (breakoutEvent) dispatch({ type: 'breakout', event: breakoutEvent });
       if (name === 'stage:setStream' || name === 'event:setBranding' || name === 'agenda:set') {
         dispatch({ type: 'event', event: ack.data as PublicEvent });
       }

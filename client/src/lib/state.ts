@@ -6,6 +6,7 @@ import { engagementFromSnapshot, reduceEngagement, type EngagementEvent, type En
 import { reduceSurvey, surveyFromSnapshot, type SurveyEvent, type SurveyState } from './surveyState';
 import { quizzesFromSnapshot, reduceQuizzes, type QuizEvent, type QuizzesState } from './quizState';
 import { quizPlayFromSnapshot, reduceQuizPlay, type QuizPlayEvent, type QuizPlayState } from './quizPlayState';
+import { breakoutsFromSnapshot, reduceBreakouts, type BreakoutEvent, type BreakoutState } from './breakoutState';
 
 /** What a screen renders: the last snapshot with every delta since applied. */
 export interface RallyState {
@@ -29,6 +30,8 @@ export interface RallyState {
   quizzes: QuizzesState;
   /** Quiz runs: the phase per run as this role sees it, my answers and results (lib/quizPlayState.ts). */
   quizPlay: QuizPlayState;
+  /** Breakout rounds, my room, occupancy, help, room chat, takeaways (lib/breakoutState.ts). */
+  breakouts: BreakoutState;
 }
 
 export type RallyAction =
@@ -43,6 +46,7 @@ export type RallyAction =
   | { type: 'survey'; event: SurveyEvent }
   | { type: 'quiz'; event: QuizEvent }
   | { type: 'quizPlay'; event: QuizPlayEvent }
+  | { type: 'breakout'; event: BreakoutEvent }
   | { type: 'reset' };
 
 function upsert(list: Participant[], p: Participant): Participant[] {
@@ -104,6 +108,7 @@ export function reduce(state: RallyState | null, action: RallyAction): RallyStat
         survey: surveyFromSnapshot(s),
         quizzes: quizzesFromSnapshot(s),
         quizPlay: quizPlayFromSnapshot(s),
+        breakouts: breakoutsFromSnapshot(s),
       };
     }
     case 'presence': {
@@ -161,6 +166,11 @@ export function reduce(state: RallyState | null, action: RallyAction): RallyStat
       if (!state) return state;
       const quizPlay = reduceQuizPlay(state.quizPlay, action.event);
       return quizPlay === state.quizPlay ? state : { ...state, quizPlay };
+    }
+    case 'breakout': {
+      if (!state) return state;
+      const breakouts = reduceBreakouts(state.breakouts, action.event);
+      return breakouts === state.breakouts ? state : { ...state, breakouts };
     }
   }
 }

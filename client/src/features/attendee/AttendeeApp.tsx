@@ -9,6 +9,7 @@ import { AttendeeLeaderboard } from '../engagement/AttendeeLeaderboard';
 import { LiveNow } from './LiveNow';
 import { QuizzesToRevisit } from '../quiz-play/SelfPacedQuiz';
 import { useYouMenu, YouMenu, YouMenuProvider } from './YouMenu';
+import { BreakoutNotice, BreakoutRoomView, MyFeedback, RoomPicker, useMyRoom } from '../breakouts/AttendeeBreakout';
 
 /**
  * The attendee's screen, phone first ([UI30]): what needs their attention (announcement, join
@@ -26,6 +27,20 @@ function AttendeeScreen({ code }: { code: string }) {
   const { state, connection } = useLive();
   const { event } = state;
   const menu = useYouMenu();
+  // [BRK71] In a breakout room the room replaces the stage, at once and without a reload.
+  const room = useMyRoom();
+
+  if (room) {
+    return (
+      <Screen title={event.name} subtitle={`Code ${code}`} connection={connection} actions={<YouMenu code={code} />}>
+        <h1 className="visually-hidden">{event.name}</h1>
+        <div className="attendee-top">
+          <AnnouncementBanner />
+          <BreakoutRoomView where={room} />
+        </div>
+      </Screen>
+    );
+  }
 
   return (
     <Screen title={event.name} subtitle={`Code ${code}`} connection={connection} actions={<YouMenu code={code} />}>
@@ -43,12 +58,17 @@ function AttendeeScreen({ code }: { code: string }) {
           }
         />
 
+        <RoomPicker />
+        <BreakoutNotice />
+
         <StageWithActivity>
           <LiveNow />
         </StageWithActivity>
       </div>
 
       <ReactionsBar />
+
+      <MyFeedback />
 
       <QuizzesToRevisit />
 

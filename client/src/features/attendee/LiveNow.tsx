@@ -4,6 +4,7 @@ import { AttendeePoll } from '../polls/AttendeePolls';
 import { livePolls } from '../polls/model';
 import { OnStageQuestion } from '../qa/AttendeeQuestions';
 import { PlayerQuiz } from '../quiz-play/PlayerQuiz';
+import { stageTakeaway } from '../../lib/breakoutState';
 
 /** [UI32] What an attendee reads when nothing is on stage: true today, no promise of more. */
 export const NOTHING_ON_STAGE_TEXT = 'Nothing on stage right now. Polls, quizzes and questions appear here when the presenter puts them on stage.';
@@ -68,5 +69,19 @@ function OnStage({ slot }: { slot: StageSlot }) {
           {state.engagement.leaderboard && state.engagement.leaderboard.mode !== 'off' ? ' You can see it further down this page.' : ''}
         </p>
       );
+    case 'takeaway': {
+      // [BRK77] The takeaway itself when this screen holds it (it comes with the stage:show).
+      const t = stageTakeaway(state.breakouts, slot.roundId, slot.roomId);
+      return t ? (
+        <blockquote className="on-stage-takeaway" data-testid="on-stage-takeaway">
+          <p className="muted small">Takeaway from {t.roomName}</p>
+          <p>“{t.text}”</p>
+        </blockquote>
+      ) : (
+        <p className="empty" data-testid="on-stage-takeaway">
+          A breakout room’s takeaway is on the stage screen.
+        </p>
+      );
+    }
   }
 }

@@ -2,7 +2,7 @@ import type { HelpRole } from './roles';
 
 /**
  * [UI39] One short guide per role: what the screen does today, in plain words. A guide names only
- * what exists (no breakout rooms until they ship); the e2e spec checks that.
+ * what exists; the e2e spec checks that.
  */
 export interface Guide {
   title: string;
@@ -41,6 +41,16 @@ export const GUIDES: Record<HelpRole, Guide> = {
           'Answer fast: a right answer scores between half and full points, more the sooner you answer, counted from when the question appeared on your screen. Right answers in a row add a streak bonus.',
           'After each question you see whether you were right, your points, your total, your rank and how far you are behind the player ahead.',
           'Reloading keeps your score and the answer you gave; an answer cannot be changed.',
+        ],
+      },
+      {
+        heading: 'Breakout rooms',
+        points: [
+          'When the moderators open breakout rooms, your screen switches to your room by itself: its name, who is in it and the time left, with a warning in the last minute.',
+          'In a role-play, teach-back or deal clinic you see your role and its brief; nobody else sees your brief. If your role scores, fill in the scorecard (1 to 5 per line, with the keyboard too).',
+          'Use the room chat, “Ask for help” to call a moderator, and submit your room’s best takeaway: it may go on the stage screen.',
+          'When the rooms close you get a 30-second countdown, then you are back on the stage. Afterwards “Your feedback” shows the scorecards about you.',
+          'Without video on the server the room says so; everything else works.',
         ],
       },
       {
@@ -155,6 +165,16 @@ export const GUIDES: Record<HelpRole, Guide> = {
           'Write quizzes per session in the Quiz section: choice, true/false, typed answer, ordering and number questions, with time limits, double points and topics.',
           'Import and export a quiz as CSV (download the template) or JSON; a bad file lists its errors by line.',
           'Run a quiz from the Live section, as the presenter would.',
+        ],
+      },
+      {
+        heading: 'Breakout rooms',
+        points: [
+          'In the Breakouts section, create a round: title, duration, who goes, how people are placed, and “N rooms of C people”. Role-play, teach-back and deal clinic start with roles, private briefs and a rubric you can edit.',
+          'Assign to see who is where (with any warnings), move people, then open the rooms: everyone switches at once.',
+          'While it runs: the countdown, +5 min, a message to every room, help requests (take one; the others see who did), who is in which room and in video.',
+          'Put a room’s takeaway on the stage screen, or launch the takeaways as a poll. Close all gives a 30-second countdown, then everyone is back on stage.',
+          'Save a round as a template to reuse the plan.',
         ],
       },
       {

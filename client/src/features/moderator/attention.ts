@@ -5,7 +5,7 @@ import type { RallyState } from '../../lib/state';
  * is one source; a console section lists the kinds it deals with and its nav entry shows their sum
  * from every section. Help requests (breakouts) become one more entry here.
  */
-export type AttentionKind = 'pendingQuestions';
+export type AttentionKind = 'pendingQuestions' | 'breakoutHelp';
 
 interface AttentionSource {
   count(state: RallyState): number;
@@ -21,6 +21,11 @@ export const ATTENTION: Record<AttentionKind, AttentionSource> = {
       return n;
     },
     describe: (n) => `${n} ${n === 1 ? 'question' : 'questions'} waiting for approval`,
+  },
+  // [BRK16] Help requests from breakout rooms that no moderator has taken yet.
+  breakoutHelp: {
+    count: (s) => s.breakouts.help.filter((h) => !h.takenBy).length,
+    describe: (n) => `${n} breakout ${n === 1 ? 'room asks' : 'rooms ask'} for help`,
   },
 };
 

@@ -3,6 +3,7 @@ import { ModeratorEngagement } from '../engagement/ModeratorEngagement';
 import { ModeratorPolls } from '../polls/ModeratorPolls';
 import { ModeratorQa } from '../qa/ModeratorQa';
 import { ModeratorQuiz } from '../quiz/ModeratorQuiz';
+import { ModeratorBreakouts } from '../breakouts/ModeratorBreakouts';
 import type { AttentionKind } from './attention';
 import { LiveSection } from './LiveSection';
 import { PeopleSection } from './PeopleSection';
@@ -32,6 +33,7 @@ export const CONSOLE_SECTIONS: readonly ConsoleSection[] = [
   { id: 'people', label: 'People', path: 'people', key: 'o', attention: [], render: () => <PeopleSection /> },
   { id: 'engagement', label: 'Engagement', path: 'engagement', key: 'e', attention: [], render: (code) => <ModeratorEngagement code={code} /> },
   { id: 'quiz', label: 'Quiz', path: 'quiz', key: 'z', attention: [], render: (code) => <ModeratorQuiz code={code} /> },
+  { id: 'breakouts', label: 'Breakouts', path: 'breakouts', key: 'b', attention: ['breakoutHelp'], render: () => <ModeratorBreakouts /> },
   { id: 'settings', label: 'Event settings', path: 'settings', key: 's', attention: [], render: () => <SettingsSection /> },
 ];
 

@@ -2,6 +2,7 @@ import type { StageSlot } from '@rally/shared';
 import type { RallyState } from '../../lib/state';
 import { STATE_LABEL } from '../polls/model';
 import { excerpt } from '../qa/model';
+import { stageTakeaway } from '../../lib/breakoutState';
 
 /** [STAGE31] The stage slot in words for staff screens, from the state's polls and questions. */
 export function describeSlot(slot: StageSlot, state: RallyState): { what: string; detail: string | null } {
@@ -20,8 +21,10 @@ export function describeSlot(slot: StageSlot, state: RallyState): { what: string
       return { what: slot.board === 'teams' ? 'Team leaderboard' : 'Leaderboard', detail: null };
     case 'quiz':
       return { what: 'Quiz', detail: null };
-    case 'takeaway':
-      return { what: 'Breakout takeaway', detail: null };
+    case 'takeaway': {
+      const t = stageTakeaway(state.breakouts, slot.roundId, slot.roomId);
+      return { what: 'Breakout takeaway', detail: t ? `${t.roomName}: ${excerpt(t.text, 160)}` : null };
+    }
   }
 }
 

@@ -6,6 +6,7 @@ import { StageLeaderboard } from '../engagement/StageLeaderboard';
 import { StagePoll } from '../polls/StagePoll';
 import { StageQuestion } from '../qa/StageQuestion';
 import { StageQuiz } from '../quiz-play/StageQuiz';
+import { StageTakeaway } from '../breakouts/StageTakeaway';
 import { ReactionBursts, StageAnnouncement, StageLogo, StageReactionTotals, StageRemoteWatching, useBrandingStyle } from '../stage-live/StageExtras';
 import { FitBox } from './FitBox';
 import { StageIdle } from './StageIdle';
@@ -75,6 +76,11 @@ export function StageScreen({ code }: { code: string }) {
         {view.kind === 'quiz' ? (
           <FitBox className="stage-activity-fit" testId="stage-quiz-fit">
             <StageQuiz phase={view.phase} />
+          </FitBox>
+        ) : null}
+        {view.kind === 'takeaway' ? (
+          <FitBox className="stage-activity-fit" testId="stage-takeaway-fit">
+            <StageTakeaway roomName={view.roomName} text={view.text} byName={view.byName} />
           </FitBox>
         ) : null}
         {view.kind === 'idle' ? (

@@ -92,6 +92,29 @@ describe('the stage screen draws the quiz run the slot names [UI51]', () => {
   });
 });
 
+describe('the stage screen draws the takeaway the slot names [BRK77]', () => {
+  const view = {
+    id: 'rd1', eventId: 'evt1', sessionId: null, status: 'closing' as const, openedAt: '2026-01-01T09:00:00.000Z', endsAt: '2026-01-01T09:10:00.000Z',
+    closesAt: '2026-01-01T09:10:30.000Z', closedAt: null, broadcasts: [], version: 4, title: 'Round', durationSec: 600, audience: 'remote' as const,
+    strategy: { kind: 'random' as const }, format: { kind: 'open' as const }, rooms: [{ id: 'r1', name: 'Tigers', topic: '', capacity: 4, facilitatorId: null }],
+  };
+  const takeaway = { roundId: 'rd1', roomId: 'r1', text: 'Ask about budget first', byId: 'a', byName: 'Ana', at: '2026-01-01T09:09:00.000Z' };
+  const withTakeaway = (slot: OnStage['slot']) => {
+    let s = reduce(stateWith(on(slot)), { type: 'breakout', event: { name: 'breakout:roundChanged', payload: view } })!;
+    s = reduce(s, { type: 'breakout', event: { name: 'breakout:takeawaySubmitted', payload: takeaway } })!;
+    return s;
+  };
+
+  it('[BRK77] shows the room name and the takeaway', () => {
+    expect(stageView(withTakeaway({ kind: 'takeaway', roundId: 'rd1', roomId: 'r1' }))).toEqual({ kind: 'takeaway', roomName: 'Tigers', text: 'Ask about budget first', byName: 'Ana' });
+  });
+
+  it('[BRK77] a takeaway the screen does not hold shows idle', () => {
+    expect(stageView(stateWith(on({ kind: 'takeaway', roundId: 'rd1', roomId: 'r1' }))).kind).toBe('idle');
+    expect(stageView(withTakeaway({ kind: 'takeaway', roundId: 'rd1', roomId: 'r2' })).kind).toBe('idle');
+  });
+});
+
 describe('projector pages [STAGE45]', () => {
   const len = (s: string) => s.length;
 

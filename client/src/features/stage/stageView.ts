@@ -1,6 +1,7 @@
 import type { Leaderboard, Poll, Question, QuizPhase } from '@rally/shared';
 import type { RallyState } from '../../lib/state';
 import { stageQuestion } from '../../lib/qaState';
+import { stageTakeaway } from '../../lib/breakoutState';
 
 /** What the projector draws: the slot's activity, with what it needs, or the idle screen. */
 export type StageView =
@@ -8,7 +9,8 @@ export type StageView =
   | { kind: 'poll'; poll: Poll }
   | { kind: 'question'; question: Question }
   | { kind: 'quiz'; runId: string; phase: QuizPhase }
-  | { kind: 'leaderboard'; board: 'people' | 'teams'; leaderboard: Leaderboard };
+  | { kind: 'leaderboard'; board: 'people' | 'teams'; leaderboard: Leaderboard }
+  | { kind: 'takeaway'; roomName: string; text: string; byName: string };
 
 /**
  * [STAGE40] The stage screen renders the stage slot and nothing else. A slot naming something this
@@ -37,8 +39,10 @@ export function stageView(state: RallyState): StageView {
       const leaderboard = state.engagement.leaderboard;
       return leaderboard ? { kind: 'leaderboard', board: slot.board, leaderboard } : { kind: 'idle' };
     }
-    case 'takeaway':
-      // [BRK60] Drawn once the stage screen holds the round's takeaways.
-      return { kind: 'idle' };
+    case 'takeaway': {
+      // [BRK77] A takeaway this screen does not hold shows idle.
+      const t = stageTakeaway(state.breakouts, slot.roundId, slot.roomId);
+      return t ? { kind: 'takeaway', ...t } : { kind: 'idle' };
+    }
   }
 }

@@ -1,0 +1,73 @@
+import { lazy, Suspense, useEffect, useState } from 'react';
+import type { BreakoutVideoToken } from '@rally/shared';
+import { useLive } from '../../components/EventGate';
+import { sentence } from '../../lib/text';
+
+const RoomCall = lazy(() => import('./RoomCall'));
+
+/** Ask again this long before the token expires ([BRK40]: tokens are short-lived). */
+const RENEW_BEFORE_MS = 60_000;
+
+/**
+ * [BRK75] The room's video call: with video on this server, a `breakout:videoToken` (renewed before it
+ * expires) and the LiveKit call, loaded only when needed; without it, one plain line.
+ */
+export function RoomVideo({ roundId, roomId, asStaff = false }: { roundId: string; roomId: string; asStaff?: boolean }) {
+  const { state, send } = useLive();
+  const video = state.breakouts.video;
+  const [token, setToken] = useState<BreakoutVideoToken | null>(null);
+  const [error, setError] = useState('');
+  const [joined, setJoined] = useState(!asStaff);
+
+  useEffect(() => {
+    if (!video || !joined) return;
+    let stop = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const fetchToken = async () => {
+      const ack = await send('breakout:videoToken', { roundId, ...(asStaff ? { roomId } : {}) }, { quiet: true });
+      if (stop) return;
+      if (!ack.ok) {
+        setError(sentence(ack.error.message));
+        return;
+      }
+      setError('');
+      setToken(ack.data);
+      const wait = Math.max(5_000, Date.parse(ack.data.expiresAt) - Date.now() - RENEW_BEFORE_MS);
+      timer = setTimeout(() => void fetchToken(), wait);
+    };
+    void fetchToken();
+    return () => {
+      stop = true;
+      clearTimeout(timer);
+    };
+  }, [video, joined, roundId, roomId, asStaff, send]);
+
+  if (!video) {
+    // Staff read it once at the top of their section.
+    if (asStaff) return null;
+    return (
+      <p className="muted brk-video-off" data-testid="brk-video-off">
+        Video is off on this server. Use the room chat below.
+      </p>
+    );
+  }
+  if (!joined) {
+    return (
+      <button type="button" className="btn btn-small" onClick={() => setJoined(true)} data-testid="brk-video-join">
+        Join this room’s video
+      </button>
+    );
+  }
+  return (
+    <div className="brk-video" data-testid="brk-video">
+      {error ? <p className="field-error">{error}</p> : null}
+      {token ? (
+        <Suspense fallback={<p className="muted">Connecting the video…</p>}>
+          <RoomCall serverUrl={token.url} token={token.token} publish={token.canPublish} />
+        </Suspense>
+      ) : error ? null : (
+        <p className="muted">Connecting the video…</p>
+      )}
+    </div>
+  );
+}
