@@ -236,10 +236,7 @@ test('[BRK72] [BRK76] [BRK78] the stage says breakouts are in progress while a r
   for (const s of [mod, stage, a]) await s.ctx.close();
 });
 
-// Needs brkassign's strategies (server/src/domain/breakout/assign.ts): main's placeholder assignment
-// places everyone on open, self-select included. Passes with them (checked locally); drop the fixme
-// once brkassign is merged.
-test.fixme('[BRK79] in a self-select round an attendee picks a room and is in it at once', async ({ browser, request }, info) => {
+test('[BRK79] in a self-select round an attendee picks a room and is in it at once', async ({ browser, request }, info) => {
   const created = await createEvent(request, { name: 'Breakout pick', agenda: [keynoteSession(), workshopSession()] });
   const mod = await newScreen(browser, { viewport: LAPTOP });
   await joinAsStaff(mod.page, created.links.moderator.replace('/moderator#', '/moderator/breakouts#'), 'moderator', 'Mo Moderator');
