@@ -16,6 +16,7 @@ export * from './quiz-phases.js';
 export * from './breakout.js';
 export * from './breakout-roster.js';
 export * from './breakout-protocol.js';
+export * from './breakout-defaults.js';
 export * from './survey.js';
 export * from './engagement.js';
 export * from './snapshot.js';

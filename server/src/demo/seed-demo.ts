@@ -6,6 +6,7 @@ import type { Publisher } from '../domain/ports.js';
 import type { EventRecord, Store } from '../store/store.js';
 import { seedDemoQuestions } from './demo-questions.js';
 import { seedDemoSurvey } from './demo-survey.js';
+import { seedDemoBreakouts } from './demo-breakouts.js';
 
 export const DEMO_EVENT_NAME = 'Northwind Sales Kickoff 2027';
 
@@ -100,6 +101,7 @@ export async function seedDemoIfEmpty(deps: { store: Store; clock: Clock }): Pro
   for (const { sessionId, draft } of DEMO_POLLS) await createPoll({ ...deps, publish: nobody }, event.id, sessionId, draft);
   await seedDemoQuestions(deps, event);
   await seedDemoSurvey(deps, event);
+  await seedDemoBreakouts({ ...deps, publish: nobody }, event);
   // Live since it began, so the presenter's timer shows elapsed and remaining time that add up.
   const keynote = event.agenda.find((s) => s.id === 'opening-keynote')!;
   const live = await deps.store.setLive(event.id, keynote.id, keynote.startsAt);

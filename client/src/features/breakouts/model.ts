@@ -1,4 +1,4 @@
-import type { BreakoutFormat, BreakoutRoom, RubricCriterion, StructuredKind } from '@rally/shared';
+import { defaultFormat as sharedDefaultFormat, quickRooms as sharedQuickRooms, type BreakoutFormat, type BreakoutRoom, type RubricCriterion, type StructuredKind } from '@rally/shared';
 import { newCommandId as newId } from '../../lib/ids';
 
 /** [BRK76] The formats a moderator picks from, with the labels the console shows. */
@@ -9,53 +9,11 @@ export const FORMAT_LABEL: Record<'open' | StructuredKind, string> = {
   dealClinic: 'Deal clinic',
 };
 
-/**
- * [BRK76] A structured format's starting point: roles with briefs and a rubric the moderator then
- * edits. Role 0 is each rotation's subject ([BRK50]); rotations = roles, so everyone plays each role.
- */
-export function defaultFormat(kind: 'open' | StructuredKind): BreakoutFormat {
-  const role = (name: string, scores: boolean, brief: string) => ({ id: newId(), name, scores, brief });
-  const rubric = (...labels: string[]): RubricCriterion[] => labels.map((label) => ({ id: newId(), label }));
-  switch (kind) {
-    case 'open':
-      return { kind: 'open' };
-    case 'rolePlay':
-      return {
-        kind,
-        roles: [
-          role('Seller', false, 'Run a 5-minute discovery call. Find the buyer’s pain and agree a next step.'),
-          role('Buyer', false, 'You are a busy VP. Share your pain only when asked good questions; push back on price once.'),
-          role('Observer', true, 'Watch the seller. Score each criterion from 1 to 5 and write one thing to keep and one to change.'),
-        ],
-        rotations: 3,
-        rubric: rubric('Discovery questions', 'Listening', 'Handling the objection', 'Agreeing a next step'),
-      };
-    case 'teachBack':
-      return {
-        kind,
-        roles: [role('Teacher', false, 'Teach your concept in 3 minutes, as you would to a customer.'), role('Learner', true, 'Ask one question, then rate how clearly it was taught.')],
-        rotations: 3,
-        rubric: rubric('Clarity', 'Accuracy', 'Customer relevance'),
-      };
-    case 'dealClinic':
-      return {
-        kind,
-        roles: [role('Presenter', false, 'Present one live deal: the customer, the stage, what is stuck.'), role('Adviser', true, 'Give structured feedback: one risk, one idea, one question.')],
-        rotations: 3,
-        rubric: rubric('Deal qualification', 'Next-step plan', 'Risk awareness'),
-      };
-  }
-}
+/** [BRK76] A structured format's starting point (shared with the demo event), with browser-made ids. */
+export const defaultFormat = (kind: 'open' | StructuredKind): BreakoutFormat => sharedDefaultFormat(kind, newId);
 
-/** [BRK76] "N rooms of capacity C": rooms named Room 1 … Room N (at most 500, capacity 1–100). */
-export function quickRooms(count: number, capacity: number, existing: readonly BreakoutRoom[] = []): BreakoutRoom[] {
-  const n = Math.max(1, Math.min(500, Math.floor(count)));
-  const cap = Math.max(1, Math.min(100, Math.floor(capacity)));
-  return Array.from({ length: n }, (_, i) => {
-    const old = existing[i];
-    return { id: old?.id ?? newId(), name: old?.name ?? `Room ${i + 1}`, topic: old?.topic ?? '', capacity: cap, facilitatorId: old?.facilitatorId ?? null };
-  });
-}
+/** [BRK76] "N rooms of capacity C" (shared with the demo event), with browser-made ids. */
+export const quickRooms = (count: number, capacity: number, existing: readonly BreakoutRoom[] = []): BreakoutRoom[] => sharedQuickRooms(count, capacity, newId, existing);
 
 /** [BRK74] The criteria still without a 1–5 score. */
 export function missingScores(rubric: readonly RubricCriterion[], scores: Record<string, number>): RubricCriterion[] {
