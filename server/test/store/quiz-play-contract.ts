@@ -151,6 +151,54 @@ export function quizPlayContract(name: string, make: () => Promise<{ store: Quiz
       });
     });
 
+    it('[QZSTORE26] a reveal page: the ranking as top gives it, each with the player\u2019s streak and their answer to the question (null when none), page by page', async () => {
+      const run = newRun();
+      const a1 = answer({ points: 800, mode: 'remote', team: 'red' });
+      await play(run, 'q1', 'pt_a', a1, 1);
+      await play(run, 'q1', 'pt_b', { points: 800 }, 1);
+      await play(run, 'q1', 'pt_c', { points: 0 }, 0);
+      // D answered q1 only; E enters on q2; A and B answer q2 too.
+      await play(run, 'q1', 'pt_d', { points: 500 }, 1);
+      const a2 = answer({ points: 300, value: { kind: 'choice', picks: [1] } });
+      await play(run, 'q2', 'pt_a', a2, 2);
+      await play(run, 'q2', 'pt_e', { points: 900 }, 1);
+      await play(run, 'q2', 'pt_b', { points: 0 }, 0);
+      const top = await store.quizTop(run, 10);
+      const players = await Promise.all(top.map((e) => store.getQuizPlayer(run, e.participantId)));
+      for (const q of ['q1', 'q2']) {
+        const page = await store.quizQuestionResults(run, q, 10);
+        // Exactly what top and each player's own state say.
+        expect(page).toEqual(top.map((e, i) => ({ ...e, streak: players[i]!.streak, answer: players[i]!.answers[q] ?? null })));
+        // Walked in pages of 2, the same.
+        const pages = [];
+        for (let offset = 0; offset < top.length; offset += 2) pages.push(...(await store.quizQuestionResults(run, q, 2, offset)));
+        expect(pages).toEqual(page);
+      }
+      const q2 = await store.quizQuestionResults(run, 'q2', 10);
+      expect(q2.find((e) => e.participantId === 'pt_a')).toEqual({ participantId: 'pt_a', total: 1100, rank: 1, streak: 2, answer: a2 });
+      expect(q2.find((e) => e.participantId === 'pt_d')).toMatchObject({ total: 500, streak: 1, answer: null });
+      expect((await store.quizQuestionResults(run, 'q1', 10)).find((e) => e.participantId === 'pt_a')!.answer).toEqual(a1);
+      expect(await store.quizQuestionResults(run, 'q1', 10, 5)).toEqual([]);
+      expect(await store.quizQuestionResults(run, 'q1', 0)).toEqual([]);
+      expect(await store.quizQuestionResults(run, 'q_never', 10)).toEqual(top.map((e, i) => ({ ...e, streak: players[i]!.streak, answer: null })));
+      expect(await store.quizQuestionResults(newRun(), 'q1', 10)).toEqual([]);
+    });
+
+    it('[QZSTORE26] after a discard, a reveal page of the earlier question shows each player as the discard left them', async () => {
+      const run = newRun();
+      await play(run, 'q1', 'pt_a', { points: 600 }, 1);
+      await play(run, 'q1', 'pt_b', { points: 400 }, 1);
+      await play(run, 'q2', 'pt_b', { points: 900 }, 2);
+      await play(run, 'q2', 'pt_c', { points: 100 }, 1);
+      await store.discardQuizQuestion(run, 'q2');
+      const page = await store.quizQuestionResults(run, 'q1', 10);
+      expect(page.map((e) => [e.participantId, e.total, e.rank, e.streak, e.answer?.points])).toEqual([
+        ['pt_a', 600, 1, 1, 600],
+        ['pt_b', 400, 2, 1, 400],
+      ]);
+      expect(await store.quizQuestionResults(run, 'q2', 10)).toEqual(page.map((e) => ({ ...e, answer: null })));
+    });
+
     it('[QZSTORE4] answers counted per question and per cohort, answered and correct', async () => {
       const run = newRun();
       await play(run, 'q1', 'pt_1', { points: 900, mode: 'room' });

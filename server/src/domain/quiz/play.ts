@@ -67,7 +67,8 @@ export interface AnswerTiming {
 }
 
 const notFound = () => new RallyError(ErrorCode.NOT_FOUND, 'no such quiz run in this event');
-const GRADE_PAGE = 200;
+/** Players per store call at a reveal ([QZSTORE26]): ten calls for 10,000 players. */
+const GRADE_PAGE = 1_000;
 /** [QUIZ33] At most this many players present but without a score hear "no answer" at a reveal. */
 const MAX_UNRANKED_RESULTS = 5_000;
 const CAS_ATTEMPTS = 8;
@@ -379,9 +380,10 @@ function missedPreviousScoring(questions: readonly QuizQuestion[], index: number
 
 /**
  * [QUIZ33] At a reveal, each player hears their own outcome: the ranking is walked page by page
- * (never sorted in memory), each ranked player told their answer's points, total, rank and the gap
- * to the player ahead; present attendees without a score hear they did not answer. Then the
- * standings go into the run ([QUIZ26]).
+ * (never sorted in memory), each page one store call that brings every ranked player's streak and
+ * answer to the question with their place ([QZSTORE26]), each ranked player told their answer's
+ * points, total, rank and the gap to the player ahead; present attendees without a score hear they
+ * did not answer. Then the standings go into the run ([QUIZ26]).
  */
 async function grade(deps: QuizPlayDeps, ref: QuizRunRef, run: QuizRun, questionId: string): Promise<void> {
   const { store } = deps;
@@ -390,27 +392,26 @@ async function grade(deps: QuizPlayDeps, ref: QuizRunRef, run: QuizRun, question
   const ranked = new Set<string>();
   let ahead: number | null = null;
   for (let offset = 0; ; offset += GRADE_PAGE) {
-    const page = await store.quizTop(ref, GRADE_PAGE, offset);
-    const states = await Promise.all(page.map((e) => store.getQuizPlayer(ref, e.participantId)));
-    page.forEach((e, i) => {
+    const page = await store.quizQuestionResults(ref, questionId, GRADE_PAGE, offset);
+    for (const e of page) {
       ranked.add(e.participantId);
-      const a = states[i]!.answers[questionId];
+      const a = e.answer;
       const result: QuizMyResult = {
         runId: ref.runId,
         questionId,
-        answered: a !== undefined,
+        answered: a !== null,
         correct: a?.correct ?? false,
         points: a?.points ?? 0,
         bonus: a?.bonus ?? 0,
         total: e.total,
-        streak: a === undefined && q.points > 0 ? 0 : states[i]!.streak,
+        streak: a === null && q.points > 0 ? 0 : e.streak,
         rank: e.rank,
         players,
         gapToAhead: ahead === null ? null : ahead - e.total,
       };
       deps.publish.toParticipant(e.participantId, 'quiz:answerScored', result);
       ahead = e.total;
-    });
+    }
     if (page.length < GRADE_PAGE) break;
   }
   const online = (await store.presenceOnline(ref.eventId)).filter((id) => !ranked.has(id)).slice(0, MAX_UNRANKED_RESULTS);

@@ -231,6 +231,29 @@ export function createRedisQuizPlay(client: AnyRedis, prefix: string): QuizPlayS
       const rows = await client.zRangeWithScores(key.rank(r), skip, skip + Math.floor(n) - 1);
       return rows.map((row, i) => ({ participantId: participantOf(String(row.value)), total: totalOf(row.score), rank: skip + i + 1 }));
     },
+    async quizQuestionResults(r, questionId, n, offset = 0) {
+      const skip = Math.max(0, Math.floor(offset));
+      if (!(n >= 1)) return [];
+      // [QZSTORE26] The page of the ranking, then every player's streak and answer in one pipeline:
+      // two round trips a page, whatever its size. Read at a reveal, when the question takes no
+      // more answers; a player whose hash is gone meanwhile reads as no answer, streak 0.
+      const rows = await client.zRangeWithScores(key.rank(r), skip, skip + Math.floor(n) - 1);
+      if (rows.length === 0) return [];
+      const ids = rows.map((row) => participantOf(String(row.value)));
+      const pipe = client.multi();
+      for (const id of ids) pipe.hmGet(key.player(r, id), ['streak', `a:${questionId}`]);
+      const fields = (await pipe.execAsPipeline()) as unknown as [string | null, string | null][];
+      return rows.map((row, i) => {
+        const [streak, doc] = fields[i]!;
+        return {
+          participantId: ids[i]!,
+          total: totalOf(row.score),
+          rank: skip + i + 1,
+          streak: Number(streak ?? 0),
+          answer: doc == null ? null : (JSON.parse(String(doc)) as QuizAnswerRecord),
+        };
+      });
+    },
     async quizPlayerCount(r) {
       return Number(await client.zCard(key.rank(r)));
     },
