@@ -48,6 +48,8 @@ export interface RecordAnswerOutcome {
   /** The player's run total and streak right after this step. */
   total: number;
   streak: number;
+  /** [QZSTORE27] The question's answer count right after this step (quizAnswersCount, read in the same step). */
+  answered: number;
 }
 
 export interface QuizPlayerState {

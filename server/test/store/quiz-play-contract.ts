@@ -43,10 +43,10 @@ export function quizPlayContract(name: string, make: () => Promise<{ store: Quiz
       const run = newRun();
       const first = answer({ points: 900, value: { kind: 'choice', picks: [2, 0] }, team: 'red', mode: 'remote' });
       const out = await store.recordQuizAnswer(run, 'q1', 'pt_a', { streakAfter: 1, answer: first });
-      expect(out).toEqual({ applied: true, answer: first, total: 900, streak: 1 });
+      expect(out).toEqual({ applied: true, answer: first, total: 900, streak: 1, answered: 1 });
 
       const again = await store.recordQuizAnswer(run, 'q1', 'pt_a', { streakAfter: 7, answer: answer({ points: 50, value: { kind: 'choice', picks: [1] }, team: 'red', mode: 'room' }) });
-      expect(again).toEqual({ applied: false, answer: first, total: 900, streak: 1 });
+      expect(again).toEqual({ applied: false, answer: first, total: 900, streak: 1, answered: 1 });
       expect(await store.getQuizPlayer(run, 'pt_a')).toEqual({ total: 900, streak: 1, answers: { q1: first } });
       const stats = await store.quizQuestionStats(run, 'q1');
       expect(stats.answered).toBe(1);
@@ -197,6 +197,20 @@ export function quizPlayContract(name: string, make: () => Promise<{ store: Quiz
         ['pt_b', 400, 2, 1, 400],
       ]);
       expect(await store.quizQuestionResults(run, 'q2', 10)).toEqual(page.map((e) => ({ ...e, answer: null })));
+    });
+
+    it('[QZSTORE27] each record step returns the question\u2019s answer count right after it: 1..n in some order for n concurrent answers, unchanged by a repeat, 0 once discarded', async () => {
+      const run = newRun();
+      const n = 30;
+      const outs = await Promise.all(Array.from({ length: n }, (_, i) => store.recordQuizAnswer(run, 'q1', `pt_${i}`, { streakAfter: 0, answer: answer({ points: i, mode: i % 2 ? 'room' : 'remote' }) })));
+      // Each step counted itself and those before it: every count from 1 to n once, the last one n.
+      expect(outs.map((o) => o.answered).sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+      expect(await store.quizAnswersCount(run, 'q1')).toBe(n);
+      const again = await store.recordQuizAnswer(run, 'q1', 'pt_0', { streakAfter: 0, answer: answer({ points: 5 }) });
+      expect(again).toMatchObject({ applied: false, answered: n });
+      expect((await store.recordQuizAnswer(run, 'q2', 'pt_0', { streakAfter: 0, answer: answer() })).answered).toBe(1);
+      await store.discardQuizQuestion(run, 'q2');
+      expect(await store.recordQuizAnswer(run, 'q2', 'pt_1', { streakAfter: 0, answer: answer() })).toMatchObject({ applied: false, discarded: true, answered: 0 });
     });
 
     it('[QZSTORE4] answers counted per question and per cohort, answered and correct', async () => {

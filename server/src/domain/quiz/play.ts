@@ -357,9 +357,10 @@ export async function answer(
   }
   deps.engagement?.interacted(me, 'quizAnswered', { ref: questionId });
   // [QUIZ24] Everyone present has answered: lock now; otherwise the count goes out coalesced.
-  const [answered, counts] = await Promise.all([deps.store.quizAnswersCount(ref, questionId), deps.store.presenceCounts(eventId)]);
+  // The count is the one the record step read ([QZSTORE27]): no second read per answer.
+  const counts = await deps.store.presenceCounts(eventId);
   const present = counts.room + counts.remote;
-  if (present > 0 && answered >= present) await refreshAnswered(deps, eventId, runId);
+  if (present > 0 && recorded.answered >= present) await refreshAnswered(deps, eventId, runId);
   else scheduleCount(deps, eventId, runId);
   return { runId, questionId, received: true };
 }

@@ -44,16 +44,21 @@ const LUA = {
   // [QZSTORE1] [QZSTORE2] KEYS: player, rank, run, question counters, question teams, run questions,
   // run discarded, question answerers.
   // ARGV: questionId, answer JSON, points, streakAfter, participantId, team ('' none), counter names...
+  // Returns {applied 0/1/2 (2: discarded), answer JSON, total, streak, the question's answer count}.
   record: `
+    local function answered()
+      local n = redis.call('HMGET', KEYS[4], 'answered:room', 'answered:remote')
+      return tostring((tonumber(n[1]) or 0) + (tonumber(n[2]) or 0))
+    end
     local f = 'a:' .. ARGV[1]
     local first = redis.call('HGET', KEYS[1], f)
     if first then
       local st = redis.call('HMGET', KEYS[1], 'total', 'streak')
-      return {0, first, st[1], st[2]}
+      return {0, first, st[1], st[2], answered()}
     end
     if redis.call('SISMEMBER', KEYS[7], ARGV[1]) == 1 then
       local st = redis.call('HMGET', KEYS[1], 'total', 'streak')
-      return {2, ARGV[2], st[1] or '0', st[2] or '0'}
+      return {2, ARGV[2], st[1] or '0', st[2] or '0', answered()}
     end
     local was = redis.call('HMGET', KEYS[1], 'streak', 'member')
     redis.call('HSET', KEYS[1], f, ARGV[2], 'u:' .. ARGV[1], (was[1] or '0') .. '|' .. ARGV[3] .. '|' .. (was[2] or ''), 'streak', ARGV[4])
@@ -74,7 +79,7 @@ const LUA = {
       redis.call('HINCRBY', KEYS[5], 'answered:' .. ARGV[6], 1)
     end
     redis.call('SADD', KEYS[6], ARGV[1])
-    return {1, ARGV[2], tostring(total), ARGV[4]}`,
+    return {1, ARGV[2], tostring(total), ARGV[4], answered()}`,
   // [QZSTORE23] KEYS: rank, run discarded, question answerers, counters, teams, presence, run
   // questions, then the answerers' player keys. ARGV: questionId, then the answerers' ids in the
   // same order. Returns 0 without changing anything when that list is not the answerer set (someone
@@ -185,9 +190,10 @@ export function createRedisQuizPlay(client: AnyRedis, prefix: string): QuizPlayS
           key.answerers(r, questionId),
         ],
         [questionId, JSON.stringify(answer), String(answer.points), String(streakAfter), participantId, answer.team ?? '', ...quizCounterKeys(answer)],
-      )) as [number, string, string, string];
-      if (Number(reply[0]) === 2) return { applied: false, discarded: true, answer, total: Number(reply[2]), streak: Number(reply[3]) };
-      return { applied: Number(reply[0]) === 1, answer: JSON.parse(String(reply[1])) as QuizAnswerRecord, total: Number(reply[2]), streak: Number(reply[3]) };
+      )) as [number, string, string, string, string];
+      const answered = Number(reply[4]);
+      if (Number(reply[0]) === 2) return { applied: false, discarded: true, answer, total: Number(reply[2]), streak: Number(reply[3]), answered };
+      return { applied: Number(reply[0]) === 1, answer: JSON.parse(String(reply[1])) as QuizAnswerRecord, total: Number(reply[2]), streak: Number(reply[3]), answered };
     },
     async discardQuizQuestion(r, questionId) {
       // Optimistic: the script refuses a stale answerer list, so an answer racing the discard is

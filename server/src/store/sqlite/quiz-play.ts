@@ -171,10 +171,12 @@ export function createSqliteQuizPlay(db: Database.Database): QuizPlayStore {
 
   const record = db.transaction((run: QuizRunRef, questionId: string, participantId: string, streakAfter: number, answer: QuizAnswerRecord) => {
     const { eventId: e, runId: r } = run;
+    // [QZSTORE27] The count after the step, read inside it.
+    const answered = () => q.answered.get(e, r, questionId)!.n;
     const first = q.answer.get(e, r, participantId, questionId);
     const before = q.player.get(e, r, participantId);
-    if (first) return { applied: false, answer: JSON.parse(first.doc) as QuizAnswerRecord, total: before!.total, streak: before!.streak };
-    if (q.isDiscarded.get(e, r, questionId)) return { applied: false, discarded: true as const, answer, total: before?.total ?? 0, streak: before?.streak ?? 0 };
+    if (first) return { applied: false, answer: JSON.parse(first.doc) as QuizAnswerRecord, total: before!.total, streak: before!.streak, answered: answered() };
+    if (q.isDiscarded.get(e, r, questionId)) return { applied: false, discarded: true as const, answer, total: before?.total ?? 0, streak: before?.streak ?? 0, answered: answered() };
     q.insertAnswer.run(e, r, participantId, questionId, JSON.stringify(answer), before?.streak ?? 0, before?.reached ?? null);
     const total = (before?.total ?? 0) + answer.points;
     // [QZSTORE3] Reaching a new total (or entering the ranking) moves the player behind those already there.
@@ -182,7 +184,7 @@ export function createSqliteQuizPlay(db: Database.Database): QuizPlayStore {
     q.putPlayer.run(e, r, participantId, total, streakAfter, reached);
     for (const k of quizCounterKeys(answer)) q.bump.run(e, r, questionId, k);
     if (answer.team !== null) q.addTeam.run(e, r, questionId, answer.team, answer.points);
-    return { applied: true, answer, total, streak: streakAfter };
+    return { applied: true, answer, total, streak: streakAfter, answered: answered() };
   });
 
   const discard = db.transaction((run: QuizRunRef, questionId: string) => {
