@@ -140,7 +140,7 @@ export function createApp(deps: AppDeps): App {
     adapter: deps.redis ? createRecoveringAdapter(deps.redis) : IndexedSessionAdapter,
   });
 
-  const publish = ioPublisher(io, { stamps: config.benchStamps });
+  const publish = ioPublisher(io, { stamps: config.benchStamps, cluster: Boolean(deps.redis) });
   // [PRES4] Presence changes reach staff coalesced, per event, per node.
   const presenceFeed = createPresenceFeed(publish, {
     intervalMs: deps.presenceIntervalMs,

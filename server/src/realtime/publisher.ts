@@ -45,8 +45,25 @@ export function factEmitter(stamps: boolean): EmitFact {
   return (target, fact, payload) => void (target.emit as (e: string, p: unknown, t: string) => boolean)(fact, payload, process.hrtime.bigint().toString());
 }
 
-export function ioPublisher(io: RallyServer, opts: { stamps?: boolean } = {}): Publisher {
+/** [CLU5] The server-side event that carries a batch of personal facts to the other nodes. */
+const PERSONAL_BATCH = 'rally:personalFacts';
+/** [CLU5] Personal facts per cross-node message (~250 bytes each for a quiz result). */
+const PERSONAL_BATCH_MAX = 500;
+type PersonalBatch = { fact: string; items: { participantId: string; payload: unknown }[] };
+
+/**
+ * `cluster`: the adapter crosses nodes (Redis Streams). Personal facts sent in bulk
+ * (toParticipants) then go to this node's sockets directly and to the other nodes as one
+ * server-side message per batch, each node delivering to its own sockets: one stream entry per
+ * 500 participants instead of one per participant, which every node would decode ([CLU5]).
+ */
+export function ioPublisher(io: RallyServer, opts: { stamps?: boolean; cluster?: boolean } = {}): Publisher {
   const emit = factEmitter(opts.stamps ?? false);
+  const sideways = io as unknown as { on(e: string, h: (b: PersonalBatch) => void): void; serverSideEmit(e: string, b: PersonalBatch): boolean };
+  const deliverLocally = (b: PersonalBatch) => {
+    for (const { participantId, payload } of b.items) emit(io.local.to(rooms.participant(participantId)), b.fact, payload);
+  };
+  if (opts.cluster) sideways.on(PERSONAL_BATCH, deliverLocally);
   return {
     toEvent(eventId, fact, payload) {
       emit(io.to(rooms.event(eventId)), fact, payload);
@@ -57,6 +74,19 @@ export function ioPublisher(io: RallyServer, opts: { stamps?: boolean } = {}): P
     },
     toParticipant(participantId, fact, payload) {
       emit(io.to(rooms.participant(participantId)), fact, payload);
+    },
+    toParticipants(fact, items) {
+      if (!opts.cluster) {
+        for (const { participantId, payload } of items) emit(io.to(rooms.participant(participantId)), fact, payload);
+        return;
+      }
+      // Each socket once: this node's through io.local, every other node's by that node, from one
+      // message per batch (sent before this node's own sends, so the other nodes start at once).
+      for (let i = 0; i < items.length; i += PERSONAL_BATCH_MAX) {
+        const batch: PersonalBatch = { fact, items: items.slice(i, i + PERSONAL_BATCH_MAX) as PersonalBatch['items'] };
+        sideways.serverSideEmit(PERSONAL_BATCH, batch);
+        deliverLocally(batch);
+      }
     },
     toAudience(eventId, audience, fact, payload) {
       const targets = [

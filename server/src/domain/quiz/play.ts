@@ -394,6 +394,7 @@ async function grade(deps: QuizPlayDeps, ref: QuizRunRef, run: QuizRun, question
   let ahead: number | null = null;
   for (let offset = 0; ; offset += GRADE_PAGE) {
     const page = await store.quizQuestionResults(ref, questionId, GRADE_PAGE, offset);
+    const results: { participantId: string; payload: QuizMyResult }[] = [];
     for (const e of page) {
       ranked.add(e.participantId);
       const a = e.answer;
@@ -410,17 +411,20 @@ async function grade(deps: QuizPlayDeps, ref: QuizRunRef, run: QuizRun, question
         players,
         gapToAhead: ahead === null ? null : ahead - e.total,
       };
-      deps.publish.toParticipant(e.participantId, 'quiz:answerScored', result);
+      results.push({ participantId: e.participantId, payload: result });
       ahead = e.total;
     }
+    // [CLU5] A page's results in bulk: the snapshot carries them too ([QUIZ34]).
+    deps.publish.toParticipants('quiz:answerScored', results);
     if (page.length < GRADE_PAGE) break;
   }
   const online = (await store.presenceOnline(ref.eventId)).filter((id) => !ranked.has(id)).slice(0, MAX_UNRANKED_RESULTS);
   const people = await Promise.all(online.map((id) => store.getParticipant(id)));
-  for (const p of people) {
-    if (!p || p.role !== 'attendee') continue;
-    deps.publish.toParticipant(p.id, 'quiz:answerScored', { runId: ref.runId, questionId, answered: false, correct: false, points: 0, bonus: 0, total: 0, streak: 0, rank: null, players, gapToAhead: null });
-  }
+  const none = { runId: ref.runId, questionId, answered: false, correct: false, points: 0, bonus: 0, total: 0, streak: 0, rank: null, players, gapToAhead: null };
+  deps.publish.toParticipants(
+    'quiz:answerScored',
+    people.flatMap((p) => (p && p.role === 'attendee' ? [{ participantId: p.id, payload: none }] : [])),
+  );
   const standings = await standingsOf(deps, ref);
   await transition(deps, ref.eventId, ref.runId, { type: 'standings', standings });
 }
