@@ -51,17 +51,20 @@ const PERSONAL_BATCH = 'rally:personalFacts';
 const PERSONAL_BATCH_MAX = 500;
 type PersonalItems = { participantId: string; payload: unknown }[];
 /**
- * The items travel as one JSON string: the adapter msgpack-encodes every stream entry and every
- * node decodes every entry (its own too, before it sees whose it is), and a string is one copy
- * either way, where 500 result objects cost each node ~40 µs apiece (bench B6 profile).
+ * The items travel as the bytes of one JSON document: the adapter sends server-side messages over
+ * Redis pub/sub msgpack-encoded, and msgpack copies bytes as they are, where 500 result objects
+ * cost ~40 µs apiece to decode (and a long string is counted character by character in
+ * JavaScript to encode): bench B6 profiles.
  */
-type PersonalBatch = { fact: string; items: string };
+type PersonalBatch = { fact: string; items: Uint8Array };
+const itemsOf = (bytes: Uint8Array) => JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')) as PersonalItems;
 
 /**
  * `cluster`: the adapter crosses nodes (Redis Streams). Personal facts sent in bulk
  * (toParticipants) then go to this node's sockets directly and to the other nodes as one
- * server-side message per batch, each node delivering to its own sockets: one stream entry per
- * 500 participants instead of one per participant, which every node would decode ([CLU5]).
+ * server-side message per batch (Redis pub/sub, as the adapter sends them), each node delivering
+ * to its own sockets: one message per 500 participants instead of one stream entry per
+ * participant, which every node would decode ([CLU5]).
  */
 export function ioPublisher(io: RallyServer, opts: { stamps?: boolean; cluster?: boolean } = {}): Publisher {
   const emit = factEmitter(opts.stamps ?? false);
@@ -69,7 +72,7 @@ export function ioPublisher(io: RallyServer, opts: { stamps?: boolean; cluster?:
   const deliverLocally = (fact: string, items: PersonalItems) => {
     for (const { participantId, payload } of items) emit(io.local.to(rooms.participant(participantId)), fact, payload);
   };
-  if (opts.cluster) sideways.on(PERSONAL_BATCH, (b) => deliverLocally(b.fact, JSON.parse(b.items) as PersonalItems));
+  if (opts.cluster) sideways.on(PERSONAL_BATCH, (b) => deliverLocally(b.fact, itemsOf(b.items)));
   return {
     toEvent(eventId, fact, payload) {
       emit(io.to(rooms.event(eventId)), fact, payload);
@@ -90,7 +93,7 @@ export function ioPublisher(io: RallyServer, opts: { stamps?: boolean; cluster?:
       // message per batch (sent before this node's own sends, so the other nodes start at once).
       for (let i = 0; i < items.length; i += PERSONAL_BATCH_MAX) {
         const batch = items.slice(i, i + PERSONAL_BATCH_MAX) as PersonalItems;
-        sideways.serverSideEmit(PERSONAL_BATCH, { fact, items: JSON.stringify(batch) });
+        sideways.serverSideEmit(PERSONAL_BATCH, { fact, items: Buffer.from(JSON.stringify(batch)) });
         deliverLocally(fact, batch);
       }
     },
