@@ -11,14 +11,14 @@ afterEach(() => {
 });
 
 /** A database file with group commit, and a second connection that sees only committed data. */
-function open(opts: { minGapMs?: number } = {}) {
+function open() {
   const dir = mkdtempSync(join(tmpdir(), 'rally-gc-'));
   dirs.push(dir);
   const file = join(dir, 'db.sqlite');
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.exec('CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER NOT NULL)');
-  const batch = installGroupCommit(db, () => {}, opts);
+  const batch = installGroupCommit(db);
   const reader = new Database(file, { readonly: true });
   const committed = () => reader.prepare('SELECT k, v FROM t ORDER BY k').all() as { k: string; v: number }[];
   return { db, batch, committed, close: () => (batch.flush(), reader.close(), db.close()) };
@@ -77,33 +77,6 @@ describe('SQLite group commit', () => {
     expect(s.committed()).toHaveLength(1);
     await s.batch.durable();
     expect(s.committed()).toHaveLength(2);
-    s.close();
-  });
-
-  it('[STORE39] paced: writes within the gap after a commit wait for it and share one commit, across turns; the acknowledgement waits for that commit', async () => {
-    const s = open({ minGapMs: 200 });
-    const put = s.db.prepare('INSERT INTO t (k, v) VALUES (?, ?)');
-    const turnEnds = () => new Promise((r) => setImmediate(r));
-    put.run('a', 1);
-    await turnEnds(); // idle before: committed at the end of the turn
-    expect(s.committed()).toHaveLength(1);
-    put.run('b', 1);
-    let acked = false;
-    const first = s.batch.durable().then(() => (acked = true));
-    await turnEnds();
-    // A later turn, still within the gap: the same batch, not yet committed nor acknowledged.
-    await new Promise((r) => setTimeout(r, 10));
-    put.run('c', 1);
-    const second = s.batch.durable();
-    expect(s.committed()).toHaveLength(1);
-    expect(acked).toBe(false);
-    await Promise.all([first, second]);
-    expect(s.committed()).toHaveLength(3);
-    // Once the gap has passed, a write commits at the end of its turn again.
-    await new Promise((r) => setTimeout(r, 220));
-    put.run('d', 1);
-    await turnEnds();
-    expect(s.committed()).toHaveLength(4);
     s.close();
   });
 

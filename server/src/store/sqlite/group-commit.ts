@@ -16,12 +16,6 @@ import type { Database } from 'better-sqlite3';
  * (BEGIN IMMEDIATE if none). better-sqlite3 then runs each transaction function as a SAVEPOINT
  * inside it: a function that throws still undoes only its own writes, so the store's "one method,
  * one atomic step" rule holds. Reads run inside the batch and see its writes (one connection).
- *
- * Paced: a batch opened less than `minGapMs` after the previous commit is committed `minGapMs`
- * after it, not at the end of its turn. A steady stream of single writes (a quiz's answers: one
- * every 1–2 ms, each alone in its turn) then shares commits instead of paying one each (a commit
- * cost ~145 µs of the ~1 ms an answer cost, bench B6); an idle store still commits at the end of
- * the turn. The acknowledgements wait for it as before, at most `minGapMs` longer.
  */
 export interface GroupCommit {
   /** Resolves once every write made before the call is committed; rejects if its batch was lost. */
@@ -33,23 +27,14 @@ export interface GroupCommit {
 const WRITE = /^\s*(INSERT|UPDATE|DELETE|REPLACE|WITH)\b/i;
 const done: Promise<void> = Promise.resolve();
 
-/** The default pacing: at most one commit per 4 ms under a steady load (250 a second). */
-export const GROUP_COMMIT_MIN_GAP_MS = 4;
-
-export function installGroupCommit(db: Database, onError: (e: unknown) => void = () => {}, opts: { minGapMs?: number } = {}): GroupCommit {
-  const minGapMs = opts.minGapMs ?? GROUP_COMMIT_MIN_GAP_MS;
+export function installGroupCommit(db: Database, onError: (e: unknown) => void = () => {}): GroupCommit {
   let open = false;
-  let lastCommitAt = -Infinity;
-  let timer: ReturnType<typeof setTimeout> | null = null;
   let waiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
   let batch: Promise<void> | null = null;
 
   const commit = () => {
-    if (timer) clearTimeout(timer);
-    timer = null;
     if (!open) return;
     open = false;
-    lastCommitAt = performance.now();
     const settle = waiters;
     waiters = [];
     batch = null;
@@ -71,9 +56,7 @@ export function installGroupCommit(db: Database, onError: (e: unknown) => void =
     if (open) return;
     db.exec('BEGIN IMMEDIATE');
     open = true;
-    const wait = lastCommitAt + minGapMs - performance.now();
-    if (wait <= 0) setImmediate(commit);
-    else timer = setTimeout(commit, wait);
+    setImmediate(commit);
   };
 
   const rawPrepare = db.prepare.bind(db);
