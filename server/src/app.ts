@@ -154,7 +154,7 @@ export function createApp(deps: AppDeps): App {
     adapter: deps.redis ? createRecoveringAdapter(deps.redis) : IndexedSessionAdapter,
   });
 
-  const publish = ioPublisher(io, { stamps: config.benchStamps });
+  const publish = ioPublisher(io, { stamps: config.benchStamps, cluster: Boolean(deps.redis) });
   // [SEC1] [SEC4] [SEC5] [SEC7] Joins and handshakes per address and per event, in Redis when clustered.
   const limits = createConnectionLimits(deps.redis, config.limits);
   // [PRES4] Presence changes reach staff coalesced, per event, per node.

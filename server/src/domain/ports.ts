@@ -14,6 +14,13 @@ export interface Publisher {
   toEvent<N extends FactName>(eventId: string, fact: N, payload: FactPayload<N>): void;
   toRoles<N extends FactName>(eventId: string, roles: readonly Role[], fact: N, payload: FactPayload<N>): void;
   toParticipant<N extends FactName>(participantId: string, fact: N, payload: FactPayload<N>): void;
+  /**
+   * [CLU5] One fact to each of many participants, each with its own payload (a quiz reveal's
+   * results): as toParticipant for each, but in a cluster it crosses to the other nodes as one
+   * message per batch, not one per participant. Not replayed by recovery: use it only for facts the
+   * snapshot also carries.
+   */
+  toParticipants<N extends FactName>(fact: N, items: readonly { participantId: string; payload: FactPayload<N> }[]): void;
   /** [STAGE16] To the union of some roles, cohorts and the breakout rooms of an event, each socket once. */
   toAudience<N extends FactName>(eventId: string, audience: Audience, fact: N, payload: FactPayload<N>): void;
   /** [STAGE16] Moves a participant's sockets, on every node, into the room of their new mode. */

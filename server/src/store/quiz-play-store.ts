@@ -48,6 +48,8 @@ export interface RecordAnswerOutcome {
   /** The player's run total and streak right after this step. */
   total: number;
   streak: number;
+  /** [QZSTORE27] The question's answer count right after this step (quizAnswersCount, read in the same step). */
+  answered: number;
 }
 
 export interface QuizPlayerState {
@@ -70,6 +72,13 @@ export interface QuizRankEntry {
   participantId: string;
   total: number;
   rank: number;
+}
+
+/** [QZSTORE26] One ranked player at a reveal: their place, and their answer to the question in hand. */
+export interface QuizQuestionResultEntry extends QuizRankEntry {
+  streak: number;
+  /** Their answer to the question; null when they did not answer it. */
+  answer: QuizAnswerRecord | null;
 }
 
 export interface CohortAnswerCounts {
@@ -157,6 +166,12 @@ export interface QuizPlayStore {
    * counts the players ahead on SQLite).
    */
   quizTop(run: QuizRunRef, n: number, offset?: number): Promise<QuizRankEntry[]>;
+  /**
+   * [QZSTORE26] A page of the ranking as quizTop gives it, each entry with the player's streak and
+   * their answer to `questionId` (null: none), in one store call: what a reveal tells every ranked
+   * player, read a page at a time instead of one getQuizPlayer per player.
+   */
+  quizQuestionResults(run: QuizRunRef, questionId: string, n: number, offset?: number): Promise<QuizQuestionResultEntry[]>;
   /** [QZSTORE3] How many players the ranking holds. */
   quizPlayerCount(run: QuizRunRef): Promise<number>;
   /** [QZSTORE4] Answers recorded for the question: O(1), for a live "n answered". */

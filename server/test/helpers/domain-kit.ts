@@ -48,6 +48,8 @@ export function recordingPublisher(): RecordingPublisher {
     toEvent: (eventId, fact, payload) => void published.push({ to: 'event', target: eventId, fact, payload }),
     toRoles: (eventId, roles, fact, payload) => void published.push({ to: 'roles', target: eventId, roles, fact, payload }),
     toParticipant: (participantId, fact, payload) => void published.push({ to: 'participant', target: participantId, fact, payload }),
+    // Recorded as one toParticipant each: who was told what is the same.
+    toParticipants: (fact, items) => void published.push(...items.map(({ participantId, payload }) => ({ to: 'participant' as const, target: participantId, fact, payload }))),
     toAudience: (eventId, audience, fact, payload) => void published.push({ to: 'audience', target: eventId, audience, fact, payload }),
     setMode: (eventId, participantId, mode) => void modeMoves.push({ eventId, participantId, mode }),
     setBreakoutRoom: (eventId, participantId, roomId) => void breakoutMoves.push({ eventId, participantId, roomId }),

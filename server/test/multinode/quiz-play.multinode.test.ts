@@ -36,12 +36,18 @@ afterAll(async () => {
 });
 
 describe('quiz live play across nodes', () => {
-  it('[QUIZ37] [QZSTORE21] answers on both nodes: exact totals and ranks, one agreed phase history on every node', async () => {
+  it('[QUIZ37] [QZSTORE21] [CLU5] answers on both nodes: exact totals and ranks, one agreed phase history on every node; each socket of each player, on either node, gets its result once', async () => {
     const pres = await connect(A, (await join(A, { name: 'Presenter on A', key: keyOf(ev.links.presenter) })).token);
     const mod = await connect(B, (await join(B, { name: 'Mod on B', key: keyOf(ev.links.moderator) })).token);
     const screenB = await connect(B, (await join(B, { name: 'Stage on B', key: keyOf(ev.links.stage) })).token);
     const players: TestClient[] = [];
-    for (const [i, url] of [A, B, A, B].entries()) players.push(await connect(url!, (await join(url!, { name: `Player ${i + 1}`, mode: 'remote' })).token));
+    const tokens: string[] = [];
+    for (const [i, url] of [A, B, A, B].entries()) {
+      tokens.push((await join(url!, { name: `Player ${i + 1}`, mode: 'remote' })).token);
+      players.push(await connect(url!, tokens[i]!));
+    }
+    // [CLU5] Player 1 (on A) has a second device on B, Player 2 (on B) one on A.
+    const twins = [await connect(B, tokens[0]!), await connect(A, tokens[1]!)];
 
     const quiz = await ok<StoredQuiz>(mod.send('quiz:create', { sessionId: null, draft: QuizDraft.parse({ title: 'Cluster quiz', questions: [{ kind: 'truefalse', text: 'Two nodes, one quiz?', timeLimitSec: 30, correct: true }] }) }));
     const q = quiz.questions[0]!;
@@ -67,6 +73,11 @@ describe('quiz live play across nodes', () => {
     }
     expect(byRank.at(-1)).toMatchObject({ correct: false, points: 0 });
     for (const p of players) expect(p.received.filter((f) => f.fact === 'quiz:answerScored')).toHaveLength(1);
+    // [CLU5] The second devices got the same result as the first, once each, from the other node.
+    const twinResults = await Promise.all(twins.map(result));
+    expect(twinResults).toEqual([results[0], results[1]]);
+    await new Promise((r) => setTimeout(r, 200));
+    for (const c of [...players, ...twins]) expect(c.received.filter((f) => f.fact === 'quiz:answerScored')).toHaveLength(1);
 
     await ok(mod.send('quiz:control', { runId, action: 'next' }));
     const standings = await phase(screenB, 'standings');

@@ -43,10 +43,10 @@ export function quizPlayContract(name: string, make: () => Promise<{ store: Quiz
       const run = newRun();
       const first = answer({ points: 900, value: { kind: 'choice', picks: [2, 0] }, team: 'red', mode: 'remote' });
       const out = await store.recordQuizAnswer(run, 'q1', 'pt_a', { streakAfter: 1, answer: first });
-      expect(out).toEqual({ applied: true, answer: first, total: 900, streak: 1 });
+      expect(out).toEqual({ applied: true, answer: first, total: 900, streak: 1, answered: 1 });
 
       const again = await store.recordQuizAnswer(run, 'q1', 'pt_a', { streakAfter: 7, answer: answer({ points: 50, value: { kind: 'choice', picks: [1] }, team: 'red', mode: 'room' }) });
-      expect(again).toEqual({ applied: false, answer: first, total: 900, streak: 1 });
+      expect(again).toEqual({ applied: false, answer: first, total: 900, streak: 1, answered: 1 });
       expect(await store.getQuizPlayer(run, 'pt_a')).toEqual({ total: 900, streak: 1, answers: { q1: first } });
       const stats = await store.quizQuestionStats(run, 'q1');
       expect(stats.answered).toBe(1);
@@ -149,6 +149,68 @@ export function quizPlayContract(name: string, make: () => Promise<{ store: Quiz
         expect(r!.total).toBe(points(Number(top[i]!.participantId.slice(3))) + points(Number(top[i]!.participantId.slice(3)) + 3));
         expect(r!.ahead).toEqual(i === 0 ? null : { participantId: top[i - 1]!.participantId, total: top[i - 1]!.total });
       });
+    });
+
+    it('[QZSTORE26] a reveal page: the ranking as top gives it, each with the player\u2019s streak and their answer to the question (null when none), page by page', async () => {
+      const run = newRun();
+      const a1 = answer({ points: 800, mode: 'remote', team: 'red' });
+      await play(run, 'q1', 'pt_a', a1, 1);
+      await play(run, 'q1', 'pt_b', { points: 800 }, 1);
+      await play(run, 'q1', 'pt_c', { points: 0 }, 0);
+      // D answered q1 only; E enters on q2; A and B answer q2 too.
+      await play(run, 'q1', 'pt_d', { points: 500 }, 1);
+      const a2 = answer({ points: 300, value: { kind: 'choice', picks: [1] } });
+      await play(run, 'q2', 'pt_a', a2, 2);
+      await play(run, 'q2', 'pt_e', { points: 900 }, 1);
+      await play(run, 'q2', 'pt_b', { points: 0 }, 0);
+      const top = await store.quizTop(run, 10);
+      const players = await Promise.all(top.map((e) => store.getQuizPlayer(run, e.participantId)));
+      for (const q of ['q1', 'q2']) {
+        const page = await store.quizQuestionResults(run, q, 10);
+        // Exactly what top and each player's own state say.
+        expect(page).toEqual(top.map((e, i) => ({ ...e, streak: players[i]!.streak, answer: players[i]!.answers[q] ?? null })));
+        // Walked in pages of 2, the same.
+        const pages = [];
+        for (let offset = 0; offset < top.length; offset += 2) pages.push(...(await store.quizQuestionResults(run, q, 2, offset)));
+        expect(pages).toEqual(page);
+      }
+      const q2 = await store.quizQuestionResults(run, 'q2', 10);
+      expect(q2.find((e) => e.participantId === 'pt_a')).toEqual({ participantId: 'pt_a', total: 1100, rank: 1, streak: 2, answer: a2 });
+      expect(q2.find((e) => e.participantId === 'pt_d')).toMatchObject({ total: 500, streak: 1, answer: null });
+      expect((await store.quizQuestionResults(run, 'q1', 10)).find((e) => e.participantId === 'pt_a')!.answer).toEqual(a1);
+      expect(await store.quizQuestionResults(run, 'q1', 10, 5)).toEqual([]);
+      expect(await store.quizQuestionResults(run, 'q1', 0)).toEqual([]);
+      expect(await store.quizQuestionResults(run, 'q_never', 10)).toEqual(top.map((e, i) => ({ ...e, streak: players[i]!.streak, answer: null })));
+      expect(await store.quizQuestionResults(newRun(), 'q1', 10)).toEqual([]);
+    });
+
+    it('[QZSTORE26] after a discard, a reveal page of the earlier question shows each player as the discard left them', async () => {
+      const run = newRun();
+      await play(run, 'q1', 'pt_a', { points: 600 }, 1);
+      await play(run, 'q1', 'pt_b', { points: 400 }, 1);
+      await play(run, 'q2', 'pt_b', { points: 900 }, 2);
+      await play(run, 'q2', 'pt_c', { points: 100 }, 1);
+      await store.discardQuizQuestion(run, 'q2');
+      const page = await store.quizQuestionResults(run, 'q1', 10);
+      expect(page.map((e) => [e.participantId, e.total, e.rank, e.streak, e.answer?.points])).toEqual([
+        ['pt_a', 600, 1, 1, 600],
+        ['pt_b', 400, 2, 1, 400],
+      ]);
+      expect(await store.quizQuestionResults(run, 'q2', 10)).toEqual(page.map((e) => ({ ...e, answer: null })));
+    });
+
+    it('[QZSTORE27] each record step returns the question\u2019s answer count right after it: 1..n in some order for n concurrent answers, unchanged by a repeat, 0 once discarded', async () => {
+      const run = newRun();
+      const n = 30;
+      const outs = await Promise.all(Array.from({ length: n }, (_, i) => store.recordQuizAnswer(run, 'q1', `pt_${i}`, { streakAfter: 0, answer: answer({ points: i, mode: i % 2 ? 'room' : 'remote' }) })));
+      // Each step counted itself and those before it: every count from 1 to n once, the last one n.
+      expect(outs.map((o) => o.answered).sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+      expect(await store.quizAnswersCount(run, 'q1')).toBe(n);
+      const again = await store.recordQuizAnswer(run, 'q1', 'pt_0', { streakAfter: 0, answer: answer({ points: 5 }) });
+      expect(again).toMatchObject({ applied: false, answered: n });
+      expect((await store.recordQuizAnswer(run, 'q2', 'pt_0', { streakAfter: 0, answer: answer() })).answered).toBe(1);
+      await store.discardQuizQuestion(run, 'q2');
+      expect(await store.recordQuizAnswer(run, 'q2', 'pt_1', { streakAfter: 0, answer: answer() })).toMatchObject({ applied: false, discarded: true, answered: 0 });
     });
 
     it('[QZSTORE4] answers counted per question and per cohort, answered and correct', async () => {

@@ -67,7 +67,8 @@ export interface AnswerTiming {
 }
 
 const notFound = () => new RallyError(ErrorCode.NOT_FOUND, 'no such quiz run in this event');
-const GRADE_PAGE = 200;
+/** Players per store call at a reveal ([QZSTORE26]): ten calls for 10,000 players. */
+const GRADE_PAGE = 1_000;
 /** [QUIZ33] At most this many players present but without a score hear "no answer" at a reveal. */
 const MAX_UNRANKED_RESULTS = 5_000;
 const CAS_ATTEMPTS = 8;
@@ -356,9 +357,10 @@ export async function answer(
   }
   deps.engagement?.interacted(me, 'quizAnswered', { ref: questionId });
   // [QUIZ24] Everyone present has answered: lock now; otherwise the count goes out coalesced.
-  const [answered, counts] = await Promise.all([deps.store.quizAnswersCount(ref, questionId), deps.store.presenceCounts(eventId)]);
+  // The count is the one the record step read ([QZSTORE27]): no second read per answer.
+  const counts = await deps.store.presenceCounts(eventId);
   const present = counts.room + counts.remote;
-  if (present > 0 && answered >= present) await refreshAnswered(deps, eventId, runId);
+  if (present > 0 && recorded.answered >= present) await refreshAnswered(deps, eventId, runId);
   else scheduleCount(deps, eventId, runId);
   return { runId, questionId, received: true };
 }
@@ -379,9 +381,10 @@ function missedPreviousScoring(questions: readonly QuizQuestion[], index: number
 
 /**
  * [QUIZ33] At a reveal, each player hears their own outcome: the ranking is walked page by page
- * (never sorted in memory), each ranked player told their answer's points, total, rank and the gap
- * to the player ahead; present attendees without a score hear they did not answer. Then the
- * standings go into the run ([QUIZ26]).
+ * (never sorted in memory), each page one store call that brings every ranked player's streak and
+ * answer to the question with their place ([QZSTORE26]), each ranked player told their answer's
+ * points, total, rank and the gap to the player ahead; present attendees without a score hear they
+ * did not answer. Then the standings go into the run ([QUIZ26]).
  */
 async function grade(deps: QuizPlayDeps, ref: QuizRunRef, run: QuizRun, questionId: string): Promise<void> {
   const { store } = deps;
@@ -390,35 +393,38 @@ async function grade(deps: QuizPlayDeps, ref: QuizRunRef, run: QuizRun, question
   const ranked = new Set<string>();
   let ahead: number | null = null;
   for (let offset = 0; ; offset += GRADE_PAGE) {
-    const page = await store.quizTop(ref, GRADE_PAGE, offset);
-    const states = await Promise.all(page.map((e) => store.getQuizPlayer(ref, e.participantId)));
-    page.forEach((e, i) => {
+    const page = await store.quizQuestionResults(ref, questionId, GRADE_PAGE, offset);
+    const results: { participantId: string; payload: QuizMyResult }[] = [];
+    for (const e of page) {
       ranked.add(e.participantId);
-      const a = states[i]!.answers[questionId];
+      const a = e.answer;
       const result: QuizMyResult = {
         runId: ref.runId,
         questionId,
-        answered: a !== undefined,
+        answered: a !== null,
         correct: a?.correct ?? false,
         points: a?.points ?? 0,
         bonus: a?.bonus ?? 0,
         total: e.total,
-        streak: a === undefined && q.points > 0 ? 0 : states[i]!.streak,
+        streak: a === null && q.points > 0 ? 0 : e.streak,
         rank: e.rank,
         players,
         gapToAhead: ahead === null ? null : ahead - e.total,
       };
-      deps.publish.toParticipant(e.participantId, 'quiz:answerScored', result);
+      results.push({ participantId: e.participantId, payload: result });
       ahead = e.total;
-    });
+    }
+    // [CLU5] A page's results in bulk: the snapshot carries them too ([QUIZ34]).
+    deps.publish.toParticipants('quiz:answerScored', results);
     if (page.length < GRADE_PAGE) break;
   }
   const online = (await store.presenceOnline(ref.eventId)).filter((id) => !ranked.has(id)).slice(0, MAX_UNRANKED_RESULTS);
   const people = await Promise.all(online.map((id) => store.getParticipant(id)));
-  for (const p of people) {
-    if (!p || p.role !== 'attendee') continue;
-    deps.publish.toParticipant(p.id, 'quiz:answerScored', { runId: ref.runId, questionId, answered: false, correct: false, points: 0, bonus: 0, total: 0, streak: 0, rank: null, players, gapToAhead: null });
-  }
+  const none = { runId: ref.runId, questionId, answered: false, correct: false, points: 0, bonus: 0, total: 0, streak: 0, rank: null, players, gapToAhead: null };
+  deps.publish.toParticipants(
+    'quiz:answerScored',
+    people.flatMap((p) => (p && p.role === 'attendee' ? [{ participantId: p.id, payload: none }] : [])),
+  );
   const standings = await standingsOf(deps, ref);
   await transition(deps, ref.eventId, ref.runId, { type: 'standings', standings });
 }

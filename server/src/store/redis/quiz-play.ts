@@ -44,16 +44,21 @@ const LUA = {
   // [QZSTORE1] [QZSTORE2] KEYS: player, rank, run, question counters, question teams, run questions,
   // run discarded, question answerers.
   // ARGV: questionId, answer JSON, points, streakAfter, participantId, team ('' none), counter names...
+  // Returns {applied 0/1/2 (2: discarded), answer JSON, total, streak, the question's answer count}.
   record: `
+    local function answered()
+      local n = redis.call('HMGET', KEYS[4], 'answered:room', 'answered:remote')
+      return tostring((tonumber(n[1]) or 0) + (tonumber(n[2]) or 0))
+    end
     local f = 'a:' .. ARGV[1]
     local first = redis.call('HGET', KEYS[1], f)
     if first then
       local st = redis.call('HMGET', KEYS[1], 'total', 'streak')
-      return {0, first, st[1], st[2]}
+      return {0, first, st[1], st[2], answered()}
     end
     if redis.call('SISMEMBER', KEYS[7], ARGV[1]) == 1 then
       local st = redis.call('HMGET', KEYS[1], 'total', 'streak')
-      return {2, ARGV[2], st[1] or '0', st[2] or '0'}
+      return {2, ARGV[2], st[1] or '0', st[2] or '0', answered()}
     end
     local was = redis.call('HMGET', KEYS[1], 'streak', 'member')
     redis.call('HSET', KEYS[1], f, ARGV[2], 'u:' .. ARGV[1], (was[1] or '0') .. '|' .. ARGV[3] .. '|' .. (was[2] or ''), 'streak', ARGV[4])
@@ -74,7 +79,7 @@ const LUA = {
       redis.call('HINCRBY', KEYS[5], 'answered:' .. ARGV[6], 1)
     end
     redis.call('SADD', KEYS[6], ARGV[1])
-    return {1, ARGV[2], tostring(total), ARGV[4]}`,
+    return {1, ARGV[2], tostring(total), ARGV[4], answered()}`,
   // [QZSTORE23] KEYS: rank, run discarded, question answerers, counters, teams, presence, run
   // questions, then the answerers' player keys. ARGV: questionId, then the answerers' ids in the
   // same order. Returns 0 without changing anything when that list is not the answerer set (someone
@@ -185,9 +190,10 @@ export function createRedisQuizPlay(client: AnyRedis, prefix: string): QuizPlayS
           key.answerers(r, questionId),
         ],
         [questionId, JSON.stringify(answer), String(answer.points), String(streakAfter), participantId, answer.team ?? '', ...quizCounterKeys(answer)],
-      )) as [number, string, string, string];
-      if (Number(reply[0]) === 2) return { applied: false, discarded: true, answer, total: Number(reply[2]), streak: Number(reply[3]) };
-      return { applied: Number(reply[0]) === 1, answer: JSON.parse(String(reply[1])) as QuizAnswerRecord, total: Number(reply[2]), streak: Number(reply[3]) };
+      )) as [number, string, string, string, string];
+      const answered = Number(reply[4]);
+      if (Number(reply[0]) === 2) return { applied: false, discarded: true, answer, total: Number(reply[2]), streak: Number(reply[3]), answered };
+      return { applied: Number(reply[0]) === 1, answer: JSON.parse(String(reply[1])) as QuizAnswerRecord, total: Number(reply[2]), streak: Number(reply[3]), answered };
     },
     async discardQuizQuestion(r, questionId) {
       // Optimistic: the script refuses a stale answerer list, so an answer racing the discard is
@@ -230,6 +236,29 @@ export function createRedisQuizPlay(client: AnyRedis, prefix: string): QuizPlayS
       if (!(n >= 1)) return [];
       const rows = await client.zRangeWithScores(key.rank(r), skip, skip + Math.floor(n) - 1);
       return rows.map((row, i) => ({ participantId: participantOf(String(row.value)), total: totalOf(row.score), rank: skip + i + 1 }));
+    },
+    async quizQuestionResults(r, questionId, n, offset = 0) {
+      const skip = Math.max(0, Math.floor(offset));
+      if (!(n >= 1)) return [];
+      // [QZSTORE26] The page of the ranking, then every player's streak and answer in one pipeline:
+      // two round trips a page, whatever its size. Read at a reveal, when the question takes no
+      // more answers; a player whose hash is gone meanwhile reads as no answer, streak 0.
+      const rows = await client.zRangeWithScores(key.rank(r), skip, skip + Math.floor(n) - 1);
+      if (rows.length === 0) return [];
+      const ids = rows.map((row) => participantOf(String(row.value)));
+      const pipe = client.multi();
+      for (const id of ids) pipe.hmGet(key.player(r, id), ['streak', `a:${questionId}`]);
+      const fields = (await pipe.execAsPipeline()) as unknown as [string | null, string | null][];
+      return rows.map((row, i) => {
+        const [streak, doc] = fields[i]!;
+        return {
+          participantId: ids[i]!,
+          total: totalOf(row.score),
+          rank: skip + i + 1,
+          streak: Number(streak ?? 0),
+          answer: doc == null ? null : (JSON.parse(String(doc)) as QuizAnswerRecord),
+        };
+      });
     },
     async quizPlayerCount(r) {
       return Number(await client.zCard(key.rank(r)));

@@ -144,6 +144,12 @@ export function createSqliteQuizPlay(db: Database.Database): QuizPlayStore {
     top: db.prepare<[string, string, number, number], { participant_id: string; total: number }>(
       `SELECT participant_id, total FROM quiz_players WHERE ${RUN} ORDER BY total DESC, reached ASC LIMIT ? OFFSET ?`,
     ),
+    // [QZSTORE26] The ranking's index range, each player's answer to the question by its primary key.
+    results: db.prepare<[string, string, string, number, number], { participant_id: string; total: number; streak: number; doc: string | null }>(
+      `SELECT p.participant_id, p.total, p.streak, a.doc FROM quiz_players p INDEXED BY quiz_players_rank
+       LEFT JOIN quiz_answers a ON a.event_id = p.event_id AND a.run_id = p.run_id AND a.participant_id = p.participant_id AND a.question_id = ?
+       WHERE p.event_id = ? AND p.run_id = ? ORDER BY p.total DESC, p.reached ASC LIMIT ? OFFSET ?`,
+    ),
     count: db.prepare<[string, string], { n: number }>(`SELECT COUNT(*) AS n FROM quiz_players WHERE ${RUN}`),
     answered: db.prepare<[string, string, string], { n: number }>(
       `SELECT COALESCE(SUM(n), 0) AS n FROM quiz_counters WHERE ${RUN} AND question_id = ? AND key IN ('answered:room', 'answered:remote')`,
@@ -165,10 +171,12 @@ export function createSqliteQuizPlay(db: Database.Database): QuizPlayStore {
 
   const record = db.transaction((run: QuizRunRef, questionId: string, participantId: string, streakAfter: number, answer: QuizAnswerRecord) => {
     const { eventId: e, runId: r } = run;
+    // [QZSTORE27] The count after the step, read inside it.
+    const answered = () => q.answered.get(e, r, questionId)!.n;
     const first = q.answer.get(e, r, participantId, questionId);
     const before = q.player.get(e, r, participantId);
-    if (first) return { applied: false, answer: JSON.parse(first.doc) as QuizAnswerRecord, total: before!.total, streak: before!.streak };
-    if (q.isDiscarded.get(e, r, questionId)) return { applied: false, discarded: true as const, answer, total: before?.total ?? 0, streak: before?.streak ?? 0 };
+    if (first) return { applied: false, answer: JSON.parse(first.doc) as QuizAnswerRecord, total: before!.total, streak: before!.streak, answered: answered() };
+    if (q.isDiscarded.get(e, r, questionId)) return { applied: false, discarded: true as const, answer, total: before?.total ?? 0, streak: before?.streak ?? 0, answered: answered() };
     q.insertAnswer.run(e, r, participantId, questionId, JSON.stringify(answer), before?.streak ?? 0, before?.reached ?? null);
     const total = (before?.total ?? 0) + answer.points;
     // [QZSTORE3] Reaching a new total (or entering the ranking) moves the player behind those already there.
@@ -176,7 +184,7 @@ export function createSqliteQuizPlay(db: Database.Database): QuizPlayStore {
     q.putPlayer.run(e, r, participantId, total, streakAfter, reached);
     for (const k of quizCounterKeys(answer)) q.bump.run(e, r, questionId, k);
     if (answer.team !== null) q.addTeam.run(e, r, questionId, answer.team, answer.points);
-    return { applied: true, answer, total, streak: streakAfter };
+    return { applied: true, answer, total, streak: streakAfter, answered: answered() };
   });
 
   const discard = db.transaction((run: QuizRunRef, questionId: string) => {
@@ -263,6 +271,17 @@ export function createSqliteQuizPlay(db: Database.Database): QuizPlayStore {
       const skip = Math.max(0, Math.floor(offset));
       if (!(n >= 1)) return [];
       return q.top.all(run.eventId, run.runId, Math.floor(n), skip).map((row, i) => ({ participantId: row.participant_id, total: row.total, rank: skip + i + 1 }));
+    },
+    async quizQuestionResults(run, questionId, n, offset = 0) {
+      const skip = Math.max(0, Math.floor(offset));
+      if (!(n >= 1)) return [];
+      return q.results.all(questionId, run.eventId, run.runId, Math.floor(n), skip).map((row, i) => ({
+        participantId: row.participant_id,
+        total: row.total,
+        rank: skip + i + 1,
+        streak: row.streak,
+        answer: row.doc === null ? null : (JSON.parse(row.doc) as QuizAnswerRecord),
+      }));
     },
     async quizPlayerCount(run) {
       return q.count.get(run.eventId, run.runId)!.n;
