@@ -16,7 +16,10 @@ import { pollsRouter } from './http/polls-routes.js';
 import { qaRouter } from './http/qa-routes.js';
 import { QUIZ_BODY_PATH, quizRouter } from './http/quiz-routes.js';
 import { ROSTER_BODY_PATH, rosterRouter } from './http/roster-routes.js';
+import { breakoutScorecardRouter } from './http/breakout-scorecard-routes.js';
 import { stageRouter } from './http/stage-routes.js';
+import { LIVEKIT_WEBHOOK_PATH, livekitWebhookRouter } from './http/livekit-webhook-routes.js';
+import { onVideoPresence } from './domain/breakout/video.js';
 import type { EngagementLog } from './domain/engagement/log.js';
 import { createEngagementService } from './domain/engagement/service.js';
 import type { WebhookOptions } from './domain/engagement/webhooks.js';
@@ -28,6 +31,7 @@ import { createPresenceFeed } from './domain/presence-feed.js';
 import { createRoomCodes } from './domain/stage/room-code.js';
 import type { Log } from './log.js';
 import { createStageMedia } from './media/livekit.js';
+import { createBreakoutMedia } from './media/breakout-video.js';
 import { createAskBudget } from './realtime/ask-limits.js';
 import { startPollDeadlines } from './realtime/poll-deadlines.js';
 import { startQuizClock } from './realtime/quiz-timers.js';
@@ -115,8 +119,10 @@ export function createApp(deps: AppDeps): App {
     }),
   );
   // Quiz routes parse their own bodies ([QUIZ15] [QUIZ17]): quizzes outgrow 64 kB, and an import's
-  // errors name the lines of the file as sent. So do the attendee list routes ([BRK36]).
-  app.use(express.json({ limit: '64kb', type: (req: IncomingMessage) => /^application\/json\b/i.test(req.headers['content-type'] ?? '') && !QUIZ_BODY_PATH.test(req.url ?? '') && !ROSTER_BODY_PATH.test(req.url ?? '') }));
+  // errors name the lines of the file as sent. So do the attendee list routes ([BRK36]). LiveKit's
+  // webhook keeps its raw body ([BRK43]: signed).
+  const ownBody = (url: string) => QUIZ_BODY_PATH.test(url) || ROSTER_BODY_PATH.test(url) || LIVEKIT_WEBHOOK_PATH.test(url);
+  app.use(express.json({ limit: '64kb', type: (req: IncomingMessage) => /^application\/json\b/i.test(req.headers['content-type'] ?? '') && !ownBody(req.url ?? '') }));
   app.use(durableResponses(store));
 
 
@@ -164,6 +170,8 @@ export function createApp(deps: AppDeps): App {
   const reactionBursts = createReactionBursts((eventId, burst) => io.to(rooms.event(eventId)).volatile.emit('reaction:aggregated', burst), {
     intervalMs: deps.stage?.burstIntervalMs,
   });
+  // [BRK40] Breakout rooms' calls on the same LiveKit as the stage (or none: [BRK44]).
+  const breakoutMedia = createBreakoutMedia(config.livekit);
   const stage: StageServices = {
     roomCodes: createRoomCodes(config.secret, clock),
     publicUrl: config.publicUrl,
@@ -192,6 +200,7 @@ export function createApp(deps: AppDeps): App {
     nodeId: deps.nodeId,
     limits,
     clientAddress: clientAddressOf(app),
+    breakoutMedia,
   });
   // Routes come after the socket server so REST actions can publish facts too.
   app.use(healthRouter(store, () => draining));
@@ -201,6 +210,7 @@ export function createApp(deps: AppDeps): App {
   app.use('/api', qaRouter({ store, tokens, adminToken: config.adminToken }));
   app.use('/api', quizRouter({ store, clock, publish, tokens, adminToken: config.adminToken }));
   app.use('/api', rosterRouter({ store, tokens, adminToken: config.adminToken }));
+  app.use('/api', breakoutScorecardRouter({ store, tokens, adminToken: config.adminToken }));
   app.use(
     '/api',
     engagementRouter({
@@ -215,6 +225,19 @@ export function createApp(deps: AppDeps): App {
         publish.toParticipant(p.id, 'session:ended', { reason: 'deleted', message: 'the organiser deleted your data from this event' });
         publish.disconnectParticipant(p.id);
       },
+    }),
+  );
+  app.use(
+    '/api',
+    livekitWebhookRouter({
+      livekit: config.livekit,
+      store,
+      clock,
+      media: breakoutMedia,
+      log,
+      // [BRK43] Engagement and the room's in-video set. inVideoChanged is the seam for staff's
+      // occupancy view ([BRK17], breakout:occupancyChanged), which the rounds' realtime part publishes.
+      onVideoPresence: (p) => onVideoPresence({ store, engagement }, p),
     }),
   );
   app.use('/api', (_req, res) => void res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such API route' } }));

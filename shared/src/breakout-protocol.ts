@@ -134,8 +134,8 @@ export const breakoutCommandSchemas = {
   'breakout:readChat': z.strictObject({ id: CommandId, roundId: Id, roomId: Id }),
   /** [BRK60] A member submits (or replaces) their room's best takeaway. */
   'breakout:takeaway': z.strictObject({ id: CommandId, roundId: Id, text: text(BREAKOUT_LIMITS.takeawayMax) }),
-  /** [BRK62] Staff launch the round's takeaways as a poll to pick the best. */
-  'breakout:pollTakeaways': z.strictObject({ id: CommandId, roundId: Id }),
+  /** [BRK62] Staff launch the round's takeaways as a poll to pick the best (of the chosen rooms, when given: a poll has 2–10 options). */
+  'breakout:pollTakeaways': z.strictObject({ id: CommandId, roundId: Id, roomIds: z.array(Id).min(2).max(10).optional() }),
   /** [BRK52] A scorer's scorecard about the current rotation's subject in their room. */
   'breakout:score': z.strictObject({
     id: CommandId,

@@ -4,6 +4,7 @@ import type { Store } from '../store/store.js';
 import type { Audience, StageServices } from './stage/deps.js';
 import type { EngagementService } from './engagement/service.js';
 import type { PresenceFeed } from './presence-feed.js';
+import type { BreakoutMedia } from './breakout/video-deps.js';
 
 /**
  * How domain code tells clients about facts without knowing Socket.IO. The realtime layer
@@ -41,6 +42,8 @@ export interface DomainDeps {
   engagement?: EngagementService;
   /** [PRES4] The node's presence coalescer; absent in domain tests, which then see one fact per change. */
   presenceFeed?: PresenceFeed;
+  /** [BRK40] Breakout rooms' video calls (LiveKit); absent in domain tests, which then have no video. */
+  breakoutMedia?: BreakoutMedia;
   /** [BRK26] This node's breakout round timers; absent in domain tests, which tick rounds themselves. */
   breakoutTimers?: BreakoutTimers;
 }

@@ -3,6 +3,16 @@ import { ErrorCode, RallyError, STAGE_LIMITS } from '@rally/shared';
 import type { Config } from '../config.js';
 import type { StageMedia } from '../domain/stage/deps.js';
 
+/** Browsers connect over WebSocket; LIVEKIT_URL may be given as the HTTP(S) API address. */
+export function livekitWsUrl(url: string): string {
+  return url.replace(/^http(s?):\/\//, 'ws$1://');
+}
+
+/** The HTTP(S) address of the server API (RoomServiceClient), whichever form LIVEKIT_URL was given in. */
+export function livekitHttpUrl(url: string): string {
+  return url.replace(/^ws(s?):\/\//, 'http$1://');
+}
+
 /**
  * [STAGE3] LiveKit for the stage: the AV desk publishes into the event's stage room with its own
  * credentials; Rally only mints short-lived, subscribe-only tokens for attendees, after its own
@@ -20,8 +30,7 @@ export function createStageMedia(livekit: Config['livekit'], opts: { ttlSec?: nu
       },
     };
   }
-  // Browsers connect over WebSocket; LIVEKIT_URL may be given as the HTTP(S) API address.
-  const url = livekit.url.replace(/^http(s?):\/\//, 'ws$1://');
+  const url = livekitWsUrl(livekit.url);
   return {
     configured: true,
     async subscriberToken({ roomName, identity, name }) {

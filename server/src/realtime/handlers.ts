@@ -39,11 +39,11 @@ export interface CommandContext {
 type Handlers = { [K in CommandName]: (ctx: CommandContext, payload: CommandPayload<K>) => Promise<CommandResults[K]> };
 
 /**
- * Commands that keep no idempotency record: reads (a snapshot, a fresh stream token), and
+ * Commands that keep no idempotency record: reads (a snapshot, a fresh stream or video token), and
  * reactions, which are fleeting ([STAGE14]): a retried tap counted twice is harmless, a store
  * write per tap is not.
  */
-export const UNRECORDED_COMMANDS: ReadonlySet<CommandName> = new Set(['snapshot:request', 'stage:streamToken', 'reaction:send']);
+export const UNRECORDED_COMMANDS: ReadonlySet<CommandName> = new Set(['snapshot:request', 'stage:streamToken', 'breakout:videoToken', 'reaction:send']);
 
 /** Thin adapters from a validated, authorised command to its domain function. */
 export const handlers: Handlers = {

@@ -35,7 +35,8 @@
  * patch the event hash's stage fields, in store/redis/stage.ts; the engagement log (one stream per
  * event, eng-*) in store/redis/engagement.ts; the survey (survey*) in store/redis/survey.ts; quiz
  * play (quiz-*) in store/redis/quiz-play.ts; the attendee list (roster*) in store/redis/roster.ts;
- * breakout rounds (brk-*) in store/redis/breakout-rounds.ts.
+ * breakout rounds (brk-*) in store/redis/breakout-rounds.ts; what happens inside breakout rooms (brk-chat*,
+ * brk-takeaways, brk-scorecards, brk-video) in store/redis/breakout-rooms.ts.
  */
 import { createClient, defineScript, type CommandParser } from 'redis';
 import { ErrorCode, RallyError, type AnswerStatus, type Participant, type Poll, type PollResults, type PollState } from '@rally/shared';
@@ -47,6 +48,7 @@ import { createRedisQuiz } from './redis/quiz.js';
 import { createRedisEngagement } from './redis/engagement.js';
 import { createRedisSurvey } from './redis/survey.js';
 import { createRedisRoster } from './redis/roster.js';
+import { createRedisBreakoutRooms } from './redis/breakout-rooms.js';
 import { createRedisPresence } from './redis/presence.js';
 import { comparePolls, type EventRecord, type ParticipantPatch, type Store, type StoredAnswer, type StoredVote } from './store.js';
 
@@ -318,6 +320,10 @@ export async function createRedisStore(url: string, opts: { keyPrefix?: string }
   await client.connect();
 
   const presence = createRedisPresence(client, p, key.participant);
+  // Breakout room chat, takeaways, scorecards and video presence (store/redis/breakout-rooms.ts);
+  // deleting a round purges them too ([BSTORE1]).
+  const { purgeRoomData: purgeBreakoutRoomData, ...breakoutRooms } = createRedisBreakoutRooms(client, p);
+  const breakoutRounds = createRedisBreakoutRounds(client, p);
 
   const readRecords = async <T>(ids: string[], keyOf: (id: string) => string): Promise<T[]> => {
     const replies = await Promise.all(ids.map((id) => client.hGetAll(keyOf(id))));
@@ -333,7 +339,13 @@ export async function createRedisStore(url: string, opts: { keyPrefix?: string }
     ...createRedisQuiz(client, p),
     ...createRedisQuizPlay(client, p),
     ...createRedisRoster(client, p),
-    ...createRedisBreakoutRounds(client, p),
+    ...breakoutRounds,
+    ...breakoutRooms,
+    async deleteRound(id) {
+      const deleted = await breakoutRounds.deleteRound(id);
+      if (deleted) await purgeBreakoutRoomData(id);
+      return deleted;
+    },
 
     async createEvent(event) {
       const outcome = await client.createEvent(

@@ -24,6 +24,7 @@ import { createSqliteSurvey } from './sqlite/survey.js';
 import { createSqliteRoster } from './sqlite/roster.js';
 import { createSqliteQuizPlay } from './sqlite/quiz-play.js';
 import { createSqliteBreakoutRounds } from './sqlite/breakout-rounds.js';
+import { createSqliteBreakoutRooms } from './sqlite/breakout-rooms.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
@@ -321,6 +322,10 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
   const survey = createSqliteSurvey(db);
   // Live quiz play: answers, totals, ranks and counters of each run (store/sqlite/quiz-play.ts).
   const quizPlay = createSqliteQuizPlay(db);
+  // Breakout room chat, takeaways, scorecards and video presence (store/sqlite/breakout-rooms.ts);
+  // deleting a round purges them too ([BSTORE1]).
+  const { purgeRoomData: purgeBreakoutRoomData, ...breakoutRooms } = createSqliteBreakoutRooms(db);
+  const breakoutRounds = createSqliteBreakoutRounds(db);
 
   return {
     kind: 'sqlite',
@@ -331,7 +336,13 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
     ...createSqliteQuiz(db),
     ...quizPlay,
     ...createSqliteRoster(db),
-    ...createSqliteBreakoutRounds(db),
+    ...breakoutRounds,
+    ...breakoutRooms,
+    async deleteRound(id) {
+      const deleted = await breakoutRounds.deleteRound(id);
+      if (deleted) purgeBreakoutRoomData(id);
+      return deleted;
+    },
 
     async createEvent(event) {
       try {

@@ -5,7 +5,7 @@ import type { EngagementStore } from './engagement-store.js';
 import type { SurveyStore } from './survey-store.js';
 import type { QuizStore } from './quiz-store.js';
 import type { QuizPlayStore } from './quiz-play-store.js';
-import type { BreakoutRoundStore, RosterStore } from './breakout-store.js';
+import type { BreakoutRoomStore, BreakoutRoundStore, RosterStore } from './breakout-store.js';
 
 /** The secret keys inside the presenter, moderator and stage links. */
 export interface RoleKeys {
@@ -143,9 +143,10 @@ export function comparePolls(a: Poll, b: Poll): number {
  * server/test/store/survey-contract.ts) and quiz play (quiz-play-store.ts,
  * server/test/store/quiz-play-contract.ts), the attendee list (breakout-store.ts RosterStore,
  * server/test/store/roster-contract.ts) and breakout rounds (breakout-store.ts BreakoutRoundStore,
- * server/test/store/breakout-rounds-contract.ts).
+ * server/test/store/breakout-rounds-contract.ts); what happens inside breakout rooms is BreakoutRoomStore
+ * (breakout-store.ts, server/test/store/breakout-rooms-contract.ts).
  */
-export interface Store extends QaStore, StageStore, EngagementStore, SurveyStore, QuizStore, QuizPlayStore, RosterStore, BreakoutRoundStore {
+export interface Store extends QaStore, StageStore, EngagementStore, SurveyStore, QuizStore, QuizPlayStore, RosterStore, BreakoutRoundStore, BreakoutRoomStore {
   readonly kind: 'sqlite' | 'redis';
 
   /** Throws RallyError CONFLICT when the id or the join code is already taken. */

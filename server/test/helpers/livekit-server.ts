@@ -52,10 +52,25 @@ async function answers(httpUrl: string): Promise<boolean> {
   }
 }
 
-async function startOnce(bin: string, key: string, secret: string): Promise<{ child: ChildProcess; httpUrl: string; output: () => string }> {
-  const [port, tcpPort, udpPort] = [await freePort(), await freePort(), await freeUdpPort()];
+/** What a test may fix in advance: its HTTP port and key pair (so a Rally server can be configured first), and where its webhooks go. */
+export interface LivekitServerOptions {
+  port?: number;
+  apiKey?: string;
+  apiSecret?: string;
+  /** LiveKit POSTs its signed webhooks (signed with `apiKey`) to these URLs. */
+  webhookUrls?: string[];
+}
+
+/** A fresh API key pair in LiveKit's style (Rally wants a secret of 32+ characters). */
+export function livekitCredentials(): { apiKey: string; apiSecret: string } {
+  return { apiKey: `APIrally${randomBytes(4).toString('hex')}`, apiSecret: randomBytes(24).toString('base64url') };
+}
+
+async function startOnce(bin: string, key: string, secret: string, opts: LivekitServerOptions): Promise<{ child: ChildProcess; httpUrl: string; output: () => string }> {
+  const [port, tcpPort, udpPort] = [opts.port ?? (await freePort()), await freePort(), await freeUdpPort()];
   // Everything on loopback and nothing looked up outside: no external IP discovery (STUN), the node
-  // address given, no TURN. Our own key pair, since Rally wants a secret of 32+ characters.
+  // address given, no TURN. Our own key pair, since Rally wants a secret of 32+ characters. Webhooks,
+  // when asked for, signed with that key.
   const config = [
     `port: ${port}`,
     'bind_addresses: ["127.0.0.1"]',
@@ -65,6 +80,7 @@ async function startOnce(bin: string, key: string, secret: string): Promise<{ ch
     '  use_external_ip: false',
     'keys:',
     `  ${key}: ${secret}`,
+    ...(opts.webhookUrls?.length ? ['webhook:', `  api_key: ${key}`, '  urls:', ...opts.webhookUrls.map((u) => `    - ${JSON.stringify(u)}`)] : []),
     'logging:',
     '  level: warn',
   ].join('\n');
@@ -86,18 +102,20 @@ async function startOnce(bin: string, key: string, secret: string): Promise<{ ch
 
 /**
  * Spawns a real livekit-server (built by scripts/ensure-prereqs.mjs) on free loopback ports with a
- * fresh API key and secret. stop() ends it.
+ * fresh API key and secret, or the HTTP port and key pair given (a port given is kept through the
+ * retries, so a taken one fails), sending webhooks where asked. stop() ends it.
  */
-export async function startLivekitServer(): Promise<LivekitServerHandle> {
+export async function startLivekitServer(opts: LivekitServerOptions = {}): Promise<LivekitServerHandle> {
   const bin = livekitServerBin();
   if (!existsSync(bin)) throw new Error(`${bin} is missing: run node scripts/ensure-prereqs.mjs (it builds livekit-server with Go)`);
-  const apiKey = `APIrally${randomBytes(4).toString('hex')}`;
-  const apiSecret = randomBytes(24).toString('base64url');
+  const fresh = livekitCredentials();
+  const apiKey = opts.apiKey ?? fresh.apiKey;
+  const apiSecret = opts.apiSecret ?? fresh.apiSecret;
   let started: Awaited<ReturnType<typeof startOnce>> | undefined;
   // Another process can take a probed port before LiveKit binds it: retry a few times.
   for (let attempt = 1; !started; attempt++) {
     try {
-      started = await startOnce(bin, apiKey, apiSecret);
+      started = await startOnce(bin, apiKey, apiSecret, opts);
     } catch (e) {
       if (attempt >= 3) throw e;
     }

@@ -12,7 +12,7 @@ export async function requireStageEvent(deps: Pick<StageDeps, 'store'>, eventId:
  * The sender, checked again in the domain although the handshake and the role table already did:
  * the domain must hold on its own (a ban may have landed since the socket connected).
  */
-export async function requireSender(deps: Pick<StageDeps, 'store'>, eventId: string, participantId: string): Promise<Participant> {
+export async function requireSender(deps: { store: Pick<StageDeps['store'], 'getParticipant'> }, eventId: string, participantId: string): Promise<Participant> {
   const me = await deps.store.getParticipant(participantId);
   if (!me || me.eventId !== eventId) throw new RallyError(ErrorCode.UNAUTHORIZED, 'this participant no longer exists, please join again');
   if (me.banned) throw new RallyError(ErrorCode.BANNED, 'a moderator removed you from this event');

@@ -1,0 +1,110 @@
+import { AccessToken, RoomServiceClient, ServerError, type VideoGrant } from 'livekit-server-sdk';
+import { BREAKOUT_LIMITS, ErrorCode, Id, RallyError } from '@rally/shared';
+import type { Config } from '../config.js';
+import type { BreakoutMedia, BreakoutRoomRef, VideoAccess } from '../domain/breakout/video-deps.js';
+import { livekitHttpUrl, livekitWsUrl } from './livekit.js';
+
+/*
+ * [BRK40] [BRK42] LiveKit for breakout rooms: one LiveKit room per breakout room, tokens that grant
+ * exactly what Rally decided, and removal through the server API when someone is moved out.
+ */
+
+// Ids may contain `-` and `_` (shared Id), so the parts are joined with `.`, which no id contains:
+// the name reads back to exactly one room. At most 6 + 3 × 64 + 3 = 201 characters, under
+// LiveKit's default room-name limit of 256.
+const PREFIX = 'rally';
+const SEP = '.';
+
+/** [BRK40] `rally.<eventId>.<roundId>.<roomId>`. */
+export function breakoutRoomName(ref: BreakoutRoomRef): string {
+  return [PREFIX, ref.eventId, ref.roundId, ref.roomId].join(SEP);
+}
+
+/** [BRK40] The inverse of breakoutRoomName; null for any other name (the stage room, a stranger's). */
+export function parseBreakoutRoomName(name: string): BreakoutRoomRef | null {
+  const parts = name.split(SEP);
+  if (parts.length !== 4 || parts[0] !== PREFIX) return null;
+  const [, eventId, roundId, roomId] = parts as [string, string, string, string];
+  if (![eventId, roundId, roomId].every((p) => Id.safeParse(p).success)) return null;
+  return { eventId, roundId, roomId };
+}
+
+/**
+ * [BRK40] Least privilege per access: members and moderators publish audio and video in this one
+ * room; viewers only subscribe. Nobody publishes data (room chat is Rally's, moderated), updates
+ * their own metadata, hides, records or administers the room.
+ */
+function grantFor(roomName: string, access: VideoAccess): VideoGrant {
+  const publish = access !== 'viewer';
+  return {
+    roomJoin: true,
+    room: roomName,
+    canSubscribe: true,
+    canPublish: publish,
+    canPublishData: false,
+    canUpdateOwnMetadata: false,
+    hidden: false,
+    recorder: false,
+    roomAdmin: false,
+  };
+}
+
+async function ignoreNotFound(call: Promise<void>): Promise<void> {
+  try {
+    await call;
+  } catch (e) {
+    if (e instanceof ServerError && (e.status === 404 || e.code === 'not_found')) return;
+    throw e;
+  }
+}
+
+/** A round has up to 500 rooms: a few calls to LiveKit at a time, not 500 at once nor one by one. */
+async function inBatches<T>(items: readonly T[], each: (item: T) => Promise<void>, size = 16): Promise<void> {
+  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(each));
+}
+
+export function createBreakoutMedia(livekit: Config['livekit'], opts: { ttlSec?: number; now?: () => number } = {}): BreakoutMedia {
+  const ttlSec = opts.ttlSec ?? BREAKOUT_LIMITS.videoTokenTtlSec;
+  // The SDK stamps the token with the real time, so its expiry is reported from the same clock.
+  const now = opts.now ?? Date.now;
+  const naming = { roomName: breakoutRoomName, parseRoomName: parseBreakoutRoomName };
+  if (!livekit) {
+    return {
+      configured: false,
+      ...naming,
+      async token() {
+        throw new RallyError(ErrorCode.UNAVAILABLE, 'LiveKit is not configured on this server');
+      },
+      // [BRK44] Nobody can be in a call that does not exist.
+      async openRooms() {},
+      async closeRooms() {},
+      async removeParticipant() {},
+    };
+  }
+  const url = livekitWsUrl(livekit.url);
+  const rooms = new RoomServiceClient(livekitHttpUrl(livekit.url), livekit.apiKey, livekit.apiSecret);
+  return {
+    configured: true,
+    ...naming,
+    async token({ room, identity, name, access }) {
+      const roomName = breakoutRoomName(room);
+      // No metadata and no attributes: everyone in the call can read them.
+      const at = new AccessToken(livekit.apiKey, livekit.apiSecret, { identity, name, ttl: ttlSec });
+      at.addGrant(grantFor(roomName, access));
+      const token = await at.toJwt();
+      return { url, token, roomName, roomId: room.roomId, canPublish: access !== 'viewer', expiresAt: new Date(now() + ttlSec * 1000).toISOString() };
+    },
+    async openRooms(refs) {
+      // An empty call lives on for a while (people arrive over a minute or two), and a call left
+      // empty by a network blip survives a minute; LiveKit would create a room on first join anyway.
+      await inBatches(refs, (ref) => rooms.createRoom({ name: breakoutRoomName(ref), emptyTimeout: 600, departureTimeout: 60 }).then(() => {}));
+    },
+    async closeRooms(refs) {
+      await inBatches(refs, (ref) => ignoreNotFound(rooms.deleteRoom(breakoutRoomName(ref))));
+    },
+    async removeParticipant(roomName, identity) {
+      // [BRK42] Idempotent: already gone, never joined, or the room was never created.
+      await ignoreNotFound(rooms.removeParticipant(roomName, identity));
+    },
+  };
+}
