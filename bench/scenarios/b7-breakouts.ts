@@ -5,6 +5,7 @@ import { idleCpuRate, nobodyConnected, workerStats, type Check, type Figure, typ
 import type { StaffPool } from '../lib/staff.js';
 import { fmtCounts } from '../lib/storm.js';
 import type { BrkBackResult, BrkOpenResult, BrkRefreshResult } from '../lib/worker-protocol.js';
+import { createBreakoutRound } from '../lib/rally.js';
 import { hrMs, round, sleep } from '../lib/util.js';
 import { attendeesFor } from './b0-broadcast.js';
 
@@ -56,8 +57,9 @@ function checkOccupancy(occ: Occupancy | undefined, told: Map<string, string>, c
 }
 
 /**
- * B7: every attendee into 500 breakout rooms and back. A moderator creates a round of 500 rooms
- * (capacity 20, more for an audience over 10,000), audience everyone, random placement, and opens
+ * B7: every attendee into 500 breakout rooms and back. The organiser creates a round of 500 rooms
+ * over REST (capacity 20, more for an audience over 10,000), audience everyone, random placement; a
+ * moderator opens
  * it: the server fills it ([BRK30]) and tells each attendee its room (`breakout:assigned`); each
  * attendee then asks for its room's video token at once, as the web client does. Measured: the
  * open ack, open → own assignment, open → own token in hand (the target); nobody in two rooms or
@@ -75,11 +77,8 @@ export async function runBreakouts(ctx: ScenarioContext, n: number): Promise<Sce
   const capacity = capacityFor(n);
   const rooms = Array.from({ length: ROOMS }, (_, i) => ({ id: `r${i + 1}`, name: `Room ${i + 1}`, capacity }));
 
-  const { data: created } = await staff.command<{ id: string }>('moderator', 'breakout:create', {
-    sessionId: null,
-    draft: { title: 'Bench breakouts', durationSec: 1800, audience: 'everyone', strategy: { kind: 'random' }, rooms },
-  });
-  const roundId = created.id;
+  // Over REST ([BRK29]): 500 rooms do not fit in one socket frame.
+  const roundId = await createBreakoutRound(target.urls[0]!, target.adminToken, a.event.id, { title: 'Bench breakouts', durationSec: 1800, audience: 'everyone', strategy: { kind: 'random' }, rooms });
   let closed = false;
   try {
     await workers.all('brkArm', () => ({ roundId, ackTimeoutMs: ACK_TIMEOUT_MS }), 30_000);
