@@ -78,7 +78,7 @@ export async function runBreakouts(ctx: ScenarioContext, n: number): Promise<Sce
   const rooms = Array.from({ length: ROOMS }, (_, i) => ({ id: `r${i + 1}`, name: `Room ${i + 1}`, capacity }));
 
   // Over REST ([BRK29]): 500 rooms do not fit in one socket frame.
-  const roundId = await createBreakoutRound(target.urls[0]!, target.adminToken, a.event.id, { title: 'Bench breakouts', durationSec: 1800, audience: 'everyone', strategy: { kind: 'random' }, rooms });
+  const roundId = await createBreakoutRound(target.urls[0]!, target.adminToken, a.event.eventId, { title: 'Bench breakouts', durationSec: 1800, audience: 'everyone', strategy: { kind: 'random' }, rooms });
   let closed = false;
   try {
     await workers.all('brkArm', () => ({ roundId, ackTimeoutMs: ACK_TIMEOUT_MS }), 30_000);
