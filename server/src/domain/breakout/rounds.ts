@@ -101,7 +101,8 @@ export async function openRound(deps: DomainDeps, eventId: string, roundId: stri
   }
   publishRound(deps, round);
   const assignments = await deps.store.listAssignments(roundId);
-  await sendPlaces(deps, round, assignments, assignments.keys());
+  // A draft's people are in no breakout room yet (the last round's rooms were cleared at its close): nothing to leave.
+  await sendPlaces(deps, round, assignments, assignments.keys(), { wasIn: new Map() });
   await publishOccupancy(deps, round, assignments);
   return round;
 }
@@ -163,7 +164,7 @@ export async function tickRound(deps: DomainDeps, roundId: string): Promise<void
   } else if (round.status === 'open' && round.format.kind !== 'open') {
     // [BRK28] A rotation began: everyone's role moved one seat (the brief is private, so it is sent, not derived).
     const assignments = await deps.store.listAssignments(round.id);
-    await sendPlaces(deps, round, assignments, assignments.keys());
+    await sendPlaces(deps, round, assignments, assignments.keys(), { wasIn: assignments });
   } else if (round.status === 'closing' && round.closesAt && Date.parse(round.closesAt) <= now) {
     const next: BreakoutRound = { ...round, status: 'closed', closedAt: new Date(now).toISOString(), version: round.version + 1 };
     if (await deps.store.replaceRound(next)) await roundClosed(deps, next);
