@@ -98,6 +98,9 @@ describe('breakout rounds: lifecycle', () => {
     await tickDueRounds(k.deps);
     expect((await k.store.getRound(round.id))!.status).toBe('closed');
     expect(facts('breakout:assigned').map((f) => [f.target, f.payload.roomId]).sort()).toEqual(people.map((p) => [p.id, null]).sort());
+    // Everyone hears they are back on the stage before the (large) round itself goes out.
+    const order = k.publish.published.map((p) => p.fact);
+    expect(order.lastIndexOf('breakout:assigned')).toBeLessThan(order.indexOf('breakout:roundChanged'));
     expect(k.publish.breakoutMoves).toEqual([{ eventId: k.event.id, participantId: '*', roomId: null, leave: ['ra', 'rb'] }]);
 
     // A second round runs out of time on its own.

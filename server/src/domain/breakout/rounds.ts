@@ -171,11 +171,16 @@ export async function tickRound(deps: DomainDeps, roundId: string): Promise<void
   }
 }
 
+/**
+ * Everyone is told they are back on the stage first: those small messages are what the close waits
+ * for, and the round itself (every room of it, tens of kB at 500 rooms, to every attendee) would
+ * otherwise be written to every socket ahead of them.
+ */
 async function roundClosed(deps: DomainDeps, round: BreakoutRound): Promise<void> {
-  publishRound(deps, round);
-  deps.publish.clearBreakoutRooms(round.eventId, round.rooms.map((r) => r.id));
   const assignments = await deps.store.listAssignments(round.id);
+  deps.publish.clearBreakoutRooms(round.eventId, round.rooms.map((r) => r.id));
   for (const p of assignments.keys()) deps.publish.toParticipant(p, 'breakout:assigned', { roundId: round.id, roomId: null, members: [], role: null, rotation: null });
+  publishRound(deps, round);
 }
 
 /** [BRK26] Every round due by the store's index ([BSTORE8]). */
