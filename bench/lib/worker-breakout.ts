@@ -43,6 +43,8 @@ interface Rec {
 
 let recs: Rec[] = [];
 let cleanup: (() => void)[] = [];
+/** The round as an attendee receives it (breakout:roundChanged, every room of it), bytes of its frame. */
+let roundFrameBytes = 0;
 
 const isStamp = (x: unknown): x is string => typeof x === 'string' && /^\d{10,20}$/.test(x);
 
@@ -60,6 +62,16 @@ export function brkArm(clients: BreakoutClient[], a: BrkArmArgs): { armed: numbe
   for (const f of cleanup) f();
   cleanup = [];
   recs = [];
+  roundFrameBytes = 0;
+  const watcher = clients.find((c) => c.connected && c.s)?.s;
+  if (watcher) {
+    const onRound = (p: { id?: string; status?: string }, extra?: unknown) => {
+      if (p?.id !== a.roundId || p.status !== 'open' || roundFrameBytes) return;
+      roundFrameBytes = Buffer.byteLength(`42${JSON.stringify(['breakout:roundChanged', p, ...(extra === undefined ? [] : [extra])])}`);
+    };
+    watcher.on('breakout:roundChanged', onRound);
+    cleanup.push(() => watcher.off('breakout:roundChanged', onRound));
+  }
   for (const c of clients) {
     if (!c.connected || !c.s) continue;
     const s = c.s;
@@ -120,6 +132,7 @@ export async function brkOpened(a: BrkOpenArgs): Promise<BrkOpenResult> {
     lastTokenAt: NaN,
     placements: [],
     frame: null,
+    roundFrameBytes: 0,
   };
   let lastAssigned = -Infinity;
   let lastToken = -Infinity;
@@ -150,6 +163,7 @@ export async function brkOpened(a: BrkOpenArgs): Promise<BrkOpenResult> {
   out.stampedMs = stamped.toJSON();
   out.lastAssignedAt = Number.isFinite(lastAssigned) ? lastAssigned : NaN;
   out.lastTokenAt = Number.isFinite(lastToken) ? lastToken : NaN;
+  out.roundFrameBytes = roundFrameBytes;
   return out;
 }
 

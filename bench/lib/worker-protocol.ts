@@ -313,6 +313,8 @@ export interface BrkOpenResult {
   /** [participantId, roomId] as each client was told. */
   placements: [string, string][];
   frame: string | null;
+  /** The open round as an attendee receives it (breakout:roundChanged), bytes of the frame; 0 when not seen. */
+  roundFrameBytes: number;
 }
 
 export interface BrkRefreshArgs {
