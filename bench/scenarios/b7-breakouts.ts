@@ -136,12 +136,13 @@ export async function runBreakouts(ctx: ScenarioContext, n: number): Promise<Sce
     // Close all: the countdown, then everyone back on the stage.
     const { data: closing } = await staff.command<{ status: string; closesAt: string }>('moderator', 'breakout:close', { roundId }, 60_000);
     closed = true;
+    // Within half the snapshot's round trip (the conversion's error bound), plus the server timer's own ms.
     const closesAtMs = clock.toHr(closing.closesAt);
     ctx.log(`closing: back on the stage in ${round((closesAtMs - hrMs()) / 1000, 1)} s`);
     await sleep(Math.max(0, closesAtMs - hrMs() - 1_500));
     await target.eldReset();
     const c0 = await target.sample();
-    const backs: BrkBackResult[] = await workers.all('brkBack', () => ({ closesAtMs, toleranceMs: 50, timeoutMs: Math.max(0, closesAtMs - hrMs()) + 30_000 }), COUNTDOWN_MS + 60_000);
+    const backs: BrkBackResult[] = await workers.all('brkBack', () => ({ closesAtMs, toleranceMs: 50 + clock.rttMs / 2, timeoutMs: Math.max(0, closesAtMs - hrMs()) + 30_000 }), COUNTDOWN_MS + 60_000);
     const c1 = await target.sample();
     const eldClose = await target.eldRead();
     const after = await workerStats(workers);
