@@ -136,7 +136,7 @@ export async function runBreakouts(ctx: ScenarioContext, n: number): Promise<Sce
     // Close all: the countdown, then everyone back on the stage.
     const { data: closing } = await staff.command<{ status: string; closesAt: string }>('moderator', 'breakout:close', { roundId }, 60_000);
     closed = true;
-    // Within half the snapshot's round trip (the conversion's error bound), plus the server timer's own ms.
+    // closesAt on the shared clock, right to within half the snapshot's round trip (allowed for below as 'early').
     const closesAtMs = clock.toHr(closing.closesAt);
     ctx.log(`closing: back on the stage in ${round((closesAtMs - hrMs()) / 1000, 1)} s`);
     await sleep(Math.max(0, closesAtMs - hrMs() - 1_500));
