@@ -15,6 +15,7 @@ import type { WorkerOp, WorkerOps, WorkerReply, WorkerRequest } from './lib/work
 import { commandId, errText, hrMs, hrStampToMs, pool, setHrBase, sleep } from './lib/util.js';
 import { runStorm, tickStats, watchTicks } from './lib/worker-storm.js';
 import { quizAnswers, quizArm, quizResults } from './lib/worker-quiz.js';
+import { brkArm, brkBack, brkOpened, brkRefresh } from './lib/worker-breakout.js';
 
 interface Client {
   token: string;
@@ -467,6 +468,13 @@ const ops: { [K in WorkerOp]: (args: WorkerOps[K]['args']) => Promise<WorkerOps[
   },
   quizAnswers: (args) => quizAnswers(args),
   quizResults: (args) => quizResults(args),
+
+  async brkArm(args) {
+    return brkArm(clients, args);
+  },
+  brkOpened: (args) => brkOpened(args),
+  brkRefresh: (args) => brkRefresh(args),
+  brkBack: (args) => brkBack(args),
 
   async stats() {
     const m = process.memoryUsage();

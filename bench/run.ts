@@ -19,7 +19,7 @@ import { SCENARIOS } from './scenarios/index.js';
 const HELP = `Usage: npm run bench -- [options]
 
   --quick               small version (1,000 attendees, 20 s hold), under two minutes
-  --only B1,B8          run only these scenarios (B0 B1 B2 B3 B4 B5 B6 B8 B9 B10; B10 brings B2 and B3)
+  --only B1,B8          run only these scenarios (B0 B1 B2 B3 B4 B5 B6 B7 B8 B9 B10; B10 brings B2 and B3)
   --mode M              embedded | cluster | both (default both)
   --attendees N         audience size for B0–B6 and B8, per node for B9 (default 1,000 quick / 10,000 full)
   --hold S              B1 hold in seconds (default 20 quick / 600 full)

@@ -81,6 +81,15 @@ export async function renameEvent(url: string, adminToken: string, eventId: stri
 }
 
 /**
+ * Creates a breakout round over REST ([BRK5]): a plan of 500 rooms is bigger than a socket frame
+ * (16 KB), so `breakout:create` cannot carry it. Returns the round's id.
+ */
+export async function createBreakoutRound(url: string, adminToken: string, eventId: string, draft: Record<string, unknown>): Promise<string> {
+  const round = await api<{ id: string }>(url, `/api/events/${eventId}/breakouts/rounds`, { method: 'POST', admin: adminToken, body: { sessionId: null, draft } });
+  return round.id;
+}
+
+/**
  * The exact text frames Rally sends for `event:updated` after each rename (`42` = engine.io message
  * + socket.io event, then the JSON array), so the bare-ws baseline broadcasts the same bytes.
  */

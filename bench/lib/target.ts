@@ -13,6 +13,12 @@ import { hrMs } from './util.js';
 export type Mode = 'embedded' | 'cluster';
 
 export const BENCH_SECRET = 'bench-secret-0123456789-0123456789-0123456789';
+/**
+ * B7: Rally mints breakout video tokens itself (signed with the API secret), so the servers get a
+ * LiveKit configuration; nothing listens at that address and no scenario joins a call. Rally makes
+ * no LiveKit call at start or for a token (see docs/PERFORMANCE.md, B7).
+ */
+const BENCH_LIVEKIT = { LIVEKIT_URL: 'ws://127.0.0.1:9', LIVEKIT_API_KEY: 'bench-key', LIVEKIT_API_SECRET: 'bench-livekit-secret-0123456789-0123456789' };
 export const BENCH_ADMIN = 'bench-admin-token-0123456789';
 
 export interface TargetSample {
@@ -94,7 +100,7 @@ function appEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   // [SEC8] The load comes from 127.0.0.1 at thousands of joins and handshakes a second: a flood by
   // the product's abuse budgets, which are switched off here (explicitly; they are on by default).
   const noAbuseLimits = { JOIN_LIMIT_PER_ADDRESS: 'off', JOIN_LIMIT_PER_EVENT: 'off', CONNECT_LIMIT_PER_ADDRESS: 'off' };
-  return { ...env, NODE_ENV: 'production', HOST: '127.0.0.1', NO_DEMO: '1', LOG_LEVEL: 'warn', SECRET: BENCH_SECRET, ADMIN_TOKEN: BENCH_ADMIN, RALLY_BENCH_STAMPS: '1', ...noAbuseLimits, ...extra };
+  return { ...env, NODE_ENV: 'production', HOST: '127.0.0.1', NO_DEMO: '1', LOG_LEVEL: 'warn', SECRET: BENCH_SECRET, ADMIN_TOKEN: BENCH_ADMIN, RALLY_BENCH_STAMPS: '1', ...noAbuseLimits, ...BENCH_LIVEKIT, ...extra };
 }
 
 /**

@@ -100,6 +100,14 @@ export interface WorkerOps {
   quizAnswers: { args: { timeoutMs: number }; result: QuizAnswersResult };
   /** Waits for every answering client's own quiz:answerScored and checks it. */
   quizResults: { args: QuizResultsArgs; result: QuizResultsResult };
+  /** B7: every client watches for its breakout room and then asks for its video token (see lib/worker-breakout.ts). */
+  brkArm: { args: BrkArmArgs; result: { armed: number } };
+  /** Resolves once every armed client holds its token (or was refused / timed out), or at `timeoutMs`. */
+  brkOpened: { args: BrkOpenArgs; result: BrkOpenResult };
+  /** Every client in a room asks for its token again at the same moment (the token's cost alone). */
+  brkRefresh: { args: BrkRefreshArgs; result: BrkRefreshResult };
+  /** After close-all: waits until every client that had a room is told it is back on the stage. */
+  brkBack: { args: BrkBackArgs; result: BrkBackResult };
   /** Closes every client (an expected disconnect) and forgets them. */
   closeAll: { args: Record<string, never>; result: { closed: number } };
 }
@@ -266,4 +274,82 @@ export interface QuizResultsResult {
   players: number[];
   /** One result's wire frame, for the baselines (the same size as the personal results). */
   frame: string | null;
+}
+
+export interface BrkArmArgs {
+  roundId: string;
+  ackTimeoutMs: number;
+}
+
+export interface BrkOpenArgs {
+  /** hrMs() when the moderator sent breakout:open. */
+  openAtMs: number;
+  timeoutMs: number;
+}
+
+export interface BrkOpenResult {
+  clients: number;
+  /** Clients told a room. */
+  assigned: number;
+  /** Clients told two different rooms (must be 0: nobody moves during B7). */
+  inTwoRooms: number;
+  /** Clients never told a room. */
+  inNoRoom: number;
+  tokensOk: number;
+  /** Tokens whose roomId is the room the client was told. */
+  tokenRoomOk: number;
+  refusals: Record<string, number>;
+  timedOut: number;
+  /** open sent → own breakout:assigned. */
+  assignedMs: HistJSON;
+  /** open sent → own token in hand. */
+  tokenMs: HistJSON;
+  /** breakout:videoToken ack round trip. */
+  tokenAckMs: HistJSON;
+  /** server stamp → own breakout:assigned. */
+  stampedMs: HistJSON;
+  lastAssignedAt: number;
+  lastTokenAt: number;
+  /** [participantId, roomId] as each client was told. */
+  placements: [string, string][];
+  frame: string | null;
+  /** The open round as an attendee receives it (breakout:roundChanged), bytes of the frame; 0 when not seen. */
+  roundFrameBytes: number;
+}
+
+export interface BrkRefreshArgs {
+  roundId: string;
+  startAtMs: number;
+  ackTimeoutMs: number;
+  timeoutMs: number;
+}
+
+export interface BrkRefreshResult {
+  sent: number;
+  ok: number;
+  refusals: Record<string, number>;
+  ackMs: HistJSON;
+  firstSendAt: number;
+  lastAckAt: number;
+}
+
+export interface BrkBackArgs {
+  /** The round's closesAt on the shared clock (hrMs), converted by the runner from the server's clock. */
+  closesAtMs: number;
+  /** How much earlier than closesAtMs a "back" may arrive and still count as on time (clock conversion error). */
+  toleranceMs: number;
+  timeoutMs: number;
+}
+
+export interface BrkBackResult {
+  expected: number;
+  back: number;
+  /** Told they were back before the round closed. */
+  early: number;
+  /** Further roomId-null facts after the first. */
+  extra: number;
+  /** closesAt → own breakout:assigned with roomId null. */
+  fromCloseMs: HistJSON;
+  stampedMs: HistJSON;
+  lastBackAt: number;
 }

@@ -6,13 +6,10 @@ import { b3VoteStorm } from './b3-vote-storm.js';
 import { b4VoteSustained } from './b4-vote-sustained.js';
 import { b5QaUpvotes } from './b5-qa-upvotes.js';
 import { b6QuizClose } from './b6-quiz-close.js';
+import { b7Breakouts } from './b7-breakouts.js';
 import { b8Reconnect } from './b8-reconnect.js';
 import { b9Cluster20k } from './b9-cluster-20k.js';
 import { b10EmbeddedSqlite } from './b10-embedded-sqlite.js';
-import { pendingScenario } from './pending.js';
-
-/** Reserved: it comes with the breakout-room capability (a file, like the others). */
-const b7Breakouts = pendingScenario('B7', 'Every attendee into 500 breakout rooms', 'needs the breakout-rooms capability');
 
 /**
  * Every scenario, in run order. Within a mode they share one audience (see lib/audience.ts), so
@@ -21,7 +18,7 @@ const b7Breakouts = pendingScenario('B7', 'Every attendee into 500 breakout room
  * and B3). B2–B5 leave closed polls and upvoted questions in the event, so B8's snapshots carry
  * them, as a real event's would by then. B6 runs after B8 (on the reconnected audience), so a quick
  * run, which skips what no longer fits in its two minutes, keeps B8 before it; it ends its quiz.
- * B7 is reserved. A new scenario is one file plus
+ * B7 closes its round (a 30 s countdown) and leaves it closed in the event. A new scenario is one file plus
  * one line here.
  */
 export const SCENARIOS: readonly Scenario[] = [

@@ -17,6 +17,7 @@ import { qaRouter } from './http/qa-routes.js';
 import { QUIZ_BODY_PATH, quizRouter } from './http/quiz-routes.js';
 import { ROSTER_BODY_PATH, rosterRouter } from './http/roster-routes.js';
 import { breakoutScorecardRouter } from './http/breakout-scorecard-routes.js';
+import { BREAKOUT_ROUND_BODY_PATH, breakoutRoundRouter } from './http/breakout-round-routes.js';
 import { stageRouter } from './http/stage-routes.js';
 import { LIVEKIT_WEBHOOK_PATH, livekitWebhookRouter } from './http/livekit-webhook-routes.js';
 import { onVideoPresence } from './domain/breakout/video.js';
@@ -120,9 +121,10 @@ export function createApp(deps: AppDeps): App {
     }),
   );
   // Quiz routes parse their own bodies ([QUIZ15] [QUIZ17]): quizzes outgrow 64 kB, and an import's
-  // errors name the lines of the file as sent. So do the attendee list routes ([BRK36]). LiveKit's webhook
-  // keeps its raw body ([BRK43]: signed).
-  const ownBody = (url: string) => QUIZ_BODY_PATH.test(url) || ROSTER_BODY_PATH.test(url) || LIVEKIT_WEBHOOK_PATH.test(url);
+  // errors name the lines of the file as sent. So do the attendee list routes ([BRK36]). LiveKit's
+  // webhook keeps its raw body ([BRK43]: signed).
+  // Breakout round plans too ([BRK5]: 500 rooms outgrow 64 kB).
+  const ownBody = (url: string) => QUIZ_BODY_PATH.test(url) || ROSTER_BODY_PATH.test(url) || LIVEKIT_WEBHOOK_PATH.test(url) || BREAKOUT_ROUND_BODY_PATH.test(url);
   app.use(express.json({ limit: '64kb', type: (req: IncomingMessage) => /^application\/json\b/i.test(req.headers['content-type'] ?? '') && !ownBody(req.url ?? '') }));
   app.use(durableResponses(store));
 
@@ -212,6 +214,7 @@ export function createApp(deps: AppDeps): App {
   app.use('/api', quizRouter({ store, clock, publish, tokens, adminToken: config.adminToken }));
   app.use('/api', rosterRouter({ store, tokens, adminToken: config.adminToken }));
   app.use('/api', breakoutScorecardRouter({ store, tokens, adminToken: config.adminToken }));
+  app.use('/api', breakoutRoundRouter({ store, clock, publish, tokens, adminToken: config.adminToken }));
   app.use(
     '/api',
     engagementRouter({

@@ -52,6 +52,11 @@ export interface BreakoutRoundStore {
   /** [BSTORE1] Stores a new round (version 0); CONFLICT when the id is taken. */
   createRound(round: BreakoutRound): Promise<void>;
   getRound(id: string): Promise<BreakoutRound | null>;
+  /**
+   * [BSTORE1] Only whose round it is and where it stands, without reading the round itself (every
+   * room of it): what each attendee's video token needs, thousands at once ([BRK41]).
+   */
+  roundState(id: string): Promise<{ eventId: string; status: BreakoutRound['status'] } | null>;
   /** [BSTORE1] Every round of the event, oldest first. */
   listRounds(eventId: string): Promise<BreakoutRound[]>;
   /**

@@ -59,6 +59,7 @@ export function breakoutRoundsContract(name: string, make: () => Promise<{ store
       const elsewhere = round();
       for (const r of [first, second, elsewhere]) await store.createRound(r);
       expect(await store.getRound(first.id)).toEqual(first);
+      expect(await store.roundState(first.id)).toEqual({ eventId: first.eventId, status: first.status });
       expect((await store.listRounds(first.eventId)).map((r) => r.id)).toEqual([first.id, second.id]);
       await expect(store.createRound({ ...first, title: 'Again' })).rejects.toMatchObject({ code: ErrorCode.CONFLICT });
       expect((await store.getRound(first.id))!.title).toBe('Deal clinic');
@@ -67,6 +68,7 @@ export function breakoutRoundsContract(name: string, make: () => Promise<{ store
       await store.addHelp(help(first.id, 'h_del'));
       expect(await store.deleteRound(first.id)).toBe(true);
       expect(await store.getRound(first.id)).toBeNull();
+      expect(await store.roundState(first.id)).toBeNull();
       expect(await store.roomOf(first.id, 'p1')).toBeNull();
       expect(await store.getHelp('h_del')).toBeNull();
       expect(await store.listHelp(first.id)).toEqual([]);
@@ -85,6 +87,9 @@ export function breakoutRoundsContract(name: string, make: () => Promise<{ store
       expect(stored.title).toBe(outcomes[0] ? 'One' : 'Two');
       expect(await store.replaceRound({ ...stored, title: 'Three', version: 2 })).toBe(true);
       expect((await store.getRound(r.id))!.title).toBe('Three');
+      const open = { ...stored, title: 'Three', version: 3, status: 'open' as const, openedAt: new Date(0).toISOString(), endsAt: new Date(60_000).toISOString() };
+      expect(await store.replaceRound(open)).toBe(true);
+      expect(await peer.roundState(r.id)).toEqual({ eventId: r.eventId, status: 'open' });
     });
 
     it('[BSTORE3] setAssignments replaces the whole round at once and keeps the given order as the member order', async () => {

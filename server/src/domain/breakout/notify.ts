@@ -2,7 +2,7 @@ import { roundView, type BreakoutRound, type Role } from '@rally/shared';
 import { MODERATOR_ROLES, type DomainDeps } from '../ports.js';
 import { isRunning } from './access.js';
 import { readOccupancy } from './occupancy.js';
-import { myBreakout, namesOf } from './view.js';
+import { membersByRoom, myBreakout, namesOf } from './view.js';
 
 /** [BRK18] Who gets a round without the briefs: the audience, presenters and the stage screen. */
 export const ROUND_VIEWERS = ['attendee', 'presenter', 'screen'] as const satisfies readonly Role[];
@@ -15,15 +15,29 @@ export function publishRound(deps: Pick<DomainDeps, 'publish'>, round: BreakoutR
 
 /**
  * [BRK11] Every assigned participant's sockets move to their room and each gets their place, at
- * once (one read of the names, no per-person store round trip).
+ * once (one read of the names, no per-person store round trip; the rooms' member lists built once,
+ * not per person). `wasIn`, when the caller knows where each one's sockets were (nowhere, when a
+ * round opens), lets each leave only that room: otherwise each leaves every other room of the round,
+ * which at 500 rooms and thousands of people is millions of socket-room operations (and, across
+ * nodes, one adapter message of 500 room names per person).
  */
-export async function sendPlaces(deps: DomainDeps, round: BreakoutRound, assignments: ReadonlyMap<string, string>, who: Iterable<string>): Promise<void> {
+export async function sendPlaces(
+  deps: DomainDeps,
+  round: BreakoutRound,
+  assignments: ReadonlyMap<string, string>,
+  who: Iterable<string>,
+  opts: { wasIn?: ReadonlyMap<string, string> } = {},
+): Promise<void> {
   const names = namesOf(await deps.store.listParticipants(round.eventId));
   const roomIds = round.rooms.map((r) => r.id);
+  const members = membersByRoom(assignments);
   const now = deps.clock.now();
   for (const p of who) {
-    const mine = myBreakout(round, assignments, names, p, now);
-    if (isRunning(round)) deps.publish.setBreakoutRoom(round.eventId, p, mine.roomId, roomIds);
+    const mine = myBreakout(round, assignments, names, p, now, members);
+    if (isRunning(round)) {
+      const was = opts.wasIn?.get(p);
+      deps.publish.setBreakoutRoom(round.eventId, p, mine.roomId, opts.wasIn ? (was && was !== mine.roomId ? [was] : []) : roomIds);
+    }
     deps.publish.toParticipant(p, 'breakout:assigned', mine);
   }
 }

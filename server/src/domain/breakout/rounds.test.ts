@@ -70,6 +70,8 @@ describe('breakout rounds: lifecycle', () => {
     }
     // Sockets follow: one move per person, into the room they were told.
     expect(k.publish.breakoutMoves.map((m) => [m.participantId, m.roomId]).sort()).toEqual(assigned.map((f) => [f.target, f.payload.roomId]).sort());
+    // [BRK25] Nobody was in a breakout room before the round opened, so nobody has one to leave.
+    expect(k.publish.breakoutMoves.map((m) => m.leave)).toEqual(people.map(() => []));
     expect(facts('breakout:roundChanged')).toHaveLength(1);
     expect(facts('breakout:occupancyChanged')).toHaveLength(1);
   });
@@ -98,7 +100,10 @@ describe('breakout rounds: lifecycle', () => {
     await tickDueRounds(k.deps);
     expect((await k.store.getRound(round.id))!.status).toBe('closed');
     expect(facts('breakout:assigned').map((f) => [f.target, f.payload.roomId]).sort()).toEqual(people.map((p) => [p.id, null]).sort());
-    expect(k.publish.breakoutMoves).toEqual([{ eventId: k.event.id, participantId: '*', roomId: null }]);
+    // Everyone hears they are back on the stage before the (large) round itself goes out.
+    const order = k.publish.published.map((p) => p.fact);
+    expect(order.lastIndexOf('breakout:assigned')).toBeLessThan(order.indexOf('breakout:roundChanged'));
+    expect(k.publish.breakoutMoves).toEqual([{ eventId: k.event.id, participantId: '*', roomId: null, leave: ['ra', 'rb'] }]);
 
     // A second round runs out of time on its own.
     const second = await createRound(k.deps, k.event.id, null, draft());
@@ -139,7 +144,7 @@ describe('breakout rounds: placement', () => {
     expect(occ.rooms.rb!.assigned).toEqual([c.id, a.id]);
     // The mover and both rooms' people hear their new place.
     expect(new Set(facts('breakout:assigned').map((f) => f.target))).toEqual(new Set([a.id, b.id, c.id]));
-    expect(k.publish.breakoutMoves.find((m) => m.participantId === a.id)!.roomId).toBe('rb');
+    expect(k.publish.breakoutMoves.find((m) => m.participantId === a.id)).toMatchObject({ roomId: 'rb', leave: expect.arrayContaining(['ra']) });
     const swapped = await swapParticipants(k.deps, k.event.id, round.id, a.id, b.id);
     expect(swapped.rooms.ra!.assigned).toEqual([a.id]);
     expect(swapped.rooms.rb!.assigned).toEqual([c.id, b.id]);
@@ -330,6 +335,8 @@ describe('breakout rounds: help, occupancy, templates, snapshot', () => {
     expect(new Map(second.map((f) => [f.target, f.payload.role!.id]))).toEqual(new Map([[people[0]!.id, 'listener'], [people[1]!.id, 'teacher']]));
     expect(second.every((f) => f.payload.rotation === 1)).toBe(true);
     expect(second.find((f) => f.target === people[1]!.id)!.payload.role!.brief).toBe('Teach it');
+    // [BRK25] Nobody changed rooms: each stays in its room and leaves none.
+    expect(k.publish.breakoutMoves.map((m) => [m.roomId, m.leave])).toEqual(people.map(() => ['ra', []]));
     expect((await k.store.getRound(round.id))!.status).toBe('open');
   });
 

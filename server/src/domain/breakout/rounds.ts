@@ -101,7 +101,8 @@ export async function openRound(deps: DomainDeps, eventId: string, roundId: stri
   videoRoundOpened(deps, round);
   publishRound(deps, round);
   const assignments = await deps.store.listAssignments(roundId);
-  await sendPlaces(deps, round, assignments, assignments.keys());
+  // A draft's people are in no breakout room yet (the last round's rooms were cleared at its close): nothing to leave.
+  await sendPlaces(deps, round, assignments, assignments.keys(), { wasIn: new Map() });
   await publishOccupancy(deps, round, assignments);
   return round;
 }
@@ -176,7 +177,7 @@ export async function tickRound(deps: DomainDeps, roundId: string): Promise<void
     if (!(await deps.store.replaceRound(next))) return;
     publishRound(deps, next);
     const assignments = await deps.store.listAssignments(round.id);
-    await sendPlaces(deps, next, assignments, assignments.keys());
+    await sendPlaces(deps, next, assignments, assignments.keys(), { wasIn: assignments });
     rotationStarted(deps, next);
   } else if (round.status === 'closing' && round.closesAt && Date.parse(round.closesAt) <= now) {
     const next: BreakoutRound = { ...round, status: 'closed', closedAt: new Date(now).toISOString(), version: round.version + 1 };
@@ -184,12 +185,17 @@ export async function tickRound(deps: DomainDeps, roundId: string): Promise<void
   }
 }
 
+/**
+ * Everyone is told they are back on the stage first: those small messages are what the close waits
+ * for, and the round itself (every room of it, tens of kB at 500 rooms, to every attendee) would
+ * otherwise be written to every socket ahead of them.
+ */
 async function roundClosed(deps: DomainDeps, round: BreakoutRound): Promise<void> {
-  publishRound(deps, round);
-  deps.publish.clearBreakoutRooms(round.eventId, round.rooms.map((r) => r.id));
-  videoRoundClosed(deps, round);
   const assignments = await deps.store.listAssignments(round.id);
+  deps.publish.clearBreakoutRooms(round.eventId, round.rooms.map((r) => r.id));
   for (const p of assignments.keys()) deps.publish.toParticipant(p, 'breakout:assigned', { roundId: round.id, roomId: null, members: [], role: null, rotation: null });
+  publishRound(deps, round);
+  videoRoundClosed(deps, round);
 }
 
 /** [BRK26] Every round due by the store's index ([BSTORE8]). */

@@ -37,6 +37,9 @@ export async function breakoutsForSnapshot(deps: WithStage<Pick<DomainDeps, 'sto
   if (me.role !== 'attendee') return { round: roundView(round), ...(await roomsForSnapshot(deps, me, round, null)), video };
   const assignments = await deps.store.listAssignments(round.id);
   const mine = assignments.get(me.id);
-  const names = mine ? namesOf(await deps.store.listParticipants(me.eventId)) : new Map<string, string>();
+  // Names only for someone in a room of a running round: a closed round puts nobody in a room, and
+  // reading every participant per snapshot would make a reconnect storm quadratic.
+  const inRoom = isRunning(round) && mine !== undefined;
+  const names = inRoom ? namesOf(await deps.store.listParticipants(me.eventId)) : new Map<string, string>();
   return { round: roundView(round), me: myBreakout(round, assignments, names, me.id, deps.clock.now()), ...(await roomsForSnapshot(deps, me, round, mine ?? null)), video };
 }

@@ -11,7 +11,7 @@ import type { BreakoutMedia, BreakoutRoomRef, VideoAccess } from './video-deps.j
  */
 
 export interface BreakoutVideoDeps {
-  store: Pick<Store, 'getParticipant' | 'getRound' | 'roomOf'>;
+  store: Pick<Store, 'getParticipant' | 'getRound' | 'roundState' | 'roomOf'>;
   /** Absent (as in domain tests of other parts) counts as not configured. */
   breakoutMedia?: BreakoutMedia;
 }
@@ -28,7 +28,9 @@ export async function breakoutVideoToken(
 ): Promise<BreakoutVideoToken> {
   const media = deps.breakoutMedia;
   if (!media?.configured) throw new RallyError(ErrorCode.UNAVAILABLE, 'LiveKit is not configured on this server');
-  const [round, me] = await Promise.all([deps.store.getRound(input.roundId), deps.store.getParticipant(who.participantId)]);
+  // Attendees ask by the thousand when a round opens: the checks need the round's state, not its
+  // rooms (a 500-room round is tens of kB to read and parse); only staff naming a room read those.
+  const [round, me] = await Promise.all([deps.store.roundState(input.roundId), deps.store.getParticipant(who.participantId)]);
   if (!round || round.eventId !== who.eventId) throw new RallyError(ErrorCode.NOT_FOUND, 'no such breakout round');
   if (!me) throw new RallyError(ErrorCode.UNAUTHORIZED, 'this participant no longer exists, please join again');
   // People stay in their rooms through the close-all countdown, so a token refreshed then still works.
@@ -37,19 +39,20 @@ export async function breakoutVideoToken(
   let roomId: string;
   let access: VideoAccess;
   if (who.role === 'attendee') {
-    const mine = await deps.store.roomOf(round.id, me.id);
+    const mine = await deps.store.roomOf(input.roundId, me.id);
     if (!mine) throw new RallyError(ErrorCode.INVALID_STATE, 'you have no room in this breakout round');
     if (input.roomId !== undefined && input.roomId !== mine) throw new RallyError(ErrorCode.FORBIDDEN, 'you may only join your own breakout room');
     roomId = mine;
     access = 'member';
   } else {
     if (input.roomId === undefined) throw new RallyError(ErrorCode.BAD_REQUEST, 'name the room to join (roomId)');
-    if (!round.rooms.some((r) => r.id === input.roomId)) throw new RallyError(ErrorCode.NOT_FOUND, 'no such room in this breakout round');
+    const rooms = (await deps.store.getRound(input.roundId))?.rooms ?? [];
+    if (!rooms.some((r) => r.id === input.roomId)) throw new RallyError(ErrorCode.NOT_FOUND, 'no such room in this breakout round');
     roomId = input.roomId;
     // The role table admits attendees and staff only; anyone else allowed later watches, never speaks.
     access = (MODERATOR_ROLES as readonly Role[]).includes(who.role) ? 'moderator' : 'viewer';
   }
-  return media.token({ room: { eventId: round.eventId, roundId: round.id, roomId }, identity: me.id, name: me.name, access });
+  return media.token({ room: { eventId: round.eventId, roundId: input.roundId, roomId }, identity: me.id, name: me.name, access });
 }
 
 /** One participant joined or left one breakout room's call, as LiveKit's webhook said. */

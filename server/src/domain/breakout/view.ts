@@ -22,16 +22,18 @@ export function myBreakout(
   names: ReadonlyMap<string, string>,
   participantId: string,
   nowMs: number,
+  /** membersByRoom(assignments), when the caller places many people at once (built once, not per person). */
+  members?: ReadonlyMap<string, readonly string[]>,
 ): MyBreakout {
   const roomId = round.status === 'closed' ? null : (assignments.get(participantId) ?? null);
   if (roomId === null || !round.rooms.some((r) => r.id === roomId)) return { roundId: round.id, roomId: null, members: [], role: null, rotation: null };
-  const ids = membersByRoom(assignments).get(roomId) ?? [];
-  const members = ids.map((id) => ({ id, name: names.get(id) ?? '' }));
-  if (round.format.kind === 'open') return { roundId: round.id, roomId, members, role: null, rotation: null };
+  const ids = (members ?? membersByRoom(assignments)).get(roomId) ?? [];
+  const people = ids.map((id) => ({ id, name: names.get(id) ?? '' }));
+  if (round.format.kind === 'open') return { roundId: round.id, roomId, members: people, role: null, rotation: null };
   const rotation = round.status === 'draft' ? 0 : (rotationAt(round, nowMs) ?? 0);
   const roles = round.format.roles;
   const role = roles[roleIndexFor(ids.indexOf(participantId), ids.length, rotation, roles.length)]!;
-  return { roundId: round.id, roomId, members, role: { id: role.id, name: role.name, scores: role.scores, brief: role.brief }, rotation };
+  return { roundId: round.id, roomId, members: people, role: { id: role.id, name: role.name, scores: role.scores, brief: role.brief }, rotation };
 }
 
 /** Participant id -> display name, for member lists. */

@@ -184,6 +184,10 @@ export function createRedisBreakoutRounds(client: AnyRedis, prefix: string): Bre
       if (!ok) throw new RallyError(ErrorCode.CONFLICT, 'a breakout round with this id exists');
     },
     getRound,
+    async roundState(id) {
+      const [eventId, status] = (await client.hmGet(key.round(id), ['eventId', 'status'])) as (string | null)[];
+      return eventId && status ? { eventId: String(eventId), status: String(status) as BreakoutRound['status'] } : null;
+    },
     async listRounds(eventId) {
       const ids = (await client.lRange(key.rounds(eventId), 0, -1)) as string[];
       return present(await Promise.all(ids.map((id) => getRound(String(id)))));

@@ -65,6 +65,7 @@ export function createSqliteBreakoutRounds(db: Database.Database): BreakoutRound
        VALUES (?, ?, (SELECT COALESCE(MAX(created), 0) + 1 FROM breakout_rounds), ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`,
     ),
     round: db.prepare<[string], { doc: string; status: string; event_id: string; version: number }>('SELECT doc, status, event_id, version FROM breakout_rounds WHERE id = ?'),
+    roundState: db.prepare<[string], { status: string; event_id: string }>('SELECT status, event_id FROM breakout_rounds WHERE id = ?'),
     rounds: db.prepare<[string], { doc: string }>('SELECT doc FROM breakout_rounds WHERE event_id = ? ORDER BY created'),
     running: db.prepare<[string, string], { id: string }>(`SELECT id FROM breakout_rounds WHERE event_id = ? AND status IN ('open', 'closing') AND id <> ? LIMIT 1`),
     runningDoc: db.prepare<[string], { doc: string }>(`SELECT doc FROM breakout_rounds WHERE event_id = ? AND status IN ('open', 'closing') LIMIT 1`),
@@ -172,6 +173,10 @@ export function createSqliteBreakoutRounds(db: Database.Database): BreakoutRound
     async getRound(id) {
       const row = q.round.get(id);
       return row ? (JSON.parse(row.doc) as BreakoutRound) : null;
+    },
+    async roundState(id) {
+      const row = q.roundState.get(id);
+      return row ? { eventId: row.event_id, status: row.status as BreakoutRound['status'] } : null;
     },
     async listRounds(eventId) {
       return q.rounds.all(eventId).map((r) => JSON.parse(r.doc) as BreakoutRound);
