@@ -19,7 +19,7 @@ export const UNAVAILABLE_RETRY_AFTER_MS = 1000;
 
 /** [REL1] The one refusal every deadline and every unreachable store turns into. */
 export const storeUnavailable = (): RallyError =>
-  unavailable('Rally cannot reach its data store right now; nothing was lost, trying again shortly', UNAVAILABLE_RETRY_AFTER_MS);
+  unavailable('Rally cannot reach its data store right now: please try again in a moment', UNAVAILABLE_RETRY_AFTER_MS);
 
 // Redis answers these while it cannot serve yet (loading its AOF after a restart, a busy script,
 // a replica without its primary): the command did nothing and a retry will work.

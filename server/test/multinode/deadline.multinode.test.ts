@@ -115,12 +115,17 @@ async function expectRecovered(asker: TestClient, questionId: string, text: stri
 }
 
 describe('[REL] store outages under two nodes', () => {
-  it('[REL1] [REL2] [REL3] [REL5] Redis hung (SIGSTOP): commands, joins and handshakes answer UNAVAILABLE with retryAfterMs within the deadline; /readyz says not ready', async () => {
+  it('[REL1] [REL2] [REL3] [REL4] [REL5] Redis hung (SIGSTOP): commands, joins and handshakes answer UNAVAILABLE with retryAfterMs within the deadline; /readyz says not ready; retries during and after apply once', async () => {
     const id = cmdId();
     const text = 'Asked while Redis was frozen';
     cluster.redis.pause();
     try {
       await expectFailFast(voters[0]!, id, text);
+      // [REL4] The client's retry while the first attempt still waits on the frozen store: also
+      // UNAVAILABLE in time, and it must not become a second question once the store answers.
+      const retried = await timed(() => voters[0]!.send('question:submit', { id, text, anonymous: false }));
+      expectUnavailable(retried.value);
+      expect(retried.ms).toBeLessThan(DEADLINE_MS + SLACK_MS);
       expect(await readyz(A)).toBe(503);
       expect(await readyz(B)).toBe(503);
     } finally {
@@ -145,5 +150,7 @@ describe('[REL] store outages under two nodes', () => {
     }
     await until(async () => (await readyz(A)) === 200 && (await readyz(B)) === 200, 20_000, '/readyz after restart');
     await expectRecovered(voters[1]!, id, text);
+    // Not one command in either outage was answered INTERNAL (the server logs those as failures).
+    for (const n of cluster.nodes) expect(n.output()).not.toMatch(/command failed|handshake failed/);
   }, 60_000);
 });
