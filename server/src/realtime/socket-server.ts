@@ -49,6 +49,9 @@ export interface RealtimeDeps extends DomainDeps {
   deadlineMs: number;
 }
 
+/** [REL1] A connection's setup (presence, breakout room, snapshot) may take this many command deadlines. */
+const SETUP_DEADLINE_FACTOR = 5;
+
 // Long enough for a client's retries after a drop; short enough that the table stays small.
 const COMMAND_RESULT_TTL_S = 6 * 60 * 60;
 
@@ -186,7 +189,8 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
     socket.on('disconnect', closed);
 
     // [REL3] A setup the store cannot finish in time drops the socket: the client reconnects, and
-    // its handshake is answered UNAVAILABLE until the store is back.
+    // its handshake is answered UNAVAILABLE until the store is back. Longer than a command's: in a
+    // reconnect storm a busy node finishes setups late, and dropping one then only adds another.
     void withDeadline((async () => {
       const [me, event] = await Promise.all([deps.store.getParticipant(participantId), deps.store.getEvent(eventId)]);
       if (!me || !event) return void socket.disconnect(true);
@@ -204,7 +208,7 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
       // node-locally: a socket.emit would be kept for recovery (and, in cluster mode, written to
       // the Redis stream for every connection), yet a recovering socket always gets a fresh one.
       io.local.to(socket.id).emit('snapshot', await buildSnapshot(deps, me, event));
-    })(), deps.deadlineMs).catch((e: unknown) => {
+    })(), deps.deadlineMs * SETUP_DEADLINE_FACTOR).catch((e: unknown) => {
       const { expected } = toErrorBody(e);
       if (expected) log.warn({ err: e, participantId }, 'connection setup failed: store unavailable');
       else log.error({ err: e, participantId }, 'connection setup failed');
