@@ -126,7 +126,7 @@ export function createApp(deps: AppDeps): App {
   const ownBody = (url: string) => QUIZ_BODY_PATH.test(url) || ROSTER_BODY_PATH.test(url) || LIVEKIT_WEBHOOK_PATH.test(url);
   app.use(express.json({ limit: '64kb', type: (req: IncomingMessage) => /^application\/json\b/i.test(req.headers['content-type'] ?? '') && !ownBody(req.url ?? '') }));
   // [REL1] Before durableResponses: a request past its deadline is answered at once, not after a commit.
-  app.use('/api', requestDeadline(config.commandDeadlineMs));
+  app.use('/api', requestDeadline(config.commandDeadlineMs, ownBody));
   app.use(durableResponses(store));
 
 

@@ -3,7 +3,7 @@ import { storeUnavailable } from '../deadline.js';
 
 /** Exports read a whole event: a large one may legitimately take longer than a command. */
 const EXPORT_PATH = /\.(csv|xlsx|json)$/;
-const EXPORT_DEADLINE_FACTOR = 20;
+const LONG_DEADLINE_FACTOR = 20;
 
 /**
  * [REL1] [REL3] Every REST request is answered within its deadline: a store that hangs turns it into
@@ -11,9 +11,12 @@ const EXPORT_DEADLINE_FACTOR = 20;
  * outage. Mounted before durableResponses so the refusal is written at once; whatever the handler
  * sends later is dropped (the errors handler ignores a response already sent).
  */
-export function requestDeadline(ms: number): RequestHandler {
+export function requestDeadline(ms: number, readsOwnBody: (url: string) => boolean): RequestHandler {
   return (req, res, next) => {
-    const limit = EXPORT_PATH.test(req.path) ? ms * EXPORT_DEADLINE_FACTOR : ms;
+    // Exports, and routes that read their own (large) bodies after this point: an upload over a
+    // venue's Wi-Fi is not a store outage.
+    const long = EXPORT_PATH.test(req.path) || readsOwnBody(req.originalUrl);
+    const limit = long ? ms * LONG_DEADLINE_FACTOR : ms;
     const end = res.end.bind(res) as (...args: unknown[]) => unknown;
     let answered = false;
     res.end = ((...args: unknown[]) => {
