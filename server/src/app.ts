@@ -10,6 +10,7 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { errorHandler } from './http/errors.js';
 import { durableResponses } from './http/durable-responses.js';
+import { requestDeadline } from './http/request-deadline.js';
 import { eventsRouter } from './http/events-routes.js';
 import { healthRouter } from './http/health-routes.js';
 import { pollsRouter } from './http/polls-routes.js';
@@ -126,6 +127,8 @@ export function createApp(deps: AppDeps): App {
   // Breakout round plans too ([BRK5]: 500 rooms outgrow 64 kB).
   const ownBody = (url: string) => QUIZ_BODY_PATH.test(url) || ROSTER_BODY_PATH.test(url) || LIVEKIT_WEBHOOK_PATH.test(url) || BREAKOUT_ROUND_BODY_PATH.test(url);
   app.use(express.json({ limit: '64kb', type: (req: IncomingMessage) => /^application\/json\b/i.test(req.headers['content-type'] ?? '') && !ownBody(req.url ?? '') }));
+  // [REL1] Before durableResponses: a request past its deadline is answered at once, not after a commit.
+  app.use('/api', requestDeadline(config.commandDeadlineMs, ownBody));
   app.use(durableResponses(store));
 
 
@@ -204,6 +207,7 @@ export function createApp(deps: AppDeps): App {
     limits,
     clientAddress: clientAddressOf(app),
     breakoutMedia,
+    deadlineMs: config.commandDeadlineMs,
   });
   // Routes come after the socket server so REST actions can publish facts too.
   app.use(healthRouter(store, () => draining));

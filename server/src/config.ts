@@ -119,6 +119,12 @@ const ConfigSchema = z
      * window, phones waking and reconnecting all day fit the long one (50 a second).
      */
     CONNECT_LIMIT_PER_ADDRESS: LimitSpec('2000/10s,30000/10m'),
+    /**
+     * [REL1] How long a command, a handshake or a REST request may wait on the store before it is
+     * answered UNAVAILABLE (retryable). A healthy store answers in milliseconds; a few seconds is
+     * well past any normal wait and short enough that a person is told, not left hanging.
+     */
+    COMMAND_DEADLINE_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(60_000).default(3000)),
   })
   .superRefine((c, ctx) => {
     const lk = [c.LIVEKIT_URL, c.LIVEKIT_API_KEY, c.LIVEKIT_API_SECRET].filter(Boolean).length;
@@ -155,6 +161,8 @@ export interface Config {
   trustProxy: number | string[];
   /** [SEC1] [SEC4] [SEC5] The abuse budgets; an empty list is no limit. */
   limits: AbuseLimits;
+  /** [REL1] The deadline of every command, handshake and REST request (exports get longer). */
+  commandDeadlineMs: number;
 }
 
 export interface AbuseLimits {
@@ -194,5 +202,6 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     benchStamps: c.RALLY_BENCH_STAMPS === '1' || c.RALLY_BENCH_STAMPS === 'true',
     trustProxy: c.TRUST_PROXY,
     limits: { joinPerAddress: c.JOIN_LIMIT_PER_ADDRESS, joinPerEvent: c.JOIN_LIMIT_PER_EVENT, connectPerAddress: c.CONNECT_LIMIT_PER_ADDRESS },
+    commandDeadlineMs: c.COMMAND_DEADLINE_MS,
   };
 }

@@ -18,6 +18,7 @@ export const ErrorCode = {
   PROTOCOL_MISMATCH: 'PROTOCOL_MISMATCH',
   /** The handshake came from a page on another site (cross-site WebSocket hijacking). */
   ORIGIN_REJECTED: 'ORIGIN_REJECTED',
+  /** [REL1] The store did not answer within the deadline, or is unreachable: retry the same command id after retryAfterMs. */
   UNAVAILABLE: 'UNAVAILABLE',
   INTERNAL: 'INTERNAL',
 } as const;
@@ -26,7 +27,10 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 export interface RallyErrorBody {
   code: ErrorCode;
   message: string;
-  /** [PROTO10] RATE_LIMITED only: how long until the same action would be accepted, so clients can wait without parsing the text. */
+  /**
+   * [PROTO10] RATE_LIMITED: how long until the same action would be accepted, so clients can wait
+   * without parsing the text. [REL1] UNAVAILABLE: when it is worth trying again (with the same command id).
+   */
   retryAfterMs?: number;
 }
 
@@ -47,5 +51,11 @@ export class RallyError extends Error {
 
 /** [PROTO10] A spent budget: the wait travels as a number as well as in the message. */
 export const rateLimited = (message: string, retryAfterMs: number): RallyError => new RallyError(ErrorCode.RATE_LIMITED, message, Math.max(0, Math.ceil(retryAfterMs)));
+
+/**
+ * [REL1] The store did not answer in time or is unreachable. Retryable: a retry with the same
+ * command id is applied at most once (the idempotency record decides).
+ */
+export const unavailable = (message: string, retryAfterMs: number): RallyError => new RallyError(ErrorCode.UNAVAILABLE, message, Math.max(0, Math.ceil(retryAfterMs)));
 
 export const isRallyError = (e: unknown): e is RallyError => e instanceof RallyError;

@@ -46,6 +46,9 @@ const STALE_AFTER_HIDDEN_MS = 30_000;
 export function RallyProvider({ token, onFatal, children }: { token: string; onFatal: (f: Fatal) => void; children: ReactNode }) {
   const [state, dispatch] = useReducer(reduce, null);
   const [connection, setConnection] = useState<ConnectionState>('connecting');
+  // [REL7] Commands waiting to be retried after UNAVAILABLE: the screen says "reconnecting" meanwhile.
+  const [retrying, setRetrying] = useState(0);
+  const onRetrying = useCallback((on: boolean) => setRetrying((n) => Math.max(0, n + (on ? 1 : -1))), []);
   const socketRef = useRef<RallySocket | null>(null);
   const toasts = useToasts();
   const onFatalRef = useRef(onFatal);
@@ -191,7 +194,7 @@ export function RallyProvider({ token, onFatal, children }: { token: string; onF
       }
       // An upvote ack's count has no version: it applies only if no newer count came meanwhile.
       const mark = votesMark(stateRef.current?.qa);
-      const ack = await sendCommand(socket, name, fields);
+      const ack = await sendCommand(socket, name, fields, { onRetrying });
       if (!ack.ok) {
         if (!opts.quiet) toasts.error(ack.error.message);
         return ack;
@@ -221,10 +224,12 @@ export function RallyProvider({ token, onFatal, children }: { token: string; onF
       }
       return ack;
     },
-    [toasts],
+    [toasts, onRetrying],
   );
 
-  const value = useMemo<RallyContextValue>(() => ({ connection, state, send }), [connection, state, send]);
+  // [REL7] Connected, but the server cannot reach its store: for the person it is the same wait.
+  const shown: ConnectionState = connection === 'live' && retrying > 0 ? 'reconnecting' : connection;
+  const value = useMemo<RallyContextValue>(() => ({ connection: shown, state, send }), [shown, state, send]);
   return <RallyContext.Provider value={value}>{children}</RallyContext.Provider>;
 }
 

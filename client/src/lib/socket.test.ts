@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '@rally/shared';
-import { handshakeError, handshakeRetryDelayMs } from './socket';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Server } from 'socket.io';
+import { io } from 'socket.io-client';
+import { commandRetryDelayMs, handshakeError, handshakeRetryDelayMs, send, type RallySocket } from './socket';
 
 describe('retrying a refused handshake', () => {
   it('[SEC9] a RATE_LIMITED refusal carries retryAfterMs to the client, which waits at least that long', () => {
@@ -21,5 +25,66 @@ describe('retrying a refused handshake', () => {
   it('[SEC9] other refusals keep the capped exponential backoff', () => {
     expect([0, 1, 2, 3, 4, 5].map((n) => handshakeRetryDelayMs(n, null))).toEqual([1000, 2000, 4000, 8000, 15_000, 15_000]);
     expect(handshakeRetryDelayMs(1, { code: ErrorCode.UNAVAILABLE, message: 'm' })).toBe(2000);
+  });
+});
+
+describe('[REL7] retrying a command the server could not complete', () => {
+  it('[REL7] UNAVAILABLE with retryAfterMs is retried with the same command id after waiting, and the caller hears "retrying" until it settles', async () => {
+    // A real Socket.IO server standing in for Rally while its store is down: the first two
+    // attempts are answered UNAVAILABLE, the third is applied.
+    const http = createServer();
+    const server = new Server(http);
+    const seen: { id: string; at: number }[] = [];
+    server.on('connection', (s) =>
+      s.on('question:submit', (payload: { id: string }, reply: (a: unknown) => void) => {
+        seen.push({ id: payload.id, at: Date.now() });
+        reply(seen.length < 3 ? { ok: false, error: { code: ErrorCode.UNAVAILABLE, message: 'store down', retryAfterMs: 200 } } : { ok: true, data: { applied: payload.id } });
+      }),
+    );
+    await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+    const { port } = http.address() as AddressInfo;
+    const client: RallySocket = io(`http://127.0.0.1:${port}`, { transports: ['websocket'], forceNew: true });
+    try {
+      await new Promise<void>((r) => client.once('connect', () => r()));
+      const states: boolean[] = [];
+      const ack = await send(client, 'question:submit', { text: 'Will the retry apply once?', anonymous: false }, { onRetrying: (on) => states.push(on), random: () => 0 });
+      expect(ack.ok).toBe(true);
+      expect(seen).toHaveLength(3);
+      expect(new Set(seen.map((s) => s.id)).size).toBe(1);
+      // Never before the server's retryAfterMs.
+      for (let i = 1; i < seen.length; i++) expect(seen[i]!.at - seen[i - 1]!.at).toBeGreaterThanOrEqual(190);
+      expect(states).toEqual([true, false]);
+    } finally {
+      client.disconnect();
+      await new Promise((r) => server.close(() => r(undefined)));
+    }
+  });
+
+  it('[REL7] other refusals, and UNAVAILABLE without retryAfterMs, are returned at once', async () => {
+    expect(commandRetryDelayMs(0, 1000, () => 0)).toBe(1000);
+    expect(commandRetryDelayMs(5, 1000, () => 0)).toBe(8000);
+    expect(commandRetryDelayMs(1, 100, () => 1)).toBe(1250);
+    const http = createServer();
+    const server = new Server(http);
+    let calls = 0;
+    server.on('connection', (s) =>
+      s.on('question:submit', (_p: unknown, reply: (a: unknown) => void) => {
+        calls++;
+        reply({ ok: false, error: { code: calls === 1 ? ErrorCode.INVALID_STATE : ErrorCode.UNAVAILABLE, message: 'no' } });
+      }),
+    );
+    await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+    const { port } = http.address() as AddressInfo;
+    const client: RallySocket = io(`http://127.0.0.1:${port}`, { transports: ['websocket'], forceNew: true });
+    try {
+      await new Promise<void>((r) => client.once('connect', () => r()));
+      const fields = { text: 'Refused?', anonymous: false };
+      expect(await send(client, 'question:submit', fields)).toMatchObject({ ok: false, error: { code: ErrorCode.INVALID_STATE } });
+      expect(await send(client, 'question:submit', fields)).toMatchObject({ ok: false, error: { code: ErrorCode.UNAVAILABLE } });
+      expect(calls).toBe(2);
+    } finally {
+      client.disconnect();
+      await new Promise((r) => server.close(() => r(undefined)));
+    }
   });
 });

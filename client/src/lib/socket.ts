@@ -20,7 +20,8 @@ export type RallySocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type CommandFields<N extends CommandName> = Omit<CommandPayload<N>, 'id'>;
 
 export const ACK_TIMEOUT_MS = 8000;
-export const SEND_ATTEMPTS = 3;
+/** [REL7] Enough for a Redis restart (a few seconds) with the backoff below: about 30 s in all. */
+export const SEND_ATTEMPTS = 6;
 
 export function createRallySocket(token: string): RallySocket {
   const auth: HandshakeAuth = { token, protocolVersion: PROTOCOL_VERSION };
@@ -59,35 +60,66 @@ export function handshakeRetryDelayMs(attempt: number, refusal: RallyErrorBody |
 
 type AnyEmitWithAck = (name: string, payload: unknown) => Promise<unknown>;
 
+export interface SendCommandOptions {
+  attempts?: number;
+  timeoutMs?: number;
+  /** [REL7] Called with true when the command starts waiting to be tried again, false when it settles. */
+  onRetrying?: (retrying: boolean) => void;
+  /** For tests: the randomness of the jitter. */
+  random?: () => number;
+}
+
 /**
- * Sends one command and resolves with its ack. A timeout is retried with the SAME command id, so
- * the server answers the retry from the first result instead of applying it twice; after the last
- * attempt the caller gets an UNAVAILABLE error ack rather than an exception.
+ * [REL7] When to try an UNAVAILABLE command again: never before the server's retryAfterMs, with a
+ * capped exponential backoff, plus a random share of up to a quarter so a venue's phones do not all
+ * come back in the same instant after an outage.
+ */
+export function commandRetryDelayMs(attempt: number, retryAfterMs: number | undefined, random: () => number = Math.random): number {
+  const base = Math.max(Math.min(500 * 2 ** attempt, 8000), retryAfterMs ?? 0);
+  return base + Math.round(random() * base * 0.25);
+}
+
+/**
+ * Sends one command and resolves with its ack. A timeout, and [REL7] an UNAVAILABLE answer carrying
+ * retryAfterMs (the store was unreachable), are retried with the SAME command id, so the server
+ * answers the retry from the first result instead of applying it twice; after the last attempt
+ * the caller gets an UNAVAILABLE error ack rather than an exception.
  */
 export async function send<N extends CommandName>(
   socket: RallySocket,
   name: N,
   fields: CommandFields<N>,
-  opts: { attempts?: number; timeoutMs?: number } = {},
+  opts: SendCommandOptions = {},
 ): Promise<Ack<CommandResults[N]>> {
   const attempts = opts.attempts ?? SEND_ATTEMPTS;
   const timeoutMs = opts.timeoutMs ?? ACK_TIMEOUT_MS;
   const payload = { ...fields, id: newCommandId() };
-  // Socket.IO's mapped emit types cannot follow a generic event name; the public signature above
-  // keeps callers typed against the protocol.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      // timeout() flags the next emit only, so it is set again on every attempt.
-      const timed = socket.timeout(timeoutMs) as unknown as { emitWithAck: AnyEmitWithAck };
-      const ack = await timed.emitWithAck(name, payload);
-      return ack as Ack<CommandResults[N]>;
-    } catch {
-      if (attempt >= attempts) {
-        return {
-          ok: false,
-          error: { code: ErrorCode.UNAVAILABLE, message: 'Rally did not answer in time. Check your connection and try again.' },
-        };
+  let retrying = false;
+  const setRetrying = (on: boolean) => {
+    if (on !== retrying) opts.onRetrying?.(on);
+    retrying = on;
+  };
+  try {
+    // Socket.IO's mapped emit types cannot follow a generic event name; the public signature above
+    // keeps callers typed against the protocol.
+    for (let attempt = 1; ; attempt++) {
+      let ack: Ack<CommandResults[N]> | undefined;
+      try {
+        // timeout() flags the next emit only, so it is set again on every attempt.
+        const timed = socket.timeout(timeoutMs) as unknown as { emitWithAck: AnyEmitWithAck };
+        ack = (await timed.emitWithAck(name, payload)) as Ack<CommandResults[N]>;
+      } catch {
+        ack = undefined;
       }
+      const retryable = ack === undefined || (!ack.ok && ack.error.code === ErrorCode.UNAVAILABLE && ack.error.retryAfterMs !== undefined);
+      if (ack && !retryable) return ack;
+      if (attempt >= attempts) {
+        return ack ?? { ok: false, error: { code: ErrorCode.UNAVAILABLE, message: 'Rally did not answer in time. Check your connection and try again.' } };
+      }
+      setRetrying(true);
+      if (ack && !ack.ok) await new Promise((r) => setTimeout(r, commandRetryDelayMs(attempt - 1, ack.error.retryAfterMs, opts.random)));
     }
+  } finally {
+    setRetrying(false);
   }
 }

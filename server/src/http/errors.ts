@@ -28,6 +28,8 @@ export const sendError = (res: Response, body: RallyErrorBody) => {
 /** Last middleware: every error becomes `{ error: { code, message } }` with a matching status. */
 export function errorHandler(log: Log): ErrorRequestHandler {
   return (err, _req, res, _next) => {
+    // [REL1] Already answered (UNAVAILABLE past the deadline): the late failure has no one to reach.
+    if (res.headersSent) return;
     const type = (err as { type?: string }).type;
     if (type === 'entity.too.large') return sendError(res, { code: ErrorCode.PAYLOAD_TOO_LARGE, message: 'request body too large' });
     if (type === 'entity.parse.failed') return sendError(res, { code: ErrorCode.BAD_REQUEST, message: 'request body is not valid JSON' });

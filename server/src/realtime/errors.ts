@@ -1,5 +1,6 @@
 import { ErrorCode, RallyError, type Ack, type RallyErrorBody } from '@rally/shared';
 import type { z } from 'zod';
+import { isStoreUnreachable, storeUnavailable } from '../deadline.js';
 
 export const errorAck = (code: ErrorCode, message: string): Ack<never> => ({ ok: false, error: { code, message } });
 
@@ -11,9 +12,13 @@ export function describeZodError(error: z.ZodError): string {
   return `${path}: ${issue.message}`;
 }
 
-/** Turns anything thrown into a body safe to send: unknown errors never leak their text. */
+/**
+ * Turns anything thrown into a body safe to send: unknown errors never leak their text. [REL2] An
+ * unreachable store is UNAVAILABLE with retryAfterMs, not INTERNAL: the client retries the same id.
+ */
 export function toErrorBody(e: unknown): { body: RallyErrorBody; expected: boolean } {
   if (e instanceof RallyError) return { body: e.toBody(), expected: true };
+  if (isStoreUnreachable(e)) return { body: storeUnavailable().toBody(), expected: true };
   return { body: { code: ErrorCode.INTERNAL, message: 'something went wrong on our side; nothing was changed' }, expected: false };
 }
 

@@ -20,6 +20,7 @@ import { breakoutRoomOnConnect } from '../domain/breakout/placement.js';
 import type { QuizTimers } from '../domain/quiz/play.js';
 import type { Log } from '../log.js';
 import { connectError, describeZodError, errorAck, toErrorBody } from './errors.js';
+import { withDeadline } from '../deadline.js';
 import { UNRECORDED_COMMANDS, handlers, type CommandContext } from './handlers.js';
 import { maySend } from './permissions.js';
 import { rooms, takeSlice, type RallyServer } from './publisher.js';
@@ -44,7 +45,12 @@ export interface RealtimeDeps extends DomainDeps {
   limits: Pick<ConnectionLimits, 'connect'>;
   /** [SEC3] The client's address behind the trusted proxies, as Express reads it. */
   clientAddress: (headers: IncomingHttpHeaders, remoteAddress: string) => string;
+  /** [REL1] How long a command, a handshake or a connection's setup may take before UNAVAILABLE. */
+  deadlineMs: number;
 }
+
+/** [REL1] A connection's setup (presence, breakout room, snapshot) may take this many command deadlines. */
+const SETUP_DEADLINE_FACTOR = 5;
 
 // Long enough for a client's retries after a drop; short enough that the table stays small.
 const COMMAND_RESULT_TTL_S = 6 * 60 * 60;
@@ -63,22 +69,36 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
   // so a banned participant or a rotated key cannot slip back in through recovery.
   io.use(async (socket, next) => {
     try {
-      // [SEC4] First, before the token is verified or anything read: a flood costs one counter each.
-      await deps.limits.connect(clientAddresses.get(socket.conn) ?? socket.handshake.address);
-      const auth = HandshakeAuthSchema.safeParse(socket.handshake.auth);
-      if (!auth.success) return next(connectError({ code: ErrorCode.UNAUTHORIZED, message: 'missing participant token, please join again' }));
-      if (auth.data.protocolVersion !== PROTOCOL_VERSION) {
-        return next(connectError({ code: ErrorCode.PROTOCOL_MISMATCH, message: 'Rally was updated: please reload the page' }));
-      }
-      const { participant } = await authenticate(deps, auth.data.token);
-      socket.data = { participantId: participant.id, eventId: participant.eventId, role: participant.role };
-      next();
+      // [REL3] A store that does not answer refuses the handshake UNAVAILABLE within the deadline.
+      const refusal = await withDeadline(handshake(socket), deps.deadlineMs);
+      next(refusal);
     } catch (e) {
       const { body, expected } = toErrorBody(e);
       if (!expected) log.error({ err: e }, 'handshake failed');
       next(connectError(body));
     }
   });
+
+  /** The handshake's checks; a typed refusal is returned, store failures are thrown. */
+  const handshake = async (socket: RallySocket): Promise<Error | undefined> => {
+    // [SEC4] First, before the token is verified or anything read: a flood costs one counter each.
+    await deps.limits.connect(clientAddresses.get(socket.conn) ?? socket.handshake.address);
+    const auth = HandshakeAuthSchema.safeParse(socket.handshake.auth);
+    if (!auth.success) return connectError({ code: ErrorCode.UNAUTHORIZED, message: 'missing participant token, please join again' });
+    if (auth.data.protocolVersion !== PROTOCOL_VERSION) {
+      return connectError({ code: ErrorCode.PROTOCOL_MISMATCH, message: 'Rally was updated: please reload the page' });
+    }
+    const { participant } = await authenticate(deps, auth.data.token);
+    socket.data = { participantId: participant.id, eventId: participant.eventId, role: participant.role };
+    return undefined;
+  };
+
+  /**
+   * [REL4] Recorded commands still running on this node, by idempotency key. A command past its
+   * deadline keeps running (what it sent to Redis may still apply); its retry waits for that same
+   * attempt instead of starting a second one, so an outcome the client never heard is applied once.
+   */
+  const inFlight = new Map<string, Promise<unknown>>();
 
   // [STORE39] An ok ack leaves only once what the command wrote is committed.
   const acked = async (data: unknown): Promise<Ack<unknown>> => {
@@ -106,11 +126,23 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
     if (UNRECORDED_COMMANDS.has(name)) return acked(await handler(ctx, parsed.data));
     // [PROTO3] A retried command id gets the first result back and is not applied again.
     const key = `cmd:${participantId}:${name}:${parsed.data.id}`;
-    const prior = await deps.store.recalledCommand(key);
-    // Awaited too: the first attempt's writes may still be in this turn's batch.
-    if (prior !== undefined) return acked(prior);
-    const data = await handler(ctx, parsed.data);
-    return acked(await deps.store.rememberCommand(key, data, COMMAND_RESULT_TTL_S));
+    let attempt = inFlight.get(key);
+    if (!attempt) {
+      attempt = (async () => {
+        const prior = await deps.store.recalledCommand(key);
+        // Awaited too: the first attempt's writes may still be in this turn's batch.
+        if (prior !== undefined) return prior;
+        const data = await handler(ctx, parsed.data);
+        return deps.store.rememberCommand(key, data, COMMAND_RESULT_TTL_S);
+      })();
+      const settled = attempt;
+      inFlight.set(key, settled);
+      void settled.then(
+        () => inFlight.delete(key),
+        () => inFlight.delete(key),
+      );
+    }
+    return acked(await attempt);
   };
 
   // Socket.IO calls onAny listeners with the socket as `this`, so one function serves every socket.
@@ -120,7 +152,8 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
     // An unknown event name with an ack gets a typed error instead of a silent timeout.
     if (!COMMANDS.has(name)) return reply(errorAck(ErrorCode.BAD_REQUEST, `unknown command ${name}`));
     const participantId = this.data.participantId;
-    run(this, name as CommandName, args[0]).then(reply, (e: unknown) => {
+    // [REL1] Never a hang: past the deadline the answer is UNAVAILABLE with retryAfterMs.
+    withDeadline(run(this, name as CommandName, args[0]), deps.deadlineMs).then(reply, (e: unknown) => {
       const { body, expected } = toErrorBody(e);
       if (!expected) log.error({ err: e, command: name, participantId }, 'command failed');
       reply({ ok: false, error: body });
@@ -155,7 +188,10 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
     measureRtt(socket, deps.clock.now());
     socket.on('disconnect', closed);
 
-    void (async () => {
+    // [REL3] A setup the store cannot finish in time drops the socket: the client reconnects, and
+    // its handshake is answered UNAVAILABLE until the store is back. Longer than a command's: in a
+    // reconnect storm a busy node finishes setups late, and dropping one then only adds another.
+    void withDeadline((async () => {
       const [me, event] = await Promise.all([deps.store.getParticipant(participantId), deps.store.getEvent(eventId)]);
       if (!me || !event) return void socket.disconnect(true);
       // [STAGE16] Announcements for room or remote reach the per-mode room; setMode moves the
@@ -172,8 +208,10 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
       // node-locally: a socket.emit would be kept for recovery (and, in cluster mode, written to
       // the Redis stream for every connection), yet a recovering socket always gets a fresh one.
       io.local.to(socket.id).emit('snapshot', await buildSnapshot(deps, me, event));
-    })().catch((e: unknown) => {
-      log.error({ err: e, participantId }, 'connection setup failed');
+    })(), deps.deadlineMs * SETUP_DEADLINE_FACTOR).catch((e: unknown) => {
+      const { expected } = toErrorBody(e);
+      if (expected) log.warn({ err: e, participantId }, 'connection setup failed: store unavailable');
+      else log.error({ err: e, participantId }, 'connection setup failed');
       socket.disconnect(true);
     });
   });

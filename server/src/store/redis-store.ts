@@ -52,6 +52,9 @@ import { createRedisBreakoutRooms } from './redis/breakout-rooms.js';
 import { createRedisPresence } from './redis/presence.js';
 import { comparePolls, type EventRecord, type ParticipantPatch, type Store, type StoredAnswer, type StoredVote } from './store.js';
 
+/** [REL2] Commands written to a Redis that has stopped answering, past which new ones fail at once. */
+const REDIS_QUEUE_MAX = 20_000;
+
 /** A script called as client.<name>(keys, args); the client sends EVALSHA and falls back to EVAL. */
 const script = (keyCount: number, lua: string) =>
   defineScript({
@@ -313,7 +316,18 @@ export async function createRedisStore(url: string, opts: { keyPrefix?: string }
   const stateError = (state: unknown) =>
     new RallyError(ErrorCode.INVALID_STATE, state === '"draft"' ? 'this poll has not started yet' : 'this poll is closed');
 
-  const client = createClient({ url, scripts });
+  const client = createClient({
+    url,
+    scripts,
+    // [REL2] While Redis is unreachable a command fails at once (ClientOfflineError, answered
+    // UNAVAILABLE) instead of waiting in memory for the whole outage and being acked long after.
+    disableOfflineQueue: true,
+    // [REL2] A Redis that hangs (stopped, not closed) cannot make the queue of commands written to
+    // it grow without bound: past this many, commands fail at once (UNAVAILABLE).
+    commandsQueueMaxLength: REDIS_QUEUE_MAX,
+    // Reconnect quickly, never give up: an outage ends when Redis is back, not when we stop trying.
+    socket: { reconnectStrategy: (retries: number) => Math.min(50 * 2 ** Math.min(retries, 5), 1000), connectTimeout: 2000 },
+  });
   // node-redis reconnects on its own; without a listener an 'error' event would crash the process.
   // Failures still reach callers as rejected commands (and /readyz through ping).
   client.on('error', () => {});

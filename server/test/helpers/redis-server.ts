@@ -8,6 +8,14 @@ export interface RedisServerHandle {
   url: string;
   port: number;
   stop(): Promise<void>;
+  /** [REL] Freezes the server (SIGSTOP): connections stay open and nothing is answered, as a hung Redis. */
+  pause(): void;
+  /** [REL] Thaws a paused server (SIGCONT). */
+  resume(): void;
+  /** [REL] Stops the server (SIGTERM, as `systemctl stop`; with appendonly its data is kept): an outage. */
+  down(): Promise<void>;
+  /** [REL] Starts it again on the same port and directory (AOF replayed when appendonly). */
+  up(): Promise<void>;
 }
 
 /** The port of the shared/dev Redis; tests must never talk to it. */
@@ -113,24 +121,35 @@ export async function startRedisServer(opts: { appendonly?: boolean } = {}): Pro
     }
   }
 
-  const proc = child;
+  let proc = child;
   // If the test process dies without calling stop(), do not leave the server running.
   const killOnExit = () => proc.kill('SIGKILL');
   process.once('exit', killOnExit);
+  const terminate = async () => {
+    if (exited(proc)) return;
+    proc.kill('SIGCONT');
+    proc.kill('SIGTERM');
+    if (!(await waitExit(proc, 5_000))) {
+      proc.kill('SIGKILL');
+      await waitExit(proc, 5_000);
+    }
+  };
+  const appendonly = opts.appendonly ?? false;
 
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
     async stop() {
       process.off('exit', killOnExit);
-      if (!exited(proc)) {
-        proc.kill('SIGTERM');
-        if (!(await waitExit(proc, 5_000))) {
-          proc.kill('SIGKILL');
-          await waitExit(proc, 5_000);
-        }
-      }
+      await terminate();
       await rm(dir, { recursive: true, force: true });
+    },
+    pause: () => void proc.kill('SIGSTOP'),
+    resume: () => void proc.kill('SIGCONT'),
+    down: terminate,
+    async up() {
+      if (!exited(proc)) return;
+      proc = await startOnce(port, dir, appendonly);
     },
   };
 }

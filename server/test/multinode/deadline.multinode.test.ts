@@ -1,0 +1,156 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_POLL_SETTINGS, ErrorCode, type Ack, type CreateEventResponse, type JoinResponse, type Poll, type Snapshot } from '@rally/shared';
+import { postJson as post, clusterRoomCode, startCluster, type Cluster } from '../helpers/cluster.js';
+import { cmdId, expectConnectError, keyOf, sleep, trackedConnect, type TestClient } from '../helpers/test-server.js';
+import { ok } from '../helpers/acks.js';
+
+/**
+ * [REL1]–[REL6] A Redis that hangs (SIGSTOP) or goes away (stopped, then started again) under two
+ * real Rally nodes: every command, join and handshake is answered within the deadline with a typed,
+ * retryable UNAVAILABLE; the client's retry with the same command id is applied once afterwards;
+ * votes acked before the outage are all still there.
+ */
+const DEADLINE_MS = 1500;
+/** What a busy shared machine may add to a deadline before the answer reaches the test. */
+const SLACK_MS = 1500;
+
+let cluster: Cluster;
+let ev: CreateEventResponse;
+let A: string;
+let B: string;
+const clients: TestClient[] = [];
+const connect = trackedConnect(clients);
+
+const joinBody = (body: Record<string, unknown>) => ({ code: ev.code, ...(body.mode === 'room' ? { roomCode: clusterRoomCode(ev.event.id) } : {}), ...body });
+const join = (url: string, body: Record<string, unknown>) => post<JoinResponse>(url, '/api/join', joinBody(body));
+
+let mod: TestClient;
+let modToken: string;
+let voters: TestClient[];
+let poll: Poll;
+
+beforeAll(async () => {
+  cluster = await startCluster({ nodes: 2, appendonly: true, env: { COMMAND_DEADLINE_MS: String(DEADLINE_MS) } });
+  [A, B] = cluster.urls as [string, string];
+  ev = await post<CreateEventResponse>(A, '/api/events', { name: 'Outage SKO', teams: [], agenda: [] }, true);
+  modToken = (await join(A, { name: 'Mod on A', key: keyOf(ev.links.moderator) })).token;
+  mod = await connect(A, modToken);
+  voters = await Promise.all(
+    Array.from({ length: 10 }, async (_, i) => {
+      const url = i % 2 ? A : B;
+      return connect(url, (await join(url, { name: `Voter ${i}`, mode: i % 3 ? 'room' : 'remote' })).token);
+    }),
+  );
+  const created = await ok(mod.send('poll:create', { sessionId: null, draft: { kind: 'single', question: 'Which region wins?', options: ['EMEA', 'APAC'], settings: DEFAULT_POLL_SETTINGS } }));
+  poll = await ok(mod.send('poll:launch', { pollId: created.id }));
+  // Every vote acked before any outage.
+  const options = poll.kind === 'single' ? poll.options : [];
+  await Promise.all(voters.map((v, i) => ok(v.send('poll:vote', { pollId: poll.id, vote: { kind: 'single', optionId: options[i % 2]!.id } }))));
+}, 90_000);
+
+afterAll(async () => {
+  for (const c of clients) c.close();
+  await cluster?.stop();
+});
+
+/** Runs `work`, returning its result and how long it took. */
+async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const t0 = performance.now();
+  const value = await work();
+  return { value, ms: performance.now() - t0 };
+}
+
+function expectUnavailable(ack: Ack<unknown>): void {
+  expect(ack.ok).toBe(false);
+  if (ack.ok) return;
+  expect(ack.error.code).toBe(ErrorCode.UNAVAILABLE);
+  expect(ack.error.retryAfterMs).toBeGreaterThan(0);
+}
+
+async function readyz(url: string): Promise<number> {
+  return (await fetch(`${url}/readyz`)).status;
+}
+
+async function until(pred: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await pred()) return;
+    await sleep(150);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** A join, a handshake and a command, each while the store does not answer: all UNAVAILABLE, in time. */
+async function expectFailFast(asker: TestClient, questionId: string, text: string): Promise<void> {
+  const [command, joined, handshake] = await Promise.all([
+    timed(() => asker.send('question:submit', { id: questionId, text, anonymous: false })),
+    timed(async () => {
+      const res = await fetch(`${A}/api/join`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(joinBody({ name: 'Late', mode: 'remote' })) });
+      return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as { error: { code: string; retryAfterMs?: number } } };
+    }),
+    timed(() => expectConnectError(B, modToken)),
+  ]);
+  expectUnavailable(command.value);
+  expect(command.ms).toBeLessThan(DEADLINE_MS + SLACK_MS);
+  expect(joined.value.status).toBe(503);
+  expect(joined.value.body.error.code).toBe(ErrorCode.UNAVAILABLE);
+  expect(joined.value.body.error.retryAfterMs).toBeGreaterThan(0);
+  expect(Number(joined.value.retryAfter)).toBeGreaterThan(0);
+  expect(joined.ms).toBeLessThan(DEADLINE_MS + SLACK_MS);
+  expect(handshake.value.data?.code).toBe(ErrorCode.UNAVAILABLE);
+  expect(handshake.ms).toBeLessThan(DEADLINE_MS + SLACK_MS);
+}
+
+/** After recovery: the retry with the same id is applied once, and every acked vote is there. */
+async function expectRecovered(asker: TestClient, questionId: string, text: string): Promise<void> {
+  const first = await ok(asker.send('question:submit', { id: questionId, text, anonymous: false }));
+  const again = await ok(asker.send('question:submit', { id: questionId, text, anonymous: false }));
+  expect(again.id).toBe(first.id);
+  const snap = (await ok(mod.send('snapshot:request', {}))) as Snapshot;
+  expect(snap.qa!.questions.filter((q) => q.text === text)).toHaveLength(1);
+  const results = snap.polls.find((v) => v.poll.id === poll.id)!.results!;
+  expect(results.totals.room + results.totals.remote).toBe(voters.length);
+  // A fresh join and handshake work again.
+  await connect(B, (await join(B, { name: `After ${text}`, mode: 'remote' })).token);
+}
+
+describe('[REL] store outages under two nodes', () => {
+  it('[REL1] [REL2] [REL3] [REL4] [REL5] Redis hung (SIGSTOP): commands, joins and handshakes answer UNAVAILABLE with retryAfterMs within the deadline; /readyz says not ready; retries during and after apply once', async () => {
+    const id = cmdId();
+    const text = 'Asked while Redis was frozen';
+    cluster.redis.pause();
+    try {
+      await expectFailFast(voters[0]!, id, text);
+      // [REL4] The client's retry while the first attempt still waits on the frozen store: also
+      // UNAVAILABLE in time, and it must not become a second question once the store answers.
+      const retried = await timed(() => voters[0]!.send('question:submit', { id, text, anonymous: false }));
+      expectUnavailable(retried.value);
+      expect(retried.ms).toBeLessThan(DEADLINE_MS + SLACK_MS);
+      expect(await readyz(A)).toBe(503);
+      expect(await readyz(B)).toBe(503);
+    } finally {
+      cluster.redis.resume();
+    }
+    await until(async () => (await readyz(A)) === 200 && (await readyz(B)) === 200, 15_000, '/readyz after resume');
+    // [REL4] The first attempt may have been applied after the thaw: the retry still yields one question.
+    await expectRecovered(voters[0]!, id, text);
+  }, 60_000);
+
+  it('[REL2] [REL3] [REL4] [REL5] [REL6] Redis stopped then restarted: UNAVAILABLE fast, never INTERNAL; the retry applies once and acked votes survive', async () => {
+    const id = cmdId();
+    const text = 'Asked while Redis was down';
+    await cluster.redis.down();
+    try {
+      await until(async () => (await readyz(A)) === 503 && (await readyz(B)) === 503, 10_000, '/readyz to say not ready');
+      await expectFailFast(voters[1]!, id, text);
+      // Commands that fail at once are UNAVAILABLE too, never INTERNAL, on both nodes.
+      for (const v of voters.slice(2, 6)) expectUnavailable(await v.send('snapshot:request', {}));
+    } finally {
+      await cluster.redis.up();
+    }
+    await until(async () => (await readyz(A)) === 200 && (await readyz(B)) === 200, 20_000, '/readyz after restart');
+    await expectRecovered(voters[1]!, id, text);
+    // Not one command in either outage was answered INTERNAL (the server logs those as failures).
+    for (const n of cluster.nodes) expect(n.output()).not.toMatch(/command failed|handshake failed/);
+  }, 60_000);
+});
