@@ -8,6 +8,13 @@ export interface RedisServerHandle {
   url: string;
   port: number;
   stop(): Promise<void>;
+  /**
+   * Fault tests: stops the server now (SIGTERM: a clean shutdown; SIGKILL: a crash) and keeps its
+   * port and directory, so restart() brings the same data back (from the AOF with appendonly).
+   */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+  /** Starts it again on the same port and directory, after kill(). */
+  restart(): Promise<void>;
 }
 
 /** The port of the shared/dev Redis; tests must never talk to it. */
@@ -113,10 +120,11 @@ export async function startRedisServer(opts: { appendonly?: boolean } = {}): Pro
     }
   }
 
-  const proc = child;
+  let proc = child;
   // If the test process dies without calling stop(), do not leave the server running.
   const killOnExit = () => proc.kill('SIGKILL');
   process.once('exit', killOnExit);
+  const appendonly = opts.appendonly ?? false;
 
   return {
     url: `redis://127.0.0.1:${port}`,
@@ -131,6 +139,18 @@ export async function startRedisServer(opts: { appendonly?: boolean } = {}): Pro
         }
       }
       await rm(dir, { recursive: true, force: true });
+    },
+    async kill(signal = 'SIGTERM') {
+      if (exited(proc)) return;
+      proc.kill(signal);
+      if (!(await waitExit(proc, 10_000))) {
+        proc.kill('SIGKILL');
+        await waitExit(proc, 5_000);
+      }
+    },
+    async restart() {
+      if (!exited(proc)) throw new Error('restart() needs the server stopped first (kill())');
+      proc = await startOnce(port, dir, appendonly);
     },
   };
 }
