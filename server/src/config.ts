@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
+import { DEFAULT_OUTBOUND_LIMITS, type OutboundLimits } from './realtime/outbound-budget.js';
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optional = <T extends z.ZodType>(s: T) => z.preprocess(emptyToUndefined, s.optional());
@@ -119,6 +120,12 @@ const ConfigSchema = z
      * window, phones waking and reconnecting all day fit the long one (50 a second).
      */
     CONNECT_LIMIT_PER_ADDRESS: LimitSpec('2000/10s,30000/10m'),
+    /** [REL11] Bytes waiting to be written to one socket past which its volatile facts are dropped. */
+    OUTBOUND_VOLATILE_LIMIT_BYTES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1024).default(DEFAULT_OUTBOUND_LIMITS.volatileBytes)),
+    /** [REL12] Bytes waiting to be written to one socket past which it is disconnected. */
+    OUTBOUND_LIMIT_BYTES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1024).default(DEFAULT_OUTBOUND_LIMITS.limitBytes)),
+    /** [REL12] How long a socket may stay over OUTBOUND_VOLATILE_LIMIT_BYTES before it is disconnected. */
+    OUTBOUND_STALL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).default(DEFAULT_OUTBOUND_LIMITS.stallMs)),
   })
   .superRefine((c, ctx) => {
     const lk = [c.LIVEKIT_URL, c.LIVEKIT_API_KEY, c.LIVEKIT_API_SECRET].filter(Boolean).length;
@@ -126,6 +133,9 @@ const ConfigSchema = z
       ctx.addIssue({ code: 'custom', path: ['LIVEKIT_URL'], message: 'LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET go together: set all three or none' });
     }
     if (c.LIVEKIT_API_URL && lk !== 3) ctx.addIssue({ code: 'custom', path: ['LIVEKIT_API_URL'], message: 'needs LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET' });
+    if (c.OUTBOUND_LIMIT_BYTES < c.OUTBOUND_VOLATILE_LIMIT_BYTES) {
+      ctx.addIssue({ code: 'custom', path: ['OUTBOUND_LIMIT_BYTES'], message: 'must be at least OUTBOUND_VOLATILE_LIMIT_BYTES (volatile facts are dropped before a socket is cut off)' });
+    }
     if (c.REDIS_URL && !c.SECRET) {
       ctx.addIssue({ code: 'custom', path: ['SECRET'], message: 'is required with REDIS_URL (every node must sign tokens with the same secret)' });
     }
@@ -155,6 +165,8 @@ export interface Config {
   trustProxy: number | string[];
   /** [SEC1] [SEC4] [SEC5] The abuse budgets; an empty list is no limit. */
   limits: AbuseLimits;
+  /** [REL10] The cap on what waits to be written to one socket. */
+  outbound: OutboundLimits;
 }
 
 export interface AbuseLimits {
@@ -194,5 +206,6 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     benchStamps: c.RALLY_BENCH_STAMPS === '1' || c.RALLY_BENCH_STAMPS === 'true',
     trustProxy: c.TRUST_PROXY,
     limits: { joinPerAddress: c.JOIN_LIMIT_PER_ADDRESS, joinPerEvent: c.JOIN_LIMIT_PER_EVENT, connectPerAddress: c.CONNECT_LIMIT_PER_ADDRESS },
+    outbound: { volatileBytes: c.OUTBOUND_VOLATILE_LIMIT_BYTES, limitBytes: c.OUTBOUND_LIMIT_BYTES, stallMs: c.OUTBOUND_STALL_MS },
   };
 }

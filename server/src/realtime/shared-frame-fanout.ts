@@ -1,4 +1,5 @@
 import { Adapter } from 'socket.io-adapter';
+import type { OutboundBudget } from './outbound-budget.js';
 
 /**
  * [PROTO12] Room broadcasts write one pre-encoded WebSocket frame straight to each idle socket.
@@ -35,12 +36,13 @@ interface EngineConn {
 
 interface SioSocket {
   conn: EngineConn;
+  disconnect(close: boolean): unknown;
   client: { writeToEngine(encoded: unknown[], opts: PacketOpts): void };
   notifyOutgoingListeners?: (packet: unknown) => void;
 }
 
 interface AdapterInternals {
-  nsp: { name: string };
+  nsp: { name: string; server: object };
   _encode(packet: unknown, opts: PacketOpts): unknown[];
   apply(opts: unknown, cb: (socket: SioSocket) => void): void;
 }
@@ -61,6 +63,27 @@ export function writeFrameIfIdle(conn: EngineConn, frame: Buffer[]): boolean {
 
 let installed = false;
 
+/** [REL10] Each Socket.IO server's cap on what waits to be written to one socket (app.ts sets it). */
+const budgets = new WeakMap<object, { budget: OutboundBudget; overCap: (socket: SioSocket, queuedBytes: number) => void }>();
+
+/**
+ * [REL12] Past its cap a socket is disconnected by the server (no recovery session is kept, so it
+ * returns to a fresh snapshot), and its TCP socket destroyed at once: a graceful close would wait
+ * behind the very backlog that is the problem. `onCut` is told (a log line).
+ */
+export function setOutboundBudget(server: object, budget: OutboundBudget, onCut: (socket: unknown, queuedBytes: number) => void = () => {}): void {
+  budgets.set(server, {
+    budget,
+    overCap(socket, queuedBytes) {
+      onCut(socket, queuedBytes);
+      socket.disconnect(true);
+      const ws = socket.conn.transport.socket as { terminate?: () => void } | undefined;
+      if (typeof ws?.terminate === 'function') ws.terminate();
+      else (socket.conn as unknown as { close(discard: boolean): void }).close(true);
+    },
+  });
+}
+
 export function installSharedFrameFanout(): void {
   if (installed) return;
   const proto = Adapter.prototype as unknown as AdapterInternals & { broadcast(packet: unknown, opts: unknown): void };
@@ -68,17 +91,40 @@ export function installSharedFrameFanout(): void {
     throw new Error('socket.io-adapter: no _encode/apply on Adapter; shared-frame-fanout.ts needs updating');
   }
   installed = true;
-  proto.broadcast = function broadcast(this: AdapterInternals, packet: { nsp?: string }, opts: { flags?: { volatile?: boolean; compress?: boolean } }) {
+  const original = proto.broadcast;
+  const broadcast = function broadcast(this: AdapterInternals, packet: { nsp?: string }, opts: { flags?: { volatile?: boolean; compress?: boolean } }) {
     // As socket.io-adapter's own broadcast, except the per-socket write.
     const flags = opts.flags ?? {};
     const packetOpts: PacketOpts = { preEncoded: true, volatile: flags.volatile, compress: flags.compress };
     packet.nsp = this.nsp.name;
     const encoded = this._encode(packet, packetOpts);
     const frame = packetOpts.wsPreEncodedFrame;
+    const cap = budgets.get(this.nsp.server);
     this.apply(opts, (socket) => {
+      if (cap) {
+        // [REL10] [REL11] [REL12] Checked before every write: a socket over its cap gets no more.
+        const verdict = cap.budget.admit(socket.conn, packetOpts.volatile === true);
+        if (verdict === 'drop') return;
+        if (verdict === 'disconnect') {
+          const queued = cap.budget.queuedBytes(socket.conn);
+          // Not inside the room iteration: the disconnect leaves rooms.
+          return void setImmediate(() => cap.overCap(socket, queued));
+        }
+      }
       socket.notifyOutgoingListeners?.(packet);
       if (frame !== undefined && writeFrameIfIdle(socket.conn, frame)) return;
       socket.client.writeToEngine(encoded, packetOpts);
     });
   };
+  // Socket.IO's Server.close() writes socket.io-adapter's own broadcast back onto the prototype
+  // (restoreAdapter, meant for uWebSockets.js servers), which would silently turn the shared frame
+  // and the per-socket cap off for every server left in the process. That one write is ignored.
+  let current = broadcast as typeof proto.broadcast;
+  Object.defineProperty(proto, 'broadcast', {
+    configurable: true,
+    get: () => current,
+    set: (v: typeof proto.broadcast) => {
+      if (v !== original) current = v;
+    },
+  });
 }
