@@ -49,6 +49,7 @@ import { createRecoveringAdapter } from './realtime/streams-adapter.js';
 import { IndexedSessionAdapter } from './realtime/indexed-session-adapter.js';
 import { installSharedFrameFanout, setOutboundBudget } from './realtime/shared-frame-fanout.js';
 import { createOutboundBudget, type OutboundBudget } from './realtime/outbound-budget.js';
+import { createCommandWindow } from './realtime/command-window.js';
 import type { Store } from './store/store.js';
 
 type AnyRedis = RedisClientType<any, any, any, any, any>;
@@ -206,6 +207,7 @@ export function createApp(deps: AppDeps): App {
     publish,
     presenceFeed,
     rateLimits: createRateLimits(deps.redis),
+    commandWindow: createCommandWindow(deps.redis),
     askBudget: createAskBudget(deps.redis),
     nodeId: deps.nodeId,
     limits,

@@ -20,7 +20,8 @@ import { breakoutRoomOnConnect } from '../domain/breakout/placement.js';
 import type { QuizTimers } from '../domain/quiz/play.js';
 import type { Log } from '../log.js';
 import { connectError, describeZodError, errorAck, toErrorBody } from './errors.js';
-import { UNRECORDED_COMMANDS, handlers, type CommandContext } from './handlers.js';
+import { UNRECORDED_COMMANDS, WINDOWED_COMMANDS, handlers, type CommandContext } from './handlers.js';
+import type { CommandWindow } from './command-window.js';
 import { maySend } from './permissions.js';
 import { rooms, takeSlice, type RallyServer } from './publisher.js';
 import type { ConnectionLimits } from './connection-limits.js';
@@ -42,6 +43,8 @@ export interface RealtimeDeps extends DomainDeps {
   quizTimers?: QuizTimers;
   /** [SEC4] The per-address budget every handshake spends. */
   limits: Pick<ConnectionLimits, 'connect'>;
+  /** [REL16] The window of recent ids of the commands that keep no stored result (reactions). */
+  commandWindow: CommandWindow;
   /** [SEC3] The client's address behind the trusted proxies, as Express reads it. */
   clientAddress: (headers: IncomingHttpHeaders, remoteAddress: string) => string;
 }
@@ -103,6 +106,19 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
     const timing = { connectedAtMs: socket.data.connectedAtMs ?? 0, rttMs: socket.data.rttMs ?? 0 };
     const ctx: CommandContext = { deps, participantId, eventId, role, askBudget: deps.askBudget, timing };
     const handler = handlers[name] as (c: CommandContext, p: unknown) => Promise<unknown>;
+    const repeat = WINDOWED_COMMANDS[name] as ((p: unknown) => unknown) | undefined;
+    if (repeat) {
+      // [REL16] [REL17] Applied once per id within the window; a repeat is acked as the first was.
+      const windowId = `${name}:${parsed.data.id}`;
+      if (!(await deps.commandWindow.claim(participantId, windowId))) return acked(repeat(parsed.data));
+      try {
+        return acked(await handler(ctx, parsed.data));
+      } catch (e) {
+        // [REL19] A refused or failed attempt did not apply: its retry must be able to.
+        await deps.commandWindow.release(participantId, windowId).catch(() => {});
+        throw e;
+      }
+    }
     if (UNRECORDED_COMMANDS.has(name)) return acked(await handler(ctx, parsed.data));
     // [PROTO3] A retried command id gets the first result back and is not applied again.
     const key = `cmd:${participantId}:${name}:${parsed.data.id}`;
