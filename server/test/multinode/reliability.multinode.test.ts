@@ -64,6 +64,26 @@ describe('reliability across nodes', () => {
     expect(await reacted()).toHaveLength(2);
   });
 
+  it('[REL19] a reaction refused over the budget on one node is applied once when retried on the other', async () => {
+    const screen = await connect(A, (await join(A, { name: 'Stage 2', key: keyOf(ev.links.stage) })).token);
+    const bursts: ReactionBurst[] = [];
+    screen.socket.on('reaction:aggregated', (b) => bursts.push(b));
+    const total = () => bursts.reduce((n, b) => n + b.room + b.remote, 0);
+    const j = await join(A, { name: 'Eager', mode: 'remote' });
+    const onA = await connect(A, j.token);
+    const onB = await connect(B, j.token);
+    for (let i = 0; i < 10; i++) expect((await onA.send('reaction:send', { emoji: '💡' })).ok).toBe(true);
+    const refused = await onA.send('reaction:send', { id: 'refused-then-retried', emoji: '💡' });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+    await sleep(((refused as { error: { retryAfterMs?: number } }).error.retryAfterMs ?? 10_000) + 100);
+    expect(await onB.send('reaction:send', { id: 'refused-then-retried', emoji: '💡' })).toEqual({ ok: true, data: { emoji: '💡' } });
+    expect(await onA.send('reaction:send', { id: 'refused-then-retried', emoji: '💡' })).toEqual({ ok: true, data: { emoji: '💡' } });
+    const deadline = Date.now() + 5000;
+    while (total() < 11 && Date.now() < deadline) await sleep(100);
+    await sleep(700);
+    expect(total()).toBe(11);
+  }, 30_000);
+
   it('[REL15] a stalled socket on one node is capped and disconnected while facts come from the other, and returns to a fresh snapshot', async () => {
     const agenda = (n: number): AgendaSession[] =>
       Array.from({ length: 48 }, (_, i) => ({
