@@ -1,5 +1,5 @@
 import { Adapter } from 'socket.io-adapter';
-import type { OutboundBudget } from './outbound-budget.js';
+import type { OutboundBudget, OutboundConn } from './outbound-budget.js';
 
 /**
  * [PROTO12] Room broadcasts write one pre-encoded WebSocket frame straight to each idle socket.
@@ -103,10 +103,11 @@ export function installSharedFrameFanout(): void {
     this.apply(opts, (socket) => {
       if (cap) {
         // [REL10] [REL11] [REL12] Checked before every write: a socket over its cap gets no more.
-        const verdict = cap.budget.admit(socket.conn, packetOpts.volatile === true);
+        const conn = socket.conn as unknown as OutboundConn;
+        const verdict = cap.budget.admit(conn, packetOpts.volatile === true);
         if (verdict === 'drop') return;
         if (verdict === 'disconnect') {
-          const queued = cap.budget.queuedBytes(socket.conn);
+          const queued = cap.budget.queuedBytes(conn);
           // Not inside the room iteration: the disconnect leaves rooms.
           return void setImmediate(() => cap.overCap(socket, queued));
         }
