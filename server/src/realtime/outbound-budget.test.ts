@@ -62,4 +62,28 @@ describe('the per-socket cap', () => {
     expect(budget.admit(c, false)).toBe('drop');
     expect(budget.stats()).toEqual({ droppedVolatile: 1, disconnected: 1 });
   });
+
+  it('[REL12] a connection\'s own first snapshot is not counted against it until it has caught up once; a second one is', () => {
+    const budget = createOutboundBudget(limits);
+    const c = conn(900);
+    budget.noteSnapshot(c);
+    // 900 queued, all of it the snapshot: only what follows it counts (50, then 600, then 1100).
+    c.unsent(950);
+    expect(budget.admit(c, true)).toBe('write');
+    c.unsent(1500);
+    expect(budget.admit(c, true)).toBe('drop');
+    expect(budget.admit(c, false)).toBe('write');
+    // Another snapshot (a reply to snapshot:request) gets no allowance of its own.
+    budget.noteSnapshot(c);
+    c.unsent(2000);
+    expect(budget.admit(c, false)).toBe('disconnect');
+
+    const d = conn(900);
+    budget.noteSnapshot(d);
+    // Caught up once: the allowance is spent, and the cap applies in full.
+    d.unsent(50);
+    expect(budget.admit(d, true)).toBe('write');
+    d.unsent(1100);
+    expect(budget.admit(d, false)).toBe('disconnect');
+  });
 });

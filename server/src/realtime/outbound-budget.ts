@@ -40,7 +40,7 @@ export function judge(limits: OutboundLimits, queued: number, volatile: boolean,
 
 /** The members of an engine.io connection this reads (engine.io 6.6 / ws 8, as shared-frame-fanout.ts). */
 export interface OutboundConn {
-  writeBuffer: { data?: unknown }[];
+  writeBuffer: unknown[];
   transport?: { socket?: { _socket?: { writableLength?: number } | null; _sender?: { _bufferedBytes?: number } } };
 }
 
@@ -51,6 +51,9 @@ interface ConnState {
   bytes: number;
   /** When this socket was first seen over volatileBytes (cleared when it comes back under). */
   overSince: number | undefined;
+  /** [REL12] Bytes of the connection's own first snapshot not counted against it, until it catches up. */
+  allowance: number;
+  snapshotNoted: boolean;
   closing: boolean;
 }
 
@@ -69,6 +72,15 @@ export interface OutboundBudget {
   queuedBytes(conn: OutboundConn): number;
   /** The verdict for one fact to one connection; 'disconnect' is returned once per connection, then 'drop'. */
   admit(conn: OutboundConn, volatile: boolean): Verdict;
+  /**
+   * The connection's first snapshot was just queued: what is queued now is not counted against it
+   * until it has caught up once. A staff snapshot of a large event is megabytes (everyone online)
+   * and can sit in the buffer of a slow link for a while; without this, the facts that follow it
+   * would cut the socket off, and the snapshot of its reconnection again, and so on. Once per
+   * connection: replies to snapshot:request get no allowance, so asking for snapshots without
+   * reading them still reaches the cap.
+   */
+  noteSnapshot(conn: OutboundConn): void;
   stats(): OutboundStats;
 }
 
@@ -78,47 +90,63 @@ export function createOutboundBudget(limits: OutboundLimits, now: () => number =
   const states = new WeakMap<OutboundConn, ConnState>();
   const stats: OutboundStats = { droppedVolatile: 0, disconnected: 0 };
 
-  const state = (conn: OutboundConn): ConnState => {
-    let s = states.get(conn);
-    if (!s) states.set(conn, (s = { buffer: conn.writeBuffer, counted: 0, bytes: 0, overSince: undefined, closing: false }));
+  const fresh = (conn: OutboundConn): ConnState => {
+    const s: ConnState = { buffer: conn.writeBuffer, counted: 0, bytes: 0, overSince: undefined, allowance: 0, snapshotNoted: false, closing: false };
+    states.set(conn, s);
     return s;
   };
 
   /** engine.io's queue only grows between flushes, so each packet is measured once. */
-  const queueBytes = (conn: OutboundConn): number => {
+  const queueBytes = (conn: OutboundConn, known: ConnState | undefined): number => {
     const buf = conn.writeBuffer;
-    if (buf.length === 0 && !states.has(conn)) return 0;
-    const s = state(conn);
+    if (buf.length === 0 && !known) return 0;
+    const s = known ?? fresh(conn);
     if (s.buffer !== buf) {
       s.buffer = buf;
       s.counted = 0;
       s.bytes = 0;
     }
-    for (; s.counted < buf.length; s.counted++) s.bytes += sizeOf(buf[s.counted]?.data);
+    for (; s.counted < buf.length; s.counted++) s.bytes += sizeOf((buf[s.counted] as { data?: unknown } | undefined)?.data);
     return s.bytes;
   };
 
-  const queuedBytes = (conn: OutboundConn): number => {
+  const measure = (conn: OutboundConn, s: ConnState | undefined): number => {
     const ws = conn.transport?.socket;
-    return queueBytes(conn) + (ws?._socket?.writableLength ?? 0) + (ws?._sender?._bufferedBytes ?? 0);
+    return queueBytes(conn, s) + (ws?._socket?.writableLength ?? 0) + (ws?._sender?._bufferedBytes ?? 0);
   };
 
   return {
     limits,
-    queuedBytes,
+    queuedBytes: (conn) => measure(conn, states.get(conn)),
     admit(conn, volatile) {
-      const queued = queuedBytes(conn);
-      const s = queued > limits.volatileBytes || states.has(conn) ? state(conn) : undefined;
+      let s = states.get(conn);
+      const queued = measure(conn, s);
+      s ??= states.get(conn);
       if (s?.closing) return 'drop';
+      if (!s && queued <= limits.volatileBytes) return 'write';
+      s ??= fresh(conn);
       const t = now();
-      if (s) s.overSince = queued > limits.volatileBytes ? (s.overSince ?? t) : undefined;
-      const verdict = judge(limits, queued, volatile, s?.overSince, t);
+      // Caught up: the snapshot's allowance is spent.
+      if (queued <= limits.volatileBytes) s.allowance = 0;
+      const counted = Math.max(0, queued - s.allowance);
+      s.overSince = counted > limits.volatileBytes ? (s.overSince ?? t) : undefined;
+      const verdict = judge(limits, counted, volatile, s.overSince, t);
       if (verdict === 'drop') stats.droppedVolatile++;
       if (verdict === 'disconnect') {
-        s!.closing = true;
+        s.closing = true;
         stats.disconnected++;
       }
       return verdict;
+    },
+    noteSnapshot(conn) {
+      let s = states.get(conn);
+      const queued = measure(conn, s);
+      // A snapshot that fits under the volatile cap needs no allowance (and the connection no entry).
+      if (queued <= limits.volatileBytes) return;
+      s ??= states.get(conn) ?? fresh(conn);
+      if (s.snapshotNoted) return;
+      s.snapshotNoted = true;
+      s.allowance = queued;
     },
     stats: () => ({ ...stats }),
   };

@@ -63,6 +63,24 @@ export function writeFrameIfIdle(conn: EngineConn, frame: Buffer[]): boolean {
 
 let installed = false;
 
+/**
+ * [REL10] For writes that are not room broadcasts (command acks): true if the socket may be written
+ * to; false if it is over its cap (and then it is being disconnected). A client that sends commands
+ * without reading the answers (snapshot:request, say) reaches the cap like any other.
+ */
+export function mayWriteTo(server: object, socket: unknown): boolean {
+  const cap = budgets.get(server);
+  if (!cap) return true;
+  const s = socket as SioSocket;
+  const conn = s.conn as unknown as OutboundConn;
+  const verdict = cap.budget.admit(conn, false);
+  if (verdict === 'disconnect') {
+    const queued = cap.budget.queuedBytes(conn);
+    setImmediate(() => cap.overCap(s, queued));
+  }
+  return verdict === 'write';
+}
+
 /** [REL10] Each Socket.IO server's cap on what waits to be written to one socket (app.ts sets it). */
 const budgets = new WeakMap<object, { budget: OutboundBudget; overCap: (socket: SioSocket, queuedBytes: number) => void }>();
 
@@ -100,6 +118,8 @@ export function installSharedFrameFanout(): void {
     const encoded = this._encode(packet, packetOpts);
     const frame = packetOpts.wsPreEncodedFrame;
     const cap = budgets.get(this.nsp.server);
+    // [REL12] A connection's first snapshot is the one fact sent to a lone socket by that name (socket-server.ts).
+    const snapshot = (packet as { data?: unknown[] }).data?.[0] === 'snapshot';
     this.apply(opts, (socket) => {
       if (cap) {
         // [REL10] [REL11] [REL12] Checked before every write: a socket over its cap gets no more.
@@ -113,8 +133,8 @@ export function installSharedFrameFanout(): void {
         }
       }
       socket.notifyOutgoingListeners?.(packet);
-      if (frame !== undefined && writeFrameIfIdle(socket.conn, frame)) return;
-      socket.client.writeToEngine(encoded, packetOpts);
+      if (frame === undefined || !writeFrameIfIdle(socket.conn, frame)) socket.client.writeToEngine(encoded, packetOpts);
+      if (snapshot) cap?.budget.noteSnapshot(socket.conn as unknown as OutboundConn);
     });
   };
   // Socket.IO's Server.close() writes socket.io-adapter's own broadcast back onto the prototype

@@ -24,6 +24,7 @@ import { UNRECORDED_COMMANDS, WINDOWED_COMMANDS, handlers, type CommandContext }
 import type { CommandWindow } from './command-window.js';
 import { maySend } from './permissions.js';
 import { rooms, takeSlice, type RallyServer } from './publisher.js';
+import { mayWriteTo } from './shared-frame-fanout.js';
 import type { ConnectionLimits } from './connection-limits.js';
 import { RateLimited, type RateLimits } from './rate-limits.js';
 
@@ -132,7 +133,9 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
   // Socket.IO calls onAny listeners with the socket as `this`, so one function serves every socket.
   function dispatch(this: RallySocket, name: string, ...args: unknown[]): void {
     const last = args[args.length - 1];
-    const reply = typeof last === 'function' ? (last as (a: Ack<unknown>) => void) : () => {};
+    const ack = typeof last === 'function' ? (last as (a: Ack<unknown>) => void) : undefined;
+    // [REL10] An ack is written to the socket like a fact: not past its cap.
+    const reply = (a: Ack<unknown>) => void (ack && mayWriteTo(io, this) && ack(a));
     // An unknown event name with an ack gets a typed error instead of a silent timeout.
     if (!COMMANDS.has(name)) return reply(errorAck(ErrorCode.BAD_REQUEST, `unknown command ${name}`));
     const participantId = this.data.participantId;

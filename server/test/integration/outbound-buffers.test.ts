@@ -157,4 +157,26 @@ describe('bounded per-client buffers', () => {
     expect(t.s.app.outbound.stats().disconnected).toBe(1);
     for (const h of t.healthy) expect(h.socket.connected).toBe(true);
   }, 60_000);
+
+  it('[REL10] answers to commands count too: a client that keeps asking for snapshots without reading them is cut off at the cap', async () => {
+    const limit = 256 * KB;
+    const t = await setup({ OUTBOUND_VOLATILE_LIMIT_BYTES: String(64 * KB), OUTBOUND_LIMIT_BYTES: String(limit), OUTBOUND_STALL_MS: '600000' });
+    // This one stops reading but still sends (a frozen tab's socket): its own TCP socket is paused.
+    const stalled = await connectClient(t.s.url, t.stalledJoin.token);
+    clients.push(stalled);
+    (stalled.socket.io.engine.transport as unknown as { ws: { _socket: { pause(): void } } }).ws._socket.pause();
+    // The agenda fills the kernel's buffers and a little more; then only answers are written to it.
+    while (t.queued() <= 64 * KB) await t.put();
+    const snapshotBytes = JSON.stringify(await t.healthy[0]!.send('snapshot:request', {})).length;
+    let max = 0;
+    for (let i = 0; i < 20 && t.serverSocket(); i++) {
+      stalled.socket.emit('snapshot:request', { id: `snap-request-${i}` }, () => {});
+      await sleep(100);
+      max = Math.max(max, t.queued());
+    }
+    expect(t.serverSocket()).toBeUndefined();
+    expect(t.s.app.outbound.stats().disconnected).toBe(1);
+    expect(max).toBeLessThanOrEqual(limit + snapshotBytes);
+    for (const h of t.healthy) expect(h.socket.connected).toBe(true);
+  }, 60_000);
 });
