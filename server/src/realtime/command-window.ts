@@ -29,7 +29,7 @@ export interface CommandWindowOptions {
   maxParticipants?: number;
 }
 
-export const COMMAND_WINDOW = { size: 32, ttlMs: 3 * 60_000, maxParticipants: 50_000 } as const;
+export const COMMAND_WINDOW = { size: 16, ttlMs: 3 * 60_000, maxParticipants: 20_000 } as const;
 
 // LPOS finds a repeat; otherwise the id goes first, the list is cut to `size` and its expiry pushed back.
 const CLAIM = `
