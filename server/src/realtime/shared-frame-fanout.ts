@@ -1,5 +1,5 @@
 import { Adapter } from 'socket.io-adapter';
-import type { OutboundBudget, OutboundConn } from './outbound-budget.js';
+import type { OutboundBudget, OutboundConn, Verdict } from './outbound-budget.js';
 
 /**
  * [PROTO12] Room broadcasts write one pre-encoded WebSocket frame straight to each idle socket.
@@ -63,43 +63,51 @@ export function writeFrameIfIdle(conn: EngineConn, frame: Buffer[]): boolean {
 
 let installed = false;
 
+interface Cap {
+  budget: OutboundBudget;
+  /** The budget's verdict for one write to this socket; on 'disconnect' the socket is cut off (after the current write loop). */
+  check(socket: SioSocket, volatile: boolean): Verdict;
+}
+
+/** [REL10] Each Socket.IO server's cap on what waits to be written to one socket (app.ts sets it). */
+const caps = new WeakMap<object, Cap>();
+
+/**
+ * [REL10] [REL12] Sets a server's cap. Past it a socket is disconnected by the server (no recovery
+ * session is kept, so it returns to a fresh snapshot), and its TCP socket destroyed at once: a
+ * graceful close would wait behind the very backlog that is the problem. `onCut` is told (a log line).
+ */
+export function setOutboundBudget(server: object, budget: OutboundBudget, onCut: (socket: unknown, queuedBytes: number) => void = () => {}): void {
+  const cutOff = (socket: SioSocket, queuedBytes: number) => {
+    onCut(socket, queuedBytes);
+    socket.disconnect(true);
+    const ws = socket.conn.transport.socket as { terminate?: () => void } | undefined;
+    if (typeof ws?.terminate === 'function') ws.terminate();
+    else (socket.conn as unknown as { close(discard: boolean): void }).close(true);
+  };
+  caps.set(server, {
+    budget,
+    check(socket, volatile) {
+      const conn = socket.conn as unknown as OutboundConn;
+      const verdict = budget.admit(conn, volatile);
+      if (verdict === 'disconnect') {
+        const queued = budget.queuedBytes(conn);
+        // Not inside a room iteration: the disconnect leaves rooms.
+        setImmediate(() => cutOff(socket, queued));
+      }
+      return verdict;
+    },
+  });
+}
+
 /**
  * [REL10] For writes that are not room broadcasts (command acks): true if the socket may be written
  * to; false if it is over its cap (and then it is being disconnected). A client that sends commands
  * without reading the answers (snapshot:request, say) reaches the cap like any other.
  */
 export function mayWriteTo(server: object, socket: unknown): boolean {
-  const cap = budgets.get(server);
-  if (!cap) return true;
-  const s = socket as SioSocket;
-  const conn = s.conn as unknown as OutboundConn;
-  const verdict = cap.budget.admit(conn, false);
-  if (verdict === 'disconnect') {
-    const queued = cap.budget.queuedBytes(conn);
-    setImmediate(() => cap.overCap(s, queued));
-  }
-  return verdict === 'write';
-}
-
-/** [REL10] Each Socket.IO server's cap on what waits to be written to one socket (app.ts sets it). */
-const budgets = new WeakMap<object, { budget: OutboundBudget; overCap: (socket: SioSocket, queuedBytes: number) => void }>();
-
-/**
- * [REL12] Past its cap a socket is disconnected by the server (no recovery session is kept, so it
- * returns to a fresh snapshot), and its TCP socket destroyed at once: a graceful close would wait
- * behind the very backlog that is the problem. `onCut` is told (a log line).
- */
-export function setOutboundBudget(server: object, budget: OutboundBudget, onCut: (socket: unknown, queuedBytes: number) => void = () => {}): void {
-  budgets.set(server, {
-    budget,
-    overCap(socket, queuedBytes) {
-      onCut(socket, queuedBytes);
-      socket.disconnect(true);
-      const ws = socket.conn.transport.socket as { terminate?: () => void } | undefined;
-      if (typeof ws?.terminate === 'function') ws.terminate();
-      else (socket.conn as unknown as { close(discard: boolean): void }).close(true);
-    },
-  });
+  const cap = caps.get(server);
+  return !cap || cap.check(socket as SioSocket, false) === 'write';
 }
 
 export function installSharedFrameFanout(): void {
@@ -117,21 +125,12 @@ export function installSharedFrameFanout(): void {
     packet.nsp = this.nsp.name;
     const encoded = this._encode(packet, packetOpts);
     const frame = packetOpts.wsPreEncodedFrame;
-    const cap = budgets.get(this.nsp.server);
+    const cap = caps.get(this.nsp.server);
     // [REL12] A connection's first snapshot is the one fact sent to a lone socket by that name (socket-server.ts).
     const snapshot = (packet as { data?: unknown[] }).data?.[0] === 'snapshot';
     this.apply(opts, (socket) => {
-      if (cap) {
-        // [REL10] [REL11] [REL12] Checked before every write: a socket over its cap gets no more.
-        const conn = socket.conn as unknown as OutboundConn;
-        const verdict = cap.budget.admit(conn, packetOpts.volatile === true);
-        if (verdict === 'drop') return;
-        if (verdict === 'disconnect') {
-          const queued = cap.budget.queuedBytes(conn);
-          // Not inside the room iteration: the disconnect leaves rooms.
-          return void setImmediate(() => cap.overCap(socket, queued));
-        }
-      }
+      // [REL10] [REL11] [REL12] Checked before every write: a socket over its cap gets no more.
+      if (cap && cap.check(socket, packetOpts.volatile === true) !== 'write') return;
       socket.notifyOutgoingListeners?.(packet);
       if (frame === undefined || !writeFrameIfIdle(socket.conn, frame)) socket.client.writeToEngine(encoded, packetOpts);
       if (snapshot) cap?.budget.noteSnapshot(socket.conn as unknown as OutboundConn);
