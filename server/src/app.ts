@@ -49,7 +49,9 @@ import { startResultsTicker } from './realtime/results-ticker.js';
 import { attachRealtime } from './realtime/socket-server.js';
 import { createRecoveringAdapter } from './realtime/streams-adapter.js';
 import { IndexedSessionAdapter } from './realtime/indexed-session-adapter.js';
-import { installSharedFrameFanout } from './realtime/shared-frame-fanout.js';
+import { installSharedFrameFanout, setOutboundBudget } from './realtime/shared-frame-fanout.js';
+import { createOutboundBudget, type OutboundBudget } from './realtime/outbound-budget.js';
+import { createCommandWindow } from './realtime/command-window.js';
 import type { Store } from './store/store.js';
 
 type AnyRedis = RedisClientType<any, any, any, any, any>;
@@ -87,6 +89,8 @@ export interface App {
   io: RallyServer;
   /** Room codes, LiveKit, budgets, reactions and engagement, as the domain gets them (tests use them too). */
   stage: StageServices;
+  /** [REL10] This node's cap on what waits to be written to each socket (tests read its figures). */
+  outbound: OutboundBudget;
   /** Stops accepting, closes sockets and the HTTP server. The store is closed by its owner. */
   close(): Promise<void>;
 }
@@ -159,6 +163,12 @@ export function createApp(deps: AppDeps): App {
     adapter: deps.redis ? createRecoveringAdapter(deps.redis) : IndexedSessionAdapter,
   });
 
+  // [REL10] [REL11] [REL12] What waits to be written to one socket is capped.
+  const outbound = createOutboundBudget(config.outbound);
+  setOutboundBudget(io, outbound, (socket, queuedBytes) => {
+    const data = (socket as { data?: { participantId?: string } }).data;
+    log.warn({ participantId: data?.participantId, queuedBytes }, 'socket disconnected: too much waiting to be written to it (client not reading)');
+  });
   const publish = ioPublisher(io, { stamps: config.benchStamps, cluster: Boolean(deps.redis) });
   // [SEC1] [SEC4] [SEC5] [SEC7] Joins and handshakes per address and per event, in Redis when clustered.
   const limits = createConnectionLimits(deps.redis, config.limits);
@@ -202,6 +212,7 @@ export function createApp(deps: AppDeps): App {
     publish,
     presenceFeed,
     rateLimits: createRateLimits(deps.redis),
+    commandWindow: createCommandWindow(deps.redis),
     askBudget: createAskBudget(deps.redis),
     nodeId: deps.nodeId,
     limits,
@@ -272,6 +283,7 @@ export function createApp(deps: AppDeps): App {
     http,
     io,
     stage,
+    outbound,
     async close() {
       draining = true;
       // Timers first: a tick must not read a store its owner is about to close.

@@ -106,4 +106,17 @@ describe('configuration', () => {
       expect(msg.split('\n')).toHaveLength(1);
     }
   });
+
+  it('[REL12] the per-socket caps are on by default, set in bytes and ms, and a disconnect cap below the volatile one is refused', () => {
+    const d = parseConfig({}).outbound;
+    expect(d.volatileBytes).toBeGreaterThan(0);
+    expect(d.limitBytes).toBeGreaterThanOrEqual(d.volatileBytes);
+    expect(d.stallMs).toBeGreaterThan(0);
+    expect(parseConfig({ OUTBOUND_VOLATILE_LIMIT_BYTES: '65536', OUTBOUND_LIMIT_BYTES: '262144', OUTBOUND_STALL_MS: '5000' }).outbound).toEqual({ volatileBytes: 65536, limitBytes: 262144, stallMs: 5000 });
+    for (const env of [{ OUTBOUND_LIMIT_BYTES: 'lots' } as Record<string, string>, { OUTBOUND_VOLATILE_LIMIT_BYTES: '0' }, { OUTBOUND_STALL_MS: '-1' }, { OUTBOUND_VOLATILE_LIMIT_BYTES: '200000', OUTBOUND_LIMIT_BYTES: '100000' }]) {
+      const msg = bad(env);
+      expect(msg).toMatch(/OUTBOUND_/);
+      expect(msg.split('\n')).toHaveLength(1);
+    }
+  });
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
+import { DEFAULT_OUTBOUND_LIMITS, type OutboundLimits } from './realtime/outbound-budget.js';
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optional = <T extends z.ZodType>(s: T) => z.preprocess(emptyToUndefined, s.optional());
@@ -125,6 +126,12 @@ const ConfigSchema = z
      * well past any normal wait and short enough that a person is told, not left hanging.
      */
     COMMAND_DEADLINE_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(60_000).default(3000)),
+    /** [REL11] Bytes waiting to be written to one socket past which its volatile facts are dropped. */
+    OUTBOUND_VOLATILE_LIMIT_BYTES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1024).default(DEFAULT_OUTBOUND_LIMITS.volatileBytes)),
+    /** [REL12] Bytes waiting to be written to one socket past which it is disconnected. */
+    OUTBOUND_LIMIT_BYTES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1024).default(DEFAULT_OUTBOUND_LIMITS.limitBytes)),
+    /** [REL12] How long a socket may stay over OUTBOUND_VOLATILE_LIMIT_BYTES before it is disconnected. */
+    OUTBOUND_STALL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).default(DEFAULT_OUTBOUND_LIMITS.stallMs)),
   })
   .superRefine((c, ctx) => {
     const lk = [c.LIVEKIT_URL, c.LIVEKIT_API_KEY, c.LIVEKIT_API_SECRET].filter(Boolean).length;
@@ -132,6 +139,9 @@ const ConfigSchema = z
       ctx.addIssue({ code: 'custom', path: ['LIVEKIT_URL'], message: 'LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET go together: set all three or none' });
     }
     if (c.LIVEKIT_API_URL && lk !== 3) ctx.addIssue({ code: 'custom', path: ['LIVEKIT_API_URL'], message: 'needs LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET' });
+    if (c.OUTBOUND_LIMIT_BYTES < c.OUTBOUND_VOLATILE_LIMIT_BYTES) {
+      ctx.addIssue({ code: 'custom', path: ['OUTBOUND_LIMIT_BYTES'], message: 'must be at least OUTBOUND_VOLATILE_LIMIT_BYTES (volatile facts are dropped before a socket is cut off)' });
+    }
     if (c.REDIS_URL && !c.SECRET) {
       ctx.addIssue({ code: 'custom', path: ['SECRET'], message: 'is required with REDIS_URL (every node must sign tokens with the same secret)' });
     }
@@ -163,6 +173,8 @@ export interface Config {
   limits: AbuseLimits;
   /** [REL1] The deadline of every command, handshake and REST request (exports get longer). */
   commandDeadlineMs: number;
+  /** [REL10] The cap on what waits to be written to one socket. */
+  outbound: OutboundLimits;
 }
 
 export interface AbuseLimits {
@@ -203,5 +215,6 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     trustProxy: c.TRUST_PROXY,
     limits: { joinPerAddress: c.JOIN_LIMIT_PER_ADDRESS, joinPerEvent: c.JOIN_LIMIT_PER_EVENT, connectPerAddress: c.CONNECT_LIMIT_PER_ADDRESS },
     commandDeadlineMs: c.COMMAND_DEADLINE_MS,
+    outbound: { volatileBytes: c.OUTBOUND_VOLATILE_LIMIT_BYTES, limitBytes: c.OUTBOUND_LIMIT_BYTES, stallMs: c.OUTBOUND_STALL_MS },
   };
 }

@@ -40,10 +40,18 @@ type Handlers = { [K in CommandName]: (ctx: CommandContext, payload: CommandPayl
 
 /**
  * Commands that keep no idempotency record: reads (a snapshot, a fresh stream or video token, a
- * breakout room's chat, one's feedback), and reactions, which are fleeting ([STAGE14]): a retried
- * tap counted twice is harmless, a store write per tap is not.
+ * breakout room's chat, one's feedback).
  */
-export const UNRECORDED_COMMANDS: ReadonlySet<CommandName> = new Set(['snapshot:request', 'stage:streamToken', 'breakout:videoToken', 'reaction:send', ...BREAKOUT_READS]);
+export const UNRECORDED_COMMANDS: ReadonlySet<CommandName> = new Set(['snapshot:request', 'stage:streamToken', 'breakout:videoToken', ...BREAKOUT_READS]);
+
+/**
+ * [REL16] Commands whose ids are kept in a small window per participant (command-window.ts) instead
+ * of with their stored result: reactions are fleeting ([STAGE14]) and a store write per tap is too
+ * much, yet a retried tap must count once. A repeat within the window is acked with this result.
+ */
+export const WINDOWED_COMMANDS: { readonly [K in CommandName]?: (payload: CommandPayload<K>) => CommandResults[K] } = {
+  'reaction:send': (p) => ({ emoji: p.emoji }),
+};
 
 /** Thin adapters from a validated, authorised command to its domain function. */
 export const handlers: Handlers = {

@@ -1,4 +1,5 @@
 import { Adapter } from 'socket.io-adapter';
+import type { OutboundBudget, OutboundConn, Verdict } from './outbound-budget.js';
 
 /**
  * [PROTO12] Room broadcasts write one pre-encoded WebSocket frame straight to each idle socket.
@@ -35,12 +36,13 @@ interface EngineConn {
 
 interface SioSocket {
   conn: EngineConn;
+  disconnect(close: boolean): unknown;
   client: { writeToEngine(encoded: unknown[], opts: PacketOpts): void };
   notifyOutgoingListeners?: (packet: unknown) => void;
 }
 
 interface AdapterInternals {
-  nsp: { name: string };
+  nsp: { name: string; server: object };
   _encode(packet: unknown, opts: PacketOpts): unknown[];
   apply(opts: unknown, cb: (socket: SioSocket) => void): void;
 }
@@ -61,6 +63,53 @@ export function writeFrameIfIdle(conn: EngineConn, frame: Buffer[]): boolean {
 
 let installed = false;
 
+interface Cap {
+  budget: OutboundBudget;
+  /** The budget's verdict for one write to this socket; on 'disconnect' the socket is cut off (after the current write loop). */
+  check(socket: SioSocket, volatile: boolean): Verdict;
+}
+
+/** [REL10] Each Socket.IO server's cap on what waits to be written to one socket (app.ts sets it). */
+const caps = new WeakMap<object, Cap>();
+
+/**
+ * [REL10] [REL12] Sets a server's cap. Past it a socket is disconnected by the server (no recovery
+ * session is kept, so it returns to a fresh snapshot), and its TCP socket destroyed at once: a
+ * graceful close would wait behind the very backlog that is the problem. `onCut` is told (a log line).
+ */
+export function setOutboundBudget(server: object, budget: OutboundBudget, onCut: (socket: unknown, queuedBytes: number) => void = () => {}): void {
+  const cutOff = (socket: SioSocket, queuedBytes: number) => {
+    onCut(socket, queuedBytes);
+    socket.disconnect(true);
+    const ws = socket.conn.transport.socket as { terminate?: () => void } | undefined;
+    if (typeof ws?.terminate === 'function') ws.terminate();
+    else (socket.conn as unknown as { close(discard: boolean): void }).close(true);
+  };
+  caps.set(server, {
+    budget,
+    check(socket, volatile) {
+      const conn = socket.conn as unknown as OutboundConn;
+      const verdict = budget.admit(conn, volatile);
+      if (verdict === 'disconnect') {
+        const queued = budget.queuedBytes(conn);
+        // Not inside a room iteration: the disconnect leaves rooms.
+        setImmediate(() => cutOff(socket, queued));
+      }
+      return verdict;
+    },
+  });
+}
+
+/**
+ * [REL10] For writes that are not room broadcasts (command acks): true if the socket may be written
+ * to; false if it is over its cap (and then it is being disconnected). A client that sends commands
+ * without reading the answers (snapshot:request, say) reaches the cap like any other.
+ */
+export function mayWriteTo(server: object, socket: unknown): boolean {
+  const cap = caps.get(server);
+  return !cap || cap.check(socket as SioSocket, false) === 'write';
+}
+
 export function installSharedFrameFanout(): void {
   if (installed) return;
   const proto = Adapter.prototype as unknown as AdapterInternals & { broadcast(packet: unknown, opts: unknown): void };
@@ -68,17 +117,34 @@ export function installSharedFrameFanout(): void {
     throw new Error('socket.io-adapter: no _encode/apply on Adapter; shared-frame-fanout.ts needs updating');
   }
   installed = true;
-  proto.broadcast = function broadcast(this: AdapterInternals, packet: { nsp?: string }, opts: { flags?: { volatile?: boolean; compress?: boolean } }) {
+  const original = proto.broadcast;
+  const broadcast = function broadcast(this: AdapterInternals, packet: { nsp?: string }, opts: { flags?: { volatile?: boolean; compress?: boolean } }) {
     // As socket.io-adapter's own broadcast, except the per-socket write.
     const flags = opts.flags ?? {};
     const packetOpts: PacketOpts = { preEncoded: true, volatile: flags.volatile, compress: flags.compress };
     packet.nsp = this.nsp.name;
     const encoded = this._encode(packet, packetOpts);
     const frame = packetOpts.wsPreEncodedFrame;
+    const cap = caps.get(this.nsp.server);
+    // [REL12] A connection's first snapshot is the one fact sent to a lone socket by that name (socket-server.ts).
+    const snapshot = (packet as { data?: unknown[] }).data?.[0] === 'snapshot';
     this.apply(opts, (socket) => {
+      // [REL10] [REL11] [REL12] Checked before every write: a socket over its cap gets no more.
+      if (cap && cap.check(socket, packetOpts.volatile === true) !== 'write') return;
       socket.notifyOutgoingListeners?.(packet);
-      if (frame !== undefined && writeFrameIfIdle(socket.conn, frame)) return;
-      socket.client.writeToEngine(encoded, packetOpts);
+      if (frame === undefined || !writeFrameIfIdle(socket.conn, frame)) socket.client.writeToEngine(encoded, packetOpts);
+      if (snapshot) cap?.budget.noteSnapshot(socket.conn as unknown as OutboundConn);
     });
   };
+  // Socket.IO's Server.close() writes socket.io-adapter's own broadcast back onto the prototype
+  // (restoreAdapter, meant for uWebSockets.js servers), which would silently turn the shared frame
+  // and the per-socket cap off for every server left in the process. That one write is ignored.
+  let current = broadcast as typeof proto.broadcast;
+  Object.defineProperty(proto, 'broadcast', {
+    configurable: true,
+    get: () => current,
+    set: (v: typeof proto.broadcast) => {
+      if (v !== original) current = v;
+    },
+  });
 }

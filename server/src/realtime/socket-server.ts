@@ -21,9 +21,11 @@ import type { QuizTimers } from '../domain/quiz/play.js';
 import type { Log } from '../log.js';
 import { connectError, describeZodError, errorAck, toErrorBody } from './errors.js';
 import { withDeadline } from '../deadline.js';
-import { UNRECORDED_COMMANDS, handlers, type CommandContext } from './handlers.js';
+import { UNRECORDED_COMMANDS, WINDOWED_COMMANDS, handlers, type CommandContext } from './handlers.js';
+import type { CommandWindow } from './command-window.js';
 import { maySend } from './permissions.js';
 import { rooms, takeSlice, type RallyServer } from './publisher.js';
+import { mayWriteTo } from './shared-frame-fanout.js';
 import type { ConnectionLimits } from './connection-limits.js';
 import { RateLimited, type RateLimits } from './rate-limits.js';
 
@@ -43,6 +45,8 @@ export interface RealtimeDeps extends DomainDeps {
   quizTimers?: QuizTimers;
   /** [SEC4] The per-address budget every handshake spends. */
   limits: Pick<ConnectionLimits, 'connect'>;
+  /** [REL16] The window of recent ids of the commands that keep no stored result (reactions). */
+  commandWindow: CommandWindow;
   /** [SEC3] The client's address behind the trusted proxies, as Express reads it. */
   clientAddress: (headers: IncomingHttpHeaders, remoteAddress: string) => string;
   /** [REL1] How long a command, a handshake or a connection's setup may take before UNAVAILABLE. */
@@ -123,6 +127,19 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
     const timing = { connectedAtMs: socket.data.connectedAtMs ?? 0, rttMs: socket.data.rttMs ?? 0 };
     const ctx: CommandContext = { deps, participantId, eventId, role, askBudget: deps.askBudget, timing };
     const handler = handlers[name] as (c: CommandContext, p: unknown) => Promise<unknown>;
+    const repeat = WINDOWED_COMMANDS[name] as ((p: unknown) => unknown) | undefined;
+    if (repeat) {
+      // [REL16] [REL17] Applied once per id within the window; a repeat is acked as the first was.
+      const windowId = `${name}:${parsed.data.id}`;
+      if (!(await deps.commandWindow.claim(participantId, windowId))) return acked(repeat(parsed.data));
+      try {
+        return acked(await handler(ctx, parsed.data));
+      } catch (e) {
+        // [REL19] A refused or failed attempt did not apply: its retry must be able to.
+        await deps.commandWindow.release(participantId, windowId).catch(() => {});
+        throw e;
+      }
+    }
     if (UNRECORDED_COMMANDS.has(name)) return acked(await handler(ctx, parsed.data));
     // [PROTO3] A retried command id gets the first result back and is not applied again.
     const key = `cmd:${participantId}:${name}:${parsed.data.id}`;
@@ -148,7 +165,9 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
   // Socket.IO calls onAny listeners with the socket as `this`, so one function serves every socket.
   function dispatch(this: RallySocket, name: string, ...args: unknown[]): void {
     const last = args[args.length - 1];
-    const reply = typeof last === 'function' ? (last as (a: Ack<unknown>) => void) : () => {};
+    const ack = typeof last === 'function' ? (last as (a: Ack<unknown>) => void) : undefined;
+    // [REL10] An ack is written to the socket like a fact: not past its cap.
+    const reply = (a: Ack<unknown>) => void (ack && mayWriteTo(io, this) && ack(a));
     // An unknown event name with an ack gets a typed error instead of a silent timeout.
     if (!COMMANDS.has(name)) return reply(errorAck(ErrorCode.BAD_REQUEST, `unknown command ${name}`));
     const participantId = this.data.participantId;

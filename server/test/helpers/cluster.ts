@@ -46,13 +46,19 @@ async function waitReady(url: string, child: ChildProcess, output: () => string,
   throw new Error(`node at ${url} not ready in ${timeoutMs} ms:\n${output()}`);
 }
 
-/** Starts one real Rally process (the same entry point as `npm start`) against a Redis URL. */
-export async function startNode(redisUrl: string, env: Record<string, string> = {}): Promise<ClusterNode> {
-  const port = await freePort();
+/**
+ * Starts one real Rally process (the same entry point as `npm start`) against a Redis URL, or in
+ * embedded mode (SQLite in env.DATA_DIR) when redisUrl is null. env.PORT pins the port, so a node
+ * restarted after a crash comes back where its clients reconnect.
+ */
+export async function startNode(redisUrl: string | null, env: Record<string, string> = {}): Promise<ClusterNode> {
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   const url = `http://127.0.0.1:${port}`;
+  const base: NodeJS.ProcessEnv = { ...process.env };
+  delete base.REDIS_URL;
   const child = spawn(process.execPath, [TSX, 'server/src/index.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', REDIS_URL: redisUrl, SECRET: TEST_SECRET, ADMIN_TOKEN: TEST_ADMIN, PUBLIC_URL: url, NO_DEMO: '1', LOG_LEVEL: 'warn', ...NO_ABUSE_LIMITS, ...env },
+    env: { ...base, PORT: String(port), HOST: '127.0.0.1', ...(redisUrl ? { REDIS_URL: redisUrl } : {}), SECRET: TEST_SECRET, ADMIN_TOKEN: TEST_ADMIN, PUBLIC_URL: url, NO_DEMO: '1', LOG_LEVEL: 'warn', ...NO_ABUSE_LIMITS, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

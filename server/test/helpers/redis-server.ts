@@ -16,6 +16,13 @@ export interface RedisServerHandle {
   down(): Promise<void>;
   /** [REL] Starts it again on the same port and directory (AOF replayed when appendonly). */
   up(): Promise<void>;
+  /**
+   * Fault tests: stops the server now (SIGTERM: a clean shutdown; SIGKILL: a crash) and keeps its
+   * port and directory, so restart() brings the same data back (from the AOF with appendonly).
+   */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+  /** Starts it again on the same port and directory, after kill(). */
+  restart(): Promise<void>;
 }
 
 /** The port of the shared/dev Redis; tests must never talk to it. */
@@ -149,6 +156,19 @@ export async function startRedisServer(opts: { appendonly?: boolean } = {}): Pro
     down: terminate,
     async up() {
       if (!exited(proc)) return;
+      proc = await startOnce(port, dir, appendonly);
+    },
+    async kill(signal = 'SIGTERM') {
+      if (exited(proc)) return;
+      proc.kill('SIGCONT');
+      proc.kill(signal);
+      if (!(await waitExit(proc, 10_000))) {
+        proc.kill('SIGKILL');
+        await waitExit(proc, 5_000);
+      }
+    },
+    async restart() {
+      if (!exited(proc)) throw new Error('restart() needs the server stopped first (kill())');
       proc = await startOnce(port, dir, appendonly);
     },
   };
