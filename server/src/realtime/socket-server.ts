@@ -10,7 +10,7 @@ import {
 } from '@rally/shared';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { TokenService } from '../auth/tokens.js';
-import { authenticate } from '../domain/identity.js';
+import { authenticate, requireStanding } from '../domain/identity.js';
 import type { DomainDeps } from '../domain/ports.js';
 import type { StageServices } from '../domain/stage/deps.js';
 import type { AskBudget } from '../domain/qa/deps.js';
@@ -70,8 +70,8 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
       if (auth.data.protocolVersion !== PROTOCOL_VERSION) {
         return next(connectError({ code: ErrorCode.PROTOCOL_MISMATCH, message: 'Rally was updated: please reload the page' }));
       }
-      const { participant } = await authenticate(deps, auth.data.token);
-      socket.data = { participantId: participant.id, eventId: participant.eventId, role: participant.role };
+      const { participant, claims } = await authenticate(deps, auth.data.token);
+      socket.data = { participantId: participant.id, eventId: participant.eventId, role: participant.role, keyGeneration: claims.keyGeneration };
       next();
     } catch (e) {
       const { body, expected } = toErrorBody(e);
@@ -99,6 +99,20 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
       // [PROTO10] As the domain's own budgets do: a RallyError, acked like every other refusal.
       if (e instanceof RateLimited) throw rateLimited(`too many actions; try again in ${Math.ceil(e.retryAfterMs / 1000)} s`, e.retryAfterMs);
       throw e;
+    }
+    // [SEC10] [SEC11] The role came from the handshake; whether it still holds is decided here, per
+    // command: a rotation or ban on another node has returned once the store has it, while its
+    // disconnect may still be on its way to this node. Attendees' write paths re-read their own
+    // participant (ban) in the domain already, and their role has no key to rotate; staff commands
+    // are few, so the extra read costs nothing that matters.
+    if (role !== 'attendee') {
+      try {
+        await requireStanding(deps.store, { participantId, eventId, role, keyGeneration: socket.data.keyGeneration ?? -1 });
+      } catch (e) {
+        // Told by the ack, then closed: every later command would be refused the same way.
+        setImmediate(() => socket.disconnect(true));
+        throw e;
+      }
     }
     const timing = { connectedAtMs: socket.data.connectedAtMs ?? 0, rttMs: socket.data.rttMs ?? 0 };
     const ctx: CommandContext = { deps, participantId, eventId, role, askBudget: deps.askBudget, timing };
