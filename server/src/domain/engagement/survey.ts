@@ -126,7 +126,7 @@ export async function submitSurvey(deps: SurveyDeps, eventId: string, participan
   // [SEC22] An anonymous survey's entry says who answered, not when: stamped with its opening, written once it closed.
   if (status === 'recorded') {
     const hold = { activity: 'survey' as const, id: eventId, startedAt: survey.openedAt ?? at };
-    deps.engagement?.interacted(me, 'surveyAnswered', survey.anonymous ? { withheldUntilClosed: hold } : {});
+    deps.engagement?.interacted(me, 'surveyAnswered', survey.anonymous ? { withheldUntilClosed: hold } : undefined);
   }
   if (status !== 'unchanged') {
     // [ENG19] An anonymous survey's webhook names nobody and carries no answers: with a time and a
