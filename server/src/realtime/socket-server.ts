@@ -29,6 +29,13 @@ import { RateLimited, type RateLimits } from './rate-limits.js';
 type RallySocket = Parameters<Parameters<RallyServer['on']>[1]>[0];
 const COMMANDS: ReadonlySet<string> = new Set(COMMAND_NAMES);
 
+/**
+ * [SEC10] Attendee commands whose domain function reads the sender and refuses a banned one
+ * (requireAttendee, requireSender, castVote, submitSurvey, the quiz answer): the pipeline does not
+ * read the participant a second time for them.
+ */
+const STANDING_CHECKED_IN_DOMAIN: ReadonlySet<CommandName> = new Set<CommandName>(['poll:vote', 'question:submit', 'question:upvote', 'reaction:send', 'chat:send', 'survey:submit', 'quiz:answer']);
+
 export interface RealtimeDeps extends DomainDeps {
   /** Room codes, LiveKit, reaction bursts, the stage budgets and the engagement log. */
   stage: StageServices;
@@ -102,10 +109,10 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
     }
     // [SEC10] [SEC11] The role came from the handshake; whether it still holds is decided here, per
     // command: a rotation or ban on another node has returned once the store has it, while its
-    // disconnect may still be on its way to this node. Attendees' write paths re-read their own
-    // participant (ban) in the domain already, and their role has no key to rotate; staff commands
-    // are few, so the extra read costs nothing that matters.
-    if (role !== 'attendee') {
+    // disconnect may still be on its way to this node. The audience's busy commands re-read their
+    // sender in the domain and refuse a ban there (their role has no key to rotate), so they skip
+    // this second read; every other command pays one, and those are few.
+    if (role !== 'attendee' || !STANDING_CHECKED_IN_DOMAIN.has(name)) {
       try {
         await requireStanding(deps.store, { participantId, eventId, role, keyGeneration: socket.data.keyGeneration ?? -1 });
       } catch (e) {

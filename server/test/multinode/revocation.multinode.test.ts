@@ -73,6 +73,21 @@ describe('revocation on every node', () => {
     expect((await store.getPoll(poll.id))?.state).toBe('draft');
   });
 
+  it('[SEC10] [SEC11] a ban in the store refuses an attendee on another node too: a busy command in its domain, any other in the pipeline', async () => {
+    const ev = await newEvent('Attendee ban SKO');
+    const mod = await connect(A, (await join(A, ev, { name: 'Mod on A', key: keyOf(ev.links.moderator) })).token);
+    const pres = await connect(A, (await join(A, ev, { name: 'Presenter on A', key: keyOf(ev.links.presenter) })).token);
+    const poll = await ok(pres.send('poll:launch', { pollId: (await ok(mod.send('poll:create', { sessionId: null, draft }))).id }));
+    const attendeeJoin = await join(B, ev, { name: 'Attendee on B', mode: 'remote' });
+    const onB = await connect(B, attendeeJoin.token);
+    await store.updateParticipant(attendeeJoin.participant.id, { banned: true });
+    const vote = await onB.send('poll:vote', { pollId: poll.id, vote: { kind: 'single', optionId: poll.kind === 'single' ? poll.options[0]!.id : '' } });
+    expect(vote).toMatchObject({ ok: false, error: { code: ErrorCode.BANNED } });
+    const update = await attempt(onB.send('participant:update', { team: undefined, mode: 'remote' }));
+    expect(update).toMatchObject({ ok: false, error: { code: ErrorCode.BANNED } });
+    expect(await store.listVotes(poll.id)).toEqual([]);
+  });
+
   it('[SEC12] a rotation returned by node A while node B was paused: the old moderator’s command reaching B refuses, whichever B reads first', async () => {
     const ev = await newEvent('Paused node SKO');
     const modB = await connect(B, (await join(B, ev, { name: 'Mod on B', key: keyOf(ev.links.moderator) })).token);
