@@ -3,6 +3,8 @@ import type { CreateEventResponse, EngagementEntry, EngagementPage, Poll, PollDr
 import { parseCsv } from '../helpers/csv.js';
 import { connectClient, keyOf, sleep, startTestServer, type TestClient, type TestServer } from '../helpers/test-server.js';
 import { ok } from '../helpers/acks.js';
+import { startRedisServer, type RedisServerHandle } from '../helpers/redis-server.js';
+import { createRedisStore } from '../../src/store/redis-store.js';
 
 /*
  * [SEC20]–[SEC25] The adversary: a moderator (and organiser) with every staff source — the facts
@@ -84,8 +86,16 @@ let anonQuestionId: string;
 let namedQuestionId: string;
 let before: { questionsCsv: string; participantsDuringPoll: string[][][]; logWhileLive: EngagementEntry[]; banFrom: number };
 
-beforeAll(async () => {
+let redis: RedisServerHandle | undefined;
+
+/** The run the adversary attacks, on the given store (SQLite embedded, or the Redis store cluster mode uses). */
+async function run(storeKind: 'sqlite' | 'redis'): Promise<void> {
+  hooks.length = 0;
+  openAnswers.clear();
+  surveyTexts.clear();
+  if (storeKind === 'redis') redis = await startRedisServer();
   s = await startTestServer({
+    ...(redis ? { store: await createRedisStore(redis.url) } : {}),
     app: {
       engagement: {
         tickMs: 200,
@@ -162,14 +172,17 @@ beforeAll(async () => {
   expect(ban.participantId).toBeNull();
   // The withheld entries are released within a second of the close; the recorder writes every 50 ms.
   await sleep(1500);
-}, 60_000);
+}
 
-afterAll(async () => {
-  for (const c of clients) c.close();
-  await s?.close();
-});
+describe.each([['sqlite' as const], ['redis' as const]])('an adversary with every staff source (%s store)', (storeKind) => {
+  beforeAll(() => run(storeKind), 60_000);
+  afterAll(async () => {
+    for (const c of clients.splice(0)) c.close();
+    await s?.close();
+    await redis?.stop();
+    redis = undefined;
+  });
 
-describe('an adversary with every staff source', () => {
   it('[SEC20] [SEC25] cannot join by id or name: no record holding an anonymous text or question names or identifies a person', async () => {
     const sources = await staffSources();
     const needles = [...openAnswers.keys(), ...surveyTexts.keys(), 'Why were commissions cut?', anonQuestionId];
