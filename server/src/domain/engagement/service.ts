@@ -61,11 +61,17 @@ export function createEngagementService(deps: EngagementServiceDeps): Engagement
   // [SEC22] Per node: entries of anonymous acts, per activity, until it closes. Lost with the node on
   // a hard crash like the recorder's buffer ([ENG4]); a graceful close writes them.
   const withheld = new Map<string, { hold: NonNullable<InteractionDetail['withheldUntilClosed']>; eventId: string; entries: NewEngagementEntry[] }>();
-  const release = (key: string) => {
+  const release = async (key: string) => {
     const h = withheld.get(key);
     if (!h) return;
+    // [ENG18] Someone deleted while their entry was held gets it under their tombstone, as the
+    // deletion moved their stored entries. Read first: if it fails, the entries stay held.
+    const { deleted } = await loadConfig(store, h.eventId);
     withheld.delete(key);
-    for (const e of shuffled(h.entries)) void recorder.append(e);
+    for (const e of shuffled(h.entries)) {
+      const tombstone = e.participantId ? deleted[e.participantId] : undefined;
+      void recorder.append(tombstone ? { ...e, participantId: tombstone } : e);
+    }
   };
   const closed = async (h: { hold: NonNullable<InteractionDetail['withheldUntilClosed']>; eventId: string }): Promise<boolean> => {
     if (h.hold.activity === 'poll') return (await store.getPoll(h.hold.id))?.state !== 'live';
@@ -76,7 +82,7 @@ export function createEngagementService(deps: EngagementServiceDeps): Engagement
     if (checking || withheld.size === 0) return;
     checking = true;
     void (async () => {
-      for (const [key, h] of [...withheld]) if (await closed(h)) release(key);
+      for (const [key, h] of [...withheld]) if (await closed(h)) await release(key);
     })()
       .catch((err: unknown) => log.warn({ err }, 'withheld engagement entries not checked'))
       .finally(() => (checking = false));
@@ -116,7 +122,7 @@ export function createEngagementService(deps: EngagementServiceDeps): Engagement
     async close() {
       clearInterval(releaseTimer);
       // Written now rather than lost: still stamped with the activity's start and shuffled.
-      for (const key of [...withheld.keys()]) release(key);
+      await Promise.all([...withheld.keys()].map((key) => release(key).catch((err: unknown) => log.error({ err, key }, 'withheld engagement entries not written at close'))));
       await Promise.all([recorder.close(), webhooks.close()]);
     },
   };
