@@ -90,7 +90,7 @@ const Nps = z.object({ promoters: z.number().int(), passives: z.number().int(), 
 export const SurveyQuestionResults = z.discriminatedUnion('kind', [
   z.object({ questionId: Id, kind: z.literal('rating'), distribution: z.array(z.object({ value: z.number().int(), ...Cohorts })), average: Averages }),
   z.object({ questionId: Id, kind: z.literal('nps'), distribution: z.array(z.object({ value: z.number().int(), ...Cohorts })), nps: z.object({ room: Nps, remote: Nps, all: Nps }) }),
-  /** The most recent texts (never with a name); the exports have all of them. */
+  /** The most recent texts (never with a name), listed alphabetically ([SEC23]); the exports have all of them. */
   z.object({ questionId: Id, kind: z.literal('text'), answers: z.object(Cohorts), latest: z.array(z.object({ text: z.string(), mode: Mode })) }),
 ]);
 export type SurveyQuestionResults = z.infer<typeof SurveyQuestionResults>;
