@@ -109,7 +109,7 @@ describe('surveys', () => {
     expect(SurveyAnswer.safeParse({ questionId: 's3', value: 'é'.repeat(501) }).success).toBe(false);
   });
 
-  it('[ENG16] results: responses per cohort, rating averages, NPS per cohort, the latest texts without names', () => {
+  it('[ENG16] [SEC23] results: responses per cohort, rating averages, NPS per cohort, the latest texts without names, alphabetically', () => {
     const r = surveyResults(survey, [
       { cohort: 'room', at: '2027-01-20T17:00:00.000Z', answers: [{ questionId: 's1', value: 5 }, { questionId: 's2', value: 10 }, { questionId: 's3', value: 'Great' }] },
       { cohort: 'remote', at: '2027-01-20T17:01:00.000Z', answers: [{ questionId: 's1', value: 3 }, { questionId: 's2', value: 6 }] },
@@ -119,6 +119,6 @@ describe('surveys', () => {
     const [rating, nps, text] = r.questions;
     expect(rating).toMatchObject({ kind: 'rating', average: { room: 5, remote: 3.5, all: 4 } });
     expect(nps).toMatchObject({ kind: 'nps', nps: { all: { promoters: 2, passives: 0, detractors: 1, score: 33 }, remote: { score: 0 } } });
-    expect(text).toEqual({ questionId: 's3', kind: 'text', answers: { room: 1, remote: 1 }, latest: [{ text: 'Great', mode: 'room' }, { text: 'Audio was bad', mode: 'remote' }] });
+    expect(text).toEqual({ questionId: 's3', kind: 'text', answers: { room: 1, remote: 1 }, latest: [{ text: 'Audio was bad', mode: 'remote' }, { text: 'Great', mode: 'room' }] });
   });
 });

@@ -22,6 +22,8 @@ export interface SocketData {
   participantId: string;
   eventId: string;
   role: Role;
+  /** Server only: the event's key generation in the token ([SEC10]), checked on every privileged command. */
+  keyGeneration?: number;
   /** Server only: when this socket connected (server ms) and its latest heartbeat round trip ([QUIZ35]). */
   connectedAtMs?: number;
   rttMs?: number;

@@ -90,7 +90,7 @@ const Nps = z.object({ promoters: z.number().int(), passives: z.number().int(), 
 export const SurveyQuestionResults = z.discriminatedUnion('kind', [
   z.object({ questionId: Id, kind: z.literal('rating'), distribution: z.array(z.object({ value: z.number().int(), ...Cohorts })), average: Averages }),
   z.object({ questionId: Id, kind: z.literal('nps'), distribution: z.array(z.object({ value: z.number().int(), ...Cohorts })), nps: z.object({ room: Nps, remote: Nps, all: Nps }) }),
-  /** The most recent texts (never with a name); the exports have all of them. */
+  /** The most recent texts (never with a name), listed alphabetically ([SEC23]); the exports have all of them. */
   z.object({ questionId: Id, kind: z.literal('text'), answers: z.object(Cohorts), latest: z.array(z.object({ text: z.string(), mode: Mode })) }),
 ]);
 export type SurveyQuestionResults = z.infer<typeof SurveyQuestionResults>;
@@ -155,7 +155,11 @@ export function surveyResults(survey: Survey, responses: readonly SurveyResponse
       const texts = given.filter((g): g is { cohort: 'room' | 'remote'; value: string } => typeof g.value === 'string');
       const answers = { room: 0, remote: 0 };
       for (const t of texts) answers[t.cohort]++;
-      return { questionId: q.id, kind: 'text', answers, latest: texts.slice(-SURVEY_LIMITS.latestTexts).map((t) => ({ text: t.value, mode: t.cohort })) };
+      // [ENG16] [SEC23] The most recent ones, but listed alphabetically: in the order they came they
+      // could be matched to the log's order of who answered.
+      const latest = texts.slice(-SURVEY_LIMITS.latestTexts).map((t) => ({ text: t.value, mode: t.cohort }));
+      latest.sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : a.mode.localeCompare(b.mode)));
+      return { questionId: q.id, kind: 'text', answers, latest };
     }
     const [from, to] = q.kind === 'rating' ? [1, 5] : [0, 10];
     const distribution = Array.from({ length: to - from + 1 }, (_, i) => ({ value: from + i, room: 0, remote: 0 }));

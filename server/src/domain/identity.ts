@@ -49,7 +49,22 @@ function roleForKey(event: EventRecord, key: string, adminToken: string | undefi
  */
 export async function authenticate(deps: Pick<IdentityDeps, 'store' | 'tokens'>, token: string): Promise<{ claims: TokenClaims; participant: Participant; event: EventRecord }> {
   const claims = await deps.tokens.verify(token);
-  const [participant, event] = await Promise.all([deps.store.getParticipant(claims.participantId), deps.store.getEvent(claims.eventId)]);
+  const { participant, event } = await requireStanding(deps.store, claims);
+  return { claims, participant, event };
+}
+
+/**
+ * [SEC10] [SEC11] What a token's holder may still do, read from the store now: the participant
+ * exists in the event, is not banned, and a privileged token's key generation is the event's
+ * current one. The handshake checks it once; the command pipeline checks it again for every
+ * privileged command, where the command is decided, so a rotation or a ban that returned on one
+ * node holds for a command arriving on any node before that node disconnected the socket.
+ */
+export async function requireStanding(
+  store: Pick<Store, 'getParticipant' | 'getEvent'>,
+  claims: Pick<TokenClaims, 'participantId' | 'eventId' | 'role' | 'keyGeneration'>,
+): Promise<{ participant: Participant; event: EventRecord }> {
+  const [participant, event] = await Promise.all([store.getParticipant(claims.participantId), store.getEvent(claims.eventId)]);
   if (!participant || !event || participant.eventId !== event.id) {
     throw new RallyError(ErrorCode.UNAUTHORIZED, 'this participant no longer exists, please join again');
   }
@@ -57,7 +72,7 @@ export async function authenticate(deps: Pick<IdentityDeps, 'store' | 'tokens'>,
   if (PRIVILEGED.includes(claims.role) && claims.role !== 'admin' && claims.keyGeneration !== event.keyGeneration) {
     throw new RallyError(ErrorCode.UNAUTHORIZED, 'this link was replaced by the organiser, ask for the new one');
   }
-  return { claims, participant, event };
+  return { participant, event };
 }
 
 /**

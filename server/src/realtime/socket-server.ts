@@ -10,7 +10,7 @@ import {
 } from '@rally/shared';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { TokenService } from '../auth/tokens.js';
-import { authenticate } from '../domain/identity.js';
+import { authenticate, requireStanding } from '../domain/identity.js';
 import type { DomainDeps } from '../domain/ports.js';
 import type { StageServices } from '../domain/stage/deps.js';
 import type { AskBudget } from '../domain/qa/deps.js';
@@ -31,6 +31,13 @@ import { RateLimited, type RateLimits } from './rate-limits.js';
 
 type RallySocket = Parameters<Parameters<RallyServer['on']>[1]>[0];
 const COMMANDS: ReadonlySet<string> = new Set(COMMAND_NAMES);
+
+/**
+ * [SEC10] Attendee commands whose domain function reads the sender and refuses a banned one
+ * (requireAttendee, requireSender, castVote, submitSurvey, the quiz answer): the pipeline does not
+ * read the participant a second time for them.
+ */
+const STANDING_CHECKED_IN_DOMAIN: ReadonlySet<CommandName> = new Set<CommandName>(['poll:vote', 'question:submit', 'question:upvote', 'reaction:send', 'chat:send', 'survey:submit', 'quiz:answer']);
 
 export interface RealtimeDeps extends DomainDeps {
   /** Room codes, LiveKit, reaction bursts, the stage budgets and the engagement log. */
@@ -92,8 +99,9 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
     if (auth.data.protocolVersion !== PROTOCOL_VERSION) {
       return connectError({ code: ErrorCode.PROTOCOL_MISMATCH, message: 'Rally was updated: please reload the page' });
     }
-    const { participant } = await authenticate(deps, auth.data.token);
-    socket.data = { participantId: participant.id, eventId: participant.eventId, role: participant.role };
+    const { participant, claims } = await authenticate(deps, auth.data.token);
+    // [SEC10] The key generation travels with the socket, so each privileged command re-checks it.
+    socket.data = { participantId: participant.id, eventId: participant.eventId, role: participant.role, keyGeneration: claims.keyGeneration };
     return undefined;
   };
 
@@ -123,6 +131,20 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
       // [PROTO10] As the domain's own budgets do: a RallyError, acked like every other refusal.
       if (e instanceof RateLimited) throw rateLimited(`too many actions; try again in ${Math.ceil(e.retryAfterMs / 1000)} s`, e.retryAfterMs);
       throw e;
+    }
+    // [SEC10] [SEC11] The role came from the handshake; whether it still holds is decided here, per
+    // command: a rotation or ban on another node has returned once the store has it, while its
+    // disconnect may still be on its way to this node. The audience's busy commands re-read their
+    // sender in the domain and refuse a ban there (their role has no key to rotate), so they skip
+    // this second read; every other command pays one, and those are few.
+    if (role !== 'attendee' || !STANDING_CHECKED_IN_DOMAIN.has(name)) {
+      try {
+        await requireStanding(deps.store, { participantId, eventId, role, keyGeneration: socket.data.keyGeneration ?? -1 });
+      } catch (e) {
+        // Told by the ack, then closed: every later command would be refused the same way.
+        setImmediate(() => socket.disconnect(true));
+        throw e;
+      }
     }
     const timing = { connectedAtMs: socket.data.connectedAtMs ?? 0, rttMs: socket.data.rttMs ?? 0 };
     const ctx: CommandContext = { deps, participantId, eventId, role, askBudget: deps.askBudget, timing };

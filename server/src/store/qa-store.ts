@@ -110,7 +110,7 @@ export interface QaStore {
   questionVotes(eventId: string): Promise<QuestionVotes>;
   setAskerBan(eventId: string, participantId: string, banned: boolean): Promise<void>;
   isAskerBanned(eventId: string, participantId: string): Promise<boolean>;
-  /** Participant ids banned from asking in the event. */
+  /** Members of the event's ban set: participant ids, and the marks domain/qa/asker-bans.ts keys ([SEC21]). */
   askerBans(eventId: string): Promise<string[]>;
   /**
    * [QSTORE13] Privacy deletion ([ENG18]): the author's named questions in the event show `name`

@@ -172,6 +172,9 @@ describe('the engagement log and dashboard over real sockets', () => {
     let writing = true;
     const writer = (async () => {
       for (const p of polls) await Promise.all(people.map((c) => ok(c.send('poll:vote', { pollId: p.id, vote: { kind: 'single', optionId: 'o1' } }))));
+      // [SEC22] The anonymous poll's votes are written once it closed, within a second: while this writer runs.
+      await ok(mod.send('poll:close', { pollId: polls[1]!.id }));
+      await sleep(1300);
       for (let round = 0; round < 3; round++) {
         await Promise.all(people.map((c) => ok(c.send('question:upvote', { questionId: q.id, up: true }))));
         await Promise.all(people.map((c) => ok(c.send('question:upvote', { questionId: q.id, up: false }))));

@@ -59,7 +59,9 @@ const enterRoomCode = (s: Scene, p: Participant) =>
   updateSelf(s.deps, s.kit.event.id, p.id, { mode: 'room', roomCode: s.deps.stage.roomCodes.current(s.kit.event.id).code });
 
 async function launch(s: Scene) {
-  const poll = await createPoll(s.deps, s.kit.event.id, 'keynote', drafts.single());
+  // Named: these scenes judge parity while the poll runs, and an anonymous poll's votes reach the
+  // log only once it closed ([SEC22]).
+  const poll = await createPoll(s.deps, s.kit.event.id, 'keynote', drafts.single({ anonymous: false }));
   return launchPoll(s.deps, s.kit.event.id, poll.id);
 }
 

@@ -11,6 +11,14 @@ export interface InteractionDetail {
    * log nor anything folded from it can tie the question to its asker.
    */
   anonymous?: boolean;
+  /**
+   * [SEC22] An act in an anonymous activity (a vote in an anonymous poll, an anonymous survey's
+   * answers): the entry names the person (taking part is not secret) but not when they took part.
+   * It is stamped with the activity's start and written only once the activity closed, shuffled
+   * with the others of that activity, so neither its time nor its place in the log can be matched
+   * to an anonymous answer, a results tick or a dashboard change.
+   */
+  withheldUntilClosed?: { activity: 'poll' | 'survey'; id: string; startedAt: string };
 }
 
 /**

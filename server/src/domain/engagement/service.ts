@@ -4,20 +4,23 @@ import { newId } from '../../ids.js';
 import type { Log } from '../../log.js';
 import type { Store } from '../../store/store.js';
 import type { EngagementStore } from '../../store/engagement-store.js';
+import type { SurveyStore } from '../../store/survey-store.js';
 import { createLogFollower, type LogFollower } from './follower.js';
-import { entryFor, type EngagementPort } from './record.js';
+import { entryFor, type EngagementPort, type InteractionDetail } from './record.js';
 import { createEngagementRecorder, type EngagementRecorder } from './recorder.js';
 import { loadConfig } from './settings.js';
 import { createWebhooks, type WebhookOptions, type Webhooks } from './webhooks.js';
 
 export interface EngagementServiceDeps {
-  store: EngagementStore & Pick<Store, 'getEvent'>;
+  store: EngagementStore & Pick<Store, 'getEvent' | 'getPoll'> & Pick<SurveyStore, 'getSurvey'>;
   clock: Clock;
   log: Log;
   recorder?: { intervalMs?: number; maxBuffered?: number };
   webhooks?: WebhookOptions;
   /** How long this node trusts its reading of an event's live session when logging ([ENG1]). */
   sessionCacheMs?: number;
+  /** [SEC22] How often withheld entries are checked for their activity having closed. */
+  releaseCheckMs?: number;
 }
 
 /**
@@ -55,6 +58,37 @@ export function createEngagementService(deps: EngagementServiceDeps): Engagement
     return sessionId;
   };
 
+  // [SEC22] Per node: entries of anonymous acts, per activity, until it closes. Lost with the node on
+  // a hard crash like the recorder's buffer ([ENG4]); a graceful close writes them.
+  const withheld = new Map<string, { hold: NonNullable<InteractionDetail['withheldUntilClosed']>; eventId: string; entries: NewEngagementEntry[] }>();
+  const release = async (key: string) => {
+    const h = withheld.get(key);
+    if (!h) return;
+    // [ENG18] Someone deleted while their entry was held gets it under their tombstone, as the
+    // deletion moved their stored entries. Read first: if it fails, the entries stay held.
+    const { deleted } = await loadConfig(store, h.eventId);
+    withheld.delete(key);
+    for (const e of shuffled(h.entries)) {
+      const tombstone = e.participantId ? deleted[e.participantId] : undefined;
+      void recorder.append(tombstone ? { ...e, participantId: tombstone } : e);
+    }
+  };
+  const closed = async (h: { hold: NonNullable<InteractionDetail['withheldUntilClosed']>; eventId: string }): Promise<boolean> => {
+    if (h.hold.activity === 'poll') return (await store.getPoll(h.hold.id))?.state !== 'live';
+    return (await store.getSurvey(h.eventId))?.state !== 'open';
+  };
+  let checking = false;
+  const releaseTimer = setInterval(() => {
+    if (checking || withheld.size === 0) return;
+    checking = true;
+    void (async () => {
+      for (const [key, h] of [...withheld]) if (await closed(h)) await release(key);
+    })()
+      .catch((err: unknown) => log.warn({ err }, 'withheld engagement entries not checked'))
+      .finally(() => (checking = false));
+  }, deps.releaseCheckMs ?? 1000);
+  releaseTimer.unref();
+
   return {
     recorder,
     follower,
@@ -66,8 +100,14 @@ export function createEngagementService(deps: EngagementServiceDeps): Engagement
       if (p.role !== 'attendee') return;
       liveSessionOf(p.eventId)
         .then((sessionId) => {
-          const entry = entryFor(p, kind, sessionId, at, detail);
-          if (entry) return recorder.append(entry);
+          const hold = detail?.withheldUntilClosed;
+          const entry = entryFor(p, kind, sessionId, hold ? hold.startedAt : at, detail);
+          if (!entry) return;
+          if (!hold) return recorder.append(entry);
+          const key = `${hold.activity}:${hold.id}`;
+          const h = withheld.get(key) ?? { hold, eventId: p.eventId, entries: [] };
+          h.entries.push(entry);
+          withheld.set(key, h);
         })
         .catch((err: unknown) => log.warn({ err, kind }, 'engagement entry not recorded'));
     },
@@ -80,7 +120,20 @@ export function createEngagementService(deps: EngagementServiceDeps): Engagement
         .catch((err: unknown) => log.warn({ err, type }, 'webhook moment not sent'));
     },
     async close() {
+      clearInterval(releaseTimer);
+      // Written now rather than lost: still stamped with the activity's start and shuffled.
+      await Promise.all([...withheld.keys()].map((key) => release(key).catch((err: unknown) => log.error({ err, key }, 'withheld engagement entries not written at close'))));
       await Promise.all([recorder.close(), webhooks.close()]);
     },
   };
+}
+
+/** A copy in random order (Fisher–Yates): the order the acts came in is what must not be kept. */
+function shuffled<T>(xs: readonly T[]): T[] {
+  const out = [...xs];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
 }

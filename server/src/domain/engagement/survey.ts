@@ -123,7 +123,11 @@ export async function submitSurvey(deps: SurveyDeps, eventId: string, participan
   const checked = checkAnswers(survey, answers);
   const at = isoNow(deps.clock);
   const { status } = await deps.store.submitSurvey(eventId, { participantId, cohort: me.mode, answers: checked, fingerprint: JSON.stringify(checked), at });
-  if (status === 'recorded') deps.engagement?.interacted(me, 'surveyAnswered');
+  // [SEC22] An anonymous survey's entry says who answered, not when: stamped with its opening, written once it closed.
+  if (status === 'recorded') {
+    const hold = { activity: 'survey' as const, id: eventId, startedAt: survey.openedAt ?? at };
+    deps.engagement?.interacted(me, 'surveyAnswered', survey.anonymous ? { withheldUntilClosed: hold } : undefined);
+  }
   if (status !== 'unchanged') {
     // [ENG19] An anonymous survey's webhook names nobody and carries no answers: with a time and a
     // cohort they could be matched to the log's entry of who answered when.

@@ -1,6 +1,7 @@
 import { participationRate, topWords, type CohortCounts, type Poll, type PollResults, type VoteInput } from '@rally/shared';
 import type { EventRecord, Store } from '../../store/store.js';
 import { buildResults, presentAttendees } from './results.js';
+import { answersInOrder } from './answer-order.js';
 import { parseTally } from './tally-keys.js';
 
 export type ExportCell = string | number | null;
@@ -91,7 +92,7 @@ export async function exportRows(store: Store, event: EventRecord): Promise<Expo
         break;
       }
       case 'open': {
-        const answers = (await store.listAnswers(poll.id)).filter((a) => a.status === 'approved');
+        const answers = answersInOrder(poll, (await store.listAnswers(poll.id)).filter((a) => a.status === 'approved'));
         const votes = new Map((await store.listVotes(poll.id)).map((v) => [v.answerId, v.cohort]));
         for (const a of answers) {
           const cohort = votes.get(a.id);

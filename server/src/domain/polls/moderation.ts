@@ -15,7 +15,7 @@ export async function moderateAnswer(deps: DomainDeps, eventId: string, pollId: 
   const stored = await deps.store.moderateAnswer(pollId, answerId, approved ? 'approved' : 'rejected');
   if (!stored) throw new RallyError(ErrorCode.NOT_FOUND, 'no such answer in this poll');
   const names = await authorNames(deps.store, poll, [stored]);
-  const view = answerView(stored, names.get(stored.participantId) ?? null);
+  const view = answerView(stored, names.get(stored.participantId) ?? null, poll.settings.anonymous);
   deps.publish.toRoles(eventId, MODERATOR_ROLES, 'poll:answerModerated', view);
   if (poll.state === 'closed') {
     const results = await loadResults(deps.store, poll);

@@ -10,6 +10,7 @@ import {
 } from '@rally/shared';
 import type { PollTally, Store, StoredAnswer } from '../../store/store.js';
 import { parseTally } from './tally-keys.js';
+import { answersInOrder } from './answer-order.js';
 
 export interface Wall {
   entries: { id: string; text: string; author: string | null }[];
@@ -84,7 +85,8 @@ export async function authorNames(store: Store, poll: Poll, answers: readonly St
 /** [POLL17] The approved answers, most recent POLL_LIMITS.wallEntries of them, oldest first. */
 export async function loadWall(store: Store, poll: Poll): Promise<Wall> {
   const approved = (await store.listAnswers(poll.id)).filter((a) => a.status === 'approved');
-  const shown = approved.slice(-POLL_LIMITS.wallEntries);
+  // [SEC23] The most recent ones; an anonymous poll's listed by minute and text, not as they came.
+  const shown = answersInOrder(poll, approved.slice(-POLL_LIMITS.wallEntries));
   const names = await authorNames(store, poll, shown);
   return { entries: shown.map((a) => ({ id: a.id, text: a.text, author: names.get(a.participantId) ?? null })), approved: approved.length };
 }

@@ -4,6 +4,7 @@ import { MODERATOR_ROLES } from '../ports.js';
 import { authorNames, loadResults, presentAttendees } from './results.js';
 import { mayKnowPoll, mayViewResults } from './visibility.js';
 import { answerView } from './voting.js';
+import { answersInOrder } from './answer-order.js';
 
 export interface PollsSnapshot {
   polls: PollView[];
@@ -38,9 +39,9 @@ export async function pollsForSnapshot(store: Store, me: Participant): Promise<P
   const pollAnswers = (
     await Promise.all(
       open.map(async (poll) => {
-        const answers = await store.listAnswers(poll.id);
+        const answers = answersInOrder(poll, await store.listAnswers(poll.id));
         const names = await authorNames(store, poll, answers);
-        return answers.map((a) => answerView(a, names.get(a.participantId) ?? null));
+        return answers.map((a) => answerView(a, names.get(a.participantId) ?? null, poll.settings.anonymous));
       }),
     )
   ).flat();

@@ -14,6 +14,7 @@ import { isoNow } from '../../clock.js';
 import { newId } from '../../ids.js';
 import type { StoredAnswer } from '../../store/store.js';
 import { MODERATOR_ROLES, type DomainDeps } from '../ports.js';
+import { toMinute } from './answer-order.js';
 import { notLive, requirePoll } from './common.js';
 import { isProfane } from '../text/profanity.js';
 import { tallyKey } from './tally-keys.js';
@@ -87,9 +88,10 @@ export function checkVote(poll: Poll, input: VoteInput, cohort: Mode): CheckedVo
   }
 }
 
-export function answerView(a: StoredAnswer, author: string | null): PollAnswer {
-  return { id: a.id, pollId: a.pollId, text: a.text, author, status: a.status, flagged: a.flagged, at: a.at };
+export function answerView(a: StoredAnswer, author: string | null, anonymous: boolean): PollAnswer {
+  return { id: a.id, pollId: a.pollId, text: a.text, author, status: a.status, flagged: a.flagged, at: anonymous ? toMinute(a.at) : a.at };
 }
+
 
 /**
  * [POLL11]–[POLL17] An attendee votes. [POLL13] One vote per participant per poll is enforced
@@ -121,11 +123,15 @@ export async function castVote(deps: DomainDeps, eventId: string, participantId:
     answer,
   });
 
-  // [ENG1] [ENG19] The first vote in a poll is an interaction; an anonymous poll's is logged without the poll.
-  if (outcome.status === 'recorded') deps.engagement?.interacted(me, 'voted', poll.settings.anonymous ? {} : { ref: pollId });
+  // [ENG1] [ENG19] The first vote in a poll is an interaction; an anonymous poll's is logged without
+  // the poll, [SEC22] stamped with its opening and written once it closed.
+  if (outcome.status === 'recorded') {
+    const hold = { activity: 'poll' as const, id: pollId, startedAt: poll.openedAt ?? at };
+    deps.engagement?.interacted(me, 'voted', poll.settings.anonymous ? { withheldUntilClosed: hold } : { ref: pollId });
+  }
   if (answer && outcome.status !== 'unchanged') {
     const stored: StoredAnswer = { id: answer.id, pollId, participantId, text: answer.text, status: 'pending', flagged: answer.flagged, at };
-    deps.publish.toRoles(eventId, MODERATOR_ROLES, 'poll:answerSubmitted', answerView(stored, poll.settings.anonymous ? null : me.name));
+    deps.publish.toRoles(eventId, MODERATOR_ROLES, 'poll:answerSubmitted', answerView(stored, poll.settings.anonymous ? null : me.name, poll.settings.anonymous));
   }
   return { pollId, vote: checked.vote, filtered: poll.kind === 'wordcloud' && checked.flagged };
 }

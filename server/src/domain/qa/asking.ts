@@ -3,6 +3,7 @@ import { isoNow } from '../../clock.js';
 import { newId } from '../../ids.js';
 import type { NewQuestion } from '../../store/qa-store.js';
 import { isProfane } from '../text/profanity.js';
+import { bannedFromAsking } from './asker-bans.js';
 import { normaliseQuestion, requireAttendee, requireEventRecord } from './common.js';
 import type { AskDeps } from './deps.js';
 import { entryState } from './lifecycle.js';
@@ -40,7 +41,7 @@ export async function submitQuestion(deps: AskDeps, eventId: string, participant
   if (input.anonymous && !event.settings.allowAnonymousQuestions) {
     throw new RallyError(ErrorCode.BAD_REQUEST, 'this event does not allow anonymous questions; ask with your name or not at all');
   }
-  if (await deps.store.isAskerBanned(eventId, participantId)) {
+  if (await bannedFromAsking(deps.store, eventId, participantId)) {
     throw new RallyError(ErrorCode.BANNED, 'a moderator has stopped you from asking questions in this event');
   }
 

@@ -5,12 +5,12 @@ import { requireEventRecord, requireQuestion } from './common.js';
 import { QA_MODERATOR_ROLES, type HighlightDeps, type QaDeps, type Viewer } from './deps.js';
 import { lostRace, nextState, type QaAction } from './lifecycle.js';
 import { moveSlot, takeOffStage } from '../stage/slot.js';
+import { askerMarkOf, setAskerMark } from './asker-bans.js';
 import { announce, announceHighlight, moderatorView, publicView, viewFor } from './visibility.js';
 
 /** The ack: the question as the sender may see it (a presenter gets no moderator-only fields). */
 async function ackView(deps: QaDeps, actor: Viewer, q: StoredQuestion): Promise<QuestionView> {
-  const banned = await deps.store.isAskerBanned(q.eventId, q.authorId);
-  return viewFor(actor, q, banned) ?? publicView(q);
+  return viewFor(actor, q, await askerMarkOf(deps.store, q)) ?? publicView(q);
 }
 
 /**
@@ -79,7 +79,8 @@ export async function setHighlight(deps: HighlightDeps, eventId: string, questio
 /**
  * [QA19] Bans or unbans an asker. Named by a question, the asker stays anonymous to the
  * moderator: the ack carries their participant id only if the question was asked with a name.
- * Their questions stay as they are; moderators see the ban on each of them.
+ * Their questions stay as they are. [SEC21] Moderators see the ban only where it was applied: on
+ * the anonymous question it went through, or (by name) on the asker's named questions.
  */
 export async function banAsker(
   deps: QaDeps,
@@ -89,10 +90,11 @@ export async function banAsker(
 ): Promise<AskerBan> {
   let participantId: string;
   let shownId: string | null;
+  let through: StoredQuestion | null = null;
   if (target.questionId !== undefined) {
-    const q = await requireQuestion(deps, eventId, target.questionId);
-    participantId = q.authorId;
-    shownId = q.anonymous ? null : q.authorId;
+    through = await requireQuestion(deps, eventId, target.questionId);
+    participantId = through.authorId;
+    shownId = through.anonymous ? null : through.authorId;
   } else if (target.participantId !== undefined) {
     const p = await deps.store.getParticipant(target.participantId);
     // Another event's participant is reported as unknown: ids must not leak across events.
@@ -103,9 +105,9 @@ export async function banAsker(
     throw new RallyError(ErrorCode.BAD_REQUEST, 'name either participantId or questionId');
   }
 
-  await deps.store.setAskerBan(eventId, participantId, banned);
-  deps.publish.toParticipant(participantId, 'qa:banChanged', { banned });
-  const theirs = (await deps.store.listQuestions(eventId)).filter((q) => q.authorId === participantId);
-  for (const q of theirs) deps.publish.toRoles(eventId, QA_MODERATOR_ROLES, 'question:changed', moderatorView(q, banned));
+  // [SEC21] Through an anonymous question only that question shows the ban; by name, the named ones.
+  const { changed, bannedNow } = await setAskerMark(deps.store, eventId, participantId, through, banned);
+  deps.publish.toParticipant(participantId, 'qa:banChanged', { banned: bannedNow });
+  for (const q of changed) deps.publish.toRoles(eventId, QA_MODERATOR_ROLES, 'question:changed', moderatorView(q, banned));
   return { participantId: shownId, questionId: target.questionId ?? null, banned };
 }

@@ -1,5 +1,6 @@
 import type { Participant, QaSnapshot } from '@rally/shared';
 import type { QaDeps } from './deps.js';
+import { askerMark, bannedFromAsking } from './asker-bans.js';
 import { isQaModerator, viewFor } from './visibility.js';
 
 /**
@@ -14,11 +15,11 @@ export async function qaForSnapshot(store: QaDeps['store'], me: Participant): Pr
     store.questionVotes(me.eventId),
     isQaModerator(me) ? store.askerBans(me.eventId) : Promise.resolve([]),
     attendee ? store.myUpvotes(me.eventId, me.id) : Promise.resolve([]),
-    attendee ? store.isAskerBanned(me.eventId, me.id) : Promise.resolve(false),
+    attendee ? bannedFromAsking(store, me.eventId, me.id) : Promise.resolve(false),
   ]);
   const banned = new Set(bans);
   const views = questions.flatMap((q) => {
-    const v = viewFor(me, { ...q, votes: votes.votes[q.id] ?? 0 }, banned.has(q.authorId));
+    const v = viewFor(me, { ...q, votes: votes.votes[q.id] ?? 0 }, askerMark(q, banned));
     return v ? [v] : [];
   });
   return { questions: views, myUpvotes, votesVersion: votes.version, askingBanned };

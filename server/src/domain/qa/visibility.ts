@@ -1,5 +1,6 @@
 import type { Question, QuestionState, QuestionView } from '@rally/shared';
 import type { StoredQuestion } from '../../store/qa-store.js';
+import { askerMarkOf } from './asker-bans.js';
 import { QA_AUDIENCE_ROLES, QA_MODERATOR_ROLES, type HighlightDeps, type QaDeps, type Viewer } from './deps.js';
 
 /** [QA7] Approved and answered questions are everyone's; pending and dismissed ones are not. */
@@ -48,7 +49,7 @@ export function viewFor(viewer: Viewer, q: StoredQuestion, askerBanned: boolean)
  * their copy is sent last and wins (clients keep the last message of the same rev).
  */
 export async function announce(deps: QaDeps, before: StoredQuestion | null, after: StoredQuestion): Promise<void> {
-  const banned = await deps.store.isAskerBanned(after.eventId, after.authorId);
+  const banned = await askerMarkOf(deps.store, after);
   const fact = before ? 'question:changed' : 'question:submitted';
   deps.publish.toRoles(after.eventId, QA_MODERATOR_ROLES, fact, moderatorView(after, banned));
   if (isPublic(after.state)) deps.publish.toRoles(after.eventId, QA_AUDIENCE_ROLES, 'question:changed', publicView(after));

@@ -317,6 +317,8 @@ export async function answer(
   const { runId, questionId } = input;
   const [stored, me] = await Promise.all([loadRun(deps, eventId, runId), deps.store.getParticipant(participantId)]);
   if (!me || me.eventId !== eventId) throw new RallyError(ErrorCode.UNAUTHORIZED, 'this participant no longer exists, please join again');
+  // [SEC10] Read here anyway, so the ban is checked here rather than by a second read in the pipeline.
+  if (me.banned) throw new RallyError(ErrorCode.BANNED, 'a moderator removed you from this event');
   const nowMs = deps.clock.now();
   const index = stored.doc.run.questions.findIndex((q) => q.id === questionId);
   if (index < 0) throw new RallyError(ErrorCode.NOT_FOUND, 'no such question in this quiz');
