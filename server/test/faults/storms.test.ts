@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreateEventResponse, Poll, PollResults } from '@rally/shared';
 import { createEvent, faultClient, inBatches, joinAs, singleChoice, startRally, type FaultClient, type Rally } from '../helpers/fault-kit.js';
 import { keyOf } from '../helpers/test-server.js';
+import { clusterRoomCode } from '../helpers/cluster.js';
 
 /**
  * A hall of 2,000 in one test process (many sockets, one process, as the brief for a 2-core
@@ -28,9 +29,15 @@ beforeAll(async () => {
   poll = a.data;
   // Socket.IO's own backoff, as the browser client uses it: 1 s doubling to 5 s, each ±50 % (jitter).
   hall = await inBatches(Array.from({ length: HALL }, (_, i) => i), 50, async (i) =>
-    faultClient(url, await joinAs(url, ev, { name: `Attendee ${i}`, mode: i % 2 ? 'room' : 'remote', team: i % 2 ? 'EMEA' : 'APAC' }), { delay: 1000, delayMax: 5000, randomization: 0.5 }),
+    faultClient(url, await joinAs(url, ev, { name: `Attendee ${i}`, team: i % 2 ? 'EMEA' : 'APAC', ...(i % 2 ? { mode: 'room', roomCode: clusterRoomCode(ev.event.id) } : { mode: 'remote' }) }), {
+      delay: 1000,
+      delayMax: 5000,
+      randomization: 0.5,
+    }),
   );
   const acks = await inBatches(hall, 200, (c, i) => c.send('poll:vote', { pollId: poll.id, vote: { kind: 'single', optionId: choice(i) } }, 20_000));
+  const inRoom = hall.filter((c) => c.snapshots[0]!.me.mode === 'room').length;
+  if (inRoom !== HALL / 2) throw new Error(`${inRoom} attendees joined in the room, ${HALL / 2} expected`);
   const refused = acks.filter((x) => !x?.ok);
   if (refused.length) throw new Error(`${refused.length} votes not acked: ${JSON.stringify(refused[0])}`);
 }, 180_000);

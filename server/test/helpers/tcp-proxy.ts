@@ -79,6 +79,13 @@ export async function startTcpProxy(targetPort: number, host = '127.0.0.1'): Pro
   await new Promise<void>((resolve) => server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, resolve));
   const port = (server.address() as net.AddressInfo).port;
 
+  const cutAll = () => {
+    for (const { client, upstream } of [...pipes]) {
+      client.destroy();
+      upstream.destroy();
+    }
+    pipes.clear();
+  };
   return {
     port,
     url: `http://127.0.0.1:${port}`,
@@ -104,18 +111,12 @@ export async function startTcpProxy(targetPort: number, host = '127.0.0.1'): Pro
     slow(ms) {
       delayMs = ms;
     },
-    cut() {
-      for (const { client, upstream } of [...pipes]) {
-        client.destroy();
-        upstream.destroy();
-      }
-      pipes.clear();
-    },
+    cut: cutAll,
     down(on) {
       isDown = on;
     },
     close() {
-      this.cut();
+      cutAll();
       return new Promise((resolve) => server.close(() => resolve()));
     },
   };
