@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGAGEMENT_KINDS, type Poll, type PollResults } from '@rally/shared';
-import { attendeeFigures, createEvent, eventually, faultClient, joinAs, singleChoice, startRally, type FaultClient, type Rally } from '../helpers/fault-kit.js';
+import { FAULTS_MODE, attendeeFigures, createEvent, eventually, faultClient, joinAs, singleChoice, startRally, type FaultClient, type Rally } from '../helpers/fault-kit.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 import { keyOf, sleep, TEST_ADMIN } from '../helpers/test-server.js';
 
@@ -11,7 +11,7 @@ let url: string;
 const clients: FaultClient[] = [];
 const proxies: TcpProxy[] = [];
 beforeAll(async () => {
-  rally = await startRally('embedded');
+  rally = await startRally(FAULTS_MODE);
   url = rally.urls[0]!;
 });
 afterAll(async () => {
@@ -20,7 +20,7 @@ afterAll(async () => {
   await rally?.stop();
 });
 
-describe('clients offline for a while', () => {
+describe(`clients offline, or on a slow link (${FAULTS_MODE} mode)`, () => {
   it('[REL25] [REL26] offline 5 s (connection cut, network gone) and 60 s (every byte black-holed, heartbeats lost): both come back to the live poll, their own votes and their score', async () => {
     const port = Number(new URL(url).port);
     const ev = await createEvent(url, 'Offline SKO');

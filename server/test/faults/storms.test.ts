@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreateEventResponse, Poll, PollResults } from '@rally/shared';
-import { createEvent, faultClient, inBatches, joinAs, singleChoice, startRally, type FaultClient, type Rally } from '../helpers/fault-kit.js';
+import { FAULTS_MODE, createEvent, faultClient, inBatches, joinAs, singleChoice, startRally, type FaultClient, type Rally } from '../helpers/fault-kit.js';
 import { keyOf } from '../helpers/test-server.js';
 import { clusterRoomCode } from '../helpers/cluster.js';
 
@@ -20,7 +20,7 @@ let hall: FaultClient[] = [];
 let poll: Poll;
 
 beforeAll(async () => {
-  rally = await startRally('embedded');
+  rally = await startRally(FAULTS_MODE);
   url = rally.urls[0]!;
   ev = await createEvent(url, 'Storm SKO');
   mod = await faultClient(url, await joinAs(url, ev, { name: 'Moderator', key: keyOf(ev.links.moderator) }));
@@ -47,7 +47,7 @@ afterAll(async () => {
   await rally?.stop();
 });
 
-describe('storms', () => {
+describe(`storms (${FAULTS_MODE} mode)`, () => {
   it(`[REL27] a restart with ${HALL} attendees connected: all reconnect with jittered backoff, each to the live poll and its own vote, results still hidden`, async () => {
     const marks = hall.map((c) => c.snapshots.length);
     const modMark = mod.snapshots.length;

@@ -28,6 +28,13 @@ import { parseCsv } from './csv.js';
  */
 export type RallyMode = 'embedded' | 'cluster';
 
+/**
+ * The mode of the fault tests that run one mode per `npm test` (the tier must stay within minutes on
+ * two cores): embedded by default; `FAULTS_MODE=cluster npx vitest run --project faults` runs them on
+ * a redis-server instead. The crash storm always runs both.
+ */
+export const FAULTS_MODE: RallyMode = process.env.FAULTS_MODE === 'cluster' ? 'cluster' : 'embedded';
+
 export interface Rally {
   mode: RallyMode;
   nodes: ClusterNode[];
