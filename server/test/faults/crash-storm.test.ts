@@ -3,7 +3,7 @@ import { ENGAGEMENT_KINDS, type Poll, type PollResults } from '@rally/shared';
 import { attendeeFigures, createEvent, faultClient, inBatches, joinAs, singleChoice, startRally, votedEntries, type FaultClient, type MaybeAck, type Rally } from '../helpers/fault-kit.js';
 import { cmdId, keyOf } from '../helpers/test-server.js';
 
-const VOTERS = 150;
+const VOTERS = 100;
 const VOTE_POINTS = ENGAGEMENT_KINDS.voted.defaultWeight;
 const choice = (i: number) => `o${(i % 3) + 1}`;
 
