@@ -145,7 +145,8 @@ async function main(): Promise<void> {
     };
 
     for (let i = 0; i < o.attendees; i++) people.push(await newPerson());
-    await Promise.all(people.slice(0, Math.round((o.attendees * 2) / 3)).map((p, i) => connect(p, i)));
+    const onlineTarget = Math.round((o.attendees * 2) / 3);
+    await Promise.all(people.slice(0, onlineTarget).map((p, i) => connect(p, i)));
 
     let pollId: string | null = null;
     const relaunch = async () => {
@@ -166,17 +167,21 @@ async function main(): Promise<void> {
     const endAt = started + o.minutes * 60_000;
     let nextSample = started;
     let nextPoll = started + 20_000;
-    // Each second: a few leave, a few come back (a reload: the join resumes with the token), one
+    // Each second: a few leave, as many come back (a reload: the join resumes with the token), one
     // brand-new person joins and one retires for good, a tenth of those connected vote, one asks.
     while (Date.now() < endAt) {
       const tick = Date.now();
       const online = people.filter((p) => p.socket);
       const offline = people.filter((p) => !p.socket);
-      for (let k = 0; k < Math.max(1, Math.round(online.length * 0.02)); k++) {
+      const leaving = Math.max(1, Math.round(online.length * 0.02));
+      for (let k = 0; k < leaving; k++) {
         const p = pick(online.filter((x) => x.socket));
         if (p) leave(p);
       }
-      const back = offline.slice(0, Math.max(1, Math.round(offline.length * 0.05)));
+      // As many come back as left, steering toward two thirds online: the audience's size stays put,
+      // so memory that grows is not just more people connected.
+      const steer = Math.sign(onlineTarget - online.length);
+      const back = offline.slice(0, Math.max(0, leaving + steer));
       await Promise.all(
         back.map(async (p, i) => {
           const r = await fetch(`${urlFor(i)}/api/join`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: ev.code, name: p.name, token: p.token }) });
