@@ -3,9 +3,10 @@ import { fileURLToPath } from 'node:url';
 
 const alias = { '@rally/shared': fileURLToPath(new URL('./shared/src/index.ts', import.meta.url)) };
 
-// Four tiers, run in this order by `npm test` (scripts/test-all.mjs): unit (no I/O beyond memory),
+// Five tiers, run in this order by `npm test` (scripts/test-all.mjs): unit (no I/O beyond memory),
 // integration (real sockets on port 0, SQLite and a spawned redis-server), multinode (several server
-// processes on one spawned redis-server), livekit (a spawned real livekit-server, built by
+// processes on one spawned redis-server), faults (real processes crashed and restarted, networks
+// broken through a TCP proxy: docs/RELIABILITY.md), livekit (a spawned real livekit-server, built by
 // scripts/ensure-prereqs.mjs).
 export default defineConfig({
   resolve: { alias },
@@ -22,6 +23,12 @@ export default defineConfig({
       {
         resolve: { alias },
         test: { name: 'multinode', include: ['server/test/multinode/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000, fileParallelism: false },
+      },
+      {
+        resolve: { alias },
+        // [REL20]–[REL39] Real processes killed, Redis stopped, networks cut through a TCP proxy.
+        // One file at a time: each spawns servers and hundreds to thousands of sockets.
+        test: { name: 'faults', include: ['server/test/faults/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 60_000, fileParallelism: false },
       },
       {
         resolve: { alias },

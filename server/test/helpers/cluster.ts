@@ -12,7 +12,7 @@ import { NO_ABUSE_LIMITS, TEST_ADMIN, TEST_SECRET } from './test-server.js';
 export const clusterRoomCode = (eventId: string): string => createRoomCodes(TEST_SECRET, systemClock).current(eventId).code;
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const TSX = fileURLToPath(new URL('../../../node_modules/tsx/dist/cli.mjs', import.meta.url));
+const TSX_LOADER = new URL('../../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
 
 export interface ClusterNode {
   url: string;
@@ -56,7 +56,9 @@ export async function startNode(redisUrl: string | null, env: Record<string, str
   const url = `http://127.0.0.1:${port}`;
   const base: NodeJS.ProcessEnv = { ...process.env };
   delete base.REDIS_URL;
-  const child = spawn(process.execPath, [TSX, 'server/src/index.ts'], {
+  // tsx as a loader in this very process, not its CLI: the CLI runs the server in a child process,
+  // so a SIGKILL meant to crash the server would kill only the wrapper and orphan the server.
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, 'server/src/index.ts'], {
     cwd: ROOT,
     env: { ...base, PORT: String(port), HOST: '127.0.0.1', ...(redisUrl ? { REDIS_URL: redisUrl } : {}), SECRET: TEST_SECRET, ADMIN_TOKEN: TEST_ADMIN, PUBLIC_URL: url, NO_DEMO: '1', LOG_LEVEL: 'warn', ...NO_ABUSE_LIMITS, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,120 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ENGAGEMENT_KINDS, type Poll, type PollResults } from '@rally/shared';
+import { attendeeFigures, createEvent, faultClient, inBatches, joinAs, singleChoice, startRally, votedEntries, type FaultClient, type MaybeAck, type Rally } from '../helpers/fault-kit.js';
+import { cmdId, keyOf } from '../helpers/test-server.js';
+
+const VOTERS = 100;
+const VOTE_POINTS = ENGAGEMENT_KINDS.voted.defaultWeight;
+const choice = (i: number) => `o${(i % 3) + 1}`;
+
+let rally: Rally | undefined;
+const clients: FaultClient[] = [];
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.close();
+  await rally?.stop();
+  rally = undefined;
+});
+
+describe.each(['embedded', 'cluster'] as const)('%s mode: kill -9 during a vote storm', (mode) => {
+  it.todo(`[REL22] ${mode}: the engagement entry and points of every acked vote survive a kill -9 (the recorder buffers them after the ack)`);
+
+  it(`[REL20] [REL21] ${mode}: every acked vote survives the crash, retries with the same command ids apply nothing twice, every client resyncs`, async () => {
+    rally = await startRally(mode);
+    const url = rally.urls[0]!;
+    const ev = await createEvent(url, `Crash SKO (${mode})`);
+    const mod = await faultClient(url, await joinAs(url, ev, { name: 'Moderator', key: keyOf(ev.links.moderator) }));
+    clients.push(mod);
+    const voters = await inBatches(
+      Array.from({ length: VOTERS }, (_, i) => i),
+      20,
+      async (i) => faultClient(url, await joinAs(url, ev, { name: `Voter ${i}`, team: i % 2 ? 'EMEA' : 'APAC', mode: 'remote' })),
+    );
+    clients.push(...voters);
+    const launched = await mod.send('poll:launchAdhoc', { draft: singleChoice({ allowChange: false }) });
+    if (!launched?.ok) throw new Error(`launch: ${JSON.stringify(launched)}`);
+    const poll: Poll = launched.data;
+
+    // The storm: each voter votes once, spread over ~1.5 s; the process dies (SIGKILL, nothing
+    // flushed, no shutdown hook) once a third of the votes have been acknowledged. In cluster mode
+    // redis-server dies with it: only its append-only file is left.
+    const ids = voters.map(() => cmdId());
+    const vote = (i: number) => ({ id: ids[i]!, pollId: poll.id, vote: { kind: 'single' as const, optionId: choice(i) } });
+    let okCount = 0;
+    let killed = false;
+    /** Every vote answered ok, even one whose ok was in flight as the process died: each must survive. */
+    const acked = new Set<number>();
+    const crash = () => {
+      killed = true;
+      rally!.nodes[0]!.process.kill('SIGKILL');
+      void rally!.redis?.kill('SIGKILL');
+    };
+    const first: MaybeAck<unknown>[] = await Promise.all(
+      voters.map(async (v, i) => {
+        await new Promise((r) => setTimeout(r, Math.random() * 1500));
+        const ack = await v.send('poll:vote', vote(i), 4000);
+        if (ack?.ok) {
+          acked.add(i);
+          if (++okCount === Math.ceil(VOTERS / 3)) crash();
+        }
+        return ack;
+      }),
+    );
+    expect(killed).toBe(true);
+    expect(first.filter((a) => a?.ok).length).toBe(acked.size);
+    expect(acked.size).toBeLessThan(VOTERS);
+
+    const marks = clients.map((c) => c.snapshots.length);
+    await rally.nodes[0]!.kill('SIGKILL');
+    if (rally.redis) {
+      await rally.redis.kill('SIGKILL');
+      await rally.redis.restart();
+    }
+    await rally.restartNode(0);
+
+    // Every client comes back by itself: a fresh snapshot with the live poll and, for every vote
+    // acknowledged before the crash, that vote as its own.
+    const back = await Promise.all(clients.map((c, k) => c.snapshotAfter(marks[k], 60_000)));
+    voters.forEach((v, i) => {
+      const snap = back[i + 1]!;
+      expect(snap.me.id).toBe(v.id);
+      expect(snap.polls.find((p) => p.poll.id === poll.id)?.poll.state).toBe('live');
+      if (acked.has(i)) expect(snap.myVotes[poll.id], `acked vote of ${v.name}`).toEqual({ kind: 'single', optionId: choice(i) });
+    });
+
+    // Clients retry what they have no ok for, and (to prove replay is harmless) what they have one
+    // for too, with the same command ids: every one is ok, and counted once.
+    const retries = await Promise.all(voters.map((v, i) => v.send('poll:vote', vote(i), 10_000)));
+    retries.forEach((a, i) => expect(a?.ok, `retry of ${voters[i]!.name}: ${JSON.stringify(a)}`).toBe(true));
+
+    const closing = mod.waitFact('poll:resultsUpdated', (r: PollResults) => r.pollId === poll.id && r.state === 'closed', 15_000) as Promise<PollResults>;
+    expect((await mod.send('poll:close', { pollId: poll.id }))?.ok).toBe(true);
+    const final = await closing;
+    expect(final.totals).toEqual({ room: 0, remote: VOTERS });
+    if (final.kind !== 'single') throw new Error('single-choice results expected');
+    for (const o of final.options) expect(o.remote, o.optionId).toBe(voters.filter((_, i) => choice(i) === o.optionId).length);
+
+    // Nothing is applied twice: at most one `voted` entry and one vote's points each, whatever the
+    // retries. (Exactly one is [REL22], not held yet: the engagement recorder buffers entries for a
+    // moment after the ack, so a crash can drop the entry and the points of an acked vote.)
+    // The recorder writes entries a moment after the ack: read once the log has stopped growing.
+    let voted = await votedEntries(url, ev.event.id);
+    for (let settled = false; !settled; ) {
+      await new Promise((r) => setTimeout(r, 1500));
+      const again = await votedEntries(url, ev.event.id);
+      settled = [...again.values()].reduce((a, b) => a + b, 0) === [...voted.values()].reduce((a, b) => a + b, 0);
+      voted = again;
+    }
+    const figures = await attendeeFigures(url, ev.event.id);
+    const scoreLost: string[] = [];
+    for (const v of voters) {
+      const n = voted.get(v.id) ?? 0;
+      expect(n, v.name).toBeLessThanOrEqual(1);
+      expect(figures.get(v.id)).toEqual({ votes: n, questions: 0, score: n * VOTE_POINTS });
+      if (n === 0) scoreLost.push(acked.has(voters.indexOf(v)) ? 'acked' : 'unacked');
+    }
+    if (scoreLost.length) {
+      const ackedLost = scoreLost.filter((x) => x === 'acked').length;
+      console.warn(`[REL22] ${mode}: ${scoreLost.length} votes counted without their engagement entry and points (${ackedLost} of the ${acked.size} acked before the crash)`);
+    }
+  }, 120_000);
+});
