@@ -1,0 +1,67 @@
+import type { Role, Snapshot } from '@rally/shared';
+import { TEST_ADMIN, connectClient, keyOf, sleep, type TestClient, type TestServer } from '../helpers/test-server.js';
+
+export const ROLES: readonly Role[] = ['attendee', 'presenter', 'moderator', 'admin', 'screen'];
+
+/**
+ * One event with a participant per role, on real sockets. The per-participant command budget
+ * (30 in 10 s) is real too, so `sender(role)` hands out a fresh participant of that role every
+ * SENDS_PER_PARTICIPANT commands instead of switching the budget off.
+ */
+const SENDS_PER_PARTICIPANT = 20;
+
+export interface RoleFixture {
+  eventId: string;
+  sender(role: Role): Promise<TestClient>;
+  /**
+   * Makes sure the current participants of these roles have room for so many more sends, joining
+   * fresh ones now: a join between two staff snapshots would show up in them as presence.
+   */
+  reserve(needs: Partial<Record<Role, number>>): Promise<void>;
+  /** What staff see, without what moves on its own (time, presence, who is asking). */
+  staffState(): Promise<unknown>;
+  close(): void;
+}
+
+export async function roleFixture(s: TestServer): Promise<RoleFixture> {
+  const ev = await s.createEvent({ teams: ['EMEA', 'NA'] });
+  const keys: Record<Role, string | undefined> = {
+    attendee: undefined,
+    presenter: keyOf(ev.links.presenter),
+    moderator: keyOf(ev.links.moderator),
+    screen: keyOf(ev.links.stage),
+    admin: TEST_ADMIN,
+  };
+  const clients: TestClient[] = [];
+  const current = new Map<Role, { client: TestClient; used: number }>();
+  let n = 0;
+  const fresh = async (role: Role): Promise<void> => {
+    const key = keys[role];
+    const j = await s.join({ code: ev.code, name: `${role} ${n++}`, mode: 'remote', ...(key ? { key } : {}) });
+    const client = await connectClient(s.url, j.token);
+    clients.push(client);
+    current.set(role, { client, used: 0 });
+    // Presence reaches staff a batch interval after a connection: let it land before anyone compares.
+    await sleep(60);
+  };
+  const sender = async (role: Role): Promise<TestClient> => {
+    const c = current.get(role);
+    if (!c || c.used >= SENDS_PER_PARTICIPANT) await fresh(role);
+    const now = current.get(role)!;
+    now.used++;
+    return now.client;
+  };
+  const reserve = async (needs: Partial<Record<Role, number>>) => {
+    for (const [role, count] of Object.entries(needs) as [Role, number][]) {
+      const c = current.get(role);
+      if (!c || c.used + count > SENDS_PER_PARTICIPANT) await fresh(role);
+    }
+  };
+  const staffState = async () => {
+    const r = await (await sender('moderator')).send('snapshot:request', {});
+    if (!r.ok) throw new Error(`snapshot refused: ${r.error.code}`);
+    const { serverTime: _t, presence: _p, me: _m, engagement, ...rest } = r.data as Snapshot;
+    return { ...rest, engagementSettings: engagement?.settings };
+  };
+  return { eventId: ev.event.id, sender, reserve, staffState, close: () => clients.forEach((c) => c.close()) };
+}
