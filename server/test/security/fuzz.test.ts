@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { COMMAND_NAMES, ErrorCode } from '@rally/shared';
+import { COMMAND_ROLES } from '../../src/realtime/permissions.js';
+import { startTestServer, type TestServer } from '../helpers/test-server.js';
+import { roleFixture, type RoleFixture } from './fixture.js';
+import { invalidPayload, shapedPayload } from './payloads.js';
+
+let s: TestServer;
+let f: RoleFixture;
+beforeAll(async () => {
+  s = await startTestServer();
+  f = await roleFixture(s);
+});
+afterAll(async () => {
+  f?.close();
+  await s?.close();
+});
+
+const CODES = new Set<string>(Object.values(ErrorCode));
+// Enough draws per command to reach past the schema's first checks; 80 commands keep the file well under a minute.
+const RUNS = 40;
+// Schema-valid draws are applied when they make sense, so they spend the real command budget: fewer.
+const VALID_RUNS = 6;
+
+describe('[SEC35] fuzzing every command with fast-check', () => {
+  for (const name of COMMAND_NAMES) {
+    // Sent by a role that may send it, so the payload, not the role table, is what is judged.
+    const role = COMMAND_ROLES[name][0]!;
+    it(`${name} (as ${role}): hostile payloads get a typed error, never INTERNAL, and change nothing`, async () => {
+      await f.reserve({ moderator: 2 });
+      const before = await f.staffState();
+      // Refused payloads spend no command budget (the schema is checked first), so one sender serves every draw.
+      const c = await f.sender(role);
+      await fc.assert(
+        fc.asyncProperty(invalidPayload(name), async (payload) => {
+          const r = (await c.socket.timeout(5000).emitWithAck(name as never, payload as never)) as { ok: boolean; error?: { code: string; message: string } };
+          expect(r.ok).toBe(false);
+          expect(CODES.has(r.error!.code), r.error!.code).toBe(true);
+          expect(r.error!.code).not.toBe(ErrorCode.INTERNAL);
+          expect(r.error!.message).toBeTruthy();
+        }),
+        { numRuns: RUNS, seed: 17_2026 },
+      );
+      expect(c.socket.connected).toBe(true);
+      expect(await f.staffState()).toEqual(before);
+    });
+  }
+
+  for (const name of COMMAND_NAMES) {
+    const role = COMMAND_ROLES[name][0]!;
+    it(`${name} (as ${role}): schema-valid draws naming ids that may not exist are applied or refused with a typed error, never INTERNAL`, async () => {
+      await fc.assert(
+        fc.asyncProperty(shapedPayload(name), async (payload) => {
+          const c = await f.sender(role);
+          const r = (await c.socket.timeout(5000).emitWithAck(name as never, payload as never)) as { ok: boolean; error?: { code: string; message: string } };
+          if (r.ok) return;
+          expect(CODES.has(r.error!.code), r.error!.code).toBe(true);
+          expect(r.error!.code, r.error!.message).not.toBe(ErrorCode.INTERNAL);
+        }),
+        { numRuns: VALID_RUNS, seed: 17_2026 },
+      );
+    });
+  }
+
+  it('the server is still healthy after the fuzz', async () => {
+    expect((await s.api('/healthz')).status).toBe(200);
+    expect((await s.api('/readyz')).status).toBe(200);
+  });
+});
