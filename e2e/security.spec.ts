@@ -57,7 +57,8 @@ test('[SEC40] [SEC41] script-bearing names, questions, chat, polls, announcement
   await desk.send('poll:launch', { pollId: poll.id });
   await desk.send('announcement:send', { text: announcement, audience: 'all' });
   const quizTitle = hostile('Quiz', 'img');
-  await desk.send('quiz:create', { sessionId: 'keynote', draft: { title: quizTitle, questions: [{ kind: 'choice', text: hostile('QuizQ', 'svg'), timeLimitSec: 20, options: [hostile('A', 'img'), 'B'], correct: [0] }] } });
+  const quizQ = hostile('QuizQ', 'svg');
+  const quiz = await desk.send('quiz:create', { sessionId: 'keynote', draft: { title: quizTitle, questions: [{ kind: 'choice', text: quizQ, timeLimitSec: 20, options: [hostile('A', 'img'), 'B'], correct: [0] }] } });
 
   // The attendee, on a phone, joining under a hostile name.
   const att = await watched(browser, PHONE);
@@ -65,6 +66,7 @@ test('[SEC40] [SEC41] script-bearing names, questions, chat, polls, announcement
   await expect(att.page.getByText(pollQ).first()).toBeVisible();
   await expect(att.page.getByText(option).first()).toBeVisible();
   await expect(att.page.getByText(announcement).first()).toBeVisible();
+  await expect(att.page.getByTestId('chat-list').getByText(chat)).toBeVisible();
   await expectNothingRan(att.page, att.w, 'attendee');
 
   // The stage screen: the question, then the poll.
@@ -81,6 +83,7 @@ test('[SEC40] [SEC41] script-bearing names, questions, chat, polls, announcement
   const pres = await watched(browser, LAPTOP);
   await joinAsStaff(pres.page, ev.links.presenter, 'presenter', hostile('Pres', 'svg'));
   await expect(pres.page.getByText(question).first()).toBeVisible();
+  await expect(pres.page.getByTestId('chat-list').getByText(chat)).toBeVisible();
   await expectNothingRan(pres.page, pres.w, 'presenter');
 
   // The moderator console, every section.
@@ -90,7 +93,7 @@ test('[SEC40] [SEC41] script-bearing names, questions, chat, polls, announcement
     '': [pollQ],
     '/polls': [pollQ],
     '/qa': [question],
-    '/people': [hostile('Asker', 'svg')],
+    '/people': [hostile('Asker', 'svg'), chat],
     '/engagement': [],
     '/quiz': [quizTitle],
     '/settings': [],
@@ -103,8 +106,13 @@ test('[SEC40] [SEC41] script-bearing names, questions, chat, polls, announcement
     for (const t of texts) await expect(mod.page.getByText(t).first(), `moderator ${path || '/'}`).toBeVisible();
     await expectNothingRan(mod.page, mod.w, `moderator ${path || '/'}`);
   }
-  // Chat is read on the attendee's stage tab and by staff; wherever it shows, it is text.
-  for (const o of [att, mod]) await expectNothingRan(o.page, o.w, 'after chat');
+  // A quiz run with a hostile question, on the attendee's phone and the projector.
+  const { runId } = await desk.send('quiz:open', { quizId: quiz.id });
+  await desk.send('quiz:control', { runId, action: 'start' });
+  for (const o of [att, stage]) await expect(o.page.getByText(quizQ).first()).toBeVisible({ timeout: 15_000 });
+
+  // The earlier pages stayed open while everything arrived: still nothing ran there.
+  for (const o of [att, stage, pres]) await expectNothingRan(o.page, o.w, 'at the end');
 });
 
 test('[SEC40] [SEC41] a round with script-bearing room names, room chat and takeaways runs nothing on the attendee, desk and stage pages', async ({ browser, request }) => {
