@@ -1,22 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMAND_NAMES, ErrorCode } from '@rally/shared';
 import { COMMAND_ROLES } from '../../src/realtime/permissions.js';
-import { cmdId, startTestServer, type TestServer } from '../helpers/test-server.js';
+import { cmdId } from '../helpers/test-server.js';
+import { MODES, startTarget, type Target } from './targets.js';
 import { ROLES, roleFixture, type RoleFixture } from './fixture.js';
 import { validPayload } from './payloads.js';
 
-let s: TestServer;
-let f: RoleFixture;
-beforeAll(async () => {
-  s = await startTestServer();
-  f = await roleFixture(s);
-});
-afterAll(async () => {
-  f?.close();
-  await s?.close();
-});
+describe.each(MODES)('[SEC31] the authorization matrix: every command × every role, over real sockets (%s)', (mode) => {
+  let s: Target;
+  let f: RoleFixture;
+  beforeAll(async () => {
+    s = await startTarget(mode);
+    f = await roleFixture(s);
+  }, 60_000);
+  afterAll(async () => {
+    f?.close();
+    await s?.close();
+  });
 
-describe('[SEC31] the authorization matrix: every command × every role, over real sockets', () => {
   // One test per command so a failure names it; a schema-valid payload each, so the role table,
   // not the schema, is what answers.
   for (const name of COMMAND_NAMES) {

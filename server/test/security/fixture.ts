@@ -1,5 +1,6 @@
 import type { Role, Snapshot } from '@rally/shared';
-import { TEST_ADMIN, connectClient, keyOf, sleep, type TestClient, type TestServer } from '../helpers/test-server.js';
+import { TEST_ADMIN, connectClient, keyOf, sleep, type TestClient } from '../helpers/test-server.js';
+import type { Target } from './targets.js';
 
 export const ROLES: readonly Role[] = ['attendee', 'presenter', 'moderator', 'admin', 'screen'];
 
@@ -23,7 +24,7 @@ export interface RoleFixture {
   close(): void;
 }
 
-export async function roleFixture(s: TestServer): Promise<RoleFixture> {
+export async function roleFixture(s: Target): Promise<RoleFixture> {
   const ev = await s.createEvent({ teams: ['EMEA', 'NA'] });
   const keys: Record<Role, string | undefined> = {
     attendee: undefined,
@@ -38,11 +39,11 @@ export async function roleFixture(s: TestServer): Promise<RoleFixture> {
   const fresh = async (role: Role): Promise<void> => {
     const key = keys[role];
     const j = await s.join({ code: ev.code, name: `${role} ${n++}`, mode: 'remote', ...(key ? { key } : {}) });
-    const client = await connectClient(s.url, j.token);
+    const client = await connectClient(s.url(n), j.token);
     clients.push(client);
     current.set(role, { client, used: 0 });
-    // Presence reaches staff a batch interval after a connection: let it land before anyone compares.
-    await sleep(60);
+    // Presence reaches staff a batch interval after a connection (across nodes in cluster mode): let it land before anyone compares.
+    await sleep(s.mode === 'cluster' ? 250 : 60);
   };
   const sender = async (role: Role): Promise<TestClient> => {
     const c = current.get(role);

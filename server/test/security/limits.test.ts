@@ -4,12 +4,13 @@ import { ErrorCode, PROTOCOL_VERSION } from '@rally/shared';
 import { MAX_FRAME_BYTES } from '../../src/app.js';
 import { TEST_ADMIN, cmdId, connectClient, startTestServer, type TestServer } from '../helpers/test-server.js';
 import { roleFixture, type RoleFixture } from './fixture.js';
+import { embedded } from './targets.js';
 
 let s: TestServer;
 let f: RoleFixture;
 beforeAll(async () => {
   s = await startTestServer();
-  f = await roleFixture(s);
+  f = await roleFixture(embedded(s));
 });
 afterAll(async () => {
   f?.close();
