@@ -25,10 +25,10 @@ describe.each(MODES)('[SEC31] the authorization matrix: every command × every r
     const forbidden = ROLES.filter((r) => !allowed.includes(r));
     it(`${name}: ${forbidden.join(', ') || 'nobody'} refused with FORBIDDEN and nothing changes; ${allowed.join(', ')} never refused for the role`, async () => {
       const payload = validPayload(name);
-      const needs: Partial<Record<(typeof ROLES)[number], number>> = { moderator: 2 };
+      const needs: Partial<Record<(typeof ROLES)[number], number>> = { moderator: 4 };
       for (const role of forbidden) needs[role] = (needs[role] ?? 0) + 1;
       await f.reserve(needs);
-      const before = await f.staffState();
+      const before = await f.settledState();
       for (const role of forbidden) {
         const c = await f.sender(role);
         const r = await c.send(name, { ...payload, id: cmdId() } as never);

@@ -21,6 +21,11 @@ export interface RoleFixture {
   reserve(needs: Partial<Record<Role, number>>): Promise<void>;
   /** What staff see, without what moves on its own (time, presence, who is asking). */
   staffState(): Promise<unknown>;
+  /**
+   * staffState once two reads in a row agree: in cluster mode what the previous test's commands
+   * wrote reaches the other node's caches a moment after their acks. Spends up to 3 moderator sends.
+   */
+  settledState(): Promise<unknown>;
   close(): void;
 }
 
@@ -42,8 +47,8 @@ export async function roleFixture(s: Target): Promise<RoleFixture> {
     const client = await connectClient(s.url(n), j.token);
     clients.push(client);
     current.set(role, { client, used: 0 });
-    // Presence reaches staff a batch interval after a connection (across nodes in cluster mode): let it land before anyone compares.
-    await sleep(s.mode === 'cluster' ? 250 : 60);
+    // Its presence (which live polls count) was written before its snapshot was sent, so a staff
+    // snapshot taken from now on already counts it.
   };
   const sender = async (role: Role): Promise<TestClient> => {
     const c = current.get(role);
@@ -64,5 +69,16 @@ export async function roleFixture(s: Target): Promise<RoleFixture> {
     const { serverTime: _t, presence: _p, me: _m, engagement, ...rest } = r.data as Snapshot;
     return { ...rest, engagementSettings: engagement?.settings };
   };
-  return { eventId: ev.event.id, sender, reserve, staffState, close: () => clients.forEach((c) => c.close()) };
+  const settledState = async () => {
+    let last = await staffState();
+    if (s.mode === 'embedded') return last;
+    for (let i = 0; i < 2; i++) {
+      await sleep(50);
+      const now = await staffState();
+      if (JSON.stringify(now) === JSON.stringify(last)) return now;
+      last = now;
+    }
+    return last;
+  };
+  return { eventId: ev.event.id, sender, reserve, staffState, settledState, close: () => clients.forEach((c) => c.close()) };
 }
