@@ -39,7 +39,7 @@ async function hostileEvent() {
   const choice = await ok(mod.send('poll:create', { sessionId: null, draft: { kind: 'single', question: evil('poll'), options: ['=1+1', '-2'], settings: { ...DEFAULT_POLL_SETTINGS, anonymous: false } } }));
   const text = await ok(mod.send('poll:create', { sessionId: null, draft: { kind: 'open', question: '@open', settings: { ...DEFAULT_POLL_SETTINGS, anonymous: false } } }));
   for (const p of [choice, text]) await ok(mod.send('poll:launch', { pollId: p.id }));
-  await ok(amy.send('poll:vote', { pollId: choice.id, vote: { kind: 'single', optionId: choice.options[0]!.id } }));
+  await ok(amy.send('poll:vote', { pollId: choice.id, vote: { kind: 'single', optionId: (choice as { options: { id: string }[] }).options[0]!.id } }));
   await ok(bob.send('poll:vote', { pollId: text.id, vote: { kind: 'open', text: evil('answer') } }));
   for (const p of [choice, text]) await ok(mod.send('poll:close', { pollId: p.id }));
 

@@ -36,7 +36,7 @@ describe.each(MODES)('[SEC35] fuzzing every command with fast-check (%s)', (mode
       const c = await f.sender(role);
       await fc.assert(
         fc.asyncProperty(invalidPayload(name), async (payload) => {
-          const r = (await c.socket.timeout(5000).emitWithAck(name as never, payload as never)) as { ok: boolean; error?: { code: string; message: string } };
+          const r = (await (c.socket.timeout(5000).emitWithAck as (n: string, p: unknown) => Promise<unknown>)(name, payload)) as { ok: boolean; error?: { code: string; message: string } };
           expect(r.ok).toBe(false);
           expect(CODES.has(r.error!.code), r.error!.code).toBe(true);
           expect(r.error!.code).not.toBe(ErrorCode.INTERNAL);
@@ -55,7 +55,7 @@ describe.each(MODES)('[SEC35] fuzzing every command with fast-check (%s)', (mode
       await fc.assert(
         fc.asyncProperty(shapedPayload(name), async (payload) => {
           const c = await f.sender(role);
-          const r = (await c.socket.timeout(5000).emitWithAck(name as never, payload as never)) as { ok: boolean; error?: { code: string; message: string } };
+          const r = (await (c.socket.timeout(5000).emitWithAck as (n: string, p: unknown) => Promise<unknown>)(name, payload)) as { ok: boolean; error?: { code: string; message: string } };
           if (r.ok) return;
           expect(CODES.has(r.error!.code), r.error!.code).toBe(true);
           expect(r.error!.code, r.error!.message).not.toBe(ErrorCode.INTERNAL);
