@@ -4,9 +4,10 @@ import { fileURLToPath } from 'node:url';
 const alias = { '@rally/shared': fileURLToPath(new URL('./shared/src/index.ts', import.meta.url)) };
 
 // Five tiers, run in this order by `npm test` (scripts/test-all.mjs): unit (no I/O beyond memory),
-// integration (real sockets on port 0, SQLite and a spawned redis-server), multinode (several server
-// processes on one spawned redis-server), faults (real processes crashed and restarted, networks
-// broken through a TCP proxy: docs/RELIABILITY.md), livekit (a spawned real livekit-server, built by
+// integration (real sockets on port 0, SQLite and a spawned redis-server), security (the same, from
+// an attacker's side: server/test/security), multinode (several server processes on one spawned
+// redis-server), faults (real processes crashed and restarted, networks broken through a TCP proxy:
+// docs/RELIABILITY.md), livekit (a spawned real livekit-server, built by
 // scripts/ensure-prereqs.mjs).
 export default defineConfig({
   resolve: { alias },
@@ -19,6 +20,11 @@ export default defineConfig({
       {
         resolve: { alias },
         test: { name: 'integration', include: ['server/test/integration/**/*.test.ts', 'server/test/store/**/*.test.ts'], testTimeout: 20_000, hookTimeout: 30_000 },
+      },
+      {
+        resolve: { alias },
+        // [SEC31]–[SEC49] The security suite: the role matrix, tokens, Origin, limits, fuzzing, exports.
+        test: { name: 'security', include: ['server/test/security/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 30_000 },
       },
       {
         resolve: { alias },

@@ -22,7 +22,7 @@ function run(label, cmd, args, env = {}) {
 const tc = run('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
 results.push({ tier: 'typecheck', passed: tc.status === 0 ? 1 : 0, failed: tc.status === 0 ? 0 : 1, skipped: 0, seconds: tc.seconds, status: tc.status });
 
-for (const tier of ['unit', 'integration', 'multinode', 'faults', 'livekit']) {
+for (const tier of ['unit', 'integration', 'security', 'multinode', 'faults', 'livekit']) {
   const file = join(out, `${tier}.json`);
   const r = run(`${tier} tests`, bin('vitest'), ['run', '--project', tier, '--reporter=default', '--reporter=json', `--outputFile.json=${file}`]);
   const j = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : null;

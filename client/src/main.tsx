@@ -1,3 +1,5 @@
+// Must stay the first import: see the file.
+import './zod-jitless';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router-dom';

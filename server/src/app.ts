@@ -149,14 +149,6 @@ export function createApp(deps: AppDeps): App {
     pingTimeout: 20_000,
     // Recovery replays missed packets after a short drop; auth still runs (skipMiddlewares false).
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
-    // Cross-site WebSocket hijacking: a browser page on another origin must not open a socket with
-    // our user's cookies or storage. Non-browser clients send no Origin and are authenticated by token.
-    allowRequest: (req: IncomingMessage, cb) => {
-      const origin = req.headers.origin;
-      if (!origin || allowed.has(origin)) return cb(null, true);
-      log.warn({ origin }, 'socket handshake refused: origin not allowed');
-      cb('origin not allowed', false);
-    },
     // [CLU4] The Redis Streams adapter, with restores that share reads and decodes in a storm.
     // Embedded: the in-memory session-aware adapter with indexed restores (a reconnect storm's
     // restores cost what they replay, not every packet kept).
@@ -217,6 +209,13 @@ export function createApp(deps: AppDeps): App {
     nodeId: deps.nodeId,
     limits,
     clientAddress: clientAddressOf(app),
+    // [EDGE3] A browser page on another origin must not open a socket with our user's storage.
+    // Non-browser clients send no Origin and are authenticated by token alone.
+    originAllowed: (origin) => {
+      if (!origin || allowed.has(origin)) return true;
+      log.warn({ origin }, 'socket handshake refused: origin not allowed');
+      return false;
+    },
     breakoutMedia,
     deadlineMs: config.commandDeadlineMs,
   });

@@ -58,6 +58,8 @@ export interface RealtimeDeps extends DomainDeps {
   clientAddress: (headers: IncomingHttpHeaders, remoteAddress: string) => string;
   /** [REL1] How long a command, a handshake or a connection's setup may take before UNAVAILABLE. */
   deadlineMs: number;
+  /** [EDGE3] [SEC30] Whether a page on this Origin may open a socket (no Origin: not a browser). */
+  originAllowed: (origin: string | undefined) => boolean;
 }
 
 /** [REL1] A connection's setup (presence, breakout room, snapshot) may take this many command deadlines. */
@@ -75,6 +77,8 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
   // [SEC3] Each Engine.IO connection's client address, read from its upgrade request (which is
   // dropped below, before the handshake middleware runs) by the proxies Express trusts.
   const clientAddresses = new WeakMap<object, string>();
+  // [SEC30] The Engine.IO connections opened by a page on a foreign Origin, refused at the handshake.
+  const foreignOrigins = new WeakSet<object>();
 
   // Runs on every connection, including connection-state recoveries (skipMiddlewares is off),
   // so a banned participant or a rotated key cannot slip back in through recovery.
@@ -94,6 +98,11 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
   const handshake = async (socket: RallySocket): Promise<Error | undefined> => {
     // [SEC4] First, before the token is verified or anything read: a flood costs one counter each.
     await deps.limits.connect(clientAddresses.get(socket.conn) ?? socket.handshake.address);
+    // [EDGE3] [SEC30] Cross-site WebSocket hijacking: refused here rather than at the HTTP upgrade,
+    // where Engine.IO can only answer a bare 400 that no browser client can read.
+    if (foreignOrigins.has(socket.conn)) {
+      return connectError({ code: ErrorCode.ORIGIN_REJECTED, message: 'this page may not connect to Rally: open Rally from its own address' });
+    }
     const auth = HandshakeAuthSchema.safeParse(socket.handshake.auth);
     if (!auth.success) return connectError({ code: ErrorCode.UNAUTHORIZED, message: 'missing participant token, please join again' });
     if (auth.data.protocolVersion !== PROTOCOL_VERSION) {
@@ -210,11 +219,14 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
   }
 
   // The upgrade request (headers, socket, parser state) is not needed once the engine has it:
-  // dropping it saves memory per connection (Socket.IO's memory-usage guide). The origin check
-  // (allowRequest) runs before; the client's address is kept for the handshake budget ([SEC4]), and
-  // the handshake auth reads only its auth payload, not the request.
+  // dropping it saves memory per connection (Socket.IO's memory-usage guide). The client's address is kept for the handshake budget ([SEC4]), and
+  // the handshake auth reads only its auth payload, not the request; so is whether its Origin may
+  // connect ([SEC30]).
   io.engine.on('connection', (raw: { request: IncomingMessage | null; remoteAddress: string }) => {
-    if (raw.request) clientAddresses.set(raw, deps.clientAddress(raw.request.headers, raw.remoteAddress));
+    if (raw.request) {
+      clientAddresses.set(raw, deps.clientAddress(raw.request.headers, raw.remoteAddress));
+      if (!deps.originAllowed(raw.request.headers.origin)) foreignOrigins.add(raw);
+    }
     raw.request = null;
   });
 

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SignJWT } from 'jose';
 import { ErrorCode, JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, PROTOCOL_VERSION } from '@rally/shared';
-import { TEST_SECRET, connectClient, expectConnectError, keyOf, startTestServer, type TestServer } from '../helpers/test-server.js';
+import { connectClient, expectConnectError, keyOf, startTestServer, type TestServer } from '../helpers/test-server.js';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -113,35 +112,6 @@ describe('handshake', () => {
     const err = await expectConnectError(s.url, j.token, { protocolVersion: PROTOCOL_VERSION + 1 });
     expect(err.data?.code).toBe(ErrorCode.PROTOCOL_MISMATCH);
     expect(err.message.toLowerCase()).toContain('reload');
-  });
-
-  it('[AUTH1] a forged, an expired and a wrong-algorithm token are refused with UNAUTHORIZED', async () => {
-    const ev = await s.createEvent();
-    const j = await s.join({ code: ev.code, name: 'x' });
-    const [h, p] = j.token.split('.');
-    const forged = `${h}.${p}.${'A'.repeat(43)}`;
-    expect((await expectConnectError(s.url, forged)).data?.code).toBe(ErrorCode.UNAUTHORIZED);
-
-    const key = new TextEncoder().encode(TEST_SECRET);
-    const claims = { evt: ev.event.id, role: 'attendee', kg: 0 };
-    const expired = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject(j.participant.id).setIssuer('rally').setIssuedAt(1).setExpirationTime(2).sign(key);
-    expect((await expectConnectError(s.url, expired)).data?.code).toBe(ErrorCode.UNAUTHORIZED);
-
-    const hs512 = await new SignJWT(claims).setProtectedHeader({ alg: 'HS512' }).setSubject(j.participant.id).setIssuer('rally').setExpirationTime('1h').sign(key);
-    expect((await expectConnectError(s.url, hs512)).data?.code).toBe(ErrorCode.UNAUTHORIZED);
-
-    const none = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${p}.`;
-    expect((await expectConnectError(s.url, none)).data?.code).toBe(ErrorCode.UNAUTHORIZED);
-  });
-
-  it('[EDGE3] a handshake from a foreign Origin is refused; our own origin is accepted', async () => {
-    const ev = await s.createEvent();
-    const j = await s.join({ code: ev.code, name: 'x' });
-    const err = await expectConnectError(s.url, j.token, { extraHeaders: { origin: 'https://evil.example' } });
-    expect(err.data).toBeUndefined();
-    const ok = await connectClient(s.url, j.token, { extraHeaders: { origin: 'http://localhost:3000' } });
-    expect(ok.snapshot.me.id).toBe(j.participant.id);
-    ok.close();
   });
 
   it('[EV2] rotating the keys revokes the old links and the old privileged tokens, not attendees', async () => {
