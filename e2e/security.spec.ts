@@ -144,22 +144,24 @@ test('[SEC40] [SEC41] a round with script-bearing room names, room chat and take
   await mate.send('breakout:chat', { roundId: round.id, text: chat });
   await mate.send('breakout:takeaway', { roundId: round.id, text: takeaway });
 
-  // The pages hold the round's hostile texts in their state (snapshot and facts). The breakout
-  // screens are not in this client yet (stageView: "drawn once the stage screen holds the round's
-  // takeaways"): when they land, they must add `getByText(roomName / chat / takeaway)` here.
+  // The room view, the console's Breakouts section and the stage show the hostile texts as text.
   await att.page.reload();
   await expectLive(att.page);
+  for (const t of [roomName, chat, takeaway]) await expect(att.page.getByText(t).first(), 'attendee room view').toBeVisible();
   await expectNothingRan(att.page, att.w, 'attendee in a breakout room');
 
   const mod = await watched(browser, LAPTOP);
   await joinAsStaff(mod.page, ev.links.moderator, 'moderator', 'Mo');
+  await mod.page.goto(mod.page.url().replace(/\/moderator.*$/, '/moderator/breakouts'));
+  await expectLive(mod.page);
+  for (const t of [roomName, takeaway]) await expect(mod.page.getByText(t).first(), 'moderator breakouts').toBeVisible();
   await expectNothingRan(mod.page, mod.w, 'moderator during the round');
 
   const stage = await watched(browser, PROJECTOR);
   await stage.page.goto(ev.links.stage);
   await expectLive(stage.page);
   await desk.send('stage:show', { slot: { kind: 'takeaway', roundId: round.id, roomId: 'room_a' } });
-  await stage.page.waitForTimeout(500);
+  await expect(stage.page.getByText(takeaway).first(), 'stage takeaway').toBeVisible();
   await expectNothingRan(stage.page, stage.w, 'stage showing a takeaway');
 });
 

@@ -27,7 +27,7 @@ export async function watch(page: Page): Promise<Watched> {
   await page.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (e) => {
       (window as unknown as { __rallyCsp: string[] }).__rallyCsp ??= [];
-      (window as unknown as { __rallyCsp: string[] }).__rallyCsp.push(`${e.violatedDirective} ${e.blockedURI}`);
+      (window as unknown as { __rallyCsp: string[] }).__rallyCsp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}:${e.columnNumber}`);
     });
   });
   page.on('console', (m) => {
