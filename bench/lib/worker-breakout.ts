@@ -43,7 +43,7 @@ interface Rec {
 
 let recs: Rec[] = [];
 let cleanup: (() => void)[] = [];
-/** The round as an attendee receives it (breakout:roundChanged, every room of it), bytes of its frame. */
+/** The round as an attendee receives it (breakout:roundChanged: the lean view, [BRK51]), bytes of its frame. */
 let roundFrameBytes = 0;
 
 const isStamp = (x: unknown): x is string => typeof x === 'string' && /^\d{10,20}$/.test(x);

@@ -195,7 +195,7 @@ export async function runBreakouts(ctx: ScenarioContext, n: number): Promise<Sce
       { key: 'lastAssigned', label: 'open → last breakout:assigned', value: round(lastAssignedAt - openAtMs, 0), unit: 'ms' },
       { key: 'roomsUsed', label: 'rooms used (staff occupancy)', value: occ.rooms },
       { key: 'payload', label: 'breakout:assigned frame (this audience’s room size)', value: frame ? Buffer.byteLength(frame) : null, unit: 'bytes' },
-      { key: 'roundFrame', label: 'breakout:roundChanged frame to every attendee (the round, every room of it; sent at open, close and closed)', value: Math.max(0, ...opened.map((x) => x.roundFrameBytes)) || null, unit: 'bytes' },
+      { key: 'roundFrame', label: 'breakout:roundChanged frame to every attendee (the round without its rooms but in a self-select round [BRK51]; sent at open, extend, broadcast, close and closed)', value: Math.max(0, ...opened.map((x) => x.roundFrameBytes)) || null, unit: 'bytes' },
       { key: 'clock', label: 'server clock offset / snapshot round trip', value: `${round(clock.offsetMs, 1)} / ${round(clock.rttMs, 1)}`, unit: 'ms' },
       { key: 'unexpected', label: 'unexpected disconnects', value: unexpected },
     ];

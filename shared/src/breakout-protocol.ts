@@ -22,6 +22,8 @@ export const MyBreakout = z.object({
   roundId: Id,
   /** Null: not in a room (not in the audience, or the round closed). */
   roomId: Id.nullable(),
+  /** [BRK11] The room itself (null with roomId): the audience's round view carries no rooms list ([BRK51]). */
+  room: BreakoutRoom.pick({ id: true, name: true, topic: true, capacity: true }).nullable(),
   /** Room-mates (the participant included), in the room's member order ([BRK50] rotations use it). */
   members: z.array(z.object({ id: Id, name: z.string() })),
   /** [BRK51] Structured rounds: this participant's role in the current rotation, with its private brief. */
@@ -55,6 +57,8 @@ export type RoomOccupancy = z.infer<typeof RoomOccupancy>;
 export const Takeaway = z.object({
   roundId: Id,
   roomId: Id,
+  /** The room's name, so the stage screen can show it without the rooms list ([BRK77]). */
+  roomName: z.string(),
   text: z.string(),
   byId: Id,
   byName: z.string(),

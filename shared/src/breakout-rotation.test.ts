@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { BreakoutRound, roleIndexFor, rotationAt, roundView, type BreakoutFormat } from './breakout.js';
+import { BreakoutRound, BreakoutRoundView, roleIndexFor, rotationAt, roundView, type BreakoutFormat } from './breakout.js';
 
 const rolePlay: BreakoutFormat = {
   kind: 'rolePlay',
@@ -88,5 +88,16 @@ describe('[BRK51] private briefs', () => {
     expect(view.format.roles.map((r) => r.name)).toEqual(['Seller', 'Buyer', 'Observer']);
     expect(JSON.stringify(view)).not.toContain('no budget');
     for (const role of view.format.roles) expect(role).not.toHaveProperty('brief');
+  });
+
+  it('[BRK51] the audience view carries how many rooms there are, and the rooms themselves only when attendees pick one', () => {
+    const rooms = Array.from({ length: 3 }, (_, i) => ({ id: `room${i}`, name: `Room ${i}`, topic: 'Pricing', capacity: 4 }));
+    const random = roundView(BreakoutRound.parse({ ...round(rolePlay, null), rooms }));
+    expect(random.roomCount).toBe(3);
+    expect(random).not.toHaveProperty('rooms');
+    expect(BreakoutRoundView.parse(random)).toEqual(random);
+    const pick = roundView(BreakoutRound.parse({ ...round(rolePlay, null), strategy: { kind: 'selfSelect' }, rooms }));
+    expect(pick.roomCount).toBe(3);
+    expect(pick.rooms!.map((r) => r.name)).toEqual(rooms.map((r) => r.name));
   });
 });

@@ -172,15 +172,26 @@ const lifecycle = {
 export const BreakoutRound = RoundDraft.extend(lifecycle);
 export type BreakoutRound = z.output<typeof BreakoutRound>;
 
-/** [BRK51] A round as attendees and the stage screen see it: the format without briefs. */
-export const BreakoutRoundView = RoundDraft.omit({ format: true }).extend({ ...lifecycle, format: BreakoutPublicFormat });
+/**
+ * [BRK51] A round as attendees and the stage screen see it: the format without briefs and, but for
+ * a self-select round (its picker lists them), no rooms list: `roomCount` says how many, and each
+ * attendee's own room comes in their `MyBreakout`. At 500 rooms the list is ~40 kB, and every
+ * attendee gets this view on each open, extend, broadcast and close ([BRK18]).
+ */
+export const BreakoutRoundView = RoundDraft.omit({ format: true, rooms: true }).extend({
+  ...lifecycle,
+  format: BreakoutPublicFormat,
+  roomCount: z.number().int().min(0),
+  rooms: RoundDraft.shape.rooms.optional(),
+});
 export type BreakoutRoundView = z.output<typeof BreakoutRoundView>;
 
-/** [BRK51] The audience's view of a round: the briefs stripped. */
+/** [BRK51] The audience's view of a round: the briefs stripped, the rooms only where attendees pick one. */
 export function roundView(r: BreakoutRound): BreakoutRoundView {
   const format: BreakoutPublicFormat =
     r.format.kind === 'open' ? r.format : { ...r.format, roles: r.format.roles.map(({ id, name, scores }) => ({ id, name, scores })) };
-  return { ...r, format };
+  const { rooms, ...rest } = r;
+  return { ...rest, format, roomCount: rooms.length, ...(r.strategy.kind === 'selfSelect' ? { rooms } : {}) };
 }
 
 /** [BRK20] A saved plan: a round without its lifecycle, people or facilitators. */

@@ -53,9 +53,15 @@ function round(over: Partial<BreakoutRound> = {}): BreakoutRound {
   });
 }
 
+/** The room as the attendee's place carries it ([BRK11]): the audience's round view has no rooms list. */
+const placeIn = (roomId: string | null): Pick<MyBreakout, 'roomId' | 'room'> => ({
+  roomId,
+  room: roomId ? { id: roomId, name: `Room ${roomId.slice(1)}`, topic: '', capacity: 3 } : null,
+});
+
 const me = (over: Partial<MyBreakout> = {}): MyBreakout => ({
   roundId: 'rd1',
-  roomId: 'r1',
+  ...placeIn('r1'),
   members: [
     { id: 'a', name: 'Ana' },
     { id: 'b', name: 'Ben' },
@@ -100,9 +106,9 @@ describe('breakout state', () => {
   it('[BRK71] an assignment switches the attendee to their room at once; a null room takes them back to the stage', () => {
     let s = reduceBreakouts(EMPTY_BREAKOUTS, { name: 'breakout:roundChanged', payload: roundView(round()) });
     expect(myRoom(s)).toBeNull();
-    s = reduceBreakouts(s, { name: 'breakout:assigned', payload: me({ roomId: 'r2' }) });
+    s = reduceBreakouts(s, { name: 'breakout:assigned', payload: me(placeIn('r2')) });
     expect(myRoom(s)?.room.id).toBe('r2');
-    s = reduceBreakouts(s, { name: 'breakout:assigned', payload: me({ roomId: null }) });
+    s = reduceBreakouts(s, { name: 'breakout:assigned', payload: me(placeIn(null)) });
     expect(myRoom(s)).toBeNull();
   });
 
@@ -179,7 +185,7 @@ describe('breakout state', () => {
     s = reduceBreakouts(s, { name: 'breakout:chatDeleted', payload: { roundId: 'rd1', roomId: 'r1', messageId: 'm1' } });
     expect(s.chat['rd1:r1']).toHaveLength(0);
 
-    const t1: Takeaway = { roundId: 'rd1', roomId: 'r1', text: 'Ask about budget first', byId: 'a', byName: 'Ana', at: at(400) };
+    const t1: Takeaway = { roundId: 'rd1', roomId: 'r1', roomName: 'Room 1', text: 'Ask about budget first', byId: 'a', byName: 'Ana', at: at(400) };
     s = reduceBreakouts(s, { name: 'breakout:takeawaySubmitted', payload: t1 });
     s = reduceBreakouts(s, { name: 'breakout:takeawaySubmitted', payload: { ...t1, text: 'Newer', at: at(500) } });
     // An older copy arriving late does not replace the resubmission.

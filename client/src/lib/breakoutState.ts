@@ -78,7 +78,7 @@ export function breakoutsFromSnapshot(s: Snapshot): BreakoutState {
 }
 
 /** A broadcast folded into a round's list once (the fact, then the round's next version, carry it). */
-function withBroadcast<R extends BreakoutRoundView>(r: R, text: string, at: string): R {
+function withBroadcast<R extends Pick<BreakoutRoundView, 'broadcasts'>>(r: R, text: string, at: string): R {
   if (r.broadcasts.some((x) => x.at === at && x.text === text)) return r;
   return { ...r, broadcasts: [...r.broadcasts, { text, at }].slice(-20) };
 }
@@ -213,13 +213,16 @@ export function currentStaffRound(s: BreakoutState): BreakoutRound | null {
 }
 
 /** The round on screen for attendees and the stage (staff: their current round). */
-export function currentRound(s: BreakoutState): BreakoutRoundView | null {
+export function currentRound(s: BreakoutState): BreakoutRoundView | BreakoutRound | null {
   return s.round ?? currentStaffRound(s);
 }
 
+/** [BRK51] How many rooms a round has: the audience's view carries the count, not the rooms. */
+export const roomCountOf = (r: BreakoutRoundView | BreakoutRound): number => ('roomCount' in r ? r.roomCount : r.rooms.length);
+
 export interface MyRoom {
   round: BreakoutRoundView;
-  room: BreakoutRoundView['rooms'][number];
+  room: NonNullable<MyBreakout['room']>;
   me: MyBreakout;
 }
 
@@ -230,9 +233,8 @@ export interface MyRoom {
 export function myRoom(s: BreakoutState): MyRoom | null {
   const round = s.round;
   const me = s.me;
-  if (!round || !me || me.roundId !== round.id || !me.roomId || !LIVE.has(round.status)) return null;
-  const room = round.rooms.find((r) => r.id === me.roomId);
-  return room ? { round, room, me } : null;
+  if (!round || !me || me.roundId !== round.id || !me.room || !LIVE.has(round.status)) return null;
+  return { round, room: me.room, me };
 }
 
 /** [BRK79] A self-select round is open and this attendee has no room yet: they pick one. */
@@ -315,13 +317,11 @@ export function roomOfParticipant(occ: RoomOccupancy | undefined, participantId:
   return null;
 }
 
-/** [BRK77] The takeaway a stage slot names, with its room's name; null when this screen does not hold it. */
+/** [BRK77] The takeaway a stage slot names, with its room's name (the takeaway carries it); null when this screen does not hold it. */
 export function stageTakeaway(s: BreakoutState, roundId: string, roomId: string): { roomName: string; text: string; byName: string } | null {
   const t = s.takeaways.find((x) => x.roundId === roundId && x.roomId === roomId);
   if (!t) return null;
-  const round = s.round?.id === roundId ? s.round : s.rounds.find((r) => r.id === roundId);
-  const roomName = round?.rooms.find((r) => r.id === roomId)?.name ?? 'A breakout room';
-  return { roomName, text: t.text, byName: t.byName };
+  return { roomName: t.roomName || 'A breakout room', text: t.text, byName: t.byName };
 }
 
 /** [BRK78] The idle stage's line while a round runs: how many rooms, and when everyone is back. */
@@ -329,6 +329,7 @@ export function breakoutsInProgress(s: BreakoutState, formatTime: (iso: string) 
   const r = currentRound(s);
   if (!r || !LIVE.has(r.status)) return null;
   const back = r.status === 'closing' ? r.closesAt : r.endsAt;
-  const rooms = r.rooms.length === 1 ? '1 room' : `${r.rooms.length} rooms`;
+  const n = roomCountOf(r);
+  const rooms = n === 1 ? '1 room' : `${n} rooms`;
   return back ? `Breakouts in progress: ${rooms}, back at ${formatTime(back)}` : `Breakouts in progress: ${rooms}`;
 }

@@ -10,6 +10,13 @@ import type { BreakoutMedia } from './breakout/video-deps.js';
  * How domain code tells clients about facts without knowing Socket.IO. The realtime layer
  * implements it with rooms, so a publish reaches the sockets of every node.
  */
+/** [BRK25] One participant's sockets into `roomId` (null: out of the breakouts), out of `leave`. */
+export interface BreakoutMove {
+  participantId: string;
+  roomId: string | null;
+  leave: readonly string[];
+}
+
 export interface Publisher {
   toEvent<N extends FactName>(eventId: string, fact: N, payload: FactPayload<N>): void;
   toRoles<N extends FactName>(eventId: string, roles: readonly Role[], fact: N, payload: FactPayload<N>): void;
@@ -26,11 +33,12 @@ export interface Publisher {
   /** [STAGE16] Moves a participant's sockets, on every node, into the room of their new mode. */
   setMode(eventId: string, participantId: string, mode: Mode): void;
   /**
-   * [BRK25] Puts a participant's sockets, on every node, in one breakout room of the event (and the
-   * event's breakouts room), leaving the other rooms listed; null: out of every listed room and the
-   * breakouts room.
+   * [BRK25] Puts each participant's sockets, on every node, in one breakout room of the event (and
+   * the event's breakouts room), leaving the other rooms listed; null: out of every listed room and
+   * the breakouts room. [CLU5] In a cluster the moves cross to the other nodes as one message per
+   * batch, not one per participant.
    */
-  setBreakoutRoom(eventId: string, participantId: string, roomId: string | null, leave: readonly string[]): void;
+  setBreakoutRooms(eventId: string, moves: readonly BreakoutMove[]): void;
   /** [BRK25] Every socket in the event's breakout rooms leaves them (the round closed). */
   clearBreakoutRooms(eventId: string, roomIds: readonly string[]): void;
   /** [BRK25] To every socket in one breakout room of the event, on every node. */

@@ -1,6 +1,6 @@
 import type { Server } from 'socket.io';
 import type { ClientToServerEvents, Mode, Role, ServerToClientEvents, SocketData } from '@rally/shared';
-import type { Publisher } from '../domain/ports.js';
+import type { BreakoutMove, Publisher } from '../domain/ports.js';
 
 export type RallyServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
@@ -59,7 +59,11 @@ type PersonalItems = { participantId: string; payload: unknown }[];
  * JavaScript to encode): bench B6 profiles.
  */
 type PersonalBatch = { fact: string; items: Uint8Array };
-const itemsOf = (bytes: Uint8Array) => JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')) as PersonalItems;
+const bytesText = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+const itemsOf = (bytes: Uint8Array) => JSON.parse(bytesText(bytes)) as PersonalItems;
+/** [BRK25] [CLU5] The server-side event that carries a batch of breakout-room moves to the other nodes (JSON bytes, as above). */
+const MOVES_BATCH = 'rally:breakoutMoves';
+type MovesBatch = { eventId: string; moves: Uint8Array };
 
 /**
  * `cluster`: the adapter crosses nodes (Redis Streams). Personal facts sent in bulk
@@ -70,11 +74,26 @@ const itemsOf = (bytes: Uint8Array) => JSON.parse(Buffer.from(bytes.buffer, byte
  */
 export function ioPublisher(io: RallyServer, opts: { stamps?: boolean; cluster?: boolean } = {}): Publisher {
   const emit = factEmitter(opts.stamps ?? false);
-  const sideways = io as unknown as { on(e: string, h: (b: PersonalBatch) => void): void; serverSideEmit(e: string, b: PersonalBatch): boolean };
+  const sideways = io as unknown as { on(e: string, h: (b: PersonalBatch) => void): void; serverSideEmit(e: string, b: PersonalBatch | MovesBatch): boolean };
+  const sidewaysMoves = io as unknown as { on(e: string, h: (b: MovesBatch) => void): void };
   const deliverLocally = (fact: string, items: PersonalItems) => {
     for (const { participantId, payload } of items) emit(io.local.to(rooms.participant(participantId)), fact, payload);
   };
-  if (opts.cluster) sideways.on(PERSONAL_BATCH, (b) => deliverLocally(b.fact, itemsOf(b.items)));
+  /** [BRK25] Moves this node's sockets of each participant (io.local: the other nodes move their own). */
+  const moveLocally = (eventId: string, moves: readonly BreakoutMove[]) => {
+    const here = opts.cluster ? io.local : io;
+    for (const { participantId, roomId, leave } of moves) {
+      const sockets = here.in(rooms.participant(participantId));
+      const away = leave.filter((r) => r !== roomId).map((r) => rooms.breakoutRoom(eventId, r));
+      if (roomId === null) away.push(rooms.breakouts(eventId));
+      if (away.length > 0) sockets.socketsLeave(away);
+      if (roomId !== null) sockets.socketsJoin([rooms.breakoutRoom(eventId, roomId), rooms.breakouts(eventId)]);
+    }
+  };
+  if (opts.cluster) {
+    sideways.on(PERSONAL_BATCH, (b) => deliverLocally(b.fact, itemsOf(b.items)));
+    sidewaysMoves.on(MOVES_BATCH, (b) => moveLocally(b.eventId, JSON.parse(bytesText(b.moves)) as BreakoutMove[]));
+  }
   return {
     toEvent(eventId, fact, payload) {
       emit(io.to(rooms.event(eventId)), fact, payload);
@@ -112,13 +131,16 @@ export function ioPublisher(io: RallyServer, opts: { stamps?: boolean; cluster?:
       io.in(rooms.participant(participantId)).socketsLeave(rooms.mode(eventId, OTHER_MODE[mode]));
       io.in(rooms.participant(participantId)).socketsJoin(rooms.mode(eventId, mode));
     },
-    setBreakoutRoom(eventId, participantId, roomId, leave) {
-      // Through the adapter, like setMode: the participant's sockets move on whichever nodes hold them.
-      const sockets = io.in(rooms.participant(participantId));
-      const away = leave.filter((r) => r !== roomId).map((r) => rooms.breakoutRoom(eventId, r));
-      if (roomId === null) away.push(rooms.breakouts(eventId));
-      if (away.length > 0) sockets.socketsLeave(away);
-      if (roomId !== null) sockets.socketsJoin([rooms.breakoutRoom(eventId, roomId), rooms.breakouts(eventId)]);
+    setBreakoutRooms(eventId, moves) {
+      if (!opts.cluster) return moveLocally(eventId, moves);
+      // [CLU5] As toParticipants: every other node moves its own sockets from one message per batch
+      // (not one adapter publish per person), this node its own. The same pub/sub channel carries
+      // the personal-fact batches, so a move sent before a fact arrives before it on every node.
+      for (let i = 0; i < moves.length; i += PERSONAL_BATCH_MAX) {
+        const batch = moves.slice(i, i + PERSONAL_BATCH_MAX);
+        sideways.serverSideEmit(MOVES_BATCH, { eventId, moves: Buffer.from(JSON.stringify(batch)) });
+        moveLocally(eventId, batch);
+      }
     },
     clearBreakoutRooms(eventId, roomIds) {
       io.in(rooms.breakouts(eventId)).socketsLeave([rooms.breakouts(eventId), ...roomIds.map((r) => rooms.breakoutRoom(eventId, r))]);

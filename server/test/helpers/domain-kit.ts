@@ -30,7 +30,7 @@ export interface RecordingPublisher extends Publisher {
   published: Published[];
   /** setMode calls, in order. */
   modeMoves: { eventId: string; participantId: string; mode: Mode }[];
-  /** [BRK25] setBreakoutRoom calls (and clearBreakoutRooms as participantId '*'), in order. */
+  /** [BRK25] setBreakoutRooms moves (and clearBreakoutRooms as participantId '*'), in order. */
   breakoutMoves: { eventId: string; participantId: string; roomId: string | null; leave: string[] }[];
   of<N extends FactName>(fact: N): (Published & { payload: FactPayload<N> })[];
   clear(): void;
@@ -52,7 +52,7 @@ export function recordingPublisher(): RecordingPublisher {
     toParticipants: (fact, items) => void published.push(...items.map(({ participantId, payload }) => ({ to: 'participant' as const, target: participantId, fact, payload }))),
     toAudience: (eventId, audience, fact, payload) => void published.push({ to: 'audience', target: eventId, audience, fact, payload }),
     setMode: (eventId, participantId, mode) => void modeMoves.push({ eventId, participantId, mode }),
-    setBreakoutRoom: (eventId, participantId, roomId, leave) => void breakoutMoves.push({ eventId, participantId, roomId, leave: [...leave] }),
+    setBreakoutRooms: (eventId, moves) => void breakoutMoves.push(...moves.map(({ participantId, roomId, leave }) => ({ eventId, participantId, roomId, leave: [...leave] }))),
     clearBreakoutRooms: (eventId, roomIds) => void breakoutMoves.push({ eventId, participantId: '*', roomId: null, leave: [...roomIds] }),
     toBreakoutRoom: (eventId, roomId, fact, payload) => void published.push({ to: 'room', target: `${eventId}/${roomId}`, fact, payload }),
     disconnectParticipant: () => {},

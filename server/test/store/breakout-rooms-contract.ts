@@ -14,7 +14,7 @@ function message(n: number, text = `hello ${n}`): ChatMessage {
 }
 
 function takeaway(roundId: string, roomId: string, text: string, s: number): Takeaway {
-  return { roundId, roomId, text, byId: 'p1', byName: 'Ada', at: at(s) };
+  return { roundId, roomId, roomName: `Room ${roomId}`, text, byId: 'p1', byName: 'Ada', at: at(s) };
 }
 
 function card(roundId: string, rotation: number, scorerId: string, over: Partial<Scorecard> = {}): Scorecard {

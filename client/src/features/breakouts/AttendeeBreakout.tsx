@@ -238,7 +238,7 @@ export function RoomPicker() {
       <h2 id="brk-pick-h">Pick a breakout room</h2>
       <p className="muted">{round.title}</p>
       <ul className="brk-pick-list">
-        {round.rooms.map((r) => (
+        {(round.rooms ?? []).map((r) => (
           <li key={r.id}>
             <button
               type="button"

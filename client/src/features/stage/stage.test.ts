@@ -96,9 +96,9 @@ describe('the stage screen draws the takeaway the slot names [BRK77]', () => {
   const view = {
     id: 'rd1', eventId: 'evt1', sessionId: null, status: 'closing' as const, openedAt: '2026-01-01T09:00:00.000Z', endsAt: '2026-01-01T09:10:00.000Z',
     closesAt: '2026-01-01T09:10:30.000Z', closedAt: null, broadcasts: [], version: 4, title: 'Round', durationSec: 600, audience: 'remote' as const,
-    strategy: { kind: 'random' as const }, format: { kind: 'open' as const }, rooms: [{ id: 'r1', name: 'Tigers', topic: '', capacity: 4, facilitatorId: null }],
+    strategy: { kind: 'random' as const }, format: { kind: 'open' as const }, roomCount: 1,
   };
-  const takeaway = { roundId: 'rd1', roomId: 'r1', text: 'Ask about budget first', byId: 'a', byName: 'Ana', at: '2026-01-01T09:09:00.000Z' };
+  const takeaway = { roundId: 'rd1', roomId: 'r1', roomName: 'Tigers', text: 'Ask about budget first', byId: 'a', byName: 'Ana', at: '2026-01-01T09:09:00.000Z' };
   const withTakeaway = (slot: OnStage['slot']) => {
     let s = reduce(stateWith(on(slot)), { type: 'breakout', event: { name: 'breakout:roundChanged', payload: view } })!;
     s = reduce(s, { type: 'breakout', event: { name: 'breakout:takeawaySubmitted', payload: takeaway } })!;

@@ -1,5 +1,5 @@
-import { roundView, type BreakoutRound, type Role } from '@rally/shared';
-import { MODERATOR_ROLES, type DomainDeps } from '../ports.js';
+import { roundView, type BreakoutRound, type MyBreakout, type Role } from '@rally/shared';
+import { MODERATOR_ROLES, type BreakoutMove, type DomainDeps } from '../ports.js';
 import { isRunning } from './access.js';
 import { readOccupancy } from './occupancy.js';
 import { membersByRoom, myBreakout, namesOf } from './view.js';
@@ -32,14 +32,20 @@ export async function sendPlaces(
   const roomIds = round.rooms.map((r) => r.id);
   const members = membersByRoom(assignments);
   const now = deps.clock.now();
+  const moves: BreakoutMove[] = [];
+  const places: { participantId: string; payload: MyBreakout }[] = [];
   for (const p of who) {
     const mine = myBreakout(round, assignments, names, p, now, members);
     if (isRunning(round)) {
       const was = opts.wasIn?.get(p);
-      deps.publish.setBreakoutRoom(round.eventId, p, mine.roomId, opts.wasIn ? (was && was !== mine.roomId ? [was] : []) : roomIds);
+      moves.push({ participantId: p, roomId: mine.roomId, leave: opts.wasIn ? (was && was !== mine.roomId ? [was] : []) : roomIds });
     }
-    deps.publish.toParticipant(p, 'breakout:assigned', mine);
+    places.push({ participantId: p, payload: mine });
   }
+  // [CLU5] In bulk: across nodes one message per batch of moves and one per batch of places, not
+  // two per person. The moves go first, so each socket is in its room before it hears of it.
+  if (moves.length > 0) deps.publish.setBreakoutRooms(round.eventId, moves);
+  deps.publish.toParticipants('breakout:assigned', places);
 }
 
 export async function publishOccupancy(deps: DomainDeps, round: BreakoutRound, assignments?: ReadonlyMap<string, string>) {

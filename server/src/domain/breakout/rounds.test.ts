@@ -67,7 +67,12 @@ describe('breakout rounds: lifecycle', () => {
     for (const f of assigned) {
       expect(f.payload.roomId).not.toBeNull();
       expect(f.payload.members.map((m) => m.id)).toContain(f.target);
+      // The place names the room itself: the audience's round view has no rooms list ([BRK51]).
+      const room = opened.rooms.find((r) => r.id === f.payload.roomId)!;
+      expect(f.payload.room).toEqual({ id: room.id, name: room.name, topic: room.topic, capacity: room.capacity });
     }
+    expect(facts('breakout:roundChanged')[0]!.payload).toMatchObject({ roomCount: opened.rooms.length });
+    expect(facts('breakout:roundChanged')[0]!.payload).not.toHaveProperty('rooms');
     // Sockets follow: one move per person, into the room they were told.
     expect(k.publish.breakoutMoves.map((m) => [m.participantId, m.roomId]).sort()).toEqual(assigned.map((f) => [f.target, f.payload.roomId]).sort());
     // [BRK25] Nobody was in a breakout room before the round opened, so nobody has one to leave.
@@ -305,6 +310,9 @@ describe('breakout rounds: help, occupancy, templates, snapshot', () => {
     expect(staff.templates).toEqual([]);
     const mine = await breakoutsForSnapshot(k.deps, people[1]!);
     expect(JSON.stringify(mine.round)).not.toContain('Sell it');
+    expect(mine.round).toMatchObject({ roomCount: 1 });
+    expect(mine.round).not.toHaveProperty('rooms');
+    expect(mine.me!.room).toMatchObject({ id: 'ra', name: 'A' });
     // Member 1 of 3 in rotation 0 plays role 1 (the buyer), with that brief only.
     expect(mine.me).toMatchObject({ roomId: 'ra', rotation: 0, role: { id: 'buyer', brief: 'Push back on price' } });
     expect(mine.me!.members.map((m) => m.id)).toEqual(people.map((p) => p.id));

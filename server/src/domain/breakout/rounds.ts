@@ -193,7 +193,8 @@ export async function tickRound(deps: DomainDeps, roundId: string): Promise<void
 async function roundClosed(deps: DomainDeps, round: BreakoutRound): Promise<void> {
   const assignments = await deps.store.listAssignments(round.id);
   deps.publish.clearBreakoutRooms(round.eventId, round.rooms.map((r) => r.id));
-  for (const p of assignments.keys()) deps.publish.toParticipant(p, 'breakout:assigned', { roundId: round.id, roomId: null, members: [], role: null, rotation: null });
+  const back = { roundId: round.id, roomId: null, room: null, members: [], role: null, rotation: null };
+  deps.publish.toParticipants('breakout:assigned', [...assignments.keys()].map((participantId) => ({ participantId, payload: back })));
   publishRound(deps, round);
   videoRoundClosed(deps, round);
 }

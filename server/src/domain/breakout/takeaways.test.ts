@@ -3,7 +3,7 @@ import { ErrorCode, POLL_LIMITS, PollDraft, RallyError, type Takeaway } from '@r
 import { takeawayPollDraft } from './takeaways.js';
 import { testRound } from './test-round.js';
 
-const t = (roomId: string, text: string): Takeaway => ({ roundId: 'round1', roomId, text, byId: 'p1', byName: 'Ada', at: '2027-01-20T10:10:00.000Z' });
+const t = (roomId: string, text: string): Takeaway => ({ roundId: 'round1', roomId, roomName: `Room ${roomId}`, text, byId: 'p1', byName: 'Ada', at: '2027-01-20T10:10:00.000Z' });
 
 function codeOf(f: () => unknown): string | null {
   try {

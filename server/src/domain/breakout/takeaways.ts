@@ -18,7 +18,8 @@ export async function submitTakeaway(deps: Pick<RoomsDeps, 'store' | 'publish' |
   requireLive(round, 'takeaways');
   const roomId = await deps.store.roomOf(round.id, me.id);
   if (!roomId) throw new RallyError(ErrorCode.FORBIDDEN, 'you are not in a room of this round');
-  const takeaway: Takeaway = { roundId: round.id, roomId, text: censorProfanity(input.text.trim()).text, byId: me.id, byName: me.name, at: isoNow(deps.clock) };
+  const roomName = round.rooms.find((r) => r.id === roomId)?.name ?? '';
+  const takeaway: Takeaway = { roundId: round.id, roomId, roomName, text: censorProfanity(input.text.trim()).text, byId: me.id, byName: me.name, at: isoNow(deps.clock) };
   await deps.store.setTakeaway(takeaway);
   publishToRoom(deps, round, roomId, 'breakout:takeawaySubmitted', takeaway);
   return takeaway;

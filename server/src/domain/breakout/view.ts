@@ -26,14 +26,16 @@ export function myBreakout(
   members?: ReadonlyMap<string, readonly string[]>,
 ): MyBreakout {
   const roomId = round.status === 'closed' ? null : (assignments.get(participantId) ?? null);
-  if (roomId === null || !round.rooms.some((r) => r.id === roomId)) return { roundId: round.id, roomId: null, members: [], role: null, rotation: null };
+  const found = roomId === null ? undefined : round.rooms.find((r) => r.id === roomId);
+  if (roomId === null || !found) return { roundId: round.id, roomId: null, room: null, members: [], role: null, rotation: null };
+  const room = { id: found.id, name: found.name, topic: found.topic, capacity: found.capacity };
   const ids = (members ?? membersByRoom(assignments)).get(roomId) ?? [];
   const people = ids.map((id) => ({ id, name: names.get(id) ?? '' }));
-  if (round.format.kind === 'open') return { roundId: round.id, roomId, members: people, role: null, rotation: null };
+  if (round.format.kind === 'open') return { roundId: round.id, roomId, room, members: people, role: null, rotation: null };
   const rotation = round.status === 'draft' ? 0 : (rotationAt(round, nowMs) ?? 0);
   const roles = round.format.roles;
   const role = roles[roleIndexFor(ids.indexOf(participantId), ids.length, rotation, roles.length)]!;
-  return { roundId: round.id, roomId, members: people, role: { id: role.id, name: role.name, scores: role.scores, brief: role.brief }, rotation };
+  return { roundId: round.id, roomId, room, members: people, role: { id: role.id, name: role.name, scores: role.scores, brief: role.brief }, rotation };
 }
 
 /** Participant id -> display name, for member lists. */
