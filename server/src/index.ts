@@ -8,7 +8,7 @@ import { systemClock } from './clock.js';
 import { ConfigError, parseConfig, type Config } from './config.js';
 import { eventLinks } from './domain/events.js';
 import { findDemoEvent, refreshStaleDemo, seedDemoIfEmpty } from './demo/seed-demo.js';
-import { createLog } from './log.js';
+import { createLog, secretsToScrub } from './log.js';
 import { persistentSecret } from './secrets.js';
 import { createRedisStore } from './store/redis-store.js';
 import { createSqliteStore } from './store/sqlite-store.js';
@@ -26,11 +26,12 @@ async function main() {
     }
     throw e;
   }
-  const log = createLog(config.logLevel);
   const secret = config.secret ?? persistentSecret(config.dataDir, 'secret', 48);
   const adminTokenSet = config.adminToken !== undefined;
   const adminToken = config.adminToken ?? persistentSecret(config.dataDir, 'admin-token', 18);
   config = { ...config, secret, adminToken };
+  // [OPS61] Every configured secret is scrubbed from every log line, whatever writes it.
+  const log = createLog(config.logLevel, {}, undefined, secretsToScrub(config));
 
   let store: Store;
   let redis: ReturnType<typeof createClient> | undefined;
