@@ -87,10 +87,17 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
     try {
       // [REL3] A store that does not answer refuses the handshake UNAVAILABLE within the deadline.
       const refusal = await withDeadline(handshake(socket), deps.deadlineMs);
+      // [OPS60] Who connected, or why not: never the token itself (it is in the auth payload, not logged).
+      if (log.isLevelEnabled('debug')) {
+        const { participantId, eventId, role } = socket.data;
+        if (refusal) log.debug({ code: (refusal as { data?: { code?: string } }).data?.code }, 'handshake refused');
+        else log.debug({ eventId, participantId, role, recovered: socket.recovered }, 'handshake');
+      }
       next(refusal);
     } catch (e) {
       const { body, expected } = toErrorBody(e);
       if (!expected) log.error({ err: e }, 'handshake failed');
+      else if (log.isLevelEnabled('debug')) log.debug({ code: body.code }, 'handshake refused');
       next(connectError(body));
     }
   });
