@@ -11,7 +11,28 @@ const bad = (env: Record<string, string>) => {
   throw new Error('expected a ConfigError');
 };
 
+const PROD = { NODE_ENV: 'production', SECRET: 's'.repeat(32), ADMIN_TOKEN: 'a'.repeat(16) };
+
 describe('configuration', () => {
+  it('[OPS11] production requires SECRET and ADMIN_TOKEN, naming every one missing in one line', () => {
+    const both = bad({ NODE_ENV: 'production' });
+    expect(both.split('\n')).toHaveLength(1);
+    expect(both).toMatch(/SECRET and ADMIN_TOKEN are required with NODE_ENV=production/);
+    expect(bad({ NODE_ENV: 'production', SECRET: PROD.SECRET })).toMatch(/ADMIN_TOKEN is required with NODE_ENV=production/);
+    const one = bad({ NODE_ENV: 'production', ADMIN_TOKEN: PROD.ADMIN_TOKEN });
+    expect(one).toMatch(/SECRET is required/);
+    expect(one).not.toContain('ADMIN_TOKEN');
+    expect(parseConfig(PROD).secret).toBe(PROD.SECRET);
+  });
+
+  it('[OPS12] production creates no demo event unless DEMO asks for one; development does unless NO_DEMO', () => {
+    expect(parseConfig(PROD).seedDemo).toBe(false);
+    expect(parseConfig({ ...PROD, DEMO: '1' }).seedDemo).toBe(true);
+    expect(parseConfig({}).seedDemo).toBe(true);
+    expect(parseConfig({ NO_DEMO: '1' }).seedDemo).toBe(false);
+    expect(parseConfig({ NO_DEMO: '1', DEMO: 'true' }).seedDemo).toBe(true);
+  });
+
   it('[CFG1] an empty environment gives the embedded defaults', () => {
     const c = parseConfig({});
     expect(c.port).toBe(3000);
@@ -39,9 +60,9 @@ describe('configuration', () => {
 
   it('[CFG7] LOG_LEVEL defaults to warn on a terminal and info in production; a set value wins', () => {
     expect(parseConfig({}).logLevel).toBe('warn');
-    expect(parseConfig({ NODE_ENV: 'production' }).logLevel).toBe('info');
+    expect(parseConfig({ ...PROD }).logLevel).toBe('info');
     expect(parseConfig({ LOG_LEVEL: 'debug' }).logLevel).toBe('debug');
-    expect(parseConfig({ NODE_ENV: 'production', LOG_LEVEL: 'error' }).logLevel).toBe('error');
+    expect(parseConfig({ ...PROD, LOG_LEVEL: 'error' }).logLevel).toBe('error');
   });
 
   it('[CFG3] LiveKit settings come as a set of three', () => {

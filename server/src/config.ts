@@ -99,6 +99,8 @@ const ConfigSchema = z
     LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
     /** Extra origins allowed to open a socket (comma separated), for a dev server on another port. */
     ALLOWED_ORIGINS: z.preprocess(emptyToUndefined, z.string().default('')),
+    /** [OPS12] Create the demo event on first start even with NODE_ENV=production (where it is off by default). */
+    DEMO: optional(z.enum(['0', '1', 'true', 'false'])),
     /** Skip the demo event on first start. */
     NO_DEMO: z.preprocess(emptyToUndefined, z.enum(['0', '1', 'true', 'false']).default('0')),
     /** Bench only: stamp outgoing facts with the server's monotonic clock (docs/PERFORMANCE.md). */
@@ -141,6 +143,16 @@ const ConfigSchema = z
     if (c.LIVEKIT_API_URL && lk !== 3) ctx.addIssue({ code: 'custom', path: ['LIVEKIT_API_URL'], message: 'needs LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET' });
     if (c.OUTBOUND_LIMIT_BYTES < c.OUTBOUND_VOLATILE_LIMIT_BYTES) {
       ctx.addIssue({ code: 'custom', path: ['OUTBOUND_LIMIT_BYTES'], message: 'must be at least OUTBOUND_VOLATILE_LIMIT_BYTES (volatile facts are dropped before a socket is cut off)' });
+    }
+    // [OPS11] Production never generates its secrets: a node that signs with a key only it knows,
+    // or an organiser token nobody chose, is a mistake to stop on, naming everything missing at once.
+    const missing = c.NODE_ENV === 'production' ? (['SECRET', 'ADMIN_TOKEN'] as const).filter((k) => !c[k]) : [];
+    if (missing.length) {
+      const [first, ...rest] = missing;
+      const more = rest.map((k) => ` and ${k}`).join('');
+      const hint = missing.map((k) => `${k}: ${k === 'SECRET' ? 32 : 16}+ characters`).join(', ');
+      ctx.addIssue({ code: 'custom', path: [first!], message: `${more} ${rest.length ? 'are' : 'is'} required with NODE_ENV=production (${hint}, the same on every node)`.trimStart() });
+      return;
     }
     if (c.REDIS_URL && !c.SECRET) {
       ctx.addIssue({ code: 'custom', path: ['SECRET'], message: 'is required with REDIS_URL (every node must sign tokens with the same secret)' });
@@ -210,7 +222,8 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
         : undefined,
     logLevel: c.LOG_LEVEL ?? (c.NODE_ENV === 'production' ? 'info' : 'warn'),
     allowedOrigins: [new URL(publicUrl).origin, ...c.ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean)],
-    seedDemo: c.NO_DEMO === '0' || c.NO_DEMO === 'false',
+    // [OPS12] [DEMO1] On by default for `npm start`; off in production unless DEMO=1 asks for it.
+    seedDemo: c.DEMO !== undefined ? c.DEMO === '1' || c.DEMO === 'true' : c.NODE_ENV !== 'production' && (c.NO_DEMO === '0' || c.NO_DEMO === 'false'),
     benchStamps: c.RALLY_BENCH_STAMPS === '1' || c.RALLY_BENCH_STAMPS === 'true',
     trustProxy: c.TRUST_PROXY,
     limits: { joinPerAddress: c.JOIN_LIMIT_PER_ADDRESS, joinPerEvent: c.JOIN_LIMIT_PER_EVENT, connectPerAddress: c.CONNECT_LIMIT_PER_ADDRESS },

@@ -8,7 +8,7 @@ import { systemClock } from './clock.js';
 import { ConfigError, parseConfig, type Config } from './config.js';
 import { eventLinks } from './domain/events.js';
 import { findDemoEvent, refreshStaleDemo, seedDemoIfEmpty } from './demo/seed-demo.js';
-import { createLog } from './log.js';
+import { createLog, secretsToScrub } from './log.js';
 import { persistentSecret } from './secrets.js';
 import { createRedisStore } from './store/redis-store.js';
 import { createSqliteStore } from './store/sqlite-store.js';
@@ -26,10 +26,12 @@ async function main() {
     }
     throw e;
   }
-  const log = createLog(config.logLevel);
   const secret = config.secret ?? persistentSecret(config.dataDir, 'secret', 48);
+  const adminTokenSet = config.adminToken !== undefined;
   const adminToken = config.adminToken ?? persistentSecret(config.dataDir, 'admin-token', 18);
   config = { ...config, secret, adminToken };
+  // [OPS61] Every configured secret is scrubbed from every log line, whatever writes it.
+  const log = createLog(config.logLevel, {}, undefined, secretsToScrub(config));
 
   let store: Store;
   let redis: ReturnType<typeof createClient> | undefined;
@@ -53,7 +55,7 @@ async function main() {
   await listen(app.http, config.port, config.host);
   const address = app.http.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  const links = await linksBlock(config, store, port, Boolean(seeded));
+  const links = await linksBlock(config, store, port, Boolean(seeded), !adminTokenSet);
   log.info({ port, store: store.kind, nodeId }, 'Rally is listening');
   // [CFG7] The links are the last thing printed (the log writes synchronously, see log.ts).
   console.log(links);
@@ -93,10 +95,12 @@ function listen(http: Server, port: number, host: string): Promise<void> {
   });
 }
 
-async function linksBlock(config: Config, store: Store, port: number, fresh: boolean): Promise<string> {
+async function linksBlock(config: Config, store: Store, port: number, fresh: boolean, tokenWasGenerated: boolean): Promise<string> {
   const base = config.publicUrl;
   const lines = [``, `  Rally is running on ${base} (port ${port}, ${store.kind === 'sqlite' ? `SQLite in ${config.dataDir}` : 'Redis cluster mode'})`, ``];
-  lines.push(`  Organiser page:  ${base}/organiser   (admin token: ${config.adminToken})`);
+  // [OPS61] A token the operator set is theirs already: printed, it would sit in every log collector.
+  const token = tokenWasGenerated ? `admin token: ${config.adminToken}` : 'admin token: the ADMIN_TOKEN you set';
+  lines.push(`  Organiser page:  ${base}/organiser   (${token})`);
   const demo = await findDemoEvent(store);
   if (demo) {
     const links = eventLinks(base, demo);

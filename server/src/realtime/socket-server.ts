@@ -19,6 +19,7 @@ import { buildSnapshot } from '../domain/snapshot.js';
 import { breakoutRoomOnConnect } from '../domain/breakout/placement.js';
 import type { QuizTimers } from '../domain/quiz/play.js';
 import type { Log } from '../log.js';
+import { commandLogFields } from './command-log.js';
 import { connectError, describeZodError, errorAck, toErrorBody } from './errors.js';
 import { withDeadline } from '../deadline.js';
 import { UNRECORDED_COMMANDS, WINDOWED_COMMANDS, handlers, type CommandContext } from './handlers.js';
@@ -86,10 +87,17 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
     try {
       // [REL3] A store that does not answer refuses the handshake UNAVAILABLE within the deadline.
       const refusal = await withDeadline(handshake(socket), deps.deadlineMs);
+      // [OPS60] Who connected, or why not: never the token itself (it is in the auth payload, not logged).
+      if (log.isLevelEnabled('debug')) {
+        const { participantId, eventId, role } = socket.data;
+        if (refusal) log.debug({ code: (refusal as { data?: { code?: string } }).data?.code }, 'handshake refused');
+        else log.debug({ eventId, participantId, role, recovered: socket.recovered }, 'handshake');
+      }
       next(refusal);
     } catch (e) {
       const { body, expected } = toErrorBody(e);
       if (!expected) log.error({ err: e }, 'handshake failed');
+      else if (log.isLevelEnabled('debug')) log.debug({ code: body.code }, 'handshake refused');
       next(connectError(body));
     }
   });
@@ -201,13 +209,25 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
     const reply = (a: Ack<unknown>) => void (ack && mayWriteTo(io, this) && ack(a));
     // An unknown event name with an ack gets a typed error instead of a silent timeout.
     if (!COMMANDS.has(name)) return reply(errorAck(ErrorCode.BAD_REQUEST, `unknown command ${name}`));
-    const participantId = this.data.participantId;
+    const { participantId, eventId } = this.data;
+    const startedAt = performance.now();
+    // [OPS60] One line per command at debug, with the refusal's code; error when it failed on our
+    // side. A refusal is the client's to handle: at info, a flood of refused commands would be a
+    // flood of log lines.
+    const fields = () => commandLogFields(name as CommandName, args[0], { eventId, participantId }, performance.now() - startedAt);
     // [REL1] Never a hang: past the deadline the answer is UNAVAILABLE with retryAfterMs.
-    withDeadline(run(this, name as CommandName, args[0]), deps.deadlineMs).then(reply, (e: unknown) => {
-      const { body, expected } = toErrorBody(e);
-      if (!expected) log.error({ err: e, command: name, participantId }, 'command failed');
-      reply({ ok: false, error: body });
-    });
+    withDeadline(run(this, name as CommandName, args[0]), deps.deadlineMs).then(
+      (a) => {
+        if (log.isLevelEnabled('debug')) log.debug(a.ok ? fields() : { ...fields(), code: a.error.code }, a.ok ? 'command' : 'command refused');
+        reply(a);
+      },
+      (e: unknown) => {
+        const { body, expected } = toErrorBody(e);
+        if (!expected) log.error({ err: e, ...fields() }, 'command failed');
+        else if (log.isLevelEnabled('debug')) log.debug({ ...fields(), code: body.code }, 'command refused');
+        reply({ ok: false, error: body });
+      },
+    );
   }
 
   function closed(this: RallySocket): void {

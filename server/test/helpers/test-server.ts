@@ -20,7 +20,7 @@ import { createApp, type App, type AppDeps } from '../../src/app.js';
 import { createTokenService } from '../../src/auth/tokens.js';
 import { systemClock, type Clock } from '../../src/clock.js';
 import { parseConfig } from '../../src/config.js';
-import { createLog } from '../../src/log.js';
+import { createLog, type Log } from '../../src/log.js';
 import { createSqliteStore } from '../../src/store/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
 
@@ -57,7 +57,7 @@ export interface TestServer {
 
 /** A real Rally app on port 0 with a real store: what the integration tier drives. */
 export async function startTestServer(
-  opts: { store?: Store; clock?: Clock; env?: Record<string, string>; app?: Partial<Omit<AppDeps, 'config' | 'store' | 'clock' | 'log' | 'tokens' | 'nodeId'>> } = {},
+  opts: { store?: Store; clock?: Clock; env?: Record<string, string>; log?: Log; app?: Partial<Omit<AppDeps, 'config' | 'store' | 'clock' | 'log' | 'tokens' | 'nodeId'>> } = {},
 ): Promise<TestServer> {
   const store = opts.store ?? createSqliteStore(':memory:');
   const config = parseConfig({ PORT: '0', SECRET: TEST_SECRET, ADMIN_TOKEN: TEST_ADMIN, LOG_LEVEL: 'silent', NO_DEMO: '1', PUBLIC_URL: 'http://localhost:3000', ...NO_ABUSE_LIMITS, ...opts.env });
@@ -74,7 +74,7 @@ export async function startTestServer(
     config,
     store,
     clock: opts.clock ?? systemClock,
-    log: createLog('silent'),
+    log: opts.log ?? createLog('silent'),
     tokens: createTokenService(TEST_SECRET),
     nodeId: 'test-node',
     ...opts.app,

@@ -112,7 +112,7 @@ describe('start-up output', () => {
 
   it('[CFG7] LOG_LEVEL=info (or NODE_ENV=production) still logs as JSON, and the links still come last', async () => {
     const port = await freePort();
-    const run = start({ PORT: String(port), DATA_DIR: dataDir(), NODE_ENV: 'production' });
+    const run = start({ PORT: String(port), DATA_DIR: dataDir(), NODE_ENV: 'production', SECRET: 's'.repeat(32), ADMIN_TOKEN: 'a'.repeat(16), DEMO: '1' });
     await until(() => /Stage screen: .*#key=/.test(run.stdout()), () => run.stdout() + run.stderr());
     await new Promise((r) => setTimeout(r, 300));
     const printed = run.stdout().trimEnd().split('\n');
