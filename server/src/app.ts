@@ -13,6 +13,7 @@ import { durableResponses } from './http/durable-responses.js';
 import { requestDeadline } from './http/request-deadline.js';
 import { eventsRouter } from './http/events-routes.js';
 import { healthRouter } from './http/health-routes.js';
+import { apiDocsRouter } from './http/api-docs.js';
 import { pollsRouter } from './http/polls-routes.js';
 import { qaRouter } from './http/qa-routes.js';
 import { QUIZ_BODY_PATH, quizRouter } from './http/quiz-routes.js';
@@ -257,6 +258,8 @@ export function createApp(deps: AppDeps): App {
       onVideoPresence: (p) => onVideoPresence({ store, engagement, breakoutMedia, inVideoChanged: (round) => publishOccupancy({ store, clock, publish }, round) }, p),
     }),
   );
+  // [OPS82] The REST API and the socket protocol, described from the schemas above.
+  app.use('/api', apiDocsRouter(config.publicUrl));
   app.use('/api', (_req, res) => void res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such API route' } }));
 
   if (existsSync(CLIENT_DIST)) {
