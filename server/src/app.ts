@@ -92,6 +92,8 @@ export interface App {
   stage: StageServices;
   /** [REL10] This node's cap on what waits to be written to each socket (tests read its figures). */
   outbound: OutboundBudget;
+  /** [OPS80] The Express app (Socket.IO wraps the HTTP server's listener): tests walk its routes. */
+  web: express.Express;
   /** Stops accepting, closes sockets and the HTTP server. The store is closed by its owner. */
   close(): Promise<void>;
 }
@@ -286,6 +288,7 @@ export function createApp(deps: AppDeps): App {
     io,
     stage,
     outbound,
+    web: app,
     async close() {
       draining = true;
       // Timers first: a tick must not read a store its owner is about to close.
