@@ -13,6 +13,7 @@ import { durableResponses } from './http/durable-responses.js';
 import { requestDeadline } from './http/request-deadline.js';
 import { eventsRouter } from './http/events-routes.js';
 import { healthRouter } from './http/health-routes.js';
+import { apiDocsRouter } from './http/api-docs.js';
 import { pollsRouter } from './http/polls-routes.js';
 import { qaRouter } from './http/qa-routes.js';
 import { QUIZ_BODY_PATH, quizRouter } from './http/quiz-routes.js';
@@ -91,6 +92,8 @@ export interface App {
   stage: StageServices;
   /** [REL10] This node's cap on what waits to be written to each socket (tests read its figures). */
   outbound: OutboundBudget;
+  /** [OPS80] The Express app (Socket.IO wraps the HTTP server's listener): tests walk its routes. */
+  web: express.Express;
   /** Stops accepting, closes sockets and the HTTP server. The store is closed by its owner. */
   close(): Promise<void>;
 }
@@ -257,6 +260,8 @@ export function createApp(deps: AppDeps): App {
       onVideoPresence: (p) => onVideoPresence({ store, engagement, breakoutMedia, inVideoChanged: (round) => publishOccupancy({ store, clock, publish }, round) }, p),
     }),
   );
+  // [OPS82] The REST API and the socket protocol, described from the schemas above.
+  app.use('/api', apiDocsRouter(config.publicUrl));
   app.use('/api', (_req, res) => void res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such API route' } }));
 
   if (existsSync(CLIENT_DIST)) {
@@ -283,6 +288,7 @@ export function createApp(deps: AppDeps): App {
     io,
     stage,
     outbound,
+    web: app,
     async close() {
       draining = true;
       // Timers first: a tick must not read a store its owner is about to close.

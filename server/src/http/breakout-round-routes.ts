@@ -14,8 +14,8 @@ export interface BreakoutRoundRoutesDeps extends ExportAuthDeps {
 
 const EventParams = z.object({ id: Id });
 const RoundParams = z.object({ id: Id, roundId: Id });
-const CreateBody = z.strictObject({ sessionId: Id.nullable().default(null), draft: RoundDraft });
-const UpdateBody = z.strictObject({ draft: RoundDraft });
+export const CreateBody = z.strictObject({ sessionId: Id.nullable().default(null), draft: RoundDraft });
+export const UpdateBody = z.strictObject({ draft: RoundDraft });
 
 /**
  * These routes parse their own bodies (app.ts leaves them alone): a plan of 500 rooms with names and

@@ -8,8 +8,8 @@ import { authorizeExport, type ExportAuthDeps } from './export-auth.js';
 import { parseBody } from './validate.js';
 
 const EventParams = z.object({ id: Id });
-const ListQuery = z.strictObject({ roundId: Id.optional(), after: z.string().max(200).optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) });
-const FileQuery = z.strictObject({ roundId: Id.optional() });
+export const ListQuery = z.strictObject({ roundId: Id.optional(), after: z.string().max(200).optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) });
+export const FileQuery = z.strictObject({ roundId: Id.optional() });
 
 /**
  * [BRK52] Scorecards out of Rally, for the organiser (ADMIN_TOKEN) and the event's moderators, like

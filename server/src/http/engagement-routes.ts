@@ -28,7 +28,7 @@ export interface EngagementRoutesDeps extends ExportAuthDeps {
 }
 
 const EventParams = z.object({ id: Id });
-const LogQuery = z.strictObject({
+export const LogQuery = z.strictObject({
   after: z.string().min(1).max(64).optional(),
   limit: z.coerce.number().int().min(1).max(ENGAGEMENT_LIMITS.maxPage).default(100),
 });

@@ -20,10 +20,10 @@ export interface QuizRoutesDeps extends ExportAuthDeps {
 
 const EventParams = z.object({ id: Id });
 const QuizParams = z.object({ id: Id, quizId: Id });
-const CreateBody = z.strictObject({ sessionId: Id.nullable().default(null), draft: QuizDraft });
-const UpdateBody = z.strictObject({ version: z.number().int().min(1), draft: QuizDraft });
-const ResultsQuery = z.strictObject({ after: Id.optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) });
-const ImportQuery = z.object({ sessionId: Id.optional(), title: z.string().max(480).optional() });
+export const CreateBody = z.strictObject({ sessionId: Id.nullable().default(null), draft: QuizDraft });
+export const UpdateBody = z.strictObject({ version: z.number().int().min(1), draft: QuizDraft });
+export const ResultsQuery = z.strictObject({ after: Id.optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) });
+export const ImportQuery = z.object({ sessionId: Id.optional(), title: z.string().max(480).optional() });
 
 /**
  * Quiz routes parse their own bodies (app.ts leaves them alone): a quiz of 100 long questions is
