@@ -19,6 +19,7 @@ import { buildSnapshot } from '../domain/snapshot.js';
 import { breakoutRoomOnConnect } from '../domain/breakout/placement.js';
 import type { QuizTimers } from '../domain/quiz/play.js';
 import type { Log } from '../log.js';
+import type { Metrics, StoreOp } from '../metrics.js';
 import { connectError, describeZodError, errorAck, toErrorBody } from './errors.js';
 import { withDeadline } from '../deadline.js';
 import { UNRECORDED_COMMANDS, WINDOWED_COMMANDS, handlers, type CommandContext } from './handlers.js';
@@ -60,6 +61,8 @@ export interface RealtimeDeps extends DomainDeps {
   deadlineMs: number;
   /** [EDGE3] [SEC30] Whether a page on this Origin may open a socket (no Origin: not a browser). */
   originAllowed: (origin: string | undefined) => boolean;
+  /** [OPS21] [OPS22] Where commands, their acks and the store's time on their path are counted. */
+  metrics?: Metrics;
 }
 
 /** [REL1] A connection's setup (presence, breakout room, snapshot) may take this many command deadlines. */
@@ -73,7 +76,16 @@ const COMMAND_RESULT_TTL_S = 6 * 60 * 60;
  * domain -> ack. Every failure is an error ack; nothing thrown here can reach the process.
  */
 export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
-  const { log } = deps;
+  const { log, metrics } = deps;
+  /** [OPS22] Times one store call on the command path (no metrics: the call as it is). */
+  const timed = <T>(op: StoreOp, start: () => Promise<T>): Promise<T> => {
+    if (!metrics) return start();
+    const startedAt = performance.now();
+    const call = start();
+    const done = () => metrics.storeTime(op, (performance.now() - startedAt) / 1000);
+    call.then(done, done);
+    return call;
+  };
   // [SEC3] Each Engine.IO connection's client address, read from its upgrade request (which is
   // dropped below, before the handshake middleware runs) by the proxies Express trusts.
   const clientAddresses = new WeakMap<object, string>();
@@ -123,7 +135,7 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
 
   // [STORE39] An ok ack leaves only once what the command wrote is committed.
   const acked = async (data: unknown): Promise<Ack<unknown>> => {
-    await deps.store.durable();
+    await timed('durable', () => deps.store.durable());
     return { ok: true, data };
   };
 
@@ -177,11 +189,11 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
     let attempt = inFlight.get(key);
     if (!attempt) {
       attempt = (async () => {
-        const prior = await deps.store.recalledCommand(key);
+        const prior = await timed('recalled_command', () => deps.store.recalledCommand(key));
         // Awaited too: the first attempt's writes may still be in this turn's batch.
         if (prior !== undefined) return prior;
         const data = await handler(ctx, parsed.data);
-        return deps.store.rememberCommand(key, data, COMMAND_RESULT_TTL_S);
+        return timed('remember_command', () => deps.store.rememberCommand(key, data, COMMAND_RESULT_TTL_S));
       })();
       const settled = attempt;
       inFlight.set(key, settled);
@@ -197,10 +209,19 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
   function dispatch(this: RallySocket, name: string, ...args: unknown[]): void {
     const last = args[args.length - 1];
     const ack = typeof last === 'function' ? (last as (a: Ack<unknown>) => void) : undefined;
+    const receivedAt = metrics ? performance.now() : 0;
     // [REL10] An ack is written to the socket like a fact: not past its cap.
-    const reply = (a: Ack<unknown>) => void (ack && mayWriteTo(io, this) && ack(a));
+    // [OPS21] Counted when answered, by name and outcome, with the time since it arrived.
+    const reply = (a: Ack<unknown>) => {
+      metrics?.commandAnswered(name as CommandName, a.ok ? undefined : a.error.code, (performance.now() - receivedAt) / 1000);
+      if (ack && mayWriteTo(io, this)) ack(a);
+    };
     // An unknown event name with an ack gets a typed error instead of a silent timeout.
-    if (!COMMANDS.has(name)) return reply(errorAck(ErrorCode.BAD_REQUEST, `unknown command ${name}`));
+    if (!COMMANDS.has(name)) {
+      metrics?.unknownCommand();
+      if (ack && mayWriteTo(io, this)) ack(errorAck(ErrorCode.BAD_REQUEST, `unknown command ${name}`));
+      return;
+    }
     const participantId = this.data.participantId;
     // [REL1] Never a hang: past the deadline the answer is UNAVAILABLE with retryAfterMs.
     withDeadline(run(this, name as CommandName, args[0]), deps.deadlineMs).then(reply, (e: unknown) => {
