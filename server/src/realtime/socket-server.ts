@@ -77,15 +77,8 @@ const COMMAND_RESULT_TTL_S = 6 * 60 * 60;
  */
 export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
   const { log, metrics } = deps;
-  /** [OPS22] Times one store call on the command path (no metrics: the call as it is). */
-  const timed = <T>(op: StoreOp, start: () => Promise<T>): Promise<T> => {
-    if (!metrics) return start();
-    const startedAt = performance.now();
-    const call = start();
-    const done = () => metrics.storeTime(op, (performance.now() - startedAt) / 1000);
-    call.then(done, done);
-    return call;
-  };
+  /** [OPS22] A store call on the command path answered, `startedAt` (performance.now()) after it was made. */
+  const storeTook = (op: StoreOp, startedAt: number) => metrics?.storeTime(op, (performance.now() - startedAt) / 1000);
   // [SEC3] Each Engine.IO connection's client address, read from its upgrade request (which is
   // dropped below, before the handshake middleware runs) by the proxies Express trusts.
   const clientAddresses = new WeakMap<object, string>();
@@ -135,7 +128,9 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
 
   // [STORE39] An ok ack leaves only once what the command wrote is committed.
   const acked = async (data: unknown): Promise<Ack<unknown>> => {
-    await timed('durable', () => deps.store.durable());
+    const startedAt = performance.now();
+    await deps.store.durable();
+    storeTook('durable', startedAt);
     return { ok: true, data };
   };
 
@@ -189,11 +184,16 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
     let attempt = inFlight.get(key);
     if (!attempt) {
       attempt = (async () => {
-        const prior = await timed('recalled_command', () => deps.store.recalledCommand(key));
+        const recallAt = performance.now();
+        const prior = await deps.store.recalledCommand(key);
+        storeTook('recalled_command', recallAt);
         // Awaited too: the first attempt's writes may still be in this turn's batch.
         if (prior !== undefined) return prior;
         const data = await handler(ctx, parsed.data);
-        return timed('remember_command', () => deps.store.rememberCommand(key, data, COMMAND_RESULT_TTL_S));
+        const rememberAt = performance.now();
+        const kept = await deps.store.rememberCommand(key, data, COMMAND_RESULT_TTL_S);
+        storeTook('remember_command', rememberAt);
+        return kept;
       })();
       const settled = attempt;
       inFlight.set(key, settled);
