@@ -22,7 +22,8 @@ async function exportedSeries(): Promise<{ series: Set<string>; ours: string[] }
   const series = new Set<string>();
   const ours: string[] = [];
   for (const m of await metrics.registry.getMetricsAsJSON()) {
-    const { name, type } = m as { name: string; type: string };
+    const name = m.name;
+    const type = String(m.type);
     series.add(name);
     if (type === 'histogram') for (const s of ['_bucket', '_sum', '_count']) series.add(name + s);
     if (type === 'summary') for (const s of ['_sum', '_count']) series.add(name + s);

@@ -127,7 +127,7 @@ describe('/metrics', () => {
 
   it('[OPS24] no label value holds a participant id or name, an event id, code or name', async () => {
     const all = await samples();
-    const secrets = [ev.id, ev.code, 'Test SKO', ...[pres, mod, room, remote].flatMap((c) => [c.snapshot.me.id, c.snapshot.me.name]), 'EMEA', 'NA'];
+    const secrets = [ev.event.id, ev.code, ev.event.name, ...[pres, mod, room, remote].flatMap((c) => [c.snapshot.me.id, c.snapshot.me.name]), 'EMEA', 'NA'];
     const values = new Set(all.flatMap((x) => Object.values(x.labels)));
     expect(values.size).toBeGreaterThan(0);
     for (const v of values) for (const secret of secrets) expect(v.includes(secret), `label value "${v}" holds "${secret}"`).toBe(false);
