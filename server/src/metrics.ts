@@ -95,6 +95,14 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
   const byCode = new Map(ERROR_CODES.map((code) => [code, errors.labels(code)] as const));
   const byOp = new Map(STORE_OPS.map((op) => [op, store.labels(op)] as const));
   const byOutcome = new Map(WEBHOOK_OUTCOMES.map((o) => [o, webhooks.labels(o)] as const));
+  // Every series starts at zero, so a first increment shows in rate() and panels read 0, not "no data".
+  for (const name of COMMAND_NAMES) {
+    for (const outcome of ['ok', 'error'] as const) commands.inc({ command: name, outcome }, 0);
+    ackSeconds.zero({ command: name });
+  }
+  for (const code of ERROR_CODES) errors.inc({ code }, 0);
+  for (const op of STORE_OPS) store.zero({ op });
+  for (const outcome of WEBHOOK_OUTCOMES) webhooks.inc({ outcome }, 0);
   const countError = (code: string) => {
     // A code outside the shared set is not made a label value.
     (byCode.get(code) ?? byCode.get(ErrorCode.INTERNAL))?.inc();
