@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { COMMAND_NAMES, ErrorCode } from '@rally/shared';
 import { createMetrics } from './metrics.js';
 
 const DASHBOARD = fileURLToPath(new URL('../../ops/grafana-rally.json', import.meta.url));
@@ -54,6 +55,18 @@ describe('Grafana dashboard (ops/grafana-rally.json)', () => {
 });
 
 describe('metrics module', () => {
+  it('[OPS20] every command, error code, store operation and webhook outcome has its series from the start, at zero', async () => {
+    const metrics = createMetrics({ defaultMetrics: false });
+    const text = await metrics.registry.metrics();
+    for (const name of COMMAND_NAMES) {
+      expect(text).toContain(`rally_commands_total{command="${name}",outcome="ok"} 0`);
+      expect(text).toContain(`rally_command_ack_seconds_count{command="${name}"} 0`);
+    }
+    for (const code of Object.values(ErrorCode)) expect(text).toContain(`rally_command_errors_total{code="${code}"} 0`);
+    expect(text).toContain('rally_store_seconds_count{op="durable"} 0');
+    expect(text).toContain('rally_livekit_webhooks_total{outcome="applied"} 0');
+  });
+
   it('[OPS24] a code outside the shared error codes is not made a label value (counted as INTERNAL)', async () => {
     const metrics = createMetrics({ defaultMetrics: false });
     metrics.commandAnswered('poll:vote', 'SOMETHING_ELSE', 0.002);
