@@ -34,6 +34,7 @@ import { createReactionBursts } from './domain/stage/reaction-bursts.js';
 import { createPresenceFeed } from './domain/presence-feed.js';
 import { createRoomCodes } from './domain/stage/room-code.js';
 import type { Log } from './log.js';
+import { createMetrics, metricsHandler, type Metrics } from './metrics.js';
 import { createStageMedia } from './media/livekit.js';
 import { createBreakoutMedia } from './media/breakout-video.js';
 import { createAskBudget } from './realtime/ask-limits.js';
@@ -50,7 +51,7 @@ import { startResultsTicker } from './realtime/results-ticker.js';
 import { attachRealtime } from './realtime/socket-server.js';
 import { createRecoveringAdapter } from './realtime/streams-adapter.js';
 import { IndexedSessionAdapter } from './realtime/indexed-session-adapter.js';
-import { installSharedFrameFanout, setOutboundBudget } from './realtime/shared-frame-fanout.js';
+import { countFanout, installSharedFrameFanout, setOutboundBudget } from './realtime/shared-frame-fanout.js';
 import { createOutboundBudget, type OutboundBudget } from './realtime/outbound-budget.js';
 import { createCommandWindow } from './realtime/command-window.js';
 import type { Store } from './store/store.js';
@@ -94,6 +95,10 @@ export interface App {
   outbound: OutboundBudget;
   /** [OPS80] The Express app (Socket.IO wraps the HTTP server's listener): tests walk its routes. */
   web: express.Express;
+  /** [OPS20] This node's metrics. */
+  metrics: Metrics;
+  /** [OPS25] With METRICS_PORT: the internal server for /metrics alone (index.ts listens on it). */
+  metricsHttp?: HttpServer;
   /** Stops accepting, closes sockets and the HTTP server. The store is closed by its owner. */
   close(): Promise<void>;
 }
@@ -164,6 +169,12 @@ export function createApp(deps: AppDeps): App {
     const data = (socket as { data?: { participantId?: string } }).data;
     log.warn({ participantId: data?.participantId, queuedBytes }, 'socket disconnected: too much waiting to be written to it (client not reading)');
   });
+  // [OPS20] Counted whether or not /metrics is served (cheap); process metrics only when it is.
+  const metricsOn = config.metrics.token !== undefined || config.metrics.port !== undefined;
+  const metrics = createMetrics({ defaultMetrics: metricsOn });
+  countFanout(io, (n) => metrics.fanout(n));
+  if (deps.redis) metrics.watchRedis(deps.redis, 'adapter');
+  metrics.countAttendees(() => connectedAttendees(io));
   const publish = ioPublisher(io, { stamps: config.benchStamps, cluster: Boolean(deps.redis) });
   // [SEC1] [SEC4] [SEC5] [SEC7] Joins and handshakes per address and per event, in Redis when clustered.
   const limits = createConnectionLimits(deps.redis, config.limits);
@@ -221,9 +232,23 @@ export function createApp(deps: AppDeps): App {
     },
     breakoutMedia,
     deadlineMs: config.commandDeadlineMs,
+    metrics,
   });
   // Routes come after the socket server so REST actions can publish facts too.
   app.use(healthRouter(store, () => draining));
+  // [OPS25] On the main port only behind METRICS_TOKEN; with METRICS_PORT on its own server instead.
+  let metricsHttp: HttpServer | undefined;
+  if (config.metrics.port !== undefined) {
+    const internal = express();
+    internal.disable('x-powered-by');
+    internal.get('/metrics', metricsHandler(metrics, config.metrics.token));
+    metricsHttp = createServer(internal);
+  }
+  if (config.metrics.port === undefined && config.metrics.token !== undefined) app.get('/metrics', metricsHandler(metrics, config.metrics.token));
+  else {
+    const where = metricsHttp ? 'metrics are served on METRICS_PORT' : 'metrics are off: set METRICS_TOKEN or METRICS_PORT';
+    app.get('/metrics', (_req, res) => void res.status(404).json({ error: { code: 'NOT_FOUND', message: where } }));
+  }
   app.use('/api', eventsRouter({ store, clock, tokens, publish, publicUrl: config.publicUrl, adminToken: config.adminToken, stage, limits }));
   app.use('/api', stageRouter({ store, clock, publish, stage, publicUrl: config.publicUrl, adminToken: config.adminToken }));
   app.use('/api', pollsRouter({ store, tokens, adminToken: config.adminToken }));
@@ -256,6 +281,7 @@ export function createApp(deps: AppDeps): App {
       clock,
       media: breakoutMedia,
       log,
+      onOutcome: (o) => metrics.webhook(o),
       // [BRK43] Engagement, the room's in-video set, and staff's occupancy view ([BRK17]) when it moved.
       onVideoPresence: (p) => onVideoPresence({ store, engagement, breakoutMedia, inVideoChanged: (round) => publishOccupancy({ store, clock, publish }, round) }, p),
     }),
@@ -289,6 +315,8 @@ export function createApp(deps: AppDeps): App {
     stage,
     outbound,
     web: app,
+    metrics,
+    metricsHttp,
     async close() {
       draining = true;
       // Timers first: a tick must not read a store its owner is about to close.
@@ -301,6 +329,27 @@ export function createApp(deps: AppDeps): App {
       // [ENG4] After the sockets: what they logged on the way out is written too.
       await engagement.close();
       http.closeAllConnections?.();
+      if (metricsHttp?.listening) {
+        metricsHttp.closeAllConnections();
+        await new Promise<void>((resolve) => metricsHttp.close(() => resolve()));
+      }
     },
   };
+}
+
+/**
+ * [OPS21] Attendees with a socket set up on this node, per cohort: the socket joins its mode's room
+ * once its participant is read (socket-server.ts), so one still being set up is not counted yet.
+ * Counted at each scrape, from the sockets this node holds, so the nodes' figures add up.
+ */
+function connectedAttendees(io: RallyServer): { room: number; remote: number } {
+  const room = new Set<string>();
+  const remote = new Set<string>();
+  for (const socket of io.of('/').sockets.values()) {
+    const { role, eventId, participantId } = socket.data;
+    if (role !== 'attendee') continue;
+    if (socket.rooms.has(rooms.mode(eventId, 'room'))) room.add(participantId);
+    else if (socket.rooms.has(rooms.mode(eventId, 'remote'))) remote.add(participantId);
+  }
+  return { room: room.size, remote: remote.size };
 }

@@ -58,6 +58,17 @@ describe('configuration', () => {
     }
   });
 
+  it('[OPS25] metrics are off by default; METRICS_TOKEN, METRICS_PORT and METRICS_HOST are read and checked', () => {
+    expect(parseConfig({}).metrics).toEqual({ token: undefined, port: undefined, host: '127.0.0.1' });
+    expect(parseConfig({ METRICS_TOKEN: 'metrics-token-0123456789', METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0' }).metrics).toEqual({
+      token: 'metrics-token-0123456789',
+      port: 9464,
+      host: '0.0.0.0',
+    });
+    expect(bad({ METRICS_TOKEN: 'short' })).toMatch(/^Invalid configuration: METRICS_TOKEN /);
+    expect(bad({ METRICS_PORT: 'ninety' })).toMatch(/^Invalid configuration: METRICS_PORT /);
+  });
+
   it('[CFG7] LOG_LEVEL defaults to warn on a terminal and info in production; a set value wins', () => {
     expect(parseConfig({}).logLevel).toBe('warn');
     expect(parseConfig({ ...PROD }).logLevel).toBe('info');

@@ -134,6 +134,12 @@ const ConfigSchema = z
     OUTBOUND_LIMIT_BYTES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1024).default(DEFAULT_OUTBOUND_LIMITS.limitBytes)),
     /** [REL12] How long a socket may stay over OUTBOUND_VOLATILE_LIMIT_BYTES before it is disconnected. */
     OUTBOUND_STALL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).default(DEFAULT_OUTBOUND_LIMITS.stallMs)),
+    /** [OPS25] Bearer token that GET /metrics requires (on the main port, or on METRICS_PORT too). */
+    METRICS_TOKEN: optional(z.string().min(16, 'must be at least 16 characters')),
+    /** [OPS25] Serve /metrics on this separate port (bound to METRICS_HOST) instead of the main one. */
+    METRICS_PORT: optional(z.coerce.number().int().min(0).max(65535)),
+    /** [OPS25] The address METRICS_PORT listens on: loopback unless a scraper elsewhere needs it. */
+    METRICS_HOST: z.preprocess(emptyToUndefined, z.string().default('127.0.0.1')),
   })
   .superRefine((c, ctx) => {
     const lk = [c.LIVEKIT_URL, c.LIVEKIT_API_KEY, c.LIVEKIT_API_SECRET].filter(Boolean).length;
@@ -187,6 +193,8 @@ export interface Config {
   commandDeadlineMs: number;
   /** [REL10] The cap on what waits to be written to one socket. */
   outbound: OutboundLimits;
+  /** [OPS25] /metrics: off unless a token or a separate port is set. */
+  metrics: { token: string | undefined; port: number | undefined; host: string };
 }
 
 export interface AbuseLimits {
@@ -229,5 +237,6 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     limits: { joinPerAddress: c.JOIN_LIMIT_PER_ADDRESS, joinPerEvent: c.JOIN_LIMIT_PER_EVENT, connectPerAddress: c.CONNECT_LIMIT_PER_ADDRESS },
     commandDeadlineMs: c.COMMAND_DEADLINE_MS,
     outbound: { volatileBytes: c.OUTBOUND_VOLATILE_LIMIT_BYTES, limitBytes: c.OUTBOUND_LIMIT_BYTES, stallMs: c.OUTBOUND_STALL_MS },
+    metrics: { token: c.METRICS_TOKEN, port: c.METRICS_PORT, host: c.METRICS_HOST },
   };
 }

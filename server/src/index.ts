@@ -53,6 +53,8 @@ async function main() {
   const seeded = config.seedDemo ? await seedDemoIfEmpty({ store, clock: systemClock }) : null;
   if (config.seedDemo && !seeded) await refreshStaleDemo({ store, clock: systemClock });
   await listen(app.http, config.port, config.host);
+  // [OPS25] /metrics on its own internal port (METRICS_PORT, bound to METRICS_HOST).
+  if (app.metricsHttp) await listen(app.metricsHttp, config.metrics.port ?? 0, config.metrics.host);
   const address = app.http.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const links = await linksBlock(config, store, port, Boolean(seeded), !adminTokenSet);

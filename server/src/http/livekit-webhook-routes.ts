@@ -7,6 +7,7 @@ import type { Config } from '../config.js';
 import type { BreakoutMedia } from '../domain/breakout/video-deps.js';
 import type { VideoPresence } from '../domain/breakout/video.js';
 import type { Log } from '../log.js';
+import type { WebhookOutcome } from '../metrics.js';
 import type { Store } from '../store/store.js';
 import { sendError } from './errors.js';
 
@@ -26,6 +27,8 @@ export interface LivekitWebhookDeps {
   media: Pick<BreakoutMedia, 'parseRoomName'>;
   log: Log;
   onVideoPresence(p: VideoPresence): Promise<void>;
+  /** [OPS23] Told what became of each request (counted in /metrics). */
+  onOutcome?(outcome: WebhookOutcome): void;
 }
 
 /**
@@ -40,7 +43,9 @@ export interface LivekitWebhookDeps {
  */
 export function livekitWebhookRouter(deps: LivekitWebhookDeps): Router {
   const r = Router();
-  const refuse = (res: express.Response, message: string) => {
+  const outcome = (o: WebhookOutcome) => deps.onOutcome?.(o);
+  const refuse = (res: express.Response, message: string, o: WebhookOutcome) => {
+    outcome(o);
     // Refusals are worth seeing: a misconfigured key on the LiveKit side, or someone probing.
     deps.log.warn({ reason: message }, 'LiveKit webhook refused');
     sendError(res, { code: ErrorCode.UNAUTHORIZED, message });
@@ -50,29 +55,32 @@ export function livekitWebhookRouter(deps: LivekitWebhookDeps): Router {
   r.post('/livekit/webhook', express.raw({ type: () => true, limit: '256kb' }), async (req, res, next) => {
     try {
       // [BRK44] Without LiveKit there is no secret to verify with, and no calls to hear about.
-      if (!receiver) return void sendError(res, { code: ErrorCode.UNAVAILABLE, message: 'LiveKit is not configured on this server' });
+      if (!receiver) return void (outcome('not_configured'), sendError(res, { code: ErrorCode.UNAVAILABLE, message: 'LiveKit is not configured on this server' }));
       const raw = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
       const auth = req.get('authorization');
-      if (!auth) return void refuse(res, 'the webhook is not signed');
+      if (!auth) return void refuse(res, 'the webhook is not signed', 'unsigned');
       let event: Awaited<ReturnType<WebhookReceiver['receive']>>;
       try {
         event = await receiver.receive(raw, auth);
       } catch {
-        return void refuse(res, 'the webhook signature does not verify');
+        return void refuse(res, 'the webhook signature does not verify', 'bad_signature');
       }
       const ageMs = deps.clock.now() - Number(event.createdAt) * 1000;
-      if (!event.id || !(Math.abs(ageMs) <= WEBHOOK_MAX_AGE_MS)) return void refuse(res, 'the webhook is stale');
+      if (!event.id || !(Math.abs(ageMs) <= WEBHOOK_MAX_AGE_MS)) return void refuse(res, 'the webhook is stale', 'stale');
       const claim = randomUUID();
-      if ((await deps.store.rememberCommand(`livekit-webhook:${event.id}`, claim, SEEN_TTL_SEC)) !== claim) return void refuse(res, 'the webhook was already received');
+      if ((await deps.store.rememberCommand(`livekit-webhook:${event.id}`, claim, SEEN_TTL_SEC)) !== claim) return void refuse(res, 'the webhook was already received', 'duplicate');
 
       // The body's shape is LiveKit's protobuf schema (WebhookReceiver parses it); the parts Rally
       // acts on are checked again as Rally's own ids.
       const joined = event.event === 'participant_joined' ? true : event.event === 'participant_left' ? false : null;
       const ref = event.room?.name ? deps.media.parseRoomName(event.room.name) : null;
       const participantId = Id.safeParse(event.participant?.identity);
-      if (joined !== null && ref && participantId.success) await deps.onVideoPresence({ ...ref, participantId: participantId.data, joined });
+      const applies = joined !== null && ref !== null && participantId.success;
+      if (applies) await deps.onVideoPresence({ ...ref, participantId: participantId.data, joined });
+      outcome(applies ? 'applied' : 'ignored');
       res.json({ ok: true });
     } catch (e) {
+      outcome('failed');
       next(e);
     }
   });

@@ -110,6 +110,14 @@ export function mayWriteTo(server: object, socket: unknown): boolean {
   return !cap || cap.check(socket as SioSocket, false) === 'write';
 }
 
+/** [OPS22] Each Socket.IO server's count of facts written by broadcasts (app.ts sets it to the metrics). */
+const fanoutCounters = new WeakMap<object, (written: number) => void>();
+
+/** [OPS22] Tells `count` how many sockets each of this server's broadcasts was written to (once per broadcast). */
+export function countFanout(server: object, count: (written: number) => void): void {
+  fanoutCounters.set(server, count);
+}
+
 export function installSharedFrameFanout(): void {
   if (installed) return;
   const proto = Adapter.prototype as unknown as AdapterInternals & { broadcast(packet: unknown, opts: unknown): void };
@@ -128,13 +136,16 @@ export function installSharedFrameFanout(): void {
     const cap = caps.get(this.nsp.server);
     // [REL12] A connection's first snapshot is the one fact sent to a lone socket by that name (socket-server.ts).
     const snapshot = (packet as { data?: unknown[] }).data?.[0] === 'snapshot';
+    let written = 0;
     this.apply(opts, (socket) => {
       // [REL10] [REL11] [REL12] Checked before every write: a socket over its cap gets no more.
       if (cap && cap.check(socket, packetOpts.volatile === true) !== 'write') return;
+      written++;
       socket.notifyOutgoingListeners?.(packet);
       if (frame === undefined || !writeFrameIfIdle(socket.conn, frame)) socket.client.writeToEngine(encoded, packetOpts);
       if (snapshot) cap?.budget.noteSnapshot(socket.conn as unknown as OutboundConn);
     });
+    fanoutCounters.get(this.nsp.server)?.(written);
   };
   // Socket.IO's Server.close() writes socket.io-adapter's own broadcast back onto the prototype
   // (restoreAdapter, meant for uWebSockets.js servers), which would silently turn the shared frame

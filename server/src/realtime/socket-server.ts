@@ -20,6 +20,7 @@ import { breakoutRoomOnConnect } from '../domain/breakout/placement.js';
 import type { QuizTimers } from '../domain/quiz/play.js';
 import type { Log } from '../log.js';
 import { commandLogFields } from './command-log.js';
+import type { Metrics, StoreOp } from '../metrics.js';
 import { connectError, describeZodError, errorAck, toErrorBody } from './errors.js';
 import { withDeadline } from '../deadline.js';
 import { UNRECORDED_COMMANDS, WINDOWED_COMMANDS, handlers, type CommandContext } from './handlers.js';
@@ -61,6 +62,8 @@ export interface RealtimeDeps extends DomainDeps {
   deadlineMs: number;
   /** [EDGE3] [SEC30] Whether a page on this Origin may open a socket (no Origin: not a browser). */
   originAllowed: (origin: string | undefined) => boolean;
+  /** [OPS21] [OPS22] Where commands, their acks and the store's time on their path are counted. */
+  metrics?: Metrics;
 }
 
 /** [REL1] A connection's setup (presence, breakout room, snapshot) may take this many command deadlines. */
@@ -74,7 +77,9 @@ const COMMAND_RESULT_TTL_S = 6 * 60 * 60;
  * domain -> ack. Every failure is an error ack; nothing thrown here can reach the process.
  */
 export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
-  const { log } = deps;
+  const { log, metrics } = deps;
+  /** [OPS22] A store call on the command path answered, `startedAt` (performance.now()) after it was made. */
+  const storeTook = (op: StoreOp, startedAt: number) => metrics?.storeTime(op, (performance.now() - startedAt) / 1000);
   // [SEC3] Each Engine.IO connection's client address, read from its upgrade request (which is
   // dropped below, before the handshake middleware runs) by the proxies Express trusts.
   const clientAddresses = new WeakMap<object, string>();
@@ -131,7 +136,9 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
 
   // [STORE39] An ok ack leaves only once what the command wrote is committed.
   const acked = async (data: unknown): Promise<Ack<unknown>> => {
+    const startedAt = performance.now();
     await deps.store.durable();
+    storeTook('durable', startedAt);
     return { ok: true, data };
   };
 
@@ -185,11 +192,16 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
     let attempt = inFlight.get(key);
     if (!attempt) {
       attempt = (async () => {
+        const recallAt = performance.now();
         const prior = await deps.store.recalledCommand(key);
+        storeTook('recalled_command', recallAt);
         // Awaited too: the first attempt's writes may still be in this turn's batch.
         if (prior !== undefined) return prior;
         const data = await handler(ctx, parsed.data);
-        return deps.store.rememberCommand(key, data, COMMAND_RESULT_TTL_S);
+        const rememberAt = performance.now();
+        const kept = await deps.store.rememberCommand(key, data, COMMAND_RESULT_TTL_S);
+        storeTook('remember_command', rememberAt);
+        return kept;
       })();
       const settled = attempt;
       inFlight.set(key, settled);
@@ -205,10 +217,19 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
   function dispatch(this: RallySocket, name: string, ...args: unknown[]): void {
     const last = args[args.length - 1];
     const ack = typeof last === 'function' ? (last as (a: Ack<unknown>) => void) : undefined;
+    const receivedAt = metrics ? performance.now() : 0;
     // [REL10] An ack is written to the socket like a fact: not past its cap.
-    const reply = (a: Ack<unknown>) => void (ack && mayWriteTo(io, this) && ack(a));
+    // [OPS21] Counted when answered, by name and outcome, with the time since it arrived.
+    const reply = (a: Ack<unknown>) => {
+      metrics?.commandAnswered(name as CommandName, a.ok ? undefined : a.error.code, (performance.now() - receivedAt) / 1000);
+      if (ack && mayWriteTo(io, this)) ack(a);
+    };
     // An unknown event name with an ack gets a typed error instead of a silent timeout.
-    if (!COMMANDS.has(name)) return reply(errorAck(ErrorCode.BAD_REQUEST, `unknown command ${name}`));
+    if (!COMMANDS.has(name)) {
+      metrics?.unknownCommand();
+      if (ack && mayWriteTo(io, this)) ack(errorAck(ErrorCode.BAD_REQUEST, `unknown command ${name}`));
+      return;
+    }
     const { participantId, eventId } = this.data;
     const startedAt = performance.now();
     // [OPS60] One line per command at debug, with the refusal's code; error when it failed on our

@@ -114,6 +114,31 @@ describe('LiveKit webhooks', () => {
   });
 });
 
+describe('LiveKit webhook metrics', () => {
+  /** This node's count of webhook requests per outcome, read from its metrics registry. */
+  const outcomes = async (): Promise<Record<string, number>> => {
+    const [m] = await rally.app.metrics.registry.getSingleMetric('rally_livekit_webhooks_total')!.get().then((g) => [g]);
+    return Object.fromEntries(m!.values.map((v) => [String(v.labels.outcome), v.value]));
+  };
+
+  it('[OPS23] each request is counted by its outcome', async () => {
+    const before = await outcomes();
+    const raw = body('participant_joined', roomName('north'), ada);
+    await post(raw);
+    await post(raw, 'not-a-jwt');
+    const old = body('participant_joined', roomName('north'), ada, { createdAtSec: Math.floor(Date.now() / 1000) - 600 });
+    await post(old, await sign(old));
+    const auth = await sign(raw);
+    expect((await post(raw, auth)).status).toBe(200);
+    await post(raw, auth);
+    const other = body('room_started', roomName('north'), ada);
+    expect((await post(other, await sign(other))).status).toBe(200);
+    const after = await outcomes();
+    const moved = Object.fromEntries(Object.keys(after).map((k) => [k, after[k]! - (before[k] ?? 0)]));
+    expect(moved).toEqual({ applied: 1, ignored: 1, not_configured: 0, unsigned: 1, bad_signature: 1, stale: 1, duplicate: 1, failed: 0 });
+  });
+});
+
 describe('LiveKit webhooks without LiveKit', () => {
   it('[BRK44] the route answers 503 UNAVAILABLE (there is no secret to verify with), and the snapshot says video is off', async () => {
     const bare = await startTestServer();

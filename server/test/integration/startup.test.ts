@@ -110,6 +110,16 @@ describe('start-up output', () => {
     expect(run.stdout() + run.stderr()).not.toMatch(/^\{/m);
   });
 
+  it('[OPS25] METRICS_PORT serves /metrics on its own port from the real entry point, and not on the main one', async () => {
+    const [port, metricsPort] = [await freePort(), await freePort()];
+    const run = start({ PORT: String(port), METRICS_PORT: String(metricsPort), METRICS_HOST: '127.0.0.1', DATA_DIR: dataDir(), NO_DEMO: '1' });
+    await until(() => /Organiser page:/.test(run.stdout()), () => run.stdout() + run.stderr());
+    const res = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toMatch(/^rally_nodejs_eventloop_lag_seconds \d/m);
+    expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(404);
+  });
+
   it('[CFG7] LOG_LEVEL=info (or NODE_ENV=production) still logs as JSON, and the links still come last', async () => {
     const port = await freePort();
     const run = start({ PORT: String(port), DATA_DIR: dataDir(), NODE_ENV: 'production', SECRET: 's'.repeat(32), ADMIN_TOKEN: 'a'.repeat(16), DEMO: '1' });
