@@ -121,8 +121,10 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
    */
   const inFlight = new Map<string, Promise<unknown>>();
 
-  // [STORE39] An ok ack leaves only once what the command wrote is committed.
+  // [STORE39] An ok ack leaves only once what the command wrote is committed. [REL22] So do the
+  // engagement entries recorded before it (in SQLite they join the group commit awaited next).
   const acked = async (data: unknown): Promise<Ack<unknown>> => {
+    if (deps.engagement) await deps.engagement.durable();
     await deps.store.durable();
     return { ok: true, data };
   };
