@@ -20,7 +20,7 @@ import { breakoutRoomOnConnect } from '../domain/breakout/placement.js';
 import type { QuizTimers } from '../domain/quiz/play.js';
 import type { Log } from '../log.js';
 import { connectError, describeZodError, errorAck, toErrorBody } from './errors.js';
-import { withDeadline } from '../deadline.js';
+import { storeUnavailable, withDeadline } from '../deadline.js';
 import { UNRECORDED_COMMANDS, WINDOWED_COMMANDS, handlers, type CommandContext } from './handlers.js';
 import type { CommandWindow } from './command-window.js';
 import { maySend } from './permissions.js';
@@ -124,7 +124,13 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
   // [STORE39] An ok ack leaves only once what the command wrote is committed. [REL22] So do the
   // engagement entries recorded before it (in SQLite they join the group commit awaited next).
   const acked = async (data: unknown): Promise<Ack<unknown>> => {
-    if (deps.engagement) await deps.engagement.durable();
+    if (deps.engagement) {
+      // Not INTERNAL ("nothing was changed"): the command applied, and its retry is answered ok.
+      await deps.engagement.durable().catch((err: unknown) => {
+        log.warn({ err }, 'engagement entries not stored before the ack');
+        throw storeUnavailable();
+      });
+    }
     await deps.store.durable();
     return { ok: true, data };
   };
