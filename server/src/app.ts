@@ -73,7 +73,8 @@ export interface AppDeps {
   engagementLog?: EngagementLog;
   /**
    * Engagement timers and webhook delivery; the defaults are the product's (dashboard every
-   * second, log written every 100 ms, parity alert flips at least 10 s apart).
+   * second, log written every event-loop turn and a failed write retried every 100 ms (flushMs),
+   * parity alert flips at least 10 s apart).
    */
   engagement?: { tickMs?: number; flushMs?: number; parityDwellMs?: number; leaderboardEveryMs?: number; webhooks?: WebhookOptions };
   /** Stage timers; the defaults are the product's (bursts every 500 ms, room-code checks every second). */

@@ -22,7 +22,7 @@ import type { Log } from '../log.js';
 import { commandLogFields } from './command-log.js';
 import type { Metrics, StoreOp } from '../metrics.js';
 import { connectError, describeZodError, errorAck, toErrorBody } from './errors.js';
-import { withDeadline } from '../deadline.js';
+import { storeUnavailable, withDeadline } from '../deadline.js';
 import { UNRECORDED_COMMANDS, WINDOWED_COMMANDS, handlers, type CommandContext } from './handlers.js';
 import type { CommandWindow } from './command-window.js';
 import { maySend } from './permissions.js';
@@ -134,8 +134,16 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
    */
   const inFlight = new Map<string, Promise<unknown>>();
 
-  // [STORE39] An ok ack leaves only once what the command wrote is committed.
+  // [STORE39] An ok ack leaves only once what the command wrote is committed. [REL22] So do the
+  // engagement entries recorded before it (in SQLite they join the group commit awaited next).
   const acked = async (data: unknown): Promise<Ack<unknown>> => {
+    if (deps.engagement) {
+      // Not INTERNAL ("nothing was changed"): the command applied, and its retry is answered ok.
+      await deps.engagement.durable().catch((err: unknown) => {
+        log.warn({ err }, 'engagement entries not stored before the ack');
+        throw storeUnavailable();
+      });
+    }
     const startedAt = performance.now();
     await deps.store.durable();
     storeTook('durable', startedAt);

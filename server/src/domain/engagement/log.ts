@@ -3,8 +3,8 @@ import type { EngagementKind as Kind, NewEngagementEntry } from '@rally/shared';
 /*
  * The engagement log port: one entry per interaction, with who, cohort, team, session and time.
  * The kinds and the entry are the protocol's (shared/src/engagement.ts, [ENG1] [ENG2]). The app
- * implements the port with the per-node recorder (./service.ts, ./recorder.ts: buffered, written
- * to the store's log every 100 ms); tests of other capabilities may use the memory log below to
+ * implements the port with the per-node recorder (./service.ts, ./recorder.ts: written to the
+ * store's log once per event-loop turn, before the ack); tests of other capabilities may use the memory log below to
  * check what they record.
  */
 

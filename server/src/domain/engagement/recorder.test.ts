@@ -117,3 +117,45 @@ describe('the engagement recorder', () => {
     expect(r.pending()).toBe(5);
   });
 });
+
+describe('the engagement recorder, durable with the ack', () => {
+  it('[REL22] [ENG4] entries accepted in one turn are written together after it; written() resolves only once they are stored', async () => {
+    const store = gatedStore();
+    const r = createEngagementRecorder(store, log, opts);
+    open.push(r);
+    let session!: (e: NewEngagementEntry | null) => void;
+    // One entry known at once, one whose session is still being read, one that turns out to be nothing.
+    await r.append(entry(1));
+    r.hold(new Promise((res) => (session = res)));
+    r.hold(Promise.resolve(null));
+    let stored = false;
+    const written = r.written().then(() => (stored = true));
+    await new Promise((res) => setImmediate(res));
+    expect(store.calls).toHaveLength(0);
+    session(entry(2));
+    await new Promise((res) => setImmediate(res));
+    expect(store.calls.map((c) => c.entries.map((e) => e.participantId))).toEqual([['p1', 'p2']]);
+    expect(stored).toBe(false);
+    store.calls[0]!.release();
+    await written;
+    expect(r.pending()).toBe(0);
+    // Nothing accepted since: nothing to wait for.
+    await r.written();
+  });
+
+  it('[REL22] a failed write fails the acks waiting for it; once a retry stored it, later acks do not wait or fail', async () => {
+    const store = gatedStore();
+    const r = createEngagementRecorder(store, log, opts);
+    open.push(r);
+    await r.append(entry(1));
+    const waiting = r.written();
+    await new Promise((res) => setImmediate(res));
+    store.calls[0]!.fail(new Error('down'));
+    await expect(waiting).rejects.toThrow('down');
+    expect(r.pending()).toBe(1);
+    const retry = r.flush();
+    store.calls[1]!.release();
+    await retry;
+    await expect(r.written()).resolves.toBeUndefined();
+  });
+});

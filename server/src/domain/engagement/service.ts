@@ -24,13 +24,15 @@ export interface EngagementServiceDeps {
 }
 
 /**
- * Everything engagement keeps per node, built once by the composition root: the buffered
+ * Everything engagement keeps per node, built once by the composition root: the per-turn
  * recorder (also the EngagementLog port the stage records through), the log follower the
  * dashboard and exports fold with, and the webhook sender.
  */
 export interface EngagementService extends EngagementPort {
   /** The EngagementLog port: buffers the entry and resolves at once. */
   append(entry: NewEngagementEntry): Promise<void>;
+  /** [REL22] Resolves once every entry recorded before the call is stored: an ok ack awaits it. */
+  durable(): Promise<void>;
   recorder: EngagementRecorder;
   follower: LogFollower;
   webhooks: Webhooks;
@@ -94,22 +96,29 @@ export function createEngagementService(deps: EngagementServiceDeps): Engagement
     follower,
     webhooks,
     append: (entry) => recorder.append(entry),
+    durable: () => recorder.written(),
     interacted(p, kind, detail) {
       // The time is taken now, before the session look-up: it is when the interaction happened.
       const at = isoNow(clock);
       if (p.role !== 'attendee') return;
-      liveSessionOf(p.eventId)
-        .then((sessionId) => {
-          const hold = detail?.withheldUntilClosed;
-          const entry = entryFor(p, kind, sessionId, hold ? hold.startedAt : at, detail);
-          if (!entry) return;
-          if (!hold) return recorder.append(entry);
-          const key = `${hold.activity}:${hold.id}`;
-          const h = withheld.get(key) ?? { hold, eventId: p.eventId, entries: [] };
-          h.entries.push(entry);
-          withheld.set(key, h);
-        })
-        .catch((err: unknown) => log.warn({ err, kind }, 'engagement entry not recorded'));
+      // Held by the recorder from now: the ack of the command that did this waits for it ([REL22]).
+      recorder.hold(
+        liveSessionOf(p.eventId)
+          .then((sessionId) => {
+            const hold = detail?.withheldUntilClosed;
+            const entry = entryFor(p, kind, sessionId, hold ? hold.startedAt : at, detail);
+            if (!entry || !hold) return entry;
+            const key = `${hold.activity}:${hold.id}`;
+            const h = withheld.get(key) ?? { hold, eventId: p.eventId, entries: [] };
+            h.entries.push(entry);
+            withheld.set(key, h);
+            return null;
+          })
+          .catch((err: unknown) => {
+            log.warn({ err, kind }, 'engagement entry not recorded');
+            return null;
+          }),
+      );
     },
     moment(eventId, type, data) {
       const at = isoNow(clock);
