@@ -104,10 +104,12 @@ describe('breakout room chat over sockets', () => {
     const c = await cast();
     const atBob = c.bob.waitFor('breakout:chatPosted');
     const atMod = c.mod.waitFor('breakout:chatPosted');
+    // Facts may arrive before the sender's ack: every wait starts before the send.
+    const atCat = c.cat.waitFor('breakout:chatPosted');
     const sent = await ok(c.amy.send('breakout:chat', { roundId: c.round.id, text: 'Who starts?' }));
     expect(sent).toMatchObject({ authorId: c.ids.amy, authorName: 'Amy', text: 'Who starts?' });
     for (const fact of [await atBob, await atMod]) expect(fact).toEqual({ ...sent, roundId: c.round.id, roomId: 'room_a' });
-    await c.cat.waitFor('breakout:chatPosted');
+    await atCat;
     // A reconnecting room-mate finds the message in their snapshot; another room's member does not.
     expect((await client(c.tokens.bob)).snapshot.breakouts?.chat).toEqual([sent]);
     expect((await client(c.tokens.dan)).snapshot.breakouts?.chat).toEqual([]);

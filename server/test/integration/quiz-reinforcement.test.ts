@@ -45,9 +45,11 @@ describe('reinforcement quiz over sockets and REST', () => {
     const { runId: liveRunId } = await ok(mod.send('quiz:open', { quizId: quiz.id }));
     await ok(mod.send('quiz:control', { runId: liveRunId, action: 'start' }));
     await ada.waitFor('quiz:phaseChanged', (p) => p.phase.phase === 'answering', 8000);
+    // The last answer locks the question ([QUIZ24]); the fact may arrive before that answer's ack.
+    const locked = mod.waitFor('quiz:presenterPhaseChanged', (p) => p.phase.phase === 'locked', 8000);
     await ok(ada.send('quiz:answer', { runId: liveRunId, questionId: q.id, answer: { kind: 'choice', picks: [1] }, displayedForMs: 300 }));
     await ok(bo.send('quiz:answer', { runId: liveRunId, questionId: q.id, answer: { kind: 'choice', picks: [0] }, displayedForMs: 300 }));
-    await mod.waitFor('quiz:presenterPhaseChanged', (p) => p.phase.phase === 'locked', 8000);
+    await locked;
     for (let i = 0; i < 3; i++) await ok(mod.send('quiz:control', { runId: liveRunId, action: 'next' })); // reveal, standings, podium
 
     // Reopen over REST: attendees cannot, the organiser can; everyone hears of it.
@@ -140,8 +142,9 @@ describe('reinforcement quiz over sockets and REST', () => {
     expect(await mod.send('quiz:reopen', { quizId: other.id, closesAt })).toMatchObject({ ok: false, error: { code: ErrorCode.INVALID_STATE } });
     await ok(mod.send('quiz:control', { runId, action: 'start' }));
     await ada.waitFor('quiz:phaseChanged', (p) => p.phase.phase === 'answering', 8000);
+    const locked = mod.waitFor('quiz:presenterPhaseChanged', (p) => p.phase.phase === 'locked', 8000);
     await ok(ada.send('quiz:answer', { runId, questionId: q.id, answer: { kind: 'choice', picks: [1] }, displayedForMs: 300 }));
-    await mod.waitFor('quiz:presenterPhaseChanged', (p) => p.phase.phase === 'locked', 8000);
+    await locked;
     for (let i = 0; i < 3; i++) await ok(mod.send('quiz:control', { runId, action: 'next' })); // reveal, standings, podium
 
     // Another quiz reopened, then this one: the live run stays the event's current run.
