@@ -180,11 +180,15 @@ export const createEvent = (url: string, name: string, teams: string[] = ['EMEA'
 
 export const joinAs = (url: string, ev: CreateEventResponse, body: Record<string, unknown>) => postJson<JoinResponse>(url, '/api/join', { code: ev.code, ...body });
 
+/**
+ * A named poll unless asked otherwise: the fault tests count each voter's log entries, points and
+ * leaderboard live, and an anonymous poll's entries are held by the node until it closes ([SEC22]).
+ */
 export const singleChoice = (settings: Partial<PollSettings> = {}): PollDraft => ({
   kind: 'single',
   question: 'Which region closes the most deals this year?',
   options: ['EMEA', 'North America', 'APAC'],
-  settings: { ...DEFAULT_POLL_SETTINGS, ...settings },
+  settings: { ...DEFAULT_POLL_SETTINGS, anonymous: false, ...settings },
 });
 
 /** Runs `fn` over items with at most `width` in flight (joins and connects without a thundering herd of our own making). */
