@@ -1,7 +1,8 @@
 /**
  * The load process's side of B7 (breakout rooms): each client waits for its `breakout:assigned`
- * of the round and, as the web client does, asks at once for its room's video token
- * (`breakout:videoToken`); later every client asks again at the same moment (a token refresh, to
+ * of the round, which carries its room's video token ([BRK45]); as the web client does, a client
+ * whose place came without one asks at once (`breakout:videoToken`); later every client asks again
+ * at the same moment (a token refresh, to
  * measure a token alone); and after close-all each client waits to be told it is back on the stage
  * (`breakout:assigned` with roomId null). It records every room each client was told, so the
  * runner can check nobody was in two rooms or none.
@@ -77,7 +78,7 @@ export function brkArm(clients: BreakoutClient[], a: BrkArmArgs): { armed: numbe
     const s = c.s;
     const r: Rec = { c, rooms: new Set(), roomId: null, assignedAt: NaN, stampAt: NaN, token: '', tokenAt: NaN, tokenAckMs: NaN, tokenRoomOk: false, backAt: NaN, backStampAt: NaN, backFacts: 0, frame: null };
     recs.push(r);
-    const onAssigned = (p: { roundId?: string; roomId?: string | null }, extra?: unknown) => {
+    const onAssigned = (p: { roundId?: string; roomId?: string | null; video?: { token?: unknown; roomId?: string } }, extra?: unknown) => {
       if (p?.roundId !== a.roundId) return;
       if (typeof p.roomId === 'string') {
         r.rooms.add(p.roomId);
@@ -86,7 +87,14 @@ export function brkArm(clients: BreakoutClient[], a: BrkArmArgs): { armed: numbe
         r.assignedAt = hrMs();
         if (isStamp(extra)) r.stampAt = hrStampToMs(extra);
         r.frame = `42${JSON.stringify(['breakout:assigned', p, ...(extra === undefined ? [] : [extra])])}`;
-        // The web client asks for its room's call as soon as it knows the room.
+        if (typeof p.video?.token === 'string') {
+          // [BRK45] The place came with its token: in hand with the room.
+          r.token = 'ok';
+          r.tokenAt = r.assignedAt;
+          r.tokenRoomOk = p.video.roomId === p.roomId;
+          return;
+        }
+        // The web client asks for its room's call as soon as it knows the room, if it came without.
         askToken(r, a.roundId, a.ackTimeoutMs, (outcome, ackMs, roomId) => {
           r.token = outcome;
           r.tokenAt = hrMs();
@@ -152,7 +160,7 @@ export async function brkOpened(a: BrkOpenArgs): Promise<BrkOpenResult> {
       out.tokensOk++;
       if (r.tokenRoomOk) out.tokenRoomOk++;
       token.record(r.tokenAt - a.openAtMs);
-      tokenAck.record(r.tokenAckMs);
+      if (Number.isFinite(r.tokenAckMs)) tokenAck.record(r.tokenAckMs);
       lastToken = Math.max(lastToken, r.tokenAt);
     } else if (r.token === 'timeout') out.timedOut++;
     else if (r.token) refusals[r.token] = (refusals[r.token] ?? 0) + 1;

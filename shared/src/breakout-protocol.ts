@@ -17,6 +17,10 @@ const text = (max: number) =>
     .min(1, 'the text is empty')
     .refine((s) => [...s].length <= max, `at most ${max} characters`);
 
+/** [BRK40] A LiveKit token for one breakout room's call; `canPublish` false for stage viewers. */
+export const BreakoutVideoToken = StreamToken.extend({ roomId: Id, canPublish: z.boolean() });
+export type BreakoutVideoToken = z.infer<typeof BreakoutVideoToken>;
+
 /** [BRK11] One attendee's place in the round: their room, their room-mates, their role now. */
 export const MyBreakout = z.object({
   roundId: Id,
@@ -29,6 +33,12 @@ export const MyBreakout = z.object({
   /** [BRK51] Structured rounds: this participant's role in the current rotation, with its private brief. */
   role: BreakoutRole.extend({ brief: z.string() }).nullable(),
   rotation: z.number().int().min(0).nullable(),
+  /**
+   * [BRK45] The room's video token, signed with the place itself when the round is running and this
+   * server has video: the place and the means to join it arrive together. Absent otherwise (and in
+   * the snapshot): ask with `breakout:videoToken`, as for every renewal.
+   */
+  video: BreakoutVideoToken.optional(),
 });
 export type MyBreakout = z.infer<typeof MyBreakout>;
 
@@ -78,10 +88,6 @@ export const Scorecard = z.object({
   at: z.iso.datetime(),
 });
 export type Scorecard = z.infer<typeof Scorecard>;
-
-/** [BRK40] A LiveKit token for one breakout room's call; `canPublish` false for stage viewers. */
-export const BreakoutVideoToken = StreamToken.extend({ roomId: Id, canPublish: z.boolean() });
-export type BreakoutVideoToken = z.infer<typeof BreakoutVideoToken>;
 
 /** [BRK18] The snapshot part: the event's current round (open or closing, else the latest) as the role may see it. */
 export const BreakoutSnapshot = z.object({

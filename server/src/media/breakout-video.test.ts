@@ -92,4 +92,16 @@ describe('breakout calls when LiveKit does not answer', () => {
     expect(warnings).toHaveLength(3);
     expect(warnings).toMatchObject([{ roomName: breakoutRoomName(ROOM) }, { roomName: breakoutRoomName(ROOM) }, { roomName: breakoutRoomName(ROOM) }]);
   });
+
+  it('[BRK42] a round of many rooms whose calls all fail is one log line naming how many, not one per room', async () => {
+    const warnings: unknown[] = [];
+    const media = createBreakoutMedia({ ...LIVEKIT, url: 'http://127.0.0.1:9' }, { log: { warn: ((obj: unknown) => void warnings.push(obj)) as Log['warn'] } });
+    const rooms = Array.from({ length: 40 }, (_, i) => ({ ...ROOM, roomId: `room_${i}` }));
+    await media.openRooms(rooms);
+    await media.closeRooms(rooms);
+    expect(warnings).toMatchObject([
+      { failed: 40, of: 40 },
+      { failed: 40, of: 40 },
+    ]);
+  });
 });

@@ -90,6 +90,23 @@ export function createBreakoutMedia(livekit: Config['livekit'], opts: { ttlSec?:
       opts.log?.warn({ err, roomName }, `LiveKit: could not ${what} a breakout call`);
     }
   };
+  /**
+   * One call per room of a round, and one log line for the round however many failed: with LiveKit
+   * down, 500 rooms would otherwise be 500 lines with a stack each, written while the round opens.
+   */
+  const forEveryRoom = async (what: string, refs: readonly BreakoutRoomRef[], call: (roomName: string) => Promise<void>) => {
+    const failures: { err: unknown; roomName: string }[] = [];
+    await inBatches(refs, async (ref) => {
+      const roomName = breakoutRoomName(ref);
+      try {
+        await call(roomName);
+      } catch (err) {
+        failures.push({ err, roomName });
+      }
+    });
+    const [first] = failures;
+    if (first) opts.log?.warn({ ...first, failed: failures.length, of: refs.length }, `LiveKit: could not ${what} ${failures.length} of ${refs.length} breakout calls`);
+  };
   const url = livekitWsUrl(livekit.url);
   const rooms = new RoomServiceClient(livekitHttpUrl(livekit.apiUrl ?? livekit.url), livekit.apiKey, livekit.apiSecret);
   return {
@@ -106,10 +123,10 @@ export function createBreakoutMedia(livekit: Config['livekit'], opts: { ttlSec?:
     async openRooms(refs) {
       // An empty call lives on for a while (people arrive over a minute or two), and a call left
       // empty by a network blip survives a minute; LiveKit would create a room on first join anyway.
-      await inBatches(refs, (ref) => logged('create', breakoutRoomName(ref), rooms.createRoom({ name: breakoutRoomName(ref), emptyTimeout: 600, departureTimeout: 60 }).then(() => {})));
+      await forEveryRoom('create', refs, (name) => rooms.createRoom({ name, emptyTimeout: 600, departureTimeout: 60 }).then(() => {}));
     },
     async closeRooms(refs) {
-      await inBatches(refs, (ref) => logged('close', breakoutRoomName(ref), ignoreNotFound(rooms.deleteRoom(breakoutRoomName(ref)))));
+      await forEveryRoom('close', refs, (name) => ignoreNotFound(rooms.deleteRoom(name)));
     },
     async removeParticipant(roomName, identity) {
       // [BRK42] Idempotent: already gone, never joined, or the room was never created.

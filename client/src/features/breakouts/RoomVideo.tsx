@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import type { BreakoutVideoToken } from '@rally/shared';
 import { useLive } from '../../components/EventGate';
 import { sentence } from '../../lib/text';
@@ -10,7 +10,8 @@ const RENEW_BEFORE_MS = 60_000;
 
 /**
  * [BRK75] The room's video call: with video on this server, a `breakout:videoToken` (renewed before it
- * expires) and the LiveKit call, loaded only when needed; without it, one plain line.
+ * expires) and the LiveKit call, loaded only when needed; without it, one plain line. [BRK45] An
+ * attendee's place usually arrives with its token: then it is used, and only the renewal is asked for.
  */
 export function RoomVideo({ roundId, roomId, asStaff = false }: { roundId: string; roomId: string; asStaff?: boolean }) {
   const { state, send } = useLive();
@@ -18,11 +19,20 @@ export function RoomVideo({ roundId, roomId, asStaff = false }: { roundId: strin
   const [token, setToken] = useState<BreakoutVideoToken | null>(null);
   const [error, setError] = useState('');
   const [joined, setJoined] = useState(!asStaff);
+  // Read when the room changes, not a reason to reconnect: a rotation resends the place with a fresh token.
+  const given = useRef<BreakoutVideoToken | undefined>(undefined);
+  given.current = asStaff ? undefined : state.breakouts.me?.video;
 
   useEffect(() => {
     if (!video || !joined) return;
     let stop = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    const use = (t: BreakoutVideoToken) => {
+      setError('');
+      setToken(t);
+      const wait = Math.max(5_000, Date.parse(t.expiresAt) - Date.now() - RENEW_BEFORE_MS);
+      timer = setTimeout(() => void fetchToken(), wait);
+    };
     const fetchToken = async () => {
       const ack = await send('breakout:videoToken', { roundId, ...(asStaff ? { roomId } : {}) }, { quiet: true });
       if (stop) return;
@@ -30,12 +40,11 @@ export function RoomVideo({ roundId, roomId, asStaff = false }: { roundId: strin
         setError(sentence(ack.error.message));
         return;
       }
-      setError('');
-      setToken(ack.data);
-      const wait = Math.max(5_000, Date.parse(ack.data.expiresAt) - Date.now() - RENEW_BEFORE_MS);
-      timer = setTimeout(() => void fetchToken(), wait);
+      use(ack.data);
     };
-    void fetchToken();
+    const t = given.current;
+    if (t && t.roomId === roomId && Date.parse(t.expiresAt) - Date.now() > RENEW_BEFORE_MS) use(t);
+    else void fetchToken();
     return () => {
       stop = true;
       clearTimeout(timer);

@@ -34,18 +34,44 @@ export async function sendPlaces(
   const now = deps.clock.now();
   const moves: BreakoutMove[] = [];
   const places: { participantId: string; payload: MyBreakout }[] = [];
+  const running = isRunning(round);
   for (const p of who) {
     const mine = myBreakout(round, assignments, names, p, now, members);
-    if (isRunning(round)) {
+    if (running) {
       const was = opts.wasIn?.get(p);
       moves.push({ participantId: p, roomId: mine.roomId, leave: opts.wasIn ? (was && was !== mine.roomId ? [was] : []) : roomIds });
     }
     places.push({ participantId: p, payload: mine });
   }
+  if (running) await signPlaces(deps, round, names, places);
   // [CLU5] In bulk: across nodes one message per batch of moves and one per batch of places, not
   // two per person. The moves go first, so each socket is in its room before it hears of it.
   if (moves.length > 0) deps.publish.setBreakoutRooms(round.eventId, moves);
   deps.publish.toParticipants('breakout:assigned', places);
+}
+
+/**
+ * [BRK45] Each place in a room of a running round carries its video token: when a round opens,
+ * thousands of people would otherwise each ask for one the moment they hear of their room, a
+ * command apiece through the whole pipeline, on top of the placement. The rule is breakoutVideoToken's
+ * ([BRK41]): the person's own room, as a member. A token that cannot be signed is left out; the
+ * client then asks for it as it does to renew one.
+ */
+async function signPlaces(deps: DomainDeps, round: BreakoutRound, names: ReadonlyMap<string, string>, places: { participantId: string; payload: MyBreakout }[]) {
+  const media = deps.breakoutMedia;
+  if (!media?.configured) return;
+  await Promise.all(
+    places.map(async (place) => {
+      const roomId = place.payload.roomId;
+      if (roomId === null) return;
+      const room = { eventId: round.eventId, roundId: round.id, roomId };
+      try {
+        place.payload.video = await media.token({ room, identity: place.participantId, name: names.get(place.participantId) ?? '', access: 'member' });
+      } catch {
+        // Left out: the client asks with breakout:videoToken and hears why, if it still fails.
+      }
+    }),
+  );
 }
 
 export async function publishOccupancy(deps: DomainDeps, round: BreakoutRound, assignments?: ReadonlyMap<string, string>) {
