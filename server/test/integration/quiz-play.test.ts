@@ -54,6 +54,28 @@ function phase(c: TestClient, name: string, fact: 'quiz:phaseChanged' | 'quiz:pr
 const quizFacts = (c: TestClient) => c.received.filter((f) => f.fact.startsWith('quiz:') || f.fact === 'stage:changed');
 
 describe('quiz live play over sockets', () => {
+  it('[QUIZ32] the answered count while answering reaches the stage screen and staff, not the devices', async () => {
+    const quiz: StoredQuiz = await ok(mod.send('quiz:create', { sessionId: null, draft }));
+    const q = quiz.questions[0]!;
+    const { runId } = await ok(pres.send('quiz:open', { quizId: quiz.id }));
+    await ok(pres.send('quiz:control', { runId, action: 'start' }));
+    await phase(ada, 'answering');
+    const onScreen = screen.waitFor('quiz:phaseChanged', (p) => p.phase.phase === 'answering' && p.phase.answered === 1, 8000);
+    const forStaff = pres.waitFor('quiz:presenterPhaseChanged', (p) => p.phase.phase === 'answering' && p.phase.answered === 1, 8000);
+    await ok(ada.send('quiz:answer', { runId, questionId: q.id, answer: { kind: 'choice', picks: [1] }, displayedForMs: 300 }));
+    const shown = await onScreen;
+    await forStaff;
+    // The devices' last view of this phase is still the one the question opened with.
+    for (const c of [ada, bo]) {
+      const views = c.received.filter((f) => f.fact === 'quiz:phaseChanged' && (f.payload as FactPayload<'quiz:phaseChanged'>).phase.phase === 'answering');
+      expect(views.map((f) => (f.payload as FactPayload<'quiz:phaseChanged'>).phase)).toEqual([expect.objectContaining({ answered: 0 })]);
+      expect(views.every((f) => (f.payload as FactPayload<'quiz:phaseChanged'>).version < shown.version)).toBe(true);
+    }
+    // Whatever the devices missed, the lock reaches them (and the screen) with the counts.
+    await ok(bo.send('quiz:answer', { runId, questionId: q.id, answer: { kind: 'choice', picks: [0] }, displayedForMs: 300 }));
+    for (const c of [ada, bo, screen]) expect((await phase(c, 'locked')).phase).toMatchObject({ answered: 2, present: 2 });
+  });
+
   it('[QUIZ20] the lobby counts people as they arrive and leave, without anyone pressing anything', async () => {
     const quiz: StoredQuiz = await ok(mod.send('quiz:create', { sessionId: null, draft }));
     const opened = await ok(pres.send('quiz:open', { quizId: quiz.id }));

@@ -158,7 +158,8 @@ describe('answering', () => {
     });
     const dist: QuizDistribution = { answered: { room: 1, remote: 1 }, correct: { room: 1, remote: 0 }, options: [{ room: 0, remote: 0 }, { room: 0, remote: 1 }, { room: 1, remote: 0 }, { room: 1, remote: 0 }] };
     const counted = g.at(6_000).act({ type: 'answered', answered: 2, present: 5, distribution: dist });
-    expect(published(counted)).toMatchObject({ phase: { phase: 'answering', answered: 2, present: 5 } });
+    // [QUIZ32] Only the counts moved: for the stage screen, not every device.
+    expect(published(counted)).toMatchObject({ phase: { phase: 'answering', answered: 2, present: 5 }, countsOnly: true });
     expect(JSON.stringify(g.audience())).not.toMatch(/"correct"|"distribution"/);
     expect(g.presenter()).toMatchObject({ phase: 'answering', answered: 2, distribution: dist, fullQuestion: { correct: [2, 3] } });
   });
@@ -198,8 +199,10 @@ describe('locking', () => {
     g.at(5_000).act({ type: 'answered', answered: 3, present: 4 });
     expect(g.phase()).toBe('answering');
     // Someone left: the three who remain have all answered.
-    g.at(6_000).act({ type: 'answered', answered: 3, present: 3 });
+    const locked = g.at(6_000).act({ type: 'answered', answered: 3, present: 3 });
     expect(g.audience()).toMatchObject({ phase: 'locked', reason: 'everyone', answered: 3, present: 3 });
+    // [QUIZ32] A lock is news for every device, though a count caused it.
+    expect(published(locked)).not.toHaveProperty('countsOnly');
   });
 
   it('[QUIZ24] with no one present nothing locks early; the clock does', () => {

@@ -73,8 +73,11 @@ export type QuizEffect =
    * both, a presenter racing the clock), so only the one whose store write wins should publish.
    */
   | { kind: 'persist' }
-  /** To attendees and the stage screen: the type admits only an audience view. */
-  | { kind: 'publishAudience'; phase: QuizPhase }
+  /**
+   * To attendees and the stage screen: the type admits only an audience view. `countsOnly`: only the
+   * answered / present counts moved ([QUIZ32]), which the stage screen shows and devices do not.
+   */
+  | { kind: 'publishAudience'; phase: QuizPhase; countsOnly?: true }
   /** To presenters and moderators only. */
   | { kind: 'publishPresenter'; phase: QuizPresenterPhase }
   /** Call next(state, { type: 'tick' }, t) at or after atMs. An early or stale tick changes nothing. */
@@ -241,11 +244,21 @@ function extraEffects(before: QuizRun, after: QuizRun, action: QuizAction): Quiz
   return [];
 }
 
+/** [QUIZ32] Two views of one phase that differ at most in the answered and present counts. */
+function sameButCounts(a: QuizPhase, b: QuizPhase): boolean {
+  if (a.phase !== b.phase || (a.phase !== 'answering' && a.phase !== 'locked')) return false;
+  const strip = (v: QuizPhase) => JSON.stringify({ ...v, answered: 0, present: 0 });
+  return strip(a) === strip(b);
+}
+
 function effectsOf(before: QuizRun, after: QuizRun, extra: QuizEffect[]): QuizEffect[] {
   const effects: QuizEffect[] = [{ kind: 'persist' }, ...extra];
   const audience = audienceView(after);
   // Lobby head counts and standings behind another phase change nothing anyone sees.
-  if (JSON.stringify(audience) !== JSON.stringify(audienceView(before)) || before.step.phase !== after.step.phase) effects.push({ kind: 'publishAudience', phase: audience });
+  const was = audienceView(before);
+  if (JSON.stringify(audience) !== JSON.stringify(was) || before.step.phase !== after.step.phase) {
+    effects.push(before.step.phase === after.step.phase && sameButCounts(audience, was) ? { kind: 'publishAudience', phase: audience, countsOnly: true } : { kind: 'publishAudience', phase: audience });
+  }
   const presenter = presenterView(after);
   if (JSON.stringify(presenter) !== JSON.stringify(presenterView(before)) || before.step.phase !== after.step.phase) effects.push({ kind: 'publishPresenter', phase: presenter });
   const due = dueAt(after.step);

@@ -111,12 +111,15 @@ async function loadRun(deps: DomainDeps, eventId: string, runId: string): Promis
 
 /**
  * [QUIZ2] [QUIZ32] Attendees get `phase`; the stage screen the same, but with the question's text when
- * devices show the buttons alone.
+ * devices show the buttons alone. A change of the answered count alone goes to the stage screen only:
+ * devices do not show it, and at 10,000 players it would be twice a second per node to everyone.
  */
-function publishAudience(deps: DomainDeps, eventId: string, runId: string, version: number, phase: QuizPhase, run: QuizRun): void {
+function publishAudience(deps: DomainDeps, eventId: string, runId: string, version: number, phase: QuizPhase, run: QuizRun, countsOnly = false): void {
+  const screenPhase = run.settings.questionOnDevices ? phase : screenView(run);
+  if (countsOnly) return deps.publish.toRoles(eventId, ['screen'], 'quiz:phaseChanged', { runId, version, phase: screenPhase });
   if (run.settings.questionOnDevices) return deps.publish.toRoles(eventId, QUIZ_AUDIENCE_ROLES, 'quiz:phaseChanged', { runId, version, phase });
   deps.publish.toRoles(eventId, ['attendee'], 'quiz:phaseChanged', { runId, version, phase });
-  deps.publish.toRoles(eventId, ['screen'], 'quiz:phaseChanged', { runId, version, phase: screenView(run) });
+  deps.publish.toRoles(eventId, ['screen'], 'quiz:phaseChanged', { runId, version, phase: screenPhase });
 }
 
 function publishPresenter(deps: DomainDeps, eventId: string, runId: string, version: number, phase: QuizPresenterPhase): void {
@@ -201,7 +204,7 @@ async function carryOut(deps: QuizPlayDeps, stored: StoredQuizRun & { doc: QuizR
       case 'persist':
         break;
       case 'publishAudience':
-        publishAudience(deps, eventId, runId, version, e.phase, doc.run);
+        publishAudience(deps, eventId, runId, version, e.phase, doc.run, e.countsOnly);
         break;
       case 'publishPresenter':
         publishPresenter(deps, eventId, runId, version, e.phase);
