@@ -48,7 +48,8 @@ let mo: TestClient;
 let code: string;
 let eventId: string;
 const pages: Record<'ada' | 'bob' | 'cy', Page> = {} as never;
-const NAMES = { ada: 'Ada', bob: 'Bob', cy: 'Cy' } as const;
+// Bob's long name must stay on his tile on Ada's phone ([BRK83]).
+const NAMES = { ada: 'Ada', bob: 'Bob Vandenberghe-Lefebvre', cy: 'Cy' } as const;
 
 beforeAll(async () => {
   // The room view is the built client that Rally serves (as `npm start` and the e2e tier build it).
@@ -115,8 +116,28 @@ function camera(page: Page, name: string): Promise<Playing | null> {
     return { width: v.videoWidth, live: track?.readyState === 'live', advancing: v.currentTime > t0 };
   }, `${name}’s camera`);
 }
-/** The names on the camera tiles of a page. */
-const tiles = (page: Page) => page.locator('.brk-call-grid .brk-call-name').allTextContents();
+/** Whose cameras a page has a tile for, by the videos' accessible names. */
+const tiles = (page: Page) => page.locator('.brk-call-grid video').evaluateAll((vs) => vs.map((v) => v.getAttribute('aria-label')!.replace(/’s camera$/, '')).sort());
+
+/** [BRK83] How the call's grid lies on the page: overflow, the tiles' share of the row, names inside their tiles. */
+function gridLayout(page: Page) {
+  return page.evaluate(() => {
+    const grid = document.querySelector('.brk-call-grid')!.getBoundingClientRect();
+    const items = [...document.querySelectorAll('.brk-call-grid > li')].map((li) => {
+      const box = li.getBoundingClientRect();
+      const label = li.querySelector('.brk-call-name')!.getBoundingClientRect();
+      return { top: box.top, width: box.width, label: { left: label.left - box.left, right: box.right - label.right } };
+    });
+    const firstRow = items.filter((i) => Math.abs(i.top - items[0]!.top) < 1);
+    return {
+      pageOverflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      gridWidth: grid.width,
+      firstRowWidth: firstRow.reduce((n, i) => n + i.width, 0),
+      gaps: (firstRow.length - 1) * parseFloat(getComputedStyle(document.querySelector('.brk-call-grid')!).columnGap),
+      labelsInside: items.every((i) => i.label.left >= 0 && i.label.right >= 0),
+    };
+  });
+}
 
 const isPlaying = (p: Playing | null) => !!p && p.width > 0 && p.live && p.advancing;
 
@@ -130,7 +151,7 @@ async function untilPlaying(page: Page, name: string, ms = 20_000): Promise<Play
 }
 
 describe('breakout video in real browsers on a real LiveKit server', () => {
-  it('[BRK80] [BRK81] [BRK82] two attendees in one breakout each play the other\'s camera in their room view, an attendee of the other room plays neither and is seen by neither', async () => {
+  it('[BRK80] [BRK81] [BRK82] [BRK83] [BRK84] two attendees in one breakout each play the other\'s camera in their room view, an attendee of the other room plays neither and is seen by neither; moved, she joins their call', async () => {
     // Ada on a phone, Bob and Cy on laptops; each in their own browser context.
     [pages.ada, pages.bob, pages.cy] = await Promise.all([attendee(NAMES.ada, PHONE, true), attendee(NAMES.bob, LAPTOP), attendee(NAMES.cy, LAPTOP)]);
     const people = await rally.store.listParticipants(eventId);
@@ -170,9 +191,11 @@ describe('breakout video in real browsers on a real LiveKit server', () => {
     expect(adaAtBob.width).toBeGreaterThan(0);
 
     // [BRK82] North's video has flowed for a while: Cy has no tile of Ada or Bob, and neither has one of Cy.
-    expect((await tiles(pages.cy)).sort()).toEqual([NAMES.cy]);
-    expect((await tiles(pages.ada)).sort()).toEqual([NAMES.ada, NAMES.bob]);
-    expect((await tiles(pages.bob)).sort()).toEqual([NAMES.ada, NAMES.bob]);
+    expect(await tiles(pages.cy)).toEqual([NAMES.cy]);
+    expect(await tiles(pages.ada)).toEqual([NAMES.ada, NAMES.bob].sort());
+    expect(await tiles(pages.bob)).toEqual([NAMES.ada, NAMES.bob].sort());
+    // [BRK80] One's own tile is marked.
+    await pages.ada.locator('.brk-call-grid li.is-self .brk-call-name').filter({ hasText: `${NAMES.ada} (you)` }).waitFor();
     // LiveKit's own view agrees: North holds Ada and Bob, each publishing a camera; South holds Cy.
     const roomName = (roomId: string) => `rally.${eventId}.${round.id}.${roomId}`;
     const inRoom = async (roomId: string) =>
@@ -183,9 +206,26 @@ describe('breakout video in real browsers on a real LiveKit server', () => {
     ]);
     expect(await inRoom('south')).toEqual([{ name: NAMES.cy, video: true }]);
 
-    // The room view with video playing, as its users see it.
+    // [BRK83] The room view with video playing, as its users see it: at a phone and a laptop the page does
+    // not scroll sideways, two tiles share the row, and names stay inside their tiles.
     mkdirSync(SHOTS, { recursive: true });
     await pages.ada.screenshot({ path: join(SHOTS, 'room-video-phone.png'), fullPage: true });
     await pages.bob.screenshot({ path: join(SHOTS, 'room-video-laptop.png'), fullPage: true });
+    for (const who of ['ada', 'bob'] as const) {
+      const layout = await gridLayout(pages[who]);
+      expect(layout.pageOverflow, who).toBeLessThanOrEqual(0);
+      expect(layout.labelsInside, who).toBe(true);
+      expect(layout.firstRowWidth + layout.gaps, who).toBeCloseTo(layout.gridWidth, 0);
+    }
+
+    // [BRK84] A moderator moves Cy into North: her room view leaves South's call for North's, without a
+    // reload; Ada and Bob then play her camera, she plays theirs, and South's call is empty.
+    await ok(mo.send('breakout:move', { roundId: round.id, participantId: idOf(NAMES.cy), roomId: 'north' }));
+    await pages.cy.getByTestId('brk-room-name').filter({ hasText: 'North' }).waitFor();
+    await Promise.all([untilPlaying(pages.ada, NAMES.cy), untilPlaying(pages.bob, NAMES.cy), untilPlaying(pages.cy, NAMES.ada), untilPlaying(pages.cy, NAMES.bob)]);
+    expect(await tiles(pages.cy)).toEqual([NAMES.ada, NAMES.bob, NAMES.cy].sort());
+    expect((await inRoom('north')).map((p) => p.name)).toEqual([NAMES.ada, NAMES.bob, NAMES.cy].sort((a, b) => a.localeCompare(b)));
+    expect(await inRoom('south')).toEqual([]);
+    await pages.cy.screenshot({ path: join(SHOTS, 'room-video-laptop-three.png'), fullPage: true });
   }, 90_000);
 });
