@@ -103,17 +103,17 @@ async function attendee(name: string, viewport: { width: number; height: number 
 interface Playing {
   width: number;
   live: boolean;
-  /** The element's clock moved: frames keep arriving and are drawn. */
-  advancing: boolean;
+  /** Frames the element presented in those 300 ms: they keep arriving and are drawn. */
+  frames: number;
 }
 function camera(page: Page, name: string): Promise<Playing | null> {
   return page.evaluate(async (label) => {
     const v = document.querySelector<HTMLVideoElement>(`.brk-call-grid video[aria-label="${label}"]`);
     if (!v) return null;
-    const t0 = v.currentTime;
+    const f0 = v.getVideoPlaybackQuality().totalVideoFrames;
     await new Promise((r) => setTimeout(r, 300));
     const track = v.srcObject instanceof MediaStream ? v.srcObject.getVideoTracks()[0] : undefined;
-    return { width: v.videoWidth, live: track?.readyState === 'live', advancing: v.currentTime > t0 };
+    return { width: v.videoWidth, live: track?.readyState === 'live', frames: v.getVideoPlaybackQuality().totalVideoFrames - f0 };
   }, `${name}’s camera`);
 }
 /** Whose cameras a page has a tile for, by the videos' accessible names. */
@@ -139,7 +139,7 @@ function gridLayout(page: Page) {
   });
 }
 
-const isPlaying = (p: Playing | null) => !!p && p.width > 0 && p.live && p.advancing;
+const isPlaying = (p: Playing | null) => !!p && p.width > 0 && p.live && p.frames > 0;
 
 async function untilPlaying(page: Page, name: string, ms = 20_000): Promise<Playing> {
   const deadline = Date.now() + ms;
@@ -194,6 +194,9 @@ describe('breakout video in real browsers on a real LiveKit server', () => {
     expect(await tiles(pages.cy)).toEqual([NAMES.cy]);
     expect(await tiles(pages.ada)).toEqual([NAMES.ada, NAMES.bob].sort());
     expect(await tiles(pages.bob)).toEqual([NAMES.ada, NAMES.bob].sort());
+    // Nor any sound: Cy's page plays no remote microphone, while Ada's plays Bob's (RoomAudioRenderer).
+    await expect.poll(() => pages.ada.locator('audio').count(), { timeout: 10_000 }).toBe(1);
+    expect(await pages.cy.locator('audio').count()).toBe(0);
     // [BRK80] One's own tile is marked.
     await pages.ada.locator('.brk-call-grid li.is-self .brk-call-name').filter({ hasText: `${NAMES.ada} (you)` }).waitFor();
     // LiveKit's own view agrees: North holds Ada and Bob, each publishing a camera; South holds Cy.
