@@ -21,8 +21,9 @@ const root = fileURLToPath(new URL('../../..', import.meta.url));
 const SHOTS = join(root, 'test-results', 'livekit-browser');
 
 // The flags of the e2e config (e2e/playwright.config.ts) plus fake devices, their permission prompt
-// answered, and loopback candidates allowed: livekit-server listens on 127.0.0.1 only, and without the
-// last flag Chromium gathers no loopback ICE candidate, so no media path exists.
+// answered, and loopback ICE candidates allowed. livekit-server offers 127.0.0.1 only; Chromium leaves
+// loopback out of its own candidates unless told, which a machine with no other interface needs (here,
+// with one, media also flowed without the flag when tried once: its host candidate reaches 127.0.0.1).
 const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
