@@ -231,5 +231,11 @@ describe('breakout video in real browsers on a real LiveKit server', () => {
     expect((await inRoom('north')).map((p) => p.name)).toEqual([NAMES.ada, NAMES.bob, NAMES.cy].sort((a, b) => a.localeCompare(b)));
     expect(await inRoom('south')).toEqual([]);
     await pages.cy.screenshot({ path: join(SHOTS, 'room-video-laptop-three.png'), fullPage: true });
+    await pages.ada.screenshot({ path: join(SHOTS, 'room-video-phone-three.png'), fullPage: true });
+    for (const who of ['ada', 'cy'] as const) {
+      const layout = await gridLayout(pages[who]);
+      expect(layout.pageOverflow, who).toBeLessThanOrEqual(0);
+      expect(layout.labelsInside, who).toBe(true);
+    }
   }, 90_000);
 });
