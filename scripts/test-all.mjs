@@ -6,7 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensurePrereqs } from './ensure-prereqs.mjs';
 
-ensurePrereqs();
+// Without Go the livekit tier cannot run: outside CI that is one line and the tier is skipped; under CI
+// (`CI` set, as .ci/run does) it stops the run, so CI never passes without it.
+const ci = !!process.env.CI && !/^(0|false)$/i.test(process.env.CI);
+const { livekitSkip } = ensurePrereqs({ livekitOptional: !ci });
 const out = mkdtempSync(join(tmpdir(), 'rally-test-'));
 const bin = (name) => join('node_modules', '.bin', name);
 const results = [];
@@ -23,6 +26,11 @@ const tc = run('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
 results.push({ tier: 'typecheck', passed: tc.status === 0 ? 1 : 0, failed: tc.status === 0 ? 0 : 1, skipped: 0, seconds: tc.seconds, status: tc.status });
 
 for (const tier of ['unit', 'integration', 'security', 'multinode', 'faults', 'livekit']) {
+  if (tier === 'livekit' && livekitSkip) {
+    console.log(`\n=== livekit tests: skipped (${livekitSkip}) ===`);
+    results.push({ tier, passed: 0, failed: 0, skipped: 'tier', seconds: 0, status: 0, skippedTier: true });
+    continue;
+  }
   const file = join(out, `${tier}.json`);
   const r = run(`${tier} tests`, bin('vitest'), ['run', '--project', tier, '--reporter=default', '--reporter=json', `--outputFile.json=${file}`]);
   const j = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : null;
@@ -52,9 +60,9 @@ for (const tier of ['unit', 'integration', 'security', 'multinode', 'faults', 'l
 
 console.log('\n=== summary: tests that ran ===');
 console.table(results.map(({ tier, passed, failed, skipped, seconds }) => ({ tier, passed, failed, skipped, seconds })));
-const bad = results.filter((r) => r.status !== 0 || r.failed > 0 || r.passed === 0);
+const bad = results.filter((r) => !r.skippedTier && (r.status !== 0 || r.failed > 0 || r.passed === 0));
 if (bad.length) {
   console.error(`FAILED: ${bad.map((b) => b.tier).join(', ')}`);
   process.exit(1);
 }
-console.log(`All tiers passed: ${results.reduce((n, r) => n + r.passed, 0)} tests ran.`);
+console.log(`All tiers passed: ${results.reduce((n, r) => n + r.passed, 0)} tests ran.${livekitSkip ? ' The livekit tier was skipped: no Go on this machine.' : ''}`);

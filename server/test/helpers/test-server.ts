@@ -57,7 +57,15 @@ export interface TestServer {
 
 /** A real Rally app on port 0 with a real store: what the integration tier drives. */
 export async function startTestServer(
-  opts: { store?: Store; clock?: Clock; env?: Record<string, string>; log?: Log; app?: Partial<Omit<AppDeps, 'config' | 'store' | 'clock' | 'log' | 'tokens' | 'nodeId'>> } = {},
+  opts: {
+    store?: Store;
+    clock?: Clock;
+    env?: Record<string, string>;
+    log?: Log;
+    app?: Partial<Omit<AppDeps, 'config' | 'store' | 'clock' | 'log' | 'tokens' | 'nodeId'>>;
+    /** A port chosen in advance (a browser test needs it in PUBLIC_URL, the allowed Origin); else any free one. */
+    port?: number;
+  } = {},
 ): Promise<TestServer> {
   const store = opts.store ?? createSqliteStore(':memory:');
   const config = parseConfig({ PORT: '0', SECRET: TEST_SECRET, ADMIN_TOKEN: TEST_ADMIN, LOG_LEVEL: 'silent', NO_DEMO: '1', PUBLIC_URL: 'http://localhost:3000', ...NO_ABUSE_LIMITS, ...opts.env });
@@ -82,7 +90,7 @@ export async function startTestServer(
     engagement,
     presenceIntervalMs,
   });
-  await new Promise<void>((r) => app.http.listen(0, '127.0.0.1', r));
+  await new Promise<void>((r) => app.http.listen(opts.port ?? 0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(app.http.address() as AddressInfo).port}`;
 
   const api: TestServer['api'] = async (path, init = {}) => {

@@ -72,7 +72,11 @@ export function RoomVideo({ roundId, roomId, asStaff = false }: { roundId: strin
       {error ? <p className="field-error">{error}</p> : null}
       {token ? (
         <Suspense fallback={<p className="muted">Connecting the video…</p>}>
-          <RoomCall serverUrl={token.url} token={token.token} publish={token.canPublish} />
+          {/* [BRK84] A fresh call per LiveKit room: livekit-client's connect() is a no-op while still
+              connected, so a new room's token handed to the old room's call (the move's token arriving before
+              LiveKit drops her from the old room) would leave her in no call at all. A renewed token for the
+              same room keeps the call. */}
+          <RoomCall key={token.roomName} serverUrl={token.url} token={token.token} publish={token.canPublish} />
         </Suspense>
       ) : error ? null : (
         <p className="muted">Connecting the video…</p>
