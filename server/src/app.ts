@@ -156,7 +156,8 @@ export function createApp(deps: AppDeps): App {
     next();
   });
   // [OPS31] A draining node takes no new participant: retried after retryAfterMs, by then elsewhere.
-  app.post('/api/join', (_req, res, next) => (drain.draining() ? void sendError(res, drainingRefusal().toBody()) : next()));
+  // Middleware, not a route: the join route itself is the events router's ([OPS80] lists routes).
+  app.use('/api/join', (req, res, next) => (req.method === 'POST' && drain.draining() ? void sendError(res, drainingRefusal().toBody()) : next()));
 
 
   const http = createServer(app);
