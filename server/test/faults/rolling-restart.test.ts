@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { io as ioc } from 'socket.io-client';
 import { PROTOCOL_VERSION, type CreateEventResponse, type JoinResponse, type Poll, type PollResults, type Snapshot } from '@rally/shared';
 import { followDrain, handshakeError, handshakeRetryDelayMs, send, type RallySocket } from '../../../client/src/lib/socket.js';
@@ -45,6 +45,17 @@ interface Attendee {
   outgoing: { pollId: string; id: string }[];
 }
 
+/** As rally.tsx: a refused handshake leaves the socket inactive; the client tries again after its backoff. */
+function retryRefusedHandshakes(socket: RallySocket | FaultClient['socket']): void {
+  let refusals = 0;
+  socket.on('connect', () => (refusals = 0));
+  socket.on('connect_error', (err) => {
+    if (socket.active) return;
+    const delay = handshakeRetryDelayMs(refusals++, handshakeError(err));
+    setTimeout(() => !socket.connected && socket.connect(), delay);
+  });
+}
+
 /** An attendee as the browser runs it: Socket.IO's reconnection, the drain, the handshake backoff. */
 async function attendee(url: string, join: JoinResponse, follows = true): Promise<Attendee> {
   const socket: RallySocket = ioc(url, {
@@ -62,14 +73,7 @@ async function attendee(url: string, join: JoinResponse, follows = true): Promis
   socket.onAnyOutgoing((name: string, payload: { pollId: string; id: string }) => {
     if (name === 'poll:vote') a.outgoing.push({ pollId: payload.pollId, id: payload.id });
   });
-  // As rally.tsx: a refused handshake leaves the socket inactive; the client tries again after its backoff.
-  let refusals = 0;
-  socket.on('connect', () => (refusals = 0));
-  socket.on('connect_error', (err) => {
-    if (socket.active) return;
-    const delay = handshakeRetryDelayMs(refusals++, handshakeError(err));
-    setTimeout(() => !socket.connected && socket.connect(), delay);
-  });
+  retryRefusedHandshakes(socket);
   await new Promise<void>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`${a.name}: no snapshot`)), 30_000);
     socket.once('snapshot', () => {
@@ -90,6 +94,7 @@ describe('[OPS36] rolling restart of one node of two during a vote storm (cluste
     const ev: CreateEventResponse = await createEvent(B, 'Rolling restart SKO');
     const mod = await faultClient(B, await joinAs(B, ev, { name: 'Moderator on B', key: new URL(ev.links.moderator).hash.replace(/^#key=/, '') }));
     others.push(mod);
+    retryRefusedHandshakes(mod.socket);
     const polls: Poll[] = [];
     for (let p = 0; p < POLLS; p++) {
       const ack = await mod.send('poll:launchAdhoc', { draft: singleChoice({ allowChange: false }) }, 20_000);
@@ -181,5 +186,70 @@ describe('[OPS36] rolling restart of one node of two during a vote storm (cluste
     const voted = await votedEntries(B, ev.event.id);
     for (const a of people) expect(voted.get(a.id), a.name).toBe(POLLS);
     console.info(`[OPS36] A exited ${Math.round(exit.at - sentAt)} ms after SIGTERM; ${onBAfterMove} votes of A's clients acked on B after the move; ${resent} of ${people.length * POLLS} votes were sent more than once (same id)`);
+  });
+});
+
+describe('[OPS36] a restart of the one embedded node during a vote storm', () => {
+  it('[OPS36] [OPS33] embedded (SQLite, the default window of 0): SIGTERM mid-storm, the node exits 0 after acking what was in flight, comes back on its port; every vote acked once, counted once, every client connected with its votes', async () => {
+    for (const s of sockets.splice(0)) s.disconnect();
+    for (const c of others.splice(0)) c.close();
+    await rally?.stop();
+    rally = await startRally('embedded', { env: { DRAIN_TIMEOUT_MS: String(TIMEOUT_MS) } });
+    const url = rally.urls[0]!;
+    const node = rally.nodes[0]!;
+    const ev: CreateEventResponse = await createEvent(url, 'Restart SKO');
+    const mod = await faultClient(url, await joinAs(url, ev, { name: 'Moderator', key: new URL(ev.links.moderator).hash.replace(/^#key=/, '') }));
+    others.push(mod);
+    retryRefusedHandshakes(mod.socket);
+    const polls: Poll[] = [];
+    for (let p = 0; p < 6; p++) {
+      const ack = await mod.send('poll:launchAdhoc', { draft: singleChoice({ allowChange: false }) }, 20_000);
+      if (!ack?.ok) throw new Error(`launch: ${JSON.stringify(ack)}`);
+      polls.push(ack.data);
+    }
+    const people = await inBatches(Array.from({ length: 16 }, (_, i) => i), 8, async (i) => attendee(url, await joinAs(url, ev, { name: `Restart voter ${i}`, mode: 'remote' }), i % 4 !== 3));
+    const acks: boolean[][] = people.map(() => []);
+    const storm = Promise.all(
+      people.map(async (a, i) => {
+        for (const [p, poll] of polls.entries()) {
+          await sleep(100 + Math.random() * 200);
+          const ack = await send(a.socket, 'poll:vote', { pollId: poll.id, vote: { kind: 'single', optionId: choice(i, p) } });
+          acks[i]![p] = ack.ok;
+        }
+      }),
+    );
+    await sleep(400);
+    const exited = new Promise<{ code: number | null; at: number }>((r) => node.process.once('exit', (code) => r({ code, at: performance.now() })));
+    const sentAt = performance.now();
+    node.process.kill('SIGTERM');
+    const exit = await exited;
+    expect(exit.code, node.output()).toBe(0);
+    expect(exit.at - sentAt).toBeLessThan(TIMEOUT_MS);
+    expect(node.output()).not.toContain('drain cut');
+    await rally.restartNode(0);
+
+    await storm;
+    for (const [i, row] of acks.entries()) expect(row, people[i]!.name).toEqual(polls.map(() => true));
+    for (const a of people) {
+      await vi.waitFor(() => expect(a.socket.connected, a.name).toBe(true), { timeout: 20_000 });
+      expect(a.drainFacts, a.name).toEqual([0]);
+      for (const poll of polls) expect(new Set(a.outgoing.filter((o) => o.pollId === poll.id).map((o) => o.id)).size, a.name).toBe(1);
+    }
+    for (const [i, a] of people.entries()) {
+      const snap = await send(a.socket, 'snapshot:request', {});
+      if (!snap.ok) throw new Error(`${a.name}: ${JSON.stringify(snap)}`);
+      for (const [p, poll] of polls.entries()) expect((snap.data as Snapshot).myVotes[poll.id], a.name).toEqual({ kind: 'single', optionId: choice(i, p) });
+    }
+    await vi.waitFor(() => expect(mod.socket.connected).toBe(true), { timeout: 20_000 });
+    for (const [p, poll] of polls.entries()) {
+      const closing = mod.waitFact('poll:resultsUpdated', (r: PollResults) => r.pollId === poll.id && r.state === 'closed', 20_000) as Promise<PollResults>;
+      expect((await mod.send('poll:close', { pollId: poll.id }, 20_000))?.ok).toBe(true);
+      const final = await closing;
+      if (final.kind !== 'single') throw new Error('single-choice results expected');
+      for (const o of final.options) expect(o.remote, `${poll.id} ${o.optionId}`).toBe(people.filter((_, i) => choice(i, p) === o.optionId).length);
+    }
+    const voted = await votedEntries(url, ev.event.id);
+    for (const a of people) expect(voted.get(a.id), a.name).toBe(polls.length);
+    console.info(`[OPS36] embedded: the node exited ${Math.round(exit.at - sentAt)} ms after SIGTERM`);
   });
 });
