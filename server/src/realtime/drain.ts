@@ -68,6 +68,9 @@ export function createDrain(io: RallyServer, log: Log, opts: DrainOptions): Drai
   let inFlight = 0;
   let running: Promise<DrainOutcome> | undefined;
 
+  const settle = () => {
+    inFlight--;
+  };
   const begin = () => {
     inFlight++;
     let done = false;
@@ -94,8 +97,9 @@ export function createDrain(io: RallyServer, log: Log, opts: DrainOptions): Drai
     acceptingCommands: () => accepting,
     begin,
     track(work) {
-      const done = begin();
-      work.then(done, done);
+      // Once per command: a shared settle, not a closure per call.
+      inFlight++;
+      work.then(settle, settle);
     },
     markDraining() {
       draining = true;
