@@ -76,6 +76,9 @@ describe('[OPS30] a single node drains', () => {
 
     const drainedAt = performance.now();
     const drained = server.app.drain();
+    let drainedBeforeAck = false;
+    let acked = false;
+    void drained.then(() => (drainedBeforeAck = !acked));
     expect((await server.api('/readyz')).status).toBe(503);
     // [OPS31] A join: 503 UNAVAILABLE with retryAfterMs (and Retry-After), nothing created.
     const join = await fetch(`${server.url}/api/join`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: ev.code, name: 'Late', mode: 'remote' }) });
@@ -108,8 +111,10 @@ describe('[OPS30] a single node drains', () => {
 
     // [OPS33] The vote in flight is acked ok, and the drain ends after it, not cut.
     const ack = await inFlight;
+    acked = true;
     expect(ack.ok).toBe(true);
     const outcome = await drained;
+    expect(drainedBeforeAck).toBe(false);
     expect(outcome.cut).toBe(false);
     expect(outcome.told).toBe(everyone.length);
     // Written once: the acked vote, and not the refused one.
