@@ -8,7 +8,7 @@ import type { RedisClientType } from 'redis';
 import type { TokenService } from './auth/tokens.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
-import { errorHandler } from './http/errors.js';
+import { errorHandler, sendError } from './http/errors.js';
 import { durableResponses } from './http/durable-responses.js';
 import { requestDeadline } from './http/request-deadline.js';
 import { eventsRouter } from './http/events-routes.js';
@@ -54,6 +54,7 @@ import { IndexedSessionAdapter } from './realtime/indexed-session-adapter.js';
 import { countFanout, installSharedFrameFanout, setOutboundBudget } from './realtime/shared-frame-fanout.js';
 import { createOutboundBudget, type OutboundBudget } from './realtime/outbound-budget.js';
 import { createCommandWindow } from './realtime/command-window.js';
+import { createDrain, drainingRefusal, type DrainOutcome } from './realtime/drain.js';
 import type { Store } from './store/store.js';
 
 type AnyRedis = RedisClientType<any, any, any, any, any>;
@@ -100,7 +101,13 @@ export interface App {
   metrics: Metrics;
   /** [OPS25] With METRICS_PORT: the internal server for /metrics alone (index.ts listens on it). */
   metricsHttp?: HttpServer;
-  /** Stops accepting, closes sockets and the HTTP server. The store is closed by its owner. */
+  /**
+   * [OPS30]–[OPS34] The graceful drain before close(): /readyz 503 and newcomers refused at once,
+   * clients told to reconnect elsewhere (each after its own delay within DRAIN_WINDOW_MS), commands
+   * in flight finished and acked, all within DRAIN_TIMEOUT_MS. Called once; later calls share it.
+   */
+  drain(): Promise<DrainOutcome>;
+  /** Stops accepting, closes sockets and the HTTP server, flushes engagement. The store is closed by its owner. */
   close(): Promise<void>;
 }
 
@@ -111,7 +118,6 @@ export function createApp(deps: AppDeps): App {
   const { config, store, clock, log, tokens } = deps;
   // index.ts fills the secret in (generated in embedded mode): room codes are derived from it.
   if (!config.secret) throw new Error('createApp needs config.secret');
-  let draining = false;
 
   const app = express();
   app.disable('x-powered-by');
@@ -143,6 +149,15 @@ export function createApp(deps: AppDeps): App {
   // [REL1] Before durableResponses: a request past its deadline is answered at once, not after a commit.
   app.use('/api', requestDeadline(config.commandDeadlineMs, ownBody));
   app.use(durableResponses(store));
+  // [OPS33] Requests count as in flight until answered: a drain waits for them as for commands.
+  app.use((_req, res, next) => {
+    const done = drain.begin();
+    res.once('close', done);
+    next();
+  });
+  // [OPS31] A draining node takes no new participant: retried after retryAfterMs, by then elsewhere.
+  // Middleware, not a route: the join route itself is the events router's ([OPS80] lists routes).
+  app.use('/api/join', (req, res, next) => (req.method === 'POST' && drain.draining() ? void sendError(res, drainingRefusal().toBody()) : next()));
 
 
   const http = createServer(app);
@@ -163,6 +178,7 @@ export function createApp(deps: AppDeps): App {
     // restores cost what they replay, not every packet kept).
     adapter: deps.redis ? createRecoveringAdapter(deps.redis) : IndexedSessionAdapter,
   });
+  const drain = createDrain(io, log, config.drain);
 
   // [REL10] [REL11] [REL12] What waits to be written to one socket is capped.
   const outbound = createOutboundBudget(config.outbound);
@@ -234,9 +250,10 @@ export function createApp(deps: AppDeps): App {
     breakoutMedia,
     deadlineMs: config.commandDeadlineMs,
     metrics,
+    drain,
   });
   // Routes come after the socket server so REST actions can publish facts too.
-  app.use(healthRouter(store, () => draining));
+  app.use(healthRouter(store, () => drain.draining()));
   // [OPS25] On the main port only behind METRICS_TOKEN; with METRICS_PORT on its own server instead.
   let metricsHttp: HttpServer | undefined;
   if (config.metrics.port !== undefined) {
@@ -318,14 +335,17 @@ export function createApp(deps: AppDeps): App {
     web: app,
     metrics,
     metricsHttp,
+    drain: () => drain.run(),
     async close() {
-      draining = true;
+      drain.markDraining();
       // Timers first: a tick must not read a store its owner is about to close.
       reactionBursts.stop();
       await Promise.all([quizClock.stop(), breakoutClock.stop(), resultsTicker.stop(), pollDeadlines.stop(), qaVotesTicker.stop(), roomCodeTicker.stop(), engagementTicker.stop()]);
       await new Promise<void>((resolve) => {
         io.close(() => resolve());
       });
+      // [OPS33] The presence writes of the sockets just closed, before the flush below.
+      await drain.idle(2000);
       presenceFeed.stop();
       // [ENG4] After the sockets: what they logged on the way out is written too.
       await engagement.close();

@@ -151,4 +151,17 @@ describe('configuration', () => {
       expect(msg.split('\n')).toHaveLength(1);
     }
   });
+  it('[OPS32] [OPS34] the drain: a 5 s window in cluster mode and none embedded, a deadline longer than the window, both in ms', () => {
+    const cluster = { REDIS_URL: 'redis://localhost:6390', SECRET: 'x'.repeat(32), ADMIN_TOKEN: 'y'.repeat(16) };
+    expect(parseConfig({}).drain.windowMs).toBe(0);
+    const d = parseConfig(cluster).drain;
+    expect(d.windowMs).toBe(5000);
+    expect(d.timeoutMs).toBeGreaterThan(d.windowMs);
+    expect(parseConfig({ ...cluster, DRAIN_WINDOW_MS: '2000', DRAIN_TIMEOUT_MS: '4000' }).drain).toEqual({ windowMs: 2000, timeoutMs: 4000 });
+    for (const env of [{ DRAIN_WINDOW_MS: 'soon' } as Record<string, string>, { DRAIN_TIMEOUT_MS: '-5' }, { DRAIN_WINDOW_MS: '10000' }, { DRAIN_WINDOW_MS: '3000', DRAIN_TIMEOUT_MS: '3000' }]) {
+      const msg = bad(env);
+      expect(msg).toMatch(/DRAIN_/);
+      expect(msg.split('\n')).toHaveLength(1);
+    }
+  });
 });

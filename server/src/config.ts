@@ -134,6 +134,14 @@ const ConfigSchema = z
     OUTBOUND_LIMIT_BYTES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1024).default(DEFAULT_OUTBOUND_LIMITS.limitBytes)),
     /** [REL12] How long a socket may stay over OUTBOUND_VOLATILE_LIMIT_BYTES before it is disconnected. */
     OUTBOUND_STALL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).default(DEFAULT_OUTBOUND_LIMITS.stallMs)),
+    /**
+     * [OPS32] On SIGTERM each connected client is told to reconnect after its own random delay
+     * within this window, so the other nodes take them over gradually. Default 5 s in cluster mode;
+     * 0 embedded (there is no other node: clients come back when the restarted process is up).
+     */
+    DRAIN_WINDOW_MS: optional(z.coerce.number().int().min(0).max(600_000)),
+    /** [OPS34] The drain ends by this deadline, cut if it must be: under `docker stop`'s 10 s by default. */
+    DRAIN_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(3_600_000).default(9000)),
     /** [OPS25] Bearer token that GET /metrics requires (on the main port, or on METRICS_PORT too). */
     METRICS_TOKEN: optional(z.string().min(16, 'must be at least 16 characters')),
     /** [OPS25] Serve /metrics on this separate port (bound to METRICS_HOST) instead of the main one. */
@@ -147,6 +155,9 @@ const ConfigSchema = z
       ctx.addIssue({ code: 'custom', path: ['LIVEKIT_URL'], message: 'LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET go together: set all three or none' });
     }
     if (c.LIVEKIT_API_URL && lk !== 3) ctx.addIssue({ code: 'custom', path: ['LIVEKIT_API_URL'], message: 'needs LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET' });
+    if (c.DRAIN_TIMEOUT_MS <= drainWindowMs(c)) {
+      ctx.addIssue({ code: 'custom', path: ['DRAIN_TIMEOUT_MS'], message: `must be longer than DRAIN_WINDOW_MS (${drainWindowMs(c)}): commands in flight are finished after the window` });
+    }
     if (c.OUTBOUND_LIMIT_BYTES < c.OUTBOUND_VOLATILE_LIMIT_BYTES) {
       ctx.addIssue({ code: 'custom', path: ['OUTBOUND_LIMIT_BYTES'], message: 'must be at least OUTBOUND_VOLATILE_LIMIT_BYTES (volatile facts are dropped before a socket is cut off)' });
     }
@@ -167,6 +178,9 @@ const ConfigSchema = z
       ctx.addIssue({ code: 'custom', path: ['ADMIN_TOKEN'], message: 'is required with REDIS_URL (every node must accept the same organiser token)' });
     }
   });
+
+/** [OPS32] The drain window: as set, else 5 s in cluster mode and 0 embedded. */
+const drainWindowMs = (c: { DRAIN_WINDOW_MS?: number; REDIS_URL?: string }) => c.DRAIN_WINDOW_MS ?? (c.REDIS_URL ? 5000 : 0);
 
 export interface Config {
   env: 'development' | 'production' | 'test';
@@ -195,6 +209,8 @@ export interface Config {
   outbound: OutboundLimits;
   /** [OPS25] /metrics: off unless a token or a separate port is set. */
   metrics: { token: string | undefined; port: number | undefined; host: string };
+  /** [OPS32] [OPS34] The graceful drain on SIGTERM: the clients' reconnect window and the deadline of it all. */
+  drain: { windowMs: number; timeoutMs: number };
 }
 
 export interface AbuseLimits {
@@ -238,5 +254,6 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     commandDeadlineMs: c.COMMAND_DEADLINE_MS,
     outbound: { volatileBytes: c.OUTBOUND_VOLATILE_LIMIT_BYTES, limitBytes: c.OUTBOUND_LIMIT_BYTES, stallMs: c.OUTBOUND_STALL_MS },
     metrics: { token: c.METRICS_TOKEN, port: c.METRICS_PORT, host: c.METRICS_HOST },
+    drain: { windowMs: drainWindowMs(c), timeoutMs: c.DRAIN_TIMEOUT_MS },
   };
 }

@@ -67,6 +67,15 @@ async function main() {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
+    // [OPS34] A backstop past the drain's own deadline: closing and flushing that hang (a store
+    // gone) must not keep the process from exiting for the orchestrator's SIGKILL.
+    setTimeout(() => {
+      log.error({ timeoutMs: config.drain.timeoutMs }, 'shutdown did not finish after DRAIN_TIMEOUT_MS plus 5 s: exiting without it');
+      process.exit(1);
+    }, config.drain.timeoutMs + 5000).unref();
+    // [OPS30]–[OPS34] Drain (readyz 503, newcomers refused, clients moved, in-flight acked), then
+    // close the sockets and flush engagement, then the store.
+    await app.drain().catch((err: unknown) => log.error({ err }, 'drain failed'));
     await app.close().catch((err: unknown) => log.error({ err }, 'close failed'));
     await store.close().catch(() => undefined);
     await redis?.quit().catch(() => undefined);

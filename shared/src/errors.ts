@@ -18,7 +18,10 @@ export const ErrorCode = {
   PROTOCOL_MISMATCH: 'PROTOCOL_MISMATCH',
   /** The handshake came from a page on another site (cross-site WebSocket hijacking). */
   ORIGIN_REJECTED: 'ORIGIN_REJECTED',
-  /** [REL1] The store did not answer within the deadline, or is unreachable: retry the same command id after retryAfterMs. */
+  /**
+   * [REL1] The store did not answer within the deadline, or is unreachable; [OPS31] [OPS33] or the node is
+   * shutting down: retry the same command id after retryAfterMs.
+   */
   UNAVAILABLE: 'UNAVAILABLE',
   INTERNAL: 'INTERNAL',
 } as const;

@@ -31,6 +31,12 @@ export const factSchemas = {
   'event:updated': PublicEvent,
   /** Sent to a participant just before the server disconnects them (ban, key rotation). */
   'session:ended': z.object({ reason: z.enum(['banned', 'keys-rotated', 'deleted']), message: z.string() }),
+  /**
+   * [OPS32] This node is shutting down (a rolling restart): reconnect after `reconnectInMs` (each
+   * socket its own random share of the drain window), and the load balancer sends the new
+   * connection to another node. Commands not yet acked are sent again there with the same ids.
+   */
+  'server:drainStarted': z.object({ reconnectInMs: z.number().int().min(0), message: z.string() }),
   /** Liveness probe target for clients measuring one-way latency. */
   'server:time': z.object({ serverTime: z.iso.datetime(), eventId: Id }),
 

@@ -1,6 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useReducer, useRef, useState, type ReactNode } from 'react';
 import { ErrorCode, type Ack, type CommandName, type CommandResults, type FactPayload, type Participant, type PublicEvent, type RallyErrorBody } from '@rally/shared';
-import { createRallySocket, handshakeError, handshakeRetryDelayMs, send as sendCommand, type CommandFields, type RallySocket } from './socket';
+import { createRallySocket, followDrain, handshakeError, handshakeRetryDelayMs, send as sendCommand, type CommandFields, type RallySocket } from './socket';
 import { reduce, type RallyState } from './state';
 import { listenPollFacts, pollEventFromAck } from './pollState';
 import { listenQaFacts, qaEventFromAck, votesMark } from './qaState';
@@ -92,6 +92,8 @@ export function RallyProvider({ token, onFatal, children }: { token: string; onF
     socket.on('connect', () => {
       manualRetries = 0;
     });
+    // [OPS35] A node shutting down: leave it after the delay it gave, for a node that is ready.
+    const unfollowDrain = followDrain(socket);
     socket.on('snapshot', (snapshot) => {
       dispatch({ type: 'snapshot', snapshot, receivedAt: Date.now() });
       everLive = true;
@@ -177,6 +179,7 @@ export function RallyProvider({ token, onFatal, children }: { token: string; onF
       document.removeEventListener('visibilitychange', onVisibility);
       stopped = true;
       clearTimeout(retryTimer);
+      unfollowDrain();
       socket.removeAllListeners();
       socket.disconnect();
       if (socketRef.current === socket) socketRef.current = null;

@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import { io } from 'socket.io-client';
-import { commandRetryDelayMs, handshakeError, handshakeRetryDelayMs, send, type RallySocket } from './socket';
+import { commandRetryDelayMs, followDrain, handshakeError, handshakeRetryDelayMs, send, type RallySocket } from './socket';
 
 describe('retrying a refused handshake', () => {
   it('[SEC9] a RATE_LIMITED refusal carries retryAfterMs to the client, which waits at least that long', () => {
@@ -83,6 +83,57 @@ describe('[REL7] retrying a command the server could not complete', () => {
       expect(await send(client, 'question:submit', fields)).toMatchObject({ ok: false, error: { code: ErrorCode.UNAVAILABLE } });
       expect(calls).toBe(2);
     } finally {
+      client.disconnect();
+      await new Promise((r) => server.close(() => r(undefined)));
+    }
+  });
+});
+
+describe('[OPS35] leaving a node that drains', () => {
+  it('[OPS35] after reconnectInMs, and once the command in flight is acked, the client drops the connection and Socket.IO reconnects by itself; a command cut off is sent again with its id', async () => {
+    // A real Socket.IO server standing in for a draining node (and, after the reconnection, for the
+    // node the load balancer picks): the first vote is acked late, after the drain's delay.
+    const http = createServer();
+    const server = new Server(http);
+    const connectedAt: number[] = [];
+    const votes: { id: string; conn: number }[] = [];
+    let toldAt = 0;
+    server.on('connection', (s) => {
+      const conn = connectedAt.push(Date.now());
+      s.on('poll:vote', (payload: { id: string }, reply: (a: unknown) => void) => {
+        votes.push({ id: payload.id, conn });
+        if (conn === 1 && votes.length === 1) {
+          toldAt = Date.now();
+          s.emit('server:drainStarted', { reconnectInMs: 150, message: 'restarting' });
+          // Acked after the delay: the client must wait for it before it leaves.
+          setTimeout(() => reply({ ok: true, data: { first: true } }), 400);
+        } else if (conn === 1) {
+          // Never acked: the connection goes first, and the vote is sent again on the next one.
+        } else reply({ ok: true, data: { conn } });
+      });
+    });
+    await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+    const { port } = http.address() as AddressInfo;
+    const client: RallySocket = io(`http://127.0.0.1:${port}`, { transports: ['websocket'], forceNew: true, reconnectionDelay: 50, reconnectionDelayMax: 100 });
+    const unfollow = followDrain(client);
+    try {
+      await new Promise<void>((r) => client.once('connect', () => r()));
+      const left = new Promise<number>((r) => client.once('disconnect', () => r(Date.now())));
+      const first = await send(client, 'poll:vote', { pollId: 'p1', vote: { kind: 'single', optionId: 'o1' } });
+      expect(first).toEqual({ ok: true, data: { first: true } });
+      // The second is sent while the connection is still up and is cut off by the leave.
+      const second = send(client, 'poll:vote', { pollId: 'p2', vote: { kind: 'single', optionId: 'o2' } });
+      const leftAt = await left;
+      expect(leftAt - toldAt).toBeGreaterThanOrEqual(390);
+      expect(await second).toEqual({ ok: true, data: { conn: 2 } });
+      expect(connectedAt).toHaveLength(2);
+      expect(client.connected).toBe(true);
+      // The vote cut off reached the second connection with the id it had on the first.
+      const p2 = votes.slice(1);
+      expect(p2.map((v) => v.conn)).toEqual([1, 2]);
+      expect(p2[0]!.id).toBe(p2[1]!.id);
+    } finally {
+      unfollow();
       client.disconnect();
       await new Promise((r) => server.close(() => r(undefined)));
     }

@@ -60,6 +60,45 @@ export function handshakeRetryDelayMs(attempt: number, refusal: RallyErrorBody |
 
 type AnyEmitWithAck = (name: string, payload: unknown) => Promise<unknown>;
 
+/** [OPS35] The attempts written to each socket whose ack has not come back yet (a drain waits for them). */
+const awaitingAck = new WeakMap<RallySocket, Set<object>>();
+const awaiting = (socket: RallySocket): Set<object> => {
+  let set = awaitingAck.get(socket);
+  if (!set) awaitingAck.set(socket, (set = new Set()));
+  return set;
+};
+
+/**
+ * [OPS35] A node shutting down says `server:drainStarted`: after its `reconnectInMs` (each client
+ * its own share of the window, so the other nodes are not hit by one storm), and once no command
+ * awaits its ack (at most ACK_TIMEOUT_MS more), the connection is dropped; Socket.IO reconnects by
+ * itself and the load balancer sends it to a node that is ready. A command cut off all the same is
+ * sent again there by `send`, with the same id ([REL7]). Returns a function that stops following.
+ */
+export function followDrain(socket: RallySocket): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  // Only the attempts already waiting when the delay is up: a screen sending on would never let it go.
+  const leave = (waitedMs: number, before: object[] = [...awaiting(socket)]) => {
+    if (!socket.connected) return;
+    const mine = awaiting(socket);
+    if (before.some((a) => mine.has(a)) && waitedMs < ACK_TIMEOUT_MS) {
+      timer = setTimeout(() => leave(waitedMs + 50, before), 50);
+      return;
+    }
+    // The engine, not socket.disconnect(): the manager then reconnects on its own, as after a network drop.
+    socket.io.engine?.close();
+  };
+  const onDrain = ({ reconnectInMs }: { reconnectInMs: number }) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => leave(0), Math.max(0, reconnectInMs));
+  };
+  socket.on('server:drainStarted', onDrain);
+  return () => {
+    clearTimeout(timer);
+    socket.off('server:drainStarted', onDrain);
+  };
+}
+
 export interface SendCommandOptions {
   attempts?: number;
   timeoutMs?: number;
@@ -104,12 +143,16 @@ export async function send<N extends CommandName>(
     // keeps callers typed against the protocol.
     for (let attempt = 1; ; attempt++) {
       let ack: Ack<CommandResults[N]> | undefined;
+      const attemptMark = {};
+      awaiting(socket).add(attemptMark);
       try {
         // timeout() flags the next emit only, so it is set again on every attempt.
         const timed = socket.timeout(timeoutMs) as unknown as { emitWithAck: AnyEmitWithAck };
         ack = (await timed.emitWithAck(name, payload)) as Ack<CommandResults[N]>;
       } catch {
         ack = undefined;
+      } finally {
+        awaiting(socket).delete(attemptMark);
       }
       const retryable = ack === undefined || (!ack.ok && ack.error.code === ErrorCode.UNAVAILABLE && ack.error.retryAfterMs !== undefined);
       if (ack && !retryable) return ack;

@@ -30,6 +30,7 @@ import { rooms, takeSlice, type RallyServer } from './publisher.js';
 import { mayWriteTo } from './shared-frame-fanout.js';
 import type { ConnectionLimits } from './connection-limits.js';
 import { RateLimited, type RateLimits } from './rate-limits.js';
+import { drainingRefusal, type DrainGate } from './drain.js';
 
 type RallySocket = Parameters<Parameters<RallyServer['on']>[1]>[0];
 const COMMANDS: ReadonlySet<string> = new Set(COMMAND_NAMES);
@@ -64,6 +65,8 @@ export interface RealtimeDeps extends DomainDeps {
   originAllowed: (origin: string | undefined) => boolean;
   /** [OPS21] [OPS22] Where commands, their acks and the store's time on their path are counted. */
   metrics?: Metrics;
+  /** [OPS31] [OPS33] The node's drain: handshakes refused while it drains, commands counted in flight. */
+  drain?: DrainGate;
 }
 
 /** [REL1] A connection's setup (presence, breakout room, snapshot) may take this many command deadlines. */
@@ -89,6 +92,9 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
   // Runs on every connection, including connection-state recoveries (skipMiddlewares is off),
   // so a banned participant or a rotated key cannot slip back in through recovery.
   io.use(async (socket, next) => {
+    // [OPS31] A draining node takes no one new (nor a recovery): the client tries again after
+    // retryAfterMs, when the load balancer sends it to another node.
+    if (deps.drain?.draining()) return next(connectError(drainingRefusal().toBody()));
     try {
       // [REL3] A store that does not answer refuses the handshake UNAVAILABLE within the deadline.
       const refusal = await withDeadline(handshake(socket), deps.deadlineMs);
@@ -238,6 +244,8 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
       if (ack && mayWriteTo(io, this)) ack(errorAck(ErrorCode.BAD_REQUEST, `unknown command ${name}`));
       return;
     }
+    // [OPS33] Past the drain's window: refused, retried with the same id on the node the client moves to.
+    if (deps.drain && !deps.drain.acceptingCommands()) return reply({ ok: false, error: drainingRefusal().toBody() });
     const { participantId, eventId } = this.data;
     const startedAt = performance.now();
     // [OPS60] One line per command at debug, with the refusal's code; error when it failed on our
@@ -245,7 +253,10 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
     // flood of log lines.
     const fields = () => commandLogFields(name as CommandName, args[0], { eventId, participantId }, performance.now() - startedAt);
     // [REL1] Never a hang: past the deadline the answer is UNAVAILABLE with retryAfterMs.
-    withDeadline(run(this, name as CommandName, args[0]), deps.deadlineMs).then(
+    const work = run(this, name as CommandName, args[0]);
+    // [OPS33] In flight until the work itself settles (past its deadline too: its writes may still land).
+    deps.drain?.track(work);
+    withDeadline(work, deps.deadlineMs).then(
       (a) => {
         if (log.isLevelEnabled('debug')) log.debug(a.ok ? fields() : { ...fields(), code: a.error.code }, a.ok ? 'command' : 'command refused');
         reply(a);
@@ -261,10 +272,12 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
 
   function closed(this: RallySocket): void {
     const { participantId } = this.data;
+    const done = deps.drain?.begin();
     deps.store
       .getParticipant(participantId)
       .then((p) => (p ? socketClosed(deps, p, this.id) : undefined))
-      .catch((e: unknown) => log.warn({ err: e, participantId }, 'presence removal failed'));
+      .catch((e: unknown) => log.warn({ err: e, participantId }, 'presence removal failed'))
+      .finally(() => done?.());
   }
 
   // The upgrade request (headers, socket, parser state) is not needed once the engine has it:
