@@ -231,8 +231,10 @@ const nullable = (c: Check): Check => (v) => v === null || c(v);
 const oneOf = (...xs: unknown[]): Check => (v) => xs.includes(v);
 /** "1–64 of `A–Z a–z 0–9 _ -`" */
 export const isId: Check = (v) => typeof v === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(v);
-/** "ISO 8601 strings in UTC with milliseconds" */
+/** "Times the server sets carry milliseconds" (UTC, `Z`). */
 export const isTime: Check = (v) => typeof v === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(v) && !Number.isNaN(Date.parse(v));
+/** "Agenda times come back as the organiser sent them": any ISO 8601 date-time in UTC. */
+const isUtcTime: Check = (v) => typeof v === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?Z$/.test(v) && !Number.isNaN(Date.parse(v));
 const isCohorts = (c: Check): Check => (v) => typeof v === 'object' && v !== null && c((v as any).room) && c((v as any).remote);
 
 function fields(what: string, v: unknown, spec: Record<string, Check>, optional: Record<string, Check> = {}): string[] {
@@ -252,8 +254,8 @@ export const checkAgendaSession = (v: unknown, what = 'session') =>
     id: isId,
     title: (t) => typeof t === 'string' && t.length >= 1 && t.length <= 120,
     kind: oneOf('keynote', 'breakout', 'workshop', 'awards', 'break'),
-    startsAt: isTime,
-    endsAt: isTime,
+    startsAt: isUtcTime,
+    endsAt: isUtcTime,
     speakers: (s) => Array.isArray(s) && s.length <= 10 && s.every(isString),
   });
 

@@ -46,8 +46,10 @@ describe('a client written from docs/PROTOCOL.md alone', () => {
   });
 
   const keynote = (): AgendaSession => {
-    const start = new Date(Date.now() - MINUTE);
-    return { id: 'kick-off', title: 'Kick-off keynote', kind: 'keynote', startsAt: start.toISOString(), endsAt: new Date(start.getTime() + 60 * MINUTE).toISOString(), speakers: ['Dana'] };
+    // Whole seconds without milliseconds: agenda times come back as sent.
+    const start = new Date(Math.floor(Date.now() / 1000) * 1000 - MINUTE);
+    const iso = (d: Date) => d.toISOString().replace('.000Z', 'Z');
+    return { id: 'kick-off', title: 'Kick-off keynote', kind: 'keynote', startsAt: iso(start), endsAt: iso(new Date(start.getTime() + 60 * MINUTE)), speakers: ['Dana'] };
   };
 
   it('[OPS90] joins over REST, connects, votes on a live poll and asks, every message in the shape the page gives', async () => {
