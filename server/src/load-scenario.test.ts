@@ -81,7 +81,9 @@ describe('the artillery scenario (ops/load/rally-vote.yml)', () => {
   it('[OPS92] connects with artillery\'s socket.io engine, a token from the join step and the protocol version', () => {
     expect(script.scenarios).toHaveLength(1);
     expect(script.scenarios[0].engine).toBe('socketio');
-    expect(script.config.socketio.auth).toEqual({ token: '{{ token }}', protocolVersion: PROTOCOL_VERSION });
+    // Per virtual user in the scenario: artillery fills config's templates once, at load, before any token exists.
+    expect(script.scenarios[0].socketio.auth).toEqual({ token: '{{ token }}', protocolVersion: PROTOCOL_VERSION });
+    expect(JSON.stringify(script.config)).not.toMatch(/{{/);
     expect(script.config.socketio.transports).toContain('websocket');
     expect(script.config.payload).toMatchObject({ path: 'tokens.csv', fields: ['token'], skipHeader: true });
     expect(script.config.processor).toBe('./rally-vote-processor.cjs');
