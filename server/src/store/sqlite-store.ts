@@ -15,6 +15,7 @@ import {
 } from './store.js';
 import { createSqliteQa } from './sqlite/qa.js';
 import { installGroupCommit } from './sqlite/group-commit.js';
+import { migrateSqlite, refuseNewerSqlite } from './sqlite/migrations.js';
 import { parseCache } from './sqlite/parse-cache.js';
 import { createSqlitePresence } from './sqlite/presence.js';
 import { createSqliteStage } from './sqlite/stage.js';
@@ -105,9 +106,18 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
   // NORMAL keeps WAL durable across a process crash (only an OS crash can lose the last commits).
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
+  // [OPS43] A file written by a newer Rally is refused before anything touches it.
+  // [OPS41] Then forward migrations, before group commit wraps statements (each runs its own transaction).
+  try {
+    refuseNewerSqlite(db, filePath);
+    db.exec(SCHEMA);
+    migrateSqlite(db, filePath);
+  } catch (e) {
+    db.close();
+    throw e;
+  }
   // [STORE39] Before anything prepares a statement: every write joins the turn's batch.
   const batch = installGroupCommit(db);
-  db.exec(SCHEMA);
   const presence = createSqlitePresence(db);
 
   const q = {
@@ -116,6 +126,8 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
     eventByCode: db.prepare<[string], { doc: string }>('SELECT doc FROM events WHERE code = ?'),
     allEvents: db.prepare<[], { doc: string }>('SELECT doc FROM events ORDER BY rowid'),
     updateEvent: db.prepare('UPDATE events SET doc = ? WHERE id = ?'),
+    // [OPS42] ends_at is kept from the document by the triggers of schema version 2.
+    eventsEndedBefore: db.prepare<[number, number], { id: string }>('SELECT id FROM events WHERE ends_at IS NOT NULL AND ends_at <= ? ORDER BY ends_at, id LIMIT ?'),
     insertParticipant: db.prepare('INSERT INTO participants (id, event_id, doc) VALUES (?, ?, ?)'),
     participantById: db.prepare<[string], { doc: string }>('SELECT doc FROM participants WHERE id = ?'),
     participantsByEvent: db.prepare<[string], { doc: string }>('SELECT doc FROM participants WHERE event_id = ? ORDER BY rowid'),
@@ -360,6 +372,9 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
     },
     async listEvents() {
       return q.allEvents.all().map((r) => JSON.parse(r.doc) as EventRecord);
+    },
+    async eventsEndedBefore(endMs, limit) {
+      return q.eventsEndedBefore.all(endMs, limit).map((r) => r.id);
     },
     async setLiveSession(eventId, sessionId) {
       return mutateEvent(eventId, (e) => ({ ...e, liveSessionId: sessionId }));

@@ -154,6 +154,12 @@ export interface Store extends QaStore, StageStore, EngagementStore, SurveyStore
   getEvent(id: string): Promise<EventRecord | null>;
   getEventByCode(code: string): Promise<EventRecord | null>;
   listEvents(): Promise<EventRecord[]>;
+  /**
+   * [OPS42] [OPS50] Ids of events whose end (eventEndMs in schema-version.ts) is at or before
+   * `endMs`, earliest first, at most `limit`: read from the end index of schema version 2, never
+   * by reading every event.
+   */
+  eventsEndedBefore(endMs: number, limit: number): Promise<string[]>;
   /** Returns the updated event, or null when it does not exist. */
   setLiveSession(eventId: string, sessionId: string | null): Promise<EventRecord | null>;
   /** Replaces the role keys and bumps keyGeneration; returns the updated event or null. */
