@@ -30,7 +30,7 @@ export const factSchemas = {
   /** Event-wide fields changed (live session, agenda, settings). */
   'event:updated': PublicEvent,
   /** Sent to a participant just before the server disconnects them (ban, key rotation). */
-  'session:ended': z.object({ reason: z.enum(['banned', 'keys-rotated', 'deleted']), message: z.string() }),
+  'session:ended': z.object({ reason: z.enum(['banned', 'keys-rotated', 'deleted', 'event-archived', 'event-deleted']), message: z.string() }),
   /** Liveness probe target for clients measuring one-way latency. */
   'server:time': z.object({ serverTime: z.iso.datetime(), eventId: Id }),
 

@@ -52,7 +52,8 @@ import { createRedisRoster } from './redis/roster.js';
 import { createRedisBreakoutRooms } from './redis/breakout-rooms.js';
 import { createRedisPresence } from './redis/presence.js';
 import { indexEventEnd, migrateRedis, redisKeys } from './redis/migrations.js';
-import { eventEndMs } from './schema-version.js';
+import { createRedisEventDeletion } from './redis/delete-event.js';
+import { retentionIndexMs } from './schema-version.js';
 import { comparePolls, type EventRecord, type ParticipantPatch, type Store, type StoredAnswer, type StoredVote } from './store.js';
 
 /** [REL2] Commands written to a Redis that has stopped answering, past which new ones fail at once. */
@@ -94,6 +95,14 @@ const scripts = {
     1,
     `if redis.call('EXISTS', KEYS[1]) == 0 then return false end
      if #ARGV > 0 then redis.call('HSET', KEYS[1], unpack(ARGV)) end
+     return redis.call('HGETALL', KEYS[1])`,
+  ),
+  // [OPS51] [OPS55] Sets a field once; never creates the record. KEYS: event. ARGV: field, value JSON.
+  markEvent: script(
+    1,
+    `if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+     local v = redis.call('HGET', KEYS[1], ARGV[1])
+     if not v or v == 'null' then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
      return redis.call('HGETALL', KEYS[1])`,
   ),
   // KEYS: event. ARGV: keys JSON.
@@ -349,6 +358,7 @@ export async function createRedisStore(url: string, opts: { keyPrefix?: string }
   const { purgeRoomData: purgeBreakoutRoomData, ...breakoutRooms } = createRedisBreakoutRooms(client, p);
   const breakoutRounds = createRedisBreakoutRounds(client, p);
   const stage = createRedisStage(client, p);
+  const deleteEvent = createRedisEventDeletion(client, p);
 
   const readRecords = async <T>(ids: string[], keyOf: (id: string) => string): Promise<T[]> => {
     const replies = await Promise.all(ids.map((id) => client.hGetAll(keyOf(id))));
@@ -380,11 +390,11 @@ export async function createRedisStore(url: string, opts: { keyPrefix?: string }
       if (outcome === 'id') throw new RallyError(ErrorCode.CONFLICT, 'an event with this id exists');
       if (outcome === 'code') throw new RallyError(ErrorCode.CONFLICT, 'an event with this join code exists');
       // [OPS50] Its own command (events-by-end is not one of the event's keys).
-      await indexEventEnd(client, p, event.id, eventEndMs(event));
+      await indexEventEnd(client, p, event.id, retentionIndexMs(event));
     },
     async setAgenda(eventId, agenda, at) {
       const out = await stage.setAgenda(eventId, agenda, at);
-      if (out) await indexEventEnd(client, p, eventId, eventEndMs(out.event));
+      if (out) await indexEventEnd(client, p, eventId, retentionIndexMs(out.event));
       return out;
     },
     async getEvent(id) {
@@ -398,6 +408,14 @@ export async function createRedisStore(url: string, opts: { keyPrefix?: string }
       const events = await readRecords<EventRecord>(await client.sMembers(key.events), key.event);
       // Sets are unordered; sort so callers see a stable order.
       return events.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+    },
+    async markEvent(id, field, at) {
+      const e = fromFields<EventRecord>(await client.markEvent([key.event(id)], [field, JSON.stringify(at)]));
+      if (e) await indexEventEnd(client, p, id, retentionIndexMs(e));
+      return e;
+    },
+    async deleteEvent(id) {
+      return deleteEvent(id);
     },
     async eventsEndedBefore(endMs, limit) {
       return client.zRangeByScore(redisKeys.eventsByEnd(p), '-inf', endMs, { LIMIT: { offset: 0, count: limit } });

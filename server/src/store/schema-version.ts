@@ -24,9 +24,7 @@ export class SchemaTooNewError extends Error {
 
 /**
  * [OPS50] When an event is over, in ms: the end of its last agenda session, or, for an event with no
- * agenda, when it was archived; null while neither is known. Both stores index events by it
- * (schema version 2) so the retention sweep finds finished events without reading every event.
- * The SQLite adapter computes the same value in SQL (store/sqlite/migrations.ts); keep them equal.
+ * agenda, when it was archived; null while neither is known.
  */
 export function eventEndMs(e: { agenda?: readonly Pick<AgendaSession, 'endsAt'>[]; archivedAt?: string | null }): number | null {
   let end: number | null = null;
@@ -36,4 +34,14 @@ export function eventEndMs(e: { agenda?: readonly Pick<AgendaSession, 'endsAt'>[
   }
   if (end === null && e.archivedAt) end = Date.parse(e.archivedAt);
   return end;
+}
+
+/**
+ * [OPS42] [OPS55] The key of the end index both stores keep (schema version 2): the event's end while
+ * its personal data is still held, absent once retention erased it, so the sweep finds exactly the
+ * events it has work for without reading every event. The SQLite adapter computes the same value in
+ * SQL (store/sqlite/migrations.ts); keep them equal.
+ */
+export function retentionIndexMs(e: Parameters<typeof eventEndMs>[0] & { personalDataErasedAt?: string | null }): number | null {
+  return e.personalDataErasedAt ? null : eventEndMs(e);
 }

@@ -16,6 +16,7 @@ import {
 import { createSqliteQa } from './sqlite/qa.js';
 import { installGroupCommit } from './sqlite/group-commit.js';
 import { migrateSqlite, refuseNewerSqlite } from './sqlite/migrations.js';
+import { createSqliteEventDeletion } from './sqlite/delete-event.js';
 import { parseCache } from './sqlite/parse-cache.js';
 import { createSqlitePresence } from './sqlite/presence.js';
 import { createSqliteStage } from './sqlite/stage.js';
@@ -338,6 +339,7 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
   // deleting a round purges them too ([BSTORE1]).
   const { purgeRoomData: purgeBreakoutRoomData, ...breakoutRooms } = createSqliteBreakoutRooms(db);
   const breakoutRounds = createSqliteBreakoutRounds(db);
+  const deleteEvent = createSqliteEventDeletion(db);
 
   return {
     kind: 'sqlite',
@@ -372,6 +374,13 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
     },
     async listEvents() {
       return q.allEvents.all().map((r) => JSON.parse(r.doc) as EventRecord);
+    },
+    async markEvent(id, field, at) {
+      // The triggers of schema version 2 keep ends_at and archived_at in step with the document.
+      return mutateEvent(id, (e) => (e[field] ? e : { ...e, [field]: at }));
+    },
+    async deleteEvent(id) {
+      return deleteEvent(id);
     },
     async eventsEndedBefore(endMs, limit) {
       return q.eventsEndedBefore.all(endMs, limit).map((r) => r.id);

@@ -4,7 +4,8 @@
  *                            before versioning, or an empty Redis)
  *   P schema-lock    string  the token of the node migrating now (SET NX PX): two nodes booting at
  *                            once never both migrate; the other waits for the version to move
- *   P events-by-end  zset    (version 2) event id -> its end in ms (eventEndMs), for retention
+ *   P events-by-end  zset    (version 2) event id -> its end in ms while its personal data is held
+ *                            (retentionIndexMs), for retention
  *
  * Each migration takes the data from `to - 1` to `to` and bumps `schema` when it is done; a node
  * that dies half-way leaves the old version and its lock expires, so the next boot redoes it, and
@@ -12,7 +13,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { RedisClientType } from 'redis';
-import { SCHEMA_VERSION, SchemaTooNewError, eventEndMs } from '../schema-version.js';
+import { SCHEMA_VERSION, SchemaTooNewError, retentionIndexMs } from '../schema-version.js';
 
 type AnyRedis = RedisClientType<any, any, any, any, any>;
 
@@ -46,13 +47,9 @@ export const REDIS_MIGRATIONS: RedisMigration[] = [
     what: 'events-by-end: every event by its end, backfilled from the event hashes (retention)',
     async up(client, p) {
       for (const id of [...(await client.sMembers(`${p}events`))].map(String)) {
-        const [agenda, archivedAt] = (await client.hmGet(`${p}event:${id}`, ['agenda', 'archivedAt'])).map((v: unknown) => (v === null ? null : String(v)));
-        if (agenda === null && archivedAt === null) {
-          await client.zRem(redisKeys.eventsByEnd(p), id);
-          continue;
-        }
-        const end = eventEndMs({ agenda: agenda ? JSON.parse(agenda) : [], archivedAt: archivedAt ? (JSON.parse(archivedAt) as string | null) : null });
-        await indexEventEnd(client, p, id, end);
+        const fields = ['agenda', 'archivedAt', 'personalDataErasedAt'];
+        const values = (await client.hmGet(`${p}event:${id}`, fields)).map((v: unknown) => (v === null || v === undefined ? undefined : JSON.parse(String(v))));
+        await indexEventEnd(client, p, id, retentionIndexMs(Object.fromEntries(fields.map((f, i) => [f, values[i]]))));
       }
     },
   },

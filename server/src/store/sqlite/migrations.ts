@@ -10,11 +10,11 @@ import { SCHEMA_VERSION, SchemaTooNewError } from '../schema-version.js';
  * the same file waits, then re-reads the version and finds nothing left to do.
  */
 
-/** [OPS50] The event's end in ms, from its JSON document (`doc` names the column): see eventEndMs. */
-const endOf = (doc: string) => `COALESCE(
+/** [OPS42] The end index's key, from the event's JSON document (`doc` names the column): see retentionIndexMs. */
+const endOf = (doc: string) => `CASE WHEN json_extract(${doc}, '$.personalDataErasedAt') IS NOT NULL THEN NULL ELSE COALESCE(
   (SELECT MAX(CAST(ROUND((julianday(json_extract(s.value, '$.endsAt')) - 2440587.5) * 86400000) AS INTEGER))
      FROM json_each(${doc}, '$.agenda') AS s),
-  CAST(ROUND((julianday(json_extract(${doc}, '$.archivedAt')) - 2440587.5) * 86400000) AS INTEGER))`;
+  CAST(ROUND((julianday(json_extract(${doc}, '$.archivedAt')) - 2440587.5) * 86400000) AS INTEGER)) END`;
 
 const columns = (db: Database, table: string) => new Set((db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name));
 
