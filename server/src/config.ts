@@ -138,6 +138,8 @@ const ConfigSchema = z
     METRICS_TOKEN: optional(z.string().min(16, 'must be at least 16 characters')),
     /** [OPS25] Serve /metrics on this separate port (bound to METRICS_HOST) instead of the main one. */
     METRICS_PORT: optional(z.coerce.number().int().min(0).max(65535)),
+    /** [OPS55] Erase the personal data of events over for more than this many days; unset: never. */
+    RETENTION_DAYS: optional(z.coerce.number().int().min(1).max(36_500)),
     /** [OPS25] The address METRICS_PORT listens on: loopback unless a scraper elsewhere needs it. */
     METRICS_HOST: z.preprocess(emptyToUndefined, z.string().default('127.0.0.1')),
   })
@@ -195,6 +197,8 @@ export interface Config {
   outbound: OutboundLimits;
   /** [OPS25] /metrics: off unless a token or a separate port is set. */
   metrics: { token: string | undefined; port: number | undefined; host: string };
+  /** [OPS55] Days after an event's end its personal data is erased; undefined: kept. */
+  retentionDays: number | undefined;
 }
 
 export interface AbuseLimits {
@@ -238,5 +242,6 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     commandDeadlineMs: c.COMMAND_DEADLINE_MS,
     outbound: { volatileBytes: c.OUTBOUND_VOLATILE_LIMIT_BYTES, limitBytes: c.OUTBOUND_LIMIT_BYTES, stallMs: c.OUTBOUND_STALL_MS },
     metrics: { token: c.METRICS_TOKEN, port: c.METRICS_PORT, host: c.METRICS_HOST },
+    retentionDays: c.RETENTION_DAYS,
   };
 }
