@@ -74,8 +74,9 @@ export interface SweepDeps extends RetentionDeps {
 
 /**
  * [OPS55] Erases the personal data of one event: every participant as the organiser's "delete
- * participant" does ([ENG18]: name, team, engagement and survey links, names on questions and chat),
- * and the attendee list (names and emails). Aggregates stay: poll results, counts per cohort, team
+ * participant" does ([ENG18]: name, email, team, engagement and survey links, names on questions and
+ * chat), their names in breakout rooms (chat, takeaways, help requests), and the attendee list
+ * (names and emails). Aggregates stay: poll results, counts per cohort, team
  * and session, quiz and team standings by (now nameless) participant. Then the event is marked.
  */
 export async function erasePersonalData(deps: SweepDeps, eventId: string): Promise<{ participants: number }> {
@@ -85,6 +86,7 @@ export async function erasePersonalData(deps: SweepDeps, eventId: string): Promi
   for (let i = 0; i < people.length; i += 20) {
     await Promise.all(people.slice(i, i + 20).map((p) => deleteParticipant(privacy, eventId, p.id)));
   }
+  await deps.store.eraseBreakoutNames(eventId, people.map((p) => p.id), DELETED_NAME);
   await deps.store.putRoster(eventId, []);
   await deps.store.markEvent(eventId, 'personalDataErasedAt', isoNow(deps.clock));
   deps.forget(eventId);

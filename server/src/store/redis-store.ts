@@ -52,7 +52,7 @@ import { createRedisRoster } from './redis/roster.js';
 import { createRedisBreakoutRooms } from './redis/breakout-rooms.js';
 import { createRedisPresence } from './redis/presence.js';
 import { indexEventEnd, migrateRedis, redisKeys } from './redis/migrations.js';
-import { createRedisEventDeletion } from './redis/delete-event.js';
+import { createRedisBreakoutNameErasure, createRedisEventDeletion } from './redis/delete-event.js';
 import { retentionIndexMs } from './schema-version.js';
 import { comparePolls, type EventRecord, type ParticipantPatch, type Store, type StoredAnswer, type StoredVote } from './store.js';
 
@@ -269,7 +269,7 @@ const scripts = {
 /** Poll fields the server owns; a draft edit never writes them. */
 const POLL_META = ['id', 'eventId', 'sessionId', 'order', 'state', 'createdAt', 'openedAt', 'closesAt', 'closedAt', 'revealed', 'presentAtClose'];
 
-const PATCHABLE = ['name', 'team', 'mode', 'banned'] as const satisfies readonly (keyof ParticipantPatch)[];
+const PATCHABLE = ['name', 'team', 'mode', 'banned', 'email'] as const satisfies readonly (keyof ParticipantPatch)[];
 
 /** Object -> flat [field, JSON, ...] for HSET; undefined values are skipped. */
 const toFields = (record: object): string[] =>
@@ -359,6 +359,7 @@ export async function createRedisStore(url: string, opts: { keyPrefix?: string }
   const breakoutRounds = createRedisBreakoutRounds(client, p);
   const stage = createRedisStage(client, p);
   const deleteEvent = createRedisEventDeletion(client, p);
+  const eraseBreakoutNames = createRedisBreakoutNameErasure(client, p);
 
   const readRecords = async <T>(ids: string[], keyOf: (id: string) => string): Promise<T[]> => {
     const replies = await Promise.all(ids.map((id) => client.hGetAll(keyOf(id))));
@@ -416,6 +417,9 @@ export async function createRedisStore(url: string, opts: { keyPrefix?: string }
     },
     async deleteEvent(id) {
       return deleteEvent(id);
+    },
+    async eraseBreakoutNames(eventId, ids, name) {
+      await eraseBreakoutNames(eventId, ids, name);
     },
     async eventsEndedBefore(endMs, limit) {
       return client.zRangeByScore(redisKeys.eventsByEnd(p), '-inf', endMs, { LIMIT: { offset: 0, count: limit } });

@@ -16,7 +16,7 @@ import {
 import { createSqliteQa } from './sqlite/qa.js';
 import { installGroupCommit } from './sqlite/group-commit.js';
 import { migrateSqlite, refuseNewerSqlite } from './sqlite/migrations.js';
-import { createSqliteEventDeletion } from './sqlite/delete-event.js';
+import { createSqliteBreakoutNameErasure, createSqliteEventDeletion } from './sqlite/delete-event.js';
 import { parseCache } from './sqlite/parse-cache.js';
 import { createSqlitePresence } from './sqlite/presence.js';
 import { createSqliteStage } from './sqlite/stage.js';
@@ -184,6 +184,7 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
     if (patch.team !== undefined) next.team = patch.team;
     if (patch.mode !== undefined) next.mode = patch.mode;
     if (patch.banned !== undefined) next.banned = patch.banned;
+    if (patch.email !== undefined) next.email = patch.email;
     q.updateParticipant.run(JSON.stringify(next), id);
     // [STORE36] Same transaction: an online attendee's count moves with their mode.
     presence.participantUpdated(next);
@@ -340,6 +341,7 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
   const { purgeRoomData: purgeBreakoutRoomData, ...breakoutRooms } = createSqliteBreakoutRooms(db);
   const breakoutRounds = createSqliteBreakoutRounds(db);
   const deleteEvent = createSqliteEventDeletion(db);
+  const eraseBreakoutNames = createSqliteBreakoutNameErasure(db);
 
   return {
     kind: 'sqlite',
@@ -381,6 +383,9 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
     },
     async deleteEvent(id) {
       return deleteEvent(id);
+    },
+    async eraseBreakoutNames(eventId, ids, name) {
+      eraseBreakoutNames(eventId, ids, name);
     },
     async eventsEndedBefore(endMs, limit) {
       return q.eventsEndedBefore.all(endMs, limit).map((r) => r.id);

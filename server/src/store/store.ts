@@ -46,6 +46,8 @@ export interface ParticipantPatch {
   team?: string | null;
   mode?: Mode;
   banned?: boolean;
+  /** [ENG18] [OPS55] Only ever cleared (null) when a participant's personal data is deleted. */
+  email?: null;
 }
 
 /** [STORE37] Online attendees of one team per cohort. */
@@ -177,6 +179,11 @@ export interface Store extends QaStore, StageStore, EngagementStore, SurveyStore
    * record goes last, so a delete cut short is finished by calling it again.
    */
   deleteEvent(id: string): Promise<boolean>;
+  /**
+   * [OPS55] In the event's breakout rooms, the names stored next to these participants' ids (room
+   * chat, takeaways, help requests and who took them) become `name`; texts stay.
+   */
+  eraseBreakoutNames(eventId: string, participantIds: readonly string[], name: string): Promise<void>;
   /** Returns the updated event, or null when it does not exist. */
   setLiveSession(eventId: string, sessionId: string | null): Promise<EventRecord | null>;
   /** Replaces the role keys and bumps keyGeneration; returns the updated event or null. */

@@ -33,6 +33,7 @@ export async function fillEvent(store: Store, tag: string, code: string, opts: {
     team: n === 2 ? 'South' : 'North',
     banned: false,
     joinedAt: at(n),
+    ...(n === 1 ? { email: `person1.${tag}@example.com` } : {}),
   }));
   for (const p of people) await store.createParticipant(p);
   const [a, b, mod] = people as [Participant, Participant, Participant];
@@ -131,7 +132,7 @@ export async function fillEvent(store: Store, tag: string, code: string, opts: {
   await store.discardQuizQuestion(run, `qq2_${tag}`);
 
   // The attendee list and breakouts.
-  await store.putRoster(event.id, [{ email: `ana.${tag}@example.com`, name: 'Ana', team: 'North' } as never]);
+  await store.putRoster(event.id, [{ email: `ana.${tag}@example.com`, name: `Ana of ${tag}`, team: 'North' } as never]);
   const round: BreakoutRound = {
     id: `rnd_${tag}`,
     eventId: event.id,

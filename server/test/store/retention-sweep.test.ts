@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Participant } from '@rally/shared';
 import { DELETED_NAME } from '../../src/domain/engagement/privacy.js';
@@ -5,6 +9,7 @@ import { sweepRetention, type SweepDeps } from '../../src/domain/retention.js';
 import { createRedisStore } from '../../src/store/redis-store.js';
 import { createSqliteStore } from '../../src/store/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
+import { dumpRedis } from '../fixtures/schema-v1/redis-dump.js';
 import { startRedisServer } from '../helpers/redis-server.js';
 import { fillEvent } from './event-data.js';
 
@@ -19,16 +24,43 @@ const NOW = Date.parse(RECENT_END) + 5 * DAY;
 const HOUR = 3_600_000;
 
 let server: Awaited<ReturnType<typeof startRedisServer>>;
+let dir: string;
 beforeAll(async () => {
   server = await startRedisServer();
+  dir = mkdtempSync(join(tmpdir(), 'rally-sweep-'));
 });
 afterAll(async () => {
   await server?.stop();
+  rmSync(dir, { recursive: true, force: true });
 });
 
-const adapters: [string, () => Promise<Store>][] = [
-  ['sqlite', async () => createSqliteStore(':memory:')],
-  ['redis', () => createRedisStore(server.url, { keyPrefix: `sweep${Date.now()}:` })],
+let n = 0;
+/** A store and every text it holds (SQLite: every row; Redis: every key and value under its prefix). */
+const adapters: [string, () => Promise<Store & { everything(): Promise<string> }>][] = [
+  [
+    'sqlite',
+    async () => {
+      const file = join(dir, `sweep${++n}.sqlite`);
+      const store = createSqliteStore(file);
+      const everything = async () => {
+        await store.durable();
+        const db = new Database(file, { readonly: true });
+        const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name);
+        const text = JSON.stringify(tables.map((t) => db.prepare(`SELECT * FROM "${t}"`).all()));
+        db.close();
+        return text;
+      };
+      return Object.assign(store, { everything });
+    },
+  ],
+  [
+    'redis',
+    async () => {
+      const prefix = `sweep${++n}:`;
+      const store = await createRedisStore(server.url, { keyPrefix: prefix });
+      return Object.assign(store, { everything: async () => JSON.stringify(await dumpRedis(server.url, prefix)) });
+    },
+  ],
 ];
 
 function depsFor(store: Store, now: { ms: number }, disconnected: Participant[]): SweepDeps {
@@ -47,6 +79,9 @@ for (const [name, make] of adapters) {
         const resultsBefore = await store.getFinalResults('poll_old_1');
         const countBefore = await store.countEngagement(old.id);
         const recentPeople = await store.listParticipants(recent.id);
+        const held = await store.everything();
+        expect(held).toMatch(/ of old\b/);
+        expect(held).toContain('old@example.com');
 
         const now = { ms: NOW };
         const disconnected: Participant[] = [];
@@ -64,6 +99,17 @@ for (const [name, make] of adapters) {
         expect(log.entries.some((e) => e.participantId === ada.id)).toBe(false);
         expect((await store.listSurveyResponses(old.id)).some((r) => r.participantId === ada.id)).toBe(false);
         expect((await store.getEvent(old.id))?.personalDataErasedAt).toBe(new Date(NOW).toISOString());
+
+        expect(after[0]).not.toHaveProperty('email', expect.any(String));
+        const rooms = await store.listRoomChat('rnd_old', 'a', 10);
+        expect(rooms.map((m) => [m.authorName, m.text])).toEqual([[DELETED_NAME, 'Hi room']]);
+        expect((await store.listTakeaways('rnd_old')).map((t) => [t.byName, t.text])).toEqual([[DELETED_NAME, 'Ask more']]);
+        expect((await store.listHelp('rnd_old')).map((h) => h.name)).toEqual([DELETED_NAME]);
+        // Nothing the store holds names anyone of the old event, or their email (every name and email the fill wrote ends with its tag).
+        const text = await store.everything();
+        expect(text).not.toMatch(/ of old\b/);
+        expect(text).not.toContain('old@example.com');
+        expect(text).toMatch(/ of recent\b/);
 
         // Aggregates: kept.
         expect(await store.getTally('poll_old_1')).toEqual(tallyBefore);

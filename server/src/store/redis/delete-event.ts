@@ -20,6 +20,7 @@
  * delete, not for a hot path.
  */
 import type { RedisClientType } from 'redis';
+import { renameInDoc } from '../erase-names.js';
 
 type AnyRedis = RedisClientType<any, any, any, any, any>;
 
@@ -83,5 +84,37 @@ export function createRedisEventDeletion(client: AnyRedis, p: string): (eventId:
     await client.del(eventKey);
     await client.sRem(`${p}events`, eventId);
     return true;
+  };
+}
+
+/**
+ * [OPS55] eraseBreakoutNames on Redis: brk-chat:{round}:{room} and brk-takeaways:{round} hash
+ * values and brk-help:{id} `doc` / `takenBy` fields of the event's rounds, read and written back.
+ * Not one atomic step: it runs on finished events only, which nobody writes to any more.
+ */
+export function createRedisBreakoutNameErasure(client: AnyRedis, p: string): (eventId: string, ids: readonly string[], name: string) => Promise<void> {
+  return async (eventId, ids, name) => {
+    const set = new Set(ids);
+    const rename = (json: string) => renameInDoc(JSON.parse(json) as Record<string, unknown>, set, name);
+    const rewriteHash = async (key: string) => {
+      for (const [field, value] of Object.entries((await client.hGetAll(key)) as Record<string, string>)) {
+        const next = rename(String(value));
+        if (next) await client.hSet(key, field, JSON.stringify(next));
+      }
+    };
+    for (const round of await strings(client.lRange(`${p}brk-rounds:${eventId}`, 0, -1))) {
+      for (const room of await strings(client.sMembers(`${p}brk-chat-rooms:${round}`))) await rewriteHash(`${p}brk-chat:${round}:${room}`);
+      await rewriteHash(`${p}brk-takeaways:${round}`);
+      for (const help of await strings(client.lRange(`${p}brk-helps:${round}`, 0, -1))) {
+        const key = `${p}brk-help:${help}`;
+        const [doc, takenBy] = ((await client.hmGet(key, ['doc', 'takenBy'])) as unknown[]).map((v) => (v == null ? '' : String(v)));
+        const nextDoc = doc ? rename(doc) : null;
+        if (nextDoc) await client.hSet(key, 'doc', JSON.stringify(nextDoc));
+        if (takenBy) {
+          const t = JSON.parse(takenBy) as { id?: string; name?: string };
+          if (typeof t.id === 'string' && set.has(t.id) && t.name !== name) await client.hSet(key, 'takenBy', JSON.stringify({ ...t, name }));
+        }
+      }
+    }
   };
 }

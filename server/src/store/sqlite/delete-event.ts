@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { renameInDoc } from '../erase-names.js';
 
 /**
  * [OPS52] Every row of one event, in every table, read from the schema itself so a table added
@@ -54,4 +55,33 @@ export function createSqliteEventDeletion(db: Database): (eventId: string) => bo
   };
 
   return (eventId) => (run ??= build())(eventId);
+}
+
+/** [OPS55] eraseBreakoutNames on SQLite: the JSON documents of the event's rounds, rewritten in one transaction. */
+export function createSqliteBreakoutNameErasure(db: Database): (eventId: string, ids: readonly string[], name: string) => void {
+  let run: ((eventId: string, ids: readonly string[], name: string) => void) | null = null;
+  const build = () => {
+    const rounds = "(SELECT id FROM breakout_rounds WHERE event_id = ?)";
+    const tables = [
+      { read: db.prepare<[string], { k: number | string; doc: string }>(`SELECT seq AS k, doc FROM brk_chat WHERE round_id IN ${rounds}`), write: db.prepare('UPDATE brk_chat SET doc = ? WHERE seq = ?') },
+      { read: db.prepare<[string], { k: number | string; doc: string }>(`SELECT id AS k, doc FROM breakout_help WHERE round_id IN ${rounds}`), write: db.prepare('UPDATE breakout_help SET doc = ? WHERE id = ?') },
+    ];
+    // brk_takeaways is WITHOUT ROWID: keyed by (round_id, room_id).
+    const takeaways = db.prepare<[string], { round_id: string; room_id: string; doc: string }>(`SELECT round_id, room_id, doc FROM brk_takeaways WHERE round_id IN ${rounds}`);
+    const writeTakeaway = db.prepare('UPDATE brk_takeaways SET doc = ? WHERE round_id = ? AND room_id = ?');
+    return db.transaction((eventId: string, ids: readonly string[], name: string) => {
+      const set = new Set(ids);
+      for (const t of tables) {
+        for (const r of t.read.all(eventId)) {
+          const next = renameInDoc(JSON.parse(r.doc) as Record<string, unknown>, set, name);
+          if (next) t.write.run(JSON.stringify(next), r.k);
+        }
+      }
+      for (const r of takeaways.all(eventId)) {
+        const next = renameInDoc(JSON.parse(r.doc) as Record<string, unknown>, set, name);
+        if (next) writeTakeaway.run(JSON.stringify(next), r.round_id, r.room_id);
+      }
+    });
+  };
+  return (eventId, ids, name) => (run ??= build())(eventId, ids, name);
 }
