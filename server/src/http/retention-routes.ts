@@ -36,10 +36,15 @@ const STILL_ALLOWED: [string, RegExp][] = [
 /**
  * [OPS51] Mounted on /api/events/:id before the routers: every request that would change an
  * archived event (any method but GET and HEAD) is refused with EVENT_ARCHIVED. Reads and exports pass.
+ * It runs before the routes' own authentication, so whether the caller may write at all is still
+ * theirs to decide for events that are not archived.
  */
 export function archivedGuard(store: RetentionDeps['store']): RequestHandler {
   return (req, _res, next) => {
     if (req.method === 'GET' || req.method === 'HEAD' || STILL_ALLOWED.some(([m, p]) => m === req.method && p.test(req.path))) return next();
+    // Every write under /api/events/:id needs a token: without one the route answers 401, and a
+    // stranger learns nothing about the event (nor costs a store read).
+    if (!req.get('authorization')) return next();
     const parsed = Id.safeParse(req.params.id);
     if (!parsed.success) return next();
     store

@@ -52,6 +52,8 @@ describe('retention routes', () => {
     expect([resume.status, resume.body.error.code]).toEqual([409, 'EVENT_ARCHIVED']);
     const edit = await s.api(`/api/events/${id}`, { method: 'PATCH', admin: true, body: JSON.stringify({ name: 'Renamed' }) });
     expect([edit.status, edit.body.error.code]).toEqual([409, 'EVENT_ARCHIVED']);
+    // Without a token the route's own 401 answers: a stranger learns nothing about the event.
+    expect((await s.api(`/api/events/${id}`, { method: 'PATCH', body: JSON.stringify({ name: 'Renamed' }) })).status).toBe(401);
     const agenda = await s.api(`/api/events/${id}/agenda`, { method: 'PUT', admin: true, body: JSON.stringify({ agenda: [] }) });
     expect([agenda.status, agenda.body.error.code]).toEqual([409, 'EVENT_ARCHIVED']);
 
