@@ -73,6 +73,19 @@ describe('retention routes', () => {
     moderator.close();
   });
 
+  it('[OPS51] a command from a socket still open when the event was archived (its disconnect on its way) is refused with EVENT_ARCHIVED and changes nothing', async () => {
+    const { s, ev, mod, later } = await setup();
+    const moderator = await connectClient(s.url, mod.token);
+    later();
+    // Archived in the store only: as if another node did it and this socket's disconnect had not arrived yet.
+    await s.store.markEvent(ev.event.id, 'archivedAt', new Date().toISOString());
+    const ack = await moderator.send('session:setLive', { sessionId: 'opening' });
+    expect(ack.ok).toBe(false);
+    expect(!ack.ok && ack.error.code).toBe('EVENT_ARCHIVED');
+    expect((await s.store.getEvent(ev.event.id))?.liveSessionId).toBeNull();
+    moderator.close();
+  });
+
   it('[OPS52] deleting a finished event removes it and its data; everyone connected is told; its code no longer joins', async () => {
     const { s, ev, ada, later } = await setup();
     const id = ev.event.id;
