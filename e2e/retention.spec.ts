@@ -34,6 +34,9 @@ test('[OPS51] [OPS52] the organiser archives a finished event, then deletes it, 
   await laterCard.locator('summary').click();
   await expect(laterCard.getByTestId('archive-event')).toBeDisabled();
   await expect(laterCard.getByTestId('not-over-note')).toBeVisible();
+  await laterCard.getByTestId('not-over-note').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: info.outputPath('not-over-laptop.png') });
+  await laterCard.locator('summary').click();
 
   await card.locator('summary').click();
   await card.getByTestId('archive-event').click();
