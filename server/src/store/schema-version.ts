@@ -4,6 +4,10 @@ import type { AgendaSession } from '@rally/shared';
  * [OPS40] The data layout this code reads and writes, in both stores. Version 1 is the layout
  * from before versioning (a store with no recorded version holds it); each later version is one
  * forward migration per adapter (store/sqlite/migrations.ts, store/redis/migrations.ts).
+ *
+ * Adding a version: append one migration to each list (idempotent, taking the data from the version
+ * before), bump this, and before changing anything else commit fixtures written by the current code
+ * (as server/test/fixtures/schema-v1/make-fixture.ts did for version 1) so a test upgrades them.
  */
 export const SCHEMA_VERSION = 2;
 
