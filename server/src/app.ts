@@ -5,6 +5,7 @@ import express from 'express';
 import helmet from 'helmet';
 import { Server } from 'socket.io';
 import type { RedisClientType } from 'redis';
+import type { Participant } from '@rally/shared';
 import type { TokenService } from './auth/tokens.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
@@ -12,6 +13,8 @@ import { errorHandler, sendError } from './http/errors.js';
 import { durableResponses } from './http/durable-responses.js';
 import { requestDeadline } from './http/request-deadline.js';
 import { eventsRouter } from './http/events-routes.js';
+import { archivedGuard, retentionRouter } from './http/retention-routes.js';
+import { startRetention } from './domain/retention.js';
 import { healthRouter } from './http/health-routes.js';
 import { apiDocsRouter } from './http/api-docs.js';
 import { pollsRouter } from './http/polls-routes.js';
@@ -84,6 +87,8 @@ export interface AppDeps {
   quiz?: { sweepMs?: number };
   /** [BRK26] How often every node sweeps for breakout rounds due; the product's default is 1 s. */
   breakouts?: { sweepMs?: number };
+  /** [OPS56] How often the retention sweep runs (with RETENTION_DAYS); the product's default is 1 h. */
+  retention?: { everyMs?: number };
   /** [PRES4] Presence batching interval; the product's default is 500 ms. */
   presenceIntervalMs?: number;
 }
@@ -267,7 +272,11 @@ export function createApp(deps: AppDeps): App {
     const where = metricsHttp ? 'metrics are served on METRICS_PORT' : 'metrics are off: set METRICS_TOKEN or METRICS_PORT';
     app.get('/metrics', (_req, res) => void res.status(404).json({ error: { code: 'NOT_FOUND', message: where } }));
   }
+  // [OPS51] Before every router: an archived event takes no change over REST.
+  app.use('/api/events/:id', archivedGuard(store));
   app.use('/api', eventsRouter({ store, clock, tokens, publish, publicUrl: config.publicUrl, adminToken: config.adminToken, stage, limits }));
+  const retention = { store, clock, publish, forget: (eventId: string) => engagement.follower.forget(eventId) };
+  app.use('/api', retentionRouter({ ...retention, adminToken: config.adminToken, publicUrl: config.publicUrl }));
   app.use('/api', stageRouter({ store, clock, publish, stage, publicUrl: config.publicUrl, adminToken: config.adminToken }));
   app.use('/api', pollsRouter({ store, tokens, adminToken: config.adminToken }));
   app.use('/api', qaRouter({ store, tokens, adminToken: config.adminToken }));
@@ -275,6 +284,10 @@ export function createApp(deps: AppDeps): App {
   app.use('/api', rosterRouter({ store, tokens, adminToken: config.adminToken }));
   app.use('/api', breakoutScorecardRouter({ store, tokens, adminToken: config.adminToken }));
   app.use('/api', breakoutRoundRouter({ store, clock, publish, tokens, adminToken: config.adminToken }));
+  const disconnectDeleted = (p: Participant) => {
+    publish.toParticipant(p.id, 'session:ended', { reason: 'deleted', message: 'the organiser deleted your data from this event' });
+    publish.disconnectParticipant(p.id);
+  };
   app.use(
     '/api',
     engagementRouter({
@@ -285,10 +298,7 @@ export function createApp(deps: AppDeps): App {
       follower: engagement.follower,
       engagement,
       publish,
-      disconnect: (p) => {
-        publish.toParticipant(p.id, 'session:ended', { reason: 'deleted', message: 'the organiser deleted your data from this event' });
-        publish.disconnectParticipant(p.id);
-      },
+      disconnect: disconnectDeleted,
     }),
   );
   app.use(
@@ -317,6 +327,11 @@ export function createApp(deps: AppDeps): App {
   }
   app.use(errorHandler(log));
 
+  // [OPS55] [OPS56] Personal data of events over for RETENTION_DAYS, erased by one node per pass.
+  const retentionTimer = startRetention(
+    { ...retention, disconnect: disconnectDeleted },
+    { days: config.retentionDays, nodeId: deps.nodeId, everyMs: deps.retention?.everyMs ?? 3_600_000, onError: (err) => log.error({ err }, 'retention sweep failed') },
+  );
   const resultsTicker = startResultsTicker(io, { store, log }, { intervalMs: deps.polls?.resultsIntervalMs, stamps: config.benchStamps });
   const pollDeadlines = startPollDeadlines({ store, clock, publish, log, engagement }, { intervalMs: deps.polls?.deadlineIntervalMs });
   const qaVotesTicker = startQaVotesTicker(io, { store, log }, { stamps: config.benchStamps });
@@ -340,6 +355,7 @@ export function createApp(deps: AppDeps): App {
       drain.markDraining();
       // Timers first: a tick must not read a store its owner is about to close.
       reactionBursts.stop();
+      retentionTimer.stop();
       await Promise.all([quizClock.stop(), breakoutClock.stop(), resultsTicker.stop(), pollDeadlines.stop(), qaVotesTicker.stop(), roomCodeTicker.stop(), engagementTicker.stop()]);
       await new Promise<void>((resolve) => {
         io.close(() => resolve());

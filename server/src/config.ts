@@ -146,6 +146,8 @@ const ConfigSchema = z
     METRICS_TOKEN: optional(z.string().min(16, 'must be at least 16 characters')),
     /** [OPS25] Serve /metrics on this separate port (bound to METRICS_HOST) instead of the main one. */
     METRICS_PORT: optional(z.coerce.number().int().min(0).max(65535)),
+    /** [OPS55] Erase the personal data of events over for more than this many days; unset: never. */
+    RETENTION_DAYS: optional(z.coerce.number().int().min(1).max(36_500)),
     /** [OPS25] The address METRICS_PORT listens on: loopback unless a scraper elsewhere needs it. */
     METRICS_HOST: z.preprocess(emptyToUndefined, z.string().default('127.0.0.1')),
   })
@@ -211,6 +213,8 @@ export interface Config {
   metrics: { token: string | undefined; port: number | undefined; host: string };
   /** [OPS32] [OPS34] The graceful drain on SIGTERM: the clients' reconnect window and the deadline of it all. */
   drain: { windowMs: number; timeoutMs: number };
+  /** [OPS55] Days after an event's end its personal data is erased; undefined: kept. */
+  retentionDays: number | undefined;
 }
 
 export interface AbuseLimits {
@@ -255,5 +259,6 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     outbound: { volatileBytes: c.OUTBOUND_VOLATILE_LIMIT_BYTES, limitBytes: c.OUTBOUND_LIMIT_BYTES, stallMs: c.OUTBOUND_STALL_MS },
     metrics: { token: c.METRICS_TOKEN, port: c.METRICS_PORT, host: c.METRICS_HOST },
     drain: { windowMs: drainWindowMs(c), timeoutMs: c.DRAIN_TIMEOUT_MS },
+    retentionDays: c.RETENTION_DAYS,
   };
 }

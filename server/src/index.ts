@@ -11,6 +11,7 @@ import { findDemoEvent, refreshStaleDemo, seedDemoIfEmpty } from './demo/seed-de
 import { createLog, secretsToScrub } from './log.js';
 import { persistentSecret } from './secrets.js';
 import { createRedisStore } from './store/redis-store.js';
+import { SchemaTooNewError } from './store/schema-version.js';
 import { createSqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
 
@@ -125,7 +126,8 @@ async function linksBlock(config: Config, store: Store, port: number, fresh: boo
 }
 
 main().catch((e: unknown) => {
-  if (e instanceof StartupError) console.error(e.message);
+  // [OPS43] Data newer than this code: its one line names both schema versions.
+  if (e instanceof StartupError || e instanceof SchemaTooNewError) console.error(e.message);
   else console.error('Rally failed to start:', e instanceof Error ? e.message : e);
   process.exit(1);
 });

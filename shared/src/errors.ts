@@ -18,6 +18,8 @@ export const ErrorCode = {
   PROTOCOL_MISMATCH: 'PROTOCOL_MISMATCH',
   /** The handshake came from a page on another site (cross-site WebSocket hijacking). */
   ORIGIN_REJECTED: 'ORIGIN_REJECTED',
+  /** [OPS51] The event was archived by the organiser: it can be read and exported, not changed. */
+  EVENT_ARCHIVED: 'EVENT_ARCHIVED',
   /**
    * [REL1] The store did not answer within the deadline, or is unreachable; [OPS31] [OPS33] or the node is
    * shutting down: retry the same command id after retryAfterMs.

@@ -30,7 +30,7 @@ export const factSchemas = {
   /** Event-wide fields changed (live session, agenda, settings). */
   'event:updated': PublicEvent,
   /** Sent to a participant just before the server disconnects them (ban, key rotation). */
-  'session:ended': z.object({ reason: z.enum(['banned', 'keys-rotated', 'deleted']), message: z.string() }),
+  'session:ended': z.object({ reason: z.enum(['banned', 'keys-rotated', 'deleted', 'event-archived', 'event-deleted']), message: z.string() }),
   /**
    * [OPS32] This node is shutting down (a rolling restart): reconnect after `reconnectInMs` (each
    * socket its own random share of the drain window), and the load balancer sends the new

@@ -86,6 +86,8 @@ export const PublicEvent = z.object({
   /** [STAGE4] Logo and colours for every screen. */
   branding: Branding.optional(),
   createdAt: z.iso.datetime(),
+  /** [OPS51] When the organiser archived the event (read-only since); null or absent: not archived. */
+  archivedAt: z.iso.datetime().nullable().optional(),
 });
 export type PublicEvent = z.infer<typeof PublicEvent>;
 

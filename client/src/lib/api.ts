@@ -69,4 +69,10 @@ export const api = {
     request<{ events: CreateEventResponse[] }>('GET', '/api/events', { adminToken }).then((r) => r.events),
   rotateKeys: (adminToken: string, eventId: string) =>
     request<CreateEventResponse>('POST', `/api/events/${encodeURIComponent(eventId)}/keys/rotate`, { adminToken }),
+  /** [OPS51] */
+  archiveEvent: (adminToken: string, eventId: string) =>
+    request<CreateEventResponse>('POST', `/api/events/${encodeURIComponent(eventId)}/archive`, { adminToken }),
+  /** [OPS52] */
+  deleteEvent: (adminToken: string, eventId: string) =>
+    request<{ eventId: string; deleted: true }>('DELETE', `/api/events/${encodeURIComponent(eventId)}`, { adminToken }),
 };

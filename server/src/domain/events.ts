@@ -16,6 +16,8 @@ export const toPublicEvent = (e: EventRecord): PublicEvent => ({
   createdAt: e.createdAt,
   // Records from before the stage get its defaults here, so clients always receive these fields.
   ...stageOf(e),
+  // [OPS51] Only once archived, so events that never were keep their shape.
+  ...(e.archivedAt ? { archivedAt: e.archivedAt } : {}),
 });
 
 const newKeys = (): RoleKeys => ({ presenter: newSecretKey(), moderator: newSecretKey(), stage: newSecretKey() });

@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import { refuseIfArchived } from './retention.js';
 import { ErrorCode, JoinRequest, RallyError, type JoinResponse, type Participant, type Role } from '@rally/shared';
 import type { z } from 'zod';
 import type { TokenClaims, TokenService } from '../auth/tokens.js';
@@ -85,6 +86,8 @@ export async function requireStanding(
 export async function join(deps: IdentityDeps, req: z.output<typeof JoinRequest>, from = 'unknown'): Promise<JoinResponse> {
   const event = await deps.store.getEventByCode(req.code);
   if (!event) throw new RallyError(ErrorCode.NOT_FOUND, `no event has the code ${req.code}`);
+  // [OPS51] Nobody joins an archived event, nor resumes in it.
+  refuseIfArchived(event);
 
   if (req.token) {
     const resumed = await authenticate(deps, req.token).catch((e: unknown) => {

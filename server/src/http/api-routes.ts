@@ -74,6 +74,8 @@ export const REST_ROUTES: RouteDoc[] = [
   { method: 'get', path: '/api/events', auth: 'admin', summary: 'List events with their role links', response: EventList },
   { method: 'get', path: '/api/events/:id', auth: 'admin', summary: 'One event with its code and role links', response: CreateEventResponse },
   { method: 'post', path: '/api/events/:id/keys/rotate', auth: 'admin', summary: 'Rotate the role keys (staff holding old links are disconnected)', response: CreateEventResponse },
+  { method: 'post', path: '/api/events/:id/archive', auth: 'admin', summary: 'Archive a finished event: read-only from now on (409 INVALID_STATE before its last session ends)', response: CreateEventResponse },
+  { method: 'delete', path: '/api/events/:id', auth: 'admin', summary: 'Delete a finished or archived event and all its data (409 INVALID_STATE otherwise)', responseNote: '{ eventId, deleted: true }' },
   { method: 'post', path: '/api/join', auth: 'none', summary: 'Join an event: a participant token for the socket handshake', body: JoinRequest, response: JoinResponse },
 
   // The organiser's edits (stage-routes.ts)

@@ -11,6 +11,7 @@ import {
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { TokenService } from '../auth/tokens.js';
 import { authenticate, requireStanding } from '../domain/identity.js';
+import { refuseIfArchived } from '../domain/retention.js';
 import type { DomainDeps } from '../domain/ports.js';
 import type { StageServices } from '../domain/stage/deps.js';
 import type { AskBudget } from '../domain/qa/deps.js';
@@ -127,7 +128,9 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
     if (auth.data.protocolVersion !== PROTOCOL_VERSION) {
       return connectError({ code: ErrorCode.PROTOCOL_MISMATCH, message: 'Rally was updated: please reload the page' });
     }
-    const { participant, claims } = await authenticate(deps, auth.data.token);
+    const { participant, claims, event } = await authenticate(deps, auth.data.token);
+    // [OPS51] An archived event takes no live connection: it is over, and read-only.
+    refuseIfArchived(event);
     // [SEC10] The key generation travels with the socket, so each privileged command re-checks it.
     socket.data = { participantId: participant.id, eventId: participant.eventId, role: participant.role, keyGeneration: claims.keyGeneration };
     return undefined;
@@ -177,7 +180,9 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
     // this second read; every other command pays one, and those are few.
     if (role !== 'attendee' || !STANDING_CHECKED_IN_DOMAIN.has(name)) {
       try {
-        await requireStanding(deps.store, { participantId, eventId, role, keyGeneration: socket.data.keyGeneration ?? -1 });
+        const { event } = await requireStanding(deps.store, { participantId, eventId, role, keyGeneration: socket.data.keyGeneration ?? -1 });
+        // [OPS51] Archived on another node while this socket's disconnect is on its way.
+        refuseIfArchived(event);
       } catch (e) {
         // Told by the ack, then closed: every later command would be refused the same way.
         setImmediate(() => socket.disconnect(true));

@@ -18,6 +18,7 @@
  *   P votes:{pollId}                       hash  participantId -> StoredVote JSON
  *   P answers:{pollId}                     hash  answerId -> open-text answer JSON (without status)
  *   P answer-status:{pollId}               hash  answerId -> pending | approved | rejected
+ *   P schema, schema-lock, events-by-end   schema version, its migration lock, events by end: store/redis/migrations.ts
  *
  * Records are hashes of JSON-encoded fields rather than one JSON blob so a Lua script can patch a
  * field with HSET and never decode JSON: Redis's cjson turns empty arrays into objects on a
@@ -50,6 +51,9 @@ import { createRedisSurvey } from './redis/survey.js';
 import { createRedisRoster } from './redis/roster.js';
 import { createRedisBreakoutRooms } from './redis/breakout-rooms.js';
 import { createRedisPresence } from './redis/presence.js';
+import { indexEventEnd, migrateRedis, redisKeys } from './redis/migrations.js';
+import { createRedisBreakoutNameErasure, createRedisEventDeletion } from './redis/delete-event.js';
+import { retentionIndexMs } from './schema-version.js';
 import { comparePolls, type EventRecord, type ParticipantPatch, type Store, type StoredAnswer, type StoredVote } from './store.js';
 
 /** [REL2] Commands written to a Redis that has stopped answering, past which new ones fail at once. */
@@ -91,6 +95,14 @@ const scripts = {
     1,
     `if redis.call('EXISTS', KEYS[1]) == 0 then return false end
      if #ARGV > 0 then redis.call('HSET', KEYS[1], unpack(ARGV)) end
+     return redis.call('HGETALL', KEYS[1])`,
+  ),
+  // [OPS51] [OPS55] Sets a field once; never creates the record. KEYS: event. ARGV: field, value JSON.
+  markEvent: script(
+    1,
+    `if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+     local v = redis.call('HGET', KEYS[1], ARGV[1])
+     if not v or v == 'null' then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
      return redis.call('HGETALL', KEYS[1])`,
   ),
   // KEYS: event. ARGV: keys JSON.
@@ -257,7 +269,7 @@ const scripts = {
 /** Poll fields the server owns; a draft edit never writes them. */
 const POLL_META = ['id', 'eventId', 'sessionId', 'order', 'state', 'createdAt', 'openedAt', 'closesAt', 'closedAt', 'revealed', 'presentAtClose'];
 
-const PATCHABLE = ['name', 'team', 'mode', 'banned'] as const satisfies readonly (keyof ParticipantPatch)[];
+const PATCHABLE = ['name', 'team', 'mode', 'banned', 'email'] as const satisfies readonly (keyof ParticipantPatch)[];
 
 /** Object -> flat [field, JSON, ...] for HSET; undefined values are skipped. */
 const toFields = (record: object): string[] =>
@@ -332,12 +344,22 @@ export async function createRedisStore(url: string, opts: { keyPrefix?: string }
   // Failures still reach callers as rejected commands (and /readyz through ping).
   client.on('error', () => {});
   await client.connect();
+  // [OPS41] [OPS43] Data newer than this code is refused; older data is migrated, one node at a time.
+  try {
+    await migrateRedis(client, p, `Redis (key prefix ${p})`);
+  } catch (e) {
+    await client.close().catch(() => undefined);
+    throw e;
+  }
 
   const presence = createRedisPresence(client, p, key.participant);
   // Breakout room chat, takeaways, scorecards and video presence (store/redis/breakout-rooms.ts);
   // deleting a round purges them too ([BSTORE1]).
   const { purgeRoomData: purgeBreakoutRoomData, ...breakoutRooms } = createRedisBreakoutRooms(client, p);
   const breakoutRounds = createRedisBreakoutRounds(client, p);
+  const stage = createRedisStage(client, p);
+  const deleteEvent = createRedisEventDeletion(client, p);
+  const eraseBreakoutNames = createRedisBreakoutNameErasure(client, p);
 
   const readRecords = async <T>(ids: string[], keyOf: (id: string) => string): Promise<T[]> => {
     const replies = await Promise.all(ids.map((id) => client.hGetAll(keyOf(id))));
@@ -347,7 +369,7 @@ export async function createRedisStore(url: string, opts: { keyPrefix?: string }
   return {
     kind: 'redis',
     ...createRedisQa(client, p),
-    ...createRedisStage(client, p),
+    ...stage,
     ...createRedisEngagement(client, p),
     ...createRedisSurvey(client, p),
     ...createRedisQuiz(client, p),
@@ -368,6 +390,13 @@ export async function createRedisStore(url: string, opts: { keyPrefix?: string }
       );
       if (outcome === 'id') throw new RallyError(ErrorCode.CONFLICT, 'an event with this id exists');
       if (outcome === 'code') throw new RallyError(ErrorCode.CONFLICT, 'an event with this join code exists');
+      // [OPS50] Its own command (events-by-end is not one of the event's keys).
+      await indexEventEnd(client, p, event.id, retentionIndexMs(event));
+    },
+    async setAgenda(eventId, agenda, at) {
+      const out = await stage.setAgenda(eventId, agenda, at);
+      if (out) await indexEventEnd(client, p, eventId, retentionIndexMs(out.event));
+      return out;
     },
     async getEvent(id) {
       return fromFields<EventRecord>(await client.hGetAll(key.event(id)));
@@ -380,6 +409,20 @@ export async function createRedisStore(url: string, opts: { keyPrefix?: string }
       const events = await readRecords<EventRecord>(await client.sMembers(key.events), key.event);
       // Sets are unordered; sort so callers see a stable order.
       return events.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+    },
+    async markEvent(id, field, at) {
+      const e = fromFields<EventRecord>(await client.markEvent([key.event(id)], [field, JSON.stringify(at)]));
+      if (e) await indexEventEnd(client, p, id, retentionIndexMs(e));
+      return e;
+    },
+    async deleteEvent(id) {
+      return deleteEvent(id);
+    },
+    async eraseBreakoutNames(eventId, ids, name) {
+      await eraseBreakoutNames(eventId, ids, name);
+    },
+    async eventsEndedBefore(endMs, limit) {
+      return client.zRangeByScore(redisKeys.eventsByEnd(p), '-inf', endMs, { LIMIT: { offset: 0, count: limit } });
     },
     async setLiveSession(eventId, sessionId) {
       return fromFields<EventRecord>(await client.patchRecord([key.event(eventId)], ['liveSessionId', JSON.stringify(sessionId)]));

@@ -15,6 +15,8 @@ import {
 } from './store.js';
 import { createSqliteQa } from './sqlite/qa.js';
 import { installGroupCommit } from './sqlite/group-commit.js';
+import { migrateSqlite, refuseNewerSqlite } from './sqlite/migrations.js';
+import { createSqliteBreakoutNameErasure, createSqliteEventDeletion } from './sqlite/delete-event.js';
 import { parseCache } from './sqlite/parse-cache.js';
 import { createSqlitePresence } from './sqlite/presence.js';
 import { createSqliteStage } from './sqlite/stage.js';
@@ -105,9 +107,18 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
   // NORMAL keeps WAL durable across a process crash (only an OS crash can lose the last commits).
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
+  // [OPS43] A file written by a newer Rally is refused before anything touches it.
+  // [OPS41] Then forward migrations, before group commit wraps statements (each runs its own transaction).
+  try {
+    refuseNewerSqlite(db, filePath);
+    db.exec(SCHEMA);
+    migrateSqlite(db, filePath);
+  } catch (e) {
+    db.close();
+    throw e;
+  }
   // [STORE39] Before anything prepares a statement: every write joins the turn's batch.
   const batch = installGroupCommit(db);
-  db.exec(SCHEMA);
   const presence = createSqlitePresence(db);
 
   const q = {
@@ -116,6 +127,8 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
     eventByCode: db.prepare<[string], { doc: string }>('SELECT doc FROM events WHERE code = ?'),
     allEvents: db.prepare<[], { doc: string }>('SELECT doc FROM events ORDER BY rowid'),
     updateEvent: db.prepare('UPDATE events SET doc = ? WHERE id = ?'),
+    // [OPS42] ends_at is kept from the document by the triggers of schema version 2.
+    eventsEndedBefore: db.prepare<[number, number], { id: string }>('SELECT id FROM events WHERE ends_at IS NOT NULL AND ends_at <= ? ORDER BY ends_at, id LIMIT ?'),
     insertParticipant: db.prepare('INSERT INTO participants (id, event_id, doc) VALUES (?, ?, ?)'),
     participantById: db.prepare<[string], { doc: string }>('SELECT doc FROM participants WHERE id = ?'),
     participantsByEvent: db.prepare<[string], { doc: string }>('SELECT doc FROM participants WHERE event_id = ? ORDER BY rowid'),
@@ -171,6 +184,7 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
     if (patch.team !== undefined) next.team = patch.team;
     if (patch.mode !== undefined) next.mode = patch.mode;
     if (patch.banned !== undefined) next.banned = patch.banned;
+    if (patch.email !== undefined) next.email = patch.email;
     q.updateParticipant.run(JSON.stringify(next), id);
     // [STORE36] Same transaction: an online attendee's count moves with their mode.
     presence.participantUpdated(next);
@@ -326,6 +340,8 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
   // deleting a round purges them too ([BSTORE1]).
   const { purgeRoomData: purgeBreakoutRoomData, ...breakoutRooms } = createSqliteBreakoutRooms(db);
   const breakoutRounds = createSqliteBreakoutRounds(db);
+  const deleteEvent = createSqliteEventDeletion(db);
+  const eraseBreakoutNames = createSqliteBreakoutNameErasure(db);
 
   return {
     kind: 'sqlite',
@@ -360,6 +376,19 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
     },
     async listEvents() {
       return q.allEvents.all().map((r) => JSON.parse(r.doc) as EventRecord);
+    },
+    async markEvent(id, field, at) {
+      // The triggers of schema version 2 keep ends_at and archived_at in step with the document.
+      return mutateEvent(id, (e) => (e[field] ? e : { ...e, [field]: at }));
+    },
+    async deleteEvent(id) {
+      return deleteEvent(id);
+    },
+    async eraseBreakoutNames(eventId, ids, name) {
+      eraseBreakoutNames(eventId, ids, name);
+    },
+    async eventsEndedBefore(endMs, limit) {
+      return q.eventsEndedBefore.all(endMs, limit).map((r) => r.id);
     },
     async setLiveSession(eventId, sessionId) {
       return mutateEvent(eventId, (e) => ({ ...e, liveSessionId: sessionId }));

@@ -35,6 +35,10 @@ export interface EventRecord {
   onStage?: OnStage;
   /** [STAGE34] Announcements sent at or before this time are gone from every screen. */
   announcementsClearedAt?: string | null;
+  /** [OPS51] When the organiser archived the event (read-only from then on); absent: never. */
+  archivedAt?: string | null;
+  /** [OPS55] When retention erased the event's personal data; absent: not yet. */
+  personalDataErasedAt?: string | null;
 }
 
 export interface ParticipantPatch {
@@ -42,6 +46,8 @@ export interface ParticipantPatch {
   team?: string | null;
   mode?: Mode;
   banned?: boolean;
+  /** [ENG18] [OPS55] Only ever cleared (null) when a participant's personal data is deleted. */
+  email?: null;
 }
 
 /** [STORE37] Online attendees of one team per cohort. */
@@ -154,6 +160,30 @@ export interface Store extends QaStore, StageStore, EngagementStore, SurveyStore
   getEvent(id: string): Promise<EventRecord | null>;
   getEventByCode(code: string): Promise<EventRecord | null>;
   listEvents(): Promise<EventRecord[]>;
+  /**
+   * [OPS42] [OPS55] Ids of events whose personal data is still held and whose end (eventEndMs in
+   * schema-version.ts) is at or before `endMs`, earliest first, at most `limit`: read from the end
+   * index of schema version 2 (retentionIndexMs), never by reading every event.
+   */
+  eventsEndedBefore(endMs: number, limit: number): Promise<string[]>;
+  /**
+   * [OPS51] [OPS55] Sets archivedAt or personalDataErasedAt to `at` unless it is set already (the
+   * first time is kept), keeping the end index in step. The event as stored, or null when unknown.
+   */
+  markEvent(id: string, field: 'archivedAt' | 'personalDataErasedAt', at: string): Promise<EventRecord | null>;
+  /**
+   * [OPS52] Deletes the event and everything of it, in every part of the store: participants, polls,
+   * votes, questions, stage, chat, engagement, survey, quizzes and their runs, the attendee list,
+   * breakout rounds and rooms, presence and command results; its join code is free again. Other
+   * events are untouched. False when the event is unknown. Not one atomic step in Redis: the event
+   * record goes last, so a delete cut short is finished by calling it again.
+   */
+  deleteEvent(id: string): Promise<boolean>;
+  /**
+   * [OPS55] In the event's breakout rooms, the names stored next to these participants' ids (room
+   * chat, takeaways, help requests and who took them) become `name`; texts stay.
+   */
+  eraseBreakoutNames(eventId: string, participantIds: readonly string[], name: string): Promise<void>;
   /** Returns the updated event, or null when it does not exist. */
   setLiveSession(eventId: string, sessionId: string | null): Promise<EventRecord | null>;
   /** Replaces the role keys and bumps keyGeneration; returns the updated event or null. */

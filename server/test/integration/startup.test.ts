@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { SCHEMA_VERSION } from '../../src/store/schema-version.js';
 import { freePort } from '../helpers/redis-server.js';
 
 /**
@@ -87,6 +89,20 @@ describe('start-up output', () => {
     expect(lines[0]).toMatch(/PORT=/);
     expect(run.stderr()).not.toMatch(/^\s+at /m);
     expect(run.stderr()).not.toMatch(/EADDRINUSE|Error:/);
+  });
+
+  it('[OPS43] data written by a newer Rally stops the server with one line naming both schema versions, no stack trace', async () => {
+    const dir = dataDir();
+    const db = new Database(join(dir, 'rally.sqlite'));
+    db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    db.close();
+    const run = start({ PORT: String(await freePort()), DATA_DIR: dir });
+    expect(await run.exited).not.toBe(0);
+    const lines = run.stderr().trim().split('\n');
+    expect(lines, run.stderr()).toHaveLength(1);
+    expect(lines[0]).toContain(`schema version ${SCHEMA_VERSION + 1}`);
+    expect(lines[0]).toContain(`schema version ${SCHEMA_VERSION}`);
+    expect(run.stderr()).not.toMatch(/^\s+at /m);
   });
 
   it('[CFG7] [DEMO1] the links are the last thing a default start prints, and nothing before them is a log line', async () => {

@@ -95,6 +95,11 @@ export function fatalMessage(f: Fatal, view: View): { ended: string } | { notice
       return { ended: 'This event no longer exists: ask the organiser for a current link.' };
     case 'deleted':
       return { ended: 'The organiser deleted your data from this event: to take part again, join with the event code.' };
+    case 'EVENT_ARCHIVED':
+    case 'event-archived':
+      return { ended: 'This event is over and the organiser archived it: thank you for taking part.' };
+    case 'event-deleted':
+      return { ended: 'This event is over and the organiser deleted it: thank you for taking part.' };
     case 'keys-rotated':
       return { notice: `The organiser replaced this ${role ?? 'event'} link: ask them for the new one.` };
     default:

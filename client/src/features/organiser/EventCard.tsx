@@ -1,30 +1,72 @@
 import { useState } from 'react';
-import type { CreateEventResponse } from '@rally/shared';
+import type { CreateEventResponse, PublicEvent } from '@rally/shared';
 import { CopyField } from '../../components/CopyField';
 import { QrCode } from '../../components/QrCode';
 
-export function EventCard({ item, onRotate, open = false }: { item: CreateEventResponse; onRotate: (eventId: string) => Promise<void>; open?: boolean }) {
-  const { event, code, links } = item;
-  const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
+type Confirming = 'rotate' | 'archive' | 'delete' | null;
 
-  async function rotate() {
+export interface EventActions {
+  onRotate: (eventId: string) => Promise<void>;
+  /** [OPS51] */
+  onArchive: (eventId: string) => Promise<void>;
+  /** [OPS52] */
+  onDelete: (eventId: string) => Promise<void>;
+}
+
+/** [OPS50] When the event is over: the end of its last session; none without an agenda. */
+export function lastSessionEnd(event: Pick<PublicEvent, 'agenda'>): number | null {
+  const ends = event.agenda.map((s) => Date.parse(s.endsAt)).filter(Number.isFinite);
+  return ends.length ? Math.max(...ends) : null;
+}
+
+const when = (ms: number) => new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+export function EventCard({ item, onRotate, onArchive, onDelete, open = false }: { item: CreateEventResponse; open?: boolean } & EventActions) {
+  const { event, code, links } = item;
+  const [confirming, setConfirming] = useState<Confirming>(null);
+  const [busy, setBusy] = useState(false);
+  const archived = Boolean(event.archivedAt);
+  const end = lastSessionEnd(event);
+  const over = archived || end === null || end <= Date.now();
+
+  async function run(action: (eventId: string) => Promise<void>) {
     setBusy(true);
-    await onRotate(event.id);
+    await action(event.id);
     setBusy(false);
-    setConfirming(false);
+    setConfirming(null);
   }
+
+  const confirmRow = (label: string, busyLabel: string, action: (eventId: string) => Promise<void>, testId: string) => (
+    <>
+      <button type="button" className="btn btn-danger" onClick={() => void run(action)} disabled={busy} data-testid={testId}>
+        {busy ? busyLabel : label}
+      </button>
+      <button type="button" className="btn btn-quiet" onClick={() => setConfirming(null)} disabled={busy}>
+        Cancel
+      </button>
+    </>
+  );
 
   return (
     <details className="card event-card" open={open} data-testid="event-card" data-event-id={event.id}>
       <summary>
         <span className="event-card-name">{event.name}</span>
+        {archived ? (
+          <span className="badge" data-testid="event-archived">
+            Archived
+          </span>
+        ) : null}
         <span className="event-card-code" data-testid="event-code">
           {code}
         </span>
       </summary>
       <div className="event-card-body">
         <div className="stack">
+          {archived ? (
+            <p className="muted small" data-testid="archived-note">
+              Archived {when(Date.parse(event.archivedAt!))}: read-only. Exports still work; nobody can join or change anything.
+            </p>
+          ) : null}
           <CopyField label="Attendee link" value={links.attendee} testId="link-attendee" />
           <CopyField label="Presenter link" value={links.presenter} testId="link-presenter" />
           <CopyField label="Moderator link" value={links.moderator} testId="link-moderator" />
@@ -39,25 +81,48 @@ export function EventCard({ item, onRotate, open = false }: { item: CreateEventR
             .
           </p>
           <div className="row">
-            {confirming ? (
+            {confirming === 'rotate' ? (
+              confirmRow('Yes, replace the links', 'Rotating…', onRotate, 'rotate-confirm')
+            ) : confirming === 'archive' ? (
+              confirmRow('Yes, archive it', 'Archiving…', onArchive, 'archive-confirm')
+            ) : confirming === 'delete' ? (
+              confirmRow('Yes, delete everything', 'Deleting…', onDelete, 'delete-confirm')
+            ) : (
               <>
-                <button type="button" className="btn btn-danger" onClick={rotate} disabled={busy} data-testid="rotate-confirm">
-                  {busy ? 'Rotating…' : 'Yes, replace the links'}
-                </button>
-                <button type="button" className="btn btn-quiet" onClick={() => setConfirming(false)} disabled={busy}>
-                  Cancel
+                {archived ? null : (
+                  <button type="button" className="btn" onClick={() => setConfirming('rotate')} data-testid="rotate-keys">
+                    Rotate keys
+                  </button>
+                )}
+                {archived ? null : (
+                  <button type="button" className="btn" onClick={() => setConfirming('archive')} disabled={!over} data-testid="archive-event">
+                    Archive event
+                  </button>
+                )}
+                <button type="button" className="btn btn-danger" onClick={() => setConfirming('delete')} disabled={!over || (end === null && !archived)} data-testid="delete-event">
+                  Delete event
                 </button>
               </>
-            ) : (
-              <button type="button" className="btn" onClick={() => setConfirming(true)} data-testid="rotate-keys">
-                Rotate keys
-              </button>
             )}
           </div>
-          {confirming ? (
+          {confirming === 'rotate' ? (
             <p className="muted small" role="status">
               The presenter, moderator and stage links will stop working; people using them must open the new ones.
             </p>
+          ) : confirming === 'archive' ? (
+            <p className="muted small" role="status" data-testid="archive-explainer">
+              Everyone still connected is signed out. The event becomes read-only: its results and exports stay, nobody can join or change anything. This cannot be undone.
+            </p>
+          ) : confirming === 'delete' ? (
+            <p className="muted small" role="status" data-testid="delete-explainer">
+              Everything of “{event.name}” is deleted for good: participants, votes, questions, chat, quizzes, breakouts and the engagement log. Download the exports you need first.
+            </p>
+          ) : !over ? (
+            <p className="muted small" data-testid="not-over-note">
+              Archive and delete open once the last session has ended ({when(end!)}).
+            </p>
+          ) : end === null && !archived ? (
+            <p className="muted small">This event has no agenda: archive it to close it; it can then be deleted.</p>
           ) : null}
         </div>
         <figure className="qr-figure">

@@ -46,6 +46,27 @@ export function OrganiserPage() {
     }
   }
 
+  async function archive(eventId: string) {
+    try {
+      replaceEvent(await api.archiveEvent(adminToken, eventId));
+      toasts.info('Event archived: it is read-only now, and its exports still work.');
+    } catch (err) {
+      toasts.error(err instanceof Error ? err.message : 'Archiving the event failed.');
+    }
+  }
+
+  async function remove(eventId: string) {
+    try {
+      await api.deleteEvent(adminToken, eventId);
+      setEvents((s) => (s.status === 'ready' ? { ...s, events: s.events.filter((e) => e.event.id !== eventId) } : s));
+      setCreated((c) => (c && c.event.id === eventId ? null : c));
+      toasts.info('Event deleted with all its data.');
+    } catch (err) {
+      toasts.error(err instanceof Error ? err.message : 'Deleting the event failed.');
+    }
+  }
+
+  const actions = { onRotate: rotate, onArchive: archive, onDelete: remove };
   const signedIn = adminToken !== '' && events.status !== 'error';
 
   return (
@@ -75,7 +96,7 @@ export function OrganiserPage() {
           {created ? (
             <section aria-labelledby="created-heading" data-testid="created-event">
               <h2 id="created-heading">Event created</h2>
-              <EventCard item={created} onRotate={rotate} open />
+              <EventCard item={created} {...actions} open />
             </section>
           ) : null}
           <section aria-labelledby="events-heading" data-testid="event-list">
@@ -88,7 +109,7 @@ export function OrganiserPage() {
             {events.status === 'loading' ? <p className="loading">Loading events…</p> : null}
             {events.status === 'ready' && events.events.length === 0 ? <p className="empty">No events yet.</p> : null}
             {events.status === 'ready'
-              ? events.events.map((e) => <EventCard key={e.event.id} item={e} onRotate={rotate} />)
+              ? events.events.map((e) => <EventCard key={e.event.id} item={e} {...actions} />)
               : null}
           </section>
         </>

@@ -27,7 +27,8 @@ export async function deleteParticipant(deps: PrivacyDeps, eventId: string, part
   if (!p || p.eventId !== eventId) throw new RallyError(ErrorCode.NOT_FOUND, 'no such participant in this event');
   if (p.role === 'admin') throw new RallyError(ErrorCode.FORBIDDEN, 'organiser accounts are not deleted this way');
   const tombstone = await markDeleted(deps.store, eventId, participantId, `deleted_${randomBytes(9).toString('base64url')}`);
-  const updated = await deps.store.updateParticipant(participantId, { name: DELETED_NAME, team: null, banned: true });
+  // [OPS55] The email given at join ([BRK35]) goes too.
+  const updated = await deps.store.updateParticipant(participantId, { name: DELETED_NAME, team: null, banned: true, ...(p.email ? { email: null } : {}) });
   await Promise.all([
     deps.store.pseudonymiseEngagement(eventId, participantId, tombstone),
     deps.store.pseudonymiseSurvey(eventId, participantId, tombstone),
