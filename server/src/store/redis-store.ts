@@ -1,32 +1,37 @@
 /*
  * Redis adapter of the Store port (node-redis v5).
  *
- * Key layout, all under a prefix P (default 'rally:'):
- *   P event:{id}                           hash  one field per EventRecord property, value JSON-encoded
- *   P code:{joinCode}                      string  the event id owning that join code
- *   P events                               set   every event id (listEvents)
- *   P participant:{id}                     hash  one field per Participant property, value JSON-encoded
- *   P event-participants:{eventId}         set   participant ids of that event (listParticipants)
- *   P sockets:*, online*:*, node:*        presence, see store/redis/presence.ts
- *   P cmd:{key}                            string  JSON command result, with a TTL
- *   P poll:{id}                            hash  one field per Poll property, JSON-encoded, plus `version`
- *   P event-polls:{eventId}                set   poll ids of that event (listPolls)
- *   P poll-order:{eventId}:{sessionId}     string  highest order given in that session (INCR)
- *   P live-polls:{eventId}                 set   ids of the event's live polls (results ticker)
- *   P poll-deadlines                       zset  live polls with a deadline, scored by closesAt in ms
- *   P tally:{pollId}                       hash  counter key -> count (HINCRBY), see PollTally
- *   P votes:{pollId}                       hash  participantId -> StoredVote JSON
- *   P answers:{pollId}                     hash  answerId -> open-text answer JSON (without status)
- *   P answer-status:{pollId}               hash  answerId -> pending | approved | rejected
+ * Key layout (schema version 3), under a prefix P (default 'rally:'), with T = P{eventId}: the
+ * event's hash tag, so every key of one event lives in one Redis Cluster hash slot ([CLU20],
+ * store/redis/keyspace.ts):
+ *   T event:{id}                           hash  one field per EventRecord property, value JSON-encoded
+ *   P code:{joinCode}                      string  the event id owning that join code (store-wide)
+ *   P events                               set   every event id (listEvents; store-wide)
+ *   P owner:{childId}                      string  the event of a participant, poll, question, quiz,
+ *                                                 quiz run, breakout round, help request or template
+ *   T participant:{id}                     hash  one field per Participant property, value JSON-encoded
+ *   T event-participants:{eventId}         set   participant ids of that event (listParticipants)
+ *   T sockets:*, T online*:*, P node:*     presence, see store/redis/presence.ts
+ *   P cmd:{key}                            string  JSON command result, with a TTL (store-wide)
+ *   T poll:{id}                            hash  one field per Poll property, JSON-encoded, plus `version`
+ *   T event-polls:{eventId}                set   poll ids of that event (listPolls)
+ *   T poll-order:{eventId}:{sessionId}     string  highest order given in that session (INCR)
+ *   T live-polls:{eventId}                 set   ids of the event's live polls (results ticker)
+ *   P poll-deadlines                       zset  live polls with a deadline, scored by closesAt in ms (store-wide)
+ *   T tally:{pollId}                       hash  counter key -> count (HINCRBY), see PollTally
+ *   T votes:{pollId}                       hash  participantId -> StoredVote JSON
+ *   T answers:{pollId}                     hash  answerId -> open-text answer JSON (without status)
+ *   T answer-status:{pollId}               hash  answerId -> pending | approved | rejected
  *   P schema, schema-lock, events-by-end   schema version, its migration lock, events by end: store/redis/migrations.ts
  *
  * Records are hashes of JSON-encoded fields rather than one JSON blob so a Lua script can patch a
  * field with HSET and never decode JSON: Redis's cjson turns empty arrays into objects on a
  * round trip, which would corrupt `teams: []`. keyGeneration is a JSON number, so HINCRBY works.
  *
- * Every state change is one command or one Lua script, so it is atomic across nodes. Some scripts
- * (presence, poll reorder and transitions) derive keys from the prefix inside Lua, which is fine on
- * a single Redis (or a replicated primary) but not on Redis Cluster.
+ * Every state change of an event is one command or one Lua script, so it is atomic across nodes; every
+ * key a script touches is passed in KEYS and is in the event's slot, so the same holds on a Redis
+ * Cluster ([CLU21]). Store-wide keys are written by their own commands next to the event's
+ * ([CLU23]). `redis+cluster://` URLs connect to a cluster (store/redis/connect.ts).
  *
  * Poll counters are plain hash fields bumped with HINCRBY inside the castVote script, so a vote,
  * the removal of the vote it replaces and the version bump are one atomic step on every node.
@@ -39,7 +44,7 @@
  * breakout rounds (brk-*) in store/redis/breakout-rounds.ts; what happens inside breakout rooms (brk-chat*,
  * brk-takeaways, brk-scorecards, brk-video) in store/redis/breakout-rooms.ts.
  */
-import { createClient, defineScript, type CommandParser } from 'redis';
+import { defineScript, type CommandParser } from 'redis';
 import { ErrorCode, RallyError, type AnswerStatus, type Participant, type Poll, type PollResults, type PollState } from '@rally/shared';
 import { createRedisQa } from './redis/qa.js';
 import { createRedisQuizPlay } from './redis/quiz-play.js';
@@ -51,6 +56,9 @@ import { createRedisSurvey } from './redis/survey.js';
 import { createRedisRoster } from './redis/roster.js';
 import { createRedisBreakoutRooms } from './redis/breakout-rooms.js';
 import { createRedisPresence } from './redis/presence.js';
+import { createRedisConnection } from './redis/connect.js';
+import { createKeyspace, eventTag, type AnyRedis } from './redis/keyspace.js';
+import { luaRunner } from './redis/lua.js';
 import { indexEventEnd, migrateRedis, redisKeys } from './redis/migrations.js';
 import { createRedisBreakoutNameErasure, createRedisEventDeletion } from './redis/delete-event.js';
 import { retentionIndexMs } from './schema-version.js';
@@ -72,14 +80,12 @@ const script = (keyCount: number, lua: string) =>
   });
 
 const scripts = {
-  // KEYS: event, code, events index. ARGV: id, then field/value pairs.
+  // KEYS: event. ARGV: field/value pairs. The join code and the events index are store-wide, so
+  // they are written by their own commands around it ([CLU23]).
   createEvent: script(
-    3,
+    1,
     `if redis.call('EXISTS', KEYS[1]) == 1 then return 'id' end
-     if redis.call('EXISTS', KEYS[2]) == 1 then return 'code' end
-     redis.call('HSET', KEYS[1], unpack(ARGV, 2))
-     redis.call('SET', KEYS[2], ARGV[1])
-     redis.call('SADD', KEYS[3], ARGV[1])
+     redis.call('HSET', KEYS[1], unpack(ARGV))
      return 'ok'`,
   ),
   // KEYS: participant, event's participant index. ARGV: id, then field/value pairs.
@@ -154,46 +160,14 @@ const scripts = {
      redis.call('SREM', KEYS[2], ARGV[1])
      return 1`,
   ),
-  // KEYS: event's poll index, session order counter. ARGV: prefix, sessionId JSON, poll ids...
-  reorderPolls: script(
-    2,
-    `local inSession = {}
-     local n = 0
-     for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-       if redis.call('HGET', ARGV[1] .. 'poll:' .. id, 'sessionId') == ARGV[2] then
-         inSession[id] = true
-         n = n + 1
-       end
-     end
-     if n ~= #ARGV - 2 then return 0 end
-     local seen = {}
-     for i = 3, #ARGV do
-       if not inSession[ARGV[i]] or seen[ARGV[i]] then return 0 end
-       seen[ARGV[i]] = true
-     end
-     for i = 3, #ARGV do
-       local key = ARGV[1] .. 'poll:' .. ARGV[i]
-       redis.call('HSET', key, 'order', tostring(i - 2))
-       redis.call('HINCRBY', key, 'version', 1)
-     end
-     if tonumber(redis.call('GET', KEYS[2]) or '0') < n then redis.call('SET', KEYS[2], n) end
-     return 1`,
-  ),
-  // Compare-and-set on the state. KEYS: poll, deadlines. ARGV: prefix, from JSON, to JSON, id,
-  // deadline ms or '', then field/value pairs.
+  // Compare-and-set on the state. KEYS: poll, event's live polls. ARGV: from JSON, to JSON, id,
+  // then field/value pairs. The store-wide deadline index is written next to it ([CLU23]).
   transitionPoll: script(
     2,
-    `if redis.call('HGET', KEYS[1], 'state') ~= ARGV[2] then return false end
-     redis.call('HSET', KEYS[1], 'state', ARGV[3], unpack(ARGV, 6))
+    `if redis.call('HGET', KEYS[1], 'state') ~= ARGV[1] then return false end
+     redis.call('HSET', KEYS[1], 'state', ARGV[2], unpack(ARGV, 4))
      redis.call('HINCRBY', KEYS[1], 'version', 1)
-     local live = ARGV[1] .. 'live-polls:' .. cjson.decode(redis.call('HGET', KEYS[1], 'eventId'))
-     if ARGV[3] == '"live"' then
-       redis.call('SADD', live, ARGV[4])
-       if ARGV[5] ~= '' then redis.call('ZADD', KEYS[2], ARGV[5], ARGV[4]) end
-     else
-       redis.call('SREM', live, ARGV[4])
-       redis.call('ZREM', KEYS[2], ARGV[4])
-     end
+     if ARGV[2] == '"live"' then redis.call('SADD', KEYS[2], ARGV[3]) else redis.call('SREM', KEYS[2], ARGV[3]) end
      return redis.call('HGETALL', KEYS[1])`,
   ),
   // KEYS: poll.
@@ -236,19 +210,6 @@ const scripts = {
      end
      return {status, tostring(redis.call('HINCRBY', KEYS[1], 'version', 1))}`,
   ),
-  // KEYS: live polls of the event. ARGV: prefix. Returns [id, version, ...].
-  livePollVersions: script(
-    1,
-    `local out = {}
-     for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-       local v = redis.call('HGET', ARGV[1] .. 'poll:' .. id, 'version')
-       if v then
-         out[#out + 1] = id
-         out[#out + 1] = v
-       end
-     end
-     return out`,
-  ),
   // [STORE38] First write wins, and only for a closed poll. KEYS: poll, results. ARGV: results JSON.
   putFinalResults: script(
     2,
@@ -265,6 +226,43 @@ const scripts = {
      return doc`,
   ),
 };
+
+// A variable number of KEYS, so run through luaRunner rather than defined with a fixed count.
+// KEYS: event's poll index, session order counter, then the poll key of each member of the index
+// as read before. ARGV: sessionId JSON, member count m, the m member ids (in KEYS order), then
+// the poll ids in their new order. -1 (nothing changed) when the index is not that list any more.
+const REORDER_POLLS = `local m = tonumber(ARGV[2])
+     if redis.call('SCARD', KEYS[1]) ~= m then return -1 end
+     local keyOf = {}
+     for i = 1, m do
+       if redis.call('SISMEMBER', KEYS[1], ARGV[2 + i]) == 0 then return -1 end
+       keyOf[ARGV[2 + i]] = KEYS[2 + i]
+     end
+     local inSession = {}
+     local n = 0
+     for id, key in pairs(keyOf) do
+       if redis.call('HGET', key, 'sessionId') == ARGV[1] then
+         inSession[id] = true
+         n = n + 1
+       end
+     end
+     local first = 3 + m
+     if n ~= #ARGV - first + 1 then return 0 end
+     local seen = {}
+     for i = first, #ARGV do
+       if not inSession[ARGV[i]] or seen[ARGV[i]] then return 0 end
+       seen[ARGV[i]] = true
+     end
+     for i = first, #ARGV do
+       local key = keyOf[ARGV[i]]
+       redis.call('HSET', key, 'order', tostring(i - first + 1))
+       redis.call('HINCRBY', key, 'version', 1)
+     end
+     if tonumber(redis.call('GET', KEYS[2]) or '0') < n then redis.call('SET', KEYS[2], n) end
+     return 1`;
+
+/** The scripts above, as the client exposes them: client.<name>(keys, args). */
+type ScriptMethods = { [K in keyof typeof scripts]: (keys: string[], args: string[]) => Promise<unknown> };
 
 /** Poll fields the server owns; a draft edit never writes them. */
 const POLL_META = ['id', 'eventId', 'sessionId', 'order', 'state', 'createdAt', 'openedAt', 'closesAt', 'closedAt', 'revealed', 'presentAtClose'];
@@ -295,25 +293,26 @@ const applied: Promise<void> = Promise.resolve();
 
 export async function createRedisStore(url: string, opts: { keyPrefix?: string } = {}): Promise<Store> {
   const p = opts.keyPrefix ?? 'rally:';
+  // [CLU20] Every key of an event carries its hash tag (store/redis/keyspace.ts).
+  const ev = (eventId: string) => eventTag(p, eventId);
   const key = {
-    event: (id: string) => `${p}event:${id}`,
+    event: (id: string) => `${ev(id)}event:${id}`,
     code: (code: string) => `${p}code:${code}`,
     events: `${p}events`,
-    participant: (id: string) => `${p}participant:${id}`,
-    eventParticipants: (eventId: string) => `${p}event-participants:${eventId}`,
+    participant: (e: string, id: string) => `${ev(e)}participant:${id}`,
+    eventParticipants: (e: string) => `${ev(e)}event-participants:${e}`,
     cmd: (k: string) => `${p}cmd:${k}`,
-    // poll and live-polls are mirrored inside Lua scripts; change them together.
-    poll: (id: string) => `${p}poll:${id}`,
-    eventPolls: (eventId: string) => `${p}event-polls:${eventId}`,
-    pollOrder: (eventId: string, sessionId: string | null) => `${p}poll-order:${eventId}:${sessionId ?? ''}`,
-    livePolls: (eventId: string) => `${p}live-polls:${eventId}`,
+    poll: (e: string, id: string) => `${ev(e)}poll:${id}`,
+    eventPolls: (e: string) => `${ev(e)}event-polls:${e}`,
+    pollOrder: (e: string, sessionId: string | null) => `${ev(e)}poll-order:${e}:${sessionId ?? ''}`,
+    livePolls: (e: string) => `${ev(e)}live-polls:${e}`,
     deadlines: `${p}poll-deadlines`,
-    tally: (pollId: string) => `${p}tally:${pollId}`,
+    tally: (e: string, pollId: string) => `${ev(e)}tally:${pollId}`,
     // Kept out of the poll hash, which is read whole as the Poll clients see.
-    finalResults: (pollId: string) => `${p}poll-results:${pollId}`,
-    votes: (pollId: string) => `${p}votes:${pollId}`,
-    answers: (pollId: string) => `${p}answers:${pollId}`,
-    answerStatus: (pollId: string) => `${p}answer-status:${pollId}`,
+    finalResults: (e: string, pollId: string) => `${ev(e)}poll-results:${pollId}`,
+    votes: (e: string, pollId: string) => `${ev(e)}votes:${pollId}`,
+    answers: (e: string, pollId: string) => `${ev(e)}answers:${pollId}`,
+    answerStatus: (e: string, pollId: string) => `${ev(e)}answer-status:${pollId}`,
   };
 
   /** A poll hash -> Poll; `version` is storage bookkeeping and is dropped. */
@@ -323,13 +322,12 @@ export async function createRedisStore(url: string, opts: { keyPrefix?: string }
     const { version: _v, ...poll } = rec;
     return poll as Poll;
   };
-  const readPolls = async (ids: string[]) => (await Promise.all(ids.map((id) => client.hGetAll(key.poll(id))))).map(toPoll).filter((x): x is Poll => x !== null);
+  const readPolls = async (e: string, ids: string[]) => (await Promise.all(ids.map((id) => client.hGetAll(key.poll(e, id))))).map(toPoll).filter((x): x is Poll => x !== null);
   const byTime = <T extends { at: string }>(k: (x: T) => string) => (a: T, b: T) => a.at.localeCompare(b.at) || k(a).localeCompare(k(b));
   const stateError = (state: unknown) =>
     new RallyError(ErrorCode.INVALID_STATE, state === '"draft"' ? 'this poll has not started yet' : 'this poll is closed');
 
-  const client = createClient({
-    url,
+  const client = createRedisConnection(url, {
     scripts,
     // [REL2] While Redis is unreachable a command fails at once (ClientOfflineError, answered
     // UNAVAILABLE) instead of waiting in memory for the whole outage and being acked long after.
@@ -339,7 +337,7 @@ export async function createRedisStore(url: string, opts: { keyPrefix?: string }
     commandsQueueMaxLength: REDIS_QUEUE_MAX,
     // Reconnect quickly, never give up: an outage ends when Redis is back, not when we stop trying.
     socket: { reconnectStrategy: (retries: number) => Math.min(50 * 2 ** Math.min(retries, 5), 1000), connectTimeout: 2000 },
-  });
+  }) as AnyRedis & ScriptMethods;
   // node-redis reconnects on its own; without a listener an 'error' event would crash the process.
   // Failures still reach callers as rejected commands (and /readyz through ping).
   client.on('error', () => {});
@@ -352,14 +350,22 @@ export async function createRedisStore(url: string, opts: { keyPrefix?: string }
     throw e;
   }
 
+  const ks = createKeyspace(client, p);
+  const runLua = luaRunner(client, { reorderPolls: REORDER_POLLS });
+  /** The event of a poll, or null when the store knows no such poll. */
+  const pollEvent = (id: string) => ks.eventOf(id);
+  const getPoll = async (id: string): Promise<Poll | null> => {
+    const e = await pollEvent(id);
+    return e === null ? null : toPoll(await client.hGetAll(key.poll(e, id)));
+  };
   const presence = createRedisPresence(client, p, key.participant);
   // Breakout room chat, takeaways, scorecards and video presence (store/redis/breakout-rooms.ts);
   // deleting a round purges them too ([BSTORE1]).
-  const { purgeRoomData: purgeBreakoutRoomData, ...breakoutRooms } = createRedisBreakoutRooms(client, p);
-  const breakoutRounds = createRedisBreakoutRounds(client, p);
-  const stage = createRedisStage(client, p);
-  const deleteEvent = createRedisEventDeletion(client, p);
-  const eraseBreakoutNames = createRedisBreakoutNameErasure(client, p);
+  const { purgeRoomData: purgeBreakoutRoomData, ...breakoutRooms } = createRedisBreakoutRooms(client, ks);
+  const breakoutRounds = createRedisBreakoutRounds(client, ks);
+  const stage = createRedisStage(client, ks);
+  const deleteEvent = createRedisEventDeletion(client, ks);
+  const eraseBreakoutNames = createRedisBreakoutNameErasure(client, ks);
 
   const readRecords = async <T>(ids: string[], keyOf: (id: string) => string): Promise<T[]> => {
     const replies = await Promise.all(ids.map((id) => client.hGetAll(keyOf(id))));
@@ -368,28 +374,33 @@ export async function createRedisStore(url: string, opts: { keyPrefix?: string }
 
   return {
     kind: 'redis',
-    ...createRedisQa(client, p),
+    ...createRedisQa(client, ks),
     ...stage,
-    ...createRedisEngagement(client, p),
-    ...createRedisSurvey(client, p),
-    ...createRedisQuiz(client, p),
-    ...createRedisQuizPlay(client, p),
-    ...createRedisRoster(client, p),
+    ...createRedisEngagement(client, ks),
+    ...createRedisSurvey(client, ks),
+    ...createRedisQuiz(client, ks),
+    ...createRedisQuizPlay(client, ks),
+    ...createRedisRoster(client, ks),
     ...breakoutRounds,
     ...breakoutRooms,
     async deleteRound(id) {
+      const eventId = await ks.eventOf(id);
       const deleted = await breakoutRounds.deleteRound(id);
-      if (deleted) await purgeBreakoutRoomData(id);
+      if (deleted) await purgeBreakoutRoomData(id, eventId);
       return deleted;
     },
 
     async createEvent(event) {
-      const outcome = await client.createEvent(
-        [key.event(event.id), key.code(event.code), key.events],
-        [event.id, ...toFields(event)],
-      );
-      if (outcome === 'id') throw new RallyError(ErrorCode.CONFLICT, 'an event with this id exists');
-      if (outcome === 'code') throw new RallyError(ErrorCode.CONFLICT, 'an event with this join code exists');
+      const idTaken = () => new RallyError(ErrorCode.CONFLICT, 'an event with this id exists');
+      if (Number(await client.exists(key.event(event.id))) === 1) throw idTaken();
+      // [CLU23] The join code is claimed first, by its own command: a create cut short after it
+      // leaves a code only a retry of the same create can take.
+      if (!(await client.set(key.code(event.code), event.id, { condition: 'NX' })) && String(await client.get(key.code(event.code))) !== event.id) {
+        throw new RallyError(ErrorCode.CONFLICT, 'an event with this join code exists');
+      }
+      const outcome = await client.createEvent([key.event(event.id)], toFields(event));
+      if (outcome === 'id') throw idTaken();
+      await client.sAdd(key.events, event.id);
       // [OPS50] Its own command (events-by-end is not one of the event's keys).
       await indexEventEnd(client, p, event.id, retentionIndexMs(event));
     },
@@ -403,10 +414,10 @@ export async function createRedisStore(url: string, opts: { keyPrefix?: string }
     },
     async getEventByCode(code) {
       const id = await client.get(key.code(code));
-      return id === null ? null : fromFields<EventRecord>(await client.hGetAll(key.event(id)));
+      return id === null ? null : fromFields<EventRecord>(await client.hGetAll(key.event(String(id))));
     },
     async listEvents() {
-      const events = await readRecords<EventRecord>(await client.sMembers(key.events), key.event);
+      const events = await readRecords<EventRecord>([...(await client.sMembers(key.events))].map(String), key.event);
       // Sets are unordered; sort so callers see a stable order.
       return events.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
     },
@@ -422,7 +433,7 @@ export async function createRedisStore(url: string, opts: { keyPrefix?: string }
       await eraseBreakoutNames(eventId, ids, name);
     },
     async eventsEndedBefore(endMs, limit) {
-      return client.zRangeByScore(redisKeys.eventsByEnd(p), '-inf', endMs, { LIMIT: { offset: 0, count: limit } });
+      return [...(await client.zRangeByScore(redisKeys.eventsByEnd(p), '-inf', endMs, { LIMIT: { offset: 0, count: limit } }))].map(String);
     },
     async setLiveSession(eventId, sessionId) {
       return fromFields<EventRecord>(await client.patchRecord([key.event(eventId)], ['liveSessionId', JSON.stringify(sessionId)]));
@@ -432,23 +443,26 @@ export async function createRedisStore(url: string, opts: { keyPrefix?: string }
     },
 
     async createParticipant(participant) {
-      const created = await client.createParticipant(
-        [key.participant(participant.id), key.eventParticipants(participant.eventId)],
-        [participant.id, ...toFields(participant)],
-      );
-      if (created !== 1) throw new RallyError(ErrorCode.CONFLICT, 'a participant with this id exists');
+      const e = participant.eventId;
+      const conflict = () => new RallyError(ErrorCode.CONFLICT, 'a participant with this id exists');
+      if ((await ks.claim(participant.id, e)) === 'other') throw conflict();
+      const created = await client.createParticipant([key.participant(e, participant.id), key.eventParticipants(e)], [participant.id, ...toFields(participant)]);
+      if (created !== 1) throw conflict();
     },
     async getParticipant(id) {
-      return fromFields<Participant>(await client.hGetAll(key.participant(id)));
+      const e = await ks.eventOf(id);
+      return e === null ? null : fromFields<Participant>(await client.hGetAll(key.participant(e, id)));
     },
     async updateParticipant(id, patch) {
+      const e = await ks.eventOf(id);
+      if (e === null) return null;
       // Only the patchable fields, so a stray property can never overwrite id or eventId.
       const fields = toFields(Object.fromEntries(PATCHABLE.map((f) => [f, patch[f]])));
       // [STORE36] The presence script patches and moves an online attendee's count in one step.
-      return fromFields<Participant>(await presence.patchParticipant(key.participant(id), fields));
+      return fromFields<Participant>(await presence.patchParticipant(e, id, fields));
     },
     async listParticipants(eventId) {
-      const list = await readRecords<Participant>(await client.sMembers(key.eventParticipants(eventId)), key.participant);
+      const list = await readRecords<Participant>([...(await client.sMembers(key.eventParticipants(eventId)))].map(String), (id) => key.participant(eventId, id));
       return list.sort((a, b) => a.joinedAt.localeCompare(b.joinedAt) || a.id.localeCompare(b.id));
     },
 
@@ -468,59 +482,76 @@ export async function createRedisStore(url: string, opts: { keyPrefix?: string }
     },
     async recalledCommand<T>(k: string) {
       const stored = await client.get(key.cmd(k));
-      return stored === null ? undefined : (JSON.parse(stored) as T);
+      return stored === null ? undefined : (JSON.parse(String(stored)) as T);
     },
     durable: () => applied,
 
     async createPoll(poll) {
       const { order: _o, ...fields } = poll;
-      const order = await client.createPoll(
-        [key.poll(poll.id), key.eventPolls(poll.eventId), key.pollOrder(poll.eventId, poll.sessionId)],
-        [poll.id, ...toFields(fields)],
-      );
-      if (Number(order) < 0) throw new RallyError(ErrorCode.CONFLICT, 'a poll with this id exists');
+      const e = poll.eventId;
+      const conflict = () => new RallyError(ErrorCode.CONFLICT, 'a poll with this id exists');
+      if ((await ks.claim(poll.id, e)) === 'other') throw conflict();
+      const order = await client.createPoll([key.poll(e, poll.id), key.eventPolls(e), key.pollOrder(e, poll.sessionId)], [poll.id, ...toFields(fields)]);
+      if (Number(order) < 0) throw conflict();
       return { ...poll, order: Number(order) };
     },
-    async getPoll(id) {
-      return toPoll(await client.hGetAll(key.poll(id)));
-    },
+    getPoll,
     async listPolls(eventId) {
-      return (await readPolls(await client.sMembers(key.eventPolls(eventId)))).sort(comparePolls);
+      return (await readPolls(eventId, [...(await client.sMembers(key.eventPolls(eventId)))].map(String))).sort(comparePolls);
     },
     async updatePollDraft(id, content) {
+      const e = await pollEvent(id);
+      if (e === null) return null;
       const authored = Object.fromEntries(Object.entries(content).filter(([k]) => !POLL_META.includes(k)));
-      const reply = await client.updateDraft([key.poll(id)], toFields(authored));
+      const reply = await client.updateDraft([key.poll(e, id)], toFields(authored));
       if (reply === 'state') throw new RallyError(ErrorCode.INVALID_STATE, 'only a draft can be changed or deleted');
       return toPoll(reply);
     },
     async deletePoll(id) {
-      // eventId never changes, so reading it before the script cannot race with anything.
-      const eventId = await client.hGet(key.poll(id), 'eventId');
-      if (!eventId) return false;
-      const reply = await client.deleteDraft([key.poll(id), key.eventPolls(JSON.parse(eventId) as string)], [id]);
+      const e = await pollEvent(id);
+      if (e === null) return false;
+      const reply = await client.deleteDraft([key.poll(e, id), key.eventPolls(e)], [id]);
       if (reply === 'state') throw new RallyError(ErrorCode.INVALID_STATE, 'only a draft can be changed or deleted');
+      if (reply === 1) await ks.release(id);
       return reply === 1;
     },
     async reorderPolls(eventId, sessionId, pollIds) {
-      const ok = await client.reorderPolls([key.eventPolls(eventId), key.pollOrder(eventId, sessionId)], [p, JSON.stringify(sessionId), ...pollIds]);
-      if (ok !== 1) return null;
-      return readPolls(pollIds);
+      for (let attempt = 1; ; attempt++) {
+        const members = [...(await client.sMembers(key.eventPolls(eventId)))].map(String);
+        const keys = [key.eventPolls(eventId), key.pollOrder(eventId, sessionId), ...members.map((id) => key.poll(eventId, id))];
+        const ok = Number(await runLua('reorderPolls', keys, [JSON.stringify(sessionId), String(members.length), ...members, ...pollIds]));
+        // -1: a poll was created or deleted since the read; read the index again.
+        if (ok === -1 && attempt < 20) continue;
+        if (ok !== 1) return null;
+        return readPolls(eventId, pollIds);
+      }
     },
     async transitionPoll(id, from, to, patch) {
-      const deadline = to === 'live' && patch.closesAt ? String(Date.parse(patch.closesAt)) : '';
-      return toPoll(
-        await client.transitionPoll([key.poll(id), key.deadlines], [p, JSON.stringify(from), JSON.stringify(to), id, deadline, ...toFields(patch)]),
-      );
+      const e = await pollEvent(id);
+      if (e === null) return null;
+      const deadline = to === 'live' && patch.closesAt ? Date.parse(patch.closesAt) : null;
+      // [CLU23] The store-wide deadline index by its own commands: added (never raised) before the
+      // script and set exactly after; removed after. A node dying in between leaves an entry the
+      // sweep reads early (duePolls re-checks state and closesAt), never a live poll without one.
+      if (deadline !== null) await client.zAdd(key.deadlines, { score: deadline, value: id }, { LT: true });
+      const poll = toPoll(await client.transitionPoll([key.poll(e, id), key.livePolls(e)], [JSON.stringify(from), JSON.stringify(to), id, ...toFields(patch)]));
+      if (!poll) return null;
+      if (deadline !== null) await client.zAdd(key.deadlines, { score: deadline, value: id });
+      else if (to !== 'live') await client.zRem(key.deadlines, id);
+      return poll;
     },
     async setRevealed(id) {
-      return toPoll(await client.reveal([key.poll(id)], []));
+      const e = await pollEvent(id);
+      return e === null ? null : toPoll(await client.reveal([key.poll(e, id)], []));
     },
     async castVote(input) {
       const { pollId, allowChange, answer, ...vote } = input;
+      const e = await pollEvent(pollId);
+      if (e === null) throw new RallyError(ErrorCode.NOT_FOUND, 'no such poll');
       const stored: StoredVote = vote;
       const answerDoc = answer ? JSON.stringify({ id: answer.id, pollId, participantId: input.participantId, text: answer.text, flagged: answer.flagged, at: input.at }) : '';
       const reply = (await client.castVote(
-        [key.poll(pollId), key.tally(pollId), key.votes(pollId), key.answers(pollId), key.answerStatus(pollId)],
+        [key.poll(e, pollId), key.tally(e, pollId), key.votes(e, pollId), key.answers(e, pollId), key.answerStatus(e, pollId)],
         [input.participantId, JSON.stringify(stored), input.fingerprint, allowChange ? '1' : '0', answer?.id ?? '', answerDoc, String(input.counters.length), ...input.counters],
       )) as string[];
       switch (reply[0]) {
@@ -536,21 +567,26 @@ export async function createRedisStore(url: string, opts: { keyPrefix?: string }
     },
     async getMyVotes(participantId, pollIds) {
       // One pipelined round trip: node-redis sends the commands of one tick together.
-      const docs = await Promise.all(pollIds.map((id) => client.hGet(key.votes(id), participantId)));
+      const events = await Promise.all(pollIds.map((id) => pollEvent(id)));
+      const docs = await Promise.all(pollIds.map((id, i) => (events[i] === null ? null : client.hGet(key.votes(events[i]!, id), participantId))));
       const out: Record<string, StoredVote> = {};
       pollIds.forEach((id, i) => {
         const doc = docs[i];
-        if (doc) out[id] = JSON.parse(doc) as StoredVote;
+        if (doc) out[id] = JSON.parse(String(doc)) as StoredVote;
       });
       return out;
     },
     async listVotes(pollId) {
-      const docs = await client.hVals(key.votes(pollId));
-      return docs.map((d) => JSON.parse(d) as StoredVote).sort(byTime((v) => v.participantId));
+      const e = await pollEvent(pollId);
+      if (e === null) return [];
+      const docs = await client.hVals(key.votes(e, pollId));
+      return docs.map((d) => JSON.parse(String(d)) as StoredVote).sort(byTime((v) => v.participantId));
     },
     async getTally(pollId) {
+      const e = await pollEvent(pollId);
+      if (e === null) return null;
       // MULTI: version, state and counters are read at one point in time.
-      const [[version, state], counters] = (await client.multi().hmGet(key.poll(pollId), ['version', 'state']).hGetAll(key.tally(pollId)).exec()) as unknown as [
+      const [[version, state], counters] = (await client.multi().hmGet(key.poll(e, pollId), ['version', 'state']).hGetAll(key.tally(e, pollId)).exec()) as unknown as [
         [string | null, string | null],
         Record<string, string>,
       ];
@@ -560,33 +596,51 @@ export async function createRedisStore(url: string, opts: { keyPrefix?: string }
       return { version: Number(version), state: JSON.parse(state) as PollState, counters: out };
     },
     async putFinalResults(pollId, results) {
-      await client.putFinalResults([key.poll(pollId), key.finalResults(pollId)], [JSON.stringify(results)]);
+      const e = await pollEvent(pollId);
+      if (e === null) return;
+      await client.putFinalResults([key.poll(e, pollId), key.finalResults(e, pollId)], [JSON.stringify(results)]);
     },
     async getFinalResults(pollId) {
+      const e = await pollEvent(pollId);
+      if (e === null) return null;
       // MULTI: the results and the version they are shown with are read at one point in time.
-      const [version, doc] = (await client.multi().hGet(key.poll(pollId), 'version').get(key.finalResults(pollId)).exec()) as unknown as [string | null, string | null];
+      const [version, doc] = (await client.multi().hGet(key.poll(e, pollId), 'version').get(key.finalResults(e, pollId)).exec()) as unknown as [string | null, string | null];
       if (!doc || version === null || version === undefined) return null;
       return { results: JSON.parse(doc) as PollResults, version: Number(version) };
     },
     async livePollVersions(eventId) {
-      const flat = (await client.livePollVersions([key.livePolls(eventId)], [p])) as string[];
+      // One MULTI in the event's slot: the live set and each poll's version at one point in time
+      // would need the ids first, so the set is read, then the versions; a poll that closed in
+      // between still reads with its version (the ticker publishes a final tick for it anyway).
+      const ids = [...(await client.sMembers(key.livePolls(eventId)))].map(String);
+      if (ids.length === 0) return [];
+      const multi = client.multi();
+      for (const id of ids) multi.hGet(key.poll(eventId, id), 'version');
+      const versions = (await multi.exec()) as unknown as (string | null)[];
       const out: { pollId: string; version: number }[] = [];
-      for (let i = 0; i + 1 < flat.length; i += 2) out.push({ pollId: flat[i]!, version: Number(flat[i + 1]) });
+      ids.forEach((pollId, i) => {
+        const v = versions[i];
+        if (v !== null && v !== undefined) out.push({ pollId, version: Number(v) });
+      });
       return out;
     },
     async duePolls(nowMs) {
-      const ids = await client.zRangeByScore(key.deadlines, '-inf', nowMs);
-      const polls = await readPolls(ids);
+      const ids = [...(await client.zRangeByScore(key.deadlines, '-inf', nowMs))].map(String);
+      const polls = (await Promise.all(ids.map((id) => getPoll(id)))).filter((x): x is Poll => x !== null);
       return polls.filter((x) => x.state === 'live' && x.closesAt !== null && Date.parse(x.closesAt) <= nowMs);
     },
     async listAnswers(pollId) {
-      const [docs, statuses] = await Promise.all([client.hGetAll(key.answers(pollId)), client.hGetAll(key.answerStatus(pollId))]);
-      return Object.entries(docs)
-        .map(([id, doc]) => ({ ...(JSON.parse(doc) as Omit<StoredAnswer, 'status'>), status: (statuses[id] ?? 'pending') as AnswerStatus }))
+      const e = await pollEvent(pollId);
+      if (e === null) return [];
+      const [docs, statuses] = await Promise.all([client.hGetAll(key.answers(e, pollId)), client.hGetAll(key.answerStatus(e, pollId))]);
+      return Object.entries(docs as Record<string, string>)
+        .map(([id, doc]) => ({ ...(JSON.parse(doc) as Omit<StoredAnswer, 'status'>), status: ((statuses as Record<string, string>)[id] ?? 'pending') as AnswerStatus }))
         .sort(byTime((a) => a.id));
     },
     async moderateAnswer(pollId, answerId, status) {
-      const doc = await client.moderateAnswer([key.answers(pollId), key.answerStatus(pollId), key.poll(pollId)], [answerId, status]);
+      const e = await pollEvent(pollId);
+      if (e === null) return null;
+      const doc = await client.moderateAnswer([key.answers(e, pollId), key.answerStatus(e, pollId), key.poll(e, pollId)], [answerId, status]);
       if (typeof doc !== 'string') return null;
       return { ...(JSON.parse(doc) as Omit<StoredAnswer, 'status'>), status };
     },

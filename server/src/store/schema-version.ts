@@ -9,7 +9,7 @@ import type { AgendaSession } from '@rally/shared';
  * before), bump this, and before changing anything else commit fixtures written by the current code
  * (as server/test/fixtures/schema-v1/make-fixture.ts did for version 1) so a test upgrades them.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /**
  * [OPS43] The data was written by a newer Rally: this code would misread it, so it refuses to

@@ -1,30 +1,31 @@
 /*
  * [BSTORE1]–[BSTORE9] Breakout rounds, who is in which room, help requests and templates on Redis.
  *
- * Keys, under the adapter's prefix P:
- *   P brk-round:{id}          hash  `eventId`, `version`, `status`, `doc` (the round as JSON), `seq` (placement counter)
- *   P brk-rounds:{eventId}    list  round ids, oldest first
- *   P brk-running:{eventId}   string  the id of the event's open or closing round ([BSTORE7])
- *   P brk-due                 zset  round id -> due time in ms ([BSTORE8])
- *   P brk-asg:{roundId}       hash  participant id -> room id
- *   P brk-order:{roundId}     zset  participant id -> placement number (the rooms' member order)
- *   P brk-count:{roundId}     hash  room id -> people in it (kept by every script that places)
- *   P brk-out:{roundId}       set   participants a moderator moved out of every room ([BSTORE9])
- *   P brk-help:{id}           hash  `roundId`, `doc` (the request without takenBy), `takenBy` (JSON or '')
- *   P brk-helps:{roundId}     list  help ids, oldest first
- *   P brk-tpl:{id}            hash  `eventId`, `doc`
- *   P brk-tpls:{eventId}      list  template ids, oldest first
+ * Keys, with T = P{eventId}: the event's hash tag (store/redis/keyspace.ts):
+ *   T brk-round:{id}          hash  `eventId`, `version`, `status`, `doc` (the round as JSON), `seq` (placement counter)
+ *   T brk-rounds:{eventId}    list  round ids, oldest first
+ *   T brk-running:{eventId}   string  the id of the event's open or closing round ([BSTORE7])
+ *   P brk-due                 zset  round id -> due time in ms ([BSTORE8]), store-wide
+ *   T brk-asg:{roundId}       hash  participant id -> room id
+ *   T brk-order:{roundId}     zset  participant id -> placement number (the rooms' member order)
+ *   T brk-count:{roundId}     hash  room id -> people in it (kept by every script that places)
+ *   T brk-out:{roundId}       set   participants a moderator moved out of every room ([BSTORE9])
+ *   T brk-help:{id}           hash  `roundId`, `doc` (the request without takenBy), `takenBy` (JSON or '')
+ *   T brk-helps:{roundId}     list  help ids, oldest first
+ *   T brk-tpl:{id}            hash  `eventId`, `doc`
+ *   T brk-tpls:{eventId}      list  template ids, oldest first
  *
  * Every change is one Lua script, so a placement's capacity check and its write cannot interleave
  * with another node's. Lua never decodes or re-encodes a document (cjson would damage empty arrays
- * and numbers): status and version live in their own fields.
+ * and numbers): status and version live in their own fields. [CLU23] brk-due is store-wide: it is
+ * written by its own command next to the script (a due time added, never raised, before; set
+ * exactly or removed after), so a node dying in between leaves an early entry, never a lost one.
  */
-import type { RedisClientType } from 'redis';
 import { ErrorCode, RallyError, type BreakoutRound, type BreakoutTemplate, type HelpRequest } from '@rally/shared';
 import { roundDueAtMs, type BreakoutRoundStore, type PlaceKind, type PlaceOutcome } from '../breakout-store.js';
 import { luaRunner } from './lua.js';
+import type { AnyRedis, Keyspace } from './keyspace.js';
 
-type AnyRedis = RedisClientType<any, any, any, any, any>;
 
 const LUA = {
   // KEYS: round, event's rounds. ARGV: id, eventId, version, status, doc.
@@ -33,7 +34,7 @@ const LUA = {
     redis.call('HSET', KEYS[1], 'eventId', ARGV[2], 'version', ARGV[3], 'status', ARGV[4], 'doc', ARGV[5], 'seq', '0')
     redis.call('RPUSH', KEYS[2], ARGV[1])
     return 1`,
-  // KEYS: round, running, due. ARGV: id, expected version, next version, status, doc, due ms ('' none).
+  // KEYS: round, running. ARGV: id, expected version, next version, status, doc.
   replace: `
     if redis.call('HGET', KEYS[1], 'version') ~= ARGV[2] then return 0 end
     local running = ARGV[4] == 'open' or ARGV[4] == 'closing'
@@ -41,22 +42,20 @@ const LUA = {
     if running and current and current ~= ARGV[1] then return 0 end
     redis.call('HSET', KEYS[1], 'version', ARGV[3], 'status', ARGV[4], 'doc', ARGV[5])
     if running then redis.call('SET', KEYS[2], ARGV[1]) elseif current == ARGV[1] then redis.call('DEL', KEYS[2]) end
-    if ARGV[6] ~= '' then redis.call('ZADD', KEYS[3], ARGV[6], ARGV[1]) else redis.call('ZREM', KEYS[3], ARGV[1]) end
     return 1`,
-  // KEYS: round, event's rounds, running, due, asg, order, count, helps, out. ARGV: id, prefix.
+  // KEYS: round, event's rounds, running, asg, order, count, helps, out, then the key of each help
+  // request read from helps. ARGV: id, then those help ids. Returns -1, changing nothing, when the
+  // list of help requests is not that one any more (the caller reads it again).
   remove: `
     if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+    local helps = redis.call('LRANGE', KEYS[7], 0, -1)
+    if #helps ~= #ARGV - 1 then return -1 end
+    for i, h in ipairs(helps) do if h ~= ARGV[i + 1] then return -1 end end
     redis.call('LREM', KEYS[2], 0, ARGV[1])
     if redis.call('GET', KEYS[3]) == ARGV[1] then redis.call('DEL', KEYS[3]) end
-    redis.call('ZREM', KEYS[4], ARGV[1])
-    for _, h in ipairs(redis.call('LRANGE', KEYS[8], 0, -1)) do redis.call('DEL', ARGV[2] .. 'brk-help:' .. h) end
-    redis.call('DEL', KEYS[1], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9])
+    for i = 9, #KEYS do redis.call('DEL', KEYS[i]) end
+    redis.call('DEL', KEYS[1], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8])
     return 1`,
-  // KEYS: running. ARGV: prefix. [BSTORE7] The event's running round's document in one round trip.
-  running: `
-    local id = redis.call('GET', KEYS[1])
-    if not id then return false end
-    return redis.call('HGET', ARGV[1] .. 'brk-round:' .. id, 'doc')`,
   // KEYS: round, asg, order, count, out. ARGV: participant/room pairs, in member order.
   setAll: `
     redis.call('DEL', KEYS[2], KEYS[3], KEYS[4])
@@ -131,133 +130,184 @@ const LUA = {
       return {h[1], ARGV[1]}
     end
     return {h[1], h[2]}`,
-  // KEYS: template. ARGV: id, eventId, doc, prefix.
+  // KEYS: template, event's templates. ARGV: id, eventId, doc.
   saveTemplate: `
-    if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('RPUSH', ARGV[4] .. 'brk-tpls:' .. ARGV[2], ARGV[1]) end
+    if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('RPUSH', KEYS[2], ARGV[1]) end
     redis.call('HSET', KEYS[1], 'eventId', ARGV[2], 'doc', ARGV[3])
     return 1`,
-  // KEYS: template. ARGV: id, prefix.
+  // KEYS: template, event's templates. ARGV: id.
   deleteTemplate: `
-    local ev = redis.call('HGET', KEYS[1], 'eventId')
-    if not ev then return 0 end
-    redis.call('LREM', ARGV[2] .. 'brk-tpls:' .. ev, 0, ARGV[1])
-    redis.call('DEL', KEYS[1])
+    if redis.call('DEL', KEYS[1]) == 0 then return 0 end
+    redis.call('LREM', KEYS[2], 0, ARGV[1])
     return 1`,
 };
 
-export function createRedisBreakoutRounds(client: AnyRedis, prefix: string): BreakoutRoundStore {
+export function createRedisBreakoutRounds(client: AnyRedis, ks: Keyspace): BreakoutRoundStore {
+  const ev = ks.ev;
   const key = {
-    round: (id: string) => `${prefix}brk-round:${id}`,
-    rounds: (eventId: string) => `${prefix}brk-rounds:${eventId}`,
-    running: (eventId: string) => `${prefix}brk-running:${eventId}`,
-    due: `${prefix}brk-due`,
-    asg: (roundId: string) => `${prefix}brk-asg:${roundId}`,
-    order: (roundId: string) => `${prefix}brk-order:${roundId}`,
-    count: (roundId: string) => `${prefix}brk-count:${roundId}`,
-    out: (roundId: string) => `${prefix}brk-out:${roundId}`,
-    help: (id: string) => `${prefix}brk-help:${id}`,
-    helps: (roundId: string) => `${prefix}brk-helps:${roundId}`,
-    tpl: (id: string) => `${prefix}brk-tpl:${id}`,
-    tpls: (eventId: string) => `${prefix}brk-tpls:${eventId}`,
+    round: (e: string, id: string) => `${ev(e)}brk-round:${id}`,
+    rounds: (e: string) => `${ev(e)}brk-rounds:${e}`,
+    running: (e: string) => `${ev(e)}brk-running:${e}`,
+    due: `${ks.p}brk-due`,
+    asg: (e: string, roundId: string) => `${ev(e)}brk-asg:${roundId}`,
+    order: (e: string, roundId: string) => `${ev(e)}brk-order:${roundId}`,
+    count: (e: string, roundId: string) => `${ev(e)}brk-count:${roundId}`,
+    out: (e: string, roundId: string) => `${ev(e)}brk-out:${roundId}`,
+    help: (e: string, id: string) => `${ev(e)}brk-help:${id}`,
+    helps: (e: string, roundId: string) => `${ev(e)}brk-helps:${roundId}`,
+    tpl: (e: string, id: string) => `${ev(e)}brk-tpl:${id}`,
+    tpls: (e: string) => `${ev(e)}brk-tpls:${e}`,
   };
   const run = luaRunner(client, LUA);
-  const roundKeys = (id: string) => [key.round(id), key.asg(id), key.order(id), key.count(id), key.out(id)];
+  const roundKeys = (e: string, id: string) => [key.round(e, id), key.asg(e, id), key.order(e, id), key.count(e, id), key.out(e, id)];
+  /** A child's event, or null when the store knows no such round, help request or template. */
+  const eventOf = (id: string) => ks.eventOf(id);
 
-  const getRound = async (id: string): Promise<BreakoutRound | null> => {
-    const doc = await client.hGet(key.round(id), 'doc');
+  const readRound = async (e: string, id: string): Promise<BreakoutRound | null> => {
+    const doc = await client.hGet(key.round(e, id), 'doc');
     return doc ? (JSON.parse(String(doc)) as BreakoutRound) : null;
   };
-  const readHelp = async (id: string): Promise<HelpRequest | null> => {
-    const [doc, takenBy] = (await client.hmGet(key.help(id), ['doc', 'takenBy'])) as (string | null)[];
+  const getRound = async (id: string): Promise<BreakoutRound | null> => {
+    const e = await eventOf(id);
+    return e === null ? null : readRound(e, id);
+  };
+  const readHelp = async (e: string, id: string): Promise<HelpRequest | null> => {
+    const [doc, takenBy] = (await client.hmGet(key.help(e, id), ['doc', 'takenBy'])) as (string | null)[];
     return doc ? toHelp(String(doc), takenBy ? String(takenBy) : '') : null;
   };
   const toHelp = (doc: string, takenBy: string): HelpRequest => ({ ...(JSON.parse(doc) as HelpRequest), takenBy: takenBy ? JSON.parse(takenBy) : null });
-  const readTemplate = async (id: string): Promise<BreakoutTemplate | null> => {
-    const doc = await client.hGet(key.tpl(id), 'doc');
+  const readTemplate = async (e: string, id: string): Promise<BreakoutTemplate | null> => {
+    const doc = await client.hGet(key.tpl(e, id), 'doc');
     return doc ? (JSON.parse(String(doc)) as BreakoutTemplate) : null;
   };
   const present = <T>(xs: (T | null)[]): T[] => xs.filter((x): x is T => x !== null);
+  const conflict = (what: string) => new RallyError(ErrorCode.CONFLICT, `a ${what} with this id exists`);
 
   return {
     async createRound(round) {
-      const ok = Number(await run('create', [key.round(round.id), key.rounds(round.eventId)], [round.id, round.eventId, String(round.version), round.status, JSON.stringify(round)]));
-      if (!ok) throw new RallyError(ErrorCode.CONFLICT, 'a breakout round with this id exists');
+      if ((await ks.claim(round.id, round.eventId)) === 'other') throw conflict('breakout round');
+      const ok = Number(await run('create', [key.round(round.eventId, round.id), key.rounds(round.eventId)], [round.id, round.eventId, String(round.version), round.status, JSON.stringify(round)]));
+      if (!ok) throw conflict('breakout round');
     },
     getRound,
     async roundState(id) {
-      const [eventId, status] = (await client.hmGet(key.round(id), ['eventId', 'status'])) as (string | null)[];
+      const e = await eventOf(id);
+      if (e === null) return null;
+      const [eventId, status] = (await client.hmGet(key.round(e, id), ['eventId', 'status'])) as (string | null)[];
       return eventId && status ? { eventId: String(eventId), status: String(status) as BreakoutRound['status'] } : null;
     },
     async listRounds(eventId) {
       const ids = (await client.lRange(key.rounds(eventId), 0, -1)) as string[];
-      return present(await Promise.all(ids.map((id) => getRound(String(id)))));
+      return present(await Promise.all(ids.map((id) => readRound(eventId, String(id)))));
     },
     async runningRound(eventId) {
-      const doc = await run('running', [key.running(eventId)], [prefix]);
-      return doc ? (JSON.parse(String(doc)) as BreakoutRound) : null;
+      // [BSTORE7] Two reads in the event's slot; a round that stops running in between reads as
+      // the document it has now.
+      const id = await client.get(key.running(eventId));
+      return id ? readRound(eventId, String(id)) : null;
     },
     async replaceRound(next) {
       const due = roundDueAtMs(next);
-      const ok = await run('replace', [key.round(next.id), key.running(next.eventId), key.due], [next.id, String(next.version - 1), String(next.version), next.status, JSON.stringify(next), due === null ? '' : String(due)]);
-      return Number(ok) === 1;
+      const e = next.eventId;
+      if (due !== null) await client.zAdd(key.due, { score: due, value: next.id }, { LT: true });
+      const ok = await run('replace', [key.round(e, next.id), key.running(e)], [next.id, String(next.version - 1), String(next.version), next.status, JSON.stringify(next)]);
+      if (Number(ok) !== 1) return false;
+      if (due !== null) await client.zAdd(key.due, { score: due, value: next.id });
+      else await client.zRem(key.due, next.id);
+      return true;
     },
     async deleteRound(id) {
-      const eventId = await client.hGet(key.round(id), 'eventId');
-      if (!eventId) return false;
-      const ev = String(eventId);
-      const keys = [key.round(id), key.rounds(ev), key.running(ev), key.due, key.asg(id), key.order(id), key.count(id), key.helps(id), key.out(id)];
-      return Number(await run('remove', keys, [id, prefix])) === 1;
+      const e = await eventOf(id);
+      if (e === null) return false;
+      for (let attempt = 1; ; attempt++) {
+        const helps = ((await client.lRange(key.helps(e, id), 0, -1)) as string[]).map(String);
+        const keys = [key.round(e, id), key.rounds(e), key.running(e), key.asg(e, id), key.order(e, id), key.count(e, id), key.helps(e, id), key.out(e, id), ...helps.map((h) => key.help(e, h))];
+        const done = Number(await run('remove', keys, [id, ...helps]));
+        if (done === -1 && attempt < 20) continue;
+        if (done !== 1) return false;
+        await client.zRem(key.due, id);
+        await Promise.all([id, ...helps].map((x) => ks.release(x)));
+        return true;
+      }
     },
     async dueRounds(nowMs, limit) {
       return ((await client.zRangeByScore(key.due, '-inf', nowMs, { LIMIT: { offset: 0, count: limit } })) as string[]).map(String);
     },
     async setAssignments(roundId, assignments) {
+      const e = await eventOf(roundId);
+      if (e === null) return;
       const args: string[] = [];
       for (const [p, room] of assignments) args.push(p, room);
-      await run('setAll', roundKeys(roundId), args);
+      await run('setAll', roundKeys(e, roundId), args);
     },
     async place(roundId, participantId, roomId, capacity, kind: PlaceKind = 'move'): Promise<PlaceOutcome> {
-      const [outcome, prev] = (await run('place', roundKeys(roundId), [participantId, roomId ?? '', String(capacity), kind])) as string[];
+      const e = await eventOf(roundId);
+      if (e === null) return { ok: false, reason: 'unknownRound' };
+      const [outcome, prev] = (await run('place', roundKeys(e, roundId), [participantId, roomId ?? '', String(capacity), kind])) as string[];
       if (outcome === 'ok') return { ok: true, previousRoomId: prev ? String(prev) : null };
       return { ok: false, reason: outcome as 'full' | 'unknownRound' | 'closed' | 'excluded' };
     },
     async swap(roundId, a, b) {
-      await run('swap', [key.asg(roundId), key.order(roundId)], [a, b]);
+      const e = await eventOf(roundId);
+      if (e === null) return;
+      await run('swap', [key.asg(e, roundId), key.order(e, roundId)], [a, b]);
     },
     async roomOf(roundId, participantId) {
-      const room = await client.hGet(key.asg(roundId), participantId);
+      const e = await eventOf(roundId);
+      if (e === null) return null;
+      const room = await client.hGet(key.asg(e, roundId), participantId);
       return room ? String(room) : null;
     },
     async listAssignments(roundId) {
-      const [asg, order] = await Promise.all([client.hGetAll(key.asg(roundId)) as Promise<Record<string, string>>, client.zRange(key.order(roundId), 0, -1) as Promise<string[]>]);
       const out = new Map<string, string>();
+      const e = await eventOf(roundId);
+      if (e === null) return out;
+      const [asg, order] = await Promise.all([client.hGetAll(key.asg(e, roundId)) as Promise<Record<string, string>>, client.zRange(key.order(e, roundId), 0, -1) as Promise<string[]>]);
       for (const p of order) if (asg[String(p)]) out.set(String(p), String(asg[String(p)]));
       return out;
     },
     async addHelp(req) {
+      const e = await eventOf(req.roundId);
+      if (e === null) throw new RallyError(ErrorCode.NOT_FOUND, 'no such breakout round');
       const { takenBy: _t, ...doc } = req;
-      const ok = Number(await run('addHelp', [key.help(req.id), key.helps(req.roundId)], [req.id, req.roundId, JSON.stringify({ ...doc, takenBy: null })]));
-      if (!ok) throw new RallyError(ErrorCode.CONFLICT, 'a help request with this id exists');
+      if ((await ks.claim(req.id, e)) === 'other') throw conflict('help request');
+      const ok = Number(await run('addHelp', [key.help(e, req.id), key.helps(e, req.roundId)], [req.id, req.roundId, JSON.stringify({ ...doc, takenBy: null })]));
+      if (!ok) throw conflict('help request');
     },
     async takeHelp(helpId, takenBy) {
-      const reply = (await run('takeHelp', [key.help(helpId)], [JSON.stringify(takenBy)])) as string[] | null;
+      const e = await eventOf(helpId);
+      if (e === null) return null;
+      const reply = (await run('takeHelp', [key.help(e, helpId)], [JSON.stringify(takenBy)])) as string[] | null;
       return reply ? toHelp(String(reply[0]), String(reply[1])) : null;
     },
-    getHelp: readHelp,
+    async getHelp(id) {
+      const e = await eventOf(id);
+      return e === null ? null : readHelp(e, id);
+    },
     async listHelp(roundId) {
-      const ids = (await client.lRange(key.helps(roundId), 0, -1)) as string[];
-      return present(await Promise.all(ids.map((id) => readHelp(String(id)))));
+      const e = await eventOf(roundId);
+      if (e === null) return [];
+      const ids = (await client.lRange(key.helps(e, roundId), 0, -1)) as string[];
+      return present(await Promise.all(ids.map((id) => readHelp(e, String(id)))));
     },
     async saveTemplate(t) {
-      await run('saveTemplate', [key.tpl(t.id)], [t.id, t.eventId, JSON.stringify(t), prefix]);
+      if ((await ks.claim(t.id, t.eventId)) === 'other') throw conflict('breakout template');
+      await run('saveTemplate', [key.tpl(t.eventId, t.id), key.tpls(t.eventId)], [t.id, t.eventId, JSON.stringify(t)]);
     },
-    getTemplate: readTemplate,
+    async getTemplate(id) {
+      const e = await eventOf(id);
+      return e === null ? null : readTemplate(e, id);
+    },
     async listTemplates(eventId) {
       const ids = (await client.lRange(key.tpls(eventId), 0, -1)) as string[];
-      return present(await Promise.all(ids.map((id) => readTemplate(String(id)))));
+      return present(await Promise.all(ids.map((id) => readTemplate(eventId, String(id)))));
     },
     async deleteTemplate(id) {
-      return Number(await run('deleteTemplate', [key.tpl(id)], [id, prefix])) === 1;
+      const e = await eventOf(id);
+      if (e === null) return false;
+      const removed = Number(await run('deleteTemplate', [key.tpl(e, id), key.tpls(e)], [id])) === 1;
+      if (removed) await ks.release(id);
+      return removed;
     },
   };
 }

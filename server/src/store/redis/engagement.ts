@@ -1,13 +1,13 @@
 /*
  * The engagement part of the Redis adapter (node-redis v5).
  *
- * Keys, under the adapter's prefix P:
- *   P eng-log:{eventId}       stream  one entry per interaction, field `e` = the entry as JSON
+ * Keys, with T = P{eventId}: the event's hash tag (store/redis/keyspace.ts):
+ *   T eng-log:{eventId}       stream  one entry per interaction, field `e` = the entry as JSON
  *                                     (without cursor); the stream id is the cursor
- *   P eng-batch:{batchId}     string  a batch already applied (expires after BATCH_MEMORY_SECONDS)
- *   P eng-tomb:{eventId}      hash    participantId -> tombstone id of deleted participants
- *   P eng-config:{eventId}    hash    settings and shared flags, field -> JSON text
- *   P eng-board:{eventId}     string  the latest leaderboard ([ESTORE8]), read by every snapshot
+ *   T eng-batch:{batchId}     string  a batch already applied to this event (expires after BATCH_MEMORY_SECONDS)
+ *   T eng-tomb:{eventId}      hash    participantId -> tombstone id of deleted participants
+ *   T eng-config:{eventId}    hash    settings and shared flags, field -> JSON text
+ *   T eng-board:{eventId}     string  the latest leaderboard ([ESTORE8]), read by every snapshot
  *
  * Stream ids only grow, and XADD is atomic, so an entry is never readable before one with a
  * smaller id: a reader following the last id it saw (XRANGE with an exclusive start) gets every
@@ -15,15 +15,14 @@
  * tombstone that every read applies ([ESTORE5]); the stored id is a random key whose participant
  * record no longer holds anything personal.
  */
-import type { RedisClientType } from 'redis';
 import { ErrorCode, RallyError, type EngagementEntry, type NewEngagementEntry } from '@rally/shared';
 import { BATCH_MEMORY_SECONDS, MAX_APPEND_BATCH, type EngagementStore } from '../engagement-store.js';
 import { luaRunner } from './lua.js';
+import type { AnyRedis, Keyspace } from './keyspace.js';
 
-type AnyRedis = RedisClientType<any, any, any, any, any>;
 
 const LUA = {
-  // All or nothing, once per batch id. KEYS: batch marker, then one stream per event of the batch.
+  // All or nothing, once per batch id and event. KEYS: batch marker, the event's stream.
   // ARGV: marker ttl, then (stream index into KEYS, entry JSON) pairs in log order.
   append: `
     if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return 0 end
@@ -50,14 +49,15 @@ const LUA = {
 
 const CURSOR = /^[0-9]{1,20}-[0-9]{1,20}$/;
 
-export function createRedisEngagement(client: AnyRedis, prefix: string): EngagementStore {
-  const p = prefix;
+export function createRedisEngagement(client: AnyRedis, ks: Keyspace): EngagementStore {
+  const ev = ks.ev;
   const key = {
-    log: (eventId: string) => `${p}eng-log:${eventId}`,
-    batch: (batchId: string) => `${p}eng-batch:${batchId}`,
-    tomb: (eventId: string) => `${p}eng-tomb:${eventId}`,
-    config: (eventId: string) => `${p}eng-config:${eventId}`,
-    board: (eventId: string) => `${p}eng-board:${eventId}`,
+    log: (eventId: string) => `${ev(eventId)}eng-log:${eventId}`,
+    // [CLU24] One marker per batch and event: a batch spanning events is applied event by event.
+    batch: (eventId: string, batchId: string) => `${ev(eventId)}eng-batch:${batchId}`,
+    tomb: (eventId: string) => `${ev(eventId)}eng-tomb:${eventId}`,
+    config: (eventId: string) => `${ev(eventId)}eng-config:${eventId}`,
+    board: (eventId: string) => `${ev(eventId)}eng-board:${eventId}`,
   };
 
   const run = luaRunner(client, LUA);
@@ -66,19 +66,14 @@ export function createRedisEngagement(client: AnyRedis, prefix: string): Engagem
     async appendEngagement(batchId, entries) {
       if (entries.length > MAX_APPEND_BATCH) throw new RangeError(`at most ${MAX_APPEND_BATCH} entries per batch`);
       if (entries.length === 0) return;
-      const keys = [key.batch(batchId)];
-      const slot = new Map<string, number>();
-      const args = [String(BATCH_MEMORY_SECONDS)];
-      for (const e of entries) {
-        let i = slot.get(e.eventId);
-        if (i === undefined) {
-          keys.push(key.log(e.eventId));
-          i = keys.length;
-          slot.set(e.eventId, i);
-        }
-        args.push(String(i), JSON.stringify(e satisfies NewEngagementEntry));
+      // [CLU24] One script per event of the batch (one slot each), in the order the batch first
+      // names them; each is all-or-nothing and once per (batch, event), so a retried batch applies
+      // exactly the events a failed attempt did not.
+      const byEvent = new Map<string, string[]>();
+      for (const e of entries) byEvent.set(e.eventId, [...(byEvent.get(e.eventId) ?? []), JSON.stringify(e satisfies NewEngagementEntry)]);
+      for (const [eventId, docs] of byEvent) {
+        await run('append', [key.batch(eventId, batchId), key.log(eventId)], [String(BATCH_MEMORY_SECONDS), ...docs.flatMap((d) => ['2', d])]);
       }
-      await run('append', keys, args);
     },
     async readEngagement(eventId, after, limit) {
       if (after !== null && !CURSOR.test(after)) throw new RallyError(ErrorCode.BAD_REQUEST, 'after: not a cursor of this log');

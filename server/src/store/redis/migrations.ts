@@ -7,15 +7,18 @@
  *   P events-by-end  zset    (version 2) event id -> its end in ms while its personal data is held
  *                            (retentionIndexMs), for retention
  *
+ * Version 3 ([CLU20]) moves every key of an event under the event's hash tag, `P{eventId}:` +
+ * its version-2 name, and writes the owner index of child ids (store/redis/keyspace.ts).
+ *
  * Each migration takes the data from `to - 1` to `to` and bumps `schema` when it is done; a node
  * that dies half-way leaves the old version and its lock expires, so the next boot redoes it, and
  * every migration is idempotent (re-running one writes the same values).
  */
 import { randomBytes } from 'node:crypto';
-import type { RedisClientType } from 'redis';
+import { RESP_TYPES } from 'redis';
 import { SCHEMA_VERSION, SchemaTooNewError, retentionIndexMs } from '../schema-version.js';
 
-type AnyRedis = RedisClientType<any, any, any, any, any>;
+import { isCluster, scanKeys, type AnyRedis } from './keyspace.js';
 
 export interface RedisMigration {
   to: number;
@@ -53,7 +56,61 @@ export const REDIS_MIGRATIONS: RedisMigration[] = [
       }
     },
   },
+  {
+    to: 3,
+    what: 'one hash slot per event (Redis Cluster): every key of an event renamed under its hash tag P{eventId}:, and the owner index of child ids',
+    async up(client, p) {
+      // Which event owns which id, from the version-2 indexes (or, on a re-run after a partial one,
+      // from where they were moved to).
+      const owner = new Map<string, string>();
+      const read = async (name: string, e: string, list: boolean) => {
+        const out: string[] = [];
+        for (const k of [`${p}${name}`, `${p}{${e}}:${name}`]) {
+          out.push(...[...((await (list ? client.lRange(k, 0, -1) : client.sMembers(k))) as Iterable<unknown>)].map(String));
+        }
+        return out;
+      };
+      for (const e of [...(await client.sMembers(`${p}events`))].map(String)) {
+        owner.set(e, e);
+        const own = (ids: string[]) => ids.forEach((id) => owner.set(id, e));
+        for (const index of ['event-participants', 'event-polls', 'event-questions', 'quizzes']) own(await read(`${index}:${e}`, e, false));
+        own(await read(`brk-tpls:${e}`, e, true));
+        const rounds = await read(`brk-rounds:${e}`, e, true);
+        own(rounds);
+        for (const r of rounds) own(await read(`brk-helps:${r}`, e, true));
+      }
+      const keys = await scanKeys(client, `${p}*`);
+      for (const k of keys) {
+        if (!k.startsWith(`${p}quiz-rundoc:`)) continue;
+        const e = await client.hGet(k, 'eventId');
+        if (e !== null && e !== undefined && owner.has(String(e))) owner.set(k.slice(`${p}quiz-rundoc:`.length), String(e));
+      }
+      // Store-wide keys keep their names; every other key goes to the event one of its id parts names.
+      const STORE_WIDE = new Set(['code', 'node', 'cmd', 'owner', 'eng-batch']);
+      for (const k of keys) {
+        const name = k.slice(p.length);
+        const parts = name.split(':');
+        if (name.startsWith('{') || parts.length === 1 || STORE_WIDE.has(parts[0]!)) continue;
+        const e = parts.slice(1).map((part) => owner.get(part)).find((x) => x !== undefined);
+        if (e !== undefined) await moveKey(client, k, `${p}{${e}}:${name}`);
+      }
+      for (const [id, e] of owner) if (id !== e) await client.set(`${p}owner:{${id}}`, e);
+    },
+  },
 ];
+
+/** RENAME on one Redis; on a cluster (the two names in different slots) DUMP, RESTORE with its TTL, DEL. */
+async function moveKey(client: AnyRedis, from: string, to: string): Promise<void> {
+  if (!isCluster(client)) {
+    await client.rename(from, to);
+    return;
+  }
+  const dump = await client.withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer }).dump(from);
+  if (dump === null) return;
+  const ttl = Number(await client.pTTL(from));
+  await client.restore(to, ttl > 0 ? ttl : 0, dump as unknown as Buffer, { REPLACE: true });
+  await client.del(from);
+}
 
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;

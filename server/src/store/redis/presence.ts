@@ -1,13 +1,13 @@
 /*
  * Presence in Redis (node-redis v5).
  *
- * Keys, under the adapter's prefix P:
- *   P sockets:{eventId}:{participantId}    hash  socketId -> nodeId of each open socket
- *   P online:{eventId}                     set   participant ids with at least one open socket
- *   P online-room:{eventId}                set   of those, the attendees in room mode
- *   P online-remote:{eventId}              set   of those, the attendees in remote mode
- *   P online-placed:{eventId}              hash  of those attendees, id -> "<cohort> <team as JSON>" they are counted under
- *   P online-teams:{eventId}               hash  "<cohort> <team as JSON>" -> how many (fields at 0 are deleted)
+ * Keys, under the adapter's prefix P, with T = P{eventId}: (the event's hash tag, store/redis/keyspace.ts):
+ *   T sockets:{eventId}:{participantId}    hash  socketId -> nodeId of each open socket
+ *   T online:{eventId}                     set   participant ids with at least one open socket
+ *   T online-room:{eventId}                set   of those, the attendees in room mode
+ *   T online-remote:{eventId}              set   of those, the attendees in remote mode
+ *   T online-placed:{eventId}              hash  of those attendees, id -> "<cohort> <team as JSON>" they are counted under
+ *   T online-teams:{eventId}               hash  "<cohort> <team as JSON>" -> how many (fields at 0 are deleted)
  *   P node:{nodeId}                        set   JSON [eventId, participantId, socketId] the node registered
  *
  * [STORE36] The counts are the cardinalities of the two cohort sets (SCARD, O(1)). Every script
@@ -19,93 +19,90 @@
  * cohort and team. Reading them is one HGETALL of a hash with one field per (cohort, team).
  * Attendees already online when this was deployed are counted per team from their next
  * (re)connection; a rolling restart clears each node's sockets, so their clients reconnect.
- * Key names are rebuilt from the prefix inside Lua, fine on one Redis but not on Redis Cluster.
+ * [CLU21] Every key is passed in KEYS and carries the event's hash tag (store/redis/keyspace.ts),
+ * except the store-wide node set, which is updated by its own command next to the script.
  */
-import type { RedisClientType } from 'redis';
 import type { CohortCounts } from '@rally/shared';
 import type { PresenceChange, Store, TeamCohortCounts } from '../store.js';
 import { luaRunner } from './lua.js';
+import { eventTag, type AnyRedis } from './keyspace.js';
 
-type AnyRedis = RedisClientType<any, any, any, any, any>;
 
-// Shared Lua: place participant ARGV id of event ev in the cohort set (and the team count) its
-// stored record says. f = HMGET participant eventId role mode team (JSON-encoded values).
+// Shared Lua: place participant `id` in the cohort set (and the team count) its stored record
+// says. c = {room, remote, placed, teams} keys of the event; f = HMGET participant eventId role
+// mode team (JSON-encoded values); evJson '' takes them out of every cohort.
 const COHORT_LUA = `
-  local function cohortKeys(p, ev) return p .. 'online-room:' .. ev, p .. 'online-remote:' .. ev end
-  local function place(p, ev, evJson, id, f)
-    local room, remote = cohortKeys(p, ev)
-    local placed, teams = p .. 'online-placed:' .. ev, p .. 'online-teams:' .. ev
-    redis.call('SREM', room, id)
-    redis.call('SREM', remote, id)
-    local was = redis.call('HGET', placed, id)
+  local function place(c, evJson, id, f)
+    redis.call('SREM', c.room, id)
+    redis.call('SREM', c.remote, id)
+    local was = redis.call('HGET', c.placed, id)
     if was then
-      redis.call('HDEL', placed, id)
-      if redis.call('HINCRBY', teams, was, -1) <= 0 then redis.call('HDEL', teams, was) end
+      redis.call('HDEL', c.placed, id)
+      if redis.call('HINCRBY', c.teams, was, -1) <= 0 then redis.call('HDEL', c.teams, was) end
     end
     if f[1] ~= evJson or f[2] ~= '"attendee"' then return end
     local cohort = 'remote'
     if f[3] == '"room"' then cohort = 'room' end
-    if cohort == 'room' then redis.call('SADD', room, id) else redis.call('SADD', remote, id) end
+    if cohort == 'room' then redis.call('SADD', c.room, id) else redis.call('SADD', c.remote, id) end
     local at = cohort .. ' ' .. (f[4] or 'null')
-    redis.call('HSET', placed, id, at)
-    redis.call('HINCRBY', teams, at, 1)
+    redis.call('HSET', c.placed, id, at)
+    redis.call('HINCRBY', c.teams, at, 1)
   end
-  local function counts(p, ev)
-    local room, remote = cohortKeys(p, ev)
-    return { redis.call('SCARD', room), redis.call('SCARD', remote) }
-  end
+  local function cohorts(from) return { room = KEYS[from], remote = KEYS[from + 1], placed = KEYS[from + 2], teams = KEYS[from + 3] } end
+  local function counts(c) return { redis.call('SCARD', c.room), redis.call('SCARD', c.remote) } end
 `;
 
 const LUA = {
-  // KEYS: sockets, online, node, participant. ARGV: prefix, eventId, eventId as JSON, participantId, socketId, nodeId, node member.
+  // KEYS: sockets, online, participant, then room, remote, placed, teams. ARGV: eventId as JSON, participantId, socketId, nodeId.
   add: `${COHORT_LUA}
+    local c = cohorts(4)
     local first = redis.call('HLEN', KEYS[1]) == 0
-    redis.call('HSET', KEYS[1], ARGV[5], ARGV[6])
-    redis.call('SADD', KEYS[3], ARGV[7])
+    redis.call('HSET', KEYS[1], ARGV[3], ARGV[4])
     if first then
-      redis.call('SADD', KEYS[2], ARGV[4])
-      place(ARGV[1], ARGV[2], ARGV[3], ARGV[4], redis.call('HMGET', KEYS[4], 'eventId', 'role', 'mode', 'team'))
+      redis.call('SADD', KEYS[2], ARGV[2])
+      place(c, ARGV[1], ARGV[2], redis.call('HMGET', KEYS[3], 'eventId', 'role', 'mode', 'team'))
     end
-    local c = counts(ARGV[1], ARGV[2])
-    return { first and 1 or 0, c[1], c[2] }`,
-  // KEYS: sockets, online. ARGV: prefix, eventId, participantId, socketId, node member.
+    local n = counts(c)
+    return { first and 1 or 0, n[1], n[2] }`,
+  // KEYS: sockets, online, then room, remote, placed, teams. ARGV: participantId, socketId.
+  // Returns {last, room, remote, the node the socket was on or ''}: the caller updates that node's set.
   remove: `${COHORT_LUA}
-    local node = redis.call('HGET', KEYS[1], ARGV[4])
+    local c = cohorts(3)
+    local node = redis.call('HGET', KEYS[1], ARGV[2])
     local last = 0
     if node then
-      redis.call('HDEL', KEYS[1], ARGV[4])
-      redis.call('SREM', ARGV[1] .. 'node:' .. node, ARGV[5])
+      redis.call('HDEL', KEYS[1], ARGV[2])
       if redis.call('HLEN', KEYS[1]) == 0 then
         last = 1
-        redis.call('SREM', KEYS[2], ARGV[3])
-        place(ARGV[1], ARGV[2], '', ARGV[3], {})
+        redis.call('SREM', KEYS[2], ARGV[1])
+        place(c, '', ARGV[1], {})
       end
     end
-    local c = counts(ARGV[1], ARGV[2])
-    return { last, c[1], c[2] }`,
-  // KEYS: node. ARGV: prefix, nodeId. A socket re-registered by another node since is left alone.
-  clearNode: `${COHORT_LUA}
-    for _, m in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-      local e = cjson.decode(m)
-      local sockets = ARGV[1] .. 'sockets:' .. e[1] .. ':' .. e[2]
-      if redis.call('HGET', sockets, e[3]) == ARGV[2] then
-        redis.call('HDEL', sockets, e[3])
-        if redis.call('HLEN', sockets) == 0 then
-          redis.call('SREM', ARGV[1] .. 'online:' .. e[1], e[2])
-          place(ARGV[1], e[1], '', e[2], {})
+    local n = counts(c)
+    return { last, n[1], n[2], node or '' }`,
+  // One event's sockets a node registered. KEYS: online, room, remote, placed, teams, then one
+  // sockets key per socket. ARGV: nodeId, then (participantId, socketId) per socket, in KEYS order.
+  // A socket re-registered by another node since is left alone.
+  clearSockets: `${COHORT_LUA}
+    local c = { room = KEYS[2], remote = KEYS[3], placed = KEYS[4], teams = KEYS[5] }
+    for i = 6, #KEYS do
+      local pid, sid = ARGV[2 * (i - 5)], ARGV[2 * (i - 5) + 1]
+      if redis.call('HGET', KEYS[i], sid) == ARGV[1] then
+        redis.call('HDEL', KEYS[i], sid)
+        if redis.call('HLEN', KEYS[i]) == 0 then
+          redis.call('SREM', KEYS[1], pid)
+          place(c, '', pid, {})
         end
       end
     end
-    redis.call('DEL', KEYS[1])
     return 1`,
   // Patches an existing participant (never creates one) and, if they are online, re-places them
-  // in the cohort sets. KEYS: participant. ARGV: prefix, then field/value pairs.
+  // in the cohort sets. KEYS: participant, online, then room, remote, placed, teams. ARGV: field/value pairs.
   patchParticipant: `${COHORT_LUA}
     if redis.call('EXISTS', KEYS[1]) == 0 then return false end
-    if #ARGV > 1 then redis.call('HSET', KEYS[1], unpack(ARGV, 2)) end
+    if #ARGV > 0 then redis.call('HSET', KEYS[1], unpack(ARGV)) end
     local f = redis.call('HMGET', KEYS[1], 'eventId', 'role', 'mode', 'team', 'id')
-    local ev, id = cjson.decode(f[1]), cjson.decode(f[5])
-    if redis.call('SISMEMBER', ARGV[1] .. 'online:' .. ev, id) == 1 then place(ARGV[1], ev, f[1], id, f) end
+    if redis.call('SISMEMBER', KEYS[2], cjson.decode(f[5])) == 1 then place(cohorts(3), f[1], cjson.decode(f[5]), f) end
     return redis.call('HGETALL', KEYS[1])`,
 };
 
@@ -113,7 +110,7 @@ type PresenceMethods = Pick<Store, 'presenceAdd' | 'presenceRemove' | 'presenceO
 
 export interface RedisPresence extends PresenceMethods {
   /** updateParticipant's write: the patch and the cohort move in one script. Returns the HGETALL reply, or null when unknown. */
-  patchParticipant(participantKey: string, fields: string[]): Promise<unknown>;
+  patchParticipant(eventId: string, participantId: string, fields: string[]): Promise<unknown>;
 }
 
 const toChange = (reply: unknown): PresenceChange => {
@@ -121,26 +118,35 @@ const toChange = (reply: unknown): PresenceChange => {
   return { changed: Number(flag) === 1, counts: { room: Number(room), remote: Number(remote) } };
 };
 
-export function createRedisPresence(client: AnyRedis, p: string, participantKey: (id: string) => string): RedisPresence {
+export function createRedisPresence(client: AnyRedis, p: string, participantKey: (eventId: string, id: string) => string): RedisPresence {
+  const ev = (eventId: string) => eventTag(p, eventId);
   const key = {
-    sockets: (eventId: string, participantId: string) => `${p}sockets:${eventId}:${participantId}`,
-    online: (eventId: string) => `${p}online:${eventId}`,
-    room: (eventId: string) => `${p}online-room:${eventId}`,
-    remote: (eventId: string) => `${p}online-remote:${eventId}`,
+    sockets: (eventId: string, participantId: string) => `${ev(eventId)}sockets:${eventId}:${participantId}`,
+    online: (eventId: string) => `${ev(eventId)}online:${eventId}`,
+    room: (eventId: string) => `${ev(eventId)}online-room:${eventId}`,
+    remote: (eventId: string) => `${ev(eventId)}online-remote:${eventId}`,
+    placed: (eventId: string) => `${ev(eventId)}online-placed:${eventId}`,
+    teams: (eventId: string) => `${ev(eventId)}online-teams:${eventId}`,
+    // Store-wide: one node's sockets span events ([CLU23]).
     node: (nodeId: string) => `${p}node:${nodeId}`,
-    teams: (eventId: string) => `${p}online-teams:${eventId}`,
   };
+  const cohortKeys = (eventId: string) => [key.room(eventId), key.remote(eventId), key.placed(eventId), key.teams(eventId)];
   const run = luaRunner(client, LUA);
   const member = (eventId: string, participantId: string, socketId: string) => JSON.stringify([eventId, participantId, socketId]);
 
   return {
     async presenceAdd(eventId, participantId, socketId, nodeId) {
-      const keys = [key.sockets(eventId, participantId), key.online(eventId), key.node(nodeId), participantKey(participantId)];
-      return toChange(await run('add', keys, [p, eventId, JSON.stringify(eventId), participantId, socketId, nodeId, member(eventId, participantId, socketId)]));
+      // The node's set first: a crash in between leaves a member clearNode skips, never a socket it cannot find.
+      await client.sAdd(key.node(nodeId), member(eventId, participantId, socketId));
+      const keys = [key.sockets(eventId, participantId), key.online(eventId), participantKey(eventId, participantId), ...cohortKeys(eventId)];
+      return toChange(await run('add', keys, [JSON.stringify(eventId), participantId, socketId, nodeId]));
     },
     async presenceRemove(eventId, participantId, socketId) {
-      const keys = [key.sockets(eventId, participantId), key.online(eventId)];
-      return toChange(await run('remove', keys, [p, eventId, participantId, socketId, member(eventId, participantId, socketId)]));
+      const keys = [key.sockets(eventId, participantId), key.online(eventId), ...cohortKeys(eventId)];
+      const reply = (await run('remove', keys, [participantId, socketId])) as unknown[];
+      const node = String(reply[3] ?? '');
+      if (node !== '') await client.sRem(key.node(node), member(eventId, participantId, socketId));
+      return toChange(reply);
     },
     async presenceOnline(eventId) {
       return [...(await client.sMembers(key.online(eventId)))].map(String);
@@ -168,10 +174,21 @@ export function createRedisPresence(client: AnyRedis, p: string, participantKey:
       return Number(await client.sIsMember(key.online(eventId), participantId)) === 1;
     },
     async presenceClearNode(nodeId) {
-      await run('clearNode', [key.node(nodeId)], [p, nodeId]);
+      // One script per event (one slot each); the members done are removed, not the whole set.
+      const members = [...(await client.sMembers(key.node(nodeId)))].map(String);
+      const byEvent = new Map<string, [string, string][]>();
+      for (const m of members) {
+        const [eventId, participantId, socketId] = JSON.parse(m) as [string, string, string];
+        byEvent.set(eventId, [...(byEvent.get(eventId) ?? []), [participantId, socketId]]);
+      }
+      for (const [eventId, sockets] of byEvent) {
+        const keys = [key.online(eventId), ...cohortKeys(eventId), ...sockets.map(([pid]) => key.sockets(eventId, pid))];
+        await run('clearSockets', keys, [nodeId, ...sockets.flat()]);
+      }
+      if (members.length > 0) await client.sRem(key.node(nodeId), members);
     },
-    async patchParticipant(pk, fields) {
-      return run('patchParticipant', [pk], [p, ...fields]);
+    async patchParticipant(eventId, participantId, fields) {
+      return run('patchParticipant', [participantKey(eventId, participantId), key.online(eventId), ...cohortKeys(eventId)], fields);
     },
   };
 }

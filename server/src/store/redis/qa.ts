@@ -1,38 +1,34 @@
 /*
  * The Q&A part of the Redis adapter (node-redis v5).
  *
- * Keys, under the adapter's prefix P:
- *   P question:{id}                   hash  one field per NewQuestion property, value JSON-encoded
- *   P event-questions:{eventId}       set   question ids of the event (listQuestions)
- *   P qa-asked:{eventId}:{authorId}   hash  normalised text -> question id (duplicate check)
- *   P qa-voters:{questionId}          set   participant ids who upvoted it
- *   P qa-votes:{eventId}              hash  question id -> upvote count (absent when 0)
- *   P qa-my:{eventId}:{participantId} set   question ids that participant upvoted
- *   P qa-version:{eventId}            string  bumped by every vote change (coalescing ticker)
- *   P qa-highlight:{eventId}          string  the highlighted question id
- *   P qa-bans:{eventId}               set   participant ids banned from asking
+ * Keys, with T = P{eventId}: the event's hash tag (store/redis/keyspace.ts):
+ *   T question:{id}                   hash  one field per NewQuestion property, value JSON-encoded
+ *   T event-questions:{eventId}       set   question ids of the event (listQuestions)
+ *   T qa-asked:{eventId}:{authorId}   hash  normalised text -> question id (duplicate check)
+ *   T qa-voters:{questionId}          set   participant ids who upvoted it
+ *   T qa-votes:{eventId}              hash  question id -> upvote count (absent when 0)
+ *   T qa-my:{eventId}:{participantId} set   question ids that participant upvoted
+ *   T qa-version:{eventId}            string  bumped by every vote change (coalescing ticker)
+ *   T qa-highlight:{eventId}          string  the highlighted question id
+ *   T qa-bans:{eventId}               set   participant ids banned from asking
  *
  * Every change is one Lua script, so a vote, its voter set, its count and the version move
- * together, and two moderators' transitions on one question serialise inside Redis. Scripts
- * derive per-event keys from the question's eventId and the prefix (ARGV), like the poll scripts:
- * fine on one Redis (or a replicated primary), not on Redis Cluster. Every script that changes a
+ * together, and two moderators' transitions on one question serialise inside Redis. A question's
+ * event is found through the owner index (keyspace.ts) and every key is passed in KEYS, all in
+ * the event's slot ([CLU21]). Every script that changes a
  * question returns it as it is right after the change (`snapshot` below), so what a node
  * publishes is never mixed with a later change.
  */
-import type { RedisClientType } from 'redis';
 import { ErrorCode, type QuestionState, RallyError } from '@rally/shared';
 import { compareQuestions, type NewQuestion, type QaStore, type StoredQuestion } from '../qa-store.js';
 import { luaRunner } from './lua.js';
-
-type AnyRedis = RedisClientType<any, any, any, any, any>;
+import type { AnyRedis, Keyspace } from './keyspace.js';
 
 /** Reads a question with its derived fields: {votes, highlighted id or '', HGETALL}. */
 const SNAPSHOT = `
-local function snapshot(prefix, id)
-  local qkey = prefix .. 'question:' .. id
-  local ev = cjson.decode(redis.call('HGET', qkey, 'eventId'))
-  local votes = redis.call('HGET', prefix .. 'qa-votes:' .. ev, id) or '0'
-  local hl = redis.call('GET', prefix .. 'qa-highlight:' .. ev) or ''
+local function snapshot(qkey, votesKey, hlKey, id)
+  local votes = redis.call('HGET', votesKey, id) or '0'
+  local hl = redis.call('GET', hlKey) or ''
   return {votes, hl, redis.call('HGETALL', qkey)}
 end
 `;
@@ -48,69 +44,64 @@ const LUA = {
     redis.call('HSET', KEYS[3], ARGV[3], ARGV[1])
     redis.call('SADD', KEYS[2], ARGV[1])
     return 'ok'`,
-  // KEYS: question. ARGV: prefix, id.
+  // KEYS: question, event's votes, event's highlight. ARGV: id.
   read: `${SNAPSHOT}
     if redis.call('EXISTS', KEYS[1]) == 0 then return false end
-    return snapshot(ARGV[1], ARGV[2])`,
-  // Compare-and-set on the state. KEYS: question. ARGV: prefix, id, from JSON, to JSON, then
-  // field/value pairs. Leaving approved takes the question off the stage in the same step.
+    return snapshot(KEYS[1], KEYS[2], KEYS[3], ARGV[1])`,
+  // Compare-and-set on the state. KEYS: question, event's votes, event's highlight. ARGV: id, from
+  // JSON, to JSON, then field/value pairs. Leaving approved takes the question off the stage in the same step.
   transition: `${SNAPSHOT}
     local state = redis.call('HGET', KEYS[1], 'state')
     if not state then return {'missing'} end
-    if state ~= ARGV[3] then return {'state', snapshot(ARGV[1], ARGV[2])} end
-    redis.call('HSET', KEYS[1], 'state', ARGV[4])
-    if #ARGV > 4 then redis.call('HSET', KEYS[1], unpack(ARGV, 5)) end
+    if state ~= ARGV[2] then return {'state', snapshot(KEYS[1], KEYS[2], KEYS[3], ARGV[1])} end
+    redis.call('HSET', KEYS[1], 'state', ARGV[3])
+    if #ARGV > 3 then redis.call('HSET', KEYS[1], unpack(ARGV, 4)) end
     redis.call('HINCRBY', KEYS[1], 'rev', 1)
-    local hl = ARGV[1] .. 'qa-highlight:' .. cjson.decode(redis.call('HGET', KEYS[1], 'eventId'))
     local un = 0
-    if ARGV[4] ~= '"approved"' and redis.call('GET', hl) == ARGV[2] then
-      redis.call('DEL', hl)
+    if ARGV[3] ~= '"approved"' and redis.call('GET', KEYS[3]) == ARGV[1] then
+      redis.call('DEL', KEYS[3])
       un = 1
     end
-    return {'ok', snapshot(ARGV[1], ARGV[2]), un}`,
-  // KEYS: question. ARGV: prefix, id, field/value pairs.
+    return {'ok', snapshot(KEYS[1], KEYS[2], KEYS[3], ARGV[1]), un}`,
+  // KEYS: question, event's votes, event's highlight. ARGV: id, field/value pairs.
   patch: `${SNAPSHOT}
     if redis.call('EXISTS', KEYS[1]) == 0 then return false end
-    redis.call('HSET', KEYS[1], unpack(ARGV, 3))
+    redis.call('HSET', KEYS[1], unpack(ARGV, 2))
     redis.call('HINCRBY', KEYS[1], 'rev', 1)
-    return snapshot(ARGV[1], ARGV[2])`,
-  // KEYS: event's highlight. ARGV: prefix, eventId, questionId or ''.
+    return snapshot(KEYS[1], KEYS[2], KEYS[3], ARGV[1])`,
+  // KEYS: event's highlight, the question (in this event's slot: one of another event is absent
+  // here), event's votes. ARGV: questionId or ''.
   highlight: `${SNAPSHOT}
     local prev = redis.call('GET', KEYS[1]) or ''
-    if ARGV[3] == '' then
+    if ARGV[1] == '' then
       redis.call('DEL', KEYS[1])
       return {'ok', prev}
     end
-    local qkey = ARGV[1] .. 'question:' .. ARGV[3]
-    local ev = redis.call('HGET', qkey, 'eventId')
-    if not ev or cjson.decode(ev) ~= ARGV[2] then return {'missing'} end
-    local state = redis.call('HGET', qkey, 'state')
+    local state = redis.call('HGET', KEYS[2], 'state')
+    if not state then return {'missing'} end
     if state ~= '"approved"' then return {'state', state} end
-    redis.call('SET', KEYS[1], ARGV[3])
-    return {'ok', prev, snapshot(ARGV[1], ARGV[3])}`,
-  // One upvote per participant per question. KEYS: question, its voters.
-  // ARGV: prefix, participantId, '1' up / '0' down, questionId.
+    redis.call('SET', KEYS[1], ARGV[1])
+    return {'ok', prev, snapshot(KEYS[2], KEYS[3], KEYS[1], ARGV[1])}`,
+  // One upvote per participant per question. KEYS: question, its voters, event's votes, the
+  // participant's upvotes, event's Q&A version. ARGV: participantId, '1' up / '0' down, questionId.
   upvote: `
     local state = redis.call('HGET', KEYS[1], 'state')
     if not state then return {'missing'} end
     if state ~= '"approved"' then return {'state', state} end
-    local ev = cjson.decode(redis.call('HGET', KEYS[1], 'eventId'))
-    local votes = ARGV[1] .. 'qa-votes:' .. ev
-    local my = ARGV[1] .. 'qa-my:' .. ev .. ':' .. ARGV[2]
-    local up = ARGV[3] == '1'
+    local up = ARGV[2] == '1'
     local changed
-    if up then changed = redis.call('SADD', KEYS[2], ARGV[2]) else changed = redis.call('SREM', KEYS[2], ARGV[2]) end
-    if changed == 0 then return {'same', redis.call('HGET', votes, ARGV[4]) or '0'} end
+    if up then changed = redis.call('SADD', KEYS[2], ARGV[1]) else changed = redis.call('SREM', KEYS[2], ARGV[1]) end
+    if changed == 0 then return {'same', redis.call('HGET', KEYS[3], ARGV[3]) or '0'} end
     local n
     if up then
-      redis.call('SADD', my, ARGV[4])
-      n = redis.call('HINCRBY', votes, ARGV[4], 1)
+      redis.call('SADD', KEYS[4], ARGV[3])
+      n = redis.call('HINCRBY', KEYS[3], ARGV[3], 1)
     else
-      redis.call('SREM', my, ARGV[4])
-      n = redis.call('HINCRBY', votes, ARGV[4], -1)
-      if n <= 0 then redis.call('HDEL', votes, ARGV[4]) end
+      redis.call('SREM', KEYS[4], ARGV[3])
+      n = redis.call('HINCRBY', KEYS[3], ARGV[3], -1)
+      if n <= 0 then redis.call('HDEL', KEYS[3], ARGV[3]) end
     end
-    redis.call('INCR', ARGV[1] .. 'qa-version:' .. ev)
+    redis.call('INCR', KEYS[5])
     return {'ok', tostring(n)}`,
 };
 
@@ -137,19 +128,23 @@ const toFields = (record: object): string[] => Object.entries(record).flatMap(([
  * with EVALSHA and are loaded with EVAL the first time a server does not know them (after a
  * restart or a SCRIPT FLUSH), so no registration at client creation is needed.
  */
-export function createRedisQa(client: AnyRedis, prefix: string): QaStore {
-  const p = prefix;
+export function createRedisQa(client: AnyRedis, ks: Keyspace): QaStore {
+  const ev = ks.ev;
   const key = {
-    question: (id: string) => `${p}question:${id}`,
-    eventQuestions: (eventId: string) => `${p}event-questions:${eventId}`,
-    asked: (eventId: string, authorId: string) => `${p}qa-asked:${eventId}:${authorId}`,
-    voters: (questionId: string) => `${p}qa-voters:${questionId}`,
-    // The five below are mirrored inside the Lua scripts; change them together.
-    votes: (eventId: string) => `${p}qa-votes:${eventId}`,
-    my: (eventId: string, participantId: string) => `${p}qa-my:${eventId}:${participantId}`,
-    version: (eventId: string) => `${p}qa-version:${eventId}`,
-    highlight: (eventId: string) => `${p}qa-highlight:${eventId}`,
-    bans: (eventId: string) => `${p}qa-bans:${eventId}`,
+    question: (e: string, id: string) => `${ev(e)}question:${id}`,
+    eventQuestions: (e: string) => `${ev(e)}event-questions:${e}`,
+    asked: (e: string, authorId: string) => `${ev(e)}qa-asked:${e}:${authorId}`,
+    voters: (e: string, questionId: string) => `${ev(e)}qa-voters:${questionId}`,
+    votes: (e: string) => `${ev(e)}qa-votes:${e}`,
+    my: (e: string, participantId: string) => `${ev(e)}qa-my:${e}:${participantId}`,
+    version: (e: string) => `${ev(e)}qa-version:${e}`,
+    highlight: (e: string) => `${ev(e)}qa-highlight:${e}`,
+    bans: (e: string) => `${ev(e)}qa-bans:${e}`,
+  };
+  /** The keys a question's snapshot reads, or null when the store knows no such question. */
+  const snapshotKeys = async (id: string): Promise<string[] | null> => {
+    const e = await ks.eventOf(id);
+    return e === null ? null : [key.question(e, id), key.votes(e), key.highlight(e)];
   };
 
   const run = luaRunner(client, LUA);
@@ -158,7 +153,9 @@ export function createRedisQa(client: AnyRedis, prefix: string): QaStore {
   const members = async (k: string): Promise<string[]> => [...(await client.sMembers(k))].map(String);
 
   const read = async (id: string): Promise<StoredQuestion | null> => {
-    const reply = await run('read', [key.question(id)], [p, id]);
+    const keys = await snapshotKeys(id);
+    if (!keys) return null;
+    const reply = await run('read', keys, [id]);
     return reply ? fromSnapshot(reply) : null;
   };
 
@@ -167,11 +164,11 @@ export function createRedisQa(client: AnyRedis, prefix: string): QaStore {
 
   return {
     async createQuestion(nq) {
-      const outcome = await run(
-        'create',
-        [key.question(nq.id), key.eventQuestions(nq.eventId), key.asked(nq.eventId, nq.authorId), key.bans(nq.eventId)],
-        [nq.id, nq.authorId, nq.normalised, ...toFields(nq)],
-      );
+      const e = nq.eventId;
+      const claim = await ks.claim(nq.id, e);
+      if (claim === 'other') throw new RallyError(ErrorCode.CONFLICT, 'a question with this id exists');
+      const outcome = await run('create', [key.question(e, nq.id), key.eventQuestions(e), key.asked(e, nq.authorId), key.bans(e)], [nq.id, nq.authorId, nq.normalised, ...toFields(nq)]);
+      if (outcome !== 'ok' && claim === 'new') await ks.release(nq.id);
       if (outcome === 'banned') throw new RallyError(ErrorCode.BANNED, 'a moderator has stopped you from asking questions in this event');
       if (outcome === 'duplicate') throw new RallyError(ErrorCode.CONFLICT, 'you already asked this question');
       if (outcome === 'id') throw new RallyError(ErrorCode.CONFLICT, 'a question with this id exists');
@@ -183,7 +180,7 @@ export function createRedisQa(client: AnyRedis, prefix: string): QaStore {
       if (ids.length === 0) return [];
       // One MULTI: every record, the counts and the highlight at one point in time.
       const multi = client.multi();
-      for (const id of ids) multi.hGetAll(key.question(id));
+      for (const id of ids) multi.hGetAll(key.question(eventId, id));
       multi.hGetAll(key.votes(eventId)).get(key.highlight(eventId));
       const replies = (await multi.exec()) as unknown[];
       const votes = (replies[ids.length] ?? {}) as Record<string, string>;
@@ -197,28 +194,37 @@ export function createRedisQa(client: AnyRedis, prefix: string): QaStore {
       return out.sort(compareQuestions);
     },
     async transitionQuestion(id, from: QuestionState, to: QuestionState, patch = {}) {
-      const reply = (await run('transition', [key.question(id)], [p, id, JSON.stringify(from), JSON.stringify(to), ...toFields(patch)])) as unknown[];
+      const keys = await snapshotKeys(id);
+      if (!keys) return { ok: false, current: null };
+      const reply = (await run('transition', keys, [id, JSON.stringify(from), JSON.stringify(to), ...toFields(patch)])) as unknown[];
       if (reply[0] === 'missing') return { ok: false, current: null };
       if (reply[0] === 'state') return { ok: false, current: fromSnapshot(reply[1]) };
       return { ok: true, question: fromSnapshot(reply[1]), unhighlighted: Number(reply[2]) === 1 };
     },
     async editQuestion(id, text) {
-      const reply = await run('patch', [key.question(id)], [p, id, ...toFields({ text, edited: true })]);
+      const keys = await snapshotKeys(id);
+      if (!keys) return null;
+      const reply = await run('patch', keys, [id, ...toFields({ text, edited: true })]);
       return reply ? fromSnapshot(reply) : null;
     },
     async setReply(id, reply) {
-      const out = await run('patch', [key.question(id)], [p, id, 'reply', JSON.stringify(reply)]);
+      const keys = await snapshotKeys(id);
+      if (!keys) return null;
+      const out = await run('patch', keys, [id, 'reply', JSON.stringify(reply)]);
       return out ? fromSnapshot(out) : null;
     },
     async setHighlighted(eventId, questionId) {
-      const reply = (await run('highlight', [key.highlight(eventId)], [p, eventId, questionId ?? ''])) as unknown[];
+      const reply = (await run('highlight', [key.highlight(eventId), key.question(eventId, questionId ?? ''), key.votes(eventId)], [questionId ?? ''])) as unknown[];
       if (reply[0] === 'missing') throw new RallyError(ErrorCode.NOT_FOUND, 'no such question in this event');
       if (reply[0] === 'state') throw new RallyError(ErrorCode.INVALID_STATE, `only an approved question can be highlighted; this one is ${JSON.parse(String(reply[1])) as string}`);
       const prev = String(reply[1]);
       return { previous: prev === '' ? null : prev, question: reply[2] ? fromSnapshot(reply[2]) : null };
     },
     async toggleUpvote(questionId, participantId, up) {
-      const reply = (await run('upvote', [key.question(questionId), key.voters(questionId)], [p, participantId, up ? '1' : '0', questionId])) as string[];
+      const e = await ks.eventOf(questionId);
+      if (e === null) throw new RallyError(ErrorCode.NOT_FOUND, 'no such question');
+      const keys = [key.question(e, questionId), key.voters(e, questionId), key.votes(e), key.my(e, participantId), key.version(e)];
+      const reply = (await run('upvote', keys, [participantId, up ? '1' : '0', questionId])) as string[];
       if (reply[0] === 'missing') throw new RallyError(ErrorCode.NOT_FOUND, 'no such question');
       if (reply[0] === 'state') throw stateError('upvoted', reply[1]);
       return { votes: Number(reply[1]), changed: reply[0] === 'ok' };
@@ -250,8 +256,8 @@ export function createRedisQa(client: AnyRedis, prefix: string): QaStore {
       // only at creation, so a plain read-then-write cannot race with another change of it.
       const ids = ((await client.hVals(key.asked(eventId, authorId))) as string[]).map(String);
       for (const id of ids) {
-        const current = await client.hGet(key.question(id), 'authorName');
-        if (current !== null && current !== undefined && String(current) !== 'null') await client.hSet(key.question(id), 'authorName', JSON.stringify(name));
+        const current = await client.hGet(key.question(eventId, id), 'authorName');
+        if (current !== null && current !== undefined && String(current) !== 'null') await client.hSet(key.question(eventId, id), 'authorName', JSON.stringify(name));
       }
     },
   };

@@ -1,28 +1,25 @@
 /*
  * The quiz-play part of the Redis adapter (node-redis v5).
  *
- * Keys, under the adapter's prefix P, for run R = {eventId}:{runId}:
- *   P quiz-player:R:{participantId}   hash  `total`, `streak`, `member` (their ranking member), `a:{questionId}` -> answer JSON,
+ * Keys, with T = P{eventId}: the event's hash tag (store/redis/keyspace.ts), for run R = {eventId}:{runId}:
+ *   T quiz-player:R:{participantId}   hash  `total`, `streak`, `member` (their ranking member), `a:{questionId}` -> answer JSON,
  *                                           `u:{questionId}` -> `{streak before}|{points}|{member before, '' if none}` (the undo, [QZSTORE23])
- *   P quiz-rank:R                     zset  the ranking: score −total, member `{reached, 15 digits}:{participantId}`
- *   P quiz-run:R                      hash  `seq`: the run's answer sequence (the tie-break clock)
- *   P quiz-questions:R                set   question ids with counters, team sums or presence (standings, deleteQuizRun)
- *   P quiz-counters:R:{questionId}    hash  `answered:room`, `correct:remote`, `opt:2:room`, `true:remote`… -> count
- *   P quiz-teams:R:{questionId}       hash  `points:{team}`, `answered:{team}` -> sum, count
- *   P quiz-present:R:{questionId}     string  presence at open, JSON team -> count (SET NX: first wins)
- *   P quiz-answerers:R:{questionId}   set   participant ids who answered the question (what a discard takes back)
- *   P quiz-sent:R                     hash  `{questionId}\n{participantId}` -> epoch ms of the first send ([QZSTORE24], HSETNX: first wins)
- *   P quiz-discarded:R                set   question ids discarded ([QZSTORE23]): they take no more answers
+ *   T quiz-rank:R                     zset  the ranking: score −total, member `{reached, 15 digits}:{participantId}`
+ *   T quiz-run:R                      hash  `seq`: the run's answer sequence (the tie-break clock)
+ *   T quiz-questions:R                set   question ids with counters, team sums or presence (standings, deleteQuizRun)
+ *   T quiz-counters:R:{questionId}    hash  `answered:room`, `correct:remote`, `opt:2:room`, `true:remote`… -> count
+ *   T quiz-teams:R:{questionId}       hash  `points:{team}`, `answered:{team}` -> sum, count
+ *   T quiz-present:R:{questionId}     string  presence at open, JSON team -> count (SET NX: first wins)
+ *   T quiz-answerers:R:{questionId}   set   participant ids who answered the question (what a discard takes back)
+ *   T quiz-sent:R                     hash  `{questionId}\n{participantId}` -> epoch ms of the first send ([QZSTORE24], HSETNX: first wins)
+ *   T quiz-discarded:R                set   question ids discarded ([QZSTORE23]): they take no more answers
  *
  * [QZSTORE3] Ranking without sorting: the score is −total so ZRANK counts from the best, and equal
  * scores order by member, which starts with the zero-padded sequence number of the answer that
  * reached the total; so among equal totals whoever got there first ranks higher, in every adapter.
  *
- * Every script gets all its keys in KEYS (none is built inside Lua), unlike some older scripts of
- * this adapter; the repo's keys carry no hash tag (it runs on one Redis), so this module follows
- * that layout. Putting `{eventId}` in the key names below is all Redis Cluster would need.
+ * Every script gets all its keys in KEYS (none is built inside Lua), all in the event's slot ([CLU21]).
  */
-import type { RedisClientType } from 'redis';
 import {
   checkAnswerInput,
   checkPresence,
@@ -36,9 +33,9 @@ import {
   type QuizRunRef,
 } from '../quiz-play-store.js';
 import { luaRunner } from './lua.js';
+import type { AnyRedis, Keyspace } from './keyspace.js';
 import { createRedisQuizRuns } from './quiz-runs.js';
 
-type AnyRedis = RedisClientType<any, any, any, any, any>;
 
 const LUA = {
   // [QZSTORE1] [QZSTORE2] KEYS: player, rank, run, question counters, question teams, run questions,
@@ -156,24 +153,24 @@ const numbers = (fields: Record<string, string>) => Object.fromEntries(Object.en
 /** [QZSTORE24] One send-time field per question and player (ids hold no newline). */
 const sentField = (questionId: string, participantId: string) => `${questionId}\n${participantId}`;
 
-export function createRedisQuizPlay(client: AnyRedis, prefix: string): QuizPlayStore {
+export function createRedisQuizPlay(client: AnyRedis, ks: Keyspace): QuizPlayStore {
   const runKey = (run: QuizRunRef) => `${run.eventId}:${run.runId}`;
   const key = {
-    player: (run: QuizRunRef, participantId: string) => `${prefix}quiz-player:${runKey(run)}:${participantId}`,
-    rank: (run: QuizRunRef) => `${prefix}quiz-rank:${runKey(run)}`,
-    run: (run: QuizRunRef) => `${prefix}quiz-run:${runKey(run)}`,
-    questions: (run: QuizRunRef) => `${prefix}quiz-questions:${runKey(run)}`,
-    counters: (run: QuizRunRef, questionId: string) => `${prefix}quiz-counters:${runKey(run)}:${questionId}`,
-    teams: (run: QuizRunRef, questionId: string) => `${prefix}quiz-teams:${runKey(run)}:${questionId}`,
-    present: (run: QuizRunRef, questionId: string) => `${prefix}quiz-present:${runKey(run)}:${questionId}`,
-    answerers: (run: QuizRunRef, questionId: string) => `${prefix}quiz-answerers:${runKey(run)}:${questionId}`,
-    discarded: (run: QuizRunRef) => `${prefix}quiz-discarded:${runKey(run)}`,
-    sent: (run: QuizRunRef) => `${prefix}quiz-sent:${runKey(run)}`,
+    player: (run: QuizRunRef, participantId: string) => `${ks.ev(run.eventId)}quiz-player:${runKey(run)}:${participantId}`,
+    rank: (run: QuizRunRef) => `${ks.ev(run.eventId)}quiz-rank:${runKey(run)}`,
+    run: (run: QuizRunRef) => `${ks.ev(run.eventId)}quiz-run:${runKey(run)}`,
+    questions: (run: QuizRunRef) => `${ks.ev(run.eventId)}quiz-questions:${runKey(run)}`,
+    counters: (run: QuizRunRef, questionId: string) => `${ks.ev(run.eventId)}quiz-counters:${runKey(run)}:${questionId}`,
+    teams: (run: QuizRunRef, questionId: string) => `${ks.ev(run.eventId)}quiz-teams:${runKey(run)}:${questionId}`,
+    present: (run: QuizRunRef, questionId: string) => `${ks.ev(run.eventId)}quiz-present:${runKey(run)}:${questionId}`,
+    answerers: (run: QuizRunRef, questionId: string) => `${ks.ev(run.eventId)}quiz-answerers:${runKey(run)}:${questionId}`,
+    discarded: (run: QuizRunRef) => `${ks.ev(run.eventId)}quiz-discarded:${runKey(run)}`,
+    sent: (run: QuizRunRef) => `${ks.ev(run.eventId)}quiz-sent:${runKey(run)}`,
   };
   const run = luaRunner(client, LUA);
 
   return {
-    ...createRedisQuizRuns(client, prefix),
+    ...createRedisQuizRuns(client, ks),
     async recordQuizAnswer(r, questionId, participantId, input) {
       checkAnswerInput(input);
       const { answer, streakAfter } = input;

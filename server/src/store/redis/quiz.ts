@@ -1,19 +1,18 @@
 /*
  * The quiz authoring part of the Redis adapter (node-redis v5).
  *
- * Keys, under the adapter's prefix P:
- *   P quiz:{id}              string  the StoredQuiz as JSON
- *   P quizzes:{eventId}      set     ids of the event's quizzes
+ * Keys, with T = P{eventId}: the event's hash tag (store/redis/keyspace.ts):
+ *   T quiz:{id}              string  the StoredQuiz as JSON
+ *   T quizzes:{eventId}      set     ids of the event's quizzes
  *
  * Every change is one Lua script, so the version check and the write it guards cannot interleave
  * with another node's.
  */
-import type { RedisClientType } from 'redis';
 import { ErrorCode, RallyError, type StoredQuiz } from '@rally/shared';
 import { compareQuizzes, type QuizStore } from '../quiz-store.js';
 import { luaRunner } from './lua.js';
+import type { AnyRedis, Keyspace } from './keyspace.js';
 
-type AnyRedis = RedisClientType<any, any, any, any, any>;
 
 const LUA = {
   // KEYS: quiz, event index. ARGV: id, doc.
@@ -30,38 +29,42 @@ const LUA = {
     if tostring(cjson.decode(doc).version) ~= ARGV[1] then return 'stale' end
     redis.call('SET', KEYS[1], ARGV[2])
     return 'ok'`,
-  // KEYS: quiz. ARGV: prefix. Removes the quiz and its index entry.
+  // KEYS: quiz, event index. ARGV: id. Removes the quiz and its index entry.
   remove: `
-    local doc = redis.call('GET', KEYS[1])
-    if not doc then return 0 end
-    local quiz = cjson.decode(doc)
-    redis.call('DEL', KEYS[1])
-    redis.call('SREM', ARGV[1] .. 'quizzes:' .. quiz.eventId, quiz.id)
+    if redis.call('DEL', KEYS[1]) == 0 then return 0 end
+    redis.call('SREM', KEYS[2], ARGV[1])
     return 1`,
 };
 
-export function createRedisQuiz(client: AnyRedis, prefix: string): QuizStore {
+export function createRedisQuiz(client: AnyRedis, ks: Keyspace): QuizStore {
   const key = {
-    quiz: (id: string) => `${prefix}quiz:${id}`,
-    byEvent: (eventId: string) => `${prefix}quizzes:${eventId}`,
+    quiz: (eventId: string, id: string) => `${ks.ev(eventId)}quiz:${id}`,
+    byEvent: (eventId: string) => `${ks.ev(eventId)}quizzes:${eventId}`,
   };
   const run = luaRunner(client, LUA);
 
   const getQuiz = async (id: string): Promise<StoredQuiz | null> => {
-    const doc = await client.get(key.quiz(id));
+    const eventId = await ks.eventOf(id);
+    if (eventId === null) return null;
+    const doc = await client.get(key.quiz(eventId, id));
     return doc ? (JSON.parse(String(doc)) as StoredQuiz) : null;
   };
 
   return {
     async createQuiz(quiz) {
-      const created = Number(await run('create', [key.quiz(quiz.id), key.byEvent(quiz.eventId)], [quiz.id, JSON.stringify(quiz)]));
-      if (!created) throw new RallyError(ErrorCode.CONFLICT, 'a quiz with this id exists');
+      const conflict = () => new RallyError(ErrorCode.CONFLICT, 'a quiz with this id exists');
+      if ((await ks.claim(quiz.id, quiz.eventId)) === 'other') throw conflict();
+      const created = Number(await run('create', [key.quiz(quiz.eventId, quiz.id), key.byEvent(quiz.eventId)], [quiz.id, JSON.stringify(quiz)]));
+      if (!created) throw conflict();
       return quiz;
     },
     getQuiz,
     async listQuizzes(eventId) {
       const ids = (await client.sMembers(key.byEvent(eventId))) as string[];
-      const quizzes = await Promise.all(ids.map((id) => getQuiz(String(id))));
+      const quizzes = await Promise.all(ids.map(async (id) => {
+        const doc = await client.get(key.quiz(eventId, String(id)));
+        return doc ? (JSON.parse(String(doc)) as StoredQuiz) : null;
+      }));
       return quizzes.filter((x): x is StoredQuiz => x !== null).sort(compareQuizzes);
     },
     async updateQuiz(id, expectedVersion, patch) {
@@ -70,13 +73,17 @@ export function createRedisQuiz(client: AnyRedis, prefix: string): QuizStore {
       if (!current) return null;
       if (current.version !== expectedVersion) throw stale();
       const next: StoredQuiz = { ...current, ...patch, version: current.version + 1 };
-      const outcome = String(await run('update', [key.quiz(id)], [String(expectedVersion), JSON.stringify(next)]));
+      const outcome = String(await run('update', [key.quiz(current.eventId, id)], [String(expectedVersion), JSON.stringify(next)]));
       if (outcome === 'missing') return null;
       if (outcome === 'stale') throw stale();
       return next;
     },
     async deleteQuiz(id) {
-      return Number(await run('remove', [key.quiz(id)], [prefix])) === 1;
+      const eventId = await ks.eventOf(id);
+      if (eventId === null) return false;
+      const removed = Number(await run('remove', [key.quiz(eventId, id), key.byEvent(eventId)], [id])) === 1;
+      if (removed) await ks.release(id);
+      return removed;
     },
   };
 }

@@ -1,23 +1,22 @@
 /*
  * The attendee list part of the Redis adapter (node-redis v5).
  *
- * Keys, under the adapter's prefix P:
- *   P roster:{eventId}        hash  email -> RosterEntry JSON (getRosterEntry)
- *   P roster-order:{eventId}  list  the emails in import order (listRoster)
+ * Keys, with T = P{eventId}: the event's hash tag (store/redis/keyspace.ts):
+ *   T roster:{eventId}        hash  email -> RosterEntry JSON (getRosterEntry)
+ *   T roster-order:{eventId}  list  the emails in import order (listRoster)
  *
  * A put replaces both keys in one MULTI/EXEC, so a reader on any node sees the old list or the
  * new one, never a mix.
  */
-import type { RedisClientType } from 'redis';
 import type { RosterEntry } from '@rally/shared';
 import { duplicateRosterEmail, type RosterStore } from '../breakout-store.js';
+import type { AnyRedis, Keyspace } from './keyspace.js';
 
-type AnyRedis = RedisClientType<any, any, any, any, any>;
 
-export function createRedisRoster(client: AnyRedis, prefix: string): RosterStore {
+export function createRedisRoster(client: AnyRedis, ks: Keyspace): RosterStore {
   const key = {
-    entries: (eventId: string) => `${prefix}roster:${eventId}`,
-    order: (eventId: string) => `${prefix}roster-order:${eventId}`,
+    entries: (eventId: string) => `${ks.ev(eventId)}roster:${eventId}`,
+    order: (eventId: string) => `${ks.ev(eventId)}roster-order:${eventId}`,
   };
   return {
     async putRoster(eventId, entries) {

@@ -1,31 +1,30 @@
 /*
  * The stage part of the Redis adapter (node-redis v5).
  *
- * Keys, under the adapter's prefix P:
- *   P event:{id}                          hash  the main adapter's event record (JSON-encoded fields);
+ * Keys, with T = P{eventId}: the event's hash tag (store/redis/keyspace.ts):
+ *   T event:{id}                          hash  the main adapter's event record (JSON-encoded fields);
  *                                               here only stream, branding, name, settings, agenda,
  *                                               liveSessionId, liveSessionStartedAt, onStage
  *                                               and announcementsClearedAt are written
- *   P stage-announcements:{eventId}       list  announcement JSON, newest first (trimmed)
- *   P stage-notes:{eventId}               hash  note id -> note JSON as sent (readAt/readBy null)
- *   P stage-note-order:{eventId}          list  note ids, oldest first (trimmed)
- *   P stage-note-reads:{eventId}          hash  note id -> {"readAt","readBy"} JSON, first read only
- *   P chat-order:{eventId}                list  message ids, oldest first (the rolling window)
- *   P chat-messages:{eventId}             hash  message id -> message JSON
- *   P chat-slow:{eventId}                 string  slow mode seconds
- *   P chat-last:{eventId}                 hash  participant id -> ms of their last message
- *   P chat-bans:{eventId}                 set   participant ids banned from chat
+ *   T stage-announcements:{eventId}       list  announcement JSON, newest first (trimmed)
+ *   T stage-notes:{eventId}               hash  note id -> note JSON as sent (readAt/readBy null)
+ *   T stage-note-order:{eventId}          list  note ids, oldest first (trimmed)
+ *   T stage-note-reads:{eventId}          hash  note id -> {"readAt","readBy"} JSON, first read only
+ *   T chat-order:{eventId}                list  message ids, oldest first (the rolling window)
+ *   T chat-messages:{eventId}             hash  message id -> message JSON
+ *   T chat-slow:{eventId}                 string  slow mode seconds
+ *   T chat-last:{eventId}                 hash  participant id -> ms of their last message
+ *   T chat-bans:{eventId}                 set   participant ids banned from chat
  *
  * Every change is one Lua script or one command. Scripts only decode JSON (cjson.decode) and
  * never re-encode it: cjson turns empty arrays into objects on a round trip.
  */
-import type { RedisClientType } from 'redis';
 import { NOTHING_ON_STAGE, slotKey, STAGE_LIMITS, type OnStage, type Announcement, type ChatMessage, type PresenterNote } from '@rally/shared';
 import { ANNOUNCEMENTS_KEPT, NOTES_KEPT, type StageStore } from '../stage-store.js';
 import type { EventRecord } from '../store.js';
 import { luaRunner } from './lua.js';
+import type { AnyRedis, Keyspace } from './keyspace.js';
 
-type AnyRedis = RedisClientType<any, any, any, any, any>;
 
 /*
  * [SSTORE10] Puts a slot on stage inside a script: the event's key, the slot JSON, at JSON. The document is assembled as a string (cjson would turn the slot's fields around, and
@@ -183,19 +182,19 @@ const toFields = (record: object): string[] => Object.entries(record).flatMap(([
  * The stage methods on a connected client. `prefix` must be the adapter's key prefix (the event
  * hash is shared with it). Scripts run with EVALSHA and fall back to EVAL once after a restart.
  */
-export function createRedisStage(client: AnyRedis, prefix: string): StageStore {
-  const p = prefix;
+export function createRedisStage(client: AnyRedis, ks: Keyspace): StageStore {
+  const ev = ks.ev;
   const key = {
-    event: (id: string) => `${p}event:${id}`,
-    announcements: (e: string) => `${p}stage-announcements:${e}`,
-    notes: (e: string) => `${p}stage-notes:${e}`,
-    noteOrder: (e: string) => `${p}stage-note-order:${e}`,
-    noteReads: (e: string) => `${p}stage-note-reads:${e}`,
-    chatOrder: (e: string) => `${p}chat-order:${e}`,
-    chatMessages: (e: string) => `${p}chat-messages:${e}`,
-    chatSlow: (e: string) => `${p}chat-slow:${e}`,
-    chatLast: (e: string) => `${p}chat-last:${e}`,
-    chatBans: (e: string) => `${p}chat-bans:${e}`,
+    event: (id: string) => `${ev(id)}event:${id}`,
+    announcements: (e: string) => `${ev(e)}stage-announcements:${e}`,
+    notes: (e: string) => `${ev(e)}stage-notes:${e}`,
+    noteOrder: (e: string) => `${ev(e)}stage-note-order:${e}`,
+    noteReads: (e: string) => `${ev(e)}stage-note-reads:${e}`,
+    chatOrder: (e: string) => `${ev(e)}chat-order:${e}`,
+    chatMessages: (e: string) => `${ev(e)}chat-messages:${e}`,
+    chatSlow: (e: string) => `${ev(e)}chat-slow:${e}`,
+    chatLast: (e: string) => `${ev(e)}chat-last:${e}`,
+    chatBans: (e: string) => `${ev(e)}chat-bans:${e}`,
   };
 
   const run = luaRunner(client, LUA);

@@ -1,19 +1,18 @@
 /*
  * The survey part of the Redis adapter (node-redis v5).
  *
- * Keys, under the adapter's prefix P:
- *   P survey:{eventId}            hash  `state` (plain), `version` (integer), `doc` (the Survey as JSON)
- *   P survey-responses:{eventId}  hash  participantId -> StoredSurveyResponse JSON
+ * Keys, with T = P{eventId}: the event's hash tag (store/redis/keyspace.ts):
+ *   T survey:{eventId}            hash  `state` (plain), `version` (integer), `doc` (the Survey as JSON)
+ *   T survey-responses:{eventId}  hash  participantId -> StoredSurveyResponse JSON
  *
  * Every change is one Lua script, so a state check and the write it guards cannot interleave
  * with another node's.
  */
-import type { RedisClientType } from 'redis';
 import { ErrorCode, RallyError, type Survey } from '@rally/shared';
 import { compareResponses, type StoredSurveyResponse, type SurveyStore } from '../survey-store.js';
 import { luaRunner } from './lua.js';
+import type { AnyRedis, Keyspace } from './keyspace.js';
 
-type AnyRedis = RedisClientType<any, any, any, any, any>;
 
 const LUA = {
   // KEYS: survey. ARGV: state, doc.
@@ -51,10 +50,10 @@ const LUA = {
     return 1`,
 };
 
-export function createRedisSurvey(client: AnyRedis, prefix: string): SurveyStore {
+export function createRedisSurvey(client: AnyRedis, ks: Keyspace): SurveyStore {
   const key = {
-    survey: (eventId: string) => `${prefix}survey:${eventId}`,
-    responses: (eventId: string) => `${prefix}survey-responses:${eventId}`,
+    survey: (eventId: string) => `${ks.ev(eventId)}survey:${eventId}`,
+    responses: (eventId: string) => `${ks.ev(eventId)}survey-responses:${eventId}`,
   };
 
   const run = luaRunner(client, LUA);

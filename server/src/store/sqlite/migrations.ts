@@ -45,6 +45,11 @@ export const SQLITE_MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    to: 3,
+    what: 'nothing in SQLite: version 3 is the Redis key layout of one hash slot per event ([CLU20])',
+    up() {},
+  },
 ];
 
 const versionOf = (db: Database) => Math.max(1, db.pragma('user_version', { simple: true }) as number);
