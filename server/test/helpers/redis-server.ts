@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -74,8 +75,8 @@ function waitExit(child: ChildProcess, ms: number): Promise<boolean> {
   });
 }
 
-async function startOnce(port: number, dir: string, appendonly: boolean): Promise<ChildProcess> {
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', appendonly ? 'yes' : 'no', '--dir', dir];
+async function startOnce(port: number, dir: string, appendonly: boolean, extra: string[] = []): Promise<ChildProcess> {
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', appendonly ? 'yes' : 'no', '--dir', dir, ...extra];
   const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (d) => (output += d.toString()));
@@ -172,4 +173,69 @@ export async function startRedisServer(opts: { appendonly?: boolean } = {}): Pro
       proc = await startOnce(port, dir, appendonly);
     },
   };
+}
+
+export interface RedisClusterHandle {
+  /** `redis+cluster://127.0.0.1:<first node>`: what REDIS_URL says to reach the cluster ([CLU25]). */
+  url: string;
+  /** Each master's plain `redis://` URL. */
+  nodeUrls: string[];
+  stop(): Promise<void>;
+}
+
+const run = promisify(execFile);
+
+/**
+ * [CLU30] Spawns a Redis Cluster of `masters` (default 3) private redis-servers on free loopback
+ * ports (each with its own free cluster-bus port), no replicas, no persistence: `redis-cli
+ * --cluster create` assigns the 16384 slots, and this waits until every node reports
+ * cluster_state:ok and agrees on the slots. stop() kills them all and removes their directory.
+ */
+export async function startRedisCluster(opts: { masters?: number } = {}): Promise<RedisClusterHandle> {
+  const masters = opts.masters ?? 3;
+  const dir = await mkdtemp(join(tmpdir(), 'rally-redis-cluster-'));
+  const procs: ChildProcess[] = [];
+  const ports: number[] = [];
+  const killAll = () => procs.forEach((p) => p.kill('SIGKILL'));
+  process.once('exit', killAll);
+  const stop = async () => {
+    process.off('exit', killAll);
+    await Promise.all(
+      procs.map(async (p) => {
+        if (exited(p)) return;
+        p.kill('SIGCONT');
+        p.kill('SIGTERM');
+        if (!(await waitExit(p, 5_000))) p.kill('SIGKILL');
+      }),
+    );
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    for (let i = 0; i < masters; i++) {
+      for (let attempt = 1; ; attempt++) {
+        const [port, bus] = [await freePort(), await freePort()];
+        if (port === bus || ports.includes(port) || ports.includes(bus)) continue;
+        const extra = ['--cluster-enabled', 'yes', '--cluster-port', String(bus), '--cluster-config-file', join(dir, `nodes-${port}.conf`), '--cluster-node-timeout', '5000'];
+        try {
+          procs.push(await startOnce(port, dir, false, extra));
+          ports.push(port);
+          break;
+        } catch (e) {
+          if (attempt >= 3 || (e instanceof Error && e.message.includes('not on PATH'))) throw e;
+        }
+      }
+    }
+    await run('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes'], { timeout: 30_000 });
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const infos = await Promise.all(ports.map((p) => run('redis-cli', ['-p', String(p), 'cluster', 'info']).then((r) => r.stdout)));
+      if (infos.every((i) => i.includes('cluster_state:ok') && i.includes('cluster_slots_ok:16384') && i.includes(`cluster_known_nodes:${masters}`))) break;
+      if (Date.now() > deadline) throw new Error(`the Redis Cluster on ports ${ports.join(', ')} did not reach cluster_state:ok:\n${infos.join('\n')}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { url: `redis+cluster://127.0.0.1:${ports[0]}`, nodeUrls: ports.map((p) => `redis://127.0.0.1:${p}`), stop };
 }

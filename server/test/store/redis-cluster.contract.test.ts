@@ -1,0 +1,113 @@
+import { createClient } from 'redis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRedisStore } from '../../src/store/redis-store.js';
+import { startRedisCluster, type RedisClusterHandle } from '../helpers/redis-server.js';
+import { breakoutRoomsContract } from './breakout-rooms-contract.js';
+import { breakoutRoundsContract } from './breakout-rounds-contract.js';
+import { engagementContract } from './engagement-contract.js';
+import { fillEvent } from './event-data.js';
+import { presenceContract } from './presence-contract.js';
+import { qaContract } from './qa-contract.js';
+import { quizContract } from './quiz-contract.js';
+import { quizPlayContract } from './quiz-play-contract.js';
+import { rosterContract } from './roster-contract.js';
+import { stageContract } from './stage-contract.js';
+import { storeContract } from './store-contract.js';
+import { surveyContract } from './survey-contract.js';
+
+// [CLU30] Every store contract suite again, on a three-master Redis Cluster the file spawns. A Lua
+// script or MULTI naming keys of two slots fails there (CROSSSLOT), and one touching a key it was
+// not given fails when that key lives on another master, so these suites passing is the proof that
+// each event's atomic steps stay within its slot ([CLU21]). Each test gets its own key prefix.
+let cluster: RedisClusterHandle | undefined;
+let n = 0;
+
+beforeAll(async () => {
+  cluster = await startRedisCluster();
+}, 60_000);
+afterAll(async () => {
+  await cluster?.stop();
+});
+
+const open = (tag: string) => {
+  if (!cluster) throw new Error('the Redis Cluster did not start');
+  return createRedisStore(cluster.url, { keyPrefix: `${tag}${++n}:${process.pid}:` });
+};
+const single = (tag: string) => async () => {
+  const store = await open(tag);
+  return { store, cleanup: () => store.close() };
+};
+/** Two stores on the same keys: two nodes racing. */
+const pair = async (tag: string) => {
+  if (!cluster) throw new Error('the Redis Cluster did not start');
+  const keyPrefix = `${tag}${++n}:${process.pid}:`;
+  const [store, peer] = await Promise.all([createRedisStore(cluster.url, { keyPrefix }), createRedisStore(cluster.url, { keyPrefix })]);
+  return { store, peer, cleanup: async () => void (await Promise.all([store.close(), peer.close()])) };
+};
+
+storeContract('redis-cluster', single('st'));
+presenceContract('redis-cluster', single('pr'));
+qaContract('redis-cluster', async () => {
+  const { store, cleanup } = await single('qa')();
+  return { qa: store, cleanup };
+});
+stageContract('redis-cluster', single('sg'));
+engagementContract('redis-cluster', single('en'));
+surveyContract('redis-cluster', single('sv'));
+quizContract('redis-cluster', async () => {
+  const { store, cleanup } = await single('qz')();
+  return { quiz: store, cleanup };
+});
+quizPlayContract('redis-cluster', single('qp'));
+rosterContract('redis-cluster', async () => {
+  const { store, cleanup } = await single('ro')();
+  return { roster: store, cleanup };
+});
+breakoutRoundsContract('redis-cluster', () => pair('br'));
+breakoutRoomsContract('redis-cluster', async () => {
+  const { store, peer, cleanup } = await pair('bm');
+  return { rooms: store, peer, cleanup };
+});
+
+describe('[CLU20] [CLU21] one hash slot per event, on a Redis Cluster', () => {
+  /** Every key under the prefix, on every master, with its slot. */
+  const keysOf = async (prefix: string) => {
+    const out: { key: string; slot: number }[] = [];
+    for (const url of cluster!.nodeUrls) {
+      const c = createClient({ url });
+      await c.connect();
+      for await (const batch of c.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) {
+        for (const key of batch) out.push({ key, slot: Number(await c.clusterKeySlot(key)) });
+      }
+      await c.close();
+    }
+    return out;
+  };
+
+  it('[CLU20] [CLU23] every key of a filled event is in its slot, except the store-wide ones; deleting it removes them all on every master ([OPS52])', async () => {
+    const prefix = `slots${++n}:${process.pid}:`;
+    const store = await createRedisStore(cluster!.url, { keyPrefix: prefix });
+    await fillEvent(store, 'kept', 'KXMHRT');
+    await fillEvent(store, 'gone', 'QWTYPD');
+    const keys = await keysOf(prefix);
+    for (const ev of ['ev_kept', 'ev_gone']) {
+      const tagged = keys.filter((k) => k.key.startsWith(`${prefix}{${ev}}:`));
+      expect(tagged.length).toBeGreaterThan(40);
+      expect(new Set(tagged.map((k) => k.slot)).size).toBe(1);
+    }
+    // Outside the events' slots: only the store-wide kinds.
+    const kinds = new Set(keys.filter((k) => !k.key.slice(prefix.length).startsWith('{')).map((k) => k.key.slice(prefix.length).split(':')[0]));
+    const storeWide = ['brk-due', 'cmd', 'code', 'events', 'events-by-end', 'node', 'owner', 'poll-deadlines', 'quiz-due', 'schema'];
+    expect([...kinds].filter((k) => !storeWide.includes(k))).toEqual([]);
+    expect(kinds.has('owner')).toBe(true);
+    // The two events landed on different slots (so, with three masters, usually different nodes).
+    expect(keys.find((k) => k.key.startsWith(`${prefix}{ev_kept}:`))!.slot).not.toBe(keys.find((k) => k.key.startsWith(`${prefix}{ev_gone}:`))!.slot);
+
+    expect(await store.deleteEvent('ev_gone')).toBe(true);
+    expect(await store.getEventByCode('QWTYPD')).toBeNull();
+    const left = await keysOf(prefix);
+    expect(left.filter((k) => k.key.includes('gone'))).toEqual([]);
+    expect(left.filter((k) => k.key.startsWith(`${prefix}{ev_kept}:`)).length).toBe(keys.filter((k) => k.key.startsWith(`${prefix}{ev_kept}:`)).length);
+    await store.close();
+  });
+});
