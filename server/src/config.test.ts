@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from './config.js';
+import { parseRedisUrl } from './store/redis/connect.js';
 
 const bad = (env: Record<string, string>) => {
   try {
@@ -150,6 +151,16 @@ describe('configuration', () => {
       expect(msg).toMatch(/OUTBOUND_/);
       expect(msg.split('\n')).toHaveLength(1);
     }
+  });
+  it('[CLU25] REDIS_URL names one Redis (redis://, rediss://) or any node of a Redis Cluster (redis+cluster://, rediss+cluster://)', () => {
+    const keys = { SECRET: 'x'.repeat(32), ADMIN_TOKEN: 'y'.repeat(16) };
+    for (const url of ['redis://10.0.0.5:6379', 'rediss://:pw@10.0.0.5:6380', 'redis+cluster://10.0.0.5:7000', 'rediss+cluster://user:pw@redis.internal:7000']) {
+      expect(parseConfig({ ...keys, REDIS_URL: url }).redisUrl).toBe(url);
+    }
+    expect(parseRedisUrl('redis+cluster://10.0.0.5:7000')).toEqual({ cluster: true, url: 'redis://10.0.0.5:7000' });
+    expect(parseRedisUrl('rediss+cluster://u:p@h:7000')).toEqual({ cluster: true, url: 'rediss://u:p@h:7000' });
+    expect(parseRedisUrl('redis://h:6379')).toEqual({ cluster: false, url: 'redis://h:6379' });
+    expect(bad({ ...keys, REDIS_URL: 'redis+sentinel://h:26379' })).toContain('REDIS_URL');
   });
   it('[OPS32] [OPS34] the drain: a 5 s window in cluster mode and none embedded, a deadline longer than the window, both in ms', () => {
     const cluster = { REDIS_URL: 'redis://localhost:6390', SECRET: 'x'.repeat(32), ADMIN_TOKEN: 'y'.repeat(16) };

@@ -84,7 +84,8 @@ const ConfigSchema = z
     PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
     HOST: z.preprocess(emptyToUndefined, z.string().default('0.0.0.0')),
     DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
-    REDIS_URL: optional(z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' })),
+    // [CLU25] redis+cluster:// (or rediss+cluster://) names one node of a Redis Cluster.
+    REDIS_URL: optional(z.url({ protocol: /^rediss?(\+cluster)?$/, error: 'must be a redis://, rediss://, redis+cluster:// or rediss+cluster:// URL' })),
     PUBLIC_URL: optional(z.url({ protocol: /^https?$/, error: 'must be an http(s):// URL' })),
     /** Signs participant tokens. Generated and kept in DATA_DIR when unset in embedded mode. */
     SECRET: optional(z.string().min(32, 'must be at least 32 characters')),

@@ -1,7 +1,6 @@
 import type { Server } from 'node:http';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { createClient } from 'redis';
 import { createApp } from './app.js';
 import { createTokenService } from './auth/tokens.js';
 import { systemClock } from './clock.js';
@@ -11,6 +10,8 @@ import { findDemoEvent, refreshStaleDemo, seedDemoIfEmpty } from './demo/seed-de
 import { createLog, secretsToScrub } from './log.js';
 import { persistentSecret } from './secrets.js';
 import { createRedisStore } from './store/redis-store.js';
+import { createRedisConnection } from './store/redis/connect.js';
+import type { AnyRedis } from './store/redis/keyspace.js';
 import { SchemaTooNewError } from './store/schema-version.js';
 import { createSqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
@@ -35,10 +36,11 @@ async function main() {
   const log = createLog(config.logLevel, {}, undefined, secretsToScrub(config));
 
   let store: Store;
-  let redis: ReturnType<typeof createClient> | undefined;
+  let redis: AnyRedis | undefined;
   if (config.redisUrl) {
     store = await createRedisStore(config.redisUrl);
-    redis = createClient({ url: config.redisUrl });
+    // [CLU25] One server or a Redis Cluster, as the URL says; the Socket.IO adapter and the limits use it.
+    redis = createRedisConnection(config.redisUrl);
     redis.on('error', (err) => log.error({ err }, 'redis connection error'));
     await redis.connect();
   } else {

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { freePort, startRedisServer, type RedisServerHandle } from './redis-server.js';
+import { freePort, startRedisCluster, startRedisServer, type RedisServerHandle } from './redis-server.js';
 import { systemClock } from '../../src/clock.js';
 import { createRoomCodes } from '../../src/domain/stage/room-code.js';
 import { NO_ABUSE_LIMITS, TEST_ADMIN, TEST_SECRET } from './test-server.js';
@@ -85,9 +85,25 @@ export async function startNode(redisUrl: string | null, env: Record<string, str
   };
 }
 
-/** N Rally processes sharing one spawned redis-server: the cluster mode of the product. */
+/**
+ * [CLU31] MULTINODE_REDIS=cluster: startCluster backs the Rally nodes with a spawned three-master
+ * Redis Cluster (REDIS_URL=redis+cluster://…) instead of one redis-server. Fault injection on the
+ * Redis itself (pause, down, kill) is for one server only, and throws there.
+ */
+export const onRedisCluster = process.env.MULTINODE_REDIS === 'cluster';
+
+async function startBackingRedis(appendonly: boolean): Promise<RedisServerHandle> {
+  if (!onRedisCluster) return startRedisServer({ appendonly });
+  const rc = await startRedisCluster();
+  const unsupported = () => {
+    throw new Error('Redis fault injection needs one redis-server: this test cannot run with MULTINODE_REDIS=cluster');
+  };
+  return { url: rc.url, port: 0, stop: rc.stop, pause: unsupported, resume: unsupported, down: unsupported, up: unsupported, kill: unsupported, restart: unsupported };
+}
+
+/** N Rally processes sharing one spawned redis-server (or Redis Cluster, [CLU31]): the cluster mode of the product. */
 export async function startCluster(opts: { nodes?: number; appendonly?: boolean; env?: Record<string, string> } = {}): Promise<Cluster> {
-  const redis = await startRedisServer({ appendonly: opts.appendonly ?? false });
+  const redis = await startBackingRedis(opts.appendonly ?? false);
   const nodes: ClusterNode[] = [];
   try {
     for (let i = 0; i < (opts.nodes ?? 2); i++) nodes.push(await startNode(redis.url, opts.env));
