@@ -25,14 +25,22 @@ function run(label, cmd, args, env = {}) {
 const tc = run('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
 results.push({ tier: 'typecheck', passed: tc.status === 0 ? 1 : 0, failed: tc.status === 0 ? 0 : 1, skipped: 0, seconds: tc.seconds, status: tc.status });
 
-for (const tier of ['unit', 'integration', 'security', 'multinode', 'faults', 'livekit']) {
+// [CLU31] After the multinode tier, a representative part of it again on a spawned three-master Redis
+// Cluster (MULTINODE_REDIS=cluster): every kind of state and the Socket.IO adapter, without the tests
+// that inject faults into one redis-server.
+const ON_REDIS_CLUSTER = ['polls', 'qa', 'presence', 'stage', 'quiz-play', 'breakouts', 'engagement', 'recovery', 'revocation'].map((f) => `server/test/multinode/${f}.multinode.test.ts`);
+
+for (const tier of ['unit', 'integration', 'security', 'multinode', 'multinode-cluster', 'faults', 'livekit']) {
   if (tier === 'livekit' && livekitSkip) {
     console.log(`\n=== livekit tests: skipped (${livekitSkip}) ===`);
     results.push({ tier, passed: 0, failed: 0, skipped: 'tier', seconds: 0, status: 0, skippedTier: true });
     continue;
   }
   const file = join(out, `${tier}.json`);
-  const r = run(`${tier} tests`, bin('vitest'), ['run', '--project', tier, '--reporter=default', '--reporter=json', `--outputFile.json=${file}`]);
+  const r =
+    tier === 'multinode-cluster'
+      ? run(`${tier} tests`, bin('vitest'), ['run', '--project', 'multinode', ...ON_REDIS_CLUSTER, '--reporter=default', '--reporter=json', `--outputFile.json=${file}`], { MULTINODE_REDIS: 'cluster' })
+      : run(`${tier} tests`, bin('vitest'), ['run', '--project', tier, '--reporter=default', '--reporter=json', `--outputFile.json=${file}`]);
   const j = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : null;
   results.push({
     tier,

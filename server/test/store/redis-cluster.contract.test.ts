@@ -1,3 +1,4 @@
+import { ErrorCode } from '@rally/shared';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisStore } from '../../src/store/redis-store.js';
@@ -69,7 +70,7 @@ breakoutRoomsContract('redis-cluster', async () => {
   return { rooms: store, peer, cleanup };
 });
 
-describe('[CLU20] [CLU21] one hash slot per event, on a Redis Cluster', () => {
+describe('[CLU30] [CLU20] [CLU21] one hash slot per event, on a Redis Cluster', () => {
   /** Every key under the prefix, on every master, with its slot. */
   const keysOf = async (prefix: string) => {
     const out: { key: string; slot: number }[] = [];
@@ -109,5 +110,42 @@ describe('[CLU20] [CLU21] one hash slot per event, on a Redis Cluster', () => {
     expect(left.filter((k) => k.key.includes('gone'))).toEqual([]);
     expect(left.filter((k) => k.key.startsWith(`${prefix}{ev_kept}:`)).length).toBe(keys.filter((k) => k.key.startsWith(`${prefix}{ev_kept}:`)).length);
     await store.close();
+  });
+
+  it('[CLU22] a child id owned by one event is a conflict in another; once its event is deleted, no node finds it, even one that had its event cached', async () => {
+    const keyPrefix = `own${++n}:${process.pid}:`;
+    const [a, b] = await Promise.all([createRedisStore(cluster!.url, { keyPrefix }), createRedisStore(cluster!.url, { keyPrefix })]);
+    try {
+      const { people } = await fillEvent(a, 'one', 'KXMHRT');
+      await fillEvent(a, 'two', 'QWTYPD');
+      const poll = (await b.getPoll('poll_one_1'))!;
+      expect(poll.eventId).toBe('ev_one');
+      const code = (p: Promise<unknown>) => p.then(() => 'ok', (e: { code?: string }) => e.code);
+      expect(await code(b.createParticipant({ ...people[0]!, eventId: 'ev_two' }))).toBe(ErrorCode.CONFLICT);
+      expect(await code(b.createPoll({ ...poll, eventId: 'ev_two', state: 'draft' }))).toBe(ErrorCode.CONFLICT);
+      expect((await a.getParticipant(people[0]!.id))?.eventId).toBe('ev_one');
+      expect((await b.listParticipants('ev_two')).map((x) => x.id)).not.toContain(people[0]!.id);
+      // Node b has the poll's event cached; node a deletes the event.
+      expect(await a.deleteEvent('ev_one')).toBe(true);
+      expect(await b.getPoll('poll_one_1')).toBeNull();
+      expect(await b.getTally('poll_one_1')).toBeNull();
+      expect(await b.getParticipant(people[0]!.id)).toBeNull();
+      expect((await b.getPoll('poll_two_1'))?.eventId).toBe('ev_two');
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it('[CLU24] an engagement batch spanning events lands once in each event, however often it is retried', async () => {
+    const store = await open('eb');
+    try {
+      const e = (eventId: string, i: number) => ({ eventId, participantId: `pt_${i}`, mode: 'room' as const, team: null, sessionId: null, kind: 'voted' as const, at: new Date(Date.UTC(2027, 0, 20, 9, 0, i)).toISOString() });
+      const batch = [e('ev_x', 1), e('ev_y', 2), e('ev_x', 3)];
+      for (let i = 0; i < 3; i++) await store.appendEngagement('batch_xy', batch);
+      expect((await store.readEngagement('ev_x', null, 10)).entries.map((x) => x.participantId)).toEqual(['pt_1', 'pt_3']);
+      expect((await store.readEngagement('ev_y', null, 10)).entries.map((x) => x.participantId)).toEqual(['pt_2']);
+    } finally {
+      await store.close();
+    }
   });
 });
