@@ -170,7 +170,7 @@ describe('schema migrations: Redis', () => {
     const after = await dumpRedis(server.url, prefix);
     expect(after.filter((k) => !isNew(k))).toEqual(V1_KEYS.map((k) => ({ ...k, key: v3Name(k.key) })).sort(byKey));
     const children = [...V1_PARTICIPANTS.map((x) => x.id), V1_POLL.id];
-    expect(after.filter((k) => k.key.startsWith('owner:'))).toEqual(children.map((id) => ({ key: `owner:{${id}}`, type: 'string', value: 'ev_v1_1' })).sort(byKey));
+    expect(after.filter((k) => k.key.startsWith('owner:'))).toEqual(children.map((id): DumpedKey => ({ key: `owner:{${id}}`, type: 'string', value: 'ev_v1_1' })).sort(byKey));
     expect(after.find((k) => k.key === 'schema')).toEqual({ key: 'schema', type: 'string', value: String(SCHEMA_VERSION) });
     expect(after.find((k) => k.key === 'events-by-end')).toEqual({ key: 'events-by-end', type: 'zset', value: [{ value: 'ev_v1_1', score: V1_EVENT1_END_MS }] });
     expect(await admin.exists(redisKeys.lock(prefix))).toBe(0);

@@ -99,7 +99,7 @@ describe('[CLU30] [CLU20] [CLU21] one hash slot per event, on a Redis Cluster', 
     // Outside the events' slots: only the store-wide kinds.
     const kinds = new Set(keys.filter((k) => !k.key.slice(prefix.length).startsWith('{')).map((k) => k.key.slice(prefix.length).split(':')[0]));
     const storeWide = ['brk-due', 'cmd', 'code', 'events', 'events-by-end', 'node', 'owner', 'poll-deadlines', 'quiz-due', 'schema'];
-    expect([...kinds].filter((k) => !storeWide.includes(k))).toEqual([]);
+    expect([...kinds].filter((k) => !storeWide.includes(k ?? ''))).toEqual([]);
     expect(kinds.has('owner')).toBe(true);
     // The two events landed on different slots (so, with three masters, usually different nodes).
     expect(keys.find((k) => k.key.startsWith(`${prefix}{ev_kept}:`))!.slot).not.toBe(keys.find((k) => k.key.startsWith(`${prefix}{ev_gone}:`))!.slot);

@@ -124,7 +124,7 @@ function fromSnapshot(reply: unknown): StoredQuestion {
 const toFields = (record: object): string[] => Object.entries(record).flatMap(([k, v]) => (v === undefined ? [] : [k, JSON.stringify(v)]));
 
 /**
- * The Q&A methods on a connected client. `prefix` must be the adapter's key prefix. Scripts run
+ * The Q&A methods on a connected client, on the adapter's keyspace (keyspace.ts). Scripts run
  * with EVALSHA and are loaded with EVAL the first time a server does not know them (after a
  * restart or a SCRIPT FLUSH), so no registration at client creation is needed.
  */

@@ -179,8 +179,8 @@ function decodeFields<T>(flat: unknown): T {
 const toFields = (record: object): string[] => Object.entries(record).flatMap(([k, v]) => (v === undefined ? [] : [k, JSON.stringify(v)]));
 
 /**
- * The stage methods on a connected client. `prefix` must be the adapter's key prefix (the event
- * hash is shared with it). Scripts run with EVALSHA and fall back to EVAL once after a restart.
+ * The stage methods on a connected client, on the adapter's keyspace (the event hash is shared
+ * with the main adapter). Scripts run with EVALSHA and fall back to EVAL once after a restart.
  */
 export function createRedisStage(client: AnyRedis, ks: Keyspace): StageStore {
   const ev = ks.ev;
