@@ -28,10 +28,13 @@ const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
 /** Attendees connected to this node per cohort, counted when scraped. */
 export type CohortCount = Record<Mode, number>;
 
-/** A node-redis client's connection events, as far as the gauge needs them. */
+/** A node-redis client's (or cluster client's, [CLU25]) connection events, as far as the gauge needs them. */
 interface RedisEvents {
-  isReady: boolean;
-  on(event: 'ready' | 'end' | 'error' | 'reconnecting', listener: (...args: unknown[]) => void): unknown;
+  isReady?: boolean;
+  isOpen?: boolean;
+  /** Only a cluster client has it. */
+  masters?: unknown;
+  on(event: string, listener: (...args: unknown[]) => void): unknown;
 }
 
 export interface Metrics {
@@ -134,6 +137,13 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     },
     watchRedis(client, name) {
       const up = redisUp.labels(name);
+      if (client.masters !== undefined) {
+        // A cluster client has no `ready`: it is up once connected, down while any node it uses is lost.
+        up.set(client.isOpen ? 1 : 0);
+        for (const e of ['connect', 'node-ready']) client.on(e, () => up.set(1));
+        for (const e of ['disconnect', 'node-error', 'node-reconnecting', 'node-disconnect']) client.on(e, () => up.set(0));
+        return;
+      }
       up.set(client.isReady ? 1 : 0);
       client.on('ready', () => up.set(1));
       for (const e of ['end', 'error', 'reconnecting'] as const) client.on(e, () => up.set(0));

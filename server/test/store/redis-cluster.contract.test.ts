@@ -1,6 +1,8 @@
 import { ErrorCode } from '@rally/shared';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMetrics } from '../../src/metrics.js';
+import { createRedisConnection } from '../../src/store/redis/connect.js';
 import { createRedisStore } from '../../src/store/redis-store.js';
 import { startRedisCluster, type RedisClusterHandle } from '../helpers/redis-server.js';
 import { breakoutRoomsContract } from './breakout-rooms-contract.js';
@@ -146,6 +148,25 @@ describe('[CLU30] [CLU20] [CLU21] one hash slot per event, on a Redis Cluster', 
       expect((await store.readEngagement('ev_y', null, 10)).entries.map((x) => x.participantId)).toEqual(['pt_2']);
     } finally {
       await store.close();
+    }
+  });
+
+  it('[CLU25] [OPS22] a redis+cluster:// URL gives a cluster client, and rally_redis_up follows it', async () => {
+    const client = createRedisConnection(cluster!.url);
+    client.on('error', () => {});
+    const metrics = createMetrics({ defaultMetrics: false });
+    metrics.watchRedis(client, 'adapter');
+    const up = async () => (await metrics.registry.getSingleMetric('rally_redis_up')!.get()).values.find((v) => v.labels.client === 'adapter')?.value;
+    expect(await up()).toBe(0);
+    await client.connect();
+    try {
+      expect(await up()).toBe(1);
+      expect(Array.isArray((client as unknown as { masters: unknown[] }).masters)).toBe(true);
+      await client.set('clu25:{a}', '1');
+      await client.set('clu25:{b}', '2');
+      expect([await client.get('clu25:{a}'), await client.get('clu25:{b}')]).toEqual(['1', '2']);
+    } finally {
+      await client.close();
     }
   });
 });
