@@ -141,7 +141,13 @@ export async function migrateRedis(client: AnyRedis, p: string, where: string, m
           const at = await versionOf(client, p);
           if (at > SCHEMA_VERSION) throw new SchemaTooNewError(where, at);
           if (at !== m.to - 1) continue;
-          await m.up(client, p);
+          // A long migration (version 3 renames every key) keeps renewing the lock while it runs.
+          const renewing = setInterval(() => void client.eval(RENEW, { keys: [redisKeys.lock(p)], arguments: [token, String(LOCK_MS)] }).catch(() => undefined), LOCK_MS / 3);
+          try {
+            await m.up(client, p);
+          } finally {
+            clearInterval(renewing);
+          }
           // Still ours? A migration slower than the lock must not be bumped by a node that lost it.
           if (Number(await client.eval(RENEW, { keys: [redisKeys.lock(p)], arguments: [token, String(LOCK_MS)] })) !== 1) {
             throw new Error(`schema migration to version ${m.to} outlived its lock; restart to run it again`);
