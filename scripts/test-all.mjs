@@ -28,7 +28,7 @@ results.push({ tier: 'typecheck', passed: tc.status === 0 ? 1 : 0, failed: tc.st
 // [CLU31] After the multinode tier, a representative part of it again on a spawned three-master Redis
 // Cluster (MULTINODE_REDIS=cluster): every kind of state and the Socket.IO adapter, without the tests
 // that inject faults into one redis-server.
-const ON_REDIS_CLUSTER = ['polls', 'qa', 'presence', 'stage', 'quiz-play', 'engagement', 'recovery', 'revocation'].map((f) => `server/test/multinode/${f}.multinode.test.ts`);
+const ON_REDIS_CLUSTER = ['polls', 'qa', 'presence', 'quiz-play', 'engagement', 'recovery', 'revocation'].map((f) => `server/test/multinode/${f}.multinode.test.ts`);
 
 for (const tier of ['unit', 'integration', 'security', 'multinode', 'multinode-cluster', 'faults', 'livekit']) {
   if (tier === 'livekit' && livekitSkip) {
