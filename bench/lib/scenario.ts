@@ -6,6 +6,7 @@ import type { Audience, AudiencePool } from './audience.js';
 import type { EldByNode, Mode, Target, TargetSample } from './target.js';
 import { startTarget } from './target.js';
 import type { Bundles } from './bundle.js';
+import type { CommandBaselineResult } from './command-baseline.js';
 import type { LoadWorkers } from './workers.js';
 import { startWorkers } from './workers.js';
 import { commandId, hrMs, round, sleep, withTimeout } from './util.js';
@@ -55,6 +56,9 @@ export interface Figure {
   sioRatio?: number | null;
   /** The bare-ws figure this one is compared with; the runner fills baseline and ratio. */
   vs?: BaselineMetric;
+  /** The same figure on the bare Socket.IO command baseline, run in the same scenario, and value / it (lib/command-baseline.ts). */
+  bareCmd?: number | null;
+  cmdRatio?: number | null;
 }
 
 /** Figures of the bare-ws baseline a Rally figure can be compared with (same units as the figure). */
@@ -92,6 +96,8 @@ export interface ScenarioResult {
   environment: { otherProcessesCpuPct: number | null; loadavgAtEnd: number[] };
   /** The bare-ws run this result is compared with: same clients, rounds and frame size. */
   baseline?: { clients: number; rounds: number; payloadBytes?: number };
+  /** Storm scenarios: the bare Socket.IO command baseline run in the same scenario. */
+  commandBaseline?: CommandBaselineResult;
 }
 
 export interface ScenarioOutput {
@@ -103,6 +109,7 @@ export interface ScenarioOutput {
   tables?: ResultTable[];
   /** The baseline run this result is compared with: same client count, rounds and frames. */
   baseline?: BaselineRequest;
+  commandBaseline?: CommandBaselineResult;
 }
 
 export interface BaselineRequest {

@@ -1,0 +1,154 @@
+/**
+ * The command baseline (issue 18): Rally's storm commands sent, in the same scenario, to a bare
+ * Socket.IO server that only keeps the latest per participant in a Map and acks
+ * (bench/baseline-sio-commands.ts). Same load processes, same number of clients, same packets, same
+ * rate and schedule; measured the same way as Rally's storm (server CPU from the agent, the idle
+ * rate subtracted; ack round trips on the load processes). Each storm scenario (B3–B6) puts Rally's
+ * CPU per command and ack p99 beside it as ratios: what Rally costs above the transport it rides on.
+ */
+import { Hist, type Summary } from './hist.js';
+import { idleCpuRate, shares, targetOptions, type Figure, type ScenarioContext } from './scenario.js';
+import { fmtCounts, runStormAll } from './storm.js';
+import { startBare } from './target.js';
+import type { LoadWorkers } from './workers.js';
+import type { StormArgs } from './worker-protocol.js';
+import { errText, round } from './util.js';
+
+export const COMMAND_BASELINE_NAME = 'bare Socket.IO command';
+
+/**
+ * The baseline's storm runs at the scenario's rate for at most this long, so that the whole phase
+ * (start, connect 10,000 clients, storm, stop) adds under ~20 s to a full-size scenario. CPU per
+ * command and ack p99 at a given rate do not need B4's 60 s to settle; the note says when it is shorter.
+ */
+export const COMMAND_BASELINE_MAX_STORM_MS = 8_000;
+/** Clients opened per step, over all load processes: a bare handshake is cheap, so larger than Rally's ramp (500). */
+const CONNECT_BATCH = 2_000;
+
+export interface CommandBaselineResult {
+  command: string;
+  clients: number;
+  connected: number;
+  /** The storm as run: ops offered, over how long (ms), at what rate. */
+  sent: number;
+  ok: number;
+  refusals: Record<string, number>;
+  timedOut: number;
+  stormMs: number;
+  ratePerS: number | null;
+  /** Server CPU over the storm minus the idle rate, ms; per acked command, ms. */
+  cpuMs: number | null;
+  cpuPerCommandMs: number | null;
+  ackMs: Summary;
+  connectMs: Summary;
+  /** Clients that lost their connection to the bare server during the phase. */
+  lost: number;
+  /** Wall time of the whole phase (start to stop), s. */
+  phaseS: number;
+  error?: string;
+}
+
+/**
+ * Runs the baseline phase: starts the bare command server, opens `clients` bare clients from the
+ * scenario's own load processes (next to Rally's, which stay connected and idle), runs `storm` from
+ * them (the scenario's args; at most COMMAND_BASELINE_MAX_STORM_MS at the same rate), and stops
+ * everything it started. Never throws: a failure is the result's `error` (the scenario still reports).
+ */
+export async function runCommandBaseline(ctx: ScenarioContext, workers: LoadWorkers, scenarioClients: number, command: string, storm: Omit<StormArgs, 'startAtMs' | 'bare' | 'limitOps'>): Promise<CommandBaselineResult> {
+  const started = Date.now();
+  const stormMs = Math.min(storm.durationMs, COMMAND_BASELINE_MAX_STORM_MS);
+  // Same rate: the ops the scenario's schedule sends in the first stormMs.
+  const totalOps = Math.round((scenarioClients * storm.opsPerClient * stormMs) / storm.durationMs);
+  // One bare process holds at most baselineMaxClients sockets (B9's 20,000 do not fit in its open
+  // files, see baseline.ts): then fewer clients send the same ops at the same rate.
+  const clients = Math.min(scenarioClients, ctx.opts.baselineMaxClients);
+  const empty: CommandBaselineResult = { command, clients, connected: 0, sent: 0, ok: 0, refusals: {}, timedOut: 0, stormMs, ratePerS: null, cpuMs: null, cpuPerCommandMs: null, ackMs: new Hist().summary(), connectMs: new Hist().summary(), lost: 0, phaseS: 0 };
+  const fail = (error: string): CommandBaselineResult => ({ ...empty, error, phaseS: round((Date.now() - started) / 1000, 1)! });
+  // Connecting takes a few s per 10,000, the storm its window, its acks their timeout at worst.
+  const needMs = 10_000 + clients * 2 + stormMs + storm.ackTimeoutMs;
+  if (ctx.remainingMs() < needMs) return fail(`skipped: ${round(ctx.remainingMs() / 1000, 0)} s left in the scenario's budget, the phase may take ${round(needMs / 1000, 0)} s`);
+  ctx.log(`${COMMAND_BASELINE_NAME} baseline: ${clients} clients, ${totalOps} ${command} in ${stormMs} ms`);
+  let target: Awaited<ReturnType<typeof startBare>> | null = null;
+  let result: CommandBaselineResult;
+  try {
+    target = await startBare('sio-commands', targetOptions(ctx.opts, `${ctx.mode}-cmd`));
+    const url = target.urls[0]!;
+    const per = shares(clients, workers.count);
+    const opened = per.map(() => 0);
+    const connectHist = new Hist();
+    let connected = 0;
+    for (let done = 0; done < clients; done += CONNECT_BATCH) {
+      const batch = shares(Math.min(CONNECT_BATCH, clients - done), workers.count);
+      const r = await workers.all('sioConnect', (i) => ({ url, count: Math.min(batch[i]!, per[i]! - opened[i]!), timeoutMs: 30_000, commands: true }), 40_000);
+      r.forEach((x, i) => {
+        opened[i] = opened[i]! + x.connected + x.failed;
+        connected += x.connected;
+        connectHist.merge(x.connectMs);
+      });
+    }
+    if (connected < clients) throw new Error(`${connected} of ${clients} bare clients connected`);
+    const { msPerMs: idle, last: s0 } = await idleCpuRate(target);
+    const st = await runStormAll(workers, { ...storm, durationMs: stormMs, opsPerClient: Math.max(1, Math.ceil(totalOps / clients)), limitOps: Math.ceil(totalOps / workers.count), bare: true, keepAckTimes: false });
+    const s1 = await target.sample();
+    const cpuMs = s1.cpuMs - s0.cpuMs - idle * (s1.at - s0.at);
+    result = {
+      ...empty,
+      connected,
+      sent: st.sent,
+      ok: st.ok,
+      refusals: st.refusals,
+      timedOut: st.timedOut + st.retriesTimedOut,
+      ratePerS: round(st.achievedRate, 0),
+      cpuMs: round(cpuMs, 1),
+      cpuPerCommandMs: st.ok ? cpuMs / st.ok : null,
+      ackMs: new Hist().merge(st.ack).merge(st.retryAck).summary(),
+      connectMs: connectHist.summary(),
+    };
+  } catch (e) {
+    result = { ...empty, error: errText(e) };
+  }
+  // Clients first, so none sees the server go as a lost connection.
+  const closed = await workers.all('sioCommandsClose', () => ({}), 30_000).catch(() => []);
+  await target?.stop().catch(() => {});
+  result.lost = closed.reduce((a, x) => a + x.unexpected, 0);
+  result.phaseS = round((Date.now() - started) / 1000, 1)!;
+  ctx.log(`${COMMAND_BASELINE_NAME} baseline: ${result.error ?? `${result.ok} acked, CPU ${round(result.cpuPerCommandMs, 3)} ms each, ack p99 ${round(result.ackMs.p99, 1)} ms`} (${result.phaseS} s)`);
+  return result;
+}
+
+/** Which Rally figure compares with which baseline figure, in the Rally figure's unit. */
+export type CommandBaselineFigure = 'cpuPerCommandMs' | 'cpuPerCommandUs' | 'ackP99Ms';
+
+const baselineValue = (b: CommandBaselineResult, which: CommandBaselineFigure): number | null => {
+  if (b.error) return null;
+  if (which === 'ackP99Ms') return b.ackMs.p99;
+  if (b.cpuPerCommandMs === null) return null;
+  return which === 'cpuPerCommandMs' ? b.cpuPerCommandMs : b.cpuPerCommandMs * 1000;
+};
+
+/**
+ * Fills `bareCmd` and `cmdRatio` of the named figures from the baseline (the report's
+ * "bare Socket.IO command" column), rounded as the figure is.
+ */
+export function compareWithCommandBaseline(figures: Figure[], b: CommandBaselineResult, pairs: Record<string, CommandBaselineFigure>): void {
+  for (const f of figures) {
+    const which = pairs[f.key];
+    if (!which) continue;
+    const v = baselineValue(b, which);
+    f.bareCmd = v === null ? null : round(v, which === 'cpuPerCommandMs' ? 4 : 1);
+    f.cmdRatio = typeof f.value === 'number' && v !== null && v > 0 ? round(f.value / v, 1) : null;
+  }
+}
+
+/** The baseline's own lines in a scenario's report: a latency row and a note of what ran. */
+export function commandBaselineReport(b: CommandBaselineResult, scenarioMs: number, scenarioClients: number): { latencies: Record<string, Summary>; notes: string[] } {
+  if (b.error) return { latencies: {}, notes: [`The ${COMMAND_BASELINE_NAME} baseline did not run: ${b.error}`] };
+  const shorter = b.stormMs < scenarioMs ? `, at the scenario's rate for ${b.stormMs / 1000} s instead of ${scenarioMs / 1000} s (to keep the phase short)` : '';
+  const fewer = b.clients < scenarioClients ? ` (${b.clients} clients, not ${scenarioClients}: one bare process holds no more; each sends more ops so the rate is the same)` : '';
+  return {
+    latencies: { [`${b.command} ack on the ${COMMAND_BASELINE_NAME} baseline`]: b.ackMs },
+    notes: [
+      `${COMMAND_BASELINE_NAME} baseline, same run, right after Rally's storm: ${b.clients} bare Socket.IO clients from the same load processes sent the same ${b.command} packets on the same schedule${shorter}${fewer} to a Socket.IO server with Rally's engine options that keeps the latest per participant in a Map and acks (bench/baseline-sio-commands.ts): ${b.ok} of ${b.sent} acked at ${b.ratePerS ?? '—'}/s (refused ${fmtCounts(b.refusals)}; ${b.timedOut} timed out), server CPU ${b.cpuMs ?? '—'} ms in all, ${b.lost} lost connections; phase ${b.phaseS} s. Its ratios are Rally's cost over the transport's: see docs/PERFORMANCE.md.`,
+    ],
+  };
+}
