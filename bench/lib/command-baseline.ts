@@ -9,10 +9,10 @@
 import { Hist, type Summary } from './hist.js';
 import { idleCpuRate, shares, targetOptions, type Figure, type ScenarioContext } from './scenario.js';
 import { fmtCounts, runStormAll } from './storm.js';
-import { startBare } from './target.js';
+import { startBare, type Target } from './target.js';
 import type { LoadWorkers } from './workers.js';
 import type { StormArgs } from './worker-protocol.js';
-import { errText, round } from './util.js';
+import { errText, round, withTimeout } from './util.js';
 
 export const COMMAND_BASELINE_NAME = 'bare Socket.IO command';
 
@@ -68,14 +68,17 @@ export async function runCommandBaseline(ctx: ScenarioContext, workers: LoadWork
   const clients = Math.min(scenarioClients, ctx.opts.baselineMaxClients);
   const empty: CommandBaselineResult = { command, clients, connected: 0, sent: 0, ok: 0, refusals: {}, timedOut: 0, stormMs, ratePerS: null, cpuMs: null, cpuPerCommandMs: null, ackMs: new Hist().summary(), connectMs: new Hist().summary(), lost: 0, phaseS: 0 };
   const fail = (error: string): CommandBaselineResult => ({ ...empty, error, phaseS: round((Date.now() - started) / 1000, 1)! });
-  // Connecting takes a few s per 10,000, the storm its window, its acks their timeout at worst.
-  const needMs = 10_000 + clients * 2 + stormMs + storm.ackTimeoutMs;
+  // Server start, connecting (~1.5 ms per client on a busy machine), warm-up, idle rate, the storm
+  // and its last acks, stopping; the phase is cut off at the budget's edge all the same (below).
+  const needMs = 8_000 + clients * 1.5 + WARMUP_MS + stormMs;
   if (ctx.remainingMs() < needMs) return fail(`skipped: ${round(ctx.remainingMs() / 1000, 0)} s left in the scenario's budget, the phase may take ${round(needMs / 1000, 0)} s`);
   ctx.log(`${COMMAND_BASELINE_NAME} baseline: ${clients} clients, ${totalOps} ${command} in ${stormMs} ms`);
-  let target: Awaited<ReturnType<typeof startBare>> | null = null;
+  const held: { target: Target | null } = { target: null };
   let result: CommandBaselineResult;
-  try {
-    target = await startBare('sio-commands', targetOptions(ctx.opts, `${ctx.mode}-cmd`));
+  // A hung phase must not take Rally's result with it (the runner aborts a scenario past its budget).
+  const cutoffMs = ctx.remainingMs() - 3_000;
+  const phase = async (): Promise<CommandBaselineResult> => {
+    const target = (held.target = await startBare('sio-commands', targetOptions(ctx.opts, `${ctx.mode}-cmd`)));
     const startedMs = Date.now() - started;
     const url = target.urls[0]!;
     const per = shares(clients, workers.count);
@@ -101,7 +104,7 @@ export async function runCommandBaseline(ctx: ScenarioContext, workers: LoadWork
     const st = await runStormAll(workers, { ...storm, durationMs: stormMs, opsPerClient: Math.max(1, Math.ceil(totalOps / clients)), limitOps: Math.ceil(totalOps / workers.count), bare: true, keepAckTimes: false });
     const s1 = await target.sample();
     const cpuMs = s1.cpuMs - s0.cpuMs - idle * (s1.at - s0.at);
-    result = {
+    return {
       ...empty,
       connected,
       sent: st.sent,
@@ -115,12 +118,18 @@ export async function runCommandBaseline(ctx: ScenarioContext, workers: LoadWork
       connectMs: connectHist.summary(),
       timings: { startMs: startedMs, connectMs: connectedMs - startedMs, stormMs: Date.now() - started - connectedMs },
     };
+  };
+  const running = phase();
+  try {
+    result = await withTimeout(running, cutoffMs, `the ${COMMAND_BASELINE_NAME} baseline phase, at the scenario's budget`);
   } catch (e) {
     result = { ...empty, error: errText(e) };
+    // Cut off mid-way: whatever it starts after this is stopped when it gets there.
+    running.then(() => held.target?.stop(), () => held.target?.stop()).catch(() => {});
   }
   // Clients first, so none sees the server go as a lost connection.
   const closed = await workers.all('sioCommandsClose', () => ({}), 30_000).catch(() => []);
-  await target?.stop().catch(() => {});
+  await held.target?.stop().catch(() => {});
   result.lost = closed.reduce((a, x) => a + x.unexpected, 0);
   result.phaseS = round((Date.now() - started) / 1000, 1)!;
   ctx.log(`${COMMAND_BASELINE_NAME} baseline: ${result.error ?? `${result.ok} acked, CPU ${round(result.cpuPerCommandMs, 3)} ms each, ack p99 ${round(result.ackMs.p99, 1)} ms`} (${result.phaseS} s${result.timings ? `: start ${result.timings.startMs} ms, connect ${result.timings.connectMs} ms, warm-up and storm ${result.timings.stormMs} ms` : ''})`);
