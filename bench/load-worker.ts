@@ -469,6 +469,12 @@ const ops: { [K in WorkerOp]: (args: WorkerOps[K]['args']) => Promise<WorkerOps[
 
   storm: (args) => runStorm(args.bare ? cmdClients : clients, args),
 
+  async sioCommandsStatus() {
+    const lost = cmdLost;
+    cmdLost = 0;
+    return { clients: cmdClients.length, connected: cmdClients.filter((c) => c.connected).length, lost };
+  },
+
   async sioCommandsClose() {
     const closed = cmdClients.length;
     for (const c of cmdClients) c.s.disconnect();

@@ -9,7 +9,8 @@
 import { Hist, type Summary } from './hist.js';
 import { idleCpuRate, shares, targetOptions, type Figure, type ScenarioContext } from './scenario.js';
 import { fmtCounts, runStormAll } from './storm.js';
-import { startBare, type Target } from './target.js';
+import { closeBareCommands, type Audience } from './audience.js';
+import { startBare } from './target.js';
 import type { LoadWorkers } from './workers.js';
 import type { StormArgs } from './worker-protocol.js';
 import { errText, round, withTimeout } from './util.js';
@@ -21,9 +22,9 @@ export const COMMAND_BASELINE_NAME = 'bare Socket.IO command';
  * (start, connect 10,000 clients, storm, stop) adds under ~20 s to a full-size scenario. CPU per
  * command and ack p99 at a given rate do not need B4's 60 s to settle; the note says when it is shorter.
  */
-export const COMMAND_BASELINE_MAX_STORM_MS = 8_000;
+export const COMMAND_BASELINE_MAX_STORM_MS = 5_000;
 /** Clients opened per step, over all load processes: a bare handshake is cheap, so larger than Rally's ramp (500). */
-const CONNECT_BATCH = 2_000;
+const CONNECT_BATCH = 5_000;
 /** The unmeasured warm-up burst before the storm: this many ops (at most one per client) in this long. */
 const WARMUP_OPS = 1_000;
 const WARMUP_MS = 500;
@@ -44,22 +45,25 @@ export interface CommandBaselineResult {
   cpuPerCommandMs: number | null;
   ackMs: Summary;
   connectMs: Summary;
-  /** Clients that lost their connection to the bare server during the phase. */
+  /** Bare clients that lost their connection to the bare server (since the previous storm). */
   lost: number;
-  /** Wall time of the whole phase (start to stop), s; of its parts (server start, connecting, warm-up + storm), ms. */
+  /** Wall time of the whole phase, s; of its parts (server start, connecting and warm-up when not kept from the previous storm; idle rate and storm), ms. */
   phaseS: number;
-  timings?: { startMs: number; connectMs: number; stormMs: number };
+  timings?: { setUpMs: number; stormMs: number };
   error?: string;
 }
 
 /**
- * Runs the baseline phase: starts the bare command server, opens `clients` bare clients from the
- * scenario's own load processes (next to Rally's, which stay connected and idle), runs `storm` from
- * them (the scenario's args; at most COMMAND_BASELINE_MAX_STORM_MS at the same rate), and stops
- * everything it started. Never throws: a failure is the result's `error` (the scenario still reports).
+ * Runs the baseline phase after a scenario's storm: starts the bare command server and opens
+ * `clients` bare clients from the audience's own load processes (next to Rally's, which stay
+ * connected and idle), or takes them over from the previous storm scenario (a.bareCommands), then
+ * runs `storm` from them (the scenario's args; at most COMMAND_BASELINE_MAX_STORM_MS at the same
+ * rate). The server and clients stay for the next storm scenario; the audience pool closes them for
+ * any other. Never throws: a failure is the result's `error` (the scenario still reports).
  */
-export async function runCommandBaseline(ctx: ScenarioContext, workers: LoadWorkers, scenarioClients: number, command: string, storm: Omit<StormArgs, 'startAtMs' | 'bare' | 'limitOps'>): Promise<CommandBaselineResult> {
+export async function runCommandBaseline(ctx: ScenarioContext, a: Audience, scenarioClients: number, command: string, storm: Omit<StormArgs, 'startAtMs' | 'bare' | 'limitOps'>): Promise<CommandBaselineResult> {
   const started = Date.now();
+  const { workers } = a;
   const stormMs = Math.min(storm.durationMs, COMMAND_BASELINE_MAX_STORM_MS);
   // Same rate: the ops the scenario's schedule sends in the first stormMs.
   const totalOps = Math.round((scenarioClients * storm.opsPerClient * stormMs) / storm.durationMs);
@@ -67,46 +71,40 @@ export async function runCommandBaseline(ctx: ScenarioContext, workers: LoadWork
   // files, see baseline.ts): then fewer clients send the same ops at the same rate.
   const clients = Math.min(scenarioClients, ctx.opts.baselineMaxClients);
   const empty: CommandBaselineResult = { command, clients, connected: 0, sent: 0, ok: 0, refusals: {}, timedOut: 0, stormMs, ratePerS: null, cpuMs: null, cpuPerCommandMs: null, ackMs: new Hist().summary(), connectMs: new Hist().summary(), lost: 0, phaseS: 0 };
-  const fail = (error: string): CommandBaselineResult => ({ ...empty, error, phaseS: round((Date.now() - started) / 1000, 1)! });
-  // Server start, connecting (~1.5 ms per client on a busy machine), warm-up, idle rate, the storm
-  // and its last acks, stopping; the phase is cut off at the budget's edge all the same (below).
-  const needMs = 8_000 + clients * 1.5 + WARMUP_MS + stormMs;
-  if (ctx.remainingMs() < needMs) return fail(`skipped: ${round(ctx.remainingMs() / 1000, 0)} s left in the scenario's budget, the phase may take ${round(needMs / 1000, 0)} s`);
-  ctx.log(`${COMMAND_BASELINE_NAME} baseline: ${clients} clients, ${totalOps} ${command} in ${stormMs} ms`);
-  const held: { target: Target | null } = { target: null };
-  let result: CommandBaselineResult;
-  // A hung phase must not take Rally's result with it (the runner aborts a scenario past its budget).
-  const cutoffMs = ctx.remainingMs() - 3_000;
+  // The previous storm scenario's server and clients, if they are all still there.
+  const kept = a.bareCommands?.clients === clients ? await workers.all('sioCommandsStatus', () => ({}), 30_000).catch(() => null) : null;
+  const reuse = kept !== null && kept.reduce((acc, x) => acc + x.connected, 0) === clients;
+  if (!reuse) await closeBareCommands(a);
+  // Server start, connecting (~1.5–3 ms per client on a busy machine), warm-up, idle rate, the storm
+  // and its last acks; the phase is cut off at the budget's edge all the same (below).
+  const needMs = 5_000 + (reuse ? 0 : 3 * clients + WARMUP_MS) + stormMs;
+  if (ctx.remainingMs() < needMs) {
+    await closeBareCommands(a);
+    return { ...empty, error: `skipped: ${round(ctx.remainingMs() / 1000, 0)} s left in the scenario's budget, the phase may take ${round(needMs / 1000, 0)} s` };
+  }
+  ctx.log(`${COMMAND_BASELINE_NAME} baseline: ${clients} clients${reuse ? ' (kept from the previous storm)' : ''}, ${totalOps} ${command} in ${stormMs} ms`);
   const phase = async (): Promise<CommandBaselineResult> => {
-    const target = (held.target = await startBare('sio-commands', targetOptions(ctx.opts, `${ctx.mode}-cmd`)));
-    const startedMs = Date.now() - started;
-    const url = target.urls[0]!;
-    const per = shares(clients, workers.count);
-    const opened = per.map(() => 0);
-    const connectHist = new Hist();
-    let connected = 0;
-    for (let done = 0; done < clients; done += CONNECT_BATCH) {
-      const batch = shares(Math.min(CONNECT_BATCH, clients - done), workers.count);
-      const r = await workers.all('sioConnect', (i) => ({ url, count: Math.min(batch[i]!, per[i]! - opened[i]!), timeoutMs: 30_000, commands: true }), 40_000);
-      r.forEach((x, i) => {
-        opened[i] = opened[i]! + x.connected + x.failed;
-        connected += x.connected;
-        connectHist.merge(x.connectMs);
-      });
+    let connectHist = new Hist();
+    const t0 = Date.now();
+    if (!reuse) {
+      const target = await startBare('sio-commands', targetOptions(ctx.opts, `${ctx.mode}-cmd`));
+      a.bareCommands = { target, clients };
+      connectHist = await connectBare(workers, target.urls[0]!, clients);
+      // Warm-up, unmeasured: a fresh process runs its few hot functions unoptimised at first, which
+      // at 1,000 clients made the bare figure half as large again (180 vs 120 µs per vote). Rally's
+      // process has served the ramp (and often earlier storms) by then; the bare one gets one short burst.
+      await runStormAll(workers, { ...storm, durationMs: WARMUP_MS, opsPerClient: 1, retryFraction: 0, limitOps: Math.ceil(Math.min(clients, WARMUP_OPS) / workers.count), bare: true, keepAckTimes: false });
     }
-    if (connected < clients) throw new Error(`${connected} of ${clients} bare clients connected`);
-    const connectedMs = Date.now() - started;
-    // Warm-up, unmeasured: a fresh process runs its few hot functions unoptimised at first, which
-    // at 1,000 clients made the bare figure half as large again (180 vs 120 µs per vote). Rally's
-    // process has served the ramp (and often earlier storms) by then; the bare one gets one short burst.
-    await runStormAll(workers, { ...storm, durationMs: WARMUP_MS, opsPerClient: 1, retryFraction: 0, limitOps: Math.ceil(Math.min(clients, WARMUP_OPS) / workers.count), bare: true, keepAckTimes: false });
+    const t1 = Date.now();
+    const target = a.bareCommands!.target;
     const { msPerMs: idle, last: s0 } = await idleCpuRate(target);
     const st = await runStormAll(workers, { ...storm, durationMs: stormMs, opsPerClient: Math.max(1, Math.ceil(totalOps / clients)), limitOps: Math.ceil(totalOps / workers.count), bare: true, keepAckTimes: false });
     const s1 = await target.sample();
     const cpuMs = s1.cpuMs - s0.cpuMs - idle * (s1.at - s0.at);
+    const status = await workers.all('sioCommandsStatus', () => ({}), 30_000);
     return {
       ...empty,
-      connected,
+      connected: clients,
       sent: st.sent,
       ok: st.ok,
       refusals: st.refusals,
@@ -116,24 +114,43 @@ export async function runCommandBaseline(ctx: ScenarioContext, workers: LoadWork
       cpuPerCommandMs: st.ok ? cpuMs / st.ok : null,
       ackMs: new Hist().merge(st.ack).merge(st.retryAck).summary(),
       connectMs: connectHist.summary(),
-      timings: { startMs: startedMs, connectMs: connectedMs - startedMs, stormMs: Date.now() - started - connectedMs },
+      lost: status.reduce((acc, x) => acc + x.lost, 0),
+      timings: { setUpMs: t1 - t0, stormMs: Date.now() - t1 },
     };
   };
   const running = phase();
+  let result: CommandBaselineResult;
   try {
-    result = await withTimeout(running, cutoffMs, `the ${COMMAND_BASELINE_NAME} baseline phase, at the scenario's budget`);
+    // A hung phase must not take Rally's result with it (the runner aborts a scenario past its budget).
+    result = await withTimeout(running, ctx.remainingMs() - 3_000, `the ${COMMAND_BASELINE_NAME} baseline phase, at the scenario's budget`);
   } catch (e) {
     result = { ...empty, error: errText(e) };
-    // Cut off mid-way: whatever it starts after this is stopped when it gets there.
-    running.then(() => held.target?.stop(), () => held.target?.stop()).catch(() => {});
+    await closeBareCommands(a);
+    // Cut off mid-way: a server it starts after this is stopped when it gets there.
+    running.then(() => closeBareCommands(a), () => closeBareCommands(a)).catch(() => {});
   }
-  // Clients first, so none sees the server go as a lost connection.
-  const closed = await workers.all('sioCommandsClose', () => ({}), 30_000).catch(() => []);
-  await held.target?.stop().catch(() => {});
-  result.lost = closed.reduce((a, x) => a + x.unexpected, 0);
   result.phaseS = round((Date.now() - started) / 1000, 1)!;
-  ctx.log(`${COMMAND_BASELINE_NAME} baseline: ${result.error ?? `${result.ok} acked, CPU ${round(result.cpuPerCommandMs, 3)} ms each, ack p99 ${round(result.ackMs.p99, 1)} ms`} (${result.phaseS} s${result.timings ? `: start ${result.timings.startMs} ms, connect ${result.timings.connectMs} ms, warm-up and storm ${result.timings.stormMs} ms` : ''})`);
+  ctx.log(`${COMMAND_BASELINE_NAME} baseline: ${result.error ?? `${result.ok} acked, CPU ${round(result.cpuPerCommandMs, 3)} ms each, ack p99 ${round(result.ackMs.p99, 1)} ms`} (${result.phaseS} s${result.timings ? `: set-up ${result.timings.setUpMs} ms, storm ${result.timings.stormMs} ms` : ''})`);
   return result;
+}
+
+/** Opens `clients` bare command clients over the load processes, in steps of CONNECT_BATCH; throws unless all connect. */
+async function connectBare(workers: LoadWorkers, url: string, clients: number): Promise<Hist> {
+  const per = shares(clients, workers.count);
+  const opened = per.map(() => 0);
+  const hist = new Hist();
+  let connected = 0;
+  for (let done = 0; done < clients; done += CONNECT_BATCH) {
+    const batch = shares(Math.min(CONNECT_BATCH, clients - done), workers.count);
+    const r = await workers.all('sioConnect', (i) => ({ url, count: Math.min(batch[i]!, per[i]! - opened[i]!), timeoutMs: 60_000, commands: true }), 70_000);
+    r.forEach((x, i) => {
+      opened[i] = opened[i]! + x.connected + x.failed;
+      connected += x.connected;
+      hist.merge(x.connectMs);
+    });
+  }
+  if (connected < clients) throw new Error(`${connected} of ${clients} bare clients connected`);
+  return hist;
 }
 
 /** Which Rally figure compares with which baseline figure, in the Rally figure's unit. */

@@ -31,6 +31,8 @@ export interface WorkerOps {
   };
   /** Closes and forgets the command baseline's clients; `unexpected`: how many had lost their connection before. */
   sioCommandsClose: { args: Record<string, never>; result: { closed: number; unexpected: number } };
+  /** The command baseline's clients: how many are connected, how many lost their connection since the last ask. */
+  sioCommandsStatus: { args: Record<string, never>; result: { clients: number; connected: number; lost: number } };
   /** Start recording arrival times of `fact` on every connected client (max `max` per client). */
   watch: { args: { fact: string; max: number }; result: { watching: number } };
   /** Resolves once every watched client has seen `count` arrivals of `fact`, or at the timeout. */

@@ -28,7 +28,7 @@ const SETTLE_MS = 1500;
  * in the global ack order (see docs/PERFORMANCE.md for why this approximation is fair).
  */
 export async function runVoteStorm(ctx: ScenarioContext, n: number): Promise<ScenarioOutput> {
-  const { audience: a } = await ctx.audience(n, { reserveMs: 20_000 });
+  const { audience: a } = await ctx.audience(n, { reserveMs: 20_000 , keepBareCommands: true });
   if (a.ramp.connected === 0) return nobodyConnected(n, a.ramp.stopReason === 'time' ? 'the ramp ran out of time' : 'no connection succeeded');
   const { target, workers } = a;
   const staff = staffOf(a);
@@ -63,7 +63,7 @@ export async function runVoteStorm(ctx: ScenarioContext, n: number): Promise<Sce
   await staff.command('presenter', 'poll:close', { pollId: poll.id }).catch(() => {});
   const after = await workerStats(workers);
   // The same votes, clients and schedule on a bare Socket.IO server, right after (issue 18).
-  const bare = await runCommandBaseline(ctx, workers, storm.clients, 'poll:vote', stormArgs);
+  const bare = await runCommandBaseline(ctx, a, storm.clients, 'poll:vote', stormArgs);
   const bareReport = commandBaselineReport(bare, WINDOW_MS, storm.clients);
 
   const cpuMs = s1.cpuMs - s0.cpuMs - idleMsPerMs * (s1.at - s0.at);

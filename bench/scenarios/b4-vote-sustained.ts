@@ -32,7 +32,7 @@ export const b4VoteSustained: Scenario = {
   async run(ctx) {
     const n = attendeesFor(ctx.opts);
     const durationMs = durationFor(ctx.opts.quick);
-    const { audience: a } = await ctx.audience(n, { reserveMs: durationMs + 10_000 });
+    const { audience: a } = await ctx.audience(n, { reserveMs: durationMs + 10_000 , keepBareCommands: true });
     if (a.ramp.connected === 0) return nobodyConnected(n, a.ramp.stopReason === 'time' ? 'the ramp ran out of time' : 'no connection succeeded');
     const { target, workers } = a;
     const staff = staffOf(a);
@@ -57,7 +57,7 @@ export const b4VoteSustained: Scenario = {
     await staff.command('presenter', 'poll:close', { pollId: poll.id }).catch(() => {});
     const after = await workerStats(workers);
     // The same votes at the same rate on a bare Socket.IO server, right after (issue 18).
-    const bare = await runCommandBaseline(ctx, workers, storm.clients, 'poll:vote', stormArgs);
+    const bare = await runCommandBaseline(ctx, a, storm.clients, 'poll:vote', stormArgs);
     const bareReport = commandBaselineReport(bare, durationMs, storm.clients);
 
     const cpuMs = s1.cpuMs - s0.cpuMs - idleMsPerMs * (s1.at - s0.at);

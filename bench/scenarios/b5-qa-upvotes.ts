@@ -35,7 +35,7 @@ export const b5QaUpvotes: Scenario = {
   async run(ctx) {
     const n = attendeesFor(ctx.opts);
     const durationMs = durationFor(ctx.opts.quick);
-    const { audience: a } = await ctx.audience(n, { reserveMs: durationMs + 12_000 });
+    const { audience: a } = await ctx.audience(n, { reserveMs: durationMs + 12_000 , keepBareCommands: true });
     if (a.ramp.connected === 0) return nobodyConnected(n, a.ramp.stopReason === 'time' ? 'the ramp ran out of time' : 'no connection succeeded');
     const { target, workers } = a;
     const staff = staffOf(a);
@@ -75,7 +75,7 @@ export const b5QaUpvotes: Scenario = {
     const ticks = await tickStatsAll(workers, 'question:votesUpdated', storm.firstSendAt, storm.lastAckAt + SETTLE_MS, final);
     const after = await workerStats(workers);
     // The same upvotes at the same rate on a bare Socket.IO server, right after (issue 18).
-    const bare = await runCommandBaseline(ctx, workers, storm.clients, 'question:upvote', stormArgs);
+    const bare = await runCommandBaseline(ctx, a, storm.clients, 'question:upvote', stormArgs);
     const bareReport = commandBaselineReport(bare, durationMs, storm.clients);
 
     const cpuMs = s1.cpuMs - s0.cpuMs - idleMsPerMs * (s1.at - s0.at);

@@ -39,7 +39,7 @@ interface PresenterPhase {
  */
 export async function runQuizClose(ctx: ScenarioContext, n: number): Promise<ScenarioOutput> {
   const spreadMs = spreadMsFor(ctx.opts.quick);
-  const { audience: a } = await ctx.audience(n, { reserveMs: spreadMs + 15_000 });
+  const { audience: a } = await ctx.audience(n, { reserveMs: spreadMs + 15_000 , keepBareCommands: true });
   if (a.ramp.connected === 0) return nobodyConnected(n, a.ramp.stopReason === 'time' ? 'the ramp ran out of time' : 'no connection succeeded');
   const { target, workers } = a;
   const staff = staffOf(a);
@@ -108,7 +108,7 @@ export async function runQuizClose(ctx: ScenarioContext, n: number): Promise<Sce
   const after = await workerStats(workers);
   // The same answers at the same rate (the players over the spread) on a bare Socket.IO server, right after (issue 18).
   const answering = answers.reduce((acc, x) => acc + x.clients, 0);
-  const bare = await runCommandBaseline(ctx, workers, answering, 'quiz:answer', {
+  const bare = await runCommandBaseline(ctx, a, answering, 'quiz:answer', {
     plan: { kind: 'answer', runId, questionId, options: OPTIONS.length },
     opsPerClient: 1,
     durationMs: spreadMs,
