@@ -165,6 +165,20 @@ export function toMarkdown(rep: Report): string {
     }
     L.push('');
   }
+  const cmd = rep.results.filter((r) => r.commandBaseline);
+  if (cmd.length) {
+    L.push(`## Baselines: ${COMMAND_BASELINE_NAME} (run inside each storm scenario)`, '');
+    L.push('| scenario | mode | command | clients | acked / sent | rate | window | CPU/command | ack p50 | ack p99 | lost | phase |', '|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
+    for (const r of cmd) {
+      const b = r.commandBaseline!;
+      if (b.error) {
+        L.push(`| ${r.id} | ${r.mode} | ${b.command} | error: ${cell(b.error)} |`);
+        continue;
+      }
+      L.push(`| ${r.id} | ${r.mode} | ${b.command} | ${b.clients} | ${b.ok} / ${b.sent} | ${b.ratePerS ?? '—'}/s | ${b.stormMs / 1000} s | ${b.cpuPerCommandMs === null ? '—' : round(b.cpuPerCommandMs * 1000, 1)} µs | ${ms(b.ackMs.p50)} ms | ${ms(b.ackMs.p99)} ms | ${b.lost} | ${b.phaseS} s |`);
+    }
+    L.push('');
+  }
   return L.join('\n');
 }
 
