@@ -28,7 +28,7 @@ const SETTLE_MS = 1500;
  * in the global ack order (see docs/PERFORMANCE.md for why this approximation is fair).
  */
 export async function runVoteStorm(ctx: ScenarioContext, n: number): Promise<ScenarioOutput> {
-  const { audience: a } = await ctx.audience(n, { reserveMs: 20_000 , keepBareCommands: true });
+  const { audience: a } = await ctx.audience(n, { reserveMs: 20_000, keepBareCommands: true });
   if (a.ramp.connected === 0) return nobodyConnected(n, a.ramp.stopReason === 'time' ? 'the ramp ran out of time' : 'no connection succeeded');
   const { target, workers } = a;
   const staff = staffOf(a);

@@ -35,7 +35,7 @@ export const b5QaUpvotes: Scenario = {
   async run(ctx) {
     const n = attendeesFor(ctx.opts);
     const durationMs = durationFor(ctx.opts.quick);
-    const { audience: a } = await ctx.audience(n, { reserveMs: durationMs + 12_000 , keepBareCommands: true });
+    const { audience: a } = await ctx.audience(n, { reserveMs: durationMs + 12_000, keepBareCommands: true });
     if (a.ramp.connected === 0) return nobodyConnected(n, a.ramp.stopReason === 'time' ? 'the ramp ran out of time' : 'no connection succeeded');
     const { target, workers } = a;
     const staff = staffOf(a);

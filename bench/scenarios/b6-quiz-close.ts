@@ -39,7 +39,7 @@ interface PresenterPhase {
  */
 export async function runQuizClose(ctx: ScenarioContext, n: number): Promise<ScenarioOutput> {
   const spreadMs = spreadMsFor(ctx.opts.quick);
-  const { audience: a } = await ctx.audience(n, { reserveMs: spreadMs + 15_000 , keepBareCommands: true });
+  const { audience: a } = await ctx.audience(n, { reserveMs: spreadMs + 15_000, keepBareCommands: true });
   if (a.ramp.connected === 0) return nobodyConnected(n, a.ramp.stopReason === 'time' ? 'the ramp ran out of time' : 'no connection succeeded');
   const { target, workers } = a;
   const staff = staffOf(a);
