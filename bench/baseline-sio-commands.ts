@@ -13,7 +13,7 @@ import { serveBareSio } from './lib/bare-sio.js';
 type Ack = (reply: { ok: true; data: unknown }) => void;
 type Payload = Record<string, unknown> | null | undefined;
 
-/** The latest command per participant (key below), as Rally keeps one vote per participant. Never pruned: the process lives one phase. */
+/** The latest command per participant (key below), as Rally keeps one vote per participant. Never pruned: the process lives for one mode's storm scenarios, and its keys are bounded by clients × what they vote on. */
 const latest = new Map<string, Payload>();
 /** question:upvote answers with the question's count, as Rally's does. */
 const upvotes = new Map<string, number>();
