@@ -50,11 +50,15 @@ const clients: Client[] = [];
 const wsClients: WebSocket[] = [];
 /** Bare Socket.IO clients of the second baseline (bench/baseline-sio.ts). */
 const sioClients: Socket[] = [];
+/** Bare Socket.IO clients of the command baseline (bench/baseline-sio-commands.ts): storms with `bare` send from these. */
+const cmdClients: { s: Socket; connected: boolean }[] = [];
 /** Bare WebSocket clients we are closing on purpose. */
 const closingWs = new WeakSet<WebSocket>();
 const watches = new Map<string, Watch>();
 const disconnectReasons: Record<string, number> = {};
 let unexpectedDisconnects = 0;
+/** Command-baseline clients that lost their connection (not Rally's, so not in unexpectedDisconnects). */
+let cmdLost = 0;
 let pings = 0;
 let workerIndex = 0;
 
@@ -271,7 +275,7 @@ const ops: { [K in WorkerOp]: (args: WorkerOps[K]['args']) => Promise<WorkerOps[
     return { connected, failed, errors, connectMs: hist.toJSON() };
   },
 
-  async sioConnect({ url, count, timeoutMs }) {
+  async sioConnect({ url, count, timeoutMs, commands }) {
     const hist = new Hist();
     const errors: string[] = [];
     let connected = 0;
@@ -285,7 +289,10 @@ const ops: { [K in WorkerOp]: (args: WorkerOps[K]['args']) => Promise<WorkerOps[
             // The Rally clients' options (openSocket), without auth.
             const s = io(url, { transports: ['websocket'], forceNew: true, reconnectionDelay: 500, reconnectionDelayMax: 5000, reconnectionAttempts: 30, timeout: 20_000 });
             const slot = sioClients.length;
-            sioClients.push(s);
+            // A command client counts its own connection state (the storm sends only from connected ones).
+            const cmd = commands ? { s, connected: false } : null;
+            if (cmd) cmdClients.push(cmd);
+            else sioClients.push(s);
             const timer = setTimeout(() => {
               failed++;
               pushError(errors, `not connected within ${timeoutMs} ms`);
@@ -299,9 +306,16 @@ const ops: { [K in WorkerOp]: (args: WorkerOps[K]['args']) => Promise<WorkerOps[
               resolve();
             });
             // One listener per client, as Rally's watch has; the frames carry an old Rally stamp, so none is read.
-            s.onAny(() => record(watches.get('__sio'), slot));
+            if (!cmd) s.onAny(() => record(watches.get('__sio'), slot));
             s.on('connect_error', (e) => pushError(errors, e.message));
+            if (cmd) s.on('connect', () => (cmd.connected = true));
             s.on('disconnect', (reason: string) => {
+              if (cmd) {
+                // Counted by sioCommandsClose, not as a disconnect of Rally's clients.
+                cmd.connected = false;
+                if (reason !== 'io client disconnect') cmdLost++;
+                return;
+              }
               if (reason === 'io client disconnect') return;
               unexpectedDisconnects++;
               disconnectReasons[`sio ${reason}`] = (disconnectReasons[`sio ${reason}`] ?? 0) + 1;
@@ -453,7 +467,22 @@ const ops: { [K in WorkerOp]: (args: WorkerOps[K]['args']) => Promise<WorkerOps[
     return { dropped: live.length, back, stateOk, recovered, backMs: hist.toJSON(), reconnectAttempts: attempts, errors };
   },
 
-  storm: (args) => runStorm(clients, args),
+  storm: (args) => runStorm(args.bare ? cmdClients : clients, args),
+
+  async sioCommandsStatus() {
+    const lost = cmdLost;
+    cmdLost = 0;
+    return { clients: cmdClients.length, connected: cmdClients.filter((c) => c.connected).length, lost };
+  },
+
+  async sioCommandsClose() {
+    const closed = cmdClients.length;
+    for (const c of cmdClients) c.s.disconnect();
+    cmdClients.length = 0;
+    const unexpected = cmdLost;
+    cmdLost = 0;
+    return { closed, unexpected };
+  },
 
   async watchTicks({ fact, pollId }) {
     return watchTicks(clients, fact, pollId);

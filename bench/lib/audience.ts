@@ -30,6 +30,21 @@ export interface Audience {
   spoiled: string | null;
   /** Moderator and presenter sockets held by the runner (see staffOf); closed with the audience. */
   staff: StaffPool | null;
+  /**
+   * The command baseline's bare Socket.IO server and its clients in these load processes
+   * (lib/command-baseline.ts): connected by the first storm scenario, kept for the next ones
+   * (connecting 10,000 costs more than their storms), closed for any other scenario.
+   */
+  bareCommands: { target: Target; clients: number } | null;
+}
+
+/** Closes the command baseline's clients (so none sees its server go as a lost connection), then its server. */
+export async function closeBareCommands(a: Audience): Promise<void> {
+  const b = a.bareCommands;
+  if (!b) return;
+  a.bareCommands = null;
+  await a.workers.all('sioCommandsClose', () => ({}), 30_000).catch(() => {});
+  await b.target.stop().catch(() => {});
 }
 
 /** The audience's staff pool, joined on first use. */
@@ -50,9 +65,13 @@ export class AudiencePool {
     private readonly lifetimeMs: number,
   ) {}
 
-  async get(mode: Mode, n: number, by: string, log: (m: string) => void, rampDeadline = Infinity): Promise<{ audience: Audience; fresh: boolean }> {
+  async get(mode: Mode, n: number, by: string, log: (m: string) => void, rampDeadline = Infinity, keepBareCommands = false): Promise<{ audience: Audience; fresh: boolean }> {
     const cur = this.current;
-    if (cur && cur.mode === mode && cur.n === n && !cur.spoiled) return { audience: cur, fresh: false };
+    if (cur && cur.mode === mode && cur.n === n && !cur.spoiled) {
+      // Only the storm scenarios share them; the others measure without 10,000 extra sockets in the load processes.
+      if (!keepBareCommands) await closeBareCommands(cur);
+      return { audience: cur, fresh: false };
+    }
     await this.release();
     this.current = await this.create(mode, n, by, log, rampDeadline);
     return { audience: this.current, fresh: true };
@@ -90,6 +109,7 @@ export class AudiencePool {
     }
     if (a) {
       a.staff?.close();
+      await closeBareCommands(a);
       // Server first (killed outright: closing thousands of sockets gracefully measures nothing).
       await a.target.stop();
       await a.workers.stop();
@@ -124,7 +144,7 @@ export class AudiencePool {
       const why = ramp.stopReason === 'time' ? ' (ramp stopped: out of time)' : ramp.stopReason === 'failures' ? ' (ramp stopped: more than half of a batch failed)' : '';
       log(`audience: ${ramp.connected} connected in ${(ramp.rampMs / 1000).toFixed(1)} s${why}`);
       if (this.building === b) this.building = null;
-      return { mode, n, target, workers, event, frames, join, ramp, mem: { empty, joined, connected }, heapEmpty, createdBy: by, spoiled: null, staff: null };
+      return { mode, n, target, workers, event, frames, join, ramp, mem: { empty, joined, connected }, heapEmpty, createdBy: by, spoiled: null, staff: null, bareCommands: null };
     } catch (e) {
       if (this.building === b) this.building = null;
       await b.target?.stop();

@@ -46,6 +46,7 @@ export interface Bundles {
   server: string;
   baselineWs: string;
   baselineSio: string;
+  baselineSioCommands: string;
   agent: string;
 }
 
@@ -53,7 +54,7 @@ export async function bundleAll(opts: { sourcemap: boolean }): Promise<Bundles> 
   pruneDeadRuns();
   mkdirSync(BUNDLE_DIR, { recursive: true });
   process.once('exit', () => rmSync(BUNDLE_DIR, { recursive: true, force: true }));
-  const out = { server: join(BUNDLE_DIR, 'server.mjs'), baselineWs: join(BUNDLE_DIR, 'baseline-ws.mjs'), baselineSio: join(BUNDLE_DIR, 'baseline-sio.mjs'), agent: join(BUNDLE_DIR, 'server-agent.mjs') };
+  const out = { server: join(BUNDLE_DIR, 'server.mjs'), baselineWs: join(BUNDLE_DIR, 'baseline-ws.mjs'), baselineSio: join(BUNDLE_DIR, 'baseline-sio.mjs'), baselineSioCommands: join(BUNDLE_DIR, 'baseline-sio-commands.mjs'), agent: join(BUNDLE_DIR, 'server-agent.mjs') };
   const common = {
     bundle: true,
     platform: 'node' as const,
@@ -69,6 +70,7 @@ export async function bundleAll(opts: { sourcemap: boolean }): Promise<Bundles> 
     build({ ...common, entryPoints: [join(ROOT, 'server/src/index.ts')], outfile: out.server }),
     build({ ...common, entryPoints: [join(ROOT, 'bench/baseline-ws.ts')], outfile: out.baselineWs }),
     build({ ...common, entryPoints: [join(ROOT, 'bench/baseline-sio.ts')], outfile: out.baselineSio }),
+    build({ ...common, entryPoints: [join(ROOT, 'bench/baseline-sio-commands.ts')], outfile: out.baselineSioCommands }),
     build({ ...common, entryPoints: [join(ROOT, 'bench/lib/server-agent.ts')], outfile: out.agent }),
   ]);
   return out;

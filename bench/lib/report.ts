@@ -3,6 +3,7 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { BASELINE_NAME, type BaselineResult } from './baseline.js';
+import { COMMAND_BASELINE_NAME } from './command-baseline.js';
 import type { Summary } from './hist.js';
 import type { RunOptions, ScenarioResult } from './scenario.js';
 import { ROOT, round } from './util.js';
@@ -70,7 +71,7 @@ export function headline(r: ScenarioResult): string {
   if (r.status === 'error') return r.error ?? 'error';
   return r.figures
     .filter((f) => f.headline)
-    .map((f) => `${f.label} ${f.value ?? '—'}${f.unit && f.value !== null ? ` ${f.unit}` : ''}${f.ratio != null ? ` (×${f.ratio} bare ws)` : ''}`)
+    .map((f) => `${f.label} ${f.value ?? '—'}${f.unit && f.value !== null ? ` ${f.unit}` : ''}${f.ratio != null ? ` (×${f.ratio} bare ws)` : ''}${f.cmdRatio != null ? ` (×${f.cmdRatio} ${COMMAND_BASELINE_NAME})` : ''}`)
     .join(' · ');
 }
 
@@ -109,7 +110,7 @@ export function toMarkdown(rep: Report): string {
     L.push('', 'Not yet implemented:', '');
     for (const r of pending) L.push(`- ${r.id} ${r.title}: ${r.notes[0]?.replace(/^not yet implemented: /, '') ?? ''}`);
   }
-  L.push('', '"other CPU load": CPU used by processes the bench did not start, in % of one core, averaged over the scenario (2 cores = 200 %). Ratios are Rally / bare ws: lower is better.', '');
+  L.push('', `"other CPU load": CPU used by processes the bench did not start, in % of one core, averaged over the scenario (2 cores = 200 %). Ratios are Rally / bare ws (storm scenarios: Rally / ${COMMAND_BASELINE_NAME}, measured in the same scenario): lower is better.`, '');
 
   for (const r of rep.results) {
     if (r.status === 'not-implemented' || r.status === 'skipped') continue;
@@ -117,19 +118,19 @@ export function toMarkdown(rep: Report): string {
     L.push(`${STATUS[r.status]} in ${r.durationS} s. Parameters: ${Object.entries(r.params).map(([k, v]) => `${k} ${v}`).join(', ') || '—'}.`, '');
     if (r.error) L.push('```', r.error.slice(0, 3000), '```', '');
     if (r.figures.length) {
+      // ws → Socket.IO → Rally: the bare Socket.IO columns, when that baseline ran, split Rally's
+      // ratio; the command baseline's columns (storm scenarios) put Rally's commands beside bare ones.
       const withBase = r.figures.some((f) => f.baseline !== undefined);
-      // ws → Socket.IO → Rally: the bare Socket.IO columns, when that baseline ran, split Rally's ratio.
       const withSio = withBase && r.figures.some((f) => f.bareSio !== undefined);
+      const withCmd = r.figures.some((f) => f.bareCmd !== undefined);
       const x = (ratio: number | null | undefined) => (ratio == null ? '' : `×${ratio}`);
-      L.push(
-        withSio ? '| figure | value | bare ws | ratio | bare Socket.IO | ratio |' : withBase ? '| figure | value | bare ws | ratio |' : '| figure | value |',
-        withSio ? '|---|--:|--:|--:|--:|--:|' : withBase ? '|---|--:|--:|--:|' : '|---|--:|',
-      );
+      const pair = (v: number | null | undefined, ratio: number | null | undefined) => `${v === undefined ? '' : cell(v)} | ${x(ratio)}`;
+      const heads = ['figure', 'value', ...(withBase ? ['bare ws', 'ratio'] : []), ...(withSio ? ['bare Socket.IO', 'ratio'] : []), ...(withCmd ? [COMMAND_BASELINE_NAME, 'ratio'] : [])];
+      L.push(`| ${heads.join(' | ')} |`, `|---|${heads.slice(1).map(() => '--:').join('|')}|`);
       for (const f of r.figures) {
         const v = `${cell(f.value)}${f.unit && f.value !== null ? ` ${f.unit}` : ''}`;
-        const ws = `| ${f.baseline === undefined ? '' : cell(f.baseline)} | ${x(f.ratio)} |`;
-        const sio = `| ${f.bareSio === undefined ? '' : cell(f.bareSio)} | ${x(f.sioRatio)} |`;
-        L.push(withSio ? `| ${cell(f.label)} | ${v} ${ws} ${sio.slice(2)}` : withBase ? `| ${cell(f.label)} | ${v} ${ws}` : `| ${cell(f.label)} | ${v} |`);
+        const cols = [cell(f.label), v, ...(withBase ? [pair(f.baseline, f.ratio)] : []), ...(withSio ? [pair(f.bareSio, f.sioRatio)] : []), ...(withCmd ? [pair(f.bareCmd, f.cmdRatio)] : [])];
+        L.push(`| ${cols.join(' | ')} |`);
       }
       L.push('');
     }
@@ -161,6 +162,20 @@ export function toMarkdown(rep: Report): string {
       L.push(
         `| ${name} | ${b.clients} | ${b.rounds} | ${b.payloadBytes} B | ${b.delivered}/${b.expected} | ${ms(b.latencyMs.p50)} ms | ${ms(b.latencyMs.p99)} ms | ${ms(b.latencyMs.max)} ms | ${m.cpuPerMessageUs ?? '—'} µs | ${m.cpuPerBroadcastMs ?? '—'} ms | ${m.rssPerConnKB ?? '—'} KB | ${m.heapPerConnKB ?? '—'} KB |`,
       );
+    }
+    L.push('');
+  }
+  const cmd = rep.results.filter((r) => r.commandBaseline);
+  if (cmd.length) {
+    L.push(`## Baselines: ${COMMAND_BASELINE_NAME} (run inside each storm scenario)`, '');
+    L.push('| scenario | mode | command | clients | acked / sent | rate | window | CPU/command | ack p50 | ack p99 | lost | phase |', '|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
+    for (const r of cmd) {
+      const b = r.commandBaseline!;
+      if (b.error) {
+        L.push(`| ${r.id} | ${r.mode} | ${b.command} | error: ${cell(b.error)} |`);
+        continue;
+      }
+      L.push(`| ${r.id} | ${r.mode} | ${b.command} | ${b.clients} | ${b.ok} / ${b.sent} | ${b.ratePerS ?? '—'}/s | ${b.stormMs / 1000} s | ${b.cpuPerCommandMs === null ? '—' : round(b.cpuPerCommandMs * 1000, 1)} µs | ${ms(b.ackMs.p50)} ms | ${ms(b.ackMs.p99)} ms | ${b.lost} | ${b.phaseS} s |`);
     }
     L.push('');
   }

@@ -6,6 +6,7 @@ import type { Audience, AudiencePool } from './audience.js';
 import type { EldByNode, Mode, Target, TargetSample } from './target.js';
 import { startTarget } from './target.js';
 import type { Bundles } from './bundle.js';
+import type { CommandBaselineResult } from './command-baseline.js';
 import type { LoadWorkers } from './workers.js';
 import { startWorkers } from './workers.js';
 import { commandId, hrMs, round, sleep, withTimeout } from './util.js';
@@ -55,6 +56,9 @@ export interface Figure {
   sioRatio?: number | null;
   /** The bare-ws figure this one is compared with; the runner fills baseline and ratio. */
   vs?: BaselineMetric;
+  /** The same figure on the bare Socket.IO command baseline, run in the same scenario, and value / it (lib/command-baseline.ts). */
+  bareCmd?: number | null;
+  cmdRatio?: number | null;
 }
 
 /** Figures of the bare-ws baseline a Rally figure can be compared with (same units as the figure). */
@@ -92,6 +96,8 @@ export interface ScenarioResult {
   environment: { otherProcessesCpuPct: number | null; loadavgAtEnd: number[] };
   /** The bare-ws run this result is compared with: same clients, rounds and frame size. */
   baseline?: { clients: number; rounds: number; payloadBytes?: number };
+  /** Storm scenarios: the bare Socket.IO command baseline run in the same scenario. */
+  commandBaseline?: CommandBaselineResult;
 }
 
 export interface ScenarioOutput {
@@ -103,6 +109,7 @@ export interface ScenarioOutput {
   tables?: ResultTable[];
   /** The baseline run this result is compared with: same client count, rounds and frames. */
   baseline?: BaselineRequest;
+  commandBaseline?: CommandBaselineResult;
 }
 
 export interface BaselineRequest {
@@ -119,7 +126,7 @@ export interface ScenarioContext {
    * N attendees joined and connected to this mode's system under test, shared with the other
    * scenarios of the mode; `fresh` when it was set up for this scenario.
    */
-  audience(n: number, opts?: { reserveMs?: number }): Promise<{ audience: Audience; fresh: boolean }>;
+  audience(n: number, opts?: { reserveMs?: number; keepBareCommands?: boolean }): Promise<{ audience: Audience; fresh: boolean }>;
   /** Starts the system under test for this mode; stopped by the runner when the scenario ends. */
   startTarget(): Promise<Target>;
   /** Forks load processes; stopped by the runner when the scenario ends. */
@@ -482,7 +489,8 @@ export async function runScenario(
     opts,
     log: scopedLog,
     // A new audience's ramp stops in time to leave the scenario `reserveMs` for its own work.
-    audience: (n, o) => pool.get(mode, n, s.id, scopedLog, deadline - (o?.reserveMs ?? 0)),
+    // The storm scenarios keep the command baseline's clients connected for the next one (command-baseline.ts).
+    audience: (n, o) => pool.get(mode, n, s.id, scopedLog, deadline - (o?.reserveMs ?? 0), o?.keepBareCommands ?? false),
     async startTarget() {
       const t = await startTarget(mode, targetOptions(opts, `${s.id}-${mode}`));
       cleanups.push(() => t.stop());

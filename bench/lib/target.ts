@@ -45,7 +45,7 @@ export interface EldByNode {
 }
 
 export interface Target {
-  kind: Mode | 'bare-ws' | 'bare-sio';
+  kind: Mode | 'bare-ws' | 'bare-sio' | 'bare-sio-commands';
   nodes: NodeProcess[];
   urls: string[];
   adminToken: string;
@@ -241,14 +241,24 @@ export function startTarget(mode: Mode, opts: TargetOptions): Promise<Target> {
   return mode === 'embedded' ? startEmbedded(opts) : startCluster(opts);
 }
 
-/** A bare broadcaster, measured the same way as a Rally node: `ws` (bench/baseline-ws.ts) or Socket.IO (bench/baseline-sio.ts). */
-export async function startBare(kind: 'ws' | 'sio', opts: TargetOptions): Promise<Target> {
+/** The bare baselines: what each runs, from the bundle or the sources. */
+const BARE = {
+  ws: { label: 'bare-ws', bundle: 'baselineWs', source: 'bench/baseline-ws.ts' },
+  sio: { label: 'bare-sio', bundle: 'baselineSio', source: 'bench/baseline-sio.ts' },
+  'sio-commands': { label: 'bare-sio-commands', bundle: 'baselineSioCommands', source: 'bench/baseline-sio-commands.ts' },
+} as const;
+
+/**
+ * A bare server, measured the same way as a Rally node: the broadcasters `ws` (bench/baseline-ws.ts)
+ * and Socket.IO (bench/baseline-sio.ts), and the Socket.IO command server (bench/baseline-sio-commands.ts).
+ */
+export async function startBare(kind: keyof typeof BARE, opts: TargetOptions): Promise<Target> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const label = kind === 'ws' ? ('bare-ws' as const) : ('bare-sio' as const);
+  const { label, bundle, source } = BARE[kind];
   const proc = spawnNode({
     label,
-    script: opts.bundles ? (kind === 'ws' ? opts.bundles.baselineWs : opts.bundles.baselineSio) : `bench/baseline-${kind}.ts`,
+    script: opts.bundles ? opts.bundles[bundle] : source,
     tsx: !opts.bundles,
     nodeArgs: [...NODE_ARGS, ...profArgs(opts.cpuProfDir), ...agentArgs(opts.bundles)],
     env: { ...appEnv({}), PORT: String(port) },

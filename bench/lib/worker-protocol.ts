@@ -21,11 +21,18 @@ export interface WorkerOps {
     args: { url: string; count: number; timeoutMs: number };
     result: { connected: number; failed: number; errors: string[]; connectMs: HistJSON };
   };
-  /** Bare Socket.IO clients (the second baseline): every event they receive counts as an arrival of `__sio`. */
+  /**
+   * Bare Socket.IO clients. The broadcast baseline's (default): every event they receive counts as
+   * an arrival of `__sio`. With `commands`: the command baseline's, which storms with `bare` use.
+   */
   sioConnect: {
-    args: { url: string; count: number; timeoutMs: number };
+    args: { url: string; count: number; timeoutMs: number; commands?: boolean };
     result: { connected: number; failed: number; errors: string[]; connectMs: HistJSON };
   };
+  /** Closes and forgets the command baseline's clients; `unexpected`: how many had lost their connection before. */
+  sioCommandsClose: { args: Record<string, never>; result: { closed: number; unexpected: number } };
+  /** The command baseline's clients: how many are connected, how many lost their connection since the last ask. */
+  sioCommandsStatus: { args: Record<string, never>; result: { clients: number; connected: number; lost: number } };
   /** Start recording arrival times of `fact` on every connected client (max `max` per client). */
   watch: { args: { fact: string; max: number }; result: { watching: number } };
   /** Resolves once every watched client has seen `count` arrivals of `fact`, or at the timeout. */
@@ -119,7 +126,11 @@ export type WorkerOp = keyof WorkerOps;
  * client's consecutive votes differ (each one changes the tally). `upvote`: op j of client i
  * toggles its upvote on questionIds[(i + j) % n] (up if it was not up, else back down).
  */
-export type StormPlan = { kind: 'vote'; pollId: string; optionIds: string[] } | { kind: 'upvote'; questionIds: string[] };
+export type StormPlan =
+  | { kind: 'vote'; pollId: string; optionIds: string[] }
+  | { kind: 'upvote'; questionIds: string[] }
+  /** quiz:answer as B6's phones send it (lib/worker-quiz.ts): op j of client i picks option (i + j) % options. */
+  | { kind: 'answer'; runId: string; questionId: string; options: number };
 
 export interface StormArgs {
   plan: StormPlan;
@@ -134,6 +145,10 @@ export interface StormArgs {
   ackTimeoutMs: number;
   /** Return okAckTimes (B3's visibility ranking needs them; long storms do not). */
   keepAckTimes?: boolean;
+  /** Send from the command baseline's clients (sioConnect with `commands`) instead of Rally's. */
+  bare?: boolean;
+  /** At most this many ops from this load process (the first ones of the schedule): the same rate for a shorter time. */
+  limitOps?: number;
 }
 
 export interface StormResult {

@@ -48,13 +48,15 @@ let lastOps: OpRecord[] = [];
 /** A fixed spread in [0, 1) from an op index: which ops are retried and how late, the same every run. */
 const spread = (m: number, salt: number) => (((m + 1) * 2654435761 + salt * 40503) >>> 0) / 2 ** 32;
 
-const PLAN_COMMAND = { vote: 'poll:vote', upvote: 'question:upvote' } as const;
+const PLAN_COMMAND = { vote: 'poll:vote', upvote: 'question:upvote', answer: 'quiz:answer' } as const;
 
 export async function runStorm(clients: StormClient[], a: StormArgs): Promise<StormResult> {
   const live = clients.filter((c) => c.connected && c.s);
   const C = live.length;
-  const total = C * a.opsPerClient;
-  const targets = a.plan.kind === 'vote' ? a.plan.optionIds : a.plan.questionIds;
+  const total = Math.min(C * a.opsPerClient, a.limitOps ?? Infinity);
+  // An answer's "targets" are its option indices; like a vote, one per client is what counts.
+  const targets = a.plan.kind === 'vote' ? a.plan.optionIds : a.plan.kind === 'answer' ? Array.from({ length: a.plan.options }, (_, i) => String(i)) : a.plan.questionIds;
+  const onePerClient = a.plan.kind !== 'upvote';
   const nt = targets.length;
   const command = PLAN_COMMAND[a.plan.kind];
   const interval = a.durationMs / Math.max(1, total);
@@ -99,6 +101,9 @@ export async function runStorm(clients: StormClient[], a: StormArgs): Promise<St
     let up = 1;
     if (a.plan.kind === 'vote') {
       payload = { id, pollId: a.plan.pollId, vote: { kind: 'single', optionId: targets[ti]! } };
+    } else if (a.plan.kind === 'answer') {
+      // displayedForMs: the op's place in the schedule stands in for the time the question was shown.
+      payload = { id, runId: a.plan.runId, questionId: a.plan.questionId, answer: { kind: 'choice', picks: [ti] }, displayedForMs: Math.round(m * interval) };
     } else {
       up = asked[slot] ? 0 : 1;
       asked[slot] = up;
@@ -113,7 +118,7 @@ export async function runStorm(clients: StormClient[], a: StormArgs): Promise<St
     const rec: OpRecord = { client: c, sendAt: t0, okAt: NaN, done: false };
     ops[m] = rec;
     // For a vote the "target" of the model is the client (one vote per poll): keep the option in lastOkUp's place.
-    const modelSlot = a.plan.kind === 'vote' ? ci * nt : slot;
+    const modelSlot = onePerClient ? ci * nt : slot;
     inflight.push(
       emit(c.s!, payload).then(
         (r) => {
@@ -127,7 +132,7 @@ export async function runStorm(clients: StormClient[], a: StormArgs): Promise<St
             if (a.keepAckTimes) okAckTimes.push(t);
             if (m > lastOkIdx[modelSlot]!) {
               lastOkIdx[modelSlot] = m;
-              lastOkUp[modelSlot] = a.plan.kind === 'vote' ? ti : up;
+              lastOkUp[modelSlot] = onePerClient ? ti : up;
             }
             if (firstAck.has(m)) firstAck.set(m, JSON.stringify(r.data ?? null));
           } else {
@@ -194,7 +199,7 @@ export async function runStorm(clients: StormClient[], a: StormArgs): Promise<St
   const expected: Record<string, number> = {};
   let voters = 0;
   let unknown = 0;
-  if (a.plan.kind === 'vote') {
+  if (onePerClient) {
     for (let ci = 0; ci < C; ci++) {
       const s = ci * nt;
       if (lastLostIdx[s]! > lastOkIdx[s]!) unknown++;

@@ -2,6 +2,7 @@ import { staffOf } from '../lib/audience.js';
 import { idleCpuRate, nobodyConnected, workerStats, type Check, type Figure, type Scenario } from '../lib/scenario.js';
 import { createPoll, fmtCounts, opsPerClientFor, runStormAll, serverTally } from '../lib/storm.js';
 import { round, sleep } from '../lib/util.js';
+import { commandBaselineReport, compareWithCommandBaseline, runCommandBaseline } from '../lib/command-baseline.js';
 import { attendeesFor } from './b0-broadcast.js';
 
 const RATE = 2000;
@@ -31,7 +32,7 @@ export const b4VoteSustained: Scenario = {
   async run(ctx) {
     const n = attendeesFor(ctx.opts);
     const durationMs = durationFor(ctx.opts.quick);
-    const { audience: a } = await ctx.audience(n, { reserveMs: durationMs + 10_000 });
+    const { audience: a } = await ctx.audience(n, { reserveMs: durationMs + 10_000, keepBareCommands: true });
     if (a.ramp.connected === 0) return nobodyConnected(n, a.ramp.stopReason === 'time' ? 'the ramp ran out of time' : 'no connection succeeded');
     const { target, workers } = a;
     const staff = staffOf(a);
@@ -47,20 +48,17 @@ export const b4VoteSustained: Scenario = {
     ctx.log(`${rate} votes/s for ${durationMs / 1000} s from ${clients} attendees (${opsPerClient} each)`);
     const { msPerMs: idleMsPerMs, last: s0 } = await idleCpuRate(target);
     await target.eldReset();
-    const storm = await runStormAll(workers, {
-      plan: { kind: 'vote', pollId: poll.id, optionIds: poll.optionIds },
-      opsPerClient,
-      durationMs,
-      retryFraction: 0,
-      retryDelayMs: [0, 0],
-      ackTimeoutMs: 10_000,
-    });
+    const stormArgs = { plan: { kind: 'vote', pollId: poll.id, optionIds: poll.optionIds }, opsPerClient, durationMs, retryFraction: 0, retryDelayMs: [0, 0] as [number, number], ackTimeoutMs: 10_000 } as const;
+    const storm = await runStormAll(workers, stormArgs);
     const s1 = await target.sample();
     const eld = await target.eldRead();
     await sleep(300);
     const tally = await serverTally(staff, poll.id);
     await staff.command('presenter', 'poll:close', { pollId: poll.id }).catch(() => {});
     const after = await workerStats(workers);
+    // The same votes at the same rate on a bare Socket.IO server, right after (issue 18).
+    const bare = await runCommandBaseline(ctx, a, storm.clients, 'poll:vote', stormArgs);
+    const bareReport = commandBaselineReport(bare, durationMs, storm.clients);
 
     const cpuMs = s1.cpuMs - s0.cpuMs - idleMsPerMs * (s1.at - s0.at);
     const ack = storm.ack.summary();
@@ -77,11 +75,12 @@ export const b4VoteSustained: Scenario = {
       { key: 'ackMax', label: 'vote ack round trip max', value: round(ack.max, 1), unit: 'ms' },
       { key: 'sendLagP99', label: 'generator lag behind schedule p99', value: round(storm.sendLag.percentile(99), 1), unit: 'ms' },
       { key: 'tally', label: 'server tally / attendees with an acked vote', value: `${tally?.total ?? '—'} / ${storm.voters}` },
-      { key: 'cpuPerVote', label: 'server CPU per accepted vote (results ticks included)', value: round(storm.ok ? cpuMs / storm.ok : null, 3), unit: 'ms' },
+      { key: 'cpuPerVote', label: 'server CPU per accepted vote (results ticks included)', value: round(storm.ok ? cpuMs / storm.ok : null, 3), unit: 'ms', headline: true },
       { key: 'cpuPct', label: 'server CPU during the storm', value: round((cpuMs / Math.max(1, s1.at - s0.at)) * 100, 0), unit: '% of a core' },
       { key: 'eld', label: 'server event-loop delay during the storm p99 / max', value: `${round(eld.worst.p99, 1)} / ${round(eld.worst.max, 1)}`, unit: 'ms', headline: true },
       { key: 'unexpected', label: 'unexpected disconnects', value: unexpected },
     ];
+    compareWithCommandBaseline(figures, bare, { cpuPerVote: 'cpuPerCommandMs', ackP99: 'ackP99Ms' });
     const checks: Check[] = [
       { label: 'offered rate held (generator kept up)', target: `≥ 95 % of ${rate}/s`, actual: `${round(achieved, 0)}/s`, pass: achieved >= 0.95 * rate },
       { label: 'every vote acked ok', target: `${storm.sent}`, actual: `${storm.ok}; refused ${fmtCounts(storm.refusals)}; ${storm.timedOut} timed out`, pass: storm.sent > 0 && storm.ok === storm.sent },
@@ -92,12 +91,14 @@ export const b4VoteSustained: Scenario = {
     return {
       params: { attendees: n, ratePerS: rate, durationS: durationMs / 1000, votesPerAttendee: opsPerClient, allowChange: true, loadProcesses: workers.count, audienceFrom: a.createdBy },
       figures,
-      latencies: { 'vote ack': ack, 'generator lag behind schedule': storm.sendLag.summary() },
+      latencies: { 'vote ack': ack, 'generator lag behind schedule': storm.sendLag.summary(), ...bareReport.latencies },
       checks,
       notes: [
         ...(rate < RATE ? [`${clients} attendees can offer ${rate} votes/s within Rally’s per-participant budget (2/s each), not ${RATE}: the ack figures are for that rate.`] : []),
         ...(durationMs < 60_000 ? [`Held for ${durationMs / 1000} s, not 60 s (quick run): indicative.`] : []),
+        ...bareReport.notes,
       ],
+      commandBaseline: bare,
     };
   },
 };

@@ -3,6 +3,7 @@ import { connectStaff, joinAs } from '../lib/rally.js';
 import { idleCpuRate, nobodyConnected, workerStats, type Check, type Figure, type Scenario } from '../lib/scenario.js';
 import { fmtCounts, opsPerClientFor, runStormAll, serverUpvotes, tickStatsAll } from '../lib/storm.js';
 import { commandId, round, sleep } from '../lib/util.js';
+import { commandBaselineReport, compareWithCommandBaseline, runCommandBaseline } from '../lib/command-baseline.js';
 import { attendeesFor } from './b0-broadcast.js';
 
 const RATE = 5000;
@@ -34,7 +35,7 @@ export const b5QaUpvotes: Scenario = {
   async run(ctx) {
     const n = attendeesFor(ctx.opts);
     const durationMs = durationFor(ctx.opts.quick);
-    const { audience: a } = await ctx.audience(n, { reserveMs: durationMs + 12_000 });
+    const { audience: a } = await ctx.audience(n, { reserveMs: durationMs + 12_000, keepBareCommands: true });
     if (a.ramp.connected === 0) return nobodyConnected(n, a.ramp.stopReason === 'time' ? 'the ramp ran out of time' : 'no connection succeeded');
     const { target, workers } = a;
     const staff = staffOf(a);
@@ -65,13 +66,17 @@ export const b5QaUpvotes: Scenario = {
     ctx.log(`${rate} upvotes/s for ${durationMs / 1000} s from ${clients} attendees on ${QUESTIONS} questions`);
     const { msPerMs: idleMsPerMs, last: s0 } = await idleCpuRate(target);
     await target.eldReset();
-    const storm = await runStormAll(workers, { plan: { kind: 'upvote', questionIds }, opsPerClient, durationMs, retryFraction: 0, retryDelayMs: [0, 0], ackTimeoutMs: 10_000 });
+    const stormArgs = { plan: { kind: 'upvote', questionIds }, opsPerClient, durationMs, retryFraction: 0, retryDelayMs: [0, 0] as [number, number], ackTimeoutMs: 10_000 } as const;
+    const storm = await runStormAll(workers, stormArgs);
     const s1 = await target.sample();
     const eld = await target.eldRead();
     await sleep(SETTLE_MS);
     const final = await serverUpvotes(staff, questionIds);
     const ticks = await tickStatsAll(workers, 'question:votesUpdated', storm.firstSendAt, storm.lastAckAt + SETTLE_MS, final);
     const after = await workerStats(workers);
+    // The same upvotes at the same rate on a bare Socket.IO server, right after (issue 18).
+    const bare = await runCommandBaseline(ctx, a, storm.clients, 'question:upvote', stormArgs);
+    const bareReport = commandBaselineReport(bare, durationMs, storm.clients);
 
     const cpuMs = s1.cpuMs - s0.cpuMs - idleMsPerMs * (s1.at - s0.at);
     const ack = storm.ack.summary();
@@ -90,10 +95,11 @@ export const b5QaUpvotes: Scenario = {
       { key: 'sendLagP99', label: 'generator lag behind schedule p99', value: round(storm.sendLag.percentile(99), 1), unit: 'ms' },
       { key: 'updates', label: 'question:votesUpdated per client per second while they came, worst client / densest stretch', value: `${round(ticks.rate.max, 2)} / ${round(ticks.peak.max, 2)}`, headline: true },
       { key: 'converged', label: 'watchers whose list shows the final counts', value: `${ticks.converged} / ${ticks.watching}` },
-      { key: 'cpuPerOp', label: 'server CPU per accepted upvote (count ticks included)', value: round(storm.ok ? cpuMs / storm.ok : null, 3), unit: 'ms' },
+      { key: 'cpuPerOp', label: 'server CPU per accepted upvote (count ticks included)', value: round(storm.ok ? cpuMs / storm.ok : null, 3), unit: 'ms', headline: true },
       { key: 'eld', label: 'server event-loop delay during the storm p99 / max', value: `${round(eld.worst.p99, 1)} / ${round(eld.worst.max, 1)}`, unit: 'ms' },
       { key: 'unexpected', label: 'unexpected disconnects', value: unexpected },
     ];
+    compareWithCommandBaseline(figures, bare, { cpuPerOp: 'cpuPerCommandMs', ackP99: 'ackP99Ms' });
     const checks: Check[] = [
       { label: 'offered rate held (generator kept up)', target: `≥ 95 % of ${rate}/s`, actual: `${round(achieved, 0)}/s`, pass: achieved >= 0.95 * rate },
       { label: 'every upvote op acked ok', target: `${storm.sent}`, actual: `${storm.ok}; refused ${fmtCounts(storm.refusals)}; ${storm.timedOut} timed out`, pass: storm.sent > 0 && storm.ok === storm.sent },
@@ -110,13 +116,16 @@ export const b5QaUpvotes: Scenario = {
         'upvote ack': ack,
         'gap between question:votesUpdated arrivals on a client': ticks.gap.summary(),
         'generator lag behind schedule': storm.sendLag.summary(),
+        ...bareReport.latencies,
       },
       checks,
       notes: [
         'List updates are question:votesUpdated messages (the coalesced counts); upvotes cause no other list message. Rate as in B3: (messages − 1) / max(1 s, first → last arrival) per client.',
         ...(rate < RATE ? [`${clients} attendees can offer ${rate} ops/s within Rally’s per-participant budget (2/s each), not ${RATE}.`] : []),
         ...(durationMs < 10_000 ? [`Held for ${durationMs / 1000} s, not 10 s (quick run).`] : []),
+        ...bareReport.notes,
       ],
+      commandBaseline: bare,
     };
   },
 };

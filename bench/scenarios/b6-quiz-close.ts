@@ -6,6 +6,7 @@ import { fmtCounts } from '../lib/storm.js';
 import type { QuizAnswersResult, QuizResultsResult } from '../lib/worker-protocol.js';
 import { connectStaff, joinAs } from '../lib/rally.js';
 import { hrMs, round, sleep, withTimeout } from '../lib/util.js';
+import { commandBaselineReport, compareWithCommandBaseline, runCommandBaseline } from '../lib/command-baseline.js';
 import { attendeesFor } from './b0-broadcast.js';
 
 const TIME_LIMIT_S = 20;
@@ -38,7 +39,7 @@ interface PresenterPhase {
  */
 export async function runQuizClose(ctx: ScenarioContext, n: number): Promise<ScenarioOutput> {
   const spreadMs = spreadMsFor(ctx.opts.quick);
-  const { audience: a } = await ctx.audience(n, { reserveMs: spreadMs + 15_000 });
+  const { audience: a } = await ctx.audience(n, { reserveMs: spreadMs + 15_000, keepBareCommands: true });
   if (a.ramp.connected === 0) return nobodyConnected(n, a.ramp.stopReason === 'time' ? 'the ramp ran out of time' : 'no connection succeeded');
   const { target, workers } = a;
   const staff = staffOf(a);
@@ -105,6 +106,17 @@ export async function runQuizClose(ctx: ScenarioContext, n: number): Promise<Sce
   presenter.off('quiz:presenterPhaseChanged', onPresenter);
   spectator.disconnect();
   const after = await workerStats(workers);
+  // The same answers at the same rate (the players over the spread) on a bare Socket.IO server, right after (issue 18).
+  const answering = answers.reduce((acc, x) => acc + x.clients, 0);
+  const bare = await runCommandBaseline(ctx, a, answering, 'quiz:answer', {
+    plan: { kind: 'answer', runId, questionId, options: OPTIONS.length },
+    opsPerClient: 1,
+    durationMs: spreadMs,
+    retryFraction: 0,
+    retryDelayMs: [0, 0],
+    ackTimeoutMs: ACK_TIMEOUT_MS,
+  });
+  const bareReport = commandBaselineReport(bare, spreadMs, answering);
 
   const sum = <T>(xs: T[], f: (x: T) => number) => xs.reduce((acc, x) => acc + f(x), 0);
   const ack = Hist.mergeAll(answers.map((x: QuizAnswersResult) => x.ackMs));
@@ -178,6 +190,7 @@ export async function runQuizClose(ctx: ScenarioContext, n: number): Promise<Sce
     { key: 'payload', label: 'quiz:answerScored frame', value: frame ? Buffer.byteLength(frame) : null, unit: 'bytes' },
     { key: 'unexpected', label: 'unexpected disconnects', value: unexpected },
   ];
+  compareWithCommandBaseline(figures, bare, { cpuPerAnswer: 'cpuPerCommandUs', ackP99: 'ackP99Ms' });
   const checks: Check[] = [
     { label: 'every player saw the question and answered once, acked', target: `${n} acked ok`, actual: `${ok} ok of ${sent} sent (${shown} saw the question, ${clients} connected); refused: ${fmtCounts(refusals)}`, pass: ok === n && clients === n },
     { label: 'answers sent within the 20 s window', target: `≤ ${TIME_LIMIT_S * 1000} ms`, actual: `${round(lastSend - firstSend, 0)} ms`, pass: lastSend - firstSend <= TIME_LIMIT_S * 1000 },
@@ -199,6 +212,7 @@ export async function runQuizClose(ctx: ScenarioContext, n: number): Promise<Sce
       'lock → own quiz:answerScored': fromLock.summary(),
       'reveal sent → own quiz:answerScored': fromReveal.summary(),
       ...(stamped.n ? { 'server stamp → own quiz:answerScored': stamped.summary() } : {}),
+      ...bareReport.latencies,
     },
     checks,
     notes: [
@@ -206,7 +220,10 @@ export async function runQuizClose(ctx: ScenarioContext, n: number): Promise<Sce
       `Points: each client claims the time from the question's arrival on it to its answer (displayedForMs). The server clamps the claim into [E − rtt − ${QUIZ_LIMITS_LAG_S} s, E − rtt] ([QUIZ6]), E being send → answer on its own clock and rtt the socket's last Engine.IO heartbeat round trip ([QUIZ35]). E exceeds the claim by the transit both ways, so an answer never scores less than scoreAnswer at its claim; it scores more when the last heartbeat's round trip was longer than this answer's transit (a heartbeat taken while the server was busy, e.g. during an earlier storm). "Exactly at the claim" and "above it" are counted apart.`,
       'CPU per answer covers the answering window (answers, their store writes and the coalesced count fan-outs to everyone); CPU per personal result covers lock → last result (grading walks the ranking and sends one message per player). The bare-ws comparison broadcasts a frame of the same size to the same clients: the cheapest possible way to put that many bytes on the wire, not the same work.',
       ...(ctx.opts.quick ? [`Quick run: answers spread over ${spreadMs / 1000} s, not the 20 s window.`] : []),
+      'The bare Socket.IO command baseline sends its answers evenly over the window at the players’ rate; Rally’s phones answer at uniform random moments of it (the same rate on average).',
+      ...bareReport.notes,
     ],
+    commandBaseline: bare,
     ...(frame ? { baseline: { clients: n, rounds: 20, frames: [frame] } } : {}),
   };
 }

@@ -35,7 +35,8 @@ export const b9Cluster20k: Scenario = {
     const n = 2 * attendeesFor(ctx.opts);
     const b2out = await runPollLaunch(ctx, n);
     const b2 = part('B2', b2out);
-    const b3 = part('B3', await runVoteStorm(ctx, n));
+    const b3out = await runVoteStorm(ctx, n);
+    const b3 = part('B3', b3out);
     const checks: Check[] = [
       ...b2.checks,
       {
@@ -56,6 +57,8 @@ export const b9Cluster20k: Scenario = {
       notes: [...b2.notes, ...b3.notes],
       // B2's frames at 2 × N clients: its ratio check is against that bare-ws run.
       ...(b2out.baseline ? { baseline: b2out.baseline } : {}),
+      // B3's bare Socket.IO command baseline (its figures carry the ratios already).
+      ...(b3out.commandBaseline ? { commandBaseline: b3out.commandBaseline } : {}),
     };
   },
 };
