@@ -17,3 +17,10 @@ describe('JSON encoded once and spliced', () => {
     expect(JSON.parse(stringifyWithRaw(doc))).toEqual({ name: forged, list: [forged, '\u0000raw:'], after: forged });
   });
 });
+
+describe('JSON encoded once, read by any encoder', () => {
+  it('[PERF20] outside stringifyWithRaw a RawJson encodes as the value it holds', () => {
+    const list = [{ a: 1 }, 'x'];
+    expect(JSON.stringify({ list: new RawJson(JSON.stringify(list)) })).toBe(JSON.stringify({ list }));
+  });
+});

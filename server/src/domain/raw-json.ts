@@ -1,5 +1,12 @@
 import { randomBytes } from 'node:crypto';
 
+// A random mark per process: no stored text (names, questions, chat) can forge a placeholder.
+const MARK = `\u0000raw:${randomBytes(16).toString('hex')}:`;
+const QUOTED_MARK = JSON.stringify(MARK).slice(0, -1);
+
+/** The texts met by the stringifyWithRaw call running now (JSON.stringify is synchronous). */
+let collecting: string[] | null = null;
+
 /**
  * [PERF20] JSON text encoded once and spliced into many documents: the part of a snapshot that is
  * the same for every attendee of an event is encoded once per change, not once per attendee (Node
@@ -7,10 +14,17 @@ import { randomBytes } from 'node:crypto';
  */
 export class RawJson {
   constructor(readonly text: string) {}
-}
 
-// A random mark per process: no stored text (names, questions, chat) can forge a placeholder.
-const MARK = `\u0000raw:${randomBytes(16).toString('hex')}:`;
+  /**
+   * Inside stringifyWithRaw, a placeholder (toJSON keeps JSON.stringify on its fast path, which a
+   * replacer function would leave); anywhere else, the value itself, so any encoder writes it right.
+   */
+  toJSON(): unknown {
+    if (collecting === null) return JSON.parse(this.text);
+    collecting.push(this.text);
+    return `${MARK}${collecting.length - 1}`;
+  }
+}
 
 /**
  * JSON.stringify(value), where each RawJson inside `value` is written as its text. The skeleton is
@@ -19,17 +33,18 @@ const MARK = `\u0000raw:${randomBytes(16).toString('hex')}:`;
  */
 export function stringifyWithRaw(value: unknown): string {
   const parts: string[] = [];
-  const skeleton = JSON.stringify(value, (_key, v: unknown) => {
-    if (!(v instanceof RawJson)) return v;
-    parts.push(v.text);
-    return `${MARK}${parts.length - 1}`;
-  });
+  collecting = parts;
+  let skeleton: string;
+  try {
+    skeleton = JSON.stringify(value);
+  } finally {
+    collecting = null;
+  }
   if (parts.length === 0) return skeleton;
-  const quotedMark = JSON.stringify(MARK).slice(0, -1);
   let out = '';
   let from = 0;
   for (let i = 0; i < parts.length; i++) {
-    const token = `${quotedMark}${i}"`;
+    const token = `${QUOTED_MARK}${i}"`;
     const at = skeleton.indexOf(token, from);
     out += skeleton.slice(from, at) + parts[i];
     from = at + token.length;
