@@ -480,6 +480,8 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
       if (closed) return;
       closed = true;
       clearInterval(pruneTimer);
+      // [PERF22] Presence changes waiting for the end of the turn go into the last batch.
+      presence.flush();
       batch.flush();
       db.close();
     },

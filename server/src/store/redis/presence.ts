@@ -57,32 +57,49 @@ const COHORT_LUA = `
 `;
 
 const LUA = {
-  // KEYS: sockets, online, node, participant. ARGV: prefix, eventId, eventId as JSON, participantId, socketId, nodeId, node member.
-  add: `${COHORT_LUA}
-    local first = redis.call('HLEN', KEYS[1]) == 0
-    redis.call('HSET', KEYS[1], ARGV[5], ARGV[6])
-    redis.call('SADD', KEYS[3], ARGV[7])
-    if first then
-      redis.call('SADD', KEYS[2], ARGV[4])
-      place(ARGV[1], ARGV[2], ARGV[3], ARGV[4], redis.call('HMGET', KEYS[4], 'eventId', 'role', 'mode', 'team'))
-    end
-    local c = counts(ARGV[1], ARGV[2])
-    return { first and 1 or 0, c[1], c[2] }`,
-  // KEYS: sockets, online. ARGV: prefix, eventId, participantId, socketId, node member.
-  remove: `${COHORT_LUA}
-    local node = redis.call('HGET', KEYS[1], ARGV[4])
-    local last = 0
-    if node then
-      redis.call('HDEL', KEYS[1], ARGV[4])
-      redis.call('SREM', ARGV[1] .. 'node:' .. node, ARGV[5])
-      if redis.call('HLEN', KEYS[1]) == 0 then
-        last = 1
-        redis.call('SREM', KEYS[2], ARGV[3])
-        place(ARGV[1], ARGV[2], '', ARGV[3], {})
+  // [PERF22] The presence changes of one turn, in order, as one script: ARGV prefix, then per change
+  // 'a' eventId eventIdAsJson participantId socketId nodeId nodeMember participantKey (a socket
+  // opened) or 'r' eventId participantId socketId nodeMember (closed). One reply per change:
+  // { changed, room, remote }, as each alone would have given.
+  batch: `${COHORT_LUA}
+    local P = ARGV[1]
+    local out = {}
+    local i = 2
+    while i <= #ARGV do
+      local ev = ARGV[i + 1]
+      if ARGV[i] == 'a' then
+        local id, sid, node, member, pk = ARGV[i + 3], ARGV[i + 4], ARGV[i + 5], ARGV[i + 6], ARGV[i + 7]
+        local sockets = P .. 'sockets:' .. ev .. ':' .. id
+        local first = redis.call('HLEN', sockets) == 0
+        redis.call('HSET', sockets, sid, node)
+        redis.call('SADD', P .. 'node:' .. node, member)
+        if first then
+          redis.call('SADD', P .. 'online:' .. ev, id)
+          place(P, ev, ARGV[i + 2], id, redis.call('HMGET', pk, 'eventId', 'role', 'mode', 'team'))
+        end
+        local c = counts(P, ev)
+        out[#out + 1] = { first and 1 or 0, c[1], c[2] }
+        i = i + 8
+      else
+        local id, sid, member = ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
+        local sockets = P .. 'sockets:' .. ev .. ':' .. id
+        local node = redis.call('HGET', sockets, sid)
+        local last = 0
+        if node then
+          redis.call('HDEL', sockets, sid)
+          redis.call('SREM', P .. 'node:' .. node, member)
+          if redis.call('HLEN', sockets) == 0 then
+            last = 1
+            redis.call('SREM', P .. 'online:' .. ev, id)
+            place(P, ev, '', id, {})
+          end
+        end
+        local c = counts(P, ev)
+        out[#out + 1] = { last, c[1], c[2] }
+        i = i + 5
       end
     end
-    local c = counts(ARGV[1], ARGV[2])
-    return { last, c[1], c[2] }`,
+    return out`,
   // KEYS: node. ARGV: prefix, nodeId. A socket re-registered by another node since is left alone.
   clearNode: `${COHORT_LUA}
     for _, m in ipairs(redis.call('SMEMBERS', KEYS[1])) do
@@ -116,6 +133,9 @@ export interface RedisPresence extends PresenceMethods {
   patchParticipant(participantKey: string, fields: string[]): Promise<unknown>;
 }
 
+/** Presence changes per script call: a few milliseconds of Redis at most. */
+const BATCH_MAX = 500;
+
 const toChange = (reply: unknown): PresenceChange => {
   const [flag, room, remote] = reply as [number, number, number];
   return { changed: Number(flag) === 1, counts: { room: Number(room), remote: Number(remote) } };
@@ -133,14 +153,31 @@ export function createRedisPresence(client: AnyRedis, p: string, participantKey:
   const run = luaRunner(client, LUA);
   const member = (eventId: string, participantId: string, socketId: string) => JSON.stringify([eventId, participantId, socketId]);
 
+  // [PERF22] Changes wait for the end of the turn and go as one script call (at most BATCH_MAX
+  // each): a reconnect storm's thousands of opens and closes cost a few calls, not one each.
+  let pending: { args: string[]; resolve: (c: PresenceChange) => void; reject: (e: unknown) => void }[] = [];
+  const flush = () => {
+    const ops = pending;
+    pending = [];
+    if (ops.length === 0) return;
+    run('batch', [], [p, ...ops.flatMap((o) => o.args)]).then(
+      (replies) => ops.forEach((o, i) => o.resolve(toChange((replies as unknown[])[i]))),
+      (e: unknown) => ops.forEach((o) => o.reject(e)),
+    );
+  };
+  const change = (args: string[]) =>
+    new Promise<PresenceChange>((resolve, reject) => {
+      if (pending.length === 0) setImmediate(flush);
+      pending.push({ args, resolve, reject });
+      if (pending.length >= BATCH_MAX) flush();
+    });
+
   return {
-    async presenceAdd(eventId, participantId, socketId, nodeId) {
-      const keys = [key.sockets(eventId, participantId), key.online(eventId), key.node(nodeId), participantKey(participantId)];
-      return toChange(await run('add', keys, [p, eventId, JSON.stringify(eventId), participantId, socketId, nodeId, member(eventId, participantId, socketId)]));
+    presenceAdd(eventId, participantId, socketId, nodeId) {
+      return change(['a', eventId, JSON.stringify(eventId), participantId, socketId, nodeId, member(eventId, participantId, socketId), participantKey(participantId)]);
     },
-    async presenceRemove(eventId, participantId, socketId) {
-      const keys = [key.sockets(eventId, participantId), key.online(eventId)];
-      return toChange(await run('remove', keys, [p, eventId, participantId, socketId, member(eventId, participantId, socketId)]));
+    presenceRemove(eventId, participantId, socketId) {
+      return change(['r', eventId, participantId, socketId, member(eventId, participantId, socketId)]);
     },
     async presenceOnline(eventId) {
       return [...(await client.sMembers(key.online(eventId)))].map(String);
