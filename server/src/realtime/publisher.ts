@@ -23,6 +23,22 @@ export const rooms = {
   roleSlice: (eventId: string, role: Role, slice: number) => `ev:${eventId}:${role}:s${slice}`,
 };
 
+const STAFF_ROOM_ROLES: ReadonlySet<string> = new Set<Role>(['presenter', 'moderator', 'screen', 'admin']);
+
+/**
+ * [PERF21] The event whose attendees a broadcast to `room` may reach, or null: every room of an
+ * event (the event, a role or its slices, a mode, the breakout rooms) but the other roles' own.
+ * Participants' and sockets' own rooms carry personal facts, never what all attendees see.
+ */
+export function eventReachingAttendees(room: string): string | null {
+  if (!room.startsWith('ev:')) return null;
+  const colon = room.indexOf(':', 3);
+  if (colon === -1) return room.slice(3);
+  const next = room.indexOf(':', colon + 1);
+  const role = room.slice(colon + 1, next === -1 ? undefined : next);
+  return STAFF_ROOM_ROLES.has(role) ? null : room.slice(3, colon);
+}
+
 /** How many slices each role room is split into ([POLL23]). */
 export const ROLE_SLICES = 8;
 let nextSlice = 0;

@@ -1,5 +1,6 @@
 import { Adapter } from 'socket.io-adapter';
 import type { OutboundBudget, OutboundConn, Verdict } from './outbound-budget.js';
+import { RawJson } from '../domain/raw-json.js';
 
 /**
  * [PROTO12] Room broadcasts write one pre-encoded WebSocket frame straight to each idle socket.
@@ -62,6 +63,8 @@ export function writeFrameIfIdle(conn: EngineConn, frame: Buffer[]): boolean {
 }
 
 let installed = false;
+/** A broadcast to no room in particular (every socket) has an empty set of rooms. */
+const NO_ROOMS: ReadonlySet<string> = new Set();
 
 interface Cap {
   budget: OutboundBudget;
@@ -118,6 +121,31 @@ export function countFanout(server: object, count: (written: number) => void): v
   fanoutCounters.set(server, count);
 }
 
+/** [PERF21] Each Socket.IO server's watcher of the rooms every broadcast it delivers goes to (socket-server.ts sets it). */
+const roomWatchers = new WeakMap<object, (rooms: ReadonlySet<string>) => void>();
+
+/**
+ * [PERF21] Tells `watch` the rooms of every broadcast this server delivers to its own sockets, its
+ * own facts and (cluster) the other nodes' alike, just before they are written: what a node's
+ * sockets are told passes here. An empty set is a broadcast to every socket.
+ */
+export function watchBroadcastRooms(server: object, watch: (rooms: ReadonlySet<string>) => void): void {
+  roomWatchers.set(server, watch);
+}
+
+/**
+ * [PERF20] A packet whose single argument is JSON text encoded elsewhere (domain/raw-json.ts):
+ * written as Socket.IO's encoder would write that value, without encoding it again.
+ */
+function encodeRaw(this: AdapterInternals, packet: { nsp?: string; data?: unknown[] }, packetOpts: PacketOpts): unknown[] | undefined {
+  const data = packet.data;
+  if (!data || data.length !== 2 || typeof data[0] !== 'string' || !(data[1] instanceof RawJson)) return undefined;
+  const nsp = packet.nsp && packet.nsp !== '/' ? `${packet.nsp},` : '';
+  const text = `2${nsp}[${JSON.stringify(data[0])},${data[1].text}]`;
+  // The adapter's own _encode, with an encoder that returns the text: it frames it once as usual.
+  return this._encode.call({ encoder: { encode: () => [text] } }, packet, packetOpts);
+}
+
 export function installSharedFrameFanout(): void {
   if (installed) return;
   const proto = Adapter.prototype as unknown as AdapterInternals & { broadcast(packet: unknown, opts: unknown): void };
@@ -131,7 +159,8 @@ export function installSharedFrameFanout(): void {
     const flags = opts.flags ?? {};
     const packetOpts: PacketOpts = { preEncoded: true, volatile: flags.volatile, compress: flags.compress };
     packet.nsp = this.nsp.name;
-    const encoded = this._encode(packet, packetOpts);
+    roomWatchers.get(this.nsp.server)?.((opts as { rooms?: ReadonlySet<string> }).rooms ?? NO_ROOMS);
+    const encoded = encodeRaw.call(this, packet, packetOpts) ?? this._encode(packet, packetOpts);
     const frame = packetOpts.wsPreEncodedFrame;
     const cap = caps.get(this.nsp.server);
     // [REL12] A connection's first snapshot is the one fact sent to a lone socket by that name (socket-server.ts).

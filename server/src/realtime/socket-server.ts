@@ -17,6 +17,8 @@ import type { StageServices } from '../domain/stage/deps.js';
 import type { AskBudget } from '../domain/qa/deps.js';
 import { socketClosed, socketOpened } from '../domain/presence.js';
 import { buildSnapshot } from '../domain/snapshot.js';
+import { SharedSnapshots, attendeeSnapshotJson, readAttendeeShared } from '../domain/shared-snapshot.js';
+import { RawJson } from '../domain/raw-json.js';
 import { breakoutRoomOnConnect } from '../domain/breakout/placement.js';
 import type { QuizTimers } from '../domain/quiz/play.js';
 import type { Log } from '../log.js';
@@ -27,8 +29,8 @@ import { storeUnavailable, withDeadline } from '../deadline.js';
 import { UNRECORDED_COMMANDS, WINDOWED_COMMANDS, handlers, type CommandContext } from './handlers.js';
 import type { CommandWindow } from './command-window.js';
 import { maySend } from './permissions.js';
-import { rooms, takeSlice, type RallyServer } from './publisher.js';
-import { mayWriteTo } from './shared-frame-fanout.js';
+import { eventReachingAttendees, rooms, takeSlice, type RallyServer } from './publisher.js';
+import { mayWriteTo, watchBroadcastRooms } from './shared-frame-fanout.js';
 import type { ConnectionLimits } from './connection-limits.js';
 import { RateLimited, type RateLimits } from './rate-limits.js';
 import { drainingRefusal, type DrainGate } from './drain.js';
@@ -142,6 +144,17 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
    * attempt instead of starting a second one, so an outcome the client never heard is applied once.
    */
   const inFlight = new Map<string, Promise<unknown>>();
+
+  // [PERF21] The attendees' shared snapshot parts on this node, dropped by every fact that reaches
+  // an event's attendees here (every fact any node sends passes through this node's broadcast).
+  const sharedSnapshots = new SharedSnapshots((eventId) => readAttendeeShared(deps, eventId));
+  watchBroadcastRooms(io, (targets) => {
+    if (targets.size === 0) return sharedSnapshots.invalidateAll();
+    for (const room of targets) {
+      const eventId = eventReachingAttendees(room);
+      if (eventId !== null) sharedSnapshots.invalidate(eventId);
+    }
+  });
 
   // [STORE39] An ok ack leaves only once what the command wrote is committed. [REL22] So do the
   // engagement entries recorded before it (in SQLite they join the group commit awaited next).
@@ -327,7 +340,11 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
       // [PROTO5] Snapshot first, on every connection and recovery; deltas follow. [PROTO13] Sent
       // node-locally: a socket.emit would be kept for recovery (and, in cluster mode, written to
       // the Redis stream for every connection), yet a recovering socket always gets a fresh one.
-      io.local.to(socket.id).emit('snapshot', await buildSnapshot(deps, me, event));
+      // [PERF20] An attendee's is their own part added to the event's shared part, encoded once.
+      if (me.role === 'attendee') {
+        const json = attendeeSnapshotJson(deps, await sharedSnapshots.get(event.id), me, event);
+        io.local.to(socket.id).emit('snapshot', new RawJson(await json) as never);
+      } else io.local.to(socket.id).emit('snapshot', await buildSnapshot(deps, me, event));
     })(), deps.deadlineMs * SETUP_DEADLINE_FACTOR).catch((e: unknown) => {
       const { expected } = toErrorBody(e);
       if (expected) log.warn({ err: e, participantId }, 'connection setup failed: store unavailable');

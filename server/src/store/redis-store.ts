@@ -44,6 +44,7 @@
  * breakout rounds (brk-*) in store/redis/breakout-rounds.ts; what happens inside breakout rooms (brk-chat*,
  * brk-takeaways, brk-scorecards, brk-video) in store/redis/breakout-rooms.ts.
  */
+import { deepFreeze } from './sqlite/parse-cache.js';
 import { defineScript, type CommandParser } from 'redis';
 import { ErrorCode, RallyError, type AnswerStatus, type Participant, type Poll, type PollResults, type PollState } from '@rally/shared';
 import { createRedisQa } from './redis/qa.js';
@@ -285,7 +286,23 @@ function fromFields<T>(reply: unknown): T | null {
     return null;
   }
   if (entries.length === 0) return null;
-  return Object.fromEntries(entries.map(([k, v]) => [k, JSON.parse(v)])) as T;
+  return Object.fromEntries(entries.map(([k, v]) => [k, v.length < BIG_FIELD ? JSON.parse(v) : bigField(v)])) as T;
+}
+
+/**
+ * [PERF22] Big field values (an event's agenda, settings and keys) parsed once per text, frozen: a
+ * reconnection reads the event four times (handshake, setup, presence twice), and the agenda was
+ * parsed each time. Small values are cheaper to parse than to look up.
+ */
+const BIG_FIELD = 64;
+const bigFields = new Map<string, unknown>();
+function bigField(text: string): unknown {
+  const hit = bigFields.get(text);
+  if (hit !== undefined) return hit;
+  if (bigFields.size >= 2_000) bigFields.clear();
+  const value = deepFreeze(JSON.parse(text) as unknown);
+  bigFields.set(text, value);
+  return value;
 }
 
 /** Redis has applied a write when its call resolves: nothing is pending between calls. */

@@ -321,6 +321,10 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
   // Likewise the poll documents every vote (getPoll) and every snapshot (listPolls) reads: a
   // document's text changes with every write, so a changed poll is parsed afresh.
   const pollDocs = parseCache<Poll>(2_000);
+  // [PERF22] And the event and participant documents every (re)connection reads several times
+  // (handshake, setup, presence): a reconnect storm parsed each attendee's and the event's anew.
+  const eventDocs = parseCache<EventRecord>(1_000);
+  const participantDocs = parseCache<Participant>(20_000);
 
   let closed = false;
   // Expired command results are pruned now and then rather than per command: a cheap bounded sweep.
@@ -369,7 +373,8 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
       }
     },
     async getEvent(id) {
-      return parse<EventRecord>(q.eventById.get(id));
+      const row = q.eventById.get(id);
+      return row ? eventDocs.parse(id, row.doc) : null;
     },
     async getEventByCode(code) {
       return parse<EventRecord>(q.eventByCode.get(code));
@@ -406,7 +411,8 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
       }
     },
     async getParticipant(id) {
-      return parse<Participant>(q.participantById.get(id));
+      const row = q.participantById.get(id);
+      return row ? participantDocs.parse(id, row.doc) : null;
     },
     async updateParticipant(id, patch) {
       return mutateParticipant(id, patch);
@@ -503,6 +509,8 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
       if (closed) return;
       closed = true;
       clearInterval(pruneTimer);
+      // [PERF22] Presence changes waiting for the end of the turn go into the last batch.
+      presence.flush();
       batch.flush();
       db.close();
     },

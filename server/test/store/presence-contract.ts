@@ -105,6 +105,39 @@ export function presenceContract(name: string, make: () => Promise<{ store: Stor
       expect(sortTeams(await store.presenceTeamCounts(event.id))).toEqual(await recountTeams(store, event.id));
     });
 
+    it('[PERF22] changes made together (one turn, one batch) apply in order, each answered as if alone', async () => {
+      const { event, people } = await seed([{ mode: 'room' }, { mode: 'remote' }, { mode: 'room' }]);
+      const [ann, bob, cat] = people as [Participant, Participant, Participant];
+      await store.presenceAdd(event.id, cat.id, 'c0', 'n1');
+      const together = await Promise.all([
+        store.presenceAdd(event.id, ann.id, 'a1', 'n1'),
+        store.presenceAdd(event.id, ann.id, 'a2', 'n2'),
+        store.presenceAdd(event.id, bob.id, 'b1', 'n1'),
+        store.presenceRemove(event.id, ann.id, 'a1'),
+        store.presenceRemove(event.id, cat.id, 'c0'),
+        store.presenceRemove(event.id, ann.id, 'a2'),
+        store.presenceRemove(event.id, ann.id, 'a2'),
+        store.presenceAdd(event.id, cat.id, 'c1', 'n2'),
+      ]);
+      expect(together).toEqual([
+        { changed: true, counts: { room: 2, remote: 0 } },
+        { changed: false, counts: { room: 2, remote: 0 } },
+        { changed: true, counts: { room: 2, remote: 1 } },
+        { changed: false, counts: { room: 2, remote: 1 } },
+        { changed: true, counts: { room: 1, remote: 1 } },
+        { changed: true, counts: { room: 0, remote: 1 } },
+        { changed: false, counts: { room: 0, remote: 1 } },
+        { changed: true, counts: { room: 1, remote: 1 } },
+      ]);
+      expect(await store.presenceCounts(event.id)).toEqual(await recount(store, event.id));
+      expect(sortTeams(await store.presenceTeamCounts(event.id))).toEqual(await recountTeams(store, event.id));
+      // Many at once (more than one script call's worth in Redis), every one answered.
+      const many = await Promise.all(Array.from({ length: 1_200 }, (_, i) => store.presenceAdd(event.id, bob.id, `bulk${i}`, 'n1')));
+      expect(many.filter((c) => c.changed)).toHaveLength(0);
+      await Promise.all(Array.from({ length: 1_200 }, (_, i) => store.presenceRemove(event.id, bob.id, `bulk${i}`)));
+      expect(await store.presenceIsOnline(event.id, bob.id)).toBe(true);
+    });
+
     it('[STORE36] [ID6] a mode change moves an online attendee between the counts; an offline one counts nowhere until they connect', async () => {
       const { event, people } = await seed([{ mode: 'room' }, { mode: 'room' }, { role: 'presenter', mode: 'room' }]);
       const [ann, bob, pres] = people as [Participant, Participant, Participant];

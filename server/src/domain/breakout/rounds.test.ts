@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BREAKOUT_LIMITS, ErrorCode, RoundDraft, type FactName, type Participant, type RoundDraftInput } from '@rally/shared';
 import { pollKit, type PollKit } from '../../../test/helpers/domain-kit.js';
 import { broadcastToRooms, closeRound, createRound, deleteRound, extendRound, openRound, tickDueRounds, tickRound, updateRound } from './rounds.js';
@@ -6,6 +6,7 @@ import { assignRound, breakoutRoomOnConnect, chooseRoom, moveParticipant, swapPa
 import { askHelp, takeHelp } from './help.js';
 import { deleteTemplate, roundFromTemplate, saveTemplate } from './templates.js';
 import { breakoutsForSnapshot } from './snapshot.js';
+import { submitTakeaway } from './takeaways.js';
 import { correct, setBanned, updateSelf } from '../participants.js';
 import { breakoutLocator } from './locator.js';
 
@@ -37,6 +38,24 @@ async function setup(n = 3, over: Partial<RoundDraftInput> = {}) {
 const facts = <N extends FactName>(name: N) => k.publish.of(name);
 
 describe('breakout rounds: lifecycle', () => {
+  it('[BRK18] [PERF22] after a round closed, an attendee gets the round, no room and only their own room\'s takeaway, from their own place (not the whole assignment)', async () => {
+    const { people, round } = await setup(2, { rooms: [{ id: 'ra', name: 'A', capacity: 1 }, { id: 'rb', name: 'B', capacity: 1 }] });
+    await k.store.setAssignments(round.id, new Map([[people[0]!.id, 'ra'], [people[1]!.id, 'rb']]));
+    await openRound(k.deps, k.event.id, round.id);
+    await submitTakeaway(k.deps, k.event.id, people[0]!.id, { roundId: round.id, text: 'Room A learned' });
+    await submitTakeaway(k.deps, k.event.id, people[1]!.id, { roundId: round.id, text: 'Room B learned' });
+    await closeRound(k.deps, k.event.id, round.id);
+    k.clock.advance(BREAKOUT_LIMITS.closeCountdownSec * 1000);
+    await tickRound(k.deps, round.id);
+    const whole = vi.spyOn(k.store, 'listAssignments');
+    const mine = await breakoutsForSnapshot(k.deps, people[0]!);
+    expect(whole).not.toHaveBeenCalled();
+    expect(mine.round).toMatchObject({ id: round.id, status: 'closed' });
+    expect(mine.me).toMatchObject({ roundId: round.id, roomId: null, room: null, members: [] });
+    expect(mine.takeaways?.map((t) => t.text)).toEqual(['Room A learned']);
+    expect((await breakoutsForSnapshot(k.deps, people[1]!)).takeaways?.map((t) => t.text)).toEqual(['Room B learned']);
+  });
+
   it('[BRK10] a round is created as a draft (staff hear of it, the audience does not), edited while a draft, deleted unless running', async () => {
     const { round } = await setup(0);
     expect(round).toMatchObject({ status: 'draft', version: 0, openedAt: null, sessionId: null });

@@ -148,7 +148,11 @@ const isStaff = (p: Participant) => (MODERATOR_ROLES as readonly string[]).inclu
 
 /** [ENG15] Staff see the survey in any state; the audience once it is open. */
 export async function surveyForSnapshot(store: SurveyStore, me: Participant): Promise<SurveySnapshot> {
-  const survey = await store.getSurvey(me.eventId);
+  return surveyFrom(store, me, await store.getSurvey(me.eventId));
+}
+
+/** [ENG15] [PERF20] The survey part from the event's survey as read (shared by a role's snapshots). */
+export async function surveyFrom(store: SurveyStore, me: Participant, survey: Awaited<ReturnType<SurveyStore['getSurvey']>>): Promise<SurveySnapshot> {
   const visible = survey && (isStaff(me) || survey.state !== 'draft') ? survey : null;
   const mine = visible && me.role === 'attendee' ? await store.getSurveyResponse(me.eventId, me.id) : null;
   return { survey: visible, myAnswers: mine ? mine.answers : null };

@@ -449,7 +449,11 @@ async function standingsOf(deps: DomainDeps, ref: QuizRunRef): Promise<QuizStand
  * attendee their answers and the results of the questions revealed so far. Nothing once it ended.
  */
 export async function quizForSnapshot(deps: Pick<DomainDeps, 'store'>, me: Participant): Promise<QuizSnapshot | undefined> {
-  const stored = await deps.store.currentQuizRun(me.eventId);
+  return quizFromRun(deps, me, await deps.store.currentQuizRun(me.eventId));
+}
+
+/** [QUIZ34] [PERF20] The snapshot part from the event's current run as read (shared by a role's snapshots). */
+export async function quizFromRun(deps: Pick<DomainDeps, 'store'>, me: Participant, stored: StoredQuizRun | null): Promise<QuizSnapshot | undefined> {
   if (!stored) return undefined;
   const doc = stored.run as QuizRunDoc;
   if (doc.run.step.phase === 'ended') return undefined;

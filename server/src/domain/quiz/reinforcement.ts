@@ -236,9 +236,21 @@ function missedPrevious(questions: readonly QuizQuestion[], index: number, answe
 /** [QUIZ41] Attendees: the event's reinforcement quizzes open now, with how far they got. */
 export async function revisitsForSnapshot(deps: Pick<DomainDeps, 'store' | 'clock'>, me: Participant): Promise<QuizRevisit[] | undefined> {
   if (me.role !== 'attendee') return undefined;
-  const quizzes = await deps.store.listQuizzes(me.eventId);
+  return revisitsFrom(deps, me, await reinforcementRuns(deps, me.eventId));
+}
+
+type ReinforcementRun = StoredQuizRun & { run: ReinforcementDoc };
+
+/** [QUIZ41] [PERF20] The event's reinforcement runs, open or not (the same for every attendee). */
+export async function reinforcementRuns(deps: Pick<DomainDeps, 'store'>, eventId: string): Promise<ReinforcementRun[]> {
+  const quizzes = await deps.store.listQuizzes(eventId);
   const runs = await Promise.all(quizzes.map((q) => deps.store.getQuizRun(reinforcementRunId(q.id))));
-  const open = runs.filter((r): r is StoredQuizRun & { run: ReinforcementDoc } => !!r && r.eventId === me.eventId && isReinforcement(r) && Date.parse(r.run.closesAt) > deps.clock.now());
+  return runs.filter((r): r is ReinforcementRun => !!r && r.eventId === eventId && isReinforcement(r));
+}
+
+/** [QUIZ41] Of those runs, the ones open now, with how far this attendee got. */
+export async function revisitsFrom(deps: Pick<DomainDeps, 'store' | 'clock'>, me: Participant, runs: readonly ReinforcementRun[]): Promise<QuizRevisit[]> {
+  const open = runs.filter((r) => Date.parse(r.run.closesAt) > deps.clock.now());
   return Promise.all(
     open.map(async (r) => {
       const answered = Object.keys((await deps.store.getQuizPlayer({ eventId: me.eventId, runId: r.runId }, me.id)).answers).length;

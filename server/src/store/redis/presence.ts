@@ -53,33 +53,48 @@ const COHORT_LUA = `
 `;
 
 const LUA = {
-  // KEYS: sockets, online, participant, then room, remote, placed, teams. ARGV: eventId as JSON, participantId, socketId, nodeId.
-  add: `${COHORT_LUA}
-    local c = cohorts(4)
-    local first = redis.call('HLEN', KEYS[1]) == 0
-    redis.call('HSET', KEYS[1], ARGV[3], ARGV[4])
-    if first then
-      redis.call('SADD', KEYS[2], ARGV[2])
-      place(c, ARGV[1], ARGV[2], redis.call('HMGET', KEYS[3], 'eventId', 'role', 'mode', 'team'))
-    end
-    local n = counts(c)
-    return { first and 1 or 0, n[1], n[2] }`,
-  // KEYS: sockets, online, then room, remote, placed, teams. ARGV: participantId, socketId.
-  // Returns {last, room, remote, the node the socket was on or ''}: the caller updates that node's set.
-  remove: `${COHORT_LUA}
-    local c = cohorts(3)
-    local node = redis.call('HGET', KEYS[1], ARGV[2])
-    local last = 0
-    if node then
-      redis.call('HDEL', KEYS[1], ARGV[2])
-      if redis.call('HLEN', KEYS[1]) == 0 then
-        last = 1
-        redis.call('SREM', KEYS[2], ARGV[1])
-        place(c, '', ARGV[1], {})
+  // [PERF22] [CLU21] One event's presence changes of one turn, in order, as one script. KEYS: online,
+  // room, remote, placed, teams, then per change its sockets key and, for an open, the participant.
+  // ARGV: the eventId as JSON, then per change 'a' participantId socketId nodeId (a socket opened) or
+  // 'r' participantId socketId (closed). One reply per change, as each alone would have given:
+  // {changed, room, remote, the node a closed socket was on or ''}; the caller keeps the store-wide
+  // node sets (another slot) next to the script.
+  batch: `${COHORT_LUA}
+    local c = cohorts(2)
+    local out = {}
+    local i, k = 2, 6
+    while i <= #ARGV do
+      local id, sid = ARGV[i + 1], ARGV[i + 2]
+      local sockets = KEYS[k]
+      if ARGV[i] == 'a' then
+        local first = redis.call('HLEN', sockets) == 0
+        redis.call('HSET', sockets, sid, ARGV[i + 3])
+        if first then
+          redis.call('SADD', KEYS[1], id)
+          place(c, ARGV[1], id, redis.call('HMGET', KEYS[k + 1], 'eventId', 'role', 'mode', 'team'))
+        end
+        local n = counts(c)
+        out[#out + 1] = { first and 1 or 0, n[1], n[2], '' }
+        i = i + 4
+        k = k + 2
+      else
+        local node = redis.call('HGET', sockets, sid)
+        local last = 0
+        if node then
+          redis.call('HDEL', sockets, sid)
+          if redis.call('HLEN', sockets) == 0 then
+            last = 1
+            redis.call('SREM', KEYS[1], id)
+            place(c, '', id, {})
+          end
+        end
+        local n = counts(c)
+        out[#out + 1] = { last, n[1], n[2], node or '' }
+        i = i + 3
+        k = k + 1
       end
     end
-    local n = counts(c)
-    return { last, n[1], n[2], node or '' }`,
+    return out`,
   // One event's sockets a node registered. KEYS: online, room, remote, placed, teams, then one
   // sockets key per socket. ARGV: nodeId, then (participantId, socketId) per socket, in KEYS order.
   // A socket re-registered by another node since is left alone.
@@ -113,6 +128,9 @@ export interface RedisPresence extends PresenceMethods {
   patchParticipant(eventId: string, participantId: string, fields: string[]): Promise<unknown>;
 }
 
+/** Presence changes per script call: a few milliseconds of Redis at most. */
+const BATCH_MAX = 500;
+
 const toChange = (reply: unknown): PresenceChange => {
   const [flag, room, remote] = reply as [number, number, number];
   return { changed: Number(flag) === 1, counts: { room: Number(room), remote: Number(remote) } };
@@ -134,20 +152,58 @@ export function createRedisPresence(client: AnyRedis, p: string, participantKey:
   const run = luaRunner(client, LUA);
   const member = (eventId: string, participantId: string, socketId: string) => JSON.stringify([eventId, participantId, socketId]);
 
+  // [PERF22] Changes wait for the end of the turn and go as one script call per event (at most
+  // BATCH_MAX changes each): a reconnect storm's thousands of opens and closes cost a few calls.
+  type Op = { kind: 'a' | 'r'; participantId: string; socketId: string; nodeId: string; resolve: (c: PresenceChange) => void; reject: (e: unknown) => void };
+  let pending = new Map<string, Op[]>();
+  const send = (eventId: string, ops: Op[]) => {
+    const keys = [key.online(eventId), ...cohortKeys(eventId)];
+    const argv = [JSON.stringify(eventId)];
+    const opened = new Map<string, string[]>();
+    for (const o of ops) {
+      keys.push(key.sockets(eventId, o.participantId));
+      if (o.kind === 'a') {
+        keys.push(participantKey(eventId, o.participantId));
+        argv.push('a', o.participantId, o.socketId, o.nodeId);
+        opened.set(o.nodeId, [...(opened.get(o.nodeId) ?? []), member(eventId, o.participantId, o.socketId)]);
+      } else argv.push('r', o.participantId, o.socketId);
+    }
+    // The node sets are written in the same tick as the script (no extra round trip): a node dying in
+    // between leaves a member clearNode skips, never a socket it cannot find.
+    const adds = [...opened].map(([node, members]) => client.sAdd(key.node(node), members));
+    Promise.all([run('batch', keys, argv), ...adds])
+      .then(async ([replies]) => {
+        const rows = replies as unknown[][];
+        const closed = new Map<string, string[]>();
+        rows.forEach((r, i) => {
+          const node = String(r[3] ?? '');
+          const o = ops[i]!;
+          if (o.kind === 'r' && node !== '') closed.set(node, [...(closed.get(node) ?? []), member(eventId, o.participantId, o.socketId)]);
+        });
+        await Promise.all([...closed].map(([node, members]) => client.sRem(key.node(node), members)));
+        ops.forEach((o, i) => o.resolve(toChange(rows[i])));
+      })
+      .catch((e: unknown) => ops.forEach((o) => o.reject(e)));
+  };
+  const flush = () => {
+    const byEvent = pending;
+    pending = new Map();
+    for (const [eventId, ops] of byEvent) for (let i = 0; i < ops.length; i += BATCH_MAX) send(eventId, ops.slice(i, i + BATCH_MAX));
+  };
+  const change = (eventId: string, op: Omit<Op, 'resolve' | 'reject'>) =>
+    new Promise<PresenceChange>((resolve, reject) => {
+      if (pending.size === 0) setImmediate(flush);
+      const ops = pending.get(eventId) ?? [];
+      ops.push({ ...op, resolve, reject });
+      pending.set(eventId, ops);
+    });
+
   return {
-    async presenceAdd(eventId, participantId, socketId, nodeId) {
-      // The node's set is written first (sent in the same tick, so no extra round trip): a node dying
-      // in between leaves a member clearNode skips, never a socket it cannot find.
-      const keys = [key.sockets(eventId, participantId), key.online(eventId), participantKey(eventId, participantId), ...cohortKeys(eventId)];
-      const [, reply] = await Promise.all([client.sAdd(key.node(nodeId), member(eventId, participantId, socketId)), run('add', keys, [JSON.stringify(eventId), participantId, socketId, nodeId])]);
-      return toChange(reply);
+    presenceAdd(eventId, participantId, socketId, nodeId) {
+      return change(eventId, { kind: 'a', participantId, socketId, nodeId });
     },
-    async presenceRemove(eventId, participantId, socketId) {
-      const keys = [key.sockets(eventId, participantId), key.online(eventId), ...cohortKeys(eventId)];
-      const reply = (await run('remove', keys, [participantId, socketId])) as unknown[];
-      const node = String(reply[3] ?? '');
-      if (node !== '') await client.sRem(key.node(node), member(eventId, participantId, socketId));
-      return toChange(reply);
+    presenceRemove(eventId, participantId, socketId) {
+      return change(eventId, { kind: 'r', participantId, socketId, nodeId: '' });
     },
     async presenceOnline(eventId) {
       return [...(await client.sMembers(key.online(eventId)))].map(String);

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { ErrorCode, RallyError, type BreakoutRound, type BreakoutTemplate, type HelpRequest } from '@rally/shared';
 import { roundDueAtMs, type BreakoutRoundStore, type PlaceKind, type PlaceOutcome } from '../breakout-store.js';
+import { parseCache } from './parse-cache.js';
 
 /*
  * [BSTORE1]–[BSTORE9] Breakout rounds, who is in which room, help requests and templates on the
@@ -59,6 +60,9 @@ const RUNNING = new Set(['open', 'closing']);
 
 export function createSqliteBreakoutRounds(db: Database.Database): BreakoutRoundStore {
   db.exec(SCHEMA);
+  // [PERF22] Between rounds every attendee's snapshot lists the event's rounds (the latest is theirs
+  // to see): parsed once per stored text, frozen, as polls are (a round of 500 rooms is a big document).
+  const roundDocs = parseCache<BreakoutRound>(1_000);
   const q = {
     insertRound: db.prepare(
       `INSERT INTO breakout_rounds (id, event_id, created, version, status, due_at, doc)
@@ -66,7 +70,7 @@ export function createSqliteBreakoutRounds(db: Database.Database): BreakoutRound
     ),
     round: db.prepare<[string], { doc: string; status: string; event_id: string; version: number }>('SELECT doc, status, event_id, version FROM breakout_rounds WHERE id = ?'),
     roundState: db.prepare<[string], { status: string; event_id: string }>('SELECT status, event_id FROM breakout_rounds WHERE id = ?'),
-    rounds: db.prepare<[string], { doc: string }>('SELECT doc FROM breakout_rounds WHERE event_id = ? ORDER BY created'),
+    rounds: db.prepare<[string], { id: string; doc: string }>('SELECT id, doc FROM breakout_rounds WHERE event_id = ? ORDER BY created'),
     running: db.prepare<[string, string], { id: string }>(`SELECT id FROM breakout_rounds WHERE event_id = ? AND status IN ('open', 'closing') AND id <> ? LIMIT 1`),
     runningDoc: db.prepare<[string], { doc: string }>(`SELECT doc FROM breakout_rounds WHERE event_id = ? AND status IN ('open', 'closing') LIMIT 1`),
     replace: db.prepare<[number, string, number | null, string, string, number]>(
@@ -179,7 +183,7 @@ export function createSqliteBreakoutRounds(db: Database.Database): BreakoutRound
       return row ? { eventId: row.event_id, status: row.status as BreakoutRound['status'] } : null;
     },
     async listRounds(eventId) {
-      return q.rounds.all(eventId).map((r) => JSON.parse(r.doc) as BreakoutRound);
+      return q.rounds.all(eventId).map((r) => roundDocs.parse(r.id, r.doc));
     },
     async runningRound(eventId) {
       const row = q.runningDoc.get(eventId);
