@@ -1,7 +1,7 @@
 // Makes sure the real parts the tests drive are on this machine: redis-server (multi-node and Redis
 // store tests), Debian's Chromium (Playwright) and a real livekit-server (the livekit tier). Installs
 // the Debian packages with apt-get when running as root; otherwise stops with a message naming the
-// package to install. ffmpeg makes the e2e HLS stream. livekit-server is built with Go once per
+// package to install. ffmpeg makes the e2e HLS stream; docker-compose validates the compose file. livekit-server is built with Go once per
 // machine (scripts/livekit-server.mjs). npm 10 is upgraded to npm 11, which the lockfile is made with.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -12,6 +12,8 @@ const NEEDS = [
   { what: 'Chromium (/usr/bin/chromium)', pkg: 'chromium', present: () => existsSync('/usr/bin/chromium') },
   // The stage-stream spec encodes a short HLS stream to check that the attendee's video plays.
   { what: 'ffmpeg', pkg: 'ffmpeg', present: () => onPath('ffmpeg') },
+  // [OPS14] `docker-compose config` validates the compose file (no Docker engine needed).
+  { what: 'docker-compose', pkg: 'docker-compose', present: () => onPath('docker-compose') },
 ];
 
 function onPath(cmd) {
