@@ -264,23 +264,26 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
     }
   };
 
-  const castVote = db.transaction((input: CastVoteInput): CastVoteOutcome => {
+  // [PERF3] The hot path's one atomic step, without a savepoint of its own (two statements fewer per
+  // vote): it joins the turn's batch first, so all it reads is read under the write lock, and every
+  // refusal is thrown before its first write. The live poll comes from the hot cache, which this
+  // connection's own transitions and any other connection's commit (data_version) drop.
+  const castVote = (input: CastVoteInput): CastVoteOutcome => {
+    batch.begin();
+    fresh();
     const prevRow = q.voteGet.get(input.pollId, input.participantId);
     const prev = prevRow ? (JSON.parse(prevRow.doc) as StoredVote) : null;
     // [PERF2] The vote record is the command's idempotency record: a retried id changes nothing.
     if (input.commandId && prev?.commandIds?.includes(input.commandId)) return { status: 'repeat', vote: prev };
-    const row = q.pollState.get(input.pollId);
-    if (!row) throw new RallyError(ErrorCode.NOT_FOUND, 'no such poll');
-    if (row.state !== 'live') {
-      hot.dropPoll(input.pollId);
-      throw new RallyError(ErrorCode.INVALID_STATE, row.state === 'draft' ? 'this poll has not started yet' : 'this poll is closed');
-    }
+    const poll = hot.poll(input.pollId, () => readPoll(input.pollId));
+    if (!poll) throw new RallyError(ErrorCode.NOT_FOUND, 'no such poll');
+    if (poll.state !== 'live') throw new RallyError(ErrorCode.INVALID_STATE, poll.state === 'draft' ? 'this poll has not started yet' : 'this poll is closed');
     // [PERF1] Inside the write lock: what another connection committed has invalidated the cache.
     if (input.voter && !standsAsDecided(input.participantId, input.cohort, input.voter.team)) return { status: 'stale' };
     const commandIds = input.commandId ? [...(prev?.commandIds ?? []), input.commandId].slice(-VOTE_COMMAND_IDS) : prev?.commandIds;
     if (prev && prev.fingerprint === input.fingerprint) {
       if (input.commandId) q.votePut.run(input.pollId, input.participantId, JSON.stringify({ ...prev, commandIds }));
-      return { status: 'unchanged', version: row.version };
+      return { status: 'unchanged', version: q.pollState.get(input.pollId)!.version };
     }
     if (prev && !input.allowChange) throw new RallyError(ErrorCode.CONFLICT, 'you already voted in this poll, and this poll does not allow changing a vote');
     if (prev) {
@@ -297,7 +300,7 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
     }
     const version = q.bumpPoll.get(pollId)!.version;
     return { status: prev ? 'replaced' : 'recorded', version };
-  });
+  };
 
   const moderate = db.transaction((pollId: string, answerId: string, status: StoredAnswer['status']): StoredAnswer | null => {
     const row = q.answerGet.get(answerId, pollId);
