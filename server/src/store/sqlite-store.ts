@@ -321,7 +321,8 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
 
   const remember = db.transaction((key: string, json: string, ttlSeconds: number): string => {
     const t = now();
-    q.commandPut.run(key, json, t + ttlSeconds * 1000, t);
+    // Written (new, or over an expired one): ours is the first result, no need to read it back.
+    if (q.commandPut.run(key, json, t + ttlSeconds * 1000, t).changes > 0) return json;
     return q.commandGet.get(key, t)?.result ?? json;
   });
 
@@ -362,7 +363,7 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
   pruneTimer.unref();
 
   // Q&A tables and methods live in their own module on the same database (store/sqlite/qa.ts).
-  const qa = createSqliteQa(db);
+  const qa = createSqliteQa(db, batch);
   // Stage tables, and the stage fields of the event documents (store/sqlite/stage.ts).
   const stage = createSqliteStage(db);
   // The engagement log, its settings and the survey (store/sqlite/engagement.ts, store/sqlite/survey.ts).
