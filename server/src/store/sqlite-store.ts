@@ -426,7 +426,11 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
       }
     },
     async getParticipant(id) {
-      return readParticipant(id);
+      // [PERF1] Exact here (this connection's writes drop entries, another's commit drops them all),
+      // so every read goes through the cache; a copy, as callers may change what they get.
+      fresh();
+      const p = hot.participant(id, () => readParticipant(id));
+      return p ? { ...p } : null;
     },
     async hotParticipant(id) {
       fresh();
