@@ -10,6 +10,9 @@ import { breakoutRoundsContract } from './breakout-rounds-contract.js';
 import { engagementContract } from './engagement-contract.js';
 import { fillEvent } from './event-data.js';
 import { hotPathContract } from './hot-path-contract.js';
+import { dumpRedis, type DumpedKey } from '../fixtures/schema-v1/redis-dump.js';
+import v2Redis from '../fixtures/schema-v2/v2-redis.json' with { type: 'json' };
+import { V2_EVENTS } from '../fixtures/schema-v2/v2-data.js';
 import { presenceContract } from './presence-contract.js';
 import { qaContract } from './qa-contract.js';
 import { quizContract } from './quiz-contract.js';
@@ -174,5 +177,37 @@ describe('[CLU30] [CLU20] [CLU21] one hash slot per event, on a Redis Cluster', 
     } finally {
       await client.close();
     }
+  });
+
+  it('[CLU20] [OPS44] schema-2 data on a Redis Cluster is upgraded at boot (keys moved across slots with DUMP/RESTORE) to exactly what this code writes for the same data', async () => {
+    const prefix = `mig${++n}:${process.pid}:`;
+    const admin = createRedisConnection(cluster!.url);
+    admin.on('error', () => {});
+    await admin.connect();
+    try {
+      // The version-2 keys as they were, each written by its own command (routed to its slot's master).
+      for (const k of v2Redis as DumpedKey[]) {
+        const full = prefix + k.key;
+        if (k.type === 'string') await admin.set(full, k.value);
+        else if (k.type === 'hash') await admin.hSet(full, k.value);
+        else if (k.type === 'set') await admin.sAdd(full, k.value);
+        else if (k.type === 'list') await admin.rPush(full, k.value);
+        else if (k.type === 'zset') await admin.zAdd(full, k.value);
+        else for (const e of k.value) await admin.xAdd(full, e.id, e.message);
+      }
+    } finally {
+      await admin.close();
+    }
+    const byKey = (a: DumpedKey, b: DumpedKey) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+    const dumpAll = async (p: string) => (await Promise.all(cluster!.nodeUrls.map((u) => dumpRedis(u, p)))).flat().sort(byKey);
+    const normal = (keys: DumpedKey[]) => keys.filter((k) => !k.key.includes('eng-batch:')).map((k) => (k.type === 'stream' ? { ...k, value: k.value.map((e) => e.message) } : k));
+
+    const store = await createRedisStore(cluster!.url, { keyPrefix: prefix });
+    expect((await store.listEvents()).map((e) => e.id)).toEqual(V2_EVENTS.map(([tag]) => `ev_${tag}`));
+    await store.close();
+    const fresh = await createRedisStore(cluster!.url, { keyPrefix: `fresh-${prefix}` });
+    for (const [tag, code] of V2_EVENTS) await fillEvent(fresh, tag, code);
+    await fresh.close();
+    expect(normal(await dumpAll(prefix))).toEqual(normal(await dumpAll(`fresh-${prefix}`)));
   });
 });
