@@ -53,6 +53,13 @@ export const WINDOWED_COMMANDS: { readonly [K in CommandName]?: (payload: Comman
   'reaction:send': (p) => ({ emoji: p.emoji }),
 };
 
+/**
+ * [PERF2] Commands whose one-per-participant record is itself their idempotency record: the store
+ * recognises a retried id in the same atomic step that applies it (a vote record keeps the ids
+ * applied to it), so the pipeline neither reads nor writes a command result for them.
+ */
+export const SELF_RECORDED_COMMANDS: ReadonlySet<CommandName> = new Set<CommandName>(['poll:vote']);
+
 /** Thin adapters from a validated, authorised command to its domain function. */
 export const handlers: Handlers = {
   async 'snapshot:request'(ctx) {
@@ -73,7 +80,7 @@ export const handlers: Handlers = {
   'poll:launchAdhoc': (ctx, p) => launchAdhoc(ctx.deps, ctx.eventId, p.draft),
   'poll:close': (ctx, p) => closePoll(ctx.deps, ctx.eventId, p.pollId),
   'poll:reveal': (ctx, p) => revealPoll(ctx.deps, ctx.eventId, p.pollId),
-  'poll:vote': (ctx, p) => castVote(ctx.deps, ctx.eventId, ctx.participantId, p.pollId, p.vote),
+  'poll:vote': (ctx, p) => castVote(ctx.deps, ctx.eventId, ctx.participantId, p.pollId, p.vote, p.id),
   'poll:moderateAnswer': (ctx, p) => moderateAnswer(ctx.deps, ctx.eventId, p.pollId, p.answerId, p.approved),
   'question:submit': (ctx, p) =>
     submitQuestion({ ...ctx.deps, askBudget: ctx.askBudget, breakouts: breakoutLocator(ctx.deps) }, ctx.eventId, ctx.participantId, { sessionId: p.sessionId, text: p.text, anonymous: p.anonymous }),

@@ -63,6 +63,8 @@ import { luaRunner } from './redis/lua.js';
 import { indexEventEnd, migrateRedis, redisKeys } from './redis/migrations.js';
 import { createRedisBreakoutNameErasure, createRedisEventDeletion } from './redis/delete-event.js';
 import { retentionIndexMs } from './schema-version.js';
+import { createVoteBatcher } from './redis/vote-batch.js';
+import { createHotCache } from './hot-cache.js';
 import { comparePolls, type EventRecord, type ParticipantPatch, type Store, type StoredAnswer, type StoredVote } from './store.js';
 
 /** [REL2] Commands written to a Redis that has stopped answering, past which new ones fail at once. */
@@ -179,38 +181,7 @@ const scripts = {
      redis.call('HINCRBY', KEYS[1], 'version', 1)
      return redis.call('HGETALL', KEYS[1])`,
   ),
-  // One vote per participant per poll. KEYS: poll, tally, votes, answers, answer statuses.
-  // ARGV: participantId, vote JSON, fingerprint, allowChange (1/0), answer id or '', answer JSON
-  // or '', counter count, counters...
-  castVote: script(
-    5,
-    `local state = redis.call('HGET', KEYS[1], 'state')
-     if not state then return {'missing'} end
-     if state ~= '"live"' then return {'state', state} end
-     local status = 'recorded'
-     local prevJson = redis.call('HGET', KEYS[3], ARGV[1])
-     if prevJson then
-       local prev = cjson.decode(prevJson)
-       if prev.fingerprint == ARGV[3] then return {'unchanged', redis.call('HGET', KEYS[1], 'version')} end
-       if ARGV[4] ~= '1' then return {'conflict'} end
-       for _, c in ipairs(prev.counters) do
-         if redis.call('HINCRBY', KEYS[2], c, -1) <= 0 then redis.call('HDEL', KEYS[2], c) end
-       end
-       -- JSON null decodes to cjson.null, which is truthy in Lua: test for a string.
-       if type(prev.answerId) == 'string' then
-         redis.call('HDEL', KEYS[4], prev.answerId)
-         redis.call('HDEL', KEYS[5], prev.answerId)
-       end
-       status = 'replaced'
-     end
-     for i = 8, 7 + tonumber(ARGV[7]) do redis.call('HINCRBY', KEYS[2], ARGV[i], 1) end
-     redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
-     if ARGV[5] ~= '' then
-       redis.call('HSET', KEYS[4], ARGV[5], ARGV[6])
-       redis.call('HSET', KEYS[5], ARGV[5], 'pending')
-     end
-     return {status, tostring(redis.call('HINCRBY', KEYS[1], 'version', 1))}`,
-  ),
+  // One vote per participant per poll: store/redis/vote-batch.ts, one script call per event and turn ([PERF3], [CLU21]).
   // [STORE38] First write wins, and only for a closed poll. KEYS: poll, results. ARGV: results JSON.
   putFinalResults: script(
     2,
@@ -341,8 +312,6 @@ export async function createRedisStore(url: string, opts: { keyPrefix?: string }
   };
   const readPolls = async (e: string, ids: string[]) => (await Promise.all(ids.map((id) => client.hGetAll(key.poll(e, id))))).map(toPoll).filter((x): x is Poll => x !== null);
   const byTime = <T extends { at: string }>(k: (x: T) => string) => (a: T, b: T) => a.at.localeCompare(b.at) || k(a).localeCompare(k(b));
-  const stateError = (state: unknown) =>
-    new RallyError(ErrorCode.INVALID_STATE, state === '"draft"' ? 'this poll has not started yet' : 'this poll is closed');
 
   const client = createRedisConnection(url, {
     scripts,
@@ -383,6 +352,12 @@ export async function createRedisStore(url: string, opts: { keyPrefix?: string }
   const stage = createRedisStage(client, ks);
   const deleteEvent = createRedisEventDeletion(client, ks);
   const eraseBreakoutNames = createRedisBreakoutNameErasure(client, ks);
+
+  // [PERF1] The hot commands' cache (store/hot-cache.ts): this node's own writes drop entries; a
+  // change made on another node is caught by the vote script's standing check (`stale`) or state
+  // check, which drop the entry too.
+  const hot = createHotCache();
+  const castVotes = createVoteBatcher(client, ks, { stale: hot.dropParticipant, notLive: hot.dropPoll });
 
   const readRecords = async <T>(ids: string[], keyOf: (id: string) => string): Promise<T[]> => {
     const replies = await Promise.all(ids.map((id) => client.hGetAll(keyOf(id))));
@@ -470,11 +445,18 @@ export async function createRedisStore(url: string, opts: { keyPrefix?: string }
       const e = await ks.eventOf(id);
       return e === null ? null : fromFields<Participant>(await client.hGetAll(key.participant(e, id)));
     },
+    async hotParticipant(id) {
+      return hot.participantAsync(id, async () => {
+        const e = await ks.eventOf(id);
+        return e === null ? null : fromFields<Participant>(await client.hGetAll(key.participant(e, id)));
+      });
+    },
     async updateParticipant(id, patch) {
       const e = await ks.eventOf(id);
       if (e === null) return null;
       // Only the patchable fields, so a stray property can never overwrite id or eventId.
       const fields = toFields(Object.fromEntries(PATCHABLE.map((f) => [f, patch[f]])));
+      hot.dropParticipant(id);
       // [STORE36] The presence script patches and moves an online attendee's count in one step.
       return fromFields<Participant>(await presence.patchParticipant(e, id, fields));
     },
@@ -513,6 +495,9 @@ export async function createRedisStore(url: string, opts: { keyPrefix?: string }
       return { ...poll, order: Number(order) };
     },
     getPoll,
+    async hotPoll(id) {
+      return hot.pollAsync(id, () => getPoll(id));
+    },
     async listPolls(eventId) {
       return (await readPolls(eventId, [...(await client.sMembers(key.eventPolls(eventId)))].map(String))).sort(comparePolls);
     },
@@ -544,6 +529,7 @@ export async function createRedisStore(url: string, opts: { keyPrefix?: string }
       }
     },
     async transitionPoll(id, from, to, patch) {
+      hot.dropPoll(id);
       const e = await pollEvent(id);
       if (e === null) return null;
       const deadline = to === 'live' && patch.closesAt ? Date.parse(patch.closesAt) : null;
@@ -558,30 +544,11 @@ export async function createRedisStore(url: string, opts: { keyPrefix?: string }
       return poll;
     },
     async setRevealed(id) {
+      hot.dropPoll(id);
       const e = await pollEvent(id);
       return e === null ? null : toPoll(await client.reveal([key.poll(e, id)], []));
     },
-    async castVote(input) {
-      const { pollId, allowChange, answer, ...vote } = input;
-      const e = await pollEvent(pollId);
-      if (e === null) throw new RallyError(ErrorCode.NOT_FOUND, 'no such poll');
-      const stored: StoredVote = vote;
-      const answerDoc = answer ? JSON.stringify({ id: answer.id, pollId, participantId: input.participantId, text: answer.text, flagged: answer.flagged, at: input.at }) : '';
-      const reply = (await client.castVote(
-        [key.poll(e, pollId), key.tally(e, pollId), key.votes(e, pollId), key.answers(e, pollId), key.answerStatus(e, pollId)],
-        [input.participantId, JSON.stringify(stored), input.fingerprint, allowChange ? '1' : '0', answer?.id ?? '', answerDoc, String(input.counters.length), ...input.counters],
-      )) as string[];
-      switch (reply[0]) {
-        case 'missing':
-          throw new RallyError(ErrorCode.NOT_FOUND, 'no such poll');
-        case 'state':
-          throw stateError(reply[1]);
-        case 'conflict':
-          throw new RallyError(ErrorCode.CONFLICT, 'you already voted in this poll, and this poll does not allow changing a vote');
-        default:
-          return { status: reply[0] as 'recorded' | 'replaced' | 'unchanged', version: Number(reply[1]) };
-      }
-    },
+    castVote: castVotes,
     async getMyVotes(participantId, pollIds) {
       // One pipelined round trip: node-redis sends the commands of one tick together.
       const events = await Promise.all(pollIds.map((id) => pollEvent(id)));

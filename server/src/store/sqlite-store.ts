@@ -12,7 +12,9 @@ import {
   type Store,
   type StoredAnswer,
   type StoredVote,
+  VOTE_COMMAND_IDS,
 } from './store.js';
+import { createHotCache } from './hot-cache.js';
 import { createSqliteQa } from './sqlite/qa.js';
 import { installGroupCommit } from './sqlite/group-commit.js';
 import { migrateSqlite, refuseNewerSqlite } from './sqlite/migrations.js';
@@ -139,6 +141,9 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
 
     insertPoll: db.prepare('INSERT INTO polls (id, event_id, session_key, state, closes_at, version, doc) VALUES (?, ?, ?, ?, ?, 0, ?)'),
     pollRow: db.prepare<[string], PollRow>('SELECT state, version, doc FROM polls WHERE id = ?'),
+    pollState: db.prepare<[string], { state: string; version: number }>('SELECT state, version FROM polls WHERE id = ?'),
+    // [PERF1] Bumped by SQLite when another connection commits to the file: the hot cache is then dropped.
+    dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
     pollsByEvent: db.prepare<[string], { id: string; doc: string }>('SELECT id, doc FROM polls WHERE event_id = ?'),
     pollsInSession: db.prepare<[string, string], { id: string }>('SELECT id FROM polls WHERE event_id = ? AND session_key = ?'),
     writePoll: db.prepare('UPDATE polls SET state = ?, closes_at = ?, doc = ?, version = version + 1 WHERE id = ?'),
@@ -186,6 +191,7 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
     if (patch.banned !== undefined) next.banned = patch.banned;
     if (patch.email !== undefined) next.email = patch.email;
     q.updateParticipant.run(JSON.stringify(next), id);
+    hot.dropParticipant(id);
     // [STORE36] Same transaction: an online attendee's count moves with their mode.
     presence.participantUpdated(next);
     return next;
@@ -209,7 +215,10 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
     return stored;
   });
 
-  const savePoll = (p: Poll) => q.writePoll.run(p.state, deadlineMs(p), JSON.stringify(p), p.id);
+  const savePoll = (p: Poll) => {
+    hot.dropPoll(p.id);
+    q.writePoll.run(p.state, deadlineMs(p), JSON.stringify(p), p.id);
+  };
 
   const draftRow = (id: string): PollRow | null => {
     const row = q.pollRow.get(id);
@@ -228,6 +237,7 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
 
   const removeDraft = db.transaction((id: string): boolean => {
     if (!draftRow(id)) return false;
+    hot.dropPoll(id);
     q.deletePoll.run(id);
     return true;
   });
@@ -268,28 +278,43 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
     }
   };
 
-  const castVote = db.transaction((input: CastVoteInput): CastVoteOutcome => {
-    const row = q.pollRow.get(input.pollId);
-    if (!row) throw new RallyError(ErrorCode.NOT_FOUND, 'no such poll');
-    if (row.state !== 'live') throw new RallyError(ErrorCode.INVALID_STATE, row.state === 'draft' ? 'this poll has not started yet' : 'this poll is closed');
+  // [PERF3] The hot path's one atomic step, without a savepoint of its own (two statements fewer per
+  // vote): it joins the turn's batch first, so all it reads is read under the write lock, and every
+  // refusal is thrown before its first write. The live poll comes from the hot cache, which this
+  // connection's own transitions and any other connection's commit (data_version) drop.
+  const castVote = (input: CastVoteInput): CastVoteOutcome => {
+    batch.begin();
+    fresh();
     const prevRow = q.voteGet.get(input.pollId, input.participantId);
     const prev = prevRow ? (JSON.parse(prevRow.doc) as StoredVote) : null;
-    if (prev && prev.fingerprint === input.fingerprint) return { status: 'unchanged', version: row.version };
+    // [PERF2] The vote record is the command's idempotency record: a retried id changes nothing.
+    if (input.commandId && prev?.commandIds?.includes(input.commandId)) return { status: 'repeat', vote: prev };
+    const poll = hot.poll(input.pollId, () => readPoll(input.pollId));
+    if (!poll) throw new RallyError(ErrorCode.NOT_FOUND, 'no such poll');
+    if (poll.state !== 'live') throw new RallyError(ErrorCode.INVALID_STATE, poll.state === 'draft' ? 'this poll has not started yet' : 'this poll is closed');
+    // [PERF1] Inside the write lock: what another connection committed has invalidated the cache.
+    if (input.voter && !standsAsDecided(input.participantId, input.cohort, input.voter.team)) return { status: 'stale' };
+    const commandIds = input.commandId ? [...(prev?.commandIds ?? []), input.commandId].slice(-VOTE_COMMAND_IDS) : prev?.commandIds;
+    if (prev && prev.fingerprint === input.fingerprint) {
+      if (input.commandId) q.votePut.run(input.pollId, input.participantId, JSON.stringify({ ...prev, commandIds }));
+      return { status: 'unchanged', version: q.pollState.get(input.pollId)!.version };
+    }
     if (prev && !input.allowChange) throw new RallyError(ErrorCode.CONFLICT, 'you already voted in this poll, and this poll does not allow changing a vote');
     if (prev) {
       addCounters(input.pollId, prev.counters, -1);
       if (prev.answerId) q.answerDelete.run(prev.answerId);
     }
     addCounters(input.pollId, input.counters, 1);
-    const { pollId, allowChange: _a, answer, ...vote } = input;
-    q.votePut.run(pollId, input.participantId, JSON.stringify(vote satisfies StoredVote));
+    const { pollId, allowChange: _a, answer, commandId: _c, voter: _v, ...vote } = input;
+    const stored: StoredVote = commandIds ? { ...vote, commandIds } : vote;
+    q.votePut.run(pollId, input.participantId, JSON.stringify(stored));
     if (answer) {
-      const stored: StoredAnswer = { id: answer.id, pollId, participantId: input.participantId, text: answer.text, status: 'pending', flagged: answer.flagged, at: input.at };
-      q.answerPut.run(answer.id, pollId, JSON.stringify(stored));
+      const storedAnswer: StoredAnswer = { id: answer.id, pollId, participantId: input.participantId, text: answer.text, status: 'pending', flagged: answer.flagged, at: input.at };
+      q.answerPut.run(answer.id, pollId, JSON.stringify(storedAnswer));
     }
     const version = q.bumpPoll.get(pollId)!.version;
     return { status: prev ? 'replaced' : 'recorded', version };
-  });
+  };
 
   const moderate = db.transaction((pollId: string, answerId: string, status: StoredAnswer['status']): StoredAnswer | null => {
     const row = q.answerGet.get(answerId, pollId);
@@ -310,7 +335,8 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
 
   const remember = db.transaction((key: string, json: string, ttlSeconds: number): string => {
     const t = now();
-    q.commandPut.run(key, json, t + ttlSeconds * 1000, t);
+    // Written (new, or over an expired one): ours is the first result, no need to read it back.
+    if (q.commandPut.run(key, json, t + ttlSeconds * 1000, t).changes > 0) return json;
     return q.commandGet.get(key, t)?.result ?? json;
   });
 
@@ -326,13 +352,40 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
   const eventDocs = parseCache<EventRecord>(1_000);
   const participantDocs = parseCache<Participant>(20_000);
 
+  // [PERF1] The hot commands' cache of participants and live polls (store/hot-cache.ts): kept
+  // current by this store's own writes above, and dropped whole when another connection has
+  // committed to the file (SQLite's data_version; embedded Rally has one, tests may open two).
+  const hot = createHotCache();
+  let seenVersion = q.dataVersion.get();
+  const fresh = () => {
+    const v = q.dataVersion.get();
+    if (v !== seenVersion) {
+      seenVersion = v;
+      hot.clear();
+    }
+  };
+  // [PERF22] Parsed once per stored text (frozen); [PERF1] the hot cache holds what this gives.
+  const readParticipant = (id: string): Participant | null => {
+    const row = q.participantById.get(id);
+    return row ? participantDocs.parse(id, row.doc) : null;
+  };
+  const readPoll = (id: string) => {
+    const row = q.pollRow.get(id);
+    return row ? pollDocs.parse(id, row.doc) : null;
+  };
+  const standsAsDecided = (participantId: string, cohort: Participant['mode'], team: string | null) => {
+    fresh();
+    const me = hot.participant(participantId, () => readParticipant(participantId));
+    return !!me && !me.banned && me.mode === cohort && (me.team ?? null) === team;
+  };
+
   let closed = false;
   // Expired command results are pruned now and then rather than per command: a cheap bounded sweep.
   const pruneTimer = setInterval(() => q.commandPrune.run(now()), 60_000);
   pruneTimer.unref();
 
   // Q&A tables and methods live in their own module on the same database (store/sqlite/qa.ts).
-  const qa = createSqliteQa(db);
+  const qa = createSqliteQa(db, batch);
   // Stage tables, and the stage fields of the event documents (store/sqlite/stage.ts).
   const stage = createSqliteStage(db);
   // The engagement log, its settings and the survey (store/sqlite/engagement.ts, store/sqlite/survey.ts).
@@ -411,8 +464,15 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
       }
     },
     async getParticipant(id) {
-      const row = q.participantById.get(id);
-      return row ? participantDocs.parse(id, row.doc) : null;
+      // [PERF1] Exact here (this connection's writes drop entries, another's commit drops them all),
+      // so every read goes through the cache; a copy, as callers may change what they get.
+      fresh();
+      const p = hot.participant(id, () => readParticipant(id));
+      return p ? { ...p } : null;
+    },
+    async hotParticipant(id) {
+      fresh();
+      return hot.participant(id, () => readParticipant(id));
     },
     async updateParticipant(id, patch) {
       return mutateParticipant(id, patch);
@@ -442,8 +502,11 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
       return insertPoll(poll);
     },
     async getPoll(id) {
-      const row = q.pollRow.get(id);
-      return row ? pollDocs.parse(id, row.doc) : null;
+      return readPoll(id);
+    },
+    async hotPoll(id) {
+      fresh();
+      return hot.poll(id, () => readPoll(id));
     },
     async listPolls(eventId) {
       return q.pollsByEvent.all(eventId).map((r) => pollDocs.parse(r.id, r.doc)).sort(comparePolls);

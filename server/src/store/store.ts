@@ -105,20 +105,39 @@ export interface StoredVote {
   at: string;
   /** The open-text answer this vote created, if any. */
   answerId: string | null;
+  /**
+   * [PERF2] The ids of the commands applied to this record (the latest VOTE_COMMAND_IDS): the vote
+   * is its own idempotency record, so a retried id is recognised in the same atomic step. Absent
+   * in records written without a command id.
+   */
+  commandIds?: string[];
 }
 
-export interface CastVoteInput extends StoredVote {
+/** [PERF2] Command ids a vote record keeps: a client retries its last few, right after a drop. */
+export const VOTE_COMMAND_IDS = 8;
+
+export interface CastVoteInput extends Omit<StoredVote, 'commandIds'> {
   pollId: string;
   allowChange: boolean;
+  /** [PERF2] The command's id: a vote record that already holds it is answered `repeat`, before any other check. */
+  commandId?: string;
+  /**
+   * [PERF1] Confirm, in the same atomic step, that the voter exists, is not banned and is stored with
+   * the mode (cohort) and team the caller decided with; otherwise the answer is `stale` and nothing
+   * changes (the caller's cached copy was out of date: it reads the participant again and retries).
+   */
+  voter?: { team: string | null };
   /** Open-text polls: the answer to queue for moderation (status pending). */
   answer: { id: string; text: string; flagged: boolean } | null;
 }
 
-export interface CastVoteOutcome {
+export type CastVoteOutcome =
   /** recorded: first vote; replaced: a changed vote moved; unchanged: an identical repeat. */
-  status: 'recorded' | 'replaced' | 'unchanged';
-  version: number;
-}
+  | { status: 'recorded' | 'replaced' | 'unchanged'; version: number }
+  /** [PERF2] This command id was applied already: nothing changed; the record as it stands. */
+  | { status: 'repeat'; vote: StoredVote }
+  /** [PERF1] The voter's stored standing differs from what the caller decided with: nothing changed. */
+  | { status: 'stale' };
 
 export interface StoredAnswer {
   id: string;
@@ -193,6 +212,12 @@ export interface Store extends QaStore, StageStore, EngagementStore, SurveyStore
   createParticipant(p: Participant): Promise<void>;
   getParticipant(id: string): Promise<Participant | null>;
   /**
+   * [PERF1] The participant from this node's cache (hot-cache.ts), read through on a miss: frozen,
+   * kept current with this store's own writes; a change made on another node is caught by the
+   * write that depends on it (castVote's `voter` check), so only the hot commands read it.
+   */
+  hotParticipant(id: string): Promise<Participant | null>;
+  /**
    * Applies only the fields present in the patch; returns the result or null when unknown.
    * [STORE36] A mode change of an online participant moves them between the presence counts atomically.
    */
@@ -242,6 +267,11 @@ export interface Store extends QaStore, StageStore, EngagementStore, SurveyStore
    */
   createPoll(poll: Poll): Promise<Poll>;
   getPoll(id: string): Promise<Poll | null>;
+  /**
+   * [PERF1] A poll from this node's cache when it is live (its content is fixed then; castVote checks
+   * the state itself), else read as getPoll does. Frozen.
+   */
+  hotPoll(id: string): Promise<Poll | null>;
   /** Every poll of the event, sorted with comparePolls. */
   listPolls(eventId: string): Promise<Poll[]>;
   /** Replaces the authored content of a draft. Null when unknown; INVALID_STATE unless draft. */

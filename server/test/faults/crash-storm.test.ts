@@ -15,104 +15,122 @@ afterEach(async () => {
   rally = undefined;
 });
 
+/**
+ * Two storm shapes: votes spread over 1.5 s, and [PERF4] a dense burst (0.3 s) where each turn's
+ * batch holds many votes (one group commit in SQLite, one script call in Redis), so the process dies
+ * between batches and inside one.
+ */
+const SHAPES = [
+  { shape: 'spread', spreadMs: 1500, rules: '[REL20] [REL21] [REL22]' },
+  { shape: 'burst', spreadMs: 300, rules: '[REL22] [PERF4]' },
+] as const;
+
 describe.each(['embedded', 'cluster'] as const)('%s mode: kill -9 during a vote storm', (mode) => {
-  it(`[REL20] [REL21] [REL22] ${mode}: every acked vote survives the crash with its engagement entry and points, retries with the same command ids apply nothing twice, every client resyncs`, async () => {
-    rally = await startRally(mode);
-    const url = rally.urls[0]!;
-    const ev = await createEvent(url, `Crash SKO (${mode})`);
-    const mod = await faultClient(url, await joinAs(url, ev, { name: 'Moderator', key: keyOf(ev.links.moderator) }));
-    clients.push(mod);
-    const voters = await inBatches(
-      Array.from({ length: VOTERS }, (_, i) => i),
-      20,
-      async (i) => faultClient(url, await joinAs(url, ev, { name: `Voter ${i}`, team: i % 2 ? 'EMEA' : 'APAC', mode: 'remote' })),
-    );
-    clients.push(...voters);
-    // A named poll: an anonymous poll's entries are held by the node until it closes ([SEC22]) and
-    // are not covered by [REL22].
-    const launched = await mod.send('poll:launchAdhoc', { draft: singleChoice({ allowChange: false, anonymous: false }) });
-    if (!launched?.ok) throw new Error(`launch: ${JSON.stringify(launched)}`);
-    const poll: Poll = launched.data;
+  for (const { shape, spreadMs, rules } of SHAPES) {
+    it(`${rules} ${mode}, ${shape} storm: every acked vote survives the crash with its engagement entry and points, the tally counts exactly the stored votes, retries with the same command ids apply nothing twice, every client resyncs`, async () => {
+      rally = await startRally(mode);
+      const url = rally.urls[0]!;
+      const ev = await createEvent(url, `Crash SKO (${mode})`);
+      const mod = await faultClient(url, await joinAs(url, ev, { name: 'Moderator', key: keyOf(ev.links.moderator) }));
+      clients.push(mod);
+      const voters = await inBatches(
+        Array.from({ length: VOTERS }, (_, i) => i),
+        20,
+        async (i) => faultClient(url, await joinAs(url, ev, { name: `Voter ${i}`, team: i % 2 ? 'EMEA' : 'APAC', mode: 'remote' })),
+      );
+      clients.push(...voters);
+      // A named poll: an anonymous poll's entries are held by the node until it closes ([SEC22]) and
+      // are not covered by [REL22].
+      const launched = await mod.send('poll:launchAdhoc', { draft: singleChoice({ allowChange: false, anonymous: false }) });
+      if (!launched?.ok) throw new Error(`launch: ${JSON.stringify(launched)}`);
+      const poll: Poll = launched.data;
 
-    // The storm: each voter votes once, spread over ~1.5 s; the process dies (SIGKILL, nothing
-    // flushed, no shutdown hook) once a third of the votes have been acknowledged. In cluster mode
-    // redis-server dies with it: only its append-only file is left.
-    const ids = voters.map(() => cmdId());
-    const vote = (i: number) => ({ id: ids[i]!, pollId: poll.id, vote: { kind: 'single' as const, optionId: choice(i) } });
-    let okCount = 0;
-    let killed = false;
-    /** Every vote answered ok, even one whose ok was in flight as the process died: each must survive. */
-    const acked = new Set<number>();
-    const crash = () => {
-      killed = true;
-      rally!.nodes[0]!.process.kill('SIGKILL');
-      void rally!.redis?.kill('SIGKILL');
-    };
-    const first: MaybeAck<unknown>[] = await Promise.all(
-      voters.map(async (v, i) => {
-        await new Promise((r) => setTimeout(r, Math.random() * 1500));
-        const ack = await v.send('poll:vote', vote(i), 4000);
-        if (ack?.ok) {
-          acked.add(i);
-          if (++okCount === Math.ceil(VOTERS / 3)) crash();
-        }
-        return ack;
-      }),
-    );
-    expect(killed).toBe(true);
-    expect(first.filter((a) => a?.ok).length).toBe(acked.size);
-    expect(acked.size).toBeLessThan(VOTERS);
+      // The storm: each voter votes once, spread over ~1.5 s; the process dies (SIGKILL, nothing
+      // flushed, no shutdown hook) once a third of the votes have been acknowledged. In cluster mode
+      // redis-server dies with it: only its append-only file is left.
+      const ids = voters.map(() => cmdId());
+      const vote = (i: number) => ({ id: ids[i]!, pollId: poll.id, vote: { kind: 'single' as const, optionId: choice(i) } });
+      let okCount = 0;
+      let killed = false;
+      /** Every vote answered ok, even one whose ok was in flight as the process died: each must survive. */
+      const acked = new Set<number>();
+      const crash = () => {
+        killed = true;
+        rally!.nodes[0]!.process.kill('SIGKILL');
+        void rally!.redis?.kill('SIGKILL');
+      };
+      const first: MaybeAck<unknown>[] = await Promise.all(
+        voters.map(async (v, i) => {
+          await new Promise((r) => setTimeout(r, Math.random() * spreadMs));
+          const ack = await v.send('poll:vote', vote(i), 4000);
+          if (ack?.ok) {
+            acked.add(i);
+            if (++okCount === Math.ceil(VOTERS / 3)) crash();
+          }
+          return ack;
+        }),
+      );
+      expect(killed).toBe(true);
+      expect(first.filter((a) => a?.ok).length).toBe(acked.size);
+      expect(acked.size).toBeLessThan(VOTERS);
 
-    const marks = clients.map((c) => c.snapshots.length);
-    await rally.nodes[0]!.kill('SIGKILL');
-    if (rally.redis) {
-      await rally.redis.kill('SIGKILL');
-      await rally.redis.restart();
-    }
-    await rally.restartNode(0);
+      const marks = clients.map((c) => c.snapshots.length);
+      await rally.nodes[0]!.kill('SIGKILL');
+      if (rally.redis) {
+        await rally.redis.kill('SIGKILL');
+        await rally.redis.restart();
+      }
+      await rally.restartNode(0);
 
-    // Every client comes back by itself: a fresh snapshot with the live poll and, for every vote
-    // acknowledged before the crash, that vote as its own.
-    const back = await Promise.all(clients.map((c, k) => c.snapshotAfter(marks[k], 60_000)));
-    voters.forEach((v, i) => {
-      const snap = back[i + 1]!;
-      expect(snap.me.id).toBe(v.id);
-      expect(snap.polls.find((p) => p.poll.id === poll.id)?.poll.state).toBe('live');
-      if (acked.has(i)) expect(snap.myVotes[poll.id], `acked vote of ${v.name}`).toEqual({ kind: 'single', optionId: choice(i) });
-    });
+      // Every client comes back by itself: a fresh snapshot with the live poll and, for every vote
+      // acknowledged before the crash, that vote as its own.
+      const back = await Promise.all(clients.map((c, k) => c.snapshotAfter(marks[k], 60_000)));
+      voters.forEach((v, i) => {
+        const snap = back[i + 1]!;
+        expect(snap.me.id).toBe(v.id);
+        expect(snap.polls.find((p) => p.poll.id === poll.id)?.poll.state).toBe('live');
+        if (acked.has(i)) expect(snap.myVotes[poll.id], `acked vote of ${v.name}`).toEqual({ kind: 'single', optionId: choice(i) });
+      });
+      // The tally after the restart is exactly the votes stored (each acked one among them): no
+      // batch was half applied, none counted without its record.
+      const stored = voters.filter((_, i) => back[i + 1]!.myVotes[poll.id]);
+      const tally = back[0]!.polls.find((p) => p.poll.id === poll.id)?.results;
+      expect(tally?.totals).toEqual({ room: 0, remote: stored.length });
+      expect(stored.length).toBeGreaterThanOrEqual(acked.size);
 
-    // Clients retry what they have no ok for, and (to prove replay is harmless) what they have one
-    // for too, with the same command ids: every one is ok, and counted once.
-    const retries = await Promise.all(voters.map((v, i) => v.send('poll:vote', vote(i), 10_000)));
-    retries.forEach((a, i) => expect(a?.ok, `retry of ${voters[i]!.name}: ${JSON.stringify(a)}`).toBe(true));
+      // Clients retry what they have no ok for, and (to prove replay is harmless) what they have one
+      // for too, with the same command ids: every one is ok, and counted once.
+      const retries = await Promise.all(voters.map((v, i) => v.send('poll:vote', vote(i), 10_000)));
+      retries.forEach((a, i) => expect(a?.ok, `retry of ${voters[i]!.name}: ${JSON.stringify(a)}`).toBe(true));
 
-    const closing = mod.waitFact('poll:resultsUpdated', (r: PollResults) => r.pollId === poll.id && r.state === 'closed', 15_000) as Promise<PollResults>;
-    expect((await mod.send('poll:close', { pollId: poll.id }))?.ok).toBe(true);
-    const final = await closing;
-    expect(final.totals).toEqual({ room: 0, remote: VOTERS });
-    if (final.kind !== 'single') throw new Error('single-choice results expected');
-    for (const o of final.options) expect(o.remote, o.optionId).toBe(voters.filter((_, i) => choice(i) === o.optionId).length);
+      const closing = mod.waitFact('poll:resultsUpdated', (r: PollResults) => r.pollId === poll.id && r.state === 'closed', 15_000) as Promise<PollResults>;
+      expect((await mod.send('poll:close', { pollId: poll.id }))?.ok).toBe(true);
+      const final = await closing;
+      expect(final.totals).toEqual({ room: 0, remote: VOTERS });
+      if (final.kind !== 'single') throw new Error('single-choice results expected');
+      for (const o of final.options) expect(o.remote, o.optionId).toBe(voters.filter((_, i) => choice(i) === o.optionId).length);
 
-    // Nothing is applied twice: at most one `voted` entry and one vote's points each, whatever the
-    // retries; and [REL22] a vote acked before the crash has exactly one, with its points. A vote
-    // applied but not acked may have lost its entry (its retry is answered from the command record).
-    // Read once the log has stopped growing.
-    let voted = await votedEntries(url, ev.event.id);
-    for (let settled = false; !settled; ) {
-      await new Promise((r) => setTimeout(r, 1500));
-      const again = await votedEntries(url, ev.event.id);
-      settled = [...again.values()].reduce((a, b) => a + b, 0) === [...voted.values()].reduce((a, b) => a + b, 0);
-      voted = again;
-    }
-    const figures = await attendeeFigures(url, ev.event.id);
-    const unackedLost: string[] = [];
-    voters.forEach((v, i) => {
-      const n = voted.get(v.id) ?? 0;
-      expect(n, v.name).toBeLessThanOrEqual(1);
-      expect(figures.get(v.id), v.name).toEqual({ votes: n, questions: 0, score: n * VOTE_POINTS });
-      if (acked.has(i)) expect(n, `voted entry of ${v.name}, acked before the crash`).toBe(1);
-      else if (n === 0) unackedLost.push(v.name);
-    });
-    if (unackedLost.length) console.warn(`${mode}: ${unackedLost.length} votes applied but never acked before the crash kept no engagement entry`);
-  }, 120_000);
+      // Nothing is applied twice: at most one `voted` entry and one vote's points each, whatever the
+      // retries; and [REL22] a vote acked before the crash has exactly one, with its points. A vote
+      // applied but not acked may have lost its entry (its retry is answered from the command record).
+      // Read once the log has stopped growing.
+      let voted = await votedEntries(url, ev.event.id);
+      for (let settled = false; !settled; ) {
+        await new Promise((r) => setTimeout(r, 1500));
+        const again = await votedEntries(url, ev.event.id);
+        settled = [...again.values()].reduce((a, b) => a + b, 0) === [...voted.values()].reduce((a, b) => a + b, 0);
+        voted = again;
+      }
+      const figures = await attendeeFigures(url, ev.event.id);
+      const unackedLost: string[] = [];
+      voters.forEach((v, i) => {
+        const n = voted.get(v.id) ?? 0;
+        expect(n, v.name).toBeLessThanOrEqual(1);
+        expect(figures.get(v.id), v.name).toEqual({ votes: n, questions: 0, score: n * VOTE_POINTS });
+        if (acked.has(i)) expect(n, `voted entry of ${v.name}, acked before the crash`).toBe(1);
+        else if (n === 0) unackedLost.push(v.name);
+      });
+      if (unackedLost.length) console.warn(`${mode}: ${unackedLost.length} votes applied but never acked before the crash kept no engagement entry`);
+    }, 120_000);
+  }
 });

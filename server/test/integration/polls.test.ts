@@ -124,6 +124,18 @@ describe('launch and vote', () => {
     expect((await s.store.getTally(poll.id))?.counters).toEqual({ 'opt:o1:remote': 1, 'voters:remote': 1 });
   });
 
+  it('[PERF2] [PERF5] a vote retried after its poll closed is answered ok from its record and applies nothing; a new vote is refused', async () => {
+    const poll = await launched();
+    const id = cmdId();
+    const first = await remote.send('poll:vote', { id, pollId: poll.id, vote: { kind: 'single', optionId: 'o1' } });
+    expect(first.ok).toBe(true);
+    await ok(pres.send('poll:close', { pollId: poll.id }));
+    // Idempotency before the domain: the id was applied, so its retry is not refused as "closed".
+    expect(await remote.send('poll:vote', { id, pollId: poll.id, vote: { kind: 'single', optionId: 'o1' } })).toEqual(first);
+    expect(await remote.send('poll:vote', { pollId: poll.id, vote: { kind: 'single', optionId: 'o2' } })).toMatchObject({ ok: false, error: { code: ErrorCode.INVALID_STATE } });
+    expect((await s.store.getTally(poll.id))?.counters).toEqual({ 'opt:o1:remote': 1, 'voters:remote': 1 });
+  });
+
   it('[POLL14] a changed vote moves, never adds; without allowChange it is CONFLICT', async () => {
     const poll = await launched();
     await ok(room.send('poll:vote', { pollId: poll.id, vote: { kind: 'single', optionId: 'o1' } }));

@@ -9,6 +9,7 @@ import { breakoutRoomsContract } from './breakout-rooms-contract.js';
 import { breakoutRoundsContract } from './breakout-rounds-contract.js';
 import { engagementContract } from './engagement-contract.js';
 import { fillEvent } from './event-data.js';
+import { hotPathContract } from './hot-path-contract.js';
 import { dumpRedis, type DumpedKey } from '../fixtures/schema-v1/redis-dump.js';
 import v2Redis from '../fixtures/schema-v2/v2-redis.json' with { type: 'json' };
 import { V2_EVENTS } from '../fixtures/schema-v2/v2-data.js';
@@ -70,6 +71,11 @@ rosterContract('redis-cluster', async () => {
   return { roster: store, cleanup };
 });
 breakoutRoundsContract('redis-cluster', () => pair('br'));
+// Named 'redis' (the contract's kinds); this file's suites all run on the cluster.
+hotPathContract('redis', async () => {
+  const { store: a, peer: b, cleanup } = await pair('hp');
+  return { a, b, cleanup };
+});
 breakoutRoomsContract('redis-cluster', async () => {
   const { store, peer, cleanup } = await pair('bm');
   return { rooms: store, peer, cleanup };

@@ -1,0 +1,219 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ErrorCode, Participant, Poll, RallyError, type Mode, type VoteInput } from '@rally/shared';
+import { VOTE_COMMAND_IDS, type CastVoteInput, type EventRecord, type Store } from '../../src/store/store.js';
+
+// The rules cited as [PERFn] are listed in docs/SPEC.md (Performance section).
+
+/**
+ * Two nodes on the same data: two store instances (two Redis clients, or two connections to one
+ * SQLite file), each with its own per-node cache. `durable` is awaited after a write on one node
+ * before the other writes: in SQLite the first node's batch holds the file's write lock until then.
+ */
+export type TwoNodes = { a: Store; b: Store; cleanup: () => Promise<void> };
+
+let seq = 0;
+
+function fixtures(tag: string) {
+  const n = ++seq;
+  const eventId = `ev_hot_${tag}_${n}`;
+  const event: EventRecord = {
+    id: eventId,
+    code: `H${tag.slice(0, 1).toUpperCase()}${String(n).padStart(4, '0')}`.slice(0, 6),
+    name: 'Hot path SKO',
+    teams: ['North', 'South'],
+    agenda: [],
+    liveSessionId: null,
+    settings: { allowAnonymousQuestions: true, moderation: 'pre' },
+    createdAt: '2026-01-01T00:00:00.000Z',
+    keys: { presenter: 'p', moderator: 'm', stage: 's' },
+    keyGeneration: 0,
+  };
+  const participant = (i: number, overrides: Partial<Participant> = {}) =>
+    Participant.parse({ id: `pt_hot_${n}_${i}`, eventId, name: `Voter ${i}`, role: 'attendee', mode: 'room', team: 'North', banned: false, joinedAt: '2026-01-20T09:00:00.000Z', ...overrides });
+  const poll = Poll.parse({
+    id: `poll_hot_${n}`,
+    eventId,
+    sessionId: null,
+    order: 0,
+    kind: 'single',
+    question: 'Ship it?',
+    options: [
+      { id: 'o1', label: 'Yes' },
+      { id: 'o2', label: 'No' },
+    ],
+    settings: { anonymous: false, resultsVisibility: 'live', allowChange: true, durationSec: null },
+    state: 'draft',
+    createdAt: '2026-01-20T09:00:00.000Z',
+    openedAt: null,
+    closesAt: null,
+    closedAt: null,
+    revealed: false,
+    presentAtClose: null,
+  });
+  return { event, participant, poll };
+}
+
+/** A vote as the domain builds it, decided on `p` as the caller saw it. */
+function vote(pollId: string, p: Pick<Participant, 'id' | 'mode' | 'team'>, optionId: string, commandId?: string): CastVoteInput {
+  const v: VoteInput = { kind: 'single', optionId };
+  const cohort: Mode = p.mode;
+  return {
+    pollId,
+    participantId: p.id,
+    cohort,
+    vote: v,
+    counters: [`opt:${optionId}:${cohort}`, `voters:${cohort}`],
+    fingerprint: JSON.stringify(v),
+    at: '2026-01-20T09:30:00.000Z',
+    answerId: null,
+    allowChange: true,
+    answer: null,
+    ...(commandId ? { commandId } : {}),
+    voter: { team: p.team ?? null },
+  };
+}
+
+export function hotPathContract(kind: 'sqlite' | 'redis', make: () => Promise<TwoNodes>): void {
+  describe(`${kind} store, two nodes: the hot path's cache and idempotency`, () => {
+    let nodes: TwoNodes;
+    let a: Store;
+    let b: Store;
+    beforeEach(async () => {
+      nodes = await make();
+      ({ a, b } = nodes);
+    });
+    afterEach(async () => {
+      await nodes.cleanup();
+    });
+
+    /** An event with a live poll and one voter, created on node A, with node B's cache warm. */
+    const scene = async (tag: string) => {
+      const f = fixtures(tag);
+      await a.createEvent(f.event);
+      const me = f.participant(1);
+      await a.createParticipant(me);
+      await a.createPoll(f.poll);
+      const live = (await a.transitionPoll(f.poll.id, 'draft', 'live', { openedAt: '2026-01-20T09:10:00.000Z' }))!;
+      await a.durable();
+      expect(await b.hotParticipant(me.id)).toEqual(me);
+      expect((await b.hotPoll(live.id))?.state).toBe('live');
+      return { ...f, me, live };
+    };
+
+    it('[PERF1] a ban made on one node is seen by the next vote on the other: stale, nothing counted, and a fresh read shows the ban', async () => {
+      const { me, live } = await scene('ban');
+      await a.updateParticipant(me.id, { banned: true });
+      await a.durable();
+      expect(await b.castVote(vote(live.id, me, 'o1', 'c1'))).toEqual({ status: 'stale' });
+      expect((await b.getTally(live.id))?.counters).toEqual({});
+      expect((await b.hotParticipant(me.id))?.banned).toBe(true);
+    });
+
+    it('[PERF1] a mode or team change made on one node is seen by the next vote on the other; decided again on the fresh record, it counts in the new cohort', async () => {
+      const { me, live } = await scene('mode');
+      await a.updateParticipant(me.id, { mode: 'remote' });
+      await a.durable();
+      expect(await b.castVote(vote(live.id, me, 'o1', 'c1'))).toEqual({ status: 'stale' });
+      const fresh = (await b.hotParticipant(me.id))!;
+      expect(fresh.mode).toBe('remote');
+      expect((await b.castVote(vote(live.id, fresh, 'o1', 'c1'))).status).toBe('recorded');
+      await b.durable();
+      expect((await a.getTally(live.id))?.counters).toEqual({ 'opt:o1:remote': 1, 'voters:remote': 1 });
+
+      await a.updateParticipant(me.id, { team: 'South' });
+      await a.durable();
+      expect(await b.castVote(vote(live.id, fresh, 'o2', 'c2'))).toEqual({ status: 'stale' });
+      expect((await b.hotParticipant(me.id))?.team).toBe('South');
+    });
+
+    it('[PERF1] a poll closed on one node refuses the next vote on the other (INVALID_STATE), and its cached live copy is gone', async () => {
+      const { me, live } = await scene('close');
+      await a.transitionPoll(live.id, 'live', 'closed', { closedAt: '2026-01-20T09:20:00.000Z' });
+      await a.durable();
+      const err = await b.castVote(vote(live.id, me, 'o1', 'c1')).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect((err as RallyError).code).toBe(ErrorCode.INVALID_STATE);
+      expect((await b.hotPoll(live.id))?.state).toBe('closed');
+      expect((await b.getTally(live.id))?.counters).toEqual({});
+    });
+
+    it('[PERF1] cached values are frozen, and only live polls are kept', async () => {
+      const f = fixtures('frozen');
+      await a.createEvent(f.event);
+      const me = f.participant(1);
+      await a.createParticipant(me);
+      await a.createPoll(f.poll);
+      await a.durable();
+      expect(Object.isFrozen(await b.hotParticipant(me.id))).toBe(true);
+      // A draft read through the cache is not kept: launched on the other node, it is live at once.
+      expect((await b.hotPoll(f.poll.id))?.state).toBe('draft');
+      await a.transitionPoll(f.poll.id, 'draft', 'live', { openedAt: '2026-01-20T09:10:00.000Z' });
+      await a.durable();
+      expect((await b.hotPoll(f.poll.id))?.state).toBe('live');
+      expect(await b.hotPoll('poll_missing')).toBeNull();
+    });
+
+    it('[PERF2] the vote record is the idempotency record: a retried command id is `repeat` on either node, before the state check, and changes nothing', async () => {
+      const { me, live } = await scene('repeat');
+      expect((await a.castVote(vote(live.id, me, 'o1', 'c1'))).status).toBe('recorded');
+      await a.durable();
+      const tally = await b.getTally(live.id);
+      const repeat = await b.castVote(vote(live.id, me, 'o1', 'c1'));
+      expect(repeat.status).toBe('repeat');
+      if (repeat.status === 'repeat') expect(repeat.vote.vote).toEqual({ kind: 'single', optionId: 'o1' });
+      // A retry with the same id but another payload is still the first command: nothing moves.
+      expect((await b.castVote(vote(live.id, me, 'o2', 'c1'))).status).toBe('repeat');
+      expect(await b.getTally(live.id)).toEqual(tally);
+
+      // An identical vote under a new id changes nothing but is recorded as applied: after a
+      // change, its retry must not move the vote back.
+      expect((await b.castVote(vote(live.id, me, 'o1', 'c2'))).status).toBe('unchanged');
+      expect((await b.castVote(vote(live.id, me, 'o2', 'c3'))).status).toBe('replaced');
+      await b.durable();
+      expect((await a.castVote(vote(live.id, me, 'o1', 'c2'))).status).toBe('repeat');
+      expect((await a.getMyVotes(me.id, [live.id]))[live.id]?.vote).toEqual({ kind: 'single', optionId: 'o2' });
+
+      // Past the close too: the retry of an applied id is answered, not refused.
+      await a.transitionPoll(live.id, 'live', 'closed', { closedAt: '2026-01-20T09:20:00.000Z' });
+      await a.durable();
+      expect((await b.castVote(vote(live.id, me, 'o2', 'c3'))).status).toBe('repeat');
+      expect((await b.getTally(live.id))?.counters).toEqual({ 'opt:o2:room': 1, 'voters:room': 1 });
+    });
+
+    it(`[PERF2] a vote record keeps the latest ${VOTE_COMMAND_IDS} command ids`, async () => {
+      const { me, live } = await scene('bounded');
+      const ids = Array.from({ length: VOTE_COMMAND_IDS + 3 }, (_, i) => `k${i}`);
+      for (const [i, id] of ids.entries()) await a.castVote(vote(live.id, me, i % 2 ? 'o2' : 'o1', id));
+      await a.durable();
+      expect((await b.getMyVotes(me.id, [live.id]))[live.id]?.commandIds).toEqual(ids.slice(-VOTE_COMMAND_IDS));
+    });
+
+    it('[PERF3] a burst of votes in one turn, retries included, on every node: each caller gets its own outcome and the counts are exact', async () => {
+      const { participant, live } = await scene('burst');
+      const voters = Array.from({ length: 60 }, (_, i) => participant(100 + i, { mode: i % 3 ? 'room' : 'remote' }));
+      for (const p of voters) await a.createParticipant(p);
+      await a.durable();
+      // Embedded Rally is one node (one connection writes the file); Redis takes both at once.
+      const writers = kind === 'redis' ? [a, b] : [a];
+      const calls = voters.flatMap((p, i) => [vote(live.id, p, i % 2 ? 'o2' : 'o1', `v${i}`), vote(live.id, p, i % 2 ? 'o2' : 'o1', `v${i}`)]);
+      const outcomes = await Promise.all(calls.map((c, k) => writers[k % writers.length]!.castVote(c)));
+      await Promise.all(writers.map((w) => w.durable()));
+      // Each voter's first call recorded, its retry (same id) a repeat, whichever ran first.
+      for (let i = 0; i < voters.length; i++) expect([outcomes[2 * i]!.status, outcomes[2 * i + 1]!.status].sort()).toEqual(['recorded', 'repeat']);
+      const room = voters.filter((p) => p.mode === 'room');
+      const remote = voters.filter((p) => p.mode === 'remote');
+      const odd = (list: Participant[]) => list.filter((p) => voters.indexOf(p) % 2).length;
+      const counters: Record<string, number> = { 'voters:room': room.length, 'voters:remote': remote.length };
+      for (const [key, n] of [
+        ['opt:o1:room', room.length - odd(room)],
+        ['opt:o2:room', odd(room)],
+        ['opt:o1:remote', remote.length - odd(remote)],
+        ['opt:o2:remote', odd(remote)],
+      ] as const)
+        if (n > 0) counters[key] = n;
+      expect((await b.getTally(live.id))?.counters).toEqual(counters);
+    });
+  });
+}
