@@ -5,7 +5,10 @@
  * (B3) measures the whole server on a machine shared with other work, where a change of ~0.1 ms
  * per vote is inside the noise; this isolates the part the lean hot path changed (docs/PERFORMANCE.md).
  *
- *   npx tsx bench/vote-path.ts [--votes 5000] [--rounds 3] [--mode embedded|cluster|both]
+ *   npx tsx bench/vote-path.ts [--votes 5000] [--rounds 3] [--mode embedded|cluster|both] [--command vote|upvote]
+ *
+ * `--command upvote`: question:upvote instead (up on one of four approved questions; its retries
+ * are answered from the stored command result, as the pipeline does for it in both versions).
  *
  * It runs against the store API of the tree it is in: on a tree without the lean path (no
  * `hotParticipant`) it takes the pipeline's earlier steps (recalled command, vote, remembered result).
@@ -17,6 +20,7 @@ import { createClient } from 'redis';
 import { DEFAULT_POLL_SETTINGS, Participant, Poll } from '@rally/shared';
 import { createEvent } from '../server/src/domain/events.js';
 import { castVote } from '../server/src/domain/polls/voting.js';
+import { upvote } from '../server/src/domain/qa/voting.js';
 import { createSqliteStore } from '../server/src/store/sqlite-store.js';
 import { createRedisStore } from '../server/src/store/redis-store.js';
 import type { Store } from '../server/src/store/store.js';
@@ -29,6 +33,7 @@ const arg = (name: string, fallback: string) => {
 const VOTES = Number(arg('votes', '5000'));
 const ROUNDS = Number(arg('rounds', '3'));
 const MODE = arg('mode', 'both');
+const COMMAND = arg('command', 'vote');
 /** Commands handled per event-loop turn, as a busy node reads them off its sockets. */
 const PER_TURN = 100;
 
@@ -68,10 +73,22 @@ async function once(store: Store, tag: string, around?: { start(): Promise<void>
   await store.transitionPoll(poll.id, 'draft', 'live', { openedAt: new Date().toISOString() });
   // Each voter's connection read them once, as the socket's setup does.
   for (const p of people) await store.getParticipant(p.id);
+  const questions = ['q1', 'q2', 'q3', 'q4'].map((q) => `vp_${tag}_${q}`);
+  for (const id of questions) {
+    await store.createQuestion({ id, eventId: event.id, sessionId: null, authorId: people[0]!.id, authorName: 'Voter 0', anonymous: false, origin: { kind: 'room' }, text: `Question ${id}?`, normalised: `question ${id}`, state: 'approved', flagged: false, reply: null, edited: false, createdAt: new Date().toISOString(), answeredAt: null, rev: 0 });
+  }
   await store.durable();
 
-  const lean = 'hotParticipant' in store;
+  const lean = typeof (store as { hotParticipant?: unknown }).hotParticipant === 'function';
+  const upvoteOnce = async (i: number) => {
+    const p = people[i]!;
+    const key = `cmd:${p.id}:question:upvote:cmd_${tag}_${i}`;
+    const prior = await store.recalledCommand(key);
+    if (prior === undefined) await store.rememberCommand(key, await upvote(deps, event.id, p.id, questions[i % 4]!, true), 6 * 60 * 60);
+    await store.durable();
+  };
   const vote = async (i: number) => {
+    if (COMMAND === 'upvote') return upvoteOnce(i);
     const p = people[i]!;
     const id = `cmd_${tag}_${i}`;
     const input = { kind: 'single' as const, optionId: `o${(i % 3) + 1}` };
@@ -93,7 +110,10 @@ async function once(store: Store, tag: string, around?: { start(): Promise<void>
   const used = process.cpuUsage(started);
   await around?.end();
   const tally = await store.getTally(poll.id);
-  const counted = (tally?.counters['voters:room'] ?? 0) + (tally?.counters['voters:remote'] ?? 0);
+  const counted =
+    COMMAND === 'upvote'
+      ? Object.values((await store.questionVotes(event.id)).votes).reduce((a, b) => a + b, 0)
+      : (tally?.counters['voters:room'] ?? 0) + (tally?.counters['voters:remote'] ?? 0);
   if (counted !== VOTES) throw new Error(`counted ${counted} of ${VOTES}`);
   return (used.user + used.system) / 1000 / order.length;
 }
@@ -117,7 +137,7 @@ async function main() {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     }
-    console.log(`embedded: ${results.map((x) => x.toFixed(4)).join(' ')} ms of CPU per vote command (min ${Math.min(...results).toFixed(4)})`);
+    console.log(`embedded: ${results.map((x) => x.toFixed(4)).join(' ')} ms of CPU per ${COMMAND} command (min ${Math.min(...results).toFixed(4)})`);
   }
   if (MODE !== 'embedded') {
     const redis = await startRedisServer();
@@ -134,7 +154,7 @@ async function main() {
       await store.close();
     }
     await redis.stop();
-    console.log(`cluster: node ${results.map((x) => x.toFixed(4)).join(' ')} ms of CPU per vote command (min ${Math.min(...results).toFixed(4)}); redis-server ${server.map((x) => x.toFixed(4)).join(' ')} ms`);
+    console.log(`cluster: node ${results.map((x) => x.toFixed(4)).join(' ')} ms of CPU per ${COMMAND} command (min ${Math.min(...results).toFixed(4)}); redis-server ${server.map((x) => x.toFixed(4)).join(' ')} ms`);
   }
 }
 
