@@ -21,7 +21,7 @@
  */
 import type { RedisClientType } from 'redis';
 import { ErrorCode, type QuestionState, RallyError } from '@rally/shared';
-import { compareQuestions, type NewQuestion, type QaStore, type StoredQuestion } from '../qa-store.js';
+import { compareQuestions, type NewQuestion, type QaStore, type StoredQuestion, type UpvoteResult } from '../qa-store.js';
 import { luaRunner } from './lua.js';
 
 type AnyRedis = RedisClientType<any, any, any, any, any>;
@@ -112,6 +112,42 @@ const LUA = {
     end
     redis.call('INCR', ARGV[1] .. 'qa-version:' .. ev)
     return {'ok', tostring(n)}`,
+  // [PERF2] [PERF3] The upvote with its command's idempotency record, one step. KEYS: question, its
+  // voters, the command record, the participant. ARGV: prefix, participantId, '1' up / '0' down,
+  // questionId, ttl seconds, team JSON. The result JSON is the ack's { questionId, up, votes }.
+  recordUpvote: `
+    local prior = redis.call('GET', KEYS[3])
+    if prior then return {'repeat', prior} end
+    local state = redis.call('HGET', KEYS[1], 'state')
+    if not state then return {'missing'} end
+    if state ~= '"approved"' then return {'state', state} end
+    local f = redis.call('HMGET', KEYS[4], 'banned', 'team', 'mode')
+    if not f[3] or f[1] == 'true' or (f[2] or 'null') ~= ARGV[6] then return {'stale'} end
+    local ev = cjson.decode(redis.call('HGET', KEYS[1], 'eventId'))
+    local votes = ARGV[1] .. 'qa-votes:' .. ev
+    local my = ARGV[1] .. 'qa-my:' .. ev .. ':' .. ARGV[2]
+    local up = ARGV[3] == '1'
+    local changed
+    if up then changed = redis.call('SADD', KEYS[2], ARGV[2]) else changed = redis.call('SREM', KEYS[2], ARGV[2]) end
+    local n
+    local status = 'same'
+    if changed == 0 then
+      n = tonumber(redis.call('HGET', votes, ARGV[4]) or '0')
+    else
+      status = 'ok'
+      if up then
+        redis.call('SADD', my, ARGV[4])
+        n = redis.call('HINCRBY', votes, ARGV[4], 1)
+      else
+        redis.call('SREM', my, ARGV[4])
+        n = redis.call('HINCRBY', votes, ARGV[4], -1)
+        if n <= 0 then redis.call('HDEL', votes, ARGV[4]) end
+      end
+      redis.call('INCR', ARGV[1] .. 'qa-version:' .. ev)
+    end
+    local result = '{"questionId":' .. cjson.encode(ARGV[4]) .. ',"up":' .. (up and 'true' or 'false') .. ',"votes":' .. string.format('%d', n) .. '}'
+    redis.call('SET', KEYS[3], result, 'EX', ARGV[5])
+    return {status, result}`,
 };
 
 /** Flat [field, value, ...] of an HGETALL inside Lua -> record of JSON-decoded values. */
@@ -137,7 +173,7 @@ const toFields = (record: object): string[] => Object.entries(record).flatMap(([
  * with EVALSHA and are loaded with EVAL the first time a server does not know them (after a
  * restart or a SCRIPT FLUSH), so no registration at client creation is needed.
  */
-export function createRedisQa(client: AnyRedis, prefix: string): QaStore {
+export function createRedisQa(client: AnyRedis, prefix: string, hooks: { staleParticipant(id: string): void } = { staleParticipant: () => {} }): QaStore {
   const p = prefix;
   const key = {
     question: (id: string) => `${p}question:${id}`,
@@ -216,6 +252,19 @@ export function createRedisQa(client: AnyRedis, prefix: string): QaStore {
       if (reply[0] === 'state') throw new RallyError(ErrorCode.INVALID_STATE, `only an approved question can be highlighted; this one is ${JSON.parse(String(reply[1])) as string}`);
       const prev = String(reply[1]);
       return { previous: prev === '' ? null : prev, question: reply[2] ? fromSnapshot(reply[2]) : null };
+    },
+    async recordUpvote(questionId, participantId, up, record) {
+      const keys = [key.question(questionId), key.voters(questionId), `${p}cmd:${record.commandKey}`, `${p}participant:${participantId}`];
+      const ttl = String(Math.max(1, Math.ceil(record.ttlSeconds)));
+      const reply = (await run('recordUpvote', keys, [p, participantId, up ? '1' : '0', questionId, ttl, JSON.stringify(record.voter.team)])) as string[];
+      if (reply[0] === 'missing') throw new RallyError(ErrorCode.NOT_FOUND, 'no such question');
+      if (reply[0] === 'state') throw stateError('upvoted', reply[1]);
+      if (reply[0] === 'stale') {
+        hooks.staleParticipant(participantId);
+        return { status: 'stale' };
+      }
+      const result = JSON.parse(reply[1]!) as UpvoteResult;
+      return reply[0] === 'repeat' ? { status: 'repeat', result } : { status: 'done', changed: reply[0] === 'ok', result };
     },
     async toggleUpvote(questionId, participantId, up) {
       const reply = (await run('upvote', [key.question(questionId), key.voters(questionId)], [p, participantId, up ? '1' : '0', questionId])) as string[];
