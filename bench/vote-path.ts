@@ -7,8 +7,8 @@
  *
  *   npx tsx bench/vote-path.ts [--votes 5000] [--rounds 3] [--mode embedded|cluster|both] [--command vote|upvote]
  *
- * `--command upvote`: question:upvote instead (up on one of four approved questions; its retries
- * are answered from the stored command result, as the pipeline does for it in both versions).
+ * `--command upvote`: question:upvote instead (up on one of four approved questions, retries
+ * answered from the command's record).
  *
  * It runs against the store API of the tree it is in: on a tree without the lean path (no
  * `hotParticipant`) it takes the pipeline's earlier steps (recalled command, vote, remembered result).
@@ -83,8 +83,11 @@ async function once(store: Store, tag: string, around?: { start(): Promise<void>
   const upvoteOnce = async (i: number) => {
     const p = people[i]!;
     const key = `cmd:${p.id}:question:upvote:cmd_${tag}_${i}`;
-    const prior = await store.recalledCommand(key);
-    if (prior === undefined) await store.rememberCommand(key, await upvote(deps, event.id, p.id, questions[i % 4]!, true), 6 * 60 * 60);
+    if (lean) await (upvote as (...a: unknown[]) => Promise<unknown>)(deps, event.id, p.id, questions[i % 4]!, true, { key, ttlSeconds: 6 * 60 * 60 });
+    else {
+      const prior = await store.recalledCommand(key);
+      if (prior === undefined) await store.rememberCommand(key, await upvote(deps, event.id, p.id, questions[i % 4]!, true), 6 * 60 * 60);
+    }
     await store.durable();
   };
   const vote = async (i: number) => {
