@@ -134,6 +134,12 @@ export interface QaStore {
    * the record around it.
    */
   recordUpvote(questionId: string, participantId: string, up: boolean, record: UpvoteRecord): Promise<RecordedUpvote>;
+  /**
+   * [PERF1] A question from the node's cache when it is approved (recordUpvote checks the state in
+   * its step, and a refusal there drops the cached copy), else read as getQuestion does. Frozen; a
+   * cached copy's votes and highlight are not current: for an upvote's decision only.
+   */
+  hotQuestion(id: string): Promise<StoredQuestion | null>;
   /** Ids of the event's questions this participant upvoted. */
   myUpvotes(eventId: string, participantId: string): Promise<string[]>;
   /** The event's vote version alone: what the coalescing ticker polls. 0 before any vote. */

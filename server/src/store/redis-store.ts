@@ -321,7 +321,7 @@ export async function createRedisStore(url: string, opts: { keyPrefix?: string }
 
   return {
     kind: 'redis',
-    ...createRedisQa(client, p, { staleParticipant: hot.dropParticipant }),
+    ...createRedisQa(client, p, hot),
     ...createRedisStage(client, p),
     ...createRedisEngagement(client, p),
     ...createRedisSurvey(client, p),

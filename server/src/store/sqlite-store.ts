@@ -371,6 +371,8 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
       const me = hot.participant(participantId, () => readParticipant(participantId));
       return !!me && !me.banned && (me.team ?? null) === team;
     },
+    hot,
+    fresh,
   });
   // Stage tables, and the stage fields of the event documents (store/sqlite/stage.ts).
   const stage = createSqliteStage(db);

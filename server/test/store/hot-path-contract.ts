@@ -230,6 +230,42 @@ export function hotPathContract(kind: 'sqlite' | 'redis', make: () => Promise<Tw
       expect((await b.questionVotes(event.id)).votes).toEqual({});
     });
 
+    it('[PERF1] an approved question is cached; answered on one node, the next upvote on the other is refused INVALID_STATE and the cached copy is gone', async () => {
+      const { event, me, participant } = await scene('question');
+      const voter = participant(2);
+      await a.createParticipant(voter);
+      const question = await a.createQuestion({
+        id: `q_hot2_${event.id}`,
+        eventId: event.id,
+        sessionId: null,
+        authorId: me.id,
+        authorName: me.name,
+        anonymous: false,
+        origin: { kind: 'room' },
+        text: 'Launch date?',
+        normalised: 'launch date',
+        state: 'approved',
+        flagged: false,
+        reply: null,
+        edited: false,
+        createdAt: '2026-01-20T09:15:00.000Z',
+        answeredAt: null,
+        rev: 0,
+      });
+      await a.durable();
+      expect((await b.hotQuestion(question.id))?.state).toBe('approved');
+      expect(Object.isFrozen(await b.hotQuestion(question.id))).toBe(true);
+      expect((await a.transitionQuestion(question.id, 'approved', 'answered', { answeredAt: '2026-01-20T09:20:00.000Z' })).ok).toBe(true);
+      await a.durable();
+      const err = await b.recordUpvote(question.id, voter.id, true, { commandKey: 'u9', ttlSeconds: 60, voter: { team: voter.team } }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect((err as RallyError).code).toBe(ErrorCode.INVALID_STATE);
+      expect((await b.hotQuestion(question.id))?.state).toBe('answered');
+      expect(await b.hotQuestion('q_missing')).toBeNull();
+    });
+
     it('[PERF3] a burst of votes in one turn, retries included, on every node: each caller gets its own outcome and the counts are exact', async () => {
       const { participant, live } = await scene('burst');
       const voters = Array.from({ length: 60 }, (_, i) => participant(100 + i, { mode: i % 3 ? 'room' : 'remote' }));

@@ -38,7 +38,8 @@ export async function upvote(
 const STALE_RETRIES = 3;
 
 /**
- * [PERF1] [PERF2] [PERF5] The upvote on the hot path: the sender from the store's per-node cache,
+ * [PERF1] [PERF2] [PERF5] The upvote on the hot path: the sender and the approved question from the
+ * store's per-node cache,
  * the toggle and its idempotency record in one store step (the store answers a retried command id
  * from its record before anything else, and confirms the sender's standing). A refusal decided here
  * first asks whether the id was already applied: idempotency comes before the domain.
@@ -57,7 +58,8 @@ async function recordedUpvote(
       if (!me || me.eventId !== eventId) throw new RallyError(ErrorCode.UNAUTHORIZED, 'this participant no longer exists, please join again');
       if (me.banned) throw new RallyError(ErrorCode.BANNED, 'a moderator removed you from this event');
       if (me.role !== 'attendee') throw new RallyError(ErrorCode.FORBIDDEN, 'only attendees upvote questions');
-      const q = await requireQuestion(deps, eventId, questionId);
+      const q = await deps.store.hotQuestion(questionId);
+      if (!q || q.eventId !== eventId) throw new RallyError(ErrorCode.NOT_FOUND, 'no such question in this event');
       if (!viewFor(me, q, false)) throw new RallyError(ErrorCode.NOT_FOUND, 'no such question in this event');
       if (q.state !== 'approved') throw new RallyError(ErrorCode.INVALID_STATE, NOT_OPEN[q.state]);
     } catch (e) {
@@ -65,7 +67,15 @@ async function recordedUpvote(
       if (prior !== undefined) return prior;
       throw e;
     }
-    const outcome = await deps.store.recordUpvote(questionId, participantId, up, { commandKey: command.key, ttlSeconds: command.ttlSeconds, voter: { team: me.team ?? null } });
+    let outcome;
+    try {
+      outcome = await deps.store.recordUpvote(questionId, participantId, up, { commandKey: command.key, ttlSeconds: command.ttlSeconds, voter: { team: me.team ?? null } });
+    } catch (e) {
+      // The cached question was dismissed or answered on another node: the store dropped it; decided
+      // again on a fresh read, the refusal is the one this sender may see (NOT_FOUND when dismissed).
+      if (e instanceof RallyError && e.code === ErrorCode.INVALID_STATE && attempt < STALE_RETRIES) continue;
+      throw e;
+    }
     if (outcome.status === 'stale') {
       if (attempt < STALE_RETRIES) continue;
       throw unavailable('your details changed while upvoting; try again', 100);

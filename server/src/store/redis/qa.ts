@@ -21,6 +21,7 @@
  */
 import type { RedisClientType } from 'redis';
 import { ErrorCode, type QuestionState, RallyError } from '@rally/shared';
+import { createHotCache, type HotCache } from '../hot-cache.js';
 import { compareQuestions, type NewQuestion, type QaStore, type StoredQuestion, type UpvoteResult } from '../qa-store.js';
 import { luaRunner } from './lua.js';
 
@@ -173,7 +174,8 @@ const toFields = (record: object): string[] => Object.entries(record).flatMap(([
  * with EVALSHA and are loaded with EVAL the first time a server does not know them (after a
  * restart or a SCRIPT FLUSH), so no registration at client creation is needed.
  */
-export function createRedisQa(client: AnyRedis, prefix: string, hooks: { staleParticipant(id: string): void } = { staleParticipant: () => {} }): QaStore {
+/** [PERF1] The store's hot cache, when the Q&A part is composed into one (redis-store.ts). */
+export function createRedisQa(client: AnyRedis, prefix: string, hot: HotCache = createHotCache()): QaStore {
   const p = prefix;
   const key = {
     question: (id: string) => `${p}question:${id}`,
@@ -233,16 +235,19 @@ export function createRedisQa(client: AnyRedis, prefix: string, hooks: { stalePa
       return out.sort(compareQuestions);
     },
     async transitionQuestion(id, from: QuestionState, to: QuestionState, patch = {}) {
+      hot.dropQuestion(id);
       const reply = (await run('transition', [key.question(id)], [p, id, JSON.stringify(from), JSON.stringify(to), ...toFields(patch)])) as unknown[];
       if (reply[0] === 'missing') return { ok: false, current: null };
       if (reply[0] === 'state') return { ok: false, current: fromSnapshot(reply[1]) };
       return { ok: true, question: fromSnapshot(reply[1]), unhighlighted: Number(reply[2]) === 1 };
     },
     async editQuestion(id, text) {
+      hot.dropQuestion(id);
       const reply = await run('patch', [key.question(id)], [p, id, ...toFields({ text, edited: true })]);
       return reply ? fromSnapshot(reply) : null;
     },
     async setReply(id, reply) {
+      hot.dropQuestion(id);
       const out = await run('patch', [key.question(id)], [p, id, 'reply', JSON.stringify(reply)]);
       return out ? fromSnapshot(out) : null;
     },
@@ -253,14 +258,20 @@ export function createRedisQa(client: AnyRedis, prefix: string, hooks: { stalePa
       const prev = String(reply[1]);
       return { previous: prev === '' ? null : prev, question: reply[2] ? fromSnapshot(reply[2]) : null };
     },
+    async hotQuestion(id) {
+      return hot.questionAsync(id, () => read(id));
+    },
     async recordUpvote(questionId, participantId, up, record) {
       const keys = [key.question(questionId), key.voters(questionId), `${p}cmd:${record.commandKey}`, `${p}participant:${participantId}`];
       const ttl = String(Math.max(1, Math.ceil(record.ttlSeconds)));
       const reply = (await run('recordUpvote', keys, [p, participantId, up ? '1' : '0', questionId, ttl, JSON.stringify(record.voter.team)])) as string[];
       if (reply[0] === 'missing') throw new RallyError(ErrorCode.NOT_FOUND, 'no such question');
-      if (reply[0] === 'state') throw stateError('upvoted', reply[1]);
+      if (reply[0] === 'state') {
+        hot.dropQuestion(questionId);
+        throw stateError('upvoted', reply[1]);
+      }
       if (reply[0] === 'stale') {
-        hooks.staleParticipant(participantId);
+        hot.dropParticipant(participantId);
         return { status: 'stale' };
       }
       const result = JSON.parse(reply[1]!) as UpvoteResult;
@@ -295,6 +306,7 @@ export function createRedisQa(client: AnyRedis, prefix: string, hooks: { stalePa
       return (await members(key.bans(eventId))).sort();
     },
     async eraseAuthorName(eventId, authorId, name) {
+      hot.clear();
       // The author's questions are the values of their duplicate-check hash. authorName is written
       // only at creation, so a plain read-then-write cannot race with another change of it.
       const ids = ((await client.hVals(key.asked(eventId, authorId))) as string[]).map(String);

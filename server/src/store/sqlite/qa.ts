@@ -1,4 +1,5 @@
 import { parseCache } from './parse-cache.js';
+import type { HotCache } from '../hot-cache.js';
 import type Database from 'better-sqlite3';
 import { ErrorCode, type QuestionState, RallyError } from '@rally/shared';
 import { compareQuestions, type NewQuestion, type QaStore, type RecordedUpvote, type StoredQuestion, type TransitionOutcome, type UpvoteRecord, type UpvoteResult } from '../qa-store.js';
@@ -56,6 +57,9 @@ export interface SqliteQaHooks {
   now(): number;
   /** The participant exists, is not banned, and is in this team (read through the hot cache). */
   stands(participantId: string, team: string | null): boolean;
+  /** [PERF1] The store's hot cache, current as of `fresh()` (another connection's commit drops it). */
+  hot: HotCache;
+  fresh(): void;
 }
 
 export function createSqliteQa(db: Database.Database, batch: SqliteQaHooks): QaStore {
@@ -102,7 +106,10 @@ export function createSqliteQa(db: Database.Database, batch: SqliteQaHooks): QaS
     row ? { ...docs.parse(row.id, row.doc), votes: row.votes, highlighted: row.highlighted === 1 } : null;
   const read = (id: string) => toQuestion(q.byId.get(id));
   /** Writes a changed record, bumping its rev (see Question.rev). */
-  const save = (next: NewQuestion) => q.write.run(next.state, JSON.stringify({ ...next, rev: next.rev + 1 }), next.id);
+  const save = (next: NewQuestion) => {
+    batch.hot.dropQuestion(next.id);
+    q.write.run(next.state, JSON.stringify({ ...next, rev: next.rev + 1 }), next.id);
+  };
   /** The stored record without what the store derives. */
   const recordOf = ({ votes: _v, highlighted: _h, ...record }: StoredQuestion): NewQuestion => record;
 
@@ -177,7 +184,10 @@ export function createSqliteQa(db: Database.Database, batch: SqliteQaHooks): QaS
     if (prior) return { status: 'repeat', result: JSON.parse(prior.result) as UpvoteResult };
     const target = q.upvoteTarget.get(questionId);
     if (!target) throw new RallyError(ErrorCode.NOT_FOUND, 'no such question');
-    if (target.state !== 'approved') throw new RallyError(ErrorCode.INVALID_STATE, `only approved questions can be upvoted; this one is ${target.state}`);
+    if (target.state !== 'approved') {
+      batch.hot.dropQuestion(questionId);
+      throw new RallyError(ErrorCode.INVALID_STATE, `only approved questions can be upvoted; this one is ${target.state}`);
+    }
     if (!batch.stands(participantId, record.voter.team)) return { status: 'stale' };
     const { votes, changed } = flip(questionId, participantId, up, target);
     const result: UpvoteResult = { questionId, up, votes };
@@ -213,6 +223,10 @@ export function createSqliteQa(db: Database.Database, batch: SqliteQaHooks): QaS
     async setHighlighted(eventId, questionId) {
       return highlight(eventId, questionId);
     },
+    async hotQuestion(id) {
+      batch.fresh();
+      return batch.hot.question(id, () => read(id));
+    },
     async recordUpvote(questionId, participantId, up, record) {
       return recordUpvote(questionId, participantId, up, record);
     },
@@ -239,6 +253,7 @@ export function createSqliteQa(db: Database.Database, batch: SqliteQaHooks): QaS
       return q.bans.all(eventId).map((r) => r.participant_id);
     },
     async eraseAuthorName(eventId, authorId, name) {
+      batch.hot.clear();
       q.eraseAuthor.run(name, eventId, authorId);
     },
   };
