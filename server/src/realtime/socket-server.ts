@@ -72,7 +72,6 @@ export interface RealtimeDeps extends DomainDeps {
 /** [REL1] A connection's setup (presence, breakout room, snapshot) may take this many command deadlines. */
 const SETUP_DEADLINE_FACTOR = 5;
 
-
 /**
  * Handshake auth and the command pipeline: schema -> role table -> rate limit -> idempotency ->
  * domain -> ack. Every failure is an error ack; nothing thrown here can reach the process.

@@ -379,9 +379,11 @@ export async function createRedisStore(url: string, opts: { keyPrefix?: string }
     async updateParticipant(id, patch) {
       // Only the patchable fields, so a stray property can never overwrite id or eventId.
       const fields = toFields(Object.fromEntries(PATCHABLE.map((f) => [f, patch[f]])));
-      hot.dropParticipant(id);
       // [STORE36] The presence script patches and moves an online attendee's count in one step.
-      return fromFields<Participant>(await presence.patchParticipant(key.participant(id), fields));
+      const updated = fromFields<Participant>(await presence.patchParticipant(key.participant(id), fields));
+      // After the write: a read made while it was on its way may have cached the old record.
+      hot.dropParticipant(id);
+      return updated;
     },
     async listParticipants(eventId) {
       const list = await readRecords<Participant>(await client.sMembers(key.eventParticipants(eventId)), key.participant);
