@@ -56,9 +56,16 @@ export const WINDOWED_COMMANDS: { readonly [K in CommandName]?: (payload: Comman
 /**
  * [PERF2] Commands whose one-per-participant record is itself their idempotency record: the store
  * recognises a retried id in the same atomic step that applies it (a vote record keeps the ids
- * applied to it), so the pipeline neither reads nor writes a command result for them.
+ * applied to it), or the store writes the command's result in the step that applies it (an upvote),
+ * so the pipeline neither reads nor writes a command result around them.
  */
-export const SELF_RECORDED_COMMANDS: ReadonlySet<CommandName> = new Set<CommandName>(['poll:vote']);
+export const SELF_RECORDED_COMMANDS: ReadonlySet<CommandName> = new Set<CommandName>(['poll:vote', 'question:upvote']);
+
+/** [PROTO3] A command's idempotency key: per participant, command name and client id. */
+export const commandKey = (participantId: string, name: CommandName, id: string): string => `cmd:${participantId}:${name}:${id}`;
+
+/** How long a command's result is kept: long enough for a client's retries after a drop; short enough that the table stays small. */
+export const COMMAND_RESULT_TTL_S = 6 * 60 * 60;
 
 /** Thin adapters from a validated, authorised command to its domain function. */
 export const handlers: Handlers = {
@@ -84,7 +91,8 @@ export const handlers: Handlers = {
   'poll:moderateAnswer': (ctx, p) => moderateAnswer(ctx.deps, ctx.eventId, p.pollId, p.answerId, p.approved),
   'question:submit': (ctx, p) =>
     submitQuestion({ ...ctx.deps, askBudget: ctx.askBudget, breakouts: breakoutLocator(ctx.deps) }, ctx.eventId, ctx.participantId, { sessionId: p.sessionId, text: p.text, anonymous: p.anonymous }),
-  'question:upvote': (ctx, p) => upvote(ctx.deps, ctx.eventId, ctx.participantId, p.questionId, p.up),
+  'question:upvote': (ctx, p) =>
+    upvote(ctx.deps, ctx.eventId, ctx.participantId, p.questionId, p.up, { key: commandKey(ctx.participantId, 'question:upvote', p.id), ttlSeconds: COMMAND_RESULT_TTL_S }),
   'question:approve': (ctx, p) => moderate(ctx.deps, ctx.eventId, actor(ctx), p.questionId, 'approve'),
   'question:dismiss': (ctx, p) => moderate(ctx.deps, ctx.eventId, actor(ctx), p.questionId, 'dismiss'),
   'question:markAnswered': (ctx, p) => moderate(ctx.deps, ctx.eventId, actor(ctx), p.questionId, 'markAnswered'),

@@ -26,7 +26,7 @@ import { commandLogFields } from './command-log.js';
 import type { Metrics, StoreOp } from '../metrics.js';
 import { connectError, describeZodError, errorAck, toErrorBody } from './errors.js';
 import { storeUnavailable, withDeadline } from '../deadline.js';
-import { SELF_RECORDED_COMMANDS, UNRECORDED_COMMANDS, WINDOWED_COMMANDS, handlers, type CommandContext } from './handlers.js';
+import { COMMAND_RESULT_TTL_S, SELF_RECORDED_COMMANDS, UNRECORDED_COMMANDS, WINDOWED_COMMANDS, commandKey, handlers, type CommandContext } from './handlers.js';
 import type { CommandWindow } from './command-window.js';
 import { maySend } from './permissions.js';
 import { eventReachingAttendees, rooms, takeSlice, type RallyServer } from './publisher.js';
@@ -74,9 +74,6 @@ export interface RealtimeDeps extends DomainDeps {
 
 /** [REL1] A connection's setup (presence, breakout room, snapshot) may take this many command deadlines. */
 const SETUP_DEADLINE_FACTOR = 5;
-
-// Long enough for a client's retries after a drop; short enough that the table stays small.
-const COMMAND_RESULT_TTL_S = 6 * 60 * 60;
 
 /**
  * Handshake auth and the command pipeline: schema -> role table -> rate limit -> idempotency ->
@@ -220,10 +217,11 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
     }
     if (UNRECORDED_COMMANDS.has(name)) return acked(await handler(ctx, parsed.data));
     // [PROTO3] A retried command id gets the first result back and is not applied again.
-    const key = `cmd:${participantId}:${name}:${parsed.data.id}`;
+    const key = commandKey(participantId, name, parsed.data.id);
     let attempt = inFlight.get(key);
     if (!attempt) {
-      // [PERF2] A vote is its own idempotency record: the store checks the id where it applies it.
+      // [PERF2] A vote is its own idempotency record, an upvote's is written in its own step: the
+      // store checks the id where it applies it.
       attempt = SELF_RECORDED_COMMANDS.has(name) ? handler(ctx, parsed.data) : (async () => {
         const recallAt = performance.now();
         const prior = await deps.store.recalledCommand(key);

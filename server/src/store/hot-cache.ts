@@ -1,8 +1,9 @@
 import type { Participant, Poll } from '@rally/shared';
+import type { StoredQuestion } from './qa-store.js';
 
 /**
  * [PERF1] The per-node cache of what the busy audience commands decide on (the sender, the live
- * poll): a vote storm read and parsed the same participant and poll documents once per vote
+ * poll, the approved question): a vote storm read and parsed the same participant and poll documents once per vote
  * (docs/PERFORMANCE.md). Values are frozen: callers copy what they change.
  *
  * It is the store's: each adapter fills it on a read and drops or replaces an entry on its own
@@ -16,18 +17,26 @@ export interface HotCache {
   /** Only live polls are kept: a live poll's content never changes, only its state (to closed). */
   poll(id: string, read: () => Poll | null): Poll | null;
   pollAsync(id: string, read: () => Promise<Poll | null>): Promise<Poll | null>;
+  /**
+   * Only approved questions are kept (what an upvote needs: the store's step checks the state
+   * itself); a kept copy's votes and highlight are not current: for decisions only.
+   */
+  question(id: string, read: () => StoredQuestion | null): StoredQuestion | null;
+  questionAsync(id: string, read: () => Promise<StoredQuestion | null>): Promise<StoredQuestion | null>;
   /** A write changed it (here or, as the store learnt, on another node). */
   dropParticipant(id: string): void;
   dropPoll(id: string): void;
+  dropQuestion(id: string): void;
   clear(): void;
 }
 
 /** Entries kept at most per kind; past it the oldest go first (Map insertion order). */
-const MAX = { participants: 50_000, polls: 2_000 } as const;
+const MAX = { participants: 50_000, polls: 2_000, questions: 5_000 } as const;
 
-export function createHotCache(max: { participants: number; polls: number } = MAX): HotCache {
+export function createHotCache(max: { participants: number; polls: number; questions: number } = MAX): HotCache {
   const participants = new Map<string, Participant>();
   const polls = new Map<string, Poll>();
+  const questions = new Map<string, StoredQuestion>();
   const put = <T>(map: Map<string, T>, limit: number, id: string, value: T) => {
     if (map.size >= limit) map.delete(map.keys().next().value as string);
     map.set(id, value);
@@ -40,7 +49,14 @@ export function createHotCache(max: { participants: number; polls: number } = MA
     if (p && p.state === 'live') put(polls, max.polls, id, deepFreeze(p));
     return p;
   };
+  const keepQuestion = (id: string, q: StoredQuestion | null) => {
+    if (q && q.state === 'approved') put(questions, max.questions, id, deepFreeze(q));
+    return q;
+  };
   return {
+    question: (id, read) => questions.get(id) ?? keepQuestion(id, read()),
+    questionAsync: async (id, read) => questions.get(id) ?? keepQuestion(id, await read()),
+    dropQuestion: (id) => void questions.delete(id),
     participant: (id, read) => participants.get(id) ?? keepParticipant(id, read()),
     participantAsync: async (id, read) => participants.get(id) ?? keepParticipant(id, await read()),
     poll: (id, read) => polls.get(id) ?? keepPoll(id, read()),
@@ -50,6 +66,7 @@ export function createHotCache(max: { participants: number; polls: number } = MA
     clear() {
       participants.clear();
       polls.clear();
+      questions.clear();
     },
   };
 }

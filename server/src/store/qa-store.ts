@@ -53,6 +53,30 @@ export interface UpvoteOutcome {
   changed: boolean;
 }
 
+/** [PERF2] An upvote command's result, as its ack carries it and its idempotency record keeps it. */
+export interface UpvoteResult {
+  questionId: string;
+  up: boolean;
+  votes: number;
+}
+
+/** [PERF1] [PERF2] What recordUpvote needs besides the toggle. */
+export interface UpvoteRecord {
+  /** The command's idempotency key (the pipeline's): its stored result answers a retry. */
+  commandKey: string;
+  ttlSeconds: number;
+  /** The voter's team as the caller decided with; the step confirms it, and that they are not banned. */
+  voter: { team: string | null };
+}
+
+export type RecordedUpvote =
+  /** Applied (or a repeat of the state, changed false); the result is stored under the command key. */
+  | { status: 'done'; changed: boolean; result: UpvoteResult }
+  /** The command key holds a result already: nothing changed. */
+  | { status: 'repeat'; result: UpvoteResult }
+  /** The voter is not stored as decided (banned, another team, unknown): nothing changed. */
+  | { status: 'stale' };
+
 export interface QuestionVotes {
   /** Bumped by every vote change in the event, read with the counts at one point in time. */
   version: number;
@@ -102,6 +126,20 @@ export interface QaStore {
    * approved. Every change bumps the event's vote version.
    */
   toggleUpvote(questionId: string, participantId: string, up: boolean): Promise<UpvoteOutcome>;
+  /**
+   * [PERF2] [PERF3] toggleUpvote as one step with its command's idempotency record: a key that holds
+   * a result is answered `repeat` before anything else; else the question's state is checked (as
+   * toggleUpvote does), [PERF1] the voter's standing ( `stale` ), then the toggle, and its result is
+   * stored under the key for ttlSeconds, all in the same atomic step: no separate read and write of
+   * the record around it.
+   */
+  recordUpvote(questionId: string, participantId: string, up: boolean, record: UpvoteRecord): Promise<RecordedUpvote>;
+  /**
+   * [PERF1] A question from the node's cache when it is approved (recordUpvote checks the state in
+   * its step, and a refusal there drops the cached copy), else read as getQuestion does. Frozen; a
+   * cached copy's votes and highlight are not current: for an upvote's decision only.
+   */
+  hotQuestion(id: string): Promise<StoredQuestion | null>;
   /** Ids of the event's questions this participant upvoted. */
   myUpvotes(eventId: string, participantId: string): Promise<string[]>;
   /** The event's vote version alone: what the coalescing ticker polls. 0 before any vote. */

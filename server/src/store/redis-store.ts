@@ -366,7 +366,7 @@ export async function createRedisStore(url: string, opts: { keyPrefix?: string }
 
   return {
     kind: 'redis',
-    ...createRedisQa(client, ks),
+    ...createRedisQa(client, ks, hot),
     ...stage,
     ...createRedisEngagement(client, ks),
     ...createRedisSurvey(client, ks),
@@ -456,9 +456,11 @@ export async function createRedisStore(url: string, opts: { keyPrefix?: string }
       if (e === null) return null;
       // Only the patchable fields, so a stray property can never overwrite id or eventId.
       const fields = toFields(Object.fromEntries(PATCHABLE.map((f) => [f, patch[f]])));
-      hot.dropParticipant(id);
       // [STORE36] The presence script patches and moves an online attendee's count in one step.
-      return fromFields<Participant>(await presence.patchParticipant(e, id, fields));
+      const updated = fromFields<Participant>(await presence.patchParticipant(e, id, fields));
+      // After the write: a read made while it was on its way may have cached the old record.
+      hot.dropParticipant(id);
+      return updated;
     },
     async listParticipants(eventId) {
       const list = await readRecords<Participant>([...(await client.sMembers(key.eventParticipants(eventId)))].map(String), (id) => key.participant(eventId, id));

@@ -385,7 +385,17 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
   pruneTimer.unref();
 
   // Q&A tables and methods live in their own module on the same database (store/sqlite/qa.ts).
-  const qa = createSqliteQa(db, batch);
+  const qa = createSqliteQa(db, {
+    begin: batch.begin,
+    now,
+    stands: (participantId, team) => {
+      fresh();
+      const me = hot.participant(participantId, () => readParticipant(participantId));
+      return !!me && !me.banned && (me.team ?? null) === team;
+    },
+    hot,
+    fresh,
+  });
   // Stage tables, and the stage fields of the event documents (store/sqlite/stage.ts).
   const stage = createSqliteStage(db);
   // The engagement log, its settings and the survey (store/sqlite/engagement.ts, store/sqlite/survey.ts).

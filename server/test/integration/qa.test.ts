@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCode, type CreateEventResponse, type EventSettings, type QuestionView } from '@rally/shared';
 import { parseCsv } from '../helpers/csv.js';
 import { QA_VOTES_INTERVAL_MS } from '../../src/realtime/qa-votes-ticker.js';
-import { TEST_ADMIN, connectClient, keyOf, perSecond, sleep, startTestServer, type TestClient, type TestServer } from '../helpers/test-server.js';
+import { TEST_ADMIN, cmdId, connectClient, keyOf, perSecond, sleep, startTestServer, type TestClient, type TestServer } from '../helpers/test-server.js';
 import { ok } from '../helpers/acks.js';
 
 let s: TestServer;
@@ -265,6 +265,19 @@ describe('asking and moderating over real sockets', () => {
     expect(voters[1]!.snapshot.qa!.myUpvotes).toEqual([]);
     expect((await ok(voters[1]!.send('snapshot:request', {}))).qa!.myUpvotes).toEqual([q.id]);
     expect((await ok(voters[0]!.send('snapshot:request', {}))).qa!.myUpvotes).toEqual([]);
+  });
+
+  it('[PERF2] [PERF5] an upvote retried after its question was answered is answered from its record and applies nothing; a new upvote is refused', async () => {
+    await setup({ moderation: 'post' });
+    const q = await ask('Will the demo be recorded?');
+    const id = cmdId();
+    const first = await other.send('question:upvote', { id, questionId: q.id, up: true });
+    expect(first).toEqual({ ok: true, data: { questionId: q.id, up: true, votes: 1 } });
+    await ok(pres.send('question:markAnswered', { questionId: q.id }));
+    // Idempotency before the domain: the id was applied, so its retry is not refused as "answered".
+    expect(await other.send('question:upvote', { id, questionId: q.id, up: true })).toEqual(first);
+    expect(await other.send('question:upvote', { questionId: q.id, up: false })).toMatchObject({ ok: false, error: { code: ErrorCode.INVALID_STATE } });
+    expect((await s.store.questionVotes(ev.event.id)).votes).toEqual({ [q.id]: 1 });
   });
 
   it('[QA17] [QA18] the presenter highlights a question for the stage screen and marks it answered, each with one command', async () => {

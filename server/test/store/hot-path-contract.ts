@@ -190,6 +190,82 @@ export function hotPathContract(kind: 'sqlite' | 'redis', make: () => Promise<Tw
       expect((await b.getMyVotes(me.id, [live.id]))[live.id]?.commandIds).toEqual(ids.slice(-VOTE_COMMAND_IDS));
     });
 
+    it('[PERF1] [PERF2] an upvote with its command record in one step: a ban on the other node is `stale`, a retried key is `repeat` on either node, the record answers recalledCommand', async () => {
+      const { event, me } = await scene('upvote');
+      const question = {
+        id: `q_hot_${event.id}`,
+        eventId: event.id,
+        sessionId: null,
+        authorId: me.id,
+        authorName: me.name,
+        anonymous: false,
+        origin: { kind: 'room' as const },
+        text: 'Roadmap?',
+        normalised: 'roadmap',
+        state: 'approved' as const,
+        flagged: false,
+        reply: null,
+        edited: false,
+        createdAt: '2026-01-20T09:15:00.000Z',
+        answeredAt: null,
+        rev: 0,
+      };
+      await a.createQuestion(question);
+      await a.durable();
+      const record = (key: string) => ({ commandKey: key, ttlSeconds: 60, voter: { team: me.team } });
+      expect(await b.recordUpvote(question.id, me.id, true, record('u1'))).toEqual({ status: 'done', changed: true, result: { questionId: question.id, up: true, votes: 1 } });
+      await b.durable();
+      expect(await a.recordUpvote(question.id, me.id, true, record('u1'))).toEqual({ status: 'repeat', result: { questionId: question.id, up: true, votes: 1 } });
+      expect(await a.recalledCommand('u1')).toEqual({ questionId: question.id, up: true, votes: 1 });
+      // The same state again under a new key changes nothing, and its result is kept too.
+      expect(await a.recordUpvote(question.id, me.id, true, record('u2'))).toEqual({ status: 'done', changed: false, result: { questionId: question.id, up: true, votes: 1 } });
+      expect(await a.recordUpvote(question.id, me.id, false, record('u3'))).toMatchObject({ status: 'done', changed: true, result: { votes: 0 } });
+      expect(await a.recordUpvote(question.id, me.id, true, record('u1'))).toMatchObject({ status: 'repeat', result: { up: true, votes: 1 } });
+      expect((await a.questionVotes(event.id)).votes).toEqual({});
+      await a.updateParticipant(me.id, { banned: true });
+      await a.durable();
+      expect(await b.recordUpvote(question.id, me.id, true, record('u4'))).toEqual({ status: 'stale' });
+      expect(await b.recalledCommand('u4')).toBeUndefined();
+      expect((await b.hotParticipant(me.id))?.banned).toBe(true);
+      expect((await b.questionVotes(event.id)).votes).toEqual({});
+    });
+
+    it('[PERF1] an approved question is cached; answered on one node, the next upvote on the other is refused INVALID_STATE and the cached copy is gone', async () => {
+      const { event, me, participant } = await scene('question');
+      const voter = participant(2);
+      await a.createParticipant(voter);
+      const question = await a.createQuestion({
+        id: `q_hot2_${event.id}`,
+        eventId: event.id,
+        sessionId: null,
+        authorId: me.id,
+        authorName: me.name,
+        anonymous: false,
+        origin: { kind: 'room' },
+        text: 'Launch date?',
+        normalised: 'launch date',
+        state: 'approved',
+        flagged: false,
+        reply: null,
+        edited: false,
+        createdAt: '2026-01-20T09:15:00.000Z',
+        answeredAt: null,
+        rev: 0,
+      });
+      await a.durable();
+      expect((await b.hotQuestion(question.id))?.state).toBe('approved');
+      expect(Object.isFrozen(await b.hotQuestion(question.id))).toBe(true);
+      expect((await a.transitionQuestion(question.id, 'approved', 'answered', { answeredAt: '2026-01-20T09:20:00.000Z' })).ok).toBe(true);
+      await a.durable();
+      const err = await b.recordUpvote(question.id, voter.id, true, { commandKey: 'u9', ttlSeconds: 60, voter: { team: voter.team } }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect((err as RallyError).code).toBe(ErrorCode.INVALID_STATE);
+      expect((await b.hotQuestion(question.id))?.state).toBe('answered');
+      expect(await b.hotQuestion('q_missing')).toBeNull();
+    });
+
     it('[PERF3] a burst of votes in one turn, retries included, on every node: each caller gets its own outcome and the counts are exact', async () => {
       const { participant, live } = await scene('burst');
       const voters = Array.from({ length: 60 }, (_, i) => participant(100 + i, { mode: i % 3 ? 'room' : 'remote' }));

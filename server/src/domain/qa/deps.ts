@@ -31,7 +31,7 @@ export interface BreakoutLocator {
 
 /** What every Q&A operation needs: the shape of DomainDeps, narrowed to what Q&A touches. */
 export interface QaDeps {
-  store: QaStore & Pick<Store, 'getEvent' | 'getParticipant' | 'setOnStage'>;
+  store: QaStore & Pick<Store, 'getEvent' | 'getParticipant' | 'setOnStage' | 'hotParticipant' | 'recalledCommand'>;
   clock: Clock;
   publish: QaPublisher;
   /** [ENG1] Where asking and upvoting are recorded. */

@@ -20,7 +20,8 @@
  * publishes is never mixed with a later change.
  */
 import { ErrorCode, type QuestionState, RallyError } from '@rally/shared';
-import { compareQuestions, type NewQuestion, type QaStore, type StoredQuestion } from '../qa-store.js';
+import { createHotCache, type HotCache } from '../hot-cache.js';
+import { compareQuestions, type NewQuestion, type QaStore, type StoredQuestion, type UpvoteResult } from '../qa-store.js';
 import { luaRunner } from './lua.js';
 import type { AnyRedis, Keyspace } from './keyspace.js';
 
@@ -103,6 +104,30 @@ const LUA = {
     end
     redis.call('INCR', KEYS[5])
     return {'ok', tostring(n)}`,
+  // [PERF1] [PERF2] The upvote with the sender's standing checked in the same step. KEYS: question,
+  // its voters, the participant, votes, my, version (one event's slot). ARGV: participantId, '1' up /
+  // '0' down, questionId, team JSON. Returns {status, votes}: 'ok' changed, 'same' already so.
+  recordUpvote: `
+    local state = redis.call('HGET', KEYS[1], 'state')
+    if not state then return {'missing'} end
+    if state ~= '"approved"' then return {'state', state} end
+    local f = redis.call('HMGET', KEYS[3], 'banned', 'team', 'mode')
+    if not f[3] or f[1] == 'true' or (f[2] or 'null') ~= ARGV[4] then return {'stale'} end
+    local up = ARGV[2] == '1'
+    local changed
+    if up then changed = redis.call('SADD', KEYS[2], ARGV[1]) else changed = redis.call('SREM', KEYS[2], ARGV[1]) end
+    if changed == 0 then return {'same', redis.call('HGET', KEYS[4], ARGV[3]) or '0'} end
+    local n
+    if up then
+      redis.call('SADD', KEYS[5], ARGV[3])
+      n = redis.call('HINCRBY', KEYS[4], ARGV[3], 1)
+    else
+      redis.call('SREM', KEYS[5], ARGV[3])
+      n = redis.call('HINCRBY', KEYS[4], ARGV[3], -1)
+      if n <= 0 then redis.call('HDEL', KEYS[4], ARGV[3]) end
+    end
+    redis.call('INCR', KEYS[6])
+    return {'ok', tostring(n)}`,
 };
 
 /** Flat [field, value, ...] of an HGETALL inside Lua -> record of JSON-decoded values. */
@@ -128,7 +153,8 @@ const toFields = (record: object): string[] => Object.entries(record).flatMap(([
  * with EVALSHA and are loaded with EVAL the first time a server does not know them (after a
  * restart or a SCRIPT FLUSH), so no registration at client creation is needed.
  */
-export function createRedisQa(client: AnyRedis, ks: Keyspace): QaStore {
+/** [PERF1] `hot`: the store's hot cache, when the Q&A part is composed into one (redis-store.ts). */
+export function createRedisQa(client: AnyRedis, ks: Keyspace, hot: HotCache = createHotCache()): QaStore {
   const ev = ks.ev;
   const key = {
     question: (e: string, id: string) => `${ev(e)}question:${id}`,
@@ -194,6 +220,7 @@ export function createRedisQa(client: AnyRedis, ks: Keyspace): QaStore {
       return out.sort(compareQuestions);
     },
     async transitionQuestion(id, from: QuestionState, to: QuestionState, patch = {}) {
+      hot.dropQuestion(id);
       const keys = await snapshotKeys(id);
       if (!keys) return { ok: false, current: null };
       const reply = (await run('transition', keys, [id, JSON.stringify(from), JSON.stringify(to), ...toFields(patch)])) as unknown[];
@@ -202,12 +229,14 @@ export function createRedisQa(client: AnyRedis, ks: Keyspace): QaStore {
       return { ok: true, question: fromSnapshot(reply[1]), unhighlighted: Number(reply[2]) === 1 };
     },
     async editQuestion(id, text) {
+      hot.dropQuestion(id);
       const keys = await snapshotKeys(id);
       if (!keys) return null;
       const reply = await run('patch', keys, [id, ...toFields({ text, edited: true })]);
       return reply ? fromSnapshot(reply) : null;
     },
     async setReply(id, reply) {
+      hot.dropQuestion(id);
       const keys = await snapshotKeys(id);
       if (!keys) return null;
       const out = await run('patch', keys, [id, 'reply', JSON.stringify(reply)]);
@@ -219,6 +248,40 @@ export function createRedisQa(client: AnyRedis, ks: Keyspace): QaStore {
       if (reply[0] === 'state') throw new RallyError(ErrorCode.INVALID_STATE, `only an approved question can be highlighted; this one is ${JSON.parse(String(reply[1])) as string}`);
       const prev = String(reply[1]);
       return { previous: prev === '' ? null : prev, question: reply[2] ? fromSnapshot(reply[2]) : null };
+    },
+    async hotQuestion(id) {
+      return hot.questionAsync(id, () => read(id));
+    },
+    async recordUpvote(questionId, participantId, up, record) {
+      // [PERF2] The command record is store-wide (cmd:*, another slot on a Redis Cluster, [CLU21]),
+      // so it is read before the step and written right after it, first writer wins: a retry finds
+      // it. A crash between the two leaves no record; the toggle is idempotent (SADD / SREM of the
+      // same direction), so its retry changes nothing unless the sender toggled again meanwhile.
+      const cmdKey = `${ks.p}cmd:${record.commandKey}`;
+      const prior = await client.get(cmdKey);
+      if (prior !== null) return { status: 'repeat', result: JSON.parse(String(prior)) as UpvoteResult };
+      const e = await ks.eventOf(questionId);
+      if (e === null) throw new RallyError(ErrorCode.NOT_FOUND, 'no such question');
+      const keys = [key.question(e, questionId), key.voters(e, questionId), `${ev(e)}participant:${participantId}`, key.votes(e), key.my(e, participantId), key.version(e)];
+      const reply = (await run('recordUpvote', keys, [participantId, up ? '1' : '0', questionId, JSON.stringify(record.voter.team)])) as string[];
+      if (reply[0] === 'missing') throw new RallyError(ErrorCode.NOT_FOUND, 'no such question');
+      if (reply[0] === 'state') {
+        hot.dropQuestion(questionId);
+        throw stateError('upvoted', reply[1]);
+      }
+      if (reply[0] === 'stale') {
+        hot.dropParticipant(participantId);
+        return { status: 'stale' };
+      }
+      const result: UpvoteResult = { questionId, up, votes: Number(reply[1]) };
+      const ttl = Math.max(1, Math.ceil(record.ttlSeconds));
+      const first = await client.set(cmdKey, JSON.stringify(result), { NX: true, EX: ttl });
+      if (first === null) {
+        // Another attempt with this id recorded first (two nodes at once): its answer stands.
+        const kept = await client.get(cmdKey);
+        if (kept !== null) return { status: 'repeat', result: JSON.parse(String(kept)) as UpvoteResult };
+      }
+      return { status: 'done', changed: reply[0] === 'ok', result };
     },
     async toggleUpvote(questionId, participantId, up) {
       const e = await ks.eventOf(questionId);
@@ -252,6 +315,7 @@ export function createRedisQa(client: AnyRedis, ks: Keyspace): QaStore {
       return (await members(key.bans(eventId))).sort();
     },
     async eraseAuthorName(eventId, authorId, name) {
+      hot.clear();
       // The author's questions are the values of their duplicate-check hash. authorName is written
       // only at creation, so a plain read-then-write cannot race with another change of it.
       const ids = ((await client.hVals(key.asked(eventId, authorId))) as string[]).map(String);

@@ -1,7 +1,8 @@
 import { parseCache } from './parse-cache.js';
+import type { HotCache } from '../hot-cache.js';
 import type Database from 'better-sqlite3';
 import { ErrorCode, type QuestionState, RallyError } from '@rally/shared';
-import { compareQuestions, type NewQuestion, type QaStore, type StoredQuestion, type TransitionOutcome } from '../qa-store.js';
+import { compareQuestions, type NewQuestion, type QaStore, type RecordedUpvote, type StoredQuestion, type TransitionOutcome, type UpvoteRecord, type UpvoteResult } from '../qa-store.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS questions (
@@ -50,7 +51,18 @@ const isUniqueViolation = (e: unknown) =>
  * check, `votes` is the count kept in the same transaction as the voter rows, `state` is what the
  * compare-and-set compares. better-sqlite3 is synchronous, so each transaction runs alone.
  */
-export function createSqliteQa(db: Database.Database, batch: { begin(): void }): QaStore {
+/** What the Q&A module borrows from the store around it: the group commit, the clock, [PERF1] the voter check. */
+export interface SqliteQaHooks {
+  begin(): void;
+  now(): number;
+  /** The participant exists, is not banned, and is in this team (read through the hot cache). */
+  stands(participantId: string, team: string | null): boolean;
+  /** [PERF1] The store's hot cache, current as of `fresh()` (another connection's commit drops it). */
+  hot: HotCache;
+  fresh(): void;
+}
+
+export function createSqliteQa(db: Database.Database, batch: SqliteQaHooks): QaStore {
   db.exec(SCHEMA);
 
   // `highlighted` is derived from the per-event pointer, so un-highlighting the previous question
@@ -71,6 +83,9 @@ export function createSqliteQa(db: Database.Database, batch: { begin(): void }):
     bumpVersion: db.prepare<[string], { version: number }>('UPDATE qa_events SET version = version + 1 WHERE event_id = ? RETURNING version'),
     // [PERF3] An upvote's reads and its version bump, one statement each.
     upvoteTarget: db.prepare<[string], { state: string; event_id: string; votes: number }>('SELECT state, event_id, votes FROM questions WHERE id = ?'),
+    // [PERF2] The command results table of the store (sqlite-store.ts), for recordUpvote's step.
+    commandGet: db.prepare<[string, number], { result: string }>('SELECT result FROM command_results WHERE key = ? AND expires_at > ?'),
+    commandPut: db.prepare('INSERT INTO command_results (key, result, expires_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET result = excluded.result, expires_at = excluded.expires_at'),
     bumpEventVersion: db.prepare<[string], { version: number }>(
       'INSERT INTO qa_events (event_id, highlighted, version) VALUES (?, NULL, 1) ON CONFLICT(event_id) DO UPDATE SET version = version + 1 RETURNING version',
     ),
@@ -91,7 +106,10 @@ export function createSqliteQa(db: Database.Database, batch: { begin(): void }):
     row ? { ...docs.parse(row.id, row.doc), votes: row.votes, highlighted: row.highlighted === 1 } : null;
   const read = (id: string) => toQuestion(q.byId.get(id));
   /** Writes a changed record, bumping its rev (see Question.rev). */
-  const save = (next: NewQuestion) => q.write.run(next.state, JSON.stringify({ ...next, rev: next.rev + 1 }), next.id);
+  const save = (next: NewQuestion) => {
+    batch.hot.dropQuestion(next.id);
+    q.write.run(next.state, JSON.stringify({ ...next, rev: next.rev + 1 }), next.id);
+  };
   /** The stored record without what the store derives. */
   const recordOf = ({ votes: _v, highlighted: _h, ...record }: StoredQuestion): NewQuestion => record;
 
@@ -147,11 +165,34 @@ export function createSqliteQa(db: Database.Database, batch: { begin(): void }):
     const current = q.upvoteTarget.get(questionId);
     if (!current) throw new RallyError(ErrorCode.NOT_FOUND, 'no such question');
     if (current.state !== 'approved') throw new RallyError(ErrorCode.INVALID_STATE, `only approved questions can be upvoted; this one is ${current.state}`);
+    return flip(questionId, participantId, up, current);
+  };
+  const flip = (questionId: string, participantId: string, up: boolean, current: { event_id: string; votes: number }) => {
     const changed = (up ? q.upvoteAdd.run(questionId, participantId, current.event_id) : q.upvoteRemove.run(questionId, participantId)).changes > 0;
     if (!changed) return { votes: current.votes, changed: false };
     const votes = q.addVotes.get(up ? 1 : -1, questionId)!.votes;
     q.bumpEventVersion.get(current.event_id);
     return { votes, changed: true };
+  };
+
+  // [PERF2] The toggle with its idempotency record in the same step (no savepoint: every refusal
+  // comes before the first write).
+  const recordUpvote = (questionId: string, participantId: string, up: boolean, record: UpvoteRecord): RecordedUpvote => {
+    batch.begin();
+    const t = batch.now();
+    const prior = q.commandGet.get(record.commandKey, t);
+    if (prior) return { status: 'repeat', result: JSON.parse(prior.result) as UpvoteResult };
+    const target = q.upvoteTarget.get(questionId);
+    if (!target) throw new RallyError(ErrorCode.NOT_FOUND, 'no such question');
+    if (target.state !== 'approved') {
+      batch.hot.dropQuestion(questionId);
+      throw new RallyError(ErrorCode.INVALID_STATE, `only approved questions can be upvoted; this one is ${target.state}`);
+    }
+    if (!batch.stands(participantId, record.voter.team)) return { status: 'stale' };
+    const { votes, changed } = flip(questionId, participantId, up, target);
+    const result: UpvoteResult = { questionId, up, votes };
+    q.commandPut.run(record.commandKey, JSON.stringify(result), t + record.ttlSeconds * 1000);
+    return { status: 'done', changed, result };
   };
 
   const votesOf = db.transaction((eventId: string) => {
@@ -182,6 +223,13 @@ export function createSqliteQa(db: Database.Database, batch: { begin(): void }):
     async setHighlighted(eventId, questionId) {
       return highlight(eventId, questionId);
     },
+    async hotQuestion(id) {
+      batch.fresh();
+      return batch.hot.question(id, () => read(id));
+    },
+    async recordUpvote(questionId, participantId, up, record) {
+      return recordUpvote(questionId, participantId, up, record);
+    },
     async toggleUpvote(questionId, participantId, up) {
       return toggle(questionId, participantId, up);
     },
@@ -205,6 +253,7 @@ export function createSqliteQa(db: Database.Database, batch: { begin(): void }):
       return q.bans.all(eventId).map((r) => r.participant_id);
     },
     async eraseAuthorName(eventId, authorId, name) {
+      batch.hot.clear();
       q.eraseAuthor.run(name, eventId, authorId);
     },
   };
