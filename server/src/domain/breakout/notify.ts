@@ -1,4 +1,4 @@
-import { roundView, type BreakoutRound, type MyBreakout, type Role } from '@rally/shared';
+import { roundView, type BreakoutRound, type MyBreakout, type Participant, type Role } from '@rally/shared';
 import { MODERATOR_ROLES, type BreakoutMove, type DomainDeps } from '../ports.js';
 import { isRunning } from './access.js';
 import { readOccupancy } from './occupancy.js';
@@ -26,9 +26,9 @@ export async function sendPlaces(
   round: BreakoutRound,
   assignments: ReadonlyMap<string, string>,
   who: Iterable<string>,
-  opts: { wasIn?: ReadonlyMap<string, string> } = {},
+  opts: { wasIn?: ReadonlyMap<string, string>; people?: readonly Participant[] } = {},
 ): Promise<void> {
-  const names = namesOf(await deps.store.listParticipants(round.eventId));
+  const names = namesOf(opts.people ?? (await deps.store.listParticipants(round.eventId)));
   const roomIds = round.rooms.map((r) => r.id);
   const members = membersByRoom(assignments);
   const now = deps.clock.now();
@@ -74,8 +74,8 @@ async function signPlaces(deps: DomainDeps, round: BreakoutRound, names: Readonl
   );
 }
 
-export async function publishOccupancy(deps: DomainDeps, round: BreakoutRound, assignments?: ReadonlyMap<string, string>) {
-  const occupancy = await readOccupancy(deps, round, assignments);
+export async function publishOccupancy(deps: DomainDeps, round: BreakoutRound, assignments?: ReadonlyMap<string, string>, people?: readonly Participant[]) {
+  const occupancy = await readOccupancy(deps, round, assignments, people);
   deps.publish.toRoles(round.eventId, MODERATOR_ROLES, 'breakout:occupancyChanged', occupancy);
   return occupancy;
 }

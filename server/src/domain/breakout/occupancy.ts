@@ -22,12 +22,17 @@ export function occupancyOf(
   return { roundId: round.id, rooms, unassigned: audienceOnline.filter((p) => !assignments.has(p)) };
 }
 
-/** [BRK17] The round's occupancy read from the store now. */
-export async function readOccupancy(deps: Pick<DomainDeps, 'store'>, round: BreakoutRound, assignments?: ReadonlyMap<string, string>): Promise<RoomOccupancy> {
+/** [BRK17] The round's occupancy read from the store now (`known`: the event's participants, when the caller has just read them). */
+export async function readOccupancy(
+  deps: Pick<DomainDeps, 'store'>,
+  round: BreakoutRound,
+  assignments?: ReadonlyMap<string, string>,
+  known?: readonly Participant[],
+): Promise<RoomOccupancy> {
   const [asg, online, people, inVideo] = await Promise.all([
     assignments ?? deps.store.listAssignments(round.id),
     deps.store.presenceOnline(round.eventId),
-    deps.store.listParticipants(round.eventId),
+    known ?? deps.store.listParticipants(round.eventId),
     // [BRK43] Who is in each room's call, as LiveKit's webhooks reported it.
     deps.store.listInVideo(round.id),
   ]);

@@ -15,9 +15,9 @@ async function placeables(deps: Pick<DomainDeps, 'store'>, eventId: string, peop
   return people.map((p) => placeableOf(p, (p.email && byEmail.get(p.email.toLowerCase())) || null));
 }
 
-/** [BRK30] The round's audience online now, in join order. */
-async function audienceOnline(deps: Pick<DomainDeps, 'store'>, round: BreakoutRound): Promise<Participant[]> {
-  const [online, people] = await Promise.all([deps.store.presenceOnline(round.eventId), deps.store.listParticipants(round.eventId)]);
+/** [BRK30] The round's audience online now, in join order (`known`: the event's participants, when the caller has just read them). */
+async function audienceOnline(deps: Pick<DomainDeps, 'store'>, round: BreakoutRound, known?: readonly Participant[]): Promise<Participant[]> {
+  const [online, people] = await Promise.all([deps.store.presenceOnline(round.eventId), known ?? deps.store.listParticipants(round.eventId)]);
   const on = new Set(online);
   return people.filter((p) => on.has(p.id) && inAudience(round, p));
 }
@@ -26,8 +26,13 @@ async function audienceOnline(deps: Pick<DomainDeps, 'store'>, round: BreakoutRo
  * [BRK30] Runs a strategy over the round's audience present now and stores its output at once
  * ([BSTORE3]); the rooms' facilitators follow it. Returns what happened and the stored round.
  */
-export async function fillRound(deps: DomainDeps, round: BreakoutRound, strategy: AssignmentStrategy): Promise<{ round: BreakoutRound; summary: AssignmentSummary; before: Map<string, string> }> {
-  const [people, before] = await Promise.all([audienceOnline(deps, round), deps.store.listAssignments(round.id)]);
+export async function fillRound(
+  deps: DomainDeps,
+  round: BreakoutRound,
+  strategy: AssignmentStrategy,
+  known?: readonly Participant[],
+): Promise<{ round: BreakoutRound; summary: AssignmentSummary; before: Map<string, string> }> {
+  const [people, before] = await Promise.all([audienceOnline(deps, round, known), deps.store.listAssignments(round.id)]);
   const result = assignRooms(round.rooms, await placeables(deps, round.eventId, people), strategy);
   await deps.store.setAssignments(round.id, result.assignments);
   const next = await changeRound(deps, round.eventId, round.id, (r) => ({

@@ -89,7 +89,10 @@ export async function openRound(deps: DomainDeps, eventId: string, roundId: stri
   if (before.rooms.length === 0) throw new RallyError(ErrorCode.INVALID_STATE, 'this round has no rooms');
   const running = await runningRound(deps.store, eventId);
   if (running) throw new RallyError(ErrorCode.INVALID_STATE, `"${running.title}" is running: close it first`);
-  if ((await deps.store.listAssignments(roundId)).size === 0) await fillRound(deps, before, before.strategy);
+  // The event's participants, read once for the whole opening (placement, names, occupancy): at
+  // 10,000 people each read is the largest one the store makes (in Redis a hash per person).
+  const people = await deps.store.listParticipants(eventId);
+  if ((await deps.store.listAssignments(roundId)).size === 0) await fillRound(deps, before, before.strategy, people);
   const now = deps.clock.now();
   const round = await changeRound(deps, eventId, roundId, (r) => {
     if (r.status !== 'draft') throw new RallyError(ErrorCode.INVALID_STATE, `this round is ${r.status}: only a draft opens`);
@@ -102,8 +105,8 @@ export async function openRound(deps: DomainDeps, eventId: string, roundId: stri
   publishRound(deps, round);
   const assignments = await deps.store.listAssignments(roundId);
   // A draft's people are in no breakout room yet (the last round's rooms were cleared at its close): nothing to leave.
-  await sendPlaces(deps, round, assignments, assignments.keys(), { wasIn: new Map() });
-  await publishOccupancy(deps, round, assignments);
+  await sendPlaces(deps, round, assignments, assignments.keys(), { wasIn: new Map(), people });
+  await publishOccupancy(deps, round, assignments, people);
   return round;
 }
 
