@@ -1,9 +1,10 @@
-import { AccessToken, RoomServiceClient, ServerError, type VideoGrant } from 'livekit-server-sdk';
+import { RoomServiceClient, ServerError, type VideoGrant } from 'livekit-server-sdk';
 import { BREAKOUT_LIMITS, ErrorCode, Id, RallyError } from '@rally/shared';
 import type { Config } from '../config.js';
 import type { Log } from '../log.js';
 import type { BreakoutMedia, BreakoutRoomRef, VideoAccess } from '../domain/breakout/video-deps.js';
 import { livekitHttpUrl, livekitWsUrl } from './livekit.js';
+import { livekitTokenSigner } from './livekit-token.js';
 
 /*
  * [BRK40] [BRK42] LiveKit for breakout rooms: one LiveKit room per breakout room, tokens that grant
@@ -109,15 +110,14 @@ export function createBreakoutMedia(livekit: Config['livekit'], opts: { ttlSec?:
   };
   const url = livekitWsUrl(livekit.url);
   const rooms = new RoomServiceClient(livekitHttpUrl(livekit.apiUrl ?? livekit.url), livekit.apiKey, livekit.apiSecret);
+  const sign = livekitTokenSigner(livekit.apiKey, livekit.apiSecret);
   return {
     configured: true,
     ...naming,
     async token({ room, identity, name, access }) {
       const roomName = breakoutRoomName(room);
       // No metadata and no attributes: everyone in the call can read them.
-      const at = new AccessToken(livekit.apiKey, livekit.apiSecret, { identity, name, ttl: ttlSec });
-      at.addGrant(grantFor(roomName, access));
-      const token = await at.toJwt();
+      const token = sign({ identity, name, ttlSec, grant: grantFor(roomName, access) });
       return { url, token, roomName, roomId: room.roomId, canPublish: access !== 'viewer', expiresAt: new Date(now() + ttlSec * 1000).toISOString() };
     },
     async openRooms(refs) {

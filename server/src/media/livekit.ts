@@ -1,7 +1,7 @@
-import { AccessToken } from 'livekit-server-sdk';
 import { ErrorCode, RallyError, STAGE_LIMITS } from '@rally/shared';
 import type { Config } from '../config.js';
 import type { StageMedia } from '../domain/stage/deps.js';
+import { livekitTokenSigner } from './livekit-token.js';
 
 /** Browsers connect over WebSocket; LIVEKIT_URL may be given as the HTTP(S) API address. */
 export function livekitWsUrl(url: string): string {
@@ -31,12 +31,11 @@ export function createStageMedia(livekit: Config['livekit'], opts: { ttlSec?: nu
     };
   }
   const url = livekitWsUrl(livekit.url);
+  const sign = livekitTokenSigner(livekit.apiKey, livekit.apiSecret);
   return {
     configured: true,
     async subscriberToken({ roomName, identity, name }) {
-      const at = new AccessToken(livekit.apiKey, livekit.apiSecret, { identity, name, ttl: ttlSec });
-      at.addGrant({ roomJoin: true, room: roomName, canSubscribe: true, canPublish: false, canPublishData: false });
-      const token = await at.toJwt();
+      const token = sign({ identity, name, ttlSec, grant: { roomJoin: true, room: roomName, canSubscribe: true, canPublish: false, canPublishData: false } });
       return { url, token, roomName, expiresAt: new Date(now() + ttlSec * 1000).toISOString() };
     },
   };

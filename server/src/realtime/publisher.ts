@@ -92,13 +92,21 @@ export function ioPublisher(io: RallyServer, opts: { stamps?: boolean; cluster?:
   const emit = factEmitter(opts.stamps ?? false);
   const sideways = io as unknown as { on(e: string, h: (b: PersonalBatch) => void): void; serverSideEmit(e: string, b: PersonalBatch | MovesBatch): boolean };
   const sidewaysMoves = io as unknown as { on(e: string, h: (b: MovesBatch) => void): void };
+  // [BRK46] This node's rooms. A participant with no socket here is skipped before the emit, which
+  // would encode the packet first and only then find nobody to write it to: in cluster mode every
+  // node is handed every item of a batch, and most participants are on another node.
+  const localRooms = io.of('/').adapter.rooms;
   const deliverLocally = (fact: string, items: PersonalItems) => {
-    for (const { participantId, payload } of items) emit(io.local.to(rooms.participant(participantId)), fact, payload);
+    for (const { participantId, payload } of items) {
+      const room = rooms.participant(participantId);
+      if (localRooms.has(room)) emit(io.local.to(room), fact, payload);
+    }
   };
   /** [BRK25] Moves this node's sockets of each participant (io.local: the other nodes move their own). */
   const moveLocally = (eventId: string, moves: readonly BreakoutMove[]) => {
     const here = opts.cluster ? io.local : io;
     for (const { participantId, roomId, leave } of moves) {
+      if (!localRooms.has(rooms.participant(participantId))) continue;
       const sockets = here.in(rooms.participant(participantId));
       const away = leave.filter((r) => r !== roomId).map((r) => rooms.breakoutRoom(eventId, r));
       if (roomId === null) away.push(rooms.breakouts(eventId));
@@ -122,10 +130,7 @@ export function ioPublisher(io: RallyServer, opts: { stamps?: boolean; cluster?:
       emit(io.to(rooms.participant(participantId)), fact, payload);
     },
     toParticipants(fact, items) {
-      if (!opts.cluster) {
-        for (const { participantId, payload } of items) emit(io.to(rooms.participant(participantId)), fact, payload);
-        return;
-      }
+      if (!opts.cluster) return deliverLocally(fact, items as PersonalItems);
       // Each socket once: this node's through io.local, every other node's by that node, from one
       // message per batch (sent before this node's own sends, so the other nodes start at once).
       for (let i = 0; i < items.length; i += PERSONAL_BATCH_MAX) {
