@@ -74,6 +74,15 @@ export interface RealtimeDeps extends DomainDeps {
 
 /** [REL1] A connection's setup (presence, breakout room, snapshot) may take this many command deadlines. */
 const SETUP_DEADLINE_FACTOR = 5;
+/**
+ * [REL1] Commands that place the whole audience at once (10,000 people into 500 rooms: bench B7) may
+ * take this many command deadlines: on a busy node they take seconds of work, and a staff member
+ * told UNAVAILABLE would retry a round open that is in fact under way.
+ */
+const WHOLE_AUDIENCE_COMMANDS: ReadonlyMap<CommandName, number> = new Map<CommandName, number>([
+  ['breakout:assign', 5],
+  ['breakout:open', 5],
+]);
 
 /**
  * Handshake auth and the command pipeline: schema -> role table -> rate limit -> idempotency ->
@@ -273,7 +282,7 @@ export function attachRealtime(io: RallyServer, deps: RealtimeDeps): void {
     const work = run(this, name as CommandName, args[0]);
     // [OPS33] In flight until the work itself settles (past its deadline too: its writes may still land).
     deps.drain?.track(work);
-    withDeadline(work, deps.deadlineMs).then(
+    withDeadline(work, deps.deadlineMs * (WHOLE_AUDIENCE_COMMANDS.get(name as CommandName) ?? 1)).then(
       (a) => {
         if (log.isLevelEnabled('debug')) log.debug(a.ok ? fields() : { ...fields(), code: a.error.code }, a.ok ? 'command' : 'command refused');
         reply(a);

@@ -153,4 +153,29 @@ describe('[REL] store outages under two nodes', () => {
     // Not one command in either outage was answered INTERNAL (the server logs those as failures).
     for (const n of cluster.nodes) expect(n.output()).not.toMatch(/command failed|handshake failed/);
   }, 60_000);
+
+  it('[REL1] a command that places the whole audience (breakout:open) gets 5 deadlines: a stall longer than one still ends in its result', async () => {
+    const round = await ok(
+      mod.send('breakout:create', {
+        sessionId: null,
+        draft: { title: 'Deal clinic', durationSec: 600, audience: 'everyone', rooms: [{ id: 'alpha', name: 'Alpha', capacity: 10 }, { id: 'bravo', name: 'Bravo', capacity: 10 }] } as never,
+      }),
+    );
+    await ok(mod.send('breakout:assign', { roundId: round.id }));
+    cluster.redis.pause();
+    let opened: Promise<Ack<unknown>>;
+    let asked: Promise<Ack<unknown>>;
+    try {
+      opened = mod.send('breakout:open', { roundId: round.id });
+      asked = voters[2]!.send('question:submit', { text: 'Asked while the round opened', anonymous: false });
+      // Longer than one deadline, well inside five.
+      await sleep(2 * DEADLINE_MS);
+    } finally {
+      cluster.redis.resume();
+    }
+    expectUnavailable(await asked);
+    const open = await opened;
+    expect(open.ok).toBe(true);
+    if (open.ok) expect((open.data as { status: string }).status).toBe('open');
+  }, 60_000);
 });
