@@ -23,6 +23,27 @@ describe('participant tokens', () => {
     await expect(svc.verify('garbage')).rejects.toMatchObject({ code: ErrorCode.UNAUTHORIZED });
   });
 
+  it('[AUTH5] only HS256 tokens of issuer rally with an expiry verify', async () => {
+    const secret = new TextEncoder().encode('unit-secret-0123456789-0123456789-0123');
+    const base = { evt: 'e1', role: 'attendee', kg: 0 };
+    const inAnHour = Math.floor(Date.now() / 1000) + 3600;
+    const good = await new SignJWT(base).setProtectedHeader({ alg: 'HS256' }).setSubject('p1').setIssuer('rally').setExpirationTime(inAnHour).sign(secret);
+    expect((await svc.verify(good)).participantId).toBe('p1');
+    const bad = {
+      'another issuer': await new SignJWT(base).setProtectedHeader({ alg: 'HS256' }).setSubject('p1').setIssuer('elsewhere').setExpirationTime(inAnHour).sign(secret),
+      'no issuer': await new SignJWT(base).setProtectedHeader({ alg: 'HS256' }).setSubject('p1').setExpirationTime(inAnHour).sign(secret),
+      'no expiry': await new SignJWT(base).setProtectedHeader({ alg: 'HS256' }).setSubject('p1').setIssuer('rally').sign(secret),
+      HS384: await new SignJWT(base).setProtectedHeader({ alg: 'HS384' }).setSubject('p1').setIssuer('rally').setExpirationTime(inAnHour).sign(secret),
+      expired: await new SignJWT(base).setProtectedHeader({ alg: 'HS256' }).setSubject('p1').setIssuer('rally').setExpirationTime(1).sign(secret),
+    };
+    for (const [what, token] of Object.entries(bad)) await expect(svc.verify(token), what).rejects.toMatchObject({ code: ErrorCode.UNAUTHORIZED });
+    await expect(svc.verify(bad.expired)).rejects.toMatchObject({ message: expect.stringMatching(/expired/) });
+    // What the service signs: HS256, issuer rally, an expiry.
+    const [h, p] = (await svc.sign(claims)).split('.') as [string, string];
+    expect(JSON.parse(Buffer.from(h, 'base64url').toString())).toMatchObject({ alg: 'HS256' });
+    expect(JSON.parse(Buffer.from(p, 'base64url').toString())).toMatchObject({ iss: 'rally', sub: 'p1', exp: expect.any(Number) });
+  });
+
   describe('[AUTH4] a verified token is checked once, its expiry every time', () => {
     afterEach(() => vi.useRealTimers());
     const secret = 'cache-secret-0123456789-0123456789-0123';
