@@ -14,7 +14,7 @@ import { surveyFrom } from './engagement/survey.js';
 import { leaderboardForSnapshot } from './engagement/leaderboard.js';
 import { quizFromRun } from './quiz/play.js';
 import { reinforcementRuns, revisitsFrom } from './quiz/reinforcement.js';
-import { breakoutsForSnapshot } from './breakout/snapshot.js';
+import { breakoutsForSnapshot, readRunningPlaces, type RunningPlaces } from './breakout/snapshot.js';
 import { RawJson, stringifyWithRaw } from './raw-json.js';
 
 /*
@@ -53,13 +53,15 @@ export interface AttendeeShared {
   leaderboard: Leaderboard | undefined;
   quizRun: StoredQuizRun | null;
   revisitRuns: Awaited<ReturnType<typeof reinforcementRuns>>;
+  /** [PERF23] The running round's places (null: none running); a change of places makes the part stale like a fact. */
+  breakoutPlaces: RunningPlaces | null;
 }
 
 type Deps = WithStage<Pick<DomainDeps, 'store' | 'clock'>>;
 
 /** Reads and encodes the shared part of an attendee's snapshot of `eventId`. */
 export async function readAttendeeShared(deps: Deps, eventId: string): Promise<AttendeeShared> {
-  const [polls, qa, stage, survey, leaderboard, quizRun, revisitRuns] = await Promise.all([
+  const [polls, qa, stage, survey, leaderboard, quizRun, revisitRuns, breakoutPlaces] = await Promise.all([
     pollsForRole(deps.store, eventId, 'attendee'),
     questionsWithVotes(deps.store, eventId),
     stageReads(deps.store, eventId),
@@ -67,6 +69,7 @@ export async function readAttendeeShared(deps: Deps, eventId: string): Promise<A
     leaderboardForSnapshot(deps.store, eventId),
     deps.store.currentQuizRun(eventId),
     reinforcementRuns(deps, eventId),
+    readRunningPlaces(deps, eventId),
   ]);
   const publicQuestions = qa.questions.map((q) => (isPublic(q.state) ? JSON.stringify(publicView(q)) : null));
   return {
@@ -82,6 +85,7 @@ export async function readAttendeeShared(deps: Deps, eventId: string): Promise<A
     leaderboard,
     quizRun,
     revisitRuns,
+    breakoutPlaces,
   };
 }
 
@@ -110,7 +114,7 @@ export async function attendeeSnapshotJson(deps: Deps, shared: AttendeeShared, m
     surveyFrom(store, me, shared.survey),
     quizFromRun(deps, me, shared.quizRun),
     revisitsFrom(deps, me, shared.revisitRuns),
-    breakoutsForSnapshot(deps, me),
+    breakoutsForSnapshot(deps, me, shared.breakoutPlaces),
   ]);
   // Typed as the snapshot it encodes to; the RawJson fields are written as their text.
   const snapshot: Snapshot = {

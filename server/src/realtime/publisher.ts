@@ -1,6 +1,7 @@
 import type { Server } from 'socket.io';
 import type { ClientToServerEvents, Mode, Role, ServerToClientEvents, SocketData } from '@rally/shared';
 import type { BreakoutMove, Publisher } from '../domain/ports.js';
+import { tellRoomWatcher } from './shared-frame-fanout.js';
 
 export type RallyServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
@@ -104,6 +105,8 @@ export function ioPublisher(io: RallyServer, opts: { stamps?: boolean; cluster?:
   };
   /** [BRK25] Moves this node's sockets of each participant (io.local: the other nodes move their own). */
   const moveLocally = (eventId: string, moves: readonly BreakoutMove[]) => {
+    // [PERF23] Before the places are told (they follow the moves): a snapshot read before this is not used.
+    tellRoomWatcher(io, new Set([rooms.breakouts(eventId)]));
     const here = opts.cluster ? io.local : io;
     for (const { participantId, roomId, leave } of moves) {
       if (!localRooms.has(rooms.participant(participantId))) continue;

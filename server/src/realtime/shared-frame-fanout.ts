@@ -134,6 +134,15 @@ export function watchBroadcastRooms(server: object, watch: (rooms: ReadonlySet<s
 }
 
 /**
+ * [PERF23] Tells `watch` of a change to the sockets' rooms that no broadcast carries: a move of
+ * breakout places (the places go out as personal facts, which reach no room of the event), so that
+ * what a node shares between attendee snapshots is read again after it.
+ */
+export function tellRoomWatcher(server: object, rooms: ReadonlySet<string>): void {
+  roomWatchers.get(server)?.(rooms);
+}
+
+/**
  * [PERF20] A packet whose single argument is JSON text encoded elsewhere (domain/raw-json.ts):
  * written as Socket.IO's encoder would write that value, without encoding it again.
  */

@@ -70,4 +70,41 @@ describe('cluster mode: shared snapshot parts', () => {
     await ok(mod.send('participant:ban', { participantId: people[2]!.participant.id, banned: true }));
     expect((await expectConnectError(cluster.urls[1]!, people[2]!.token)).data?.code).toBe('BANNED');
   });
+
+  it('[PERF23] while a round runs, places moved on node A are in the next snapshot node B gives, room-mates and names included', async () => {
+    const e2 = await post<CreateEventResponse>(cluster.urls[0]!, '/api/events', { name: 'Breakout snapshot SKO' }, true);
+    const join2 = (name: string, key?: string) => post<JoinResponse>(cluster.urls[0]!, '/api/join', { code: e2.code, name, mode: 'remote', ...(key ? { key } : {}) });
+    const mod = await connect(0, (await join2('Mona', keyOf(e2.links.moderator))).token);
+    const people: JoinResponse[] = [];
+    for (let i = 0; i < 4; i++) people.push(await join2(`Seller ${i}`));
+    const online = await Promise.all(people.map((p) => connect(1, p.token)));
+    const draft = { title: 'Deal clinic', durationSec: 600, audience: 'remote', rooms: [{ id: 'alpha', name: 'Alpha', capacity: 4 }, { id: 'bravo', name: 'Bravo', capacity: 4 }] };
+    const round = await ok(mod.send('breakout:create', { sessionId: null, draft: draft as never }));
+    await ok(mod.send('breakout:assign', { roundId: round.id, strategy: { kind: 'random' } as never }));
+    const opened = online[0]!.waitFor('breakout:assigned', (m) => m.roomId !== null);
+    await ok(mod.send('breakout:open', { roundId: round.id }));
+    await opened;
+    // Node B reads its shared part with the places as they are now.
+    const before = await connect(1, people[0]!.token);
+    const roomOf = (snap: Snapshot) => snap.breakouts?.me?.roomId ?? null;
+    const mover = people[0]!.participant.id;
+    const from = roomOf(before.snapshot)!;
+    const to = from === 'alpha' ? 'bravo' : 'alpha';
+    expect(before.snapshot.breakouts?.me?.members.map((m) => m.id)).toContain(mover);
+
+    const told = online[0]!.waitFor('breakout:assigned', (m) => m.roomId === to);
+    await ok(mod.send('breakout:move', { roundId: round.id, participantId: mover, roomId: to }));
+    await told;
+    for (const p of people) {
+      const c = await connect(1, p.token);
+      const mine = c.snapshot.breakouts?.me;
+      const fresh = (await ok(c.send('snapshot:request', {}))) as Snapshot;
+      // The shared read and the attendee's own read agree, and the mover is where the move put them.
+      expect(mine).toEqual(fresh.breakouts?.me);
+      if (p.participant.id === mover) expect(mine?.roomId).toBe(to);
+      const mates = mine?.members.map((m) => m.id) ?? [];
+      expect(mates.includes(mover)).toBe(mine?.roomId === to);
+      expect(mine?.members.find((m) => m.id === p.participant.id)?.name).toBe(p.participant.name);
+    }
+  });
 });
