@@ -34,7 +34,8 @@ function compare(two: { b2: ScenarioOutput; b3: ScenarioOutput }, one: { b2: Sce
     ['B2 poll:launched one-way latency p99', 'ms', launchP99(two.b2), launchP99(one.b2)],
     ['B2 server CPU per recipient (nodes + redis-server)', 'µs', num(two.b2, 'cpuPerMsgTotal'), num(one.b2, 'cpuPerMsgTotal')],
     ['B3 vote ack p99', 'ms', num(two.b3, 'ackP99'), num(one.b3, 'ackP99')],
-    ['B3 server CPU per vote (nodes + redis-server)', 'ms', num(two.b3, 'cpuPerVoteTotal'), num(one.b3, 'cpuPerVoteTotal')],
+    // Per vote in the tally, not per vote acked ok: an overloaded node stores votes it then answers UNAVAILABLE (past the command deadline).
+    ['B3 server CPU per vote stored (nodes + redis-server)', 'ms', num(two.b3, 'cpuPerStoredTotal'), num(one.b3, 'cpuPerStoredTotal')],
   ] as const;
 }
 
@@ -114,7 +115,8 @@ export const b9Cluster20k: Scenario = {
             if (r !== null) (r < 1 ? better : worse).push(`${label.split(' ')[0]} ${label.replace(/^B\d /, '').replace(/ \(.*\)$/, '')} ×${r}`);
             return [`${label}, ${unit}`, two, one, r];
           }),
-          ['every delivery and every vote exactly once', exact(b2out, b3out) ? 'yes' : 'no', exact(r2, r3) ? 'yes' : 'no', null],
+          ['every delivery and every vote exactly once (B2 delivered, B3 tally = votes acked ok)', exact(b2out, b3out) ? 'yes' : 'no', exact(r2, r3) ? 'yes' : 'no', null],
+          ['B3 votes acked ok / attendees', b3out.figures.find((f) => f.key === 'votes')?.value ?? null, r3.figures.find((f) => f.key === 'votes')?.value ?? null, null],
         ],
       });
       for (const [label, unit, two, one] of rows) {
