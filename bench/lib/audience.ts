@@ -1,7 +1,7 @@
 import { createBenchEvent, eventUpdatedFrames, type BenchEvent } from './rally.js';
 import { joinAll, rampConnect, targetOptions, workerCount, type JoinPhase, type RampPhase, type RunOptions } from './scenario.js';
 import { snapshotTarget, type HeapByType } from './heap.js';
-import { startTarget, type Mode, type Target, type TargetSample } from './target.js';
+import { CLUSTER_NODES, startTarget, type Mode, type Target, type TargetSample } from './target.js';
 import { startWorkers, type LoadWorkers } from './workers.js';
 import { StaffPool } from './staff.js';
 
@@ -13,6 +13,8 @@ import { StaffPool } from './staff.js';
 export interface Audience {
   mode: Mode;
   n: number;
+  /** Rally nodes serving it: 1 embedded; cluster 2, or 1 for B9's one-node reference run. */
+  nodes: number;
   target: Target;
   workers: LoadWorkers;
   event: BenchEvent;
@@ -65,15 +67,17 @@ export class AudiencePool {
     private readonly lifetimeMs: number,
   ) {}
 
-  async get(mode: Mode, n: number, by: string, log: (m: string) => void, rampDeadline = Infinity, keepBareCommands = false): Promise<{ audience: Audience; fresh: boolean }> {
+  /** `nodes`: cluster mode's Rally nodes (default two; B9's reference run asks for one). */
+  async get(mode: Mode, n: number, by: string, log: (m: string) => void, rampDeadline = Infinity, keepBareCommands = false, nodes?: number): Promise<{ audience: Audience; fresh: boolean }> {
+    const want = mode === 'embedded' ? 1 : (nodes ?? CLUSTER_NODES);
     const cur = this.current;
-    if (cur && cur.mode === mode && cur.n === n && !cur.spoiled) {
+    if (cur && cur.mode === mode && cur.n === n && cur.nodes === want && !cur.spoiled) {
       // Only the storm scenarios share them; the others measure without 10,000 extra sockets in the load processes.
       if (!keepBareCommands) await closeBareCommands(cur);
       return { audience: cur, fresh: false };
     }
     await this.release();
-    this.current = await this.create(mode, n, by, log, rampDeadline);
+    this.current = await this.create(mode, n, by, log, rampDeadline, want);
     return { audience: this.current, fresh: true };
   }
 
@@ -116,7 +120,7 @@ export class AudiencePool {
     }
   }
 
-  private async create(mode: Mode, n: number, by: string, log: (m: string) => void, rampDeadline: number): Promise<Audience> {
+  private async create(mode: Mode, n: number, by: string, log: (m: string) => void, rampDeadline: number, nodes: number): Promise<Audience> {
     const b: { target?: Target; workers?: LoadWorkers; aborted: boolean } = { aborted: false };
     this.building = b;
     const step = <T>(x: T): T => {
@@ -124,9 +128,11 @@ export class AudiencePool {
       return x;
     };
     try {
-      const pre = this.prestarted.get(mode);
-      this.prestarted.delete(mode);
-      const target = step(await (pre ?? startTarget(mode, targetOptions(this.opts, `${mode}-${n}`))));
+      // A prestarted target has the mode's default shape (cluster: two nodes).
+      const pre = mode === 'embedded' || nodes === CLUSTER_NODES ? this.prestarted.get(mode) : undefined;
+      if (pre) this.prestarted.delete(mode);
+      const tag = `${mode}-${n}${mode === 'cluster' && nodes !== CLUSTER_NODES ? `-${nodes}node` : ''}`;
+      const target = step(await (pre ?? startTarget(mode, { ...targetOptions(this.opts, tag), nodes })));
       b.target = target;
       const event = step(await createBenchEvent(target.urls[0]!, target.adminToken, `Bench ${mode} ${n}`));
       const workers = step(await startWorkers(workerCount(this.opts, n), this.lifetimeMs));
@@ -144,7 +150,7 @@ export class AudiencePool {
       const why = ramp.stopReason === 'time' ? ' (ramp stopped: out of time)' : ramp.stopReason === 'failures' ? ' (ramp stopped: more than half of a batch failed)' : '';
       log(`audience: ${ramp.connected} connected in ${(ramp.rampMs / 1000).toFixed(1)} s${why}`);
       if (this.building === b) this.building = null;
-      return { mode, n, target, workers, event, frames, join, ramp, mem: { empty, joined, connected }, heapEmpty, createdBy: by, spoiled: null, staff: null, bareCommands: null };
+      return { mode, n, nodes: target.nodes.length, target, workers, event, frames, join, ramp, mem: { empty, joined, connected }, heapEmpty, createdBy: by, spoiled: null, staff: null, bareCommands: null };
     } catch (e) {
       if (this.building === b) this.building = null;
       await b.target?.stop();

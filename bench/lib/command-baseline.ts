@@ -134,6 +134,12 @@ export async function runCommandBaseline(ctx: ScenarioContext, a: Audience, scen
   return result;
 }
 
+/** A baseline that did not run (B9's one-node reference run: the two-node run has it): reported as such. */
+export function noCommandBaseline(command: string, clients: number, why: string): CommandBaselineResult {
+  const none = new Hist().summary();
+  return { command, clients, connected: 0, sent: 0, ok: 0, refusals: {}, timedOut: 0, stormMs: 0, ratePerS: null, cpuMs: null, cpuPerCommandMs: null, ackMs: none, connectMs: none, lost: 0, phaseS: 0, error: why };
+}
+
 /** Opens `clients` bare command clients over the load processes, in steps of CONNECT_BATCH; throws unless all connect. */
 async function connectBare(workers: LoadWorkers, url: string, clients: number): Promise<Hist> {
   const per = shares(clients, workers.count);

@@ -118,6 +118,13 @@ export interface BaselineRequest {
   frames: string[];
 }
 
+export interface AudienceOptions {
+  reserveMs?: number;
+  keepBareCommands?: boolean;
+  /** Cluster mode: Rally nodes behind the one redis-server (default two; B9's reference run: one). */
+  nodes?: number;
+}
+
 export interface ScenarioContext {
   mode: Mode;
   opts: RunOptions;
@@ -126,7 +133,7 @@ export interface ScenarioContext {
    * N attendees joined and connected to this mode's system under test, shared with the other
    * scenarios of the mode; `fresh` when it was set up for this scenario.
    */
-  audience(n: number, opts?: { reserveMs?: number; keepBareCommands?: boolean }): Promise<{ audience: Audience; fresh: boolean }>;
+  audience(n: number, opts?: AudienceOptions): Promise<{ audience: Audience; fresh: boolean }>;
   /** Starts the system under test for this mode; stopped by the runner when the scenario ends. */
   startTarget(): Promise<Target>;
   /** Forks load processes; stopped by the runner when the scenario ends. */
@@ -490,7 +497,7 @@ export async function runScenario(
     log: scopedLog,
     // A new audience's ramp stops in time to leave the scenario `reserveMs` for its own work.
     // The storm scenarios keep the command baseline's clients connected for the next one (command-baseline.ts).
-    audience: (n, o) => pool.get(mode, n, s.id, scopedLog, deadline - (o?.reserveMs ?? 0), o?.keepBareCommands ?? false),
+    audience: (n, o) => pool.get(mode, n, s.id, scopedLog, deadline - (o?.reserveMs ?? 0), o?.keepBareCommands ?? false, o?.nodes),
     async startTarget() {
       const t = await startTarget(mode, targetOptions(opts, `${s.id}-${mode}`));
       cleanups.push(() => t.stop());

@@ -211,6 +211,9 @@ export async function startEmbedded(opts: TargetOptions): Promise<Target> {
   }
 }
 
+/** Cluster mode's Rally nodes unless a scenario asks otherwise (B9's one-node reference run). */
+export const CLUSTER_NODES = 2;
+
 /** Cluster mode: N Rally processes (default two) on a private, spawned redis-server. */
 export async function startCluster(opts: TargetOptions): Promise<Target> {
   const redis = await startRedisServer({ appendonly: false });
@@ -220,7 +223,7 @@ export async function startCluster(opts: TargetOptions): Promise<Target> {
   const started: NodeProcess[] = [];
   const urls: string[] = [];
   try {
-    for (let i = 0; i < (opts.nodes ?? 2); i++) {
+    for (let i = 0; i < (opts.nodes ?? CLUSTER_NODES); i++) {
       const { proc, url } = await startApp(`node${i + 1}`, { REDIS_URL: redis.url, DATA_DIR: dataDir }, opts);
       started.push(proc);
       urls.push(url);
@@ -237,6 +240,7 @@ export async function startCluster(opts: TargetOptions): Promise<Target> {
   }, graceFor(opts), settleFor(opts));
 }
 
+/** `opts.nodes` applies to cluster mode only (embedded is one process by definition). */
 export function startTarget(mode: Mode, opts: TargetOptions): Promise<Target> {
   return mode === 'embedded' ? startEmbedded(opts) : startCluster(opts);
 }

@@ -23,9 +23,9 @@ const MAX_QUESTION = 200;
  * facts, from the server's stamp (the fan-out alone). The bare-ws baseline broadcasts the very
  * frames the presenter's socket received, to the same number of clients.
  */
-export async function runPollLaunch(ctx: ScenarioContext, n: number): Promise<ScenarioOutput> {
+export async function runPollLaunch(ctx: ScenarioContext, n: number, opts: { nodes?: number; reserveMs?: number } = {}): Promise<ScenarioOutput> {
   const rounds = broadcastRoundsFor(ctx.opts);
-  const { audience: a } = await ctx.audience(n, { reserveMs: 15_000 });
+  const { audience: a } = await ctx.audience(n, { reserveMs: opts.reserveMs ?? 15_000, ...(opts.nodes ? { nodes: opts.nodes } : {}) });
   if (a.ramp.connected === 0) return nobodyConnected(n, a.ramp.stopReason === 'time' ? 'the ramp ran out of time' : 'no connection succeeded');
   const { target, workers } = a;
   const staff = staffOf(a);
@@ -142,7 +142,7 @@ export async function runPollLaunch(ctx: ScenarioContext, n: number): Promise<Sc
     { label: 'no disconnects', target: '0', actual: `${unexpected}`, pass: unexpected === 0 },
   ];
   return {
-    params: { attendees: n, rounds, loadProcesses: workers.count, payloadBytes: frames[0] ? Buffer.byteLength(frames[0]) : null, audienceFrom: a.createdBy },
+    params: { attendees: n, nodes: a.nodes, rounds, loadProcesses: workers.count, payloadBytes: frames[0] ? Buffer.byteLength(frames[0]) : null, audienceFrom: a.createdBy },
     figures,
     latencies: {
       'one-way (presenter send → attendee receive)': lat,

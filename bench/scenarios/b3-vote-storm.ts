@@ -3,7 +3,7 @@ import { Hist } from '../lib/hist.js';
 import { idleCpuRate, nobodyConnected, workerStats, type Check, type Figure, type Scenario, type ScenarioContext, type ScenarioOutput } from '../lib/scenario.js';
 import { createPoll, fmtCounts, runStormAll, serverTally, tickStatsAll } from '../lib/storm.js';
 import { round, sleep } from '../lib/util.js';
-import { COMMAND_BASELINE_NAME, commandBaselineReport, compareWithCommandBaseline, runCommandBaseline } from '../lib/command-baseline.js';
+import { COMMAND_BASELINE_NAME, commandBaselineReport, compareWithCommandBaseline, noCommandBaseline, runCommandBaseline } from '../lib/command-baseline.js';
 import { attendeesFor } from './b0-broadcast.js';
 
 const WINDOW_MS = 1000;
@@ -27,8 +27,9 @@ const SETTLE_MS = 1500;
  * at the first poll:resultsUpdated on the voter's own client whose total reaches the vote's rank
  * in the global ack order (see docs/PERFORMANCE.md for why this approximation is fair).
  */
-export async function runVoteStorm(ctx: ScenarioContext, n: number): Promise<ScenarioOutput> {
-  const { audience: a } = await ctx.audience(n, { reserveMs: 20_000, keepBareCommands: true });
+export async function runVoteStorm(ctx: ScenarioContext, n: number, opts: { nodes?: number; commandBaseline?: boolean } = {}): Promise<ScenarioOutput> {
+  const withBaseline = opts.commandBaseline ?? true;
+  const { audience: a } = await ctx.audience(n, { reserveMs: 20_000, keepBareCommands: withBaseline, ...(opts.nodes ? { nodes: opts.nodes } : {}) });
   if (a.ramp.connected === 0) return nobodyConnected(n, a.ramp.stopReason === 'time' ? 'the ramp ran out of time' : 'no connection succeeded');
   const { target, workers } = a;
   const staff = staffOf(a);
@@ -63,10 +64,13 @@ export async function runVoteStorm(ctx: ScenarioContext, n: number): Promise<Sce
   await staff.command('presenter', 'poll:close', { pollId: poll.id }).catch(() => {});
   const after = await workerStats(workers);
   // The same votes, clients and schedule on a bare Socket.IO server, right after (issue 18).
-  const bare = await runCommandBaseline(ctx, a, storm.clients, 'poll:vote', stormArgs);
+  // B9's one-node reference run skips it: the bare server does not depend on Rally's nodes, and B9's two-node run has it.
+  const bare = withBaseline ? await runCommandBaseline(ctx, a, storm.clients, 'poll:vote', stormArgs) : noCommandBaseline('poll:vote', storm.clients, 'not run for this reference run');
   const bareReport = commandBaselineReport(bare, WINDOW_MS, storm.clients);
 
   const cpuMs = s1.cpuMs - s0.cpuMs - idleMsPerMs * (s1.at - s0.at);
+  // Cluster: redis-server's CPU over the storm window (/proc, 10 ms ticks), for the total per vote.
+  const redisMs = s1.redisCpuMs !== null && s0.redisCpuMs !== null ? s1.redisCpuMs - s0.redisCpuMs : null;
   const acks = new Hist().merge(storm.ack).merge(storm.retryAck);
   const optionsExact = tally !== null && poll.optionIds.every((o) => (tally.options[o] ?? 0) === (storm.expected[o] ?? 0));
   const doubled = Math.max(0, total - storm.voters);
@@ -89,6 +93,14 @@ export async function runVoteStorm(ctx: ScenarioContext, n: number): Promise<Sce
     { key: 'resultsRate', label: 'poll:resultsUpdated per client per second while they came, worst client / densest stretch', value: `${round(ticks.rate.max, 2)} / ${round(ticks.peak.max, 2)}` },
     { key: 'converged', label: 'attendees whose last results show the final tally', value: `${ticks.converged} / ${ticks.watching}` },
     { key: 'cpuPerVote', label: 'server CPU per accepted vote (its results ticks included)', value: round(storm.ok ? cpuMs / storm.ok : null, 3), unit: 'ms', headline: true },
+    ...(redisMs !== null
+      ? [
+          { key: 'redisCpuPerVote', label: 'redis-server CPU per accepted vote (/proc, 10 ms ticks)', value: round(storm.ok ? redisMs / storm.ok : null, 3), unit: 'ms' },
+          { key: 'cpuPerVoteTotal', label: 'all server CPU per accepted vote (nodes + redis-server)', value: round(storm.ok ? (cpuMs + redisMs) / storm.ok : null, 3), unit: 'ms' },
+          // An overloaded server stores votes whose ack said UNAVAILABLE (past the command deadline): per stored vote it did the work for.
+          { key: 'cpuPerStoredTotal', label: 'all server CPU per vote in the tally (nodes + redis-server)', value: round(total > 0 ? (cpuMs + redisMs) / total : null, 3), unit: 'ms' },
+        ]
+      : []),
     { key: 'eld', label: 'server event-loop delay during the storm p99 / max', value: `${round(eld.worst.p99, 1)} / ${round(eld.worst.max, 1)}`, unit: 'ms' },
     { key: 'unexpected', label: 'unexpected disconnects', value: unexpected },
   ];
@@ -108,7 +120,7 @@ export async function runVoteStorm(ctx: ScenarioContext, n: number): Promise<Sce
     { label: `server CPU per vote vs the ${COMMAND_BASELINE_NAME} baseline (same run)`, target: `≤ ×${CPU_VS_BARE_MAX}`, actual: cpuRatio === null ? `no baseline figure${bare.error ? ` (${bare.error})` : ''}` : `×${cpuRatio} (${round(storm.ok ? cpuMs / storm.ok : null, 3)} vs ${round(bare.cpuPerCommandMs, 4)} ms)`, pass: cpuRatio !== null && cpuRatio <= CPU_VS_BARE_MAX },
   ];
   return {
-    params: { attendees: n, windowMs: WINDOW_MS, retryFraction: RETRY_FRACTION, allowChange: false, loadProcesses: workers.count, audienceFrom: a.createdBy },
+    params: { attendees: n, nodes: a.nodes, windowMs: WINDOW_MS, retryFraction: RETRY_FRACTION, allowChange: false, loadProcesses: workers.count, audienceFrom: a.createdBy },
     figures,
     latencies: {
       'vote ack (originals)': storm.ack.summary(),

@@ -266,6 +266,70 @@ export function hotPathContract(kind: 'sqlite' | 'redis', make: () => Promise<Tw
       expect(await b.hotQuestion('q_missing')).toBeNull();
     });
 
+    it('[PERF13] several upvotes in one turn (a toggle back, a retried id, a repeat of the state, a toggle without a record) come out exactly as one at a time', async () => {
+      const { event, participant } = await scene('upturn');
+      const people = [2, 3, 4, 5].map((i) => participant(i));
+      for (const p of people) await a.createParticipant(p);
+      const approved = (id: string) => ({
+        id,
+        eventId: event.id,
+        sessionId: null,
+        authorId: people[0]!.id,
+        authorName: people[0]!.name,
+        anonymous: false,
+        origin: { kind: 'room' as const },
+        text: `Question ${id}?`,
+        normalised: `question ${id}`,
+        state: 'approved' as const,
+        flagged: false,
+        reply: null,
+        edited: false,
+        createdAt: '2026-01-20T09:15:00.000Z',
+        answeredAt: null,
+        rev: 0,
+      });
+      // The same commands on two identical questions: one at a time on the first, all in one turn on the second.
+      const one = await a.createQuestion(approved(`q_seq_${event.id}`));
+      const turn = await a.createQuestion(approved(`q_turn_${event.id}`));
+      await a.durable();
+      const [p1, p2, p3, p4] = people as [Participant, Participant, Participant, Participant];
+      type Step = { by: Participant | string; up: boolean; key?: string };
+      const steps: Step[] = [
+        { by: p1, up: true, key: 'k1' },
+        { by: p2, up: true, key: 'k2' },
+        { by: p1, up: false, key: 'k3' }, // a toggle back
+        { by: p1, up: true, key: 'k1' }, // a retried id, after the toggle back: answered from its record, applied once
+        { by: p3, up: true, key: 'k4' },
+        { by: p3, up: true, key: 'k4' }, // a retried id right behind its first
+        { by: p2, up: true, key: 'k5' }, // the state again under a new id: no change
+        { by: p4, up: false, key: 'k6' }, // taking back one that is not there: no change
+        { by: 'demo-voter-1', up: true }, // toggleUpvote (demo seeding): no command record, no standing check
+        { by: p1, up: true, key: 'k7' }, // up again
+        { by: 'demo-voter-1', up: false },
+      ];
+      const apply = (q: string, s: Step, tag: string) =>
+        typeof s.by === 'string'
+          ? a.toggleUpvote(q, s.by, s.up)
+          : a.recordUpvote(q, s.by.id, s.up, { commandKey: `${tag}:${s.key!}`, ttlSeconds: 60, voter: { team: s.by.team ?? null } });
+      const sequential: unknown[] = [];
+      for (const s of steps) sequential.push(await apply(one.id, s, 'seq'));
+      await a.durable();
+      const batched = await Promise.all(steps.map((s) => apply(turn.id, s, 'turn')));
+      await a.durable();
+      const swap = (x: unknown) => JSON.parse(JSON.stringify(x).replaceAll(one.id, turn.id)) as unknown;
+      expect(batched).toEqual(sequential.map(swap));
+      expect(sequential[3]).toEqual({ status: 'repeat', result: { questionId: one.id, up: true, votes: 1 } });
+      expect(sequential[5]).toEqual({ status: 'repeat', result: (sequential[4] as { result: unknown }).result });
+      const { votes } = await b.questionVotes(event.id);
+      expect(votes[turn.id]).toBe(votes[one.id]);
+      expect(votes[one.id]).toBe(3);
+      for (const p of people) {
+        const mine = await b.myUpvotes(event.id, p.id);
+        expect(mine.includes(turn.id)).toBe(mine.includes(one.id));
+      }
+      expect(await b.recalledCommand('turn:k1')).toEqual({ questionId: turn.id, up: true, votes: 1 });
+    });
+
     it('[PERF3] a burst of votes in one turn, retries included, on every node: each caller gets its own outcome and the counts are exact', async () => {
       const { participant, live } = await scene('burst');
       const voters = Array.from({ length: 60 }, (_, i) => participant(100 + i, { mode: i % 3 ? 'room' : 'remote' }));

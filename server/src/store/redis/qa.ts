@@ -15,14 +15,16 @@
  * Every change is one Lua script, so a vote, its voter set, its count and the version move
  * together, and two moderators' transitions on one question serialise inside Redis. A question's
  * event is found through the owner index (keyspace.ts) and every key is passed in KEYS, all in
- * the event's slot ([CLU21]). Every script that changes a
+ * the event's slot ([CLU21]). Upvote toggles of one turn share one script call per event, each
+ * still its own atomic step ([PERF13], upvote-batch.ts). Every script that changes a
  * question returns it as it is right after the change (`snapshot` below), so what a node
  * publishes is never mixed with a later change.
  */
 import { ErrorCode, type QuestionState, RallyError } from '@rally/shared';
 import { createHotCache, type HotCache } from '../hot-cache.js';
-import { compareQuestions, type NewQuestion, type QaStore, type StoredQuestion, type UpvoteResult } from '../qa-store.js';
+import { compareQuestions, type NewQuestion, type QaStore, type RecordedUpvote, type StoredQuestion, type UpvoteRecord, type UpvoteResult } from '../qa-store.js';
 import { luaRunner } from './lua.js';
+import { createUpvoteBatcher } from './upvote-batch.js';
 import type { AnyRedis, Keyspace } from './keyspace.js';
 
 /** Reads a question with its derived fields: {votes, highlighted id or '', HGETALL}. */
@@ -83,52 +85,9 @@ const LUA = {
     if state ~= '"approved"' then return {'state', state} end
     redis.call('SET', KEYS[1], ARGV[1])
     return {'ok', prev, snapshot(KEYS[2], KEYS[3], KEYS[1], ARGV[1])}`,
-  // One upvote per participant per question. KEYS: question, its voters, event's votes, the
-  // participant's upvotes, event's Q&A version. ARGV: participantId, '1' up / '0' down, questionId.
-  upvote: `
-    local state = redis.call('HGET', KEYS[1], 'state')
-    if not state then return {'missing'} end
-    if state ~= '"approved"' then return {'state', state} end
-    local up = ARGV[2] == '1'
-    local changed
-    if up then changed = redis.call('SADD', KEYS[2], ARGV[1]) else changed = redis.call('SREM', KEYS[2], ARGV[1]) end
-    if changed == 0 then return {'same', redis.call('HGET', KEYS[3], ARGV[3]) or '0'} end
-    local n
-    if up then
-      redis.call('SADD', KEYS[4], ARGV[3])
-      n = redis.call('HINCRBY', KEYS[3], ARGV[3], 1)
-    else
-      redis.call('SREM', KEYS[4], ARGV[3])
-      n = redis.call('HINCRBY', KEYS[3], ARGV[3], -1)
-      if n <= 0 then redis.call('HDEL', KEYS[3], ARGV[3]) end
-    end
-    redis.call('INCR', KEYS[5])
-    return {'ok', tostring(n)}`,
-  // [PERF1] [PERF2] The upvote with the sender's standing checked in the same step. KEYS: question,
-  // its voters, the participant, votes, my, version (one event's slot). ARGV: participantId, '1' up /
-  // '0' down, questionId, team JSON. Returns {status, votes}: 'ok' changed, 'same' already so.
-  recordUpvote: `
-    local state = redis.call('HGET', KEYS[1], 'state')
-    if not state then return {'missing'} end
-    if state ~= '"approved"' then return {'state', state} end
-    local f = redis.call('HMGET', KEYS[3], 'banned', 'team', 'mode')
-    if not f[3] or f[1] == 'true' or (f[2] or 'null') ~= ARGV[4] then return {'stale'} end
-    local up = ARGV[2] == '1'
-    local changed
-    if up then changed = redis.call('SADD', KEYS[2], ARGV[1]) else changed = redis.call('SREM', KEYS[2], ARGV[1]) end
-    if changed == 0 then return {'same', redis.call('HGET', KEYS[4], ARGV[3]) or '0'} end
-    local n
-    if up then
-      redis.call('SADD', KEYS[5], ARGV[3])
-      n = redis.call('HINCRBY', KEYS[4], ARGV[3], 1)
-    else
-      redis.call('SREM', KEYS[5], ARGV[3])
-      n = redis.call('HINCRBY', KEYS[4], ARGV[3], -1)
-      if n <= 0 then redis.call('HDEL', KEYS[4], ARGV[3]) end
-    end
-    redis.call('INCR', KEYS[6])
-    return {'ok', tostring(n)}`,
 };
+
+const noop = () => {};
 
 /** Flat [field, value, ...] of an HGETALL inside Lua -> record of JSON-decoded values. */
 function decodeFields<T>(flat: unknown): T {
@@ -187,6 +146,45 @@ export function createRedisQa(client: AnyRedis, ks: Keyspace, hot: HotCache = cr
 
   const stateError = (verb: string, stateJson: unknown) =>
     new RallyError(ErrorCode.INVALID_STATE, `only approved questions can be ${verb}; this one is ${JSON.parse(String(stateJson)) as string}`);
+
+  /** [PERF13] Upvote toggles, one script call per event per turn (upvote-batch.ts). */
+  const toggle = createUpvoteBatcher(client, ks);
+  /** recordUpvote calls in flight on this node, by command key (the latest for each key). */
+  const inFlight = new Map<string, Promise<RecordedUpvote>>();
+
+  const recordOne = async (questionId: string, participantId: string, up: boolean, record: UpvoteRecord): Promise<RecordedUpvote> => {
+    // [PERF2] The command record is store-wide (cmd:*, another slot on a Redis Cluster, [CLU21]),
+    // so it is read before the step and written right after it, first writer wins: a retry finds
+    // it. A crash between the two leaves no record; the toggle is idempotent (SADD / SREM of the
+    // same direction), so its retry changes nothing unless the sender toggled again meanwhile.
+    const cmdKey = `${ks.p}cmd:${record.commandKey}`;
+    // Read as the call is made, so the toggle keeps its place in the turn's order (upvote-batch.ts).
+    let prior: string | null = null;
+    const gate = client.get(cmdKey).then((v: unknown) => {
+      prior = v === null || v === undefined ? null : String(v);
+      return prior === null;
+    });
+    const r = await toggle({ questionId, participantId, up, voter: { team: record.voter.team }, gate });
+    if (r.status === 'gated') return { status: 'repeat', result: JSON.parse(prior!) as UpvoteResult };
+    if (r.status === 'missing') throw new RallyError(ErrorCode.NOT_FOUND, 'no such question');
+    if (r.status === 'state') {
+      hot.dropQuestion(questionId);
+      throw stateError('upvoted', r.state);
+    }
+    if (r.status === 'stale') {
+      hot.dropParticipant(participantId);
+      return { status: 'stale' };
+    }
+    const result: UpvoteResult = { questionId, up, votes: r.votes };
+    const ttl = Math.max(1, Math.ceil(record.ttlSeconds));
+    const first = await client.set(cmdKey, JSON.stringify(result), { NX: true, EX: ttl });
+    if (first === null) {
+      // Another attempt with this id recorded first (two nodes at once): its answer stands.
+      const kept = await client.get(cmdKey);
+      if (kept !== null) return { status: 'repeat', result: JSON.parse(String(kept)) as UpvoteResult };
+    }
+    return { status: 'done', changed: r.status === 'ok', result };
+  };
 
   return {
     async createQuestion(nq) {
@@ -253,44 +251,25 @@ export function createRedisQa(client: AnyRedis, ks: Keyspace, hot: HotCache = cr
       return hot.questionAsync(id, () => read(id));
     },
     async recordUpvote(questionId, participantId, up, record) {
-      // [PERF2] The command record is store-wide (cmd:*, another slot on a Redis Cluster, [CLU21]),
-      // so it is read before the step and written right after it, first writer wins: a retry finds
-      // it. A crash between the two leaves no record; the toggle is idempotent (SADD / SREM of the
-      // same direction), so its retry changes nothing unless the sender toggled again meanwhile.
-      const cmdKey = `${ks.p}cmd:${record.commandKey}`;
-      const prior = await client.get(cmdKey);
-      if (prior !== null) return { status: 'repeat', result: JSON.parse(String(prior)) as UpvoteResult };
-      const e = await ks.eventOf(questionId);
-      if (e === null) throw new RallyError(ErrorCode.NOT_FOUND, 'no such question');
-      const keys = [key.question(e, questionId), key.voters(e, questionId), `${ev(e)}participant:${participantId}`, key.votes(e), key.my(e, participantId), key.version(e)];
-      const reply = (await run('recordUpvote', keys, [participantId, up ? '1' : '0', questionId, JSON.stringify(record.voter.team)])) as string[];
-      if (reply[0] === 'missing') throw new RallyError(ErrorCode.NOT_FOUND, 'no such question');
-      if (reply[0] === 'state') {
-        hot.dropQuestion(questionId);
-        throw stateError('upvoted', reply[1]);
+      // Two attempts with one command id on this node (a client's retry while its first is in
+      // flight, both in one turn's batch) run one after the other, so the second finds the first's
+      // record as it would one at a time, never toggling twice ([PERF13]).
+      const key = record.commandKey;
+      const earlier = inFlight.get(key);
+      const mine = earlier ? earlier.then(noop, noop).then(() => recordOne(questionId, participantId, up, record)) : recordOne(questionId, participantId, up, record);
+      inFlight.set(key, mine);
+      try {
+        return await mine;
+      } finally {
+        if (inFlight.get(key) === mine) inFlight.delete(key);
       }
-      if (reply[0] === 'stale') {
-        hot.dropParticipant(participantId);
-        return { status: 'stale' };
-      }
-      const result: UpvoteResult = { questionId, up, votes: Number(reply[1]) };
-      const ttl = Math.max(1, Math.ceil(record.ttlSeconds));
-      const first = await client.set(cmdKey, JSON.stringify(result), { NX: true, EX: ttl });
-      if (first === null) {
-        // Another attempt with this id recorded first (two nodes at once): its answer stands.
-        const kept = await client.get(cmdKey);
-        if (kept !== null) return { status: 'repeat', result: JSON.parse(String(kept)) as UpvoteResult };
-      }
-      return { status: 'done', changed: reply[0] === 'ok', result };
     },
     async toggleUpvote(questionId, participantId, up) {
-      const e = await ks.eventOf(questionId);
-      if (e === null) throw new RallyError(ErrorCode.NOT_FOUND, 'no such question');
-      const keys = [key.question(e, questionId), key.voters(e, questionId), key.votes(e), key.my(e, participantId), key.version(e)];
-      const reply = (await run('upvote', keys, [participantId, up ? '1' : '0', questionId])) as string[];
-      if (reply[0] === 'missing') throw new RallyError(ErrorCode.NOT_FOUND, 'no such question');
-      if (reply[0] === 'state') throw stateError('upvoted', reply[1]);
-      return { votes: Number(reply[1]), changed: reply[0] === 'ok' };
+      const r = await toggle({ questionId, participantId, up, voter: null });
+      if (r.status === 'missing') throw new RallyError(ErrorCode.NOT_FOUND, 'no such question');
+      if (r.status === 'state') throw stateError('upvoted', r.state);
+      if (r.status === 'stale' || r.status === 'gated') throw new Error(`unreachable: toggleUpvote has no voter check and no gate (${r.status})`);
+      return { votes: r.votes, changed: r.status === 'ok' };
     },
     async myUpvotes(eventId, participantId) {
       return (await members(key.my(eventId, participantId))).sort();
