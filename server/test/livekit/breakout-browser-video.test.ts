@@ -9,6 +9,7 @@ import { livekitCredentials, startLivekitServer, type LivekitServerHandle } from
 import { ok } from '../helpers/acks.js';
 import { freePort } from '../helpers/redis-server.js';
 import { connectClient, keyOf, startTestServer, type TestClient, type TestServer } from '../helpers/test-server.js';
+import { CHROMIUM_ARGS as BROWSER_ARGS, CHROMIUM_PATH, WEBRTC_ARGS } from '../../../e2e/chromium.js';
 
 // [BRK80]–[BRK84] Breakout video in real browsers: three attendees join an event through the attendee
 // UI in Debian's Chromium (one context each, fake camera and microphone), a moderator opens a round of
@@ -20,23 +21,10 @@ import { connectClient, keyOf, startTestServer, type TestClient, type TestServer
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const SHOTS = join(root, 'test-results', 'livekit-browser');
 
-// The flags of the e2e config (e2e/playwright.config.ts) plus fake devices, their permission prompt
-// answered, and loopback ICE candidates allowed. livekit-server offers 127.0.0.1 only; Chromium leaves
-// loopback out of its own candidates unless told, which a machine with no other interface needs (here,
-// with one, media also flowed without the flag when tried once: its host candidate reaches 127.0.0.1).
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  '--allow-loopback-in-peer-connection',
-];
+// The browser tests' flags (e2e/chromium.ts) plus fake devices and loopback WebRTC. (Here, with one
+// interface besides loopback, media also flowed without --allow-loopback-in-peer-connection when tried
+// once: its host candidate reaches 127.0.0.1.)
+const CHROMIUM_ARGS = [...BROWSER_ARGS, ...WEBRTC_ARGS];
 
 const PHONE = { width: 390, height: 844 };
 const LAPTOP = { width: 1366, height: 768 };
@@ -68,7 +56,7 @@ beforeAll(async () => {
   });
   const [lkStarted, browserStarted] = await Promise.all([
     startLivekitServer({ port: lkPort, ...creds, webhookUrls: [`${rally.url}/api/livekit/webhook`] }),
-    chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS }),
+    chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS }),
   ]);
   lk = lkStarted;
   browser = browserStarted;
