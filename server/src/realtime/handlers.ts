@@ -57,9 +57,10 @@ export const WINDOWED_COMMANDS: { readonly [K in CommandName]?: (payload: Comman
  * [PERF2] Commands whose one-per-participant record is itself their idempotency record: the store
  * recognises a retried id in the same atomic step that applies it (a vote record keeps the ids
  * applied to it), or the store writes the command's result in the step that applies it (an upvote),
- * so the pipeline neither reads nor writes a command result around them.
+ * so the pipeline neither reads nor writes a command result around them. [PERF6] A quiz answer's
+ * record keeps the id it was recorded under.
  */
-export const SELF_RECORDED_COMMANDS: ReadonlySet<CommandName> = new Set<CommandName>(['poll:vote', 'question:upvote']);
+export const SELF_RECORDED_COMMANDS: ReadonlySet<CommandName> = new Set<CommandName>(['poll:vote', 'question:upvote', 'quiz:answer']);
 
 /** [PROTO3] A command's idempotency key: per participant, command name and client id. */
 export const commandKey = (participantId: string, name: CommandName, id: string): string => `cmd:${participantId}:${name}:${id}`;
@@ -127,7 +128,7 @@ export const handlers: Handlers = {
   'quiz:duplicate': (ctx, p) => duplicateQuiz(ctx.deps, ctx.eventId, p.quizId, p.sessionId),
   'quiz:open': (ctx, p) => openRun(ctx.deps, ctx.eventId, p.quizId),
   'quiz:control': (ctx, p) => controlQuiz(ctx.deps, ctx.eventId, p.runId, p.action),
-  'quiz:answer': (ctx, p) => answerQuiz(ctx.deps, ctx.eventId, ctx.participantId, p, ctx.timing),
+  'quiz:answer': (ctx, p) => answerQuiz(ctx.deps, ctx.eventId, ctx.participantId, p, ctx.timing, p.id),
   'quiz:reopen': (ctx, p) => reopenQuiz(ctx.deps, ctx.eventId, p.quizId, { closesAt: p.closesAt, ...(p.liveRunId ? { liveRunId: p.liveRunId } : {}) }),
   'quiz:selfStart': (ctx, p) => selfStart(ctx.deps, ctx.eventId, ctx.participantId, p.runId),
   'quiz:selfAnswer': (ctx, p) => selfAnswer(ctx.deps, ctx.eventId, ctx.participantId, p, ctx.timing),

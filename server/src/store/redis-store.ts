@@ -371,7 +371,7 @@ export async function createRedisStore(url: string, opts: { keyPrefix?: string }
     ...createRedisEngagement(client, ks),
     ...createRedisSurvey(client, ks),
     ...createRedisQuiz(client, ks),
-    ...createRedisQuizPlay(client, ks),
+    ...createRedisQuizPlay(client, ks, { stale: hot.dropParticipant }),
     ...createRedisRoster(client, ks),
     ...breakoutRounds,
     ...breakoutRooms,

@@ -402,7 +402,7 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
   const engagement = createSqliteEngagement(db, now);
   const survey = createSqliteSurvey(db);
   // Live quiz play: answers, totals, ranks and counters of each run (store/sqlite/quiz-play.ts).
-  const quizPlay = createSqliteQuizPlay(db);
+  const quizPlay = createSqliteQuizPlay(db, { begin: batch.begin, stands: standsAsDecided });
   // Breakout room chat, takeaways, scorecards and video presence (store/sqlite/breakout-rooms.ts);
   // deleting a round purges them too ([BSTORE1]).
   const { purgeRoomData: purgeBreakoutRoomData, ...breakoutRooms } = createSqliteBreakoutRooms(db);

@@ -3,7 +3,8 @@
  *
  * Keys, with T = P{eventId}: the event's hash tag (store/redis/keyspace.ts), for run R = {eventId}:{runId}:
  *   T quiz-player:R:{participantId}   hash  `total`, `streak`, `member` (their ranking member), `a:{questionId}` -> answer JSON,
- *                                           `u:{questionId}` -> `{streak before}|{points}|{member before, '' if none}` (the undo, [QZSTORE23])
+ *                                           `u:{questionId}` -> `{streak before}|{points}|{member before, '' if none}` (the undo, [QZSTORE23]),
+ *                                           `c:{questionId}` -> the id of the command the answer was recorded under ([PERF6])
  *   T quiz-rank:R                     zset  the ranking: score −total, member `{reached, 15 digits}:{participantId}`
  *   T quiz-run:R                      hash  `seq`: the run's answer sequence (the tie-break clock)
  *   T quiz-questions:R                set   question ids with counters, team sums or presence (standings, deleteQuizRun)
@@ -39,26 +40,31 @@ import { createRedisQuizRuns } from './quiz-runs.js';
 
 const LUA = {
   // [QZSTORE1] [QZSTORE2] KEYS: player, rank, run, question counters, question teams, run questions,
-  // run discarded, question answerers.
-  // ARGV: questionId, answer JSON, points, streakAfter, participantId, team ('' none), counter names...
-  // Returns {applied 0/1/2 (2: discarded), answer JSON, total, streak, the question's answer count}.
+  // run discarded, question answerers, the participant's record.
+  // ARGV: questionId, answer JSON, points, streakAfter, participantId, team ('' none), command id
+  // ('' none), check standing (1/0), mode JSON, team JSON (the participant's), counter names...
+  // Returns {applied 0/1/2 (2: discarded)/3 (repeat)/4 (stale), answer JSON, total, streak, the question's answer count}.
   record: `
     local function answered()
       local n = redis.call('HMGET', KEYS[4], 'answered:room', 'answered:remote')
       return tostring((tonumber(n[1]) or 0) + (tonumber(n[2]) or 0))
     end
     local f = 'a:' .. ARGV[1]
-    local first = redis.call('HGET', KEYS[1], f)
-    if first then
-      local st = redis.call('HMGET', KEYS[1], 'total', 'streak')
-      return {0, first, st[1], st[2], answered()}
+    local first = redis.call('HMGET', KEYS[1], f, 'c:' .. ARGV[1], 'total', 'streak')
+    -- [PERF6] A retried command id, before any other check.
+    if first[1] and ARGV[7] ~= '' and first[2] == ARGV[7] then return {3, first[1], first[3], first[4], answered()} end
+    -- [PERF7] The sender stands as the caller decided (exists, not banned, same mode and team).
+    if ARGV[8] == '1' then
+      local p = redis.call('HMGET', KEYS[9], 'banned', 'mode', 'team')
+      if p[2] ~= ARGV[9] or p[1] == 'true' or (p[3] or 'null') ~= ARGV[10] then return {4, '', '0', '0', '0'} end
     end
+    if first[1] then return {0, first[1], first[3], first[4], answered()} end
     if redis.call('SISMEMBER', KEYS[7], ARGV[1]) == 1 then
-      local st = redis.call('HMGET', KEYS[1], 'total', 'streak')
-      return {2, ARGV[2], st[1] or '0', st[2] or '0', answered()}
+      return {2, ARGV[2], first[3] or '0', first[4] or '0', answered()}
     end
     local was = redis.call('HMGET', KEYS[1], 'streak', 'member')
     redis.call('HSET', KEYS[1], f, ARGV[2], 'u:' .. ARGV[1], (was[1] or '0') .. '|' .. ARGV[3] .. '|' .. (was[2] or ''), 'streak', ARGV[4])
+    if ARGV[7] ~= '' then redis.call('HSET', KEYS[1], 'c:' .. ARGV[1], ARGV[7]) end
     redis.call('SADD', KEYS[8], ARGV[5])
     local pts = tonumber(ARGV[3])
     local total = redis.call('HINCRBY', KEYS[1], 'total', pts)
@@ -70,7 +76,7 @@ const LUA = {
       redis.call('HSET', KEYS[1], 'member', member)
     end
     redis.call('ZADD', KEYS[2], 0 - total, member)
-    for i = 7, #ARGV do redis.call('HINCRBY', KEYS[4], ARGV[i], 1) end
+    for i = 11, #ARGV do redis.call('HINCRBY', KEYS[4], ARGV[i], 1) end
     if ARGV[6] ~= '' then
       redis.call('HINCRBY', KEYS[5], 'points:' .. ARGV[6], pts)
       redis.call('HINCRBY', KEYS[5], 'answered:' .. ARGV[6], 1)
@@ -105,7 +111,7 @@ const LUA = {
         else
           local total = redis.call('HINCRBY', pk, 'total', 0 - pts)
           redis.call('HSET', pk, 'streak', streak, 'member', before)
-          redis.call('HDEL', pk, f, u)
+          redis.call('HDEL', pk, f, u, 'c:' .. ARGV[1])
           redis.call('ZADD', KEYS[1], 0 - total, before)
         end
       end
@@ -153,7 +159,11 @@ const numbers = (fields: Record<string, string>) => Object.fromEntries(Object.en
 /** [QZSTORE24] One send-time field per question and player (ids hold no newline). */
 const sentField = (questionId: string, participantId: string) => `${questionId}\n${participantId}`;
 
-export function createRedisQuizPlay(client: AnyRedis, ks: Keyspace): QuizPlayStore {
+/**
+ * `hooks.stale`: [PERF7] the record step found the sender's stored standing changed: the store's
+ * per-node cache drops its copy.
+ */
+export function createRedisQuizPlay(client: AnyRedis, ks: Keyspace, hooks: { stale(participantId: string): void }): QuizPlayStore {
   const runKey = (run: QuizRunRef) => `${run.eventId}:${run.runId}`;
   const key = {
     player: (run: QuizRunRef, participantId: string) => `${ks.ev(run.eventId)}quiz-player:${runKey(run)}:${participantId}`,
@@ -173,7 +183,7 @@ export function createRedisQuizPlay(client: AnyRedis, ks: Keyspace): QuizPlaySto
     ...createRedisQuizRuns(client, ks),
     async recordQuizAnswer(r, questionId, participantId, input) {
       checkAnswerInput(input);
-      const { answer, streakAfter } = input;
+      const { answer, streakAfter, player } = input;
       const reply = (await run(
         'record',
         [
@@ -185,12 +195,35 @@ export function createRedisQuizPlay(client: AnyRedis, ks: Keyspace): QuizPlaySto
           key.questions(r),
           key.discarded(r),
           key.answerers(r, questionId),
+          `${ks.ev(r.eventId)}participant:${participantId}`,
         ],
-        [questionId, JSON.stringify(answer), String(answer.points), String(streakAfter), participantId, answer.team ?? '', ...quizCounterKeys(answer)],
+        [
+          questionId,
+          JSON.stringify(answer),
+          String(answer.points),
+          String(streakAfter),
+          participantId,
+          answer.team ?? '',
+          input.commandId ?? '',
+          player ? '1' : '0',
+          JSON.stringify(player?.mode ?? null),
+          JSON.stringify(player?.team ?? null),
+          ...quizCounterKeys(answer),
+        ],
       )) as [number, string, string, string, string];
+      const status = Number(reply[0]);
       const answered = Number(reply[4]);
-      if (Number(reply[0]) === 2) return { applied: false, discarded: true, answer, total: Number(reply[2]), streak: Number(reply[3]), answered };
-      return { applied: Number(reply[0]) === 1, answer: JSON.parse(String(reply[1])) as QuizAnswerRecord, total: Number(reply[2]), streak: Number(reply[3]), answered };
+      if (status === 4) {
+        hooks.stale(participantId);
+        return { applied: false, stale: true, answer, total: 0, streak: 0, answered: 0 };
+      }
+      if (status === 2) return { applied: false, discarded: true, answer, total: Number(reply[2]), streak: Number(reply[3]), answered };
+      const kept = { applied: status === 1, answer: JSON.parse(String(reply[1])) as QuizAnswerRecord, total: Number(reply[2]), streak: Number(reply[3]), answered };
+      return status === 3 ? { ...kept, repeat: true } : kept;
+    },
+    async quizAnswerCommand(r, questionId, participantId) {
+      const id = await client.hGet(key.player(r, participantId), `c:${questionId}`);
+      return id == null ? null : String(id);
     },
     async discardQuizQuestion(r, questionId) {
       // Optimistic: the script refuses a stale answerer list, so an answer racing the discard is
