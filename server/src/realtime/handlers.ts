@@ -46,21 +46,20 @@ export const UNRECORDED_COMMANDS: ReadonlySet<CommandName> = new Set(['snapshot:
 
 /**
  * [REL16] Commands whose ids are kept in a small window per participant (command-window.ts) instead
- * of with their stored result: reactions are fleeting ([STAGE14]) and a store write per tap is too
- * much, yet a retried tap must count once. A repeat within the window is acked with this result.
+ * of with their stored result. A repeat within the window is acked with this result. None now:
+ * reactions claim their ids in the store's reaction window with their standing ([PERF9]).
  */
-export const WINDOWED_COMMANDS: { readonly [K in CommandName]?: (payload: CommandPayload<K>) => CommandResults[K] } = {
-  'reaction:send': (p) => ({ emoji: p.emoji }),
-};
+export const WINDOWED_COMMANDS: { readonly [K in CommandName]?: (payload: CommandPayload<K>) => CommandResults[K] } = {};
 
 /**
  * [PERF2] Commands whose one-per-participant record is itself their idempotency record: the store
  * recognises a retried id in the same atomic step that applies it (a vote record keeps the ids
  * applied to it), or the store writes the command's result in the step that applies it (an upvote),
  * so the pipeline neither reads nor writes a command result around them. [PERF6] A quiz answer's
- * record keeps the id it was recorded under.
+ * record keeps the id it was recorded under; [PERF9] a reaction's id is claimed in its participant's
+ * reaction window ([REL16]: fleeting, no result stored) by the store step that confirms its sender.
  */
-export const SELF_RECORDED_COMMANDS: ReadonlySet<CommandName> = new Set<CommandName>(['poll:vote', 'question:upvote', 'quiz:answer']);
+export const SELF_RECORDED_COMMANDS: ReadonlySet<CommandName> = new Set<CommandName>(['poll:vote', 'question:upvote', 'quiz:answer', 'reaction:send']);
 
 /** [PROTO3] A command's idempotency key: per participant, command name and client id. */
 export const commandKey = (participantId: string, name: CommandName, id: string): string => `cmd:${participantId}:${name}:${id}`;
@@ -106,7 +105,7 @@ export const handlers: Handlers = {
   'stage:streamToken': (ctx) => stageStreamToken(ctx.deps, ctx.eventId, ctx.participantId),
   'event:setBranding': (ctx, p) => setBranding(ctx.deps, ctx.eventId, p.branding),
   'agenda:set': (ctx, p) => setAgenda(ctx.deps, ctx.eventId, p.agenda),
-  'reaction:send': (ctx, p) => sendReaction(ctx.deps, ctx.eventId, ctx.participantId, p.emoji),
+  'reaction:send': (ctx, p) => sendReaction(ctx.deps, ctx.eventId, ctx.participantId, p.emoji, p.id),
   'announcement:send': (ctx, p) => sendAnnouncement(ctx.deps, ctx.eventId, p.text, p.audience, p.lifetimeSec),
   'announcement:clear': (ctx) => clearAnnouncements(ctx.deps, ctx.eventId),
   'stage:show': (ctx, p) => showOnStage(ctx.deps, ctx.eventId, p.slot),

@@ -387,5 +387,42 @@ export function hotPathContract(kind: 'sqlite' | 'redis', make: () => Promise<Tw
       expect(await b.quizPlayerCount(run)).toBe(players.length);
       expect(stats.teams).toEqual([{ team: 'North', points: players.reduce((n, _, i) => n + 100 * (i % 5), 0), answered: players.length, present: 0, score: players.reduce((n, _, i) => n + 100 * (i % 5), 0) / players.length }]);
     });
+    it('[PERF9] a reaction id is claimed once per participant: a retry is `repeat` (on either node in Redis, where the window is shared), a released id can be claimed again', async () => {
+      const { event, me } = await scene('react');
+      const standing = { mode: me.mode, team: me.team ?? null };
+      expect(await b.claimReaction(event.id, me.id, 'r1', standing)).toBe('claimed');
+      expect(await b.claimReaction(event.id, me.id, 'r1', standing)).toBe('repeat');
+      if (kind === 'redis') expect(await a.claimReaction(event.id, me.id, 'r1', standing)).toBe('repeat');
+      expect(await b.claimReaction(event.id, me.id, 'r2', standing)).toBe('claimed');
+      await b.releaseReaction(event.id, me.id, 'r2');
+      expect(await b.claimReaction(event.id, me.id, 'r2', standing)).toBe('claimed');
+      // Banned since: the retry of a claimed id is still a repeat (nothing applies twice).
+      await a.updateParticipant(me.id, { banned: true });
+      await a.durable();
+      expect(await b.claimReaction(event.id, me.id, 'r1', standing)).toBe('repeat');
+    });
+
+    it('[PERF10] a ban, mode or team change made on one node is seen by the next reaction on the other: stale, nothing claimed, and a fresh read shows the change', async () => {
+      const { event, me } = await scene('reactban');
+      const standing = (p: Participant) => ({ mode: p.mode, team: p.team ?? null });
+      await a.updateParticipant(me.id, { mode: 'remote' });
+      await a.durable();
+      expect(await b.claimReaction(event.id, me.id, 'r1', standing(me))).toBe('stale');
+      const fresh = (await b.hotParticipant(me.id))!;
+      expect(fresh.mode).toBe('remote');
+      // Nothing was claimed: decided again on the fresh record, the same id applies.
+      expect(await b.claimReaction(event.id, me.id, 'r1', standing(fresh))).toBe('claimed');
+
+      await a.updateParticipant(me.id, { team: 'South' });
+      await a.durable();
+      expect(await b.claimReaction(event.id, me.id, 'r2', standing(fresh))).toBe('stale');
+      const south = (await b.hotParticipant(me.id))!;
+      expect(south.team).toBe('South');
+
+      await a.updateParticipant(me.id, { banned: true });
+      await a.durable();
+      expect(await b.claimReaction(event.id, me.id, 'r3', standing(south))).toBe('stale');
+      expect((await b.hotParticipant(me.id))?.banned).toBe(true);
+    });
   });
 }
