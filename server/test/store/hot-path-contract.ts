@@ -424,5 +424,20 @@ export function hotPathContract(kind: 'sqlite' | 'redis', make: () => Promise<Tw
       expect(await b.claimReaction(event.id, me.id, 'r3', standing(south))).toBe('stale');
       expect((await b.hotParticipant(me.id))?.banned).toBe(true);
     });
+    it('[PERF11] a run document is parsed once per stored text: read again it is the same frozen value; saved on the other node, the next read has the new one', async () => {
+      const { event } = await scene('rundoc');
+      const runId = `run_doc_${event.id}`;
+      await a.createQuizRun(event.id, runId, { step: { phase: 'lobby' }, questions: [{ id: 'q1' }] }, null);
+      await a.durable();
+      const first = (await b.getQuizRun(runId))!;
+      const again = (await b.getQuizRun(runId))!;
+      expect(again.run).toBe(first.run);
+      expect(Object.isFrozen(first.run)).toBe(true);
+      expect((await a.saveQuizRun(runId, { step: { phase: 'getReady' }, questions: [{ id: 'q1' }] }, first.version, null))?.version).toBe(first.version + 1);
+      await a.durable();
+      const saved = (await b.getQuizRun(runId))!;
+      expect(saved.version).toBe(first.version + 1);
+      expect(saved.run).toEqual({ step: { phase: 'getReady' }, questions: [{ id: 'q1' }] });
+    });
   });
 }
