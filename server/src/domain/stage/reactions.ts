@@ -18,7 +18,7 @@ const STALE_RETRIES = 3;
  */
 export async function sendReaction(deps: StageDeps, eventId: string, participantId: string, emoji: Reaction, commandId?: string): Promise<{ emoji: Reaction }> {
   for (let attempt = 1; ; attempt++) {
-    const [me, event] = await Promise.all([deps.store.hotParticipant(participantId), requireStageEvent(deps, eventId)]);
+    const me = await deps.store.hotParticipant(participantId);
     requireStanding(me, eventId);
     if (me.role !== 'attendee') throw new RallyError(ErrorCode.FORBIDDEN, 'only attendees react');
     if (commandId !== undefined) {
@@ -30,6 +30,8 @@ export async function sendReaction(deps: StageDeps, eventId: string, participant
       }
     }
     try {
+      // Read once the id is claimed: a retry is answered without it.
+      const event = await requireStageEvent(deps, eventId);
       const spent = await deps.stage.budgets.reactions.take(participantId);
       if (!spent.ok) {
         throw rateLimited(
