@@ -1,6 +1,7 @@
 import { ErrorCode, RallyError, STAGE_LIMITS, rateLimited, unavailable, type Participant, type Reaction } from '@rally/shared';
 import { isoNow } from '../../clock.js';
-import { requireStageEvent, waitSeconds } from './common.js';
+import { waitSeconds } from './common.js';
+import { liveSessionOf } from './live-session.js';
 import type { StageDeps } from './deps.js';
 
 /** [PERF9] A reaction decided on a stale copy of the sender is decided again on a fresh read, this many times at most. */
@@ -30,8 +31,8 @@ export async function sendReaction(deps: StageDeps, eventId: string, participant
       }
     }
     try {
-      // Read once the id is claimed: a retry is answered without it.
-      const event = await requireStageEvent(deps, eventId);
+      // Read once the id is claimed (a retry is answered without it), from the node's cache.
+      const liveSessionId = await liveSessionOf(deps, eventId);
       const spent = await deps.stage.budgets.reactions.take(participantId);
       if (!spent.ok) {
         throw rateLimited(
@@ -40,7 +41,7 @@ export async function sendReaction(deps: StageDeps, eventId: string, participant
         );
       }
       deps.stage.reactions.add(eventId, emoji, me.mode);
-      await deps.stage.engagement.append({ eventId, participantId, mode: me.mode, team: me.team, sessionId: event.liveSessionId, kind: 'reacted', at: isoNow(deps.clock), ref: emoji });
+      await deps.stage.engagement.append({ eventId, participantId, mode: me.mode, team: me.team, sessionId: liveSessionId, kind: 'reacted', at: isoNow(deps.clock), ref: emoji });
     } catch (e) {
       if (commandId !== undefined) await deps.store.releaseReaction(eventId, participantId, commandId).catch(() => {});
       throw e;
