@@ -1,5 +1,8 @@
 import type { RedisClientType } from 'redis';
 import { luaRunner } from '../store/redis/lua.js';
+import { COMMAND_WINDOW, memoryWindow, type CommandWindow } from '../store/command-window-memory.js';
+
+export { COMMAND_WINDOW, memoryWindow, type CommandWindow };
 
 type AnyRedis = RedisClientType<any, any, any, any, any>;
 
@@ -13,12 +16,6 @@ type AnyRedis = RedisClientType<any, any, any, any, any>;
  * node), claimed in one script: one round trip, no durability wait. Embedded, a Map in memory,
  * bounded in participants too (the least recently active are forgotten first).
  */
-export interface CommandWindow {
-  /** True the first time this participant's id is seen within the window (and it is now taken); false for a repeat. */
-  claim(participantId: string, commandId: string): Promise<boolean>;
-  /** Gives an id back, so a retry of an attempt that was refused or failed is applied then ([REL19]). */
-  release(participantId: string, commandId: string): Promise<void>;
-}
 
 export interface CommandWindowOptions {
   /** Ids kept per participant. */
@@ -29,7 +26,6 @@ export interface CommandWindowOptions {
   maxParticipants?: number;
 }
 
-export const COMMAND_WINDOW = { size: 16, ttlMs: 3 * 60_000, maxParticipants: 20_000 } as const;
 
 // LPOS finds a repeat; otherwise the id goes first, the list is cut to `size` and its expiry pushed back.
 const CLAIM = `
@@ -53,31 +49,3 @@ export function createCommandWindow(redis?: AnyRedis, opts: CommandWindowOptions
   return memoryWindow(size, ttlMs, opts.maxParticipants ?? COMMAND_WINDOW.maxParticipants, Date.now);
 }
 
-/** The embedded window; `now` is a parameter for the unit tests. */
-export function memoryWindow(size: number, ttlMs: number, maxParticipants: number, now: () => number): CommandWindow {
-  // Insertion order is recency: a participant's entry is re-inserted at every claim.
-  const windows = new Map<string, { ids: string[]; lastMs: number }>();
-  return {
-    async claim(participantId, commandId) {
-      const t = now();
-      const w = windows.get(participantId);
-      const ids = w && t - w.lastMs < ttlMs ? w.ids : [];
-      if (ids.includes(commandId)) return false;
-      ids.unshift(commandId);
-      if (ids.length > size) ids.length = size;
-      windows.delete(participantId);
-      windows.set(participantId, { ids, lastMs: t });
-      // The least recently active go first: expired ones, or the oldest when there are too many.
-      for (const [pid, old] of windows) {
-        if (windows.size <= maxParticipants && t - old.lastMs < ttlMs) break;
-        windows.delete(pid);
-      }
-      return true;
-    },
-    async release(participantId, commandId) {
-      const w = windows.get(participantId);
-      const i = w ? w.ids.indexOf(commandId) : -1;
-      if (i >= 0) w!.ids.splice(i, 1);
-    },
-  };
-}

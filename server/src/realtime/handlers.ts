@@ -46,20 +46,20 @@ export const UNRECORDED_COMMANDS: ReadonlySet<CommandName> = new Set(['snapshot:
 
 /**
  * [REL16] Commands whose ids are kept in a small window per participant (command-window.ts) instead
- * of with their stored result: reactions are fleeting ([STAGE14]) and a store write per tap is too
- * much, yet a retried tap must count once. A repeat within the window is acked with this result.
+ * of with their stored result. A repeat within the window is acked with this result. None now:
+ * reactions claim their ids in the store's reaction window with their standing ([PERF9]).
  */
-export const WINDOWED_COMMANDS: { readonly [K in CommandName]?: (payload: CommandPayload<K>) => CommandResults[K] } = {
-  'reaction:send': (p) => ({ emoji: p.emoji }),
-};
+export const WINDOWED_COMMANDS: { readonly [K in CommandName]?: (payload: CommandPayload<K>) => CommandResults[K] } = {};
 
 /**
  * [PERF2] Commands whose one-per-participant record is itself their idempotency record: the store
  * recognises a retried id in the same atomic step that applies it (a vote record keeps the ids
  * applied to it), or the store writes the command's result in the step that applies it (an upvote),
- * so the pipeline neither reads nor writes a command result around them.
+ * so the pipeline neither reads nor writes a command result around them. [PERF6] A quiz answer's
+ * record keeps the id it was recorded under; [PERF9] a reaction's id is claimed in its participant's
+ * reaction window ([REL16]: fleeting, no result stored) by the store step that confirms its sender.
  */
-export const SELF_RECORDED_COMMANDS: ReadonlySet<CommandName> = new Set<CommandName>(['poll:vote', 'question:upvote']);
+export const SELF_RECORDED_COMMANDS: ReadonlySet<CommandName> = new Set<CommandName>(['poll:vote', 'question:upvote', 'quiz:answer', 'reaction:send']);
 
 /** [PROTO3] A command's idempotency key: per participant, command name and client id. */
 export const commandKey = (participantId: string, name: CommandName, id: string): string => `cmd:${participantId}:${name}:${id}`;
@@ -105,7 +105,7 @@ export const handlers: Handlers = {
   'stage:streamToken': (ctx) => stageStreamToken(ctx.deps, ctx.eventId, ctx.participantId),
   'event:setBranding': (ctx, p) => setBranding(ctx.deps, ctx.eventId, p.branding),
   'agenda:set': (ctx, p) => setAgenda(ctx.deps, ctx.eventId, p.agenda),
-  'reaction:send': (ctx, p) => sendReaction(ctx.deps, ctx.eventId, ctx.participantId, p.emoji),
+  'reaction:send': (ctx, p) => sendReaction(ctx.deps, ctx.eventId, ctx.participantId, p.emoji, p.id),
   'announcement:send': (ctx, p) => sendAnnouncement(ctx.deps, ctx.eventId, p.text, p.audience, p.lifetimeSec),
   'announcement:clear': (ctx) => clearAnnouncements(ctx.deps, ctx.eventId),
   'stage:show': (ctx, p) => showOnStage(ctx.deps, ctx.eventId, p.slot),
@@ -127,7 +127,7 @@ export const handlers: Handlers = {
   'quiz:duplicate': (ctx, p) => duplicateQuiz(ctx.deps, ctx.eventId, p.quizId, p.sessionId),
   'quiz:open': (ctx, p) => openRun(ctx.deps, ctx.eventId, p.quizId),
   'quiz:control': (ctx, p) => controlQuiz(ctx.deps, ctx.eventId, p.runId, p.action),
-  'quiz:answer': (ctx, p) => answerQuiz(ctx.deps, ctx.eventId, ctx.participantId, p, ctx.timing),
+  'quiz:answer': (ctx, p) => answerQuiz(ctx.deps, ctx.eventId, ctx.participantId, p, ctx.timing, p.id),
   'quiz:reopen': (ctx, p) => reopenQuiz(ctx.deps, ctx.eventId, p.quizId, { closesAt: p.closesAt, ...(p.liveRunId ? { liveRunId: p.liveRunId } : {}) }),
   'quiz:selfStart': (ctx, p) => selfStart(ctx.deps, ctx.eventId, ctx.participantId, p.runId),
   'quiz:selfAnswer': (ctx, p) => selfAnswer(ctx.deps, ctx.eventId, ctx.participantId, p, ctx.timing),

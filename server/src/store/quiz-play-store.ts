@@ -35,6 +35,17 @@ export interface RecordAnswerInput {
   /** The player's streak after this answer, computed by the caller with scoreAnswer ([QZSTORE2]). */
   streakAfter: number;
   answer: QuizAnswerRecord;
+  /**
+   * [PERF6] The command's id, kept with the answer (not in it): the answer is its command's
+   * idempotency record, and a later step given the same id answers `repeat` before any other check.
+   */
+  commandId?: string;
+  /**
+   * [PERF7] The sender's standing as the caller decided on it (read from the per-node cache): the
+   * step confirms the stored participant exists, is not banned and has this mode and team, else it
+   * changes nothing and answers `stale`.
+   */
+  player?: { mode: Mode; team: string | null };
 }
 
 export interface RecordAnswerOutcome {
@@ -44,6 +55,10 @@ export interface RecordAnswerOutcome {
    */
   applied: boolean;
   discarded?: true;
+  /** [PERF6] The stored answer was recorded under this command id: a retry, nothing changed. */
+  repeat?: true;
+  /** [PERF7] The sender's stored standing is not the one given: nothing changed; decide again on a fresh read. */
+  stale?: true;
   answer: QuizAnswerRecord;
   /** The player's run total and streak right after this step. */
   total: number;
@@ -155,6 +170,8 @@ export interface QuizPlayStore {
    * player's latest (a player answers one open question at a time; the discarded one is the last).
    */
   discardQuizQuestion(run: QuizRunRef, questionId: string): Promise<void>;
+  /** [PERF6] The id of the command the player's answer to the question was recorded under; null: none (or no answer). */
+  quizAnswerCommand(run: QuizRunRef, questionId: string, participantId: string): Promise<string | null>;
   /** [QZSTORE7] The player's total, streak and answers; zeros and no answers when they never answered. */
   getQuizPlayer(run: QuizRunRef, participantId: string): Promise<QuizPlayerState>;
   /** [QZSTORE3] Null when the player has no answer in the run. */

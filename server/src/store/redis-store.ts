@@ -13,6 +13,7 @@
  *   T event-participants:{eventId}         set   participant ids of that event (listParticipants)
  *   T sockets:*, T online*:*, P node:*     presence, see store/redis/presence.ts
  *   P cmd:{key}                            string  JSON command result, with a TTL (store-wide)
+ *   T reaction-window:{participantId}      list  the participant's latest reaction command ids, with a TTL ([PERF9], [REL18])
  *   T poll:{id}                            hash  one field per Poll property, JSON-encoded, plus `version`
  *   T event-polls:{eventId}                set   poll ids of that event (listPolls)
  *   T poll-order:{eventId}:{sessionId}     string  highest order given in that session (INCR)
@@ -65,6 +66,7 @@ import { createRedisBreakoutNameErasure, createRedisEventDeletion } from './redi
 import { retentionIndexMs } from './schema-version.js';
 import { createVoteBatcher } from './redis/vote-batch.js';
 import { createHotCache } from './hot-cache.js';
+import { COMMAND_WINDOW } from './command-window-memory.js';
 import { comparePolls, type EventRecord, type ParticipantPatch, type Store, type StoredAnswer, type StoredVote } from './store.js';
 
 /** [REL2] Commands written to a Redis that has stopped answering, past which new ones fail at once. */
@@ -198,6 +200,18 @@ const scripts = {
      return doc`,
   ),
 };
+
+// [PERF9] [REL16] KEYS: the participant's reaction window, their record. ARGV: command id, window
+// size, ttl ms, mode JSON, team JSON. A retried id first (LPOS: 'repeat'), then the sender's standing
+// as decided ('stale', nothing taken), then the id goes first, the list is cut and its expiry pushed back.
+const CLAIM_REACTION = `
+if redis.call('LPOS', KEYS[1], ARGV[1]) then return 'repeat' end
+local f = redis.call('HMGET', KEYS[2], 'banned', 'mode', 'team')
+if f[2] ~= ARGV[4] or f[1] == 'true' or (f[3] or 'null') ~= ARGV[5] then return 'stale' end
+redis.call('LPUSH', KEYS[1], ARGV[1])
+redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[2]) - 1)
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return 'claimed'`;
 
 // A variable number of KEYS, so run through luaRunner rather than defined with a fixed count.
 // KEYS: event's poll index, session order counter, then the poll key of each member of the index
@@ -355,7 +369,7 @@ export async function createRedisStore(url: string, opts: { keyPrefix?: string }
   }
 
   const ks = createKeyspace(client, p);
-  const runLua = luaRunner(client, { reorderPolls: REORDER_POLLS, readHashes: READ_HASHES });
+  const runLua = luaRunner(client, { reorderPolls: REORDER_POLLS, readHashes: READ_HASHES, claimReaction: CLAIM_REACTION });
   /** The event of a poll, or null when the store knows no such poll. */
   const pollEvent = (id: string) => ks.eventOf(id);
   const getPoll = async (id: string): Promise<Poll | null> => {
@@ -403,7 +417,7 @@ export async function createRedisStore(url: string, opts: { keyPrefix?: string }
     ...createRedisEngagement(client, ks),
     ...createRedisSurvey(client, ks),
     ...createRedisQuiz(client, ks),
-    ...createRedisQuizPlay(client, ks),
+    ...createRedisQuizPlay(client, ks, { stale: hot.dropParticipant }),
     ...createRedisRoster(client, ks),
     ...breakoutRounds,
     ...breakoutRooms,
@@ -482,6 +496,15 @@ export async function createRedisStore(url: string, opts: { keyPrefix?: string }
         const e = await ks.eventOf(id);
         return e === null ? null : fromFields<Participant>(await client.hGetAll(key.participant(e, id)));
       });
+    },
+    async claimReaction(eventId, participantId, commandId, standing) {
+      const keys = [`${ev(eventId)}reaction-window:${participantId}`, key.participant(eventId, participantId)];
+      const out = String(await runLua('claimReaction', keys, [commandId, String(COMMAND_WINDOW.size), String(COMMAND_WINDOW.ttlMs), JSON.stringify(standing.mode), JSON.stringify(standing.team)]));
+      if (out === 'stale') hot.dropParticipant(participantId);
+      return out as 'claimed' | 'repeat' | 'stale';
+    },
+    async releaseReaction(eventId, participantId, commandId) {
+      await client.lRem(`${ev(eventId)}reaction-window:${participantId}`, 1, commandId);
     },
     async updateParticipant(id, patch) {
       const e = await ks.eventOf(id);

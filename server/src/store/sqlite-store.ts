@@ -27,6 +27,7 @@ import { createSqliteEngagement } from './sqlite/engagement.js';
 import { createSqliteSurvey } from './sqlite/survey.js';
 import { createSqliteRoster } from './sqlite/roster.js';
 import { createSqliteQuizPlay } from './sqlite/quiz-play.js';
+import { COMMAND_WINDOW, memoryWindow } from './command-window-memory.js';
 import { createSqliteBreakoutRounds } from './sqlite/breakout-rounds.js';
 import { createSqliteBreakoutRooms } from './sqlite/breakout-rooms.js';
 
@@ -356,6 +357,8 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
   // current by this store's own writes above, and dropped whole when another connection has
   // committed to the file (SQLite's data_version; embedded Rally has one, tests may open two).
   const hot = createHotCache();
+  // [PERF9] [REL16] Reaction ids per participant: embedded Rally is one node, so memory is the window.
+  const reactionWindow = memoryWindow(COMMAND_WINDOW.size, COMMAND_WINDOW.ttlMs, COMMAND_WINDOW.maxParticipants, Date.now);
   let seenVersion = q.dataVersion.get();
   const fresh = () => {
     const v = q.dataVersion.get();
@@ -402,7 +405,7 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
   const engagement = createSqliteEngagement(db, now);
   const survey = createSqliteSurvey(db);
   // Live quiz play: answers, totals, ranks and counters of each run (store/sqlite/quiz-play.ts).
-  const quizPlay = createSqliteQuizPlay(db);
+  const quizPlay = createSqliteQuizPlay(db, { begin: batch.begin, stands: standsAsDecided });
   // Breakout room chat, takeaways, scorecards and video presence (store/sqlite/breakout-rooms.ts);
   // deleting a round purges them too ([BSTORE1]).
   const { purgeRoomData: purgeBreakoutRoomData, ...breakoutRooms } = createSqliteBreakoutRooms(db);
@@ -483,6 +486,16 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
     async hotParticipant(id) {
       fresh();
       return hot.participant(id, () => readParticipant(id));
+    },
+    async claimReaction(_eventId, participantId, commandId, standing) {
+      // [PERF9] One node: the window in memory, the standing from the cache, which is exact here ([PERF1]).
+      if (!(await reactionWindow.claim(participantId, commandId))) return 'repeat';
+      if (standsAsDecided(participantId, standing.mode, standing.team)) return 'claimed';
+      await reactionWindow.release(participantId, commandId);
+      return 'stale';
+    },
+    async releaseReaction(_eventId, participantId, commandId) {
+      await reactionWindow.release(participantId, commandId);
     },
     async updateParticipant(id, patch) {
       return mutateParticipant(id, patch);

@@ -218,6 +218,16 @@ export interface Store extends QaStore, StageStore, EngagementStore, SurveyStore
    */
   hotParticipant(id: string): Promise<Participant | null>;
   /**
+   * [PERF9] [REL16] A reaction's command id, claimed in its participant's window (their last 16 ids,
+   * kept 3 minutes after the latest, [REL18]) in one step that first recognises a retried id
+   * (`repeat`), then confirms the sender is stored as the caller decided (exists, not banned, this
+   * mode and team; else `stale`, nothing claimed), then takes the id (`claimed`). Embedded: this
+   * node's memory (one node); Redis: a list in the event's slot, shared by every node ([REL17]).
+   */
+  claimReaction(eventId: string, participantId: string, commandId: string, standing: { mode: Mode; team: string | null }): Promise<'claimed' | 'repeat' | 'stale'>;
+  /** [REL19] Gives a claimed reaction id back: its attempt was refused or failed, so its retry applies. */
+  releaseReaction(eventId: string, participantId: string, commandId: string): Promise<void>;
+  /**
    * Applies only the fields present in the patch; returns the result or null when unknown.
    * [STORE36] A mode change of an online participant moves them between the presence counts atomically.
    */

@@ -134,3 +134,90 @@ describe.each(['embedded', 'cluster'] as const)('%s mode: kill -9 during a vote 
     }, 120_000);
   }
 });
+
+/**
+ * [PERF12] The same crash in a dense storm of quiz answers: an answer is its own idempotency record
+ * ([PERF6]) written in the turn's batch ([PERF8]), so what was acknowledged survives, and a retry
+ * with the same command id is answered from the record, never counted twice.
+ */
+describe.each(['embedded', 'cluster'] as const)('%s mode: kill -9 during a quiz answer storm', (mode) => {
+  it(`[PERF12] ${mode}: every acked answer survives the crash, retries with the same command ids count nothing twice, and the question's count is exactly one per player`, async () => {
+    rally = await startRally(mode);
+    const url = rally.urls[0]!;
+    const ev = await createEvent(url, `Crash quiz (${mode})`);
+    const mod = await faultClient(url, await joinAs(url, ev, { name: 'Moderator', key: keyOf(ev.links.moderator) }));
+    clients.push(mod);
+    const players = await inBatches(
+      Array.from({ length: VOTERS }, (_, i) => i),
+      20,
+      async (i) => faultClient(url, await joinAs(url, ev, { name: `Player ${i}`, team: i % 2 ? 'EMEA' : 'APAC', mode: 'remote' })),
+    );
+    clients.push(...players);
+    const created = await mod.send('quiz:create', { sessionId: null, draft: { title: 'Crash quiz', settings: {}, questions: [{ kind: 'truefalse', text: 'Ship it?', timeLimitSec: 240, correct: true }] } } as never);
+    if (!created?.ok) throw new Error(`create: ${JSON.stringify(created)}`);
+    const quiz = created.data as { id: string; questions: { id: string }[] };
+    const opened = await mod.send('quiz:open', { quizId: quiz.id });
+    if (!opened?.ok) throw new Error(`open: ${JSON.stringify(opened)}`);
+    const runId = opened.data.runId;
+    const answering = mod.waitFact('quiz:presenterPhaseChanged', (p: { runId: string; phase: { phase: string } }) => p.runId === runId && p.phase.phase === 'answering', 15_000);
+    expect((await mod.send('quiz:control', { runId, action: 'start' }))?.ok).toBe(true);
+    await answering;
+
+    const questionId = quiz.questions[0]!.id;
+    const ids = players.map(() => cmdId());
+    const value = (i: number) => i % 2 === 0;
+    const answer = (i: number) => ({ id: ids[i]!, runId, questionId, answer: { kind: 'truefalse' as const, value: value(i) }, displayedForMs: 900 });
+    let okCount = 0;
+    let killed = false;
+    const acked = new Set<number>();
+    const crash = () => {
+      killed = true;
+      rally!.nodes[0]!.process.kill('SIGKILL');
+      void rally!.redis?.kill('SIGKILL');
+    };
+    const first = await Promise.all(
+      players.map(async (p, i) => {
+        await new Promise((r) => setTimeout(r, Math.random() * 300));
+        const ack = await p.send('quiz:answer', answer(i), 4000);
+        if (ack?.ok) {
+          acked.add(i);
+          if (++okCount === Math.ceil(VOTERS / 3)) crash();
+        }
+        return ack;
+      }),
+    );
+    expect(killed).toBe(true);
+    expect(first.filter((a) => a?.ok).length).toBe(acked.size);
+    expect(acked.size).toBeLessThan(VOTERS);
+
+    const marks = clients.map((c) => c.snapshots.length);
+    await rally.nodes[0]!.kill('SIGKILL');
+    if (rally.redis) {
+      await rally.redis.kill('SIGKILL');
+      await rally.redis.restart();
+    }
+    await rally.restartNode(0);
+
+    // Every acked answer is in its player's snapshot after the restart, as given.
+    const back = await Promise.all(clients.map((c, k) => c.snapshotAfter(marks[k], 60_000)));
+    players.forEach((p, i) => {
+      const mine = back[i + 1]!.quiz?.me?.answers[questionId];
+      if (acked.has(i)) expect(mine, `acked answer of ${p.name}`).toEqual({ kind: 'truefalse', value: value(i) });
+    });
+    const stored = players.filter((_, i) => back[i + 1]!.quiz?.me?.answers[questionId]).length;
+    expect(stored).toBeGreaterThanOrEqual(acked.size);
+
+    // Every player retries with the same id (acked or not): each is ok, and once all have answered
+    // the question locks by itself ([QUIZ24]) with exactly one answer per player.
+    const locked = mod.waitFact('quiz:presenterPhaseChanged', (p: { runId: string; phase: { phase: string } }) => p.runId === runId && p.phase.phase === 'locked', 30_000) as Promise<{ phase: { answered: number; present: number } }>;
+    const retries = await Promise.all(players.map((p, i) => p.send('quiz:answer', answer(i), 10_000)));
+    retries.forEach((a, i) => expect(a?.ok, `retry of ${players[i]!.name}: ${JSON.stringify(a)}`).toBe(true));
+    const lockedPhase = await locked;
+    expect(lockedPhase.phase.answered).toBe(VOTERS);
+    // And again, after the lock: answered from the record, nothing moves.
+    const late = await Promise.all(players.map((p, i) => p.send('quiz:answer', answer(i), 10_000)));
+    late.forEach((a, i) => expect(a?.ok, `late retry of ${players[i]!.name}: ${JSON.stringify(a)}`).toBe(true));
+    const snap = await mod.send('snapshot:request', {});
+    expect((snap?.ok && (snap.data.quiz?.presenterPhase?.phase as { answered?: number } | undefined)?.answered) ?? null).toBe(VOTERS);
+  }, 120_000);
+});

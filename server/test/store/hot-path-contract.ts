@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCode, Participant, Poll, RallyError, type Mode, type VoteInput } from '@rally/shared';
+import type { QuizAnswerRecord, RecordAnswerInput } from '../../src/store/quiz-play-store.js';
 import { VOTE_COMMAND_IDS, type CastVoteInput, type EventRecord, type Store } from '../../src/store/store.js';
 
 // The rules cited as [PERFn] are listed in docs/SPEC.md (Performance section).
@@ -71,6 +72,12 @@ function vote(pollId: string, p: Pick<Participant, 'id' | 'mode' | 'team'>, opti
     ...(commandId ? { commandId } : {}),
     voter: { team: p.team ?? null },
   };
+}
+
+/** A quiz answer as the domain builds it, decided on `p` as the caller saw it. */
+function quizAnswer(p: Pick<Participant, 'mode' | 'team'>, points: number, commandId?: string, choice = 0): RecordAnswerInput {
+  const answer: QuizAnswerRecord = { value: { kind: 'choice', picks: [choice] }, points, correct: points > 0, bonus: 0, responseMs: 1200, at: '2026-01-20T09:30:00.000Z', team: p.team ?? null, mode: p.mode };
+  return { streakAfter: points > 0 ? 1 : 0, answer, ...(commandId ? { commandId } : {}), player: { mode: p.mode, team: p.team ?? null } };
 }
 
 export function hotPathContract(kind: 'sqlite' | 'redis', make: () => Promise<TwoNodes>): void {
@@ -354,6 +361,147 @@ export function hotPathContract(kind: 'sqlite' | 'redis', make: () => Promise<Tw
       ] as const)
         if (n > 0) counters[key] = n;
       expect((await b.getTally(live.id))?.counters).toEqual(counters);
+    });
+    it('[PERF6] the answer record is the idempotency record: a retried command id is `repeat` on either node, before any other check, and changes nothing', async () => {
+      const { event, me } = await scene('answer');
+      const run = { eventId: event.id, runId: `run_hot_${event.id}` };
+      expect(await a.recordQuizAnswer(run, 'q1', me.id, quizAnswer(me, 900, 'a1'))).toMatchObject({ applied: true, total: 900, answered: 1 });
+      await a.durable();
+      expect(await b.quizAnswerCommand(run, 'q1', me.id)).toBe('a1');
+      const repeat = await b.recordQuizAnswer(run, 'q1', me.id, quizAnswer(me, 900, 'a1'));
+      expect(repeat).toMatchObject({ applied: false, repeat: true, total: 900, answered: 1 });
+      expect(repeat.answer.points).toBe(900);
+      // Another id is another command: the one-answer rule answers it (not applied, not a repeat).
+      const other = await b.recordQuizAnswer(run, 'q1', me.id, quizAnswer(me, 500, 'a2', 1));
+      expect(other.applied).toBe(false);
+      expect(other.repeat).toBeUndefined();
+      expect(other.answer.value).toEqual({ kind: 'choice', picks: [0] });
+      await b.durable();
+      // Banned since on the other node: the retry of an applied id is still answered from its record.
+      await a.updateParticipant(me.id, { banned: true });
+      await a.durable();
+      expect(await b.recordQuizAnswer(run, 'q1', me.id, quizAnswer(me, 900, 'a1'))).toMatchObject({ applied: false, repeat: true });
+      expect(await b.quizAnswersCount(run, 'q1')).toBe(1);
+      expect(await b.getQuizPlayer(run, me.id)).toMatchObject({ total: 900, streak: 1 });
+      expect(await b.quizAnswerCommand(run, 'q2', me.id)).toBeNull();
+      // Taken back by a discard, the answer's record goes with it.
+      await b.discardQuizQuestion(run, 'q1');
+      await b.durable();
+      expect(await a.quizAnswerCommand(run, 'q1', me.id)).toBeNull();
+    });
+
+    it('[PERF7] a ban made on one node is seen by the next answer on the other: stale, nothing recorded, and a fresh read shows the ban', async () => {
+      const { event, me } = await scene('answerban');
+      const run = { eventId: event.id, runId: `run_hot_${event.id}` };
+      await a.updateParticipant(me.id, { banned: true });
+      await a.durable();
+      expect(await b.recordQuizAnswer(run, 'q1', me.id, quizAnswer(me, 900, 'a1'))).toMatchObject({ applied: false, stale: true });
+      expect(await b.quizAnswersCount(run, 'q1')).toBe(0);
+      expect(await b.quizPlayerCount(run)).toBe(0);
+      expect(await b.quizAnswerCommand(run, 'q1', me.id)).toBeNull();
+      expect((await b.hotParticipant(me.id))?.banned).toBe(true);
+    });
+
+    it('[PERF7] a mode or team change made on one node is seen by the next answer on the other; decided again on the fresh record, it counts in the new cohort and team', async () => {
+      const { event, me } = await scene('answermode');
+      const run = { eventId: event.id, runId: `run_hot_${event.id}` };
+      await a.updateParticipant(me.id, { mode: 'remote' });
+      await a.durable();
+      expect(await b.recordQuizAnswer(run, 'q1', me.id, quizAnswer(me, 900, 'a1'))).toMatchObject({ applied: false, stale: true });
+      const fresh = (await b.hotParticipant(me.id))!;
+      expect(fresh.mode).toBe('remote');
+      expect((await b.recordQuizAnswer(run, 'q1', me.id, quizAnswer(fresh, 900, 'a1'))).applied).toBe(true);
+      await b.durable();
+      const stats = await a.quizQuestionStats(run, 'q1');
+      expect(stats.remote.answered).toBe(1);
+      expect(stats.room.answered).toBe(0);
+
+      await a.updateParticipant(me.id, { team: 'South' });
+      await a.durable();
+      expect(await b.recordQuizAnswer(run, 'q2', me.id, quizAnswer(fresh, 800, 'a2'))).toMatchObject({ applied: false, stale: true });
+      const south = (await b.hotParticipant(me.id))!;
+      expect(south.team).toBe('South');
+      expect((await b.recordQuizAnswer(run, 'q2', me.id, quizAnswer(south, 800, 'a2'))).applied).toBe(true);
+      await b.durable();
+      expect((await a.quizQuestionStats(run, 'q2')).teams).toEqual([{ team: 'South', points: 800, answered: 1, present: 0, score: 800 }]);
+      expect(await a.getQuizPlayer(run, me.id)).toMatchObject({ total: 1700 });
+    });
+
+    it('[PERF8] a burst of answers in one turn, retries included, on every node: each caller gets its own outcome and the counts are exact', async () => {
+      const { event, participant } = await scene('answerburst');
+      const run = { eventId: event.id, runId: `run_hot_${event.id}` };
+      const players = Array.from({ length: 60 }, (_, i) => participant(200 + i, { mode: i % 3 ? 'room' : 'remote' }));
+      for (const p of players) await a.createParticipant(p);
+      await a.durable();
+      const writers = kind === 'redis' ? [a, b] : [a];
+      const calls = players.flatMap((p, i) => [
+        [p, quizAnswer(p, 100 * (i % 5), `x${i}`)],
+        [p, quizAnswer(p, 100 * (i % 5), `x${i}`)],
+      ] as const);
+      const outcomes = await Promise.all(calls.map(([p, input], k) => writers[k % writers.length]!.recordQuizAnswer(run, 'q1', p.id, input)));
+      await Promise.all(writers.map((w) => w.durable()));
+      for (let i = 0; i < players.length; i++) {
+        const pair = [outcomes[2 * i]!, outcomes[2 * i + 1]!];
+        expect(pair.filter((o) => o.applied)).toHaveLength(1);
+        expect(pair.filter((o) => o.repeat)).toHaveLength(1);
+      }
+      const stats = await b.quizQuestionStats(run, 'q1');
+      expect(stats.room.answered).toBe(players.filter((p) => p.mode === 'room').length);
+      expect(stats.remote.answered).toBe(players.filter((p) => p.mode === 'remote').length);
+      expect(await b.quizPlayerCount(run)).toBe(players.length);
+      expect(stats.teams).toEqual([{ team: 'North', points: players.reduce((n, _, i) => n + 100 * (i % 5), 0), answered: players.length, present: 0, score: players.reduce((n, _, i) => n + 100 * (i % 5), 0) / players.length }]);
+    });
+    it('[PERF9] a reaction id is claimed once per participant: a retry is `repeat` (on either node in Redis, where the window is shared), a released id can be claimed again', async () => {
+      const { event, me } = await scene('react');
+      const standing = { mode: me.mode, team: me.team ?? null };
+      expect(await b.claimReaction(event.id, me.id, 'r1', standing)).toBe('claimed');
+      expect(await b.claimReaction(event.id, me.id, 'r1', standing)).toBe('repeat');
+      if (kind === 'redis') expect(await a.claimReaction(event.id, me.id, 'r1', standing)).toBe('repeat');
+      expect(await b.claimReaction(event.id, me.id, 'r2', standing)).toBe('claimed');
+      await b.releaseReaction(event.id, me.id, 'r2');
+      expect(await b.claimReaction(event.id, me.id, 'r2', standing)).toBe('claimed');
+      // Banned since: the retry of a claimed id is still a repeat (nothing applies twice).
+      await a.updateParticipant(me.id, { banned: true });
+      await a.durable();
+      expect(await b.claimReaction(event.id, me.id, 'r1', standing)).toBe('repeat');
+    });
+
+    it('[PERF10] a ban, mode or team change made on one node is seen by the next reaction on the other: stale, nothing claimed, and a fresh read shows the change', async () => {
+      const { event, me } = await scene('reactban');
+      const standing = (p: Participant) => ({ mode: p.mode, team: p.team ?? null });
+      await a.updateParticipant(me.id, { mode: 'remote' });
+      await a.durable();
+      expect(await b.claimReaction(event.id, me.id, 'r1', standing(me))).toBe('stale');
+      const fresh = (await b.hotParticipant(me.id))!;
+      expect(fresh.mode).toBe('remote');
+      // Nothing was claimed: decided again on the fresh record, the same id applies.
+      expect(await b.claimReaction(event.id, me.id, 'r1', standing(fresh))).toBe('claimed');
+
+      await a.updateParticipant(me.id, { team: 'South' });
+      await a.durable();
+      expect(await b.claimReaction(event.id, me.id, 'r2', standing(fresh))).toBe('stale');
+      const south = (await b.hotParticipant(me.id))!;
+      expect(south.team).toBe('South');
+
+      await a.updateParticipant(me.id, { banned: true });
+      await a.durable();
+      expect(await b.claimReaction(event.id, me.id, 'r3', standing(south))).toBe('stale');
+      expect((await b.hotParticipant(me.id))?.banned).toBe(true);
+    });
+    it('[PERF11] a run document is parsed once per stored text: read again it is the same frozen value; saved on the other node, the next read has the new one', async () => {
+      const { event } = await scene('rundoc');
+      const runId = `run_doc_${event.id}`;
+      await a.createQuizRun(event.id, runId, { step: { phase: 'lobby' }, questions: [{ id: 'q1' }] }, null);
+      await a.durable();
+      const first = (await b.getQuizRun(runId))!;
+      const again = (await b.getQuizRun(runId))!;
+      expect(again.run).toBe(first.run);
+      expect(Object.isFrozen(first.run)).toBe(true);
+      expect((await a.saveQuizRun(runId, { step: { phase: 'getReady' }, questions: [{ id: 'q1' }] }, first.version, null))?.version).toBe(first.version + 1);
+      await a.durable();
+      const saved = (await b.getQuizRun(runId))!;
+      expect(saved.version).toBe(first.version + 1);
+      expect(saved.run).toEqual({ step: { phase: 'getReady' }, questions: [{ id: 'q1' }] });
     });
   });
 }

@@ -324,4 +324,23 @@ describe('quiz live play (domain)', () => {
     expect(audience().map((p) => p.phase.phase)).toEqual(['answering']);
     expect(presenter()).toHaveLength(1);
   });
+  it('[PERF6] [PERF7] an answer retried with its command id is received from its record, after a ban too; a new command of a banned player is BANNED; a mode change counts the next answer in the new cohort', async () => {
+    const { runId, a, b, quiz } = await setUp();
+    await toAnswering(runId);
+    const q1 = quiz.questions[0]!.id;
+    const tf = (value: boolean) => ({ runId, questionId: q1, answer: { kind: 'truefalse' as const, value }, displayedForMs: 500 });
+    expect(await answer(deps, k.event.id, a.id, tf(true), NO_TIMING, 'cmd-1')).toEqual({ runId, questionId: q1, received: true });
+    expect(await k.store.quizAnswerCommand({ eventId: k.event.id, runId }, q1, a.id)).toBe('cmd-1');
+    await k.store.updateParticipant(a.id, { banned: true });
+    expect(await answer(deps, k.event.id, a.id, tf(true), NO_TIMING, 'cmd-1')).toEqual({ runId, questionId: q1, received: true });
+    await expect(answer(deps, k.event.id, a.id, tf(true), NO_TIMING, 'cmd-2')).rejects.toMatchObject({ code: ErrorCode.BANNED });
+    // Warm in the cache as room, moved to remote: the answer counts where the player is now.
+    expect((await k.store.hotParticipant(b.id))?.mode).toBe('remote');
+    await k.store.updateParticipant(b.id, { mode: 'room' });
+    await answer(deps, k.event.id, b.id, tf(false), NO_TIMING, 'cmd-3');
+    const stats = await k.store.quizQuestionStats({ eventId: k.event.id, runId }, q1);
+    expect(stats.room.answered).toBe(2);
+    expect(stats.remote.answered).toBe(0);
+    expect(stats.answered).toBe(2);
+  });
 });

@@ -7,6 +7,7 @@ import {
   QUIZ_PHASE_LIMITS,
   RallyError,
   scoreAnswer,
+  unavailable,
   type Participant,
   type QuizAnswerValue,
   type QuizControl,
@@ -306,9 +307,17 @@ function scheduleCount(deps: QuizPlayDeps, eventId: string, runId: string): void
   pendingCounts.set(runId, timer);
 }
 
+/** [PERF7] An answer decided on a stale copy of the sender is decided again on a fresh read, this many times at most. */
+const STALE_RETRIES = 3;
+
 /**
  * [QUIZ31] [QUIZ35] [QUIZ36] A player's answer to the open question: checked, timed within the
  * bound, scored now (correctness and points are told at the reveal), stored once.
+ *
+ * [PERF6] [PERF7] The hot path: the sender comes from the store's per-node cache, and the answer
+ * record is the command's idempotency record (`commandId`, checked by the store's step before
+ * anything else); the step also confirms the sender stands as decided here (not banned, same mode
+ * and team), or answers `stale` and the answer is decided again on a fresh read.
  */
 export async function answer(
   deps: QuizPlayDeps,
@@ -316,58 +325,73 @@ export async function answer(
   participantId: string,
   input: { runId: string; questionId: string; answer: QuizAnswerValue; displayedForMs: number },
   timing: AnswerTiming,
+  commandId?: string,
 ): Promise<{ runId: string; questionId: string; received: true }> {
   const { runId, questionId } = input;
-  const [stored, me] = await Promise.all([loadRun(deps, eventId, runId), deps.store.getParticipant(participantId)]);
-  if (!me || me.eventId !== eventId) throw new RallyError(ErrorCode.UNAUTHORIZED, 'this participant no longer exists, please join again');
-  // [SEC10] Read here anyway, so the ban is checked here rather than by a second read in the pipeline.
-  if (me.banned) throw new RallyError(ErrorCode.BANNED, 'a moderator removed you from this event');
-  const nowMs = deps.clock.now();
-  const index = stored.doc.run.questions.findIndex((q) => q.id === questionId);
-  if (index < 0) throw new RallyError(ErrorCode.NOT_FOUND, 'no such question in this quiz');
-  const q = stored.doc.run.questions[index]!;
+  const received = { runId, questionId, received: true } as const;
   const ref = { eventId, runId };
-  // Judged on the run caught up to now: a question whose time ran out is closed even before a timer says so.
-  const step = next(stored.doc.run, { type: 'tick' }, nowMs).state.step;
-  const open = step.phase === 'answering' && step.index === index;
-  const reason = checkAnswer(q, input.answer);
-  if (!open) {
-    // A retry of an answer already taken is still "received".
-    const mine = (await deps.store.getQuizPlayer(ref, participantId)).answers[questionId];
-    if (mine && sameAnswer(mine.value, input.answer)) return { runId, questionId, received: true };
-    throw new RallyError(ErrorCode.INVALID_STATE, step.phase === 'answering' || step.phase === 'getReady' || step.phase === 'teamTalk' || step.phase === 'lobby' ? 'this question is not open' : 'this question is closed');
-  }
-  if (reason) throw new RallyError(ErrorCode.BAD_REQUEST, reason);
+  for (let attempt = 1; ; attempt++) {
+    const [stored, me] = await Promise.all([loadRun(deps, eventId, runId), deps.store.hotParticipant(participantId)]);
+    if (!me || me.eventId !== eventId) throw new RallyError(ErrorCode.UNAUTHORIZED, 'this participant no longer exists, please join again');
+    if (me.banned) {
+      // [PERF6] An id applied before the ban is answered as it was, not refused now.
+      if (commandId && (await deps.store.quizAnswerCommand(ref, questionId, participantId)) === commandId) return received;
+      // [SEC10] Read here anyway, so the ban is checked here rather than by a second read in the pipeline.
+      throw new RallyError(ErrorCode.BANNED, 'a moderator removed you from this event');
+    }
+    const nowMs = deps.clock.now();
+    const index = stored.doc.run.questions.findIndex((q) => q.id === questionId);
+    if (index < 0) throw new RallyError(ErrorCode.NOT_FOUND, 'no such question in this quiz');
+    const q = stored.doc.run.questions[index]!;
+    // Judged on the run caught up to now: a question whose time ran out is closed even before a timer says so.
+    const step = next(stored.doc.run, { type: 'tick' }, nowMs).state.step;
+    const open = step.phase === 'answering' && step.index === index;
+    const reason = checkAnswer(q, input.answer);
+    if (!open) {
+      // A retry of an answer already taken is still "received".
+      const mine = (await deps.store.getQuizPlayer(ref, participantId)).answers[questionId];
+      if (mine && sameAnswer(mine.value, input.answer)) return received;
+      throw new RallyError(ErrorCode.INVALID_STATE, step.phase === 'answering' || step.phase === 'getReady' || step.phase === 'teamTalk' || step.phase === 'lobby' ? 'this question is not open' : 'this question is closed');
+    }
+    if (reason) throw new RallyError(ErrorCode.BAD_REQUEST, reason);
 
-  const opensAtMs = Math.max(step.opensAtMs, stored.doc.sentAtMs ?? step.opensAtMs, timing.connectedAtMs);
-  const responseMs = Math.round(boundedResponseMs({ claimedMs: input.displayedForMs, serverElapsedMs: nowMs - opensAtMs, rttMs: timing.rttMs }));
-  const player = await deps.store.getQuizPlayer(ref, participantId);
-  const prior = player.answers[questionId];
-  if (prior) {
-    if (sameAnswer(prior.value, input.answer)) return { runId, questionId, received: true };
-    throw new RallyError(ErrorCode.CONFLICT, 'you already answered');
+    const opensAtMs = Math.max(step.opensAtMs, stored.doc.sentAtMs ?? step.opensAtMs, timing.connectedAtMs);
+    const responseMs = Math.round(boundedResponseMs({ claimedMs: input.displayedForMs, serverElapsedMs: nowMs - opensAtMs, rttMs: timing.rttMs }));
+    const player = await deps.store.getQuizPlayer(ref, participantId);
+    const prior = player.answers[questionId];
+    if (prior) {
+      if (sameAnswer(prior.value, input.answer)) return received;
+      throw new RallyError(ErrorCode.CONFLICT, 'you already answered');
+    }
+    const streakBefore = missedPreviousScoring(stored.doc.run.questions, index, stored.doc.revealed, player.answers) ? 0 : player.streak;
+    const outcome = scoreAnswer({ multiplier: q.points, accuracy: accuracy(q, input.answer), responseMs, timeLimitMs: q.timeLimitSec * 1000, streakBefore, graded: q.kind === 'number' });
+    const recorded = await deps.store.recordQuizAnswer(ref, questionId, participantId, {
+      streakAfter: outcome.streakAfter,
+      answer: { value: input.answer, points: outcome.points, correct: outcome.correct, bonus: outcome.bonus, responseMs, at: isoNow(deps.clock), team: teamOf(stored.doc.run, me), mode: me.mode },
+      ...(commandId ? { commandId } : {}),
+      player: { mode: me.mode, team: me.team ?? null },
+    });
+    if (recorded.stale) {
+      if (attempt < STALE_RETRIES) continue;
+      throw unavailable('your details changed while answering; try again', 100);
+    }
+    if (recorded.repeat) return received;
+    // The question was skipped while this answer was on its way ([QZSTORE23]).
+    if (recorded.discarded) throw new RallyError(ErrorCode.INVALID_STATE, 'this question is closed');
+    if (!recorded.applied) {
+      // Another tab or node was first ([QZSTORE1]).
+      if (sameAnswer(recorded.answer.value, input.answer)) return received;
+      throw new RallyError(ErrorCode.CONFLICT, 'you already answered');
+    }
+    deps.engagement?.interacted(me, 'quizAnswered', { ref: questionId });
+    // [QUIZ24] Everyone present has answered: lock now; otherwise the count goes out coalesced.
+    // The count is the one the record step read ([QZSTORE27]): no second read per answer.
+    const counts = await deps.store.presenceCounts(eventId);
+    const present = counts.room + counts.remote;
+    if (present > 0 && recorded.answered >= present) await refreshAnswered(deps, eventId, runId);
+    else scheduleCount(deps, eventId, runId);
+    return received;
   }
-  const streakBefore = missedPreviousScoring(stored.doc.run.questions, index, stored.doc.revealed, player.answers) ? 0 : player.streak;
-  const outcome = scoreAnswer({ multiplier: q.points, accuracy: accuracy(q, input.answer), responseMs, timeLimitMs: q.timeLimitSec * 1000, streakBefore, graded: q.kind === 'number' });
-  const recorded = await deps.store.recordQuizAnswer(ref, questionId, participantId, {
-    streakAfter: outcome.streakAfter,
-    answer: { value: input.answer, points: outcome.points, correct: outcome.correct, bonus: outcome.bonus, responseMs, at: isoNow(deps.clock), team: teamOf(stored.doc.run, me), mode: me.mode },
-  });
-  // The question was skipped while this answer was on its way ([QZSTORE23]).
-  if (recorded.discarded) throw new RallyError(ErrorCode.INVALID_STATE, 'this question is closed');
-  if (!recorded.applied) {
-    // Another tab or node was first ([QZSTORE1]).
-    if (sameAnswer(recorded.answer.value, input.answer)) return { runId, questionId, received: true };
-    throw new RallyError(ErrorCode.CONFLICT, 'you already answered');
-  }
-  deps.engagement?.interacted(me, 'quizAnswered', { ref: questionId });
-  // [QUIZ24] Everyone present has answered: lock now; otherwise the count goes out coalesced.
-  // The count is the one the record step read ([QZSTORE27]): no second read per answer.
-  const counts = await deps.store.presenceCounts(eventId);
-  const present = counts.room + counts.remote;
-  if (present > 0 && recorded.answered >= present) await refreshAnswered(deps, eventId, runId);
-  else scheduleCount(deps, eventId, runId);
-  return { runId, questionId, received: true };
 }
 
 const sameAnswer = (a: QuizAnswerValue, b: QuizAnswerValue) => JSON.stringify(a) === JSON.stringify(b);

@@ -6,6 +6,7 @@ import { setHighlight } from '../qa/moderation.js';
 import { liveSessionChanged } from './attendance.js';
 import { requireStageEvent } from './common.js';
 import type { StageDeps } from './deps.js';
+import { liveSessionChangedHere } from './live-session.js';
 
 /**
  * [AG1] [STAGE6] Moderators set the live session (or none). It must be in the agenda; switching
@@ -18,6 +19,7 @@ export async function setLiveSession(
   sessionId: string | null,
 ): Promise<{ liveSessionId: string | null; liveSessionStartedAt: string | null }> {
   const outcome = await deps.store.setLive(eventId, sessionId, isoNow(deps.clock));
+  liveSessionChangedHere(eventId);
   if (!outcome.ok) throw new RallyError(ErrorCode.NOT_FOUND, outcome.reason === 'no-event' ? 'no such event' : 'no such session in the agenda');
   deps.publish.toEvent(eventId, 'event:updated', toPublicEvent(outcome.event));
   if (outcome.changed) {
@@ -73,6 +75,7 @@ export async function setAgenda(deps: StageDeps, eventId: string, agenda: Agenda
     }
   }
   const result = await deps.store.setAgenda(eventId, agenda, isoNow(deps.clock));
+  liveSessionChangedHere(eventId);
   if (!result) throw new RallyError(ErrorCode.NOT_FOUND, 'no such event');
   const event = toPublicEvent(result.event);
   deps.publish.toEvent(eventId, 'event:updated', event);

@@ -74,7 +74,7 @@ export interface StageServices {
 }
 
 export type StageStoreDeps = StageStore &
-  Pick<Store, 'getEvent' | 'getParticipant' | 'listParticipants' | 'presenceOnline' | 'listPolls' | 'listQuestions' | 'getPoll' | 'getQuestion' | 'setHighlighted'>;
+  Pick<Store, 'getEvent' | 'getParticipant' | 'hotParticipant' | 'claimReaction' | 'releaseReaction' | 'listParticipants' | 'presenceOnline' | 'listPolls' | 'listQuestions' | 'getPoll' | 'getQuestion' | 'setHighlighted'>;
 
 export interface StageDeps {
   store: StageStoreDeps;

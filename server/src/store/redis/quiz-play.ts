@@ -3,7 +3,8 @@
  *
  * Keys, with T = P{eventId}: the event's hash tag (store/redis/keyspace.ts), for run R = {eventId}:{runId}:
  *   T quiz-player:R:{participantId}   hash  `total`, `streak`, `member` (their ranking member), `a:{questionId}` -> answer JSON,
- *                                           `u:{questionId}` -> `{streak before}|{points}|{member before, '' if none}` (the undo, [QZSTORE23])
+ *                                           `u:{questionId}` -> `{streak before}|{points}|{member before, '' if none}` (the undo, [QZSTORE23]),
+ *                                           `c:{questionId}` -> the id of the command the answer was recorded under ([PERF6])
  *   T quiz-rank:R                     zset  the ranking: score −total, member `{reached, 15 digits}:{participantId}`
  *   T quiz-run:R                      hash  `seq`: the run's answer sequence (the tie-break clock)
  *   T quiz-questions:R                set   question ids with counters, team sums or presence (standings, deleteQuizRun)
@@ -38,45 +39,68 @@ import { createRedisQuizRuns } from './quiz-runs.js';
 
 
 const LUA = {
-  // [QZSTORE1] [QZSTORE2] KEYS: player, rank, run, question counters, question teams, run questions,
-  // run discarded, question answerers.
-  // ARGV: questionId, answer JSON, points, streakAfter, participantId, team ('' none), counter names...
-  // Returns {applied 0/1/2 (2: discarded), answer JSON, total, streak, the question's answer count}.
+  // [QZSTORE1] [QZSTORE2] [PERF8] The answers of one turn and one event, applied one after another
+  // (each still one atomic step: the script runs whole). Per answer, nine KEYS: player, rank, run,
+  // question counters, question teams, run questions, run discarded, question answerers, the
+  // participant's record; and in ARGV: questionId, answer JSON, points, streakAfter, participantId,
+  // team ('' none), command id ('' none), check standing (1/0), mode JSON, team JSON (the
+  // participant's), counter count, counter names...
+  // Returns per answer {applied 0/1/2 (2: discarded)/3 (repeat)/4 (stale), answer JSON, total, streak, the question's answer count}.
   record: `
-    local function answered()
-      local n = redis.call('HMGET', KEYS[4], 'answered:room', 'answered:remote')
-      return tostring((tonumber(n[1]) or 0) + (tonumber(n[2]) or 0))
+    local function one(K, A, c0, c1)
+      local function answered()
+        local n = redis.call('HMGET', K[4], 'answered:room', 'answered:remote')
+        return tostring((tonumber(n[1]) or 0) + (tonumber(n[2]) or 0))
+      end
+      local f = 'a:' .. A[1]
+      local first = redis.call('HMGET', K[1], f, 'c:' .. A[1], 'total', 'streak')
+      -- [PERF6] A retried command id, before any other check.
+      if first[1] and A[7] ~= '' and first[2] == A[7] then return {3, first[1], first[3], first[4], answered()} end
+      -- [PERF7] The sender stands as the caller decided (exists, not banned, same mode and team).
+      if A[8] == '1' then
+        local p = redis.call('HMGET', K[9], 'banned', 'mode', 'team')
+        if p[2] ~= A[9] or p[1] == 'true' or (p[3] or 'null') ~= A[10] then return {4, '', '0', '0', '0'} end
+      end
+      if first[1] then return {0, first[1], first[3], first[4], answered()} end
+      if redis.call('SISMEMBER', K[7], A[1]) == 1 then
+        return {2, A[2], first[3] or '0', first[4] or '0', answered()}
+      end
+      local was = redis.call('HMGET', K[1], 'streak', 'member')
+      redis.call('HSET', K[1], f, A[2], 'u:' .. A[1], (was[1] or '0') .. '|' .. A[3] .. '|' .. (was[2] or ''), 'streak', A[4])
+      if A[7] ~= '' then redis.call('HSET', K[1], 'c:' .. A[1], A[7]) end
+      redis.call('SADD', K[8], A[5])
+      local pts = tonumber(A[3])
+      local total = redis.call('HINCRBY', K[1], 'total', pts)
+      local member = redis.call('HGET', K[1], 'member')
+      if (not member) or pts > 0 then
+        if member then redis.call('ZREM', K[2], member) end
+        local seq = redis.call('HINCRBY', K[3], 'seq', 1)
+        member = string.format('%015d', seq) .. ':' .. A[5]
+        redis.call('HSET', K[1], 'member', member)
+      end
+      redis.call('ZADD', K[2], 0 - total, member)
+      for j = c0, c1 do redis.call('HINCRBY', K[4], ARGV[j], 1) end
+      if A[6] ~= '' then
+        redis.call('HINCRBY', K[5], 'points:' .. A[6], pts)
+        redis.call('HINCRBY', K[5], 'answered:' .. A[6], 1)
+      end
+      redis.call('SADD', K[6], A[1])
+      return {1, A[2], tostring(total), A[4], answered()}
     end
-    local f = 'a:' .. ARGV[1]
-    local first = redis.call('HGET', KEYS[1], f)
-    if first then
-      local st = redis.call('HMGET', KEYS[1], 'total', 'streak')
-      return {0, first, st[1], st[2], answered()}
+    local out = {}
+    local i = 1
+    local v = 0
+    while i <= #ARGV do
+      local K = {}
+      for j = 1, 9 do K[j] = KEYS[9 * v + j] end
+      local A = {}
+      for j = 1, 10 do A[j] = ARGV[i + j - 1] end
+      local n = tonumber(ARGV[i + 10])
+      v = v + 1
+      out[v] = one(K, A, i + 11, i + 10 + n)
+      i = i + 11 + n
     end
-    if redis.call('SISMEMBER', KEYS[7], ARGV[1]) == 1 then
-      local st = redis.call('HMGET', KEYS[1], 'total', 'streak')
-      return {2, ARGV[2], st[1] or '0', st[2] or '0', answered()}
-    end
-    local was = redis.call('HMGET', KEYS[1], 'streak', 'member')
-    redis.call('HSET', KEYS[1], f, ARGV[2], 'u:' .. ARGV[1], (was[1] or '0') .. '|' .. ARGV[3] .. '|' .. (was[2] or ''), 'streak', ARGV[4])
-    redis.call('SADD', KEYS[8], ARGV[5])
-    local pts = tonumber(ARGV[3])
-    local total = redis.call('HINCRBY', KEYS[1], 'total', pts)
-    local member = redis.call('HGET', KEYS[1], 'member')
-    if (not member) or pts > 0 then
-      if member then redis.call('ZREM', KEYS[2], member) end
-      local seq = redis.call('HINCRBY', KEYS[3], 'seq', 1)
-      member = string.format('%015d', seq) .. ':' .. ARGV[5]
-      redis.call('HSET', KEYS[1], 'member', member)
-    end
-    redis.call('ZADD', KEYS[2], 0 - total, member)
-    for i = 7, #ARGV do redis.call('HINCRBY', KEYS[4], ARGV[i], 1) end
-    if ARGV[6] ~= '' then
-      redis.call('HINCRBY', KEYS[5], 'points:' .. ARGV[6], pts)
-      redis.call('HINCRBY', KEYS[5], 'answered:' .. ARGV[6], 1)
-    end
-    redis.call('SADD', KEYS[6], ARGV[1])
-    return {1, ARGV[2], tostring(total), ARGV[4], answered()}`,
+    return out`,
   // [QZSTORE23] KEYS: rank, run discarded, question answerers, counters, teams, presence, run
   // questions, then the answerers' player keys. ARGV: questionId, then the answerers' ids in the
   // same order. Returns 0 without changing anything when that list is not the answerer set (someone
@@ -105,7 +129,7 @@ const LUA = {
         else
           local total = redis.call('HINCRBY', pk, 'total', 0 - pts)
           redis.call('HSET', pk, 'streak', streak, 'member', before)
-          redis.call('HDEL', pk, f, u)
+          redis.call('HDEL', pk, f, u, 'c:' .. ARGV[1])
           redis.call('ZADD', KEYS[1], 0 - total, before)
         end
       end
@@ -128,6 +152,9 @@ const LUA = {
     redis.call('SADD', KEYS[2], ARGV[1])
     return redis.call('GET', KEYS[1])`,
 };
+
+/** [PERF8] Answers sent in one script call at most: a bigger turn is split, each part still one call. */
+const ANSWER_BATCH_MAX = 500;
 
 /** A ranking member -> the participant id after the fixed-width sequence. */
 const participantOf = (member: string) => member.slice(16);
@@ -153,7 +180,11 @@ const numbers = (fields: Record<string, string>) => Object.fromEntries(Object.en
 /** [QZSTORE24] One send-time field per question and player (ids hold no newline). */
 const sentField = (questionId: string, participantId: string) => `${questionId}\n${participantId}`;
 
-export function createRedisQuizPlay(client: AnyRedis, ks: Keyspace): QuizPlayStore {
+/**
+ * `hooks.stale`: [PERF7] the record step found the sender's stored standing changed: the store's
+ * per-node cache drops its copy.
+ */
+export function createRedisQuizPlay(client: AnyRedis, ks: Keyspace, hooks: { stale(participantId: string): void }): QuizPlayStore {
   const runKey = (run: QuizRunRef) => `${run.eventId}:${run.runId}`;
   const key = {
     player: (run: QuizRunRef, participantId: string) => `${ks.ev(run.eventId)}quiz-player:${runKey(run)}:${participantId}`,
@@ -169,28 +200,75 @@ export function createRedisQuizPlay(client: AnyRedis, ks: Keyspace): QuizPlaySto
   };
   const run = luaRunner(client, LUA);
 
+  // [PERF8] Every answer recorded in one turn of the event loop goes to Redis in one script call per
+  // event (all its keys are in the event's slot, [CLU21]), at most ANSWER_BATCH_MAX per call; each
+  // caller's promise settles with its own answer's reply once the script has returned.
+  let queue: { eventId: string; keys: string[]; args: string[]; resolve: (reply: unknown[]) => void; reject: (e: unknown) => void }[] = [];
+  const sendAnswers = async (batch: typeof queue) => {
+    try {
+      const replies = (await run('record', batch.flatMap((b) => b.keys), batch.flatMap((b) => b.args))) as unknown[][];
+      batch.forEach((b, k) => b.resolve(replies[k]!));
+    } catch (e) {
+      for (const b of batch) b.reject(e);
+    }
+  };
+  const flushAnswers = () => {
+    const byEvent = new Map<string, typeof queue>();
+    for (const b of queue) byEvent.set(b.eventId, [...(byEvent.get(b.eventId) ?? []), b]);
+    queue = [];
+    for (const batch of byEvent.values()) for (let k = 0; k < batch.length; k += ANSWER_BATCH_MAX) void sendAnswers(batch.slice(k, k + ANSWER_BATCH_MAX));
+  };
+  const recordBatched = (eventId: string, keys: string[], args: string[]) =>
+    new Promise<unknown[]>((resolve, reject) => {
+      if (queue.length === 0) setImmediate(flushAnswers);
+      queue.push({ eventId, keys, args, resolve, reject });
+    });
+
   return {
     ...createRedisQuizRuns(client, ks),
     async recordQuizAnswer(r, questionId, participantId, input) {
       checkAnswerInput(input);
-      const { answer, streakAfter } = input;
-      const reply = (await run(
-        'record',
-        [
-          key.player(r, participantId),
-          key.rank(r),
-          key.run(r),
-          key.counters(r, questionId),
-          key.teams(r, questionId),
-          key.questions(r),
-          key.discarded(r),
-          key.answerers(r, questionId),
-        ],
-        [questionId, JSON.stringify(answer), String(answer.points), String(streakAfter), participantId, answer.team ?? '', ...quizCounterKeys(answer)],
-      )) as [number, string, string, string, string];
+      const { answer, player } = input;
+      const keys = [
+        key.player(r, participantId),
+        key.rank(r),
+        key.run(r),
+        key.counters(r, questionId),
+        key.teams(r, questionId),
+        key.questions(r),
+        key.discarded(r),
+        key.answerers(r, questionId),
+        `${ks.ev(r.eventId)}participant:${participantId}`,
+      ];
+      const counters = quizCounterKeys(answer);
+      const args = [
+        questionId,
+        JSON.stringify(answer),
+        String(answer.points),
+        String(input.streakAfter),
+        participantId,
+        answer.team ?? '',
+        input.commandId ?? '',
+        player ? '1' : '0',
+        JSON.stringify(player?.mode ?? null),
+        JSON.stringify(player?.team ?? null),
+        String(counters.length),
+        ...counters,
+      ];
+      const reply = await recordBatched(r.eventId, keys, args);
+      const status = Number(reply[0]);
       const answered = Number(reply[4]);
-      if (Number(reply[0]) === 2) return { applied: false, discarded: true, answer, total: Number(reply[2]), streak: Number(reply[3]), answered };
-      return { applied: Number(reply[0]) === 1, answer: JSON.parse(String(reply[1])) as QuizAnswerRecord, total: Number(reply[2]), streak: Number(reply[3]), answered };
+      if (status === 4) {
+        hooks.stale(participantId);
+        return { applied: false, stale: true, answer, total: 0, streak: 0, answered: 0 };
+      }
+      if (status === 2) return { applied: false, discarded: true, answer, total: Number(reply[2]), streak: Number(reply[3]), answered };
+      const kept = { applied: status === 1, answer: JSON.parse(String(reply[1])) as QuizAnswerRecord, total: Number(reply[2]), streak: Number(reply[3]), answered };
+      return status === 3 ? { ...kept, repeat: true } : kept;
+    },
+    async quizAnswerCommand(r, questionId, participantId) {
+      const id = await client.hGet(key.player(r, participantId), `c:${questionId}`);
+      return id == null ? null : String(id);
     },
     async discardQuizQuestion(r, questionId) {
       // Optimistic: the script refuses a stale answerer list, so an answer racing the discard is

@@ -14,6 +14,7 @@
  * run nobody advances.
  */
 import { ErrorCode, RallyError } from '@rally/shared';
+import { parseCache } from '../sqlite/parse-cache.js';
 import { checkRunKind, type QuizPlayStore, type QuizRunKind, type StoredQuizRun } from '../quiz-play-store.js';
 import { luaRunner } from './lua.js';
 import type { AnyRedis, Keyspace } from './keyspace.js';
@@ -45,13 +46,15 @@ export function createRedisQuizRuns(client: AnyRedis, ks: Keyspace): QuizRunDocs
   const run = luaRunner(client, LUA);
   const due = (ms: number | null) => (ms === null ? '' : String(ms));
 
+  // [PERF11] Every answer reads its run: its document is parsed once per stored text (frozen), not per read.
+  const runDocs = parseCache<unknown>(500);
   const getQuizRun = async (runId: string): Promise<StoredQuizRun | null> => {
     const eventId = await ks.eventOf(runId);
     if (eventId === null) return null;
     const h = (await client.hGetAll(key.doc(eventId, runId))) as Record<string, string>;
     if (!h.doc) return null;
     const kind: QuizRunKind = h.kind === 'reinforcement' ? 'reinforcement' : 'live';
-    return { eventId: String(h.eventId), runId, kind, run: JSON.parse(String(h.doc)) as unknown, version: Number(h.version), dueAtMs: h.due ? Number(h.due) : null };
+    return { eventId: String(h.eventId), runId, kind, run: runDocs.parse(runId, String(h.doc)), version: Number(h.version), dueAtMs: h.due ? Number(h.due) : null };
   };
 
   return {

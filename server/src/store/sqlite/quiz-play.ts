@@ -10,6 +10,8 @@ import {
   type QuizAnswerRecord,
   type QuizPlayStore,
   type QuizRunRef,
+  type RecordAnswerInput,
+  type RecordAnswerOutcome,
 } from '../quiz-play-store.js';
 import { createSqliteQuizRuns } from './quiz-runs.js';
 
@@ -36,6 +38,8 @@ CREATE TABLE IF NOT EXISTS quiz_answers (
   -- tie-break before it (reached NULL: the answer brought the player into the ranking).
   streak_before INTEGER,
   reached_before INTEGER,
+  -- [PERF6] The command the answer was recorded under: the answer is its idempotency record.
+  command_id TEXT,
   PRIMARY KEY (event_id, run_id, participant_id, question_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS quiz_answers_question ON quiz_answers(event_id, run_id, question_id);
@@ -94,20 +98,32 @@ interface PlayerRow {
   reached: number;
 }
 
+/** [PERF7] What the quiz-play module borrows from the store around it: the group commit and the standing check. */
+export interface SqliteQuizPlayHooks {
+  /** Joins the turn's batch (the write lock): what is read next is current. */
+  begin(): void;
+  /** The participant exists, is not banned, and has this mode and team (read through the hot cache). */
+  stands(participantId: string, mode: 'room' | 'remote', team: string | null): boolean;
+}
+
 /** The quiz-play tables on the embedded store's database; each mutation is one transaction. */
-export function createSqliteQuizPlay(db: Database.Database): QuizPlayStore {
+export function createSqliteQuizPlay(db: Database.Database, hooks: SqliteQuizPlayHooks): QuizPlayStore {
   // Files from before [QZSTORE23]: the undo columns are added first (the question index does not need them).
   const columns = db.prepare<[], { name: string }>('PRAGMA table_info(quiz_answers)').all();
   if (columns.length > 0 && !columns.some((c) => c.name === 'streak_before')) {
     db.exec('ALTER TABLE quiz_answers ADD COLUMN streak_before INTEGER; ALTER TABLE quiz_answers ADD COLUMN reached_before INTEGER');
   }
+  // Files from before [PERF6]: the command id column.
+  if (columns.length > 0 && !columns.some((c) => c.name === 'command_id')) db.exec('ALTER TABLE quiz_answers ADD COLUMN command_id TEXT');
   db.exec(SCHEMA);
   const RUN = 'event_id = ? AND run_id = ?';
   const q = {
-    answer: db.prepare<[string, string, string, string], { doc: string }>(`SELECT doc FROM quiz_answers WHERE ${RUN} AND participant_id = ? AND question_id = ?`),
+    answer: db.prepare<[string, string, string, string], { doc: string; command_id: string | null }>(
+      `SELECT doc, command_id FROM quiz_answers WHERE ${RUN} AND participant_id = ? AND question_id = ?`,
+    ),
     answers: db.prepare<[string, string, string], { question_id: string; doc: string }>(`SELECT question_id, doc FROM quiz_answers WHERE ${RUN} AND participant_id = ?`),
     insertAnswer: db.prepare(
-      'INSERT INTO quiz_answers (event_id, run_id, participant_id, question_id, doc, streak_before, reached_before) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO quiz_answers (event_id, run_id, participant_id, question_id, doc, streak_before, reached_before, command_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     questionAnswers: db.prepare<[string, string, string], { participant_id: string; doc: string; streak_before: number | null; reached_before: number | null }>(
       `SELECT participant_id, doc, streak_before, reached_before FROM quiz_answers WHERE ${RUN} AND question_id = ?`,
@@ -169,15 +185,24 @@ export function createSqliteQuizPlay(db: Database.Database): QuizPlayStore {
     deletes: ['quiz_players', 'quiz_answers', 'quiz_runs', 'quiz_counters', 'quiz_team_sums', 'quiz_presence', 'quiz_discarded', 'quiz_sent'].map((t) => db.prepare(`DELETE FROM ${t} WHERE ${RUN}`)),
   };
 
-  const record = db.transaction((run: QuizRunRef, questionId: string, participantId: string, streakAfter: number, answer: QuizAnswerRecord) => {
+  // [PERF6] [PERF7] One atomic step without a savepoint of its own: it joins the turn's batch first
+  // (so what it reads is read under the write lock, another connection's commit included), and every
+  // refusal comes before its first write.
+  const record = (run: QuizRunRef, questionId: string, participantId: string, input: RecordAnswerInput): RecordAnswerOutcome => {
+    hooks.begin();
     const { eventId: e, runId: r } = run;
+    const { answer, streakAfter, commandId = null } = input;
     // [QZSTORE27] The count after the step, read inside it.
     const answered = () => q.answered.get(e, r, questionId)!.n;
     const first = q.answer.get(e, r, participantId, questionId);
     const before = q.player.get(e, r, participantId);
-    if (first) return { applied: false, answer: JSON.parse(first.doc) as QuizAnswerRecord, total: before!.total, streak: before!.streak, answered: answered() };
+    const kept = (extra: { repeat?: true }) => ({ applied: false, ...extra, answer: JSON.parse(first!.doc) as QuizAnswerRecord, total: before!.total, streak: before!.streak, answered: answered() });
+    // [PERF6] A retried command id, before any other check.
+    if (first && commandId !== null && first.command_id === commandId) return kept({ repeat: true });
+    if (input.player && !hooks.stands(participantId, input.player.mode, input.player.team)) return { applied: false, stale: true, answer, total: 0, streak: 0, answered: 0 };
+    if (first) return kept({});
     if (q.isDiscarded.get(e, r, questionId)) return { applied: false, discarded: true as const, answer, total: before?.total ?? 0, streak: before?.streak ?? 0, answered: answered() };
-    q.insertAnswer.run(e, r, participantId, questionId, JSON.stringify(answer), before?.streak ?? 0, before?.reached ?? null);
+    q.insertAnswer.run(e, r, participantId, questionId, JSON.stringify(answer), before?.streak ?? 0, before?.reached ?? null, commandId);
     const total = (before?.total ?? 0) + answer.points;
     // [QZSTORE3] Reaching a new total (or entering the ranking) moves the player behind those already there.
     const reached = !before || answer.points > 0 ? q.nextSeq.get(e, r)!.seq : before.reached;
@@ -185,7 +210,7 @@ export function createSqliteQuizPlay(db: Database.Database): QuizPlayStore {
     for (const k of quizCounterKeys(answer)) q.bump.run(e, r, questionId, k);
     if (answer.team !== null) q.addTeam.run(e, r, questionId, answer.team, answer.points);
     return { applied: true, answer, total, streak: streakAfter, answered: answered() };
-  });
+  };
 
   const discard = db.transaction((run: QuizRunRef, questionId: string) => {
     const { eventId: e, runId: r } = run;
@@ -254,7 +279,10 @@ export function createSqliteQuizPlay(db: Database.Database): QuizPlayStore {
     ...createSqliteQuizRuns(db),
     async recordQuizAnswer(run, questionId, participantId, input) {
       checkAnswerInput(input);
-      return record(run, questionId, participantId, input.streakAfter, input.answer);
+      return record(run, questionId, participantId, input);
+    },
+    async quizAnswerCommand(run, questionId, participantId) {
+      return q.answer.get(run.eventId, run.runId, participantId, questionId)?.command_id ?? null;
     },
     async discardQuizQuestion(run, questionId) {
       discard(run, questionId);

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { ErrorCode, RallyError } from '@rally/shared';
+import { parseCache } from './parse-cache.js';
 import { checkRunKind, type QuizPlayStore, type QuizRunKind, type StoredQuizRun } from '../quiz-play-store.js';
 
 type QuizRunDocs = Pick<QuizPlayStore, 'createQuizRun' | 'getQuizRun' | 'saveQuizRun' | 'currentQuizRun' | 'dueQuizRuns'>;
@@ -29,7 +30,9 @@ interface Row {
   doc: string;
 }
 
-const toRun = (r: Row): StoredQuizRun => ({ eventId: r.event_id, runId: r.run_id, kind: r.kind, run: JSON.parse(r.doc) as unknown, version: r.version, dueAtMs: r.due_at });
+/** [PERF11] Every answer reads its run: its document is parsed once per stored text (frozen), not per read. */
+const runDocs = parseCache<unknown>(500);
+const toRun = (r: Row): StoredQuizRun => ({ eventId: r.event_id, runId: r.run_id, kind: r.kind, run: runDocs.parse(r.run_id, r.doc), version: r.version, dueAtMs: r.due_at });
 
 /** [QZSTORE20]–[QZSTORE22] Quiz run documents on the embedded store's database. */
 export function createSqliteQuizRuns(db: Database.Database): QuizRunDocs {
