@@ -2,6 +2,7 @@ import type { Server } from 'socket.io';
 import type { ClientToServerEvents, Mode, Role, ServerToClientEvents, SocketData } from '@rally/shared';
 import type { BreakoutMove, Publisher } from '../domain/ports.js';
 import { tellRoomWatcher } from './shared-frame-fanout.js';
+import { RawJson, stringifyWithRaw } from '../domain/raw-json.js';
 
 export type RallyServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
@@ -66,18 +67,33 @@ export function factEmitter(stamps: boolean): EmitFact {
 
 /** [CLU5] The server-side event that carries a batch of personal facts to the other nodes. */
 const PERSONAL_BATCH = 'rally:personalFacts';
-/** [CLU5] Personal facts per cross-node message (~250 bytes each for a quiz result). */
+/** [CLU5] Personal facts per cross-node message (~250 bytes each for a quiz result, ~2 KB for a breakout place). */
 const PERSONAL_BATCH_MAX = 500;
 type PersonalItems = { participantId: string; payload: unknown }[];
 /**
- * The items travel as the bytes of one JSON document: the adapter sends server-side messages over
- * Redis pub/sub msgpack-encoded, and msgpack copies bytes as they are, where 500 result objects
- * cost ~40 µs apiece to decode (and a long string is counted character by character in
- * JavaScript to encode): bench B6 profiles.
+ * [CLU5] [BRK46] The items travel as the bytes of one text: the adapter sends server-side messages
+ * over Redis pub/sub msgpack-encoded, and msgpack copies bytes as they are, where 500 result objects
+ * cost ~40 µs apiece to decode (bench B6 profiles). Each payload is in it as the JSON it is written
+ * to the sockets as (encoded once, on the sending node): a receiving node cuts the text and writes
+ * each of its own participants' payloads as is, never parsing nor encoding one again (a round's
+ * places at open are 10,000 payloads of ~2 KB: bench B7). Items are `participantId SEP payloadJSON`
+ * joined by ITEM: JSON text never holds a raw control character, nor does an id.
  */
 type PersonalBatch = { fact: string; items: Uint8Array };
+const SEP = '\u0001';
+const ITEM = '\u0002';
 const bytesText = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-const itemsOf = (bytes: Uint8Array) => JSON.parse(bytesText(bytes)) as PersonalItems;
+/** A batch's items, their payloads as the JSON texts to write. */
+function encodedItemsOf(bytes: Uint8Array): { participantId: string; payload: RawJson }[] {
+  const text = bytesText(bytes);
+  const out: { participantId: string; payload: RawJson }[] = [];
+  for (const item of text.split(ITEM)) {
+    const at = item.indexOf(SEP);
+    out.push({ participantId: item.slice(0, at), payload: new RawJson(item.slice(at + 1)) });
+  }
+  return out;
+}
+const encodeItems = (items: readonly { participantId: string; payload: RawJson }[]) => Buffer.from(items.map((i) => `${i.participantId}${SEP}${i.payload.text}`).join(ITEM));
 /** [BRK25] [CLU5] The server-side event that carries a batch of breakout-room moves to the other nodes (JSON bytes, as above). */
 const MOVES_BATCH = 'rally:breakoutMoves';
 type MovesBatch = { eventId: string; moves: Uint8Array };
@@ -118,7 +134,7 @@ export function ioPublisher(io: RallyServer, opts: { stamps?: boolean; cluster?:
     }
   };
   if (opts.cluster) {
-    sideways.on(PERSONAL_BATCH, (b) => deliverLocally(b.fact, itemsOf(b.items)));
+    sideways.on(PERSONAL_BATCH, (b) => deliverLocally(b.fact, encodedItemsOf(b.items)));
     sidewaysMoves.on(MOVES_BATCH, (b) => moveLocally(b.eventId, JSON.parse(bytesText(b.moves)) as BreakoutMove[]));
   }
   return {
@@ -133,12 +149,14 @@ export function ioPublisher(io: RallyServer, opts: { stamps?: boolean; cluster?:
       emit(io.to(rooms.participant(participantId)), fact, payload);
     },
     toParticipants(fact, items) {
-      if (!opts.cluster) return deliverLocally(fact, items as PersonalItems);
+      // Encoded here, not by Socket.IO: a payload may hold parts encoded once for many (RawJson).
+      if (!opts.cluster) return deliverLocally(fact, items.map(({ participantId, payload }) => ({ participantId, payload: payload instanceof RawJson ? payload : new RawJson(stringifyWithRaw(payload)) })));
       // Each socket once: this node's through io.local, every other node's by that node, from one
       // message per batch (sent before this node's own sends, so the other nodes start at once).
       for (let i = 0; i < items.length; i += PERSONAL_BATCH_MAX) {
-        const batch = items.slice(i, i + PERSONAL_BATCH_MAX) as PersonalItems;
-        sideways.serverSideEmit(PERSONAL_BATCH, { fact, items: Buffer.from(JSON.stringify(batch)) });
+        // Each payload encoded once, here: for the other nodes and for this node's own sockets alike.
+        const batch = items.slice(i, i + PERSONAL_BATCH_MAX).map(({ participantId, payload }) => ({ participantId, payload: payload instanceof RawJson ? payload : new RawJson(stringifyWithRaw(payload)) }));
+        sideways.serverSideEmit(PERSONAL_BATCH, { fact, items: encodeItems(batch) });
         deliverLocally(fact, batch);
       }
     },

@@ -148,9 +148,11 @@ export function tellRoomWatcher(server: object, rooms: ReadonlySet<string>): voi
  */
 function encodeRaw(this: AdapterInternals, packet: { nsp?: string; data?: unknown[] }, packetOpts: PacketOpts): unknown[] | undefined {
   const data = packet.data;
-  if (!data || data.length !== 2 || typeof data[0] !== 'string' || !(data[1] instanceof RawJson)) return undefined;
+  // The fact's name and its payload, and with bench stamps on a trailing stamp string (publisher.ts).
+  if (!data || (data.length !== 2 && !(data.length === 3 && typeof data[2] === 'string')) || typeof data[0] !== 'string' || !(data[1] instanceof RawJson)) return undefined;
   const nsp = packet.nsp && packet.nsp !== '/' ? `${packet.nsp},` : '';
-  const text = `2${nsp}[${JSON.stringify(data[0])},${data[1].text}]`;
+  const stamp = data.length === 3 ? `,${JSON.stringify(data[2])}` : '';
+  const text = `2${nsp}[${JSON.stringify(data[0])},${data[1].text}${stamp}]`;
   // The adapter's own _encode, with an encoder that returns the text: it frames it once as usual.
   return this._encode.call({ encoder: { encode: () => [text] } }, packet, packetOpts);
 }

@@ -1,3 +1,4 @@
+import { stringifyWithRaw } from '../../src/domain/raw-json.js';
 import type { FactName, FactPayload, Mode, Participant, PollDraft, PollSettings, Role } from '@rally/shared';
 import { DEFAULT_POLL_SETTINGS } from '@rally/shared';
 import type { Clock } from '../../src/clock.js';
@@ -49,7 +50,8 @@ export function recordingPublisher(): RecordingPublisher {
     toRoles: (eventId, roles, fact, payload) => void published.push({ to: 'roles', target: eventId, roles, fact, payload }),
     toParticipant: (participantId, fact, payload) => void published.push({ to: 'participant', target: participantId, fact, payload }),
     // Recorded as one toParticipant each: who was told what is the same.
-    toParticipants: (fact, items) => void published.push(...items.map(({ participantId, payload }) => ({ to: 'participant' as const, target: participantId, fact, payload }))),
+    // As the client receives them: a personal payload may carry parts encoded once for many (RawJson).
+    toParticipants: (fact, items) => void published.push(...items.map(({ participantId, payload }) => ({ to: 'participant' as const, target: participantId, fact, payload: JSON.parse(stringifyWithRaw(payload)) as typeof payload }))),
     toAudience: (eventId, audience, fact, payload) => void published.push({ to: 'audience', target: eventId, audience, fact, payload }),
     setMode: (eventId, participantId, mode) => void modeMoves.push({ eventId, participantId, mode }),
     setBreakoutRooms: (eventId, moves) => void breakoutMoves.push(...moves.map(({ participantId, roomId, leave }) => ({ eventId, participantId, roomId, leave: [...leave] }))),

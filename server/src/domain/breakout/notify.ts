@@ -3,6 +3,7 @@ import { MODERATOR_ROLES, type BreakoutMove, type DomainDeps } from '../ports.js
 import { isRunning } from './access.js';
 import { readOccupancy } from './occupancy.js';
 import { membersByRoom, myBreakout, namesOf } from './view.js';
+import { RawJson } from '../raw-json.js';
 
 /** [BRK18] Who gets a round without the briefs: the audience, presenters and the stage screen. */
 export const ROUND_VIEWERS = ['attendee', 'presenter', 'screen'] as const satisfies readonly Role[];
@@ -35,8 +36,16 @@ export async function sendPlaces(
   const moves: BreakoutMove[] = [];
   const places: { participantId: string; payload: MyBreakout }[] = [];
   const running = isRunning(round);
+  // [BRK46] A room's member list is the same in each of its members' places: encoded once per room
+  // and written into each place as it is (the publisher encodes places with stringifyWithRaw).
+  const membersJson = new Map<string, RawJson>();
   for (const p of who) {
     const mine = myBreakout(round, assignments, names, p, now, members);
+    if (mine.roomId !== null) {
+      let json = membersJson.get(mine.roomId);
+      if (!json) membersJson.set(mine.roomId, (json = new RawJson(JSON.stringify(mine.members))));
+      mine.members = json as unknown as MyBreakout['members'];
+    }
     if (running) {
       const was = opts.wasIn?.get(p);
       moves.push({ participantId: p, roomId: mine.roomId, leave: opts.wasIn ? (was && was !== mine.roomId ? [was] : []) : roomIds });
