@@ -27,6 +27,7 @@ import { stageRouter } from './http/stage-routes.js';
 import { LIVEKIT_WEBHOOK_PATH, livekitWebhookRouter } from './http/livekit-webhook-routes.js';
 import { onVideoPresence } from './domain/breakout/video.js';
 import { publishOccupancy } from './domain/breakout/notify.js';
+import type { PlaceVideo } from './domain/ports.js';
 import type { EngagementLog } from './domain/engagement/log.js';
 import { createEngagementService } from './domain/engagement/service.js';
 import type { WebhookOptions } from './domain/engagement/webhooks.js';
@@ -197,7 +198,14 @@ export function createApp(deps: AppDeps): App {
   countFanout(io, (n) => metrics.fanout(n));
   if (deps.redis) metrics.watchRedis(deps.redis, 'adapter');
   metrics.countAttendees(() => connectedAttendees(io));
-  const publish = ioPublisher(io, { stamps: config.benchStamps, cluster: Boolean(deps.redis) });
+  // [BRK40] Breakout rooms' calls on the same LiveKit as the stage (or none: [BRK44]).
+  const breakoutMedia = createBreakoutMedia(config.livekit, { log });
+  const publish = ioPublisher(io, {
+    stamps: config.benchStamps,
+    cluster: Boolean(deps.redis),
+    // [BRK46] Each node signs the video tokens of the places it delivers to its own sockets.
+    ...(breakoutMedia.configured ? { signVideo: (identity: string, v: PlaceVideo) => breakoutMedia.signToken({ room: v.room, identity, name: v.name, access: 'member' }) } : {}),
+  });
   // [SEC1] [SEC4] [SEC5] [SEC7] Joins and handshakes per address and per event, in Redis when clustered.
   const limits = createConnectionLimits(deps.redis, config.limits);
   // [PRES4] Presence changes reach staff coalesced, per event, per node.
@@ -214,8 +222,6 @@ export function createApp(deps: AppDeps): App {
   const reactionBursts = createReactionBursts((eventId, burst) => io.to(rooms.event(eventId)).volatile.emit('reaction:aggregated', burst), {
     intervalMs: deps.stage?.burstIntervalMs,
   });
-  // [BRK40] Breakout rooms' calls on the same LiveKit as the stage (or none: [BRK44]).
-  const breakoutMedia = createBreakoutMedia(config.livekit, { log });
   const stage: StageServices = {
     roomCodes: createRoomCodes(config.secret, clock),
     publicUrl: config.publicUrl,

@@ -4,7 +4,7 @@ import type { Store } from '../store/store.js';
 import type { Audience, StageServices } from './stage/deps.js';
 import type { EngagementService } from './engagement/service.js';
 import type { PresenceFeed } from './presence-feed.js';
-import type { BreakoutMedia } from './breakout/video-deps.js';
+import type { BreakoutMedia, BreakoutRoomRef } from './breakout/video-deps.js';
 
 /**
  * How domain code tells clients about facts without knowing Socket.IO. The realtime layer
@@ -17,6 +17,26 @@ export interface BreakoutMove {
   leave: readonly string[];
 }
 
+/**
+ * [BRK46] A breakout place's video token, signed by the node that delivers the place to that
+ * participant's sockets (each node its own), not by the node that placed everyone: a round opening
+ * for 10,000 would otherwise sign 10,000 tokens on one node before the other nodes hear of anyone.
+ * The token is the member's of that room ([BRK45]); a node without LiveKit, or a failed signing,
+ * leaves `video` out (the client then asks with `breakout:videoToken`).
+ */
+export interface PlaceVideo {
+  room: BreakoutRoomRef;
+  /** The participant's display name in the call. */
+  name: string;
+}
+
+/** One participant's personal fact: its payload, and for a breakout place the video token its delivering node adds as `video`. */
+export interface PersonalItem<P> {
+  participantId: string;
+  payload: P;
+  video?: PlaceVideo;
+}
+
 export interface Publisher {
   toEvent<N extends FactName>(eventId: string, fact: N, payload: FactPayload<N>): void;
   toRoles<N extends FactName>(eventId: string, roles: readonly Role[], fact: N, payload: FactPayload<N>): void;
@@ -27,7 +47,7 @@ export interface Publisher {
    * message per batch, not one per participant. Not replayed by recovery: use it only for facts the
    * snapshot also carries.
    */
-  toParticipants<N extends FactName>(fact: N, items: readonly { participantId: string; payload: FactPayload<N> }[]): void;
+  toParticipants<N extends FactName>(fact: N, items: readonly PersonalItem<FactPayload<N>>[]): void;
   /** [STAGE16] To the union of some roles, cohorts and the breakout rooms of an event, each socket once. */
   toAudience<N extends FactName>(eventId: string, audience: Audience, fact: N, payload: FactPayload<N>): void;
   /** [STAGE16] Moves a participant's sockets, on every node, into the room of their new mode. */

@@ -77,6 +77,9 @@ export function createBreakoutMedia(livekit: Config['livekit'], opts: { ttlSec?:
       async token() {
         throw new RallyError(ErrorCode.UNAVAILABLE, 'LiveKit is not configured on this server');
       },
+      signToken() {
+        throw new RallyError(ErrorCode.UNAVAILABLE, 'LiveKit is not configured on this server');
+      },
       // [BRK44] Nobody can be in a call that does not exist.
       async openRooms() {},
       async closeRooms() {},
@@ -111,15 +114,19 @@ export function createBreakoutMedia(livekit: Config['livekit'], opts: { ttlSec?:
   const url = livekitWsUrl(livekit.url);
   const rooms = new RoomServiceClient(livekitHttpUrl(livekit.apiUrl ?? livekit.url), livekit.apiKey, livekit.apiSecret);
   const sign = livekitTokenSigner(livekit.apiKey, livekit.apiSecret);
+  const signToken: BreakoutMedia['signToken'] = ({ room, identity, name, access }) => {
+    const roomName = breakoutRoomName(room);
+    // No metadata and no attributes: everyone in the call can read them.
+    const token = sign({ identity, name, ttlSec, grant: grantFor(roomName, access) });
+    return { url, token, roomName, roomId: room.roomId, canPublish: access !== 'viewer', expiresAt: new Date(now() + ttlSec * 1000).toISOString() };
+  };
   return {
     configured: true,
     ...naming,
-    async token({ room, identity, name, access }) {
-      const roomName = breakoutRoomName(room);
-      // No metadata and no attributes: everyone in the call can read them.
-      const token = sign({ identity, name, ttlSec, grant: grantFor(roomName, access) });
-      return { url, token, roomName, roomId: room.roomId, canPublish: access !== 'viewer', expiresAt: new Date(now() + ttlSec * 1000).toISOString() };
+    async token(input) {
+      return signToken(input);
     },
+    signToken,
     async openRooms(refs) {
       // An empty call lives on for a while (people arrive over a minute or two), and a call left
       // empty by a network blip survives a minute; LiveKit would create a room on first join anyway.

@@ -1,6 +1,6 @@
 import type { Server } from 'socket.io';
 import type { ClientToServerEvents, Mode, Role, ServerToClientEvents, SocketData } from '@rally/shared';
-import type { BreakoutMove, Publisher } from '../domain/ports.js';
+import type { BreakoutMove, PersonalItem, PlaceVideo, Publisher } from '../domain/ports.js';
 import { tellRoomWatcher } from './shared-frame-fanout.js';
 import { RawJson, stringifyWithRaw } from '../domain/raw-json.js';
 
@@ -69,31 +69,40 @@ export function factEmitter(stamps: boolean): EmitFact {
 const PERSONAL_BATCH = 'rally:personalFacts';
 /** [CLU5] Personal facts per cross-node message (~250 bytes each for a quiz result, ~2 KB for a breakout place). */
 const PERSONAL_BATCH_MAX = 500;
-type PersonalItems = { participantId: string; payload: unknown }[];
 /**
  * [CLU5] [BRK46] The items travel as the bytes of one text: the adapter sends server-side messages
  * over Redis pub/sub msgpack-encoded, and msgpack copies bytes as they are, where 500 result objects
  * cost ~40 µs apiece to decode (bench B6 profiles). Each payload is in it as the JSON it is written
  * to the sockets as (encoded once, on the sending node): a receiving node cuts the text and writes
  * each of its own participants' payloads as is, never parsing nor encoding one again (a round's
- * places at open are 10,000 payloads of ~2 KB: bench B7). Items are `participantId SEP payloadJSON`
- * joined by ITEM: JSON text never holds a raw control character, nor does an id.
+ * places at open are 10,000 payloads of ~2 KB: bench B7). An item is `participantId SEP payloadJSON`,
+ * followed by `SEP videoJSON` when the delivering node signs a video token into it ([BRK46]); items
+ * are joined by ITEM. JSON text never holds a raw control character, nor does an id.
  */
 type PersonalBatch = { fact: string; items: Uint8Array };
+/** A personal fact ready to write: its payload as JSON text, and what the delivering node signs into it. */
+type EncodedItem = { participantId: string; payload: RawJson; video?: PlaceVideo };
 const SEP = '\u0001';
 const ITEM = '\u0002';
 const bytesText = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-/** A batch's items, their payloads as the JSON texts to write. */
-function encodedItemsOf(bytes: Uint8Array): { participantId: string; payload: RawJson }[] {
-  const text = bytesText(bytes);
-  const out: { participantId: string; payload: RawJson }[] = [];
-  for (const item of text.split(ITEM)) {
-    const at = item.indexOf(SEP);
-    out.push({ participantId: item.slice(0, at), payload: new RawJson(item.slice(at + 1)) });
+function decodeItems(bytes: Uint8Array): EncodedItem[] {
+  const out: EncodedItem[] = [];
+  for (const item of bytesText(bytes).split(ITEM)) {
+    const [participantId, payload, video] = item.split(SEP) as [string, string, string | undefined];
+    out.push(video === undefined ? { participantId, payload: new RawJson(payload) } : { participantId, payload: new RawJson(payload), video: JSON.parse(video) as PlaceVideo });
   }
   return out;
 }
-const encodeItems = (items: readonly { participantId: string; payload: RawJson }[]) => Buffer.from(items.map((i) => `${i.participantId}${SEP}${i.payload.text}`).join(ITEM));
+const encodeItems = (items: readonly EncodedItem[]) =>
+  Buffer.from(items.map((i) => `${i.participantId}${SEP}${i.payload.text}${i.video ? `${SEP}${JSON.stringify(i.video)}` : ''}`).join(ITEM));
+const encodeItem = <P>({ participantId, payload, video }: PersonalItem<P>): EncodedItem => {
+  const json = payload instanceof RawJson ? payload : new RawJson(stringifyWithRaw(payload));
+  return video ? { participantId, payload: json, video } : { participantId, payload: json };
+};
+/** The JSON text of an object with one more field (the object's own text, not parsed again). */
+const withField = (objectJson: string, name: string, value: unknown) =>
+  `${objectJson.slice(0, -1)}${objectJson.length > 2 ? ',' : ''}${JSON.stringify(name)}:${JSON.stringify(value)}}`;
+
 /** [BRK25] [CLU5] The server-side event that carries a batch of breakout-room moves to the other nodes (JSON bytes, as above). */
 const MOVES_BATCH = 'rally:breakoutMoves';
 type MovesBatch = { eventId: string; moves: Uint8Array };
@@ -105,7 +114,15 @@ type MovesBatch = { eventId: string; moves: Uint8Array };
  * to its own sockets: one message per 500 participants instead of one stream entry per
  * participant, which every node would decode ([CLU5]).
  */
-export function ioPublisher(io: RallyServer, opts: { stamps?: boolean; cluster?: boolean } = {}): Publisher {
+export function ioPublisher(
+  io: RallyServer,
+  opts: {
+    stamps?: boolean;
+    cluster?: boolean;
+    /** [BRK46] Signs a breakout place's video token for one of this node's participants (absent: no video on this server). */
+    signVideo?: (participantId: string, video: PlaceVideo) => unknown;
+  } = {},
+): Publisher {
   const emit = factEmitter(opts.stamps ?? false);
   const sideways = io as unknown as { on(e: string, h: (b: PersonalBatch) => void): void; serverSideEmit(e: string, b: PersonalBatch | MovesBatch): boolean };
   const sidewaysMoves = io as unknown as { on(e: string, h: (b: MovesBatch) => void): void };
@@ -113,10 +130,19 @@ export function ioPublisher(io: RallyServer, opts: { stamps?: boolean; cluster?:
   // would encode the packet first and only then find nobody to write it to: in cluster mode every
   // node is handed every item of a batch, and most participants are on another node.
   const localRooms = io.of('/').adapter.rooms;
-  const deliverLocally = (fact: string, items: PersonalItems) => {
-    for (const { participantId, payload } of items) {
-      const room = rooms.participant(participantId);
-      if (localRooms.has(room)) emit(io.local.to(room), fact, payload);
+  /** [BRK46] The place with its video token in it, or as it is when no token can be signed here (the client asks). */
+  const signed = (item: EncodedItem): RawJson => {
+    if (!item.video || !opts.signVideo) return item.payload;
+    try {
+      return new RawJson(withField(item.payload.text, 'video', opts.signVideo(item.participantId, item.video)));
+    } catch {
+      return item.payload;
+    }
+  };
+  const deliverLocally = (fact: string, items: readonly EncodedItem[]) => {
+    for (const item of items) {
+      const room = rooms.participant(item.participantId);
+      if (localRooms.has(room)) emit(io.local.to(room), fact, signed(item));
     }
   };
   /** [BRK25] Moves this node's sockets of each participant (io.local: the other nodes move their own). */
@@ -134,7 +160,7 @@ export function ioPublisher(io: RallyServer, opts: { stamps?: boolean; cluster?:
     }
   };
   if (opts.cluster) {
-    sideways.on(PERSONAL_BATCH, (b) => deliverLocally(b.fact, encodedItemsOf(b.items)));
+    sideways.on(PERSONAL_BATCH, (b) => deliverLocally(b.fact, decodeItems(b.items)));
     sidewaysMoves.on(MOVES_BATCH, (b) => moveLocally(b.eventId, JSON.parse(bytesText(b.moves)) as BreakoutMove[]));
   }
   return {
@@ -149,16 +175,14 @@ export function ioPublisher(io: RallyServer, opts: { stamps?: boolean; cluster?:
       emit(io.to(rooms.participant(participantId)), fact, payload);
     },
     toParticipants(fact, items) {
-      // Encoded here, not by Socket.IO: a payload may hold parts encoded once for many (RawJson).
-      if (!opts.cluster) return deliverLocally(fact, items.map(({ participantId, payload }) => ({ participantId, payload: payload instanceof RawJson ? payload : new RawJson(stringifyWithRaw(payload)) })));
+      // Encoded here, not by Socket.IO: each payload once (a payload may hold parts encoded once for
+      // many, RawJson), for this node's sockets and the other nodes alike.
+      if (!opts.cluster) return deliverLocally(fact, items.map(encodeItem));
       // Each socket once: this node's through io.local, every other node's by that node, from one
-      // message per batch (sent before this node's own sends, so the other nodes start at once).
-      for (let i = 0; i < items.length; i += PERSONAL_BATCH_MAX) {
-        // Each payload encoded once, here: for the other nodes and for this node's own sockets alike.
-        const batch = items.slice(i, i + PERSONAL_BATCH_MAX).map(({ participantId, payload }) => ({ participantId, payload: payload instanceof RawJson ? payload : new RawJson(stringifyWithRaw(payload)) }));
-        sideways.serverSideEmit(PERSONAL_BATCH, { fact, items: encodeItems(batch) });
-        deliverLocally(fact, batch);
-      }
+      // message per batch, all sent before this node's own writes so the other nodes start at once.
+      const encoded = items.map(encodeItem);
+      for (let i = 0; i < encoded.length; i += PERSONAL_BATCH_MAX) sideways.serverSideEmit(PERSONAL_BATCH, { fact, items: encodeItems(encoded.slice(i, i + PERSONAL_BATCH_MAX)) });
+      deliverLocally(fact, encoded);
     },
     toAudience(eventId, audience, fact, payload) {
       const targets = [

@@ -3,10 +3,12 @@ import { BREAKOUT_LIMITS, type BreakoutRound, type CreateEventResponse, type Fac
 import { postJson as post, startCluster, type Cluster } from '../helpers/cluster.js';
 import { trackedConnect, keyOf, type TestClient } from '../helpers/test-server.js';
 import { ok } from '../helpers/acks.js';
+import { TokenVerifier } from 'livekit-server-sdk';
 
-// [BRK25] [BRK26] A breakout round on two nodes sharing one Redis: opened, moved and closed from
+// [BRK25] [BRK26] [BRK46] A breakout round on two nodes sharing one Redis: opened, moved and closed from
 // one node, felt by attendees connected to the other.
 
+const LIVEKIT = { LIVEKIT_URL: 'ws://127.0.0.1:9', LIVEKIT_API_KEY: 'cluster-key', LIVEKIT_API_SECRET: 'cluster-secret-0123456789-0123456789-abc' };
 let cluster: Cluster;
 let ev: CreateEventResponse;
 let A: string;
@@ -21,7 +23,9 @@ function seen<N extends FactName>(c: TestClient, fact: N, pred: (p: FactPayload<
 }
 
 beforeAll(async () => {
-  cluster = await startCluster({ nodes: 2 });
+  // [BRK46] Video configured (a LiveKit that is not running: nobody joins a call here), so that each
+  // place carries its token, signed by the node that delivers it.
+  cluster = await startCluster({ nodes: 2, env: LIVEKIT });
   [A, B] = cluster.urls as [string, string];
   ev = await post<CreateEventResponse>(A, '/api/events', { name: 'Cluster breakout SKO', teams: [], agenda: [], settings: {} }, true);
 }, 60_000);
@@ -43,6 +47,15 @@ describe('breakout rounds across nodes', () => {
     await ok(mod.send('breakout:open', { roundId: created.id }));
     const places = await Promise.all(people.map((p) => seen(p, 'breakout:assigned', (a) => a.roundId === created.id && a.roomId !== null)));
     expect(new Set(places.map((p) => p.roomId))).toEqual(new Set(['r1', 'r2']));
+    // [BRK45] [BRK46] Each place, on A and on B alike, holds its member's token for that room.
+    const verifier = new TokenVerifier(LIVEKIT.LIVEKIT_API_KEY, LIVEKIT.LIVEKIT_API_SECRET);
+    for (const [i, place] of places.entries()) {
+      expect(place.video?.roomId).toBe(place.roomId);
+      const claims = await verifier.verify(place.video!.token);
+      expect(claims.sub).toBe(ids[i]);
+      expect(claims.name).toBe(`Remote ${i + 1}`);
+      expect(claims.video).toMatchObject({ room: place.video!.roomName, roomJoin: true, canPublish: true, canSubscribe: true });
+    }
 
     // The broadcast goes to the event's breakout sockets: those on B joined it through A's open.
     await ok(mod.send('breakout:broadcast', { roundId: created.id, text: 'Hello from A' }));

@@ -1,5 +1,5 @@
 import { roundView, type BreakoutRound, type MyBreakout, type Participant, type Role } from '@rally/shared';
-import { MODERATOR_ROLES, type BreakoutMove, type DomainDeps } from '../ports.js';
+import { MODERATOR_ROLES, type BreakoutMove, type DomainDeps, type PersonalItem } from '../ports.js';
 import { isRunning } from './access.js';
 import { readOccupancy } from './occupancy.js';
 import { membersByRoom, myBreakout, namesOf } from './view.js';
@@ -34,8 +34,11 @@ export async function sendPlaces(
   const members = membersByRoom(assignments);
   const now = deps.clock.now();
   const moves: BreakoutMove[] = [];
-  const places: { participantId: string; payload: MyBreakout }[] = [];
+  const places: PersonalItem<MyBreakout>[] = [];
   const running = isRunning(round);
+  // [BRK45] [BRK46] Places in a room of a running round carry the member's video token, signed by
+  // whichever node delivers each place (the publisher): nobody asks for one when a round opens.
+  const video = running && deps.breakoutMedia?.configured === true;
   // [BRK46] A room's member list is the same in each of its members' places: encoded once per room
   // and written into each place as it is (the publisher encodes places with stringifyWithRaw).
   const membersJson = new Map<string, RawJson>();
@@ -50,37 +53,13 @@ export async function sendPlaces(
       const was = opts.wasIn?.get(p);
       moves.push({ participantId: p, roomId: mine.roomId, leave: opts.wasIn ? (was && was !== mine.roomId ? [was] : []) : roomIds });
     }
-    places.push({ participantId: p, payload: mine });
+    const room = video && mine.roomId !== null ? { eventId: round.eventId, roundId: round.id, roomId: mine.roomId } : null;
+    places.push(room ? { participantId: p, payload: mine, video: { room, name: names.get(p) ?? '' } } : { participantId: p, payload: mine });
   }
-  if (running) await signPlaces(deps, round, names, places);
   // [CLU5] In bulk: across nodes one message per batch of moves and one per batch of places, not
   // two per person. The moves go first, so each socket is in its room before it hears of it.
   if (moves.length > 0) deps.publish.setBreakoutRooms(round.eventId, moves);
   deps.publish.toParticipants('breakout:assigned', places);
-}
-
-/**
- * [BRK45] Each place in a room of a running round carries its video token: when a round opens,
- * thousands of people would otherwise each ask for one the moment they hear of their room, a
- * command apiece through the whole pipeline, on top of the placement. The rule is breakoutVideoToken's
- * ([BRK41]): the person's own room, as a member. A token that cannot be signed is left out; the
- * client then asks for it as it does to renew one.
- */
-async function signPlaces(deps: DomainDeps, round: BreakoutRound, names: ReadonlyMap<string, string>, places: { participantId: string; payload: MyBreakout }[]) {
-  const media = deps.breakoutMedia;
-  if (!media?.configured) return;
-  await Promise.all(
-    places.map(async (place) => {
-      const roomId = place.payload.roomId;
-      if (roomId === null) return;
-      const room = { eventId: round.eventId, roundId: round.id, roomId };
-      try {
-        place.payload.video = await media.token({ room, identity: place.participantId, name: names.get(place.participantId) ?? '', access: 'member' });
-      } catch {
-        // Left out: the client asks with breakout:videoToken and hears why, if it still fails.
-      }
-    }),
-  );
 }
 
 export async function publishOccupancy(deps: DomainDeps, round: BreakoutRound, assignments?: ReadonlyMap<string, string>, people?: readonly Participant[]) {

@@ -28,6 +28,8 @@ export interface BreakoutMedia {
   parseRoomName(name: string): BreakoutRoomRef | null;
   /** Throws RallyError UNAVAILABLE when LiveKit is not configured. */
   token(input: { room: BreakoutRoomRef; identity: string; name: string; access: VideoAccess }): Promise<BreakoutVideoToken>;
+  /** As `token`, signed in-line ([BRK46]): a node signs its own participants' places as it delivers them. */
+  signToken(input: { room: BreakoutRoomRef; identity: string; name: string; access: VideoAccess }): BreakoutVideoToken;
   /*
    * The three below drive the calls and never throw: a failure is logged by the adapter. Video is
    * best effort beside the round: LiveKit creates a room on first join anyway, and someone not
