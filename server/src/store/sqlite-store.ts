@@ -364,6 +364,16 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
       hot.clear();
     }
   };
+  /** [BRK63] `SELECT … WHERE event_id = ? AND id IN (?, …)` for n ids, prepared once per n. */
+  const inStatements = new Map<number, Database.Statement<string[], { doc: string }>>();
+  const participantsIn = (n: number) => {
+    let st = inStatements.get(n);
+    if (!st) {
+      st = db.prepare<string[], { doc: string }>(`SELECT doc FROM participants WHERE event_id = ? AND id IN (${Array.from({ length: n }, () => '?').join(',')})`);
+      if (inStatements.size < 100) inStatements.set(n, st);
+    }
+    return st;
+  };
   // [PERF22] Parsed once per stored text (frozen); [PERF1] the hot cache holds what this gives.
   const readParticipant = (id: string): Participant | null => {
     const row = q.participantById.get(id);
@@ -489,6 +499,16 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
     },
     async listParticipants(eventId) {
       return q.participantsByEvent.all(eventId).map((r) => JSON.parse(r.doc) as Participant);
+    },
+    async getParticipants(eventId, ids) {
+      // [BRK63] One query per 500 ids (well under SQLite's bound-parameter limit).
+      const out: Participant[] = [];
+      for (let i = 0; i < ids.length; i += 500) {
+        const chunk = ids.slice(i, i + 500);
+        const rows = participantsIn(chunk.length).all(eventId, ...chunk);
+        for (const r of rows) out.push(JSON.parse(r.doc) as Participant);
+      }
+      return out;
     },
 
     presenceAdd: presence.presenceAdd,

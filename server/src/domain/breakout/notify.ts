@@ -80,3 +80,35 @@ export async function publishOccupancy(deps: DomainDeps, round: BreakoutRound, a
   return occupancy;
 }
 
+
+/** Per round on this node: the occupancy publication running now, and the one queued behind it. */
+const occupancyFlights = new Map<string, { done: Promise<void>; queued: Promise<void> | null }>();
+
+/**
+ * [BRK64] [BRK17] Staff's occupancy after a placement attendees cause, thousands within seconds (a
+ * self-select round's choices, late joiners): one publication at a time per round on this node.
+ * A caller arriving while one runs waits for the next, which starts when it ends and reads the
+ * store then, so it shows every placement made before it; all who arrive meanwhile share it. A
+ * burst costs one occupancy read per read's duration, not one per person (each read is the whole
+ * round: every assignment and the audience online).
+ */
+export function publishOccupancyCoalesced(deps: DomainDeps, round: BreakoutRound): Promise<void> {
+  const flight = occupancyFlights.get(round.id);
+  if (!flight) return startOccupancy(deps, round);
+  flight.queued ??= flight.done.then(
+    () => startOccupancy(deps, round),
+    () => startOccupancy(deps, round),
+  );
+  return flight.queued;
+}
+
+function startOccupancy(deps: DomainDeps, round: BreakoutRound): Promise<void> {
+  const flight: { done: Promise<void>; queued: Promise<void> | null } = { done: Promise.resolve(), queued: null };
+  flight.done = publishOccupancy(deps, round)
+    .then(() => undefined)
+    .finally(() => {
+      if (occupancyFlights.get(round.id) === flight) occupancyFlights.delete(round.id);
+    });
+  occupancyFlights.set(round.id, flight);
+  return flight.done;
+}
