@@ -31,7 +31,8 @@ const MODE = arg('mode', 'both');
 const PER_TURN = 100;
 
 const noop = () => {};
-const publish = new Proxy({}, { get: () => noop }) as never;
+let occupancyFacts = 0;
+const publish = new Proxy({}, { get: (_t, name) => (name === "toRoles" ? (_e: unknown, _r: unknown, fact: string) => void (fact === "breakout:occupancyChanged" && occupancyFacts++) : noop) }) as never;
 
 async function once(store: Store, n: number, tag: string, server?: () => Promise<number>) {
   const clock = { now: () => Date.now() };
@@ -58,6 +59,8 @@ async function once(store: Store, n: number, tag: string, server?: () => Promise
   const placed = (await store.listAssignments(round.id)).size;
   if (placed !== n) throw new Error(`${placed} of ${n} placed`);
   const serverUs = server ? ((await server()) - serverBefore) * 1e6 : 0;
+  console.log(`  occupancy facts: ${occupancyFacts}`);
+  occupancyFacts = 0;
   return { wallMs, cpuUsPer: (used.user + used.system) / n, serverUsPer: serverUs / n };
 }
 

@@ -364,12 +364,14 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
       hot.clear();
     }
   };
-  /** [BRK63] `SELECT … WHERE event_id = ? AND id IN (?, …)` for n ids, prepared once per n. */
-  const inStatements = new Map<number, Database.Statement<string[], { doc: string }>>();
+  /** [BRK63] `SELECT … WHERE id IN (?, …)` for n ids, prepared once per n. */
+  const inStatements = new Map<number, Database.Statement<string[], { doc: string; event_id: string }>>();
   const participantsIn = (n: number) => {
     let st = inStatements.get(n);
     if (!st) {
-      st = db.prepare<string[], { doc: string }>(`SELECT doc FROM participants WHERE event_id = ? AND id IN (${Array.from({ length: n }, () => '?').join(',')})`);
+      // By primary key only (the event is checked on the rows): with `event_id = ?` too, SQLite may
+      // take the index by event and read every participant of it.
+      st = db.prepare<string[], { doc: string; event_id: string }>(`SELECT doc, event_id FROM participants WHERE id IN (${Array.from({ length: n }, () => '?').join(',')})`);
       if (inStatements.size < 100) inStatements.set(n, st);
     }
     return st;
@@ -503,10 +505,10 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
     async getParticipants(eventId, ids) {
       // [BRK63] One query per 500 ids (well under SQLite's bound-parameter limit).
       const out: Participant[] = [];
-      for (let i = 0; i < ids.length; i += 500) {
-        const chunk = ids.slice(i, i + 500);
-        const rows = participantsIn(chunk.length).all(eventId, ...chunk);
-        for (const r of rows) out.push(JSON.parse(r.doc) as Participant);
+      const unique = [...new Set(ids)];
+      for (let i = 0; i < unique.length; i += 500) {
+        const chunk = unique.slice(i, i + 500);
+        for (const r of participantsIn(chunk.length).all(...chunk)) if (r.event_id === eventId) out.push(JSON.parse(r.doc) as Participant);
       }
       return out;
     },

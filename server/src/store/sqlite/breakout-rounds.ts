@@ -94,7 +94,8 @@ export function createSqliteBreakoutRounds(db: Database.Database): BreakoutRound
     roomCount: db.prepare<[string, string], { n: number }>('SELECT COUNT(*) AS n FROM breakout_assignments WHERE round_id = ? AND room_id = ?'),
     assignments: db.prepare<[string], { participant_id: string; room_id: string }>('SELECT participant_id, room_id FROM breakout_assignments WHERE round_id = ? ORDER BY seq'),
     roomCounts: db.prepare<[string], { room_id: string; n: number }>('SELECT room_id, COUNT(*) AS n FROM breakout_assignments WHERE round_id = ? GROUP BY room_id'),
-    roomMembers: db.prepare<[string, string], { participant_id: string }>('SELECT participant_id FROM breakout_assignments WHERE round_id = ? AND room_id = ? ORDER BY seq'),
+    // The room's rows by the index by room (a room is at most 100), not the round's in member order.
+    roomMembers: db.prepare<[string, string], { participant_id: string }>('SELECT participant_id FROM breakout_assignments INDEXED BY breakout_assignments_by_room WHERE round_id = ? AND room_id = ? ORDER BY seq'),
     insertHelp: db.prepare('INSERT INTO breakout_help (id, round_id, created, doc) VALUES (?, ?, (SELECT COALESCE(MAX(created), 0) + 1 FROM breakout_help), ?)'),
     help: db.prepare<[string], { doc: string }>('SELECT doc FROM breakout_help WHERE id = ?'),
     helpOfRound: db.prepare<[string], { doc: string }>('SELECT doc FROM breakout_help WHERE round_id = ? ORDER BY created'),
