@@ -26,7 +26,15 @@ export async function sendPlaces(
   round: BreakoutRound,
   assignments: ReadonlyMap<string, string>,
   who: Iterable<string>,
-  opts: { wasIn?: ReadonlyMap<string, string>; people?: readonly Participant[] } = {},
+  opts: {
+    wasIn?: ReadonlyMap<string, string>;
+    people?: readonly Participant[];
+    /**
+     * [BRK64] Whose sockets move: only these (the people a placement moved); the others of `who`
+     * (room-mates whose room stayed) get their place without a socket move. Default: everyone.
+     */
+    moved?: ReadonlySet<string>;
+  } = {},
 ): Promise<void> {
   const names = namesOf(opts.people ?? (await deps.store.listParticipants(round.eventId)));
   const roomIds = round.rooms.map((r) => r.id);
@@ -37,7 +45,7 @@ export async function sendPlaces(
   const running = isRunning(round);
   for (const p of who) {
     const mine = myBreakout(round, assignments, names, p, now, members);
-    if (running) {
+    if (running && (!opts.moved || opts.moved.has(p))) {
       const was = opts.wasIn?.get(p);
       moves.push({ participantId: p, roomId: mine.roomId, leave: opts.wasIn ? (was && was !== mine.roomId ? [was] : []) : roomIds });
     }

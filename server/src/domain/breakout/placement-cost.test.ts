@@ -56,7 +56,7 @@ describe('breakout placement cost', () => {
     }
   });
 
-  it('[BRK64] a choice reads the members of the rooms it touched and the names of just those people', async () => {
+  it('[BRK64] [BRK15] a choice reads the members of the rooms it touched and the names of just those people; only the chooser\'s sockets move', async () => {
     const { people, round } = await setup(8, { strategy: { kind: 'selfSelect' }, rooms: rooms(3, 5) });
     await openRound(k.deps, k.event.id, round.id);
     for (const [i, p] of people.slice(0, 6).entries()) await chooseRoom(k.deps, k.event.id, p.id, round.id, `r${i % 3}`);
@@ -66,7 +66,11 @@ describe('breakout placement cost', () => {
     await chooseRoom(k.deps, k.event.id, people[6]!.id, round.id, 'r1');
     expect(members.mock.calls.at(-1)![1]).toEqual(['r1']);
     expect(new Set(named.mock.calls.at(-1)![1])).toEqual(new Set([people[1]!.id, people[4]!.id, people[6]!.id]));
+    k.publish.clear();
     const moved = await chooseRoom(k.deps, k.event.id, people[1]!.id, round.id, 'r2');
+    // Only the chooser's sockets change rooms; the room-mates of both rooms just hear their new line-up.
+    expect(k.publish.breakoutMoves.map((m) => [m.participantId, m.roomId])).toEqual([[people[1]!.id, 'r2']]);
+    expect(new Set(k.publish.of('breakout:assigned').map((f) => f.target))).toEqual(new Set([people[4]!.id, people[6]!.id, people[2]!.id, people[5]!.id, people[1]!.id]));
     expect(new Set(members.mock.calls.at(-1)![1])).toEqual(new Set(['r1', 'r2']));
     expect(new Set(named.mock.calls.at(-1)![1])).toEqual(new Set([people[4]!.id, people[6]!.id, people[2]!.id, people[5]!.id, people[1]!.id]));
     expect(moved.members.map((m) => m.name)).toEqual(['P2', 'P5', 'P1']);

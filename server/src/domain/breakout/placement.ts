@@ -103,7 +103,8 @@ async function placesChanged(deps: DomainDeps, round: BreakoutRound, rooms: (str
 async function placesChanged(deps: DomainDeps, round: BreakoutRound, rooms: (string | null)[], also: string[], occupancy: 'coalesced'): Promise<Awaited<ReturnType<typeof touched>>>;
 async function placesChanged(deps: DomainDeps, round: BreakoutRound, rooms: (string | null)[], also: string[], occupancy: 'now' | 'coalesced') {
   const mine = await touched(deps, round, rooms, also);
-  if (isRunning(round)) await sendPlaces(deps, round, mine.assignments, mine.who, { people: mine.people });
+  // Only the placed people's sockets change rooms: their room-mates' stay where they are ([BRK64]).
+  if (isRunning(round)) await sendPlaces(deps, round, mine.assignments, mine.who, { people: mine.people, moved: new Set(also) });
   if (occupancy === 'now') return { ...mine, occupancy: await publishOccupancy(deps, round) };
   await publishOccupancyCoalesced(deps, round);
   return mine;
