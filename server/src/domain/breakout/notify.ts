@@ -88,9 +88,10 @@ export async function publishOccupancy(deps: DomainDeps, round: BreakoutRound, a
   return occupancy;
 }
 
-
-/** Per round on this node: the occupancy publication running now, and the one queued behind it. */
-const occupancyFlights = new Map<string, { done: Promise<void>; queued: Promise<void> | null }>();
+/** The occupancy publication running now for a round, and the one queued behind it. */
+type Flight = { done: Promise<void>; queued: Promise<void> | null };
+/** Per node (its publisher: tests run several nodes in one process), per round. */
+const occupancyFlights = new WeakMap<object, Map<string, Flight>>();
 
 /**
  * [BRK64] [BRK17] Staff's occupancy after a placement attendees cause, thousands within seconds (a
@@ -101,7 +102,7 @@ const occupancyFlights = new Map<string, { done: Promise<void>; queued: Promise<
  * round: every assignment and the audience online).
  */
 export function publishOccupancyCoalesced(deps: DomainDeps, round: BreakoutRound): Promise<void> {
-  const flight = occupancyFlights.get(round.id);
+  const flight = flightsOf(deps).get(round.id);
   if (!flight) return startOccupancy(deps, round);
   flight.queued ??= flight.done.then(
     () => startOccupancy(deps, round),
@@ -110,13 +111,20 @@ export function publishOccupancyCoalesced(deps: DomainDeps, round: BreakoutRound
   return flight.queued;
 }
 
+function flightsOf(deps: DomainDeps): Map<string, Flight> {
+  let flights = occupancyFlights.get(deps.publish);
+  if (!flights) occupancyFlights.set(deps.publish, (flights = new Map()));
+  return flights;
+}
+
 function startOccupancy(deps: DomainDeps, round: BreakoutRound): Promise<void> {
-  const flight: { done: Promise<void>; queued: Promise<void> | null } = { done: Promise.resolve(), queued: null };
+  const flights = flightsOf(deps);
+  const flight: Flight = { done: Promise.resolve(), queued: null };
   flight.done = publishOccupancy(deps, round)
     .then(() => undefined)
     .finally(() => {
-      if (occupancyFlights.get(round.id) === flight) occupancyFlights.delete(round.id);
+      if (flights.get(round.id) === flight) flights.delete(round.id);
     });
-  occupancyFlights.set(round.id, flight);
+  flights.set(round.id, flight);
   return flight.done;
 }
