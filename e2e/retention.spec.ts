@@ -20,6 +20,7 @@ async function signIn(page: Page) {
 const SIZES = [
   ['phone', { width: 390, height: 844 }],
   ['laptop', { width: 1366, height: 768 }],
+  ['laptop-1280', { width: 1280, height: 800 }],
   ['projector', { width: 1920, height: 1080 }],
 ] as const;
 
@@ -59,7 +60,10 @@ test('[OPS51] [OPS52] the organiser archives a finished event, then deletes it, 
   await expect(card.getByTestId('delete-explainer')).toContainText('Finished kickoff');
   for (const [name, size] of SIZES) {
     await page.setViewportSize(size);
-    await card.scrollIntoViewIfNeeded();
+    await card.getByTestId('delete-confirm').scrollIntoViewIfNeeded();
+    // What deleting does is read before the button that does it.
+    const [explainer, confirm] = await Promise.all([card.getByTestId('delete-explainer').boundingBox(), card.getByTestId('delete-confirm').boundingBox()]);
+    expect(explainer!.y + explainer!.height, `${name}: the explanation ends above the delete button`).toBeLessThanOrEqual(confirm!.y);
     await page.screenshot({ path: info.outputPath(`delete-confirm-${name}.png`), fullPage: false });
   }
   await page.setViewportSize(SIZES[1][1]);

@@ -202,7 +202,8 @@ export function ioPublisher(
       // [CLU5] As toParticipants: every other node moves its own sockets from one message per batch
       // (not one adapter publish per person), this node its own. The same pub/sub channel carries
       // the personal-fact batches, so a move sent before a fact arrives before it on every node.
-      for (let i = 0; i < moves.length; i += PERSONAL_BATCH_MAX) {
+      // An empty list still goes once: it tells every node the event's places changed ([PERF23]).
+      for (let i = 0; i === 0 || i < moves.length; i += PERSONAL_BATCH_MAX) {
         const batch = moves.slice(i, i + PERSONAL_BATCH_MAX);
         sideways.serverSideEmit(MOVES_BATCH, { eventId, moves: Buffer.from(JSON.stringify(batch)) });
         moveLocally(eventId, batch);

@@ -94,6 +94,17 @@ export interface BreakoutRoundStore {
   roomOf(roundId: string, participantId: string): Promise<string | null>;
   /** [BSTORE3] Participant id -> room id, for the whole round. */
   listAssignments(roundId: string): Promise<Map<string, string>>;
+  /**
+   * [BRK63] Room id -> people in it, for the rooms that have anyone: what a late joiner's placement
+   * needs ([BRK33]) without reading every assignment of the round (Redis: the counts every placing
+   * script keeps; SQLite: the index by room).
+   */
+  roomCounts(roundId: string): Promise<Map<string, number>>;
+  /**
+   * [BRK63] The members of these rooms, each room's in its member order ([BSTORE3]), read in one
+   * step: what one placement's room-mates need, however big the round. A room nobody is in maps to [].
+   */
+  roomMembers(roundId: string, roomIds: readonly string[]): Promise<Map<string, string[]>>;
   /** [BSTORE5] Stores a help request (takenBy null). */
   addHelp(req: HelpRequest): Promise<void>;
   /** [BSTORE5] The first taker wins: sets takenBy when still null and returns the request; otherwise returns it unchanged (takenBy someone else). Null when unknown. */

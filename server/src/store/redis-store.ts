@@ -521,6 +521,10 @@ export async function createRedisStore(url: string, opts: { keyPrefix?: string }
       const list = await readEventRecords<Participant>([...(await client.sMembers(key.eventParticipants(eventId)))].map(String), (id) => key.participant(eventId, id));
       return list.sort((a, b) => a.joinedAt.localeCompare(b.joinedAt) || a.id.localeCompare(b.id));
     },
+    async getParticipants(eventId, ids) {
+      // [BRK63] Keys under the event's tag: another event's participant is simply not there.
+      return readEventRecords<Participant>([...new Set(ids)], (id) => key.participant(eventId, id));
+    },
 
     presenceAdd: presence.presenceAdd,
     presenceRemove: presence.presenceRemove,

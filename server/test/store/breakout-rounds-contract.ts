@@ -169,6 +169,76 @@ export function breakoutRoundsContract(name: string, make: () => Promise<{ store
       expect(await store.place(r.id, 'p6', 'a', 3)).toEqual({ ok: false, reason: 'full' });
     });
 
+    it('[BRK63] roomMembers and roomCounts agree with listAssignments after every kind of placement, read between them or only at the end', async () => {
+      // Room ids that prefix one another: one room's members never include another's.
+      const rooms = ['a', 'ab', 'a-1', 'b'];
+      const r = round({ rooms: rooms.map((id) => ({ id, name: id, topic: '', capacity: 5, facilitatorId: null })) });
+      await store.createRound(r);
+      const expected = async () => {
+        const members = new Map<string, string[]>(rooms.map((id) => [id, []]));
+        for (const [p, room] of await store.listAssignments(r.id)) members.get(room)!.push(p);
+        const counts = new Map([...members].filter(([, m]) => m.length > 0).map(([room, m]) => [room, m.length]));
+        return { members, counts };
+      };
+      const check = async (via: BreakoutRoundStore = store) => {
+        const want = await expected();
+        expect(await via.roomMembers(r.id, rooms)).toEqual(want.members);
+        expect(await via.roomCounts(r.id)).toEqual(want.counts);
+      };
+      const steps: (() => Promise<unknown>)[] = [
+        () => store.setAssignments(r.id, new Map([['p1', 'a'], ['p2', 'ab'], ['p3', 'a'], ['p4', 'a-1']])),
+        () => store.place(r.id, 'p5', 'a', 5),
+        () => peer.place(r.id, 'p1', 'ab', 5),
+        () => store.swap(r.id, 'p2', 'p3'),
+        () => store.swap(r.id, 'p4', 'p9'),
+        () => peer.place(r.id, 'p5', null, 5, 'move'),
+        () => store.place(r.id, 'p2', null, 5, 'leave'),
+        () => store.place(r.id, 'p6', 'b', 5, 'lateJoin'),
+        () => peer.place(r.id, 'p6', 'b', 5),
+        () => store.place(r.id, 'p7', 'a-1', 5),
+      ];
+      for (const step of steps) {
+        await step();
+        await check(step.length % 2 ? peer : store);
+      }
+      // The same again without reading in between, then a new assignment, then reads.
+      await store.setAssignments(r.id, new Map([['q1', 'b'], ['q2', 'b'], ['q3', 'a']]));
+      await check();
+      for (const step of steps.slice(1)) await step();
+      await check(peer);
+      await store.setAssignments(r.id, new Map([['q3', 'ab'], ['q1', 'ab']]));
+      await store.place(r.id, 'q2', 'ab', 5);
+      await check();
+      expect((await store.roomMembers(r.id, ['ab'])).get('ab')).toEqual(['q3', 'q1', 'q2']);
+      // Nothing for an unknown round or a room nobody is in; nothing left once the round is deleted.
+      expect(await store.roomMembers('rnd_nope', ['a'])).toEqual(new Map([['a', []]]));
+      expect(await store.roomCounts('rnd_nope')).toEqual(new Map());
+      await store.deleteRound(r.id);
+      await store.createRound(r);
+      expect(await store.roomMembers(r.id, rooms)).toEqual(new Map(rooms.map((id) => [id, []])));
+      expect(await store.roomCounts(r.id)).toEqual(new Map());
+    });
+
+    it('[BRK63] placements racing on two connections: each room\'s members and count match the assignments', async () => {
+      const r = round({ rooms: [{ id: 'a', name: 'A', topic: '', capacity: 6, facilitatorId: null }, { id: 'b', name: 'B', topic: '', capacity: 6, facilitatorId: null }] });
+      await store.createRound(r);
+      await store.setAssignments(r.id, new Map([['s1', 'a'], ['s2', 'b']]));
+      await store.roomMembers(r.id, ['a']);
+      const racers = Array.from({ length: 30 }, (_, i) => `r${i}`);
+      await Promise.all([
+        ...racers.map((p, i) => (i % 2 ? store : peer).place(r.id, p, i % 3 ? 'a' : 'b', 6)),
+        ...racers.slice(0, 10).map((p, i) => (i % 2 ? peer : store).place(r.id, p, null, 6)),
+        store.swap(r.id, 's1', 's2'),
+      ]);
+      const all = await store.listAssignments(r.id);
+      for (const room of ['a', 'b']) {
+        const want = [...all].filter(([, x]) => x === room).map(([p]) => p);
+        expect((await peer.roomMembers(r.id, [room])).get(room)).toEqual(want);
+        expect((await store.roomCounts(r.id)).get(room) ?? 0).toBe(want.length);
+        expect(want.length).toBeLessThanOrEqual(6);
+      }
+    });
+
     it('[BSTORE9] a moderator\'s move out of every room sticks: late joining is refused until a placement in a room clears it', async () => {
       const r = round();
       await store.createRound(r);

@@ -299,6 +299,18 @@ export function storeContract(name: string, make: () => Promise<{ store: Store; 
         expect(await store.listParticipants('ev_missing')).toEqual([]);
       });
 
+      it("[BRK63] getParticipants reads just the named participants of the event: unknown ids and other events' people left out", async () => {
+        const a = await seed(4);
+        const b = await seed(2);
+        const wanted = [a.people[3]!.id, a.people[1]!.id, b.people[0]!.id, 'pt_missing', a.people[1]!.id];
+        expect(byId(await store.getParticipants(a.event.id, wanted))).toEqual(byId([a.people[1]!, a.people[3]!]));
+        expect(await store.getParticipants(a.event.id, [])).toEqual([]);
+        expect(await store.getParticipants('ev_missing', [a.people[0]!.id])).toEqual([]);
+        // A change is read back as stored now.
+        await store.updateParticipant(a.people[0]!.id, { name: 'Renamed' });
+        expect((await store.getParticipants(a.event.id, [a.people[0]!.id]))[0]!.name).toBe('Renamed');
+      });
+
       it('[STORE14] 50 concurrent updateParticipant calls each apply atomically and leave a valid record', async () => {
         const { event, people } = await seed(1);
         const p = people[0]!;

@@ -80,6 +80,20 @@ export function EventCard({ item, onRotate, onArchive, onDelete, open = false }:
             </a>
             .
           </p>
+          {/* What a confirmation does is read before its button. */}
+          {confirming === 'rotate' ? (
+            <p className="muted small" role="status">
+              The presenter, moderator and stage links will stop working; people using them must open the new ones.
+            </p>
+          ) : confirming === 'archive' ? (
+            <p className="muted small" role="status" data-testid="archive-explainer">
+              Everyone still connected is signed out. The event becomes read-only: its results and exports stay, nobody can join or change anything. This cannot be undone.
+            </p>
+          ) : confirming === 'delete' ? (
+            <p className="muted small" role="status" data-testid="delete-explainer">
+              Everything of “{event.name}” is deleted for good: participants, votes, questions, chat, quizzes, breakouts and the engagement log. Download the exports you need first.
+            </p>
+          ) : null}
           <div className="row">
             {confirming === 'rotate' ? (
               confirmRow('Yes, replace the links', 'Rotating…', onRotate, 'rotate-confirm')
@@ -105,19 +119,7 @@ export function EventCard({ item, onRotate, onArchive, onDelete, open = false }:
               </>
             )}
           </div>
-          {confirming === 'rotate' ? (
-            <p className="muted small" role="status">
-              The presenter, moderator and stage links will stop working; people using them must open the new ones.
-            </p>
-          ) : confirming === 'archive' ? (
-            <p className="muted small" role="status" data-testid="archive-explainer">
-              Everyone still connected is signed out. The event becomes read-only: its results and exports stay, nobody can join or change anything. This cannot be undone.
-            </p>
-          ) : confirming === 'delete' ? (
-            <p className="muted small" role="status" data-testid="delete-explainer">
-              Everything of “{event.name}” is deleted for good: participants, votes, questions, chat, quizzes, breakouts and the engagement log. Download the exports you need first.
-            </p>
-          ) : !over ? (
+          {!over ? (
             <p className="muted small" data-testid="not-over-note">
               Archive and delete open once the last session has ended ({when(end!)}).
             </p>

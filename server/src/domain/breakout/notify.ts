@@ -27,7 +27,15 @@ export async function sendPlaces(
   round: BreakoutRound,
   assignments: ReadonlyMap<string, string>,
   who: Iterable<string>,
-  opts: { wasIn?: ReadonlyMap<string, string>; people?: readonly Participant[] } = {},
+  opts: {
+    wasIn?: ReadonlyMap<string, string>;
+    people?: readonly Participant[];
+    /**
+     * [BRK64] Whose sockets move: only these (the people a placement moved); the others of `who`
+     * (room-mates whose room stayed) get their place without a socket move. Default: everyone.
+     */
+    moved?: ReadonlySet<string>;
+  } = {},
 ): Promise<void> {
   const names = namesOf(opts.people ?? (await deps.store.listParticipants(round.eventId)));
   const roomIds = round.rooms.map((r) => r.id);
@@ -49,7 +57,7 @@ export async function sendPlaces(
       if (!json) membersJson.set(mine.roomId, (json = new RawJson(JSON.stringify(mine.members))));
       mine.members = json as unknown as MyBreakout['members'];
     }
-    if (running) {
+    if (running && (!opts.moved || opts.moved.has(p))) {
       const was = opts.wasIn?.get(p);
       moves.push({ participantId: p, roomId: mine.roomId, leave: opts.wasIn ? (was && was !== mine.roomId ? [was] : []) : roomIds });
     }
@@ -58,7 +66,8 @@ export async function sendPlaces(
   }
   // [CLU5] In bulk: across nodes one message per batch of moves and one per batch of places, not
   // two per person. The moves go first, so each socket is in its room before it hears of it.
-  if (moves.length > 0) deps.publish.setBreakoutRooms(round.eventId, moves);
+  // [PERF23] Also with no socket to move: room-mates' new places change what snapshots share.
+  if (running) deps.publish.setBreakoutRooms(round.eventId, moves);
   deps.publish.toParticipants('breakout:assigned', places);
 }
 
@@ -68,3 +77,43 @@ export async function publishOccupancy(deps: DomainDeps, round: BreakoutRound, a
   return occupancy;
 }
 
+/** The occupancy publication running now for a round, and the one queued behind it. */
+type Flight = { done: Promise<void>; queued: Promise<void> | null };
+/** Per node (its publisher: tests run several nodes in one process), per round. */
+const occupancyFlights = new WeakMap<object, Map<string, Flight>>();
+
+/**
+ * [BRK64] [BRK17] Staff's occupancy after a placement attendees cause, thousands within seconds (a
+ * self-select round's choices, late joiners): one publication at a time per round on this node.
+ * A caller arriving while one runs waits for the next, which starts when it ends and reads the
+ * store then, so it shows every placement made before it; all who arrive meanwhile share it. A
+ * burst costs one occupancy read per read's duration, not one per person (each read is the whole
+ * round: every assignment and the audience online).
+ */
+export function publishOccupancyCoalesced(deps: DomainDeps, round: BreakoutRound): Promise<void> {
+  const flight = flightsOf(deps).get(round.id);
+  if (!flight) return startOccupancy(deps, round);
+  flight.queued ??= flight.done.then(
+    () => startOccupancy(deps, round),
+    () => startOccupancy(deps, round),
+  );
+  return flight.queued;
+}
+
+function flightsOf(deps: DomainDeps): Map<string, Flight> {
+  let flights = occupancyFlights.get(deps.publish);
+  if (!flights) occupancyFlights.set(deps.publish, (flights = new Map()));
+  return flights;
+}
+
+function startOccupancy(deps: DomainDeps, round: BreakoutRound): Promise<void> {
+  const flights = flightsOf(deps);
+  const flight: Flight = { done: Promise.resolve(), queued: null };
+  flight.done = publishOccupancy(deps, round)
+    .then(() => undefined)
+    .finally(() => {
+      if (flights.get(round.id) === flight) flights.delete(round.id);
+    });
+  flights.set(round.id, flight);
+  return flight.done;
+}

@@ -4,9 +4,9 @@ import { changeRound, isRunning, requireRound, runningRound } from './access.js'
 import { assignRooms, smallestFittingRoom } from './assign.js';
 import { placeableOf } from './placeable.js';
 import { videoPeopleMoved } from './video.js';
-import { publishOccupancy, publishRound, sendPlaces } from './notify.js';
+import { publishOccupancy, publishOccupancyCoalesced, publishRound, sendPlaces } from './notify.js';
 import { inAudience } from './occupancy.js';
-import { membersByRoom, myBreakout, namesOf } from './view.js';
+import { myBreakout, namesOf } from './view.js';
 
 /** [BRK39] The people with their attendee-list lines (by the email they joined with), one list read per assignment. */
 async function placeables(deps: Pick<DomainDeps, 'store'>, eventId: string, people: readonly Participant[]) {
@@ -79,15 +79,35 @@ async function requirePlaceable(deps: DomainDeps, eventId: string, participantId
   return p;
 }
 
-/** After a placement in a running round: the people of the rooms it touched get their place anew (room-mates changed too). */
-async function placesChanged(deps: DomainDeps, round: BreakoutRound, rooms: (string | null)[], also: string[]): Promise<RoomOccupancy> {
-  const assignments = await deps.store.listAssignments(round.id);
-  if (isRunning(round)) {
-    const members = membersByRoom(assignments);
-    const who = new Set([...also, ...rooms.flatMap((r) => (r ? (members.get(r) ?? []) : []))]);
-    await sendPlaces(deps, round, assignments, who);
-  }
-  return publishOccupancy(deps, round, assignments);
+/**
+ * [BRK64] What one placement touched, read alone: the members of its rooms (in member order) and
+ * the names of those people and of `also` (who it placed). The assignments returned hold only
+ * those rooms: enough for the place of anyone in them or in no room, never the whole round.
+ */
+async function touched(deps: DomainDeps, round: BreakoutRound, rooms: (string | null)[], also: string[]) {
+  const roomIds = [...new Set(rooms.filter((r): r is string => r !== null))];
+  const assignments = new Map<string, string>();
+  for (const [room, members] of await deps.store.roomMembers(round.id, roomIds)) for (const p of members) assignments.set(p, room);
+  const who = new Set([...also, ...assignments.keys()]);
+  const people = await deps.store.getParticipants(round.eventId, [...who]);
+  return { assignments, who, people };
+}
+
+/**
+ * After a placement in a running round: the people of the rooms it touched get their place anew
+ * (room-mates changed too), reading only those rooms and people ([BRK64]); then staff's occupancy:
+ * `now` (a moderator's move or swap answers with it), or `coalesced` for the placements attendees
+ * cause by the thousand (choosing a room, joining late), which share one read ([BRK64]).
+ */
+async function placesChanged(deps: DomainDeps, round: BreakoutRound, rooms: (string | null)[], also: string[], occupancy: 'now'): Promise<{ occupancy: RoomOccupancy } & Awaited<ReturnType<typeof touched>>>;
+async function placesChanged(deps: DomainDeps, round: BreakoutRound, rooms: (string | null)[], also: string[], occupancy: 'coalesced'): Promise<Awaited<ReturnType<typeof touched>>>;
+async function placesChanged(deps: DomainDeps, round: BreakoutRound, rooms: (string | null)[], also: string[], occupancy: 'now' | 'coalesced') {
+  const mine = await touched(deps, round, rooms, also);
+  // Only the placed people's sockets change rooms: their room-mates' stay where they are ([BRK64]).
+  if (isRunning(round)) await sendPlaces(deps, round, mine.assignments, mine.who, { people: mine.people, moved: new Set(also) });
+  if (occupancy === 'now') return { ...mine, occupancy: await publishOccupancy(deps, round) };
+  await publishOccupancyCoalesced(deps, round);
+  return mine;
 }
 
 /**
@@ -102,7 +122,7 @@ export async function moveParticipant(deps: DomainDeps, eventId: string, roundId
   const placed = await deps.store.place(roundId, participantId, roomId, room?.capacity ?? 0);
   if (!placed.ok) throw placeError(placed.reason);
   videoPeopleMoved(deps, round, [{ participantId, from: placed.previousRoomId, to: roomId }]);
-  return placesChanged(deps, round, [placed.previousRoomId, roomId], [participantId]);
+  return (await placesChanged(deps, round, [placed.previousRoomId, roomId], [participantId], 'now')).occupancy;
 }
 
 function placeError(reason: 'full' | 'unknownRound' | 'closed' | 'excluded'): RallyError {
@@ -119,7 +139,7 @@ export async function swapParticipants(deps: DomainDeps, eventId: string, roundI
   const [ra, rb] = await Promise.all([deps.store.roomOf(roundId, a), deps.store.roomOf(roundId, b)]);
   await deps.store.swap(roundId, a, b);
   videoPeopleMoved(deps, round, [{ participantId: a, from: ra, to: rb }, { participantId: b, from: rb, to: ra }]);
-  return placesChanged(deps, round, [ra, rb], [a, b]);
+  return (await placesChanged(deps, round, [ra, rb], [a, b], 'now')).occupancy;
 }
 
 /** [BRK24] An attendee of the round's audience picks a room of an open self-select round, up to its capacity. */
@@ -132,8 +152,9 @@ export async function chooseRoom(deps: DomainDeps, eventId: string, participantI
   if (!inAudience(round, me)) throw new RallyError(ErrorCode.FORBIDDEN, 'this round is for remote attendees');
   const placed = await deps.store.place(roundId, participantId, roomId, room.capacity);
   if (!placed.ok) throw placeError(placed.reason);
-  await placesChanged(deps, round, [placed.previousRoomId, roomId], [participantId]);
-  return myBreakout(round, await deps.store.listAssignments(roundId), namesOf(await deps.store.listParticipants(eventId)), participantId, deps.clock.now());
+  // [BRK64] The answer is built from what the room-mates' places were: no second read.
+  const { assignments, people } = await placesChanged(deps, round, [placed.previousRoomId, roomId], [participantId], 'coalesced');
+  return myBreakout(round, assignments, namesOf(people), participantId, deps.clock.now());
 }
 
 /**
@@ -157,9 +178,8 @@ export async function breakoutRoomOnConnect(deps: DomainDeps, me: Participant): 
  */
 async function placeLate(deps: DomainDeps, round: BreakoutRound, me: Participant): Promise<string | null> {
   if (round.status !== 'open' || !inAudience(round, me) || round.strategy.kind === 'selfSelect') return null;
-  const assignments = await deps.store.listAssignments(round.id);
-  const counts = new Map<string, number>();
-  for (const r of assignments.values()) counts.set(r, (counts.get(r) ?? 0) + 1);
+  // [BRK64] The rooms' head counts, not every assignment of the round.
+  const counts = await deps.store.roomCounts(round.id);
   // Racing late joiners may find the chosen room filled meanwhile: try the next smallest.
   for (let attempt = 0; attempt < 3; attempt++) {
     const room = smallestFittingRoom(round.rooms, counts);
@@ -167,7 +187,7 @@ async function placeLate(deps: DomainDeps, round: BreakoutRound, me: Participant
     // Someone a moderator moved out of every room stays out for the round ([BSTORE9]).
     const placed = await deps.store.place(round.id, me.id, room.id, room.capacity, 'lateJoin');
     if (placed.ok) {
-      await placesChanged(deps, round, [room.id], [me.id]);
+      await placesChanged(deps, round, [room.id], [me.id], 'coalesced');
       return room.id;
     }
     if (placed.reason !== 'full') return null;
@@ -187,7 +207,7 @@ export async function breakoutStandingChanged(deps: DomainDeps, p: Participant):
   if (!inAudience(round, p)) {
     // `leave`, not a moderator's out: switching back makes them a late joiner again ([BSTORE9]).
     const placed = await deps.store.place(round.id, p.id, null, 0, 'leave');
-    if (placed.ok && placed.previousRoomId) await placesChanged(deps, round, [placed.previousRoomId], [p.id]);
+    if (placed.ok && placed.previousRoomId) await placesChanged(deps, round, [placed.previousRoomId], [p.id], 'coalesced');
     return;
   }
   if ((await deps.store.roomOf(round.id, p.id)) || !(await deps.store.presenceIsOnline(p.eventId, p.id))) return;

@@ -10,6 +10,11 @@
  *   T brk-order:{roundId}     zset  participant id -> placement number (the rooms' member order)
  *   T brk-count:{roundId}     hash  room id -> people in it (kept by every script that places)
  *   T brk-out:{roundId}       set   participants a moderator moved out of every room ([BSTORE9])
+ *   T brk-byroom:{roundId}    zset  [BRK63] the rooms' members, all at score 0, as `room:seq:participant`
+ *                                   (seq zero-padded to 15 digits: lexical order is the member order),
+ *                                   so one room's members are one ZRANGEBYLEX; built by the first
+ *                                   roomMembers read after an assignment and kept exactly by every
+ *                                   placing script while it exists (see BYROOM below)
  *   T brk-help:{id}           hash  `roundId`, `doc` (the request without takenBy), `takenBy` (JSON or '')
  *   T brk-helps:{roundId}     list  help ids, oldest first
  *   T brk-tpl:{id}            hash  `eventId`, `doc`
@@ -27,6 +32,16 @@ import { luaRunner } from './lua.js';
 import type { AnyRedis, Keyspace } from './keyspace.js';
 
 
+/*
+ * [BRK63] brk-byroom is an index built on demand: setAll drops it, roomMembers builds it from
+ * brk-asg and brk-order when absent, and place and swap keep it exactly while it exists. So it is
+ * exact whenever it exists, data written before it existed (or migrated, [CLU20]) needs nothing,
+ * and an assignment's script stays O(people), not twice that. Room ids are letters, digits, _ and -
+ * (shared Id), so `room:` never prefixes another room's entries.
+ */
+const BYROOM = `
+  local function entry(room, seq, p) return room .. ':' .. string.format('%015d', tonumber(seq)) .. ':' .. p end`;
+
 const LUA = {
   // KEYS: round, event's rounds. ARGV: id, eventId, version, status, doc.
   create: `
@@ -43,7 +58,7 @@ const LUA = {
     redis.call('HSET', KEYS[1], 'version', ARGV[3], 'status', ARGV[4], 'doc', ARGV[5])
     if running then redis.call('SET', KEYS[2], ARGV[1]) elseif current == ARGV[1] then redis.call('DEL', KEYS[2]) end
     return 1`,
-  // KEYS: round, event's rounds, running, asg, order, count, helps, out, then the key of each help
+  // KEYS: round, event's rounds, running, asg, order, count, helps, out, byroom, then the key of each help
   // request read from helps. ARGV: id, then those help ids. Returns -1, changing nothing, when the
   // list of help requests is not that one any more (the caller reads it again).
   remove: `
@@ -53,12 +68,12 @@ const LUA = {
     for i, h in ipairs(helps) do if h ~= ARGV[i + 1] then return -1 end end
     redis.call('LREM', KEYS[2], 0, ARGV[1])
     if redis.call('GET', KEYS[3]) == ARGV[1] then redis.call('DEL', KEYS[3]) end
-    for i = 9, #KEYS do redis.call('DEL', KEYS[i]) end
-    redis.call('DEL', KEYS[1], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8])
+    for i = 10, #KEYS do redis.call('DEL', KEYS[i]) end
+    redis.call('DEL', KEYS[1], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9])
     return 1`,
-  // KEYS: round, asg, order, count, out. ARGV: participant/room pairs, in member order.
+  // KEYS: round, asg, order, count, out, byroom. ARGV: participant/room pairs, in member order.
   setAll: `
-    redis.call('DEL', KEYS[2], KEYS[3], KEYS[4])
+    redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[6])
     local n = 0
     for i = 1, #ARGV, 2 do
       n = n + 1
@@ -69,9 +84,10 @@ const LUA = {
     end
     redis.call('HSET', KEYS[1], 'seq', tostring(n))
     return n`,
-  // KEYS: round, asg, order, count, out. ARGV: participant, room ('' none), capacity, kind ([BSTORE9]).
+  // KEYS: round, asg, order, count, out, byroom. ARGV: participant, room ('' none), capacity, kind ([BSTORE9]).
   // Returns {'ok', previous room or ''} or {reason}.
-  place: `
+  place: BYROOM + `
+    local indexed = redis.call('EXISTS', KEYS[6]) == 1
     local status = redis.call('HGET', KEYS[1], 'status')
     if not status then return {'unknownRound'} end
     if status == 'closed' then return {'closed'} end
@@ -79,6 +95,7 @@ const LUA = {
     local prev = redis.call('HGET', KEYS[2], ARGV[1]) or ''
     if ARGV[2] == '' then
       if prev ~= '' then
+        if indexed then redis.call('ZREM', KEYS[6], entry(prev, redis.call('ZSCORE', KEYS[3], ARGV[1]), ARGV[1])) end
         redis.call('HDEL', KEYS[2], ARGV[1])
         redis.call('ZREM', KEYS[3], ARGV[1])
         redis.call('HINCRBY', KEYS[4], prev, -1)
@@ -88,18 +105,29 @@ const LUA = {
     end
     if prev == ARGV[2] then return {'ok', prev} end
     if tonumber(redis.call('HGET', KEYS[4], ARGV[2]) or '0') >= tonumber(ARGV[3]) then return {'full'} end
-    if prev ~= '' then redis.call('HINCRBY', KEYS[4], prev, -1) end
+    if prev ~= '' then
+      redis.call('HINCRBY', KEYS[4], prev, -1)
+      if indexed then redis.call('ZREM', KEYS[6], entry(prev, redis.call('ZSCORE', KEYS[3], ARGV[1]), ARGV[1])) end
+    end
     redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
     redis.call('HINCRBY', KEYS[4], ARGV[2], 1)
-    redis.call('ZADD', KEYS[3], redis.call('HINCRBY', KEYS[1], 'seq', 1), ARGV[1])
+    local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
+    redis.call('ZADD', KEYS[3], seq, ARGV[1])
+    if indexed then redis.call('ZADD', KEYS[6], 0, entry(ARGV[2], seq, ARGV[1])) end
     redis.call('SREM', KEYS[5], ARGV[1])
     return {'ok', prev}`,
-  // KEYS: asg, order. ARGV: a, b. Each takes the other's room and place in the member order.
-  swap: `
+  // KEYS: asg, order, byroom. ARGV: a, b. Each takes the other's room and place in the member order.
+  swap: BYROOM + `
     local ra = redis.call('HGET', KEYS[1], ARGV[1])
     local rb = redis.call('HGET', KEYS[1], ARGV[2])
     local sa = redis.call('ZSCORE', KEYS[2], ARGV[1])
     local sb = redis.call('ZSCORE', KEYS[2], ARGV[2])
+    if redis.call('EXISTS', KEYS[3]) == 1 then
+      if ra then redis.call('ZREM', KEYS[3], entry(ra, sa, ARGV[1])) end
+      if rb then redis.call('ZREM', KEYS[3], entry(rb, sb, ARGV[2])) end
+      if rb then redis.call('ZADD', KEYS[3], 0, entry(rb, sb, ARGV[1])) end
+      if ra then redis.call('ZADD', KEYS[3], 0, entry(ra, sa, ARGV[2])) end
+    end
     if rb then
       redis.call('HSET', KEYS[1], ARGV[1], rb)
       redis.call('ZADD', KEYS[2], sb, ARGV[1])
@@ -115,6 +143,24 @@ const LUA = {
       redis.call('ZREM', KEYS[2], ARGV[2])
     end
     return 1`,
+  // [BRK63] KEYS: asg, order, byroom. ARGV: room ids. Each room's members in member order (the
+  // index built first when absent: once per assignment, O(people)).
+  roomMembers: BYROOM + `
+    if redis.call('EXISTS', KEYS[3]) == 0 then
+      local order = redis.call('ZRANGE', KEYS[2], 0, -1, 'WITHSCORES')
+      for i = 1, #order, 2 do
+        local room = redis.call('HGET', KEYS[1], order[i])
+        if room then redis.call('ZADD', KEYS[3], 0, entry(room, order[i + 1], order[i])) end
+      end
+    end
+    local out = {}
+    for i, room in ipairs(ARGV) do
+      local members = redis.call('ZRANGEBYLEX', KEYS[3], '[' .. room .. ':', '(' .. room .. ';')
+      local skip = #room + 18
+      for j, m in ipairs(members) do members[j] = string.sub(m, skip) end
+      out[i] = members
+    end
+    return out`,
   // KEYS: help, round's helps. ARGV: id, roundId, doc.
   addHelp: `
     if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
@@ -153,13 +199,14 @@ export function createRedisBreakoutRounds(client: AnyRedis, ks: Keyspace): Break
     order: (e: string, roundId: string) => `${ev(e)}brk-order:${roundId}`,
     count: (e: string, roundId: string) => `${ev(e)}brk-count:${roundId}`,
     out: (e: string, roundId: string) => `${ev(e)}brk-out:${roundId}`,
+    byroom: (e: string, roundId: string) => `${ev(e)}brk-byroom:${roundId}`,
     help: (e: string, id: string) => `${ev(e)}brk-help:${id}`,
     helps: (e: string, roundId: string) => `${ev(e)}brk-helps:${roundId}`,
     tpl: (e: string, id: string) => `${ev(e)}brk-tpl:${id}`,
     tpls: (e: string) => `${ev(e)}brk-tpls:${e}`,
   };
   const run = luaRunner(client, LUA);
-  const roundKeys = (e: string, id: string) => [key.round(e, id), key.asg(e, id), key.order(e, id), key.count(e, id), key.out(e, id)];
+  const roundKeys = (e: string, id: string) => [key.round(e, id), key.asg(e, id), key.order(e, id), key.count(e, id), key.out(e, id), key.byroom(e, id)];
   /** A child's event, or null when the store knows no such round, help request or template. */
   const eventOf = (id: string) => ks.eventOf(id);
 
@@ -221,7 +268,7 @@ export function createRedisBreakoutRounds(client: AnyRedis, ks: Keyspace): Break
       if (e === null) return false;
       for (let attempt = 1; ; attempt++) {
         const helps = ((await client.lRange(key.helps(e, id), 0, -1)) as string[]).map(String);
-        const keys = [key.round(e, id), key.rounds(e), key.running(e), key.asg(e, id), key.order(e, id), key.count(e, id), key.helps(e, id), key.out(e, id), ...helps.map((h) => key.help(e, h))];
+        const keys = [key.round(e, id), key.rounds(e), key.running(e), key.asg(e, id), key.order(e, id), key.count(e, id), key.helps(e, id), key.out(e, id), key.byroom(e, id), ...helps.map((h) => key.help(e, h))];
         const done = Number(await run('remove', keys, [id, ...helps]));
         if (done === -1 && attempt < 20) continue;
         if (done !== 1) return false;
@@ -250,7 +297,7 @@ export function createRedisBreakoutRounds(client: AnyRedis, ks: Keyspace): Break
     async swap(roundId, a, b) {
       const e = await eventOf(roundId);
       if (e === null) return;
-      await run('swap', [key.asg(e, roundId), key.order(e, roundId)], [a, b]);
+      await run('swap', [key.asg(e, roundId), key.order(e, roundId), key.byroom(e, roundId)], [a, b]);
     },
     async roomOf(roundId, participantId) {
       const e = await eventOf(roundId);
@@ -264,6 +311,22 @@ export function createRedisBreakoutRounds(client: AnyRedis, ks: Keyspace): Break
       if (e === null) return out;
       const [asg, order] = await Promise.all([client.hGetAll(key.asg(e, roundId)) as Promise<Record<string, string>>, client.zRange(key.order(e, roundId), 0, -1) as Promise<string[]>]);
       for (const p of order) if (asg[String(p)]) out.set(String(p), String(asg[String(p)]));
+      return out;
+    },
+    async roomCounts(roundId) {
+      const out = new Map<string, number>();
+      const e = await eventOf(roundId);
+      if (e === null) return out;
+      // [BRK63] The counts every placing script keeps; a room emptied again holds 0 and is left out.
+      for (const [room, n] of Object.entries((await client.hGetAll(key.count(e, roundId))) as Record<string, string>)) if (Number(n) > 0) out.set(room, Number(n));
+      return out;
+    },
+    async roomMembers(roundId, roomIds) {
+      const out = new Map<string, string[]>(roomIds.map((r) => [r, []]));
+      const e = await eventOf(roundId);
+      if (e === null || roomIds.length === 0) return out;
+      const lists = (await run('roomMembers', [key.asg(e, roundId), key.order(e, roundId), key.byroom(e, roundId)], [...roomIds])) as unknown[][];
+      roomIds.forEach((r, i) => out.set(r, (lists[i] ?? []).map(String)));
       return out;
     },
     async addHelp(req) {

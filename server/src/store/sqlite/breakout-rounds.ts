@@ -34,6 +34,8 @@ CREATE TABLE IF NOT EXISTS breakout_assignments (
   PRIMARY KEY (round_id, participant_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS breakout_assignments_by_room ON breakout_assignments(round_id, room_id);
+-- [BRK63] A placement's next place in the member order (MAX(seq)) in one probe, not a scan of the round.
+CREATE INDEX IF NOT EXISTS breakout_assignments_by_seq ON breakout_assignments(round_id, seq);
 -- [BSTORE9] People a moderator moved out of every room: late joining skips them for the round.
 CREATE TABLE IF NOT EXISTS breakout_excluded (
   round_id TEXT NOT NULL,
@@ -91,6 +93,9 @@ export function createSqliteBreakoutRounds(db: Database.Database): BreakoutRound
     assignment: db.prepare<[string, string], { room_id: string; seq: number }>('SELECT room_id, seq FROM breakout_assignments WHERE round_id = ? AND participant_id = ?'),
     roomCount: db.prepare<[string, string], { n: number }>('SELECT COUNT(*) AS n FROM breakout_assignments WHERE round_id = ? AND room_id = ?'),
     assignments: db.prepare<[string], { participant_id: string; room_id: string }>('SELECT participant_id, room_id FROM breakout_assignments WHERE round_id = ? ORDER BY seq'),
+    roomCounts: db.prepare<[string], { room_id: string; n: number }>('SELECT room_id, COUNT(*) AS n FROM breakout_assignments WHERE round_id = ? GROUP BY room_id'),
+    // The room's rows by the index by room (a room is at most 100), not the round's in member order.
+    roomMembers: db.prepare<[string, string], { participant_id: string }>('SELECT participant_id FROM breakout_assignments INDEXED BY breakout_assignments_by_room WHERE round_id = ? AND room_id = ? ORDER BY seq'),
     insertHelp: db.prepare('INSERT INTO breakout_help (id, round_id, created, doc) VALUES (?, ?, (SELECT COALESCE(MAX(created), 0) + 1 FROM breakout_help), ?)'),
     help: db.prepare<[string], { doc: string }>('SELECT doc FROM breakout_help WHERE id = ?'),
     helpOfRound: db.prepare<[string], { doc: string }>('SELECT doc FROM breakout_help WHERE round_id = ? ORDER BY created'),
@@ -212,6 +217,14 @@ export function createSqliteBreakoutRounds(db: Database.Database): BreakoutRound
     },
     async listAssignments(roundId) {
       return new Map(q.assignments.all(roundId).map((r) => [r.participant_id, r.room_id]));
+    },
+    async roomCounts(roundId) {
+      // [BRK63] Counted on the index by room: no row of the table is read.
+      return new Map(q.roomCounts.all(roundId).map((r) => [r.room_id, r.n]));
+    },
+    async roomMembers(roundId, roomIds) {
+      // One read transaction: the rooms as they stand together.
+      return db.transaction(() => new Map(roomIds.map((room) => [room, q.roomMembers.all(roundId, room).map((r) => r.participant_id)])))();
     },
     async addHelp(req) {
       try {
