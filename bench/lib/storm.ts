@@ -65,6 +65,7 @@ export interface StormSummary {
   retriesSameReceipt: number;
   retriesRefused: number;
   retriesTimedOut: number;
+  unavailableRetried: number;
   ack: Hist;
   retryAck: Hist;
   sendLag: Hist;
@@ -110,6 +111,7 @@ export async function runStormAll(workers: LoadWorkers, args: Omit<StormArgs, 's
     retriesSameReceipt: sum((x) => x.retriesSameReceipt),
     retriesRefused: sum((x) => x.retriesRefused),
     retriesTimedOut: sum((x) => x.retriesTimedOut),
+    unavailableRetried: sum((x) => x.unavailableRetried),
     ack: Hist.mergeAll(r.map((x) => x.ackMs)),
     retryAck: Hist.mergeAll(r.map((x) => x.retryAckMs)),
     sendLag: Hist.mergeAll(r.map((x) => x.sendLagMs)),

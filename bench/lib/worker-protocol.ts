@@ -164,6 +164,8 @@ export interface StormResult {
   retriesSameReceipt: number;
   retriesRefused: number;
   retriesTimedOut: number;
+  /** UNAVAILABLE answers the generator sent again under the same id after retryAfterMs, as the client does. */
+  unavailableRetried: number;
   ackMs: HistJSON;
   retryAckMs: HistJSON;
   /** How late the generator sent each op against its schedule (a slow load process shows here). */

@@ -16,7 +16,7 @@ export interface StormClient {
   connected: boolean;
 }
 
-type AckReply = { ok?: boolean; data?: unknown; error?: { code?: string } };
+type AckReply = { ok?: boolean; data?: unknown; error?: { code?: string; retryAfterMs?: number } };
 
 /** Per client: every arrival of the watched tick fact, and the client's view after the last one. */
 interface TickRec {
@@ -83,6 +83,8 @@ export async function runStorm(clients: StormClient[], a: StormArgs): Promise<St
   let retriesSame = 0;
   let retriesRefused = 0;
   let retriesTimedOut = 0;
+  /** UNAVAILABLE answers sent again under the same id ([REL4]). */
+  let unavailableRetried = 0;
   let firstSendAt = NaN;
   let lastSendAt = NaN;
   let lastAckAt = NaN;
@@ -119,8 +121,20 @@ export async function runStorm(clients: StormClient[], a: StormArgs): Promise<St
     ops[m] = rec;
     // For a vote the "target" of the model is the client (one vote per poll): keep the option in lastOkUp's place.
     const modelSlot = onePerClient ? ci * nt : slot;
+    // As the client does ([REL4]): an UNAVAILABLE (past the server's command deadline, its work may
+    // still land) is sent again under the same id after retryAfterMs, and the op's ack is the last
+    // answer, timed from the first send. Without this, an op stored after its deadline would count
+    // as refused while the server's tally has it.
+    const attempt = async (): Promise<AckReply> => {
+      for (let tries = 0; ; tries++) {
+        const r = await emit(c.s!, payload);
+        if (r?.ok || r?.error?.code !== 'UNAVAILABLE' || tries >= 10 || !c.s || hrMs() - t0 > a.ackTimeoutMs) return r;
+        unavailableRetried++;
+        await sleep(Math.max(10, r.error.retryAfterMs ?? 250));
+      }
+    };
     inflight.push(
-      emit(c.s!, payload).then(
+      attempt().then(
         (r) => {
           rec.done = true;
           const t = hrMs();
@@ -227,6 +241,7 @@ export async function runStorm(clients: StormClient[], a: StormArgs): Promise<St
     retriesSameReceipt: retriesSame,
     retriesRefused,
     retriesTimedOut,
+    unavailableRetried,
     ackMs: ack.toJSON(),
     retryAckMs: retryAck.toJSON(),
     sendLagMs: lag.toJSON(),

@@ -88,7 +88,7 @@ export const b5QaUpvotes: Scenario = {
     const figures: Figure[] = [
       { key: 'rate', label: 'upvote ops per second offered (target rate)', value: `${round(achieved, 0)} (${rate})`, headline: true },
       { key: 'ops', label: 'ops acked ok / sent', value: `${storm.ok} / ${storm.sent}` },
-      { key: 'refusals', label: 'refused or unanswered', value: `${fmtCounts(storm.refusals)}; ${storm.timedOut} timed out` },
+      { key: 'refusals', label: 'refused or unanswered', value: `${fmtCounts(storm.refusals)}; ${storm.timedOut} timed out; ${storm.unavailableRetried} UNAVAILABLE sent again under the same id` },
       { key: 'counts', label: 'final counts, server / from acks', value: questionIds.map((q) => `${short(q)} ${final[q]}/${(base[q] ?? 0) + (storm.expected[q] ?? 0)}`).join(', '), headline: true },
       { key: 'ackP50', label: 'upvote ack round trip p50', value: round(ack.p50, 1), unit: 'ms' },
       { key: 'ackP99', label: 'upvote ack round trip p99', value: round(ack.p99, 1), unit: 'ms', headline: true },
