@@ -66,6 +66,7 @@ export interface StormSummary {
   retriesRefused: number;
   retriesTimedOut: number;
   unavailableRetried: number;
+  unavailableSettled: number;
   ack: Hist;
   retryAck: Hist;
   sendLag: Hist;
@@ -112,6 +113,7 @@ export async function runStormAll(workers: LoadWorkers, args: Omit<StormArgs, 's
     retriesRefused: sum((x) => x.retriesRefused),
     retriesTimedOut: sum((x) => x.retriesTimedOut),
     unavailableRetried: sum((x) => x.unavailableRetried),
+    unavailableSettled: sum((x) => x.unavailableSettled),
     ack: Hist.mergeAll(r.map((x) => x.ackMs)),
     retryAck: Hist.mergeAll(r.map((x) => x.retryAckMs)),
     sendLag: Hist.mergeAll(r.map((x) => x.sendLagMs)),

@@ -164,8 +164,10 @@ export interface StormResult {
   retriesSameReceipt: number;
   retriesRefused: number;
   retriesTimedOut: number;
-  /** UNAVAILABLE answers the generator sent again under the same id after retryAfterMs, as the client does. */
+  /** Ops answered UNAVAILABLE (past the command deadline), sent again under their id after the storm. */
   unavailableRetried: number;
+  /** Of those, answered ok then (from the command's record when the first attempt had landed). */
+  unavailableSettled: number;
   ackMs: HistJSON;
   retryAckMs: HistJSON;
   /** How late the generator sent each op against its schedule (a slow load process shows here). */

@@ -83,8 +83,10 @@ export async function runStorm(clients: StormClient[], a: StormArgs): Promise<St
   let retriesSame = 0;
   let retriesRefused = 0;
   let retriesTimedOut = 0;
-  /** UNAVAILABLE answers sent again under the same id ([REL4]). */
-  let unavailableRetried = 0;
+  /** Ops answered UNAVAILABLE, sent again under their id once the storm is over. */
+  const unavailable: { m: number; c: StormClient; payload: Record<string, unknown>; modelSlot: number; value: number }[] = [];
+  /** Of those, answered ok the second time. */
+  let unavailableSettled = 0;
   let firstSendAt = NaN;
   let lastSendAt = NaN;
   let lastAckAt = NaN;
@@ -121,18 +123,7 @@ export async function runStorm(clients: StormClient[], a: StormArgs): Promise<St
     ops[m] = rec;
     // For a vote the "target" of the model is the client (one vote per poll): keep the option in lastOkUp's place.
     const modelSlot = onePerClient ? ci * nt : slot;
-    // As the client does ([REL4]): an UNAVAILABLE (past the server's command deadline, its work may
-    // still land) is sent again under the same id after retryAfterMs, and the op's ack is the last
-    // answer, timed from the first send. Without this, an op stored after its deadline would count
-    // as refused while the server's tally has it.
-    const attempt = async (): Promise<AckReply> => {
-      for (let tries = 0; ; tries++) {
-        const r = await emit(c.s!, payload);
-        if (r?.ok || r?.error?.code !== 'UNAVAILABLE' || tries >= 10 || !c.s || hrMs() - t0 > a.ackTimeoutMs) return r;
-        unavailableRetried++;
-        await sleep(Math.max(10, r.error.retryAfterMs ?? 250));
-      }
-    };
+    const attempt = () => emit(c.s!, payload);
     inflight.push(
       attempt().then(
         (r) => {
@@ -152,6 +143,9 @@ export async function runStorm(clients: StormClient[], a: StormArgs): Promise<St
           } else {
             const code = r?.error?.code ?? 'malformed ack';
             refusals[code] = (refusals[code] ?? 0) + 1;
+            // [REL1] Past the server's command deadline: its work may still land. Asked again
+            // under the same id once the storm is over (below), as a client retries.
+            if (code === 'UNAVAILABLE') unavailable.push({ m, c, payload, modelSlot, value: onePerClient ? ti : up });
           }
         },
         () => {
@@ -209,6 +203,29 @@ export async function runStorm(clients: StormClient[], a: StormArgs): Promise<St
   await Promise.all(inflight);
   lastOps = ops.filter(Boolean);
 
+  // [REL1] [REL4] Each op answered UNAVAILABLE is sent again under its id after the storm, a few at
+  // a time (a client's retry, without adding to the storm): answered ok, from the command's record
+  // if it had landed, it counts in the model as that op. The first answers' figures stay as they were.
+  for (let i = 0; i < unavailable.length; i += 100) {
+    await Promise.all(
+      unavailable.slice(i, i + 100).map(async (u) => {
+        if (!u.c.s) return;
+        try {
+          const r = await emit(u.c.s, u.payload);
+          if (!r?.ok) return;
+          unavailableSettled++;
+          if (u.m > lastOkIdx[u.modelSlot]!) {
+            lastOkIdx[u.modelSlot] = u.m;
+            lastOkUp[u.modelSlot] = u.value;
+          }
+        } catch {
+          // Unanswered again: that op's outcome stays unknown.
+          if (u.m > lastLostIdx[u.modelSlot]!) lastLostIdx[u.modelSlot] = u.m;
+        }
+      }),
+    );
+  }
+
   // Expected server state from what was acked.
   const expected: Record<string, number> = {};
   let voters = 0;
@@ -241,7 +258,8 @@ export async function runStorm(clients: StormClient[], a: StormArgs): Promise<St
     retriesSameReceipt: retriesSame,
     retriesRefused,
     retriesTimedOut,
-    unavailableRetried,
+    unavailableRetried: unavailable.length,
+    unavailableSettled,
     ackMs: ack.toJSON(),
     retryAckMs: retryAck.toJSON(),
     sendLagMs: lag.toJSON(),

@@ -84,7 +84,7 @@ export async function runVoteStorm(ctx: ScenarioContext, n: number, opts: { node
     { key: 'votes', label: 'votes acked ok / attendees', value: `${storm.ok} / ${n}`, headline: true },
     { key: 'tally', label: 'server tally (moderator snapshot) / distinct voters acked', value: `${total} / ${storm.voters}`, headline: true },
     { key: 'retries', label: 'retries (same command id): sent / acked ok / same receipt', value: `${storm.retriesSent} / ${storm.retriesOk} / ${storm.retriesSameReceipt}` },
-    { key: 'refusals', label: 'refused or unanswered commands', value: `${fmtCounts(storm.refusals)}; ${storm.timedOut + storm.retriesTimedOut} timed out; ${storm.unavailableRetried} UNAVAILABLE sent again under the same id` },
+    { key: 'refusals', label: 'refused or unanswered commands', value: `${fmtCounts(storm.refusals)}; ${storm.timedOut + storm.retriesTimedOut} timed out; ${storm.unavailableRetried} UNAVAILABLE sent again under the same id after the storm, ${storm.unavailableSettled} answered ok then` },
     { key: 'span', label: 'first → last vote sent (retries after their original)', value: round(span, 0), unit: 'ms' },
     { key: 'sendLagP99', label: 'generator lag behind schedule p99', value: round(storm.sendLag.percentile(99), 1), unit: 'ms' },
     { key: 'ackP50', label: 'vote ack round trip p50', value: round(acks.percentile(50), 1), unit: 'ms' },

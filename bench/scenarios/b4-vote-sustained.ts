@@ -69,7 +69,7 @@ export const b4VoteSustained: Scenario = {
     const figures: Figure[] = [
       { key: 'rate', label: 'votes per second offered (target rate)', value: `${round(achieved, 0)} (${rate})`, headline: true },
       { key: 'votes', label: 'votes acked ok / sent', value: `${storm.ok} / ${storm.sent}` },
-      { key: 'refusals', label: 'refused or unanswered', value: `${fmtCounts(storm.refusals)}; ${storm.timedOut} timed out; ${storm.unavailableRetried} UNAVAILABLE sent again under the same id` },
+      { key: 'refusals', label: 'refused or unanswered', value: `${fmtCounts(storm.refusals)}; ${storm.timedOut} timed out; ${storm.unavailableRetried} UNAVAILABLE sent again under the same id after the storm, ${storm.unavailableSettled} answered ok then` },
       { key: 'ackP50', label: 'vote ack round trip p50', value: round(ack.p50, 1), unit: 'ms' },
       { key: 'ackP99', label: 'vote ack round trip p99', value: round(ack.p99, 1), unit: 'ms', headline: true },
       { key: 'ackMax', label: 'vote ack round trip max', value: round(ack.max, 1), unit: 'ms' },
