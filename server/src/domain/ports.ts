@@ -48,6 +48,14 @@ export interface Publisher {
    * snapshot also carries.
    */
   toParticipants<N extends FactName>(fact: N, items: readonly PersonalItem<FactPayload<N>>[]): void;
+  /**
+   * [BRK46] As toParticipants, but the other nodes get theirs first: their batches leave, this node
+   * yields once so they are on their way (a node's sends to Redis go out when its turn ends), and
+   * only then writes its own; resolves when they are written. For a round's places: 10,000 of them
+   * keep the sending node busy for about a second, and the other nodes would otherwise hear of
+   * their people only after it. The caller awaits it, so what it publishes next still follows.
+   */
+  toParticipantsOthersFirst<N extends FactName>(fact: N, items: readonly PersonalItem<FactPayload<N>>[]): Promise<void>;
   /** [STAGE16] To the union of some roles, cohorts and the breakout rooms of an event, each socket once. */
   toAudience<N extends FactName>(eventId: string, audience: Audience, fact: N, payload: FactPayload<N>): void;
   /** [STAGE16] Moves a participant's sockets, on every node, into the room of their new mode. */

@@ -159,6 +159,12 @@ export function ioPublisher(
       if (roomId !== null) sockets.socketsJoin([rooms.breakoutRoom(eventId, roomId), rooms.breakouts(eventId)]);
     }
   };
+  /** [CLU5] Encodes each item once and sends the other nodes theirs, one message per batch; returns the encoded items. */
+  const sendElsewhere = <P>(fact: string, items: readonly PersonalItem<P>[]): EncodedItem[] => {
+    const encoded = items.map(encodeItem);
+    for (let i = 0; i < encoded.length; i += PERSONAL_BATCH_MAX) sideways.serverSideEmit(PERSONAL_BATCH, { fact, items: encodeItems(encoded.slice(i, i + PERSONAL_BATCH_MAX)) });
+    return encoded;
+  };
   if (opts.cluster) {
     sideways.on(PERSONAL_BATCH, (b) => deliverLocally(b.fact, decodeItems(b.items)));
     sidewaysMoves.on(MOVES_BATCH, (b) => moveLocally(b.eventId, JSON.parse(bytesText(b.moves)) as BreakoutMove[]));
@@ -180,8 +186,12 @@ export function ioPublisher(
       if (!opts.cluster) return deliverLocally(fact, items.map(encodeItem));
       // Each socket once: this node's through io.local, every other node's by that node, from one
       // message per batch, all sent before this node's own writes so the other nodes start at once.
-      const encoded = items.map(encodeItem);
-      for (let i = 0; i < encoded.length; i += PERSONAL_BATCH_MAX) sideways.serverSideEmit(PERSONAL_BATCH, { fact, items: encodeItems(encoded.slice(i, i + PERSONAL_BATCH_MAX)) });
+      deliverLocally(fact, sendElsewhere(fact, items));
+    },
+    async toParticipantsOthersFirst(fact, items) {
+      if (!opts.cluster) return deliverLocally(fact, items.map(encodeItem));
+      const encoded = sendElsewhere(fact, items);
+      await new Promise<void>((resolve) => setImmediate(resolve));
       deliverLocally(fact, encoded);
     },
     toAudience(eventId, audience, fact, payload) {

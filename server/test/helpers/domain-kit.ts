@@ -52,6 +52,7 @@ export function recordingPublisher(): RecordingPublisher {
     // Recorded as one toParticipant each: who was told what is the same.
     // As the client receives them: a personal payload may carry parts encoded once for many (RawJson).
     toParticipants: (fact, items) => void published.push(...items.map(({ participantId, payload }) => ({ to: 'participant' as const, target: participantId, fact, payload: JSON.parse(stringifyWithRaw(payload)) as typeof payload }))),
+    toParticipantsOthersFirst: async (fact, items) => void published.push(...items.map(({ participantId, payload }) => ({ to: 'participant' as const, target: participantId, fact, payload: JSON.parse(stringifyWithRaw(payload)) as typeof payload }))),
     toAudience: (eventId, audience, fact, payload) => void published.push({ to: 'audience', target: eventId, audience, fact, payload }),
     setMode: (eventId, participantId, mode) => void modeMoves.push({ eventId, participantId, mode }),
     setBreakoutRooms: (eventId, moves) => void breakoutMoves.push(...moves.map(({ participantId, roomId, leave }) => ({ eventId, participantId, roomId, leave: [...leave] }))),

@@ -68,7 +68,7 @@ export async function sendPlaces(
   // two per person. The moves go first, so each socket is in its room before it hears of it.
   // [PERF23] Also with no socket to move: room-mates' new places change what snapshots share.
   if (running) deps.publish.setBreakoutRooms(round.eventId, moves);
-  deps.publish.toParticipants('breakout:assigned', places);
+  await deps.publish.toParticipantsOthersFirst('breakout:assigned', places);
 }
 
 export async function publishOccupancy(deps: DomainDeps, round: BreakoutRound, assignments?: ReadonlyMap<string, string>, people?: readonly Participant[]) {
