@@ -10,6 +10,9 @@ import { readShortcut } from './shortcuts';
 import { ShortcutHelp } from './ShortcutHelp';
 import './console.css';
 
+/** A shortcut asked for a section: its heading takes focus when it shows ([UI11]). */
+let focusOnArrival = false;
+
 /**
  * [UI10] The moderator console: one section at a time, each at its own URL, a nav that shows from
  * every section what waits for attention ([UI12]), and keyboard shortcuts ([UI11]).
@@ -23,13 +26,21 @@ export function ModeratorConsole({ code, segment }: { code: string; segment: str
   const nav = useRef<HTMLElement>(null);
   const arrived = useRef(false);
 
-  const go = useCallback((s: ConsoleSection) => navigate(sectionPath(code, s.path)), [navigate, code]);
+  const go = useCallback(
+    (s: ConsoleSection) => {
+      focusOnArrival = true;
+      navigate(sectionPath(code, s.path));
+    },
+    [navigate, code],
+  );
   useConsoleShortcuts(go, () => setHelpOpen(true));
 
   // A section change moves focus to its heading, so keyboard and screen reader users land in it;
-  // the first render leaves focus where the browser put it.
+  // the first render leaves focus where the browser put it, unless a shortcut asked for the section
+  // (the console may have been mounted again meanwhile, by a reconnection).
   useEffect(() => {
-    if (arrived.current) heading.current?.focus();
+    if (arrived.current || focusOnArrival) heading.current?.focus();
+    focusOnArrival = false;
     arrived.current = true;
     // On a phone the strip scrolls sideways: keep the current entry in sight (a reload of a late section).
     nav.current?.querySelector('[aria-current="page"]')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
