@@ -80,7 +80,7 @@ export const DEMO_POLLS: { sessionId: string; draft: PollDraft }[] = [
 ];
 
 // Seeding runs before the server listens: there is nobody to tell.
-const nobody: Publisher = { toEvent() {}, toRoles() {}, toParticipant() {}, toParticipants() {}, async toParticipantsOthersFirst() {}, toAudience() {}, setMode() {}, setBreakoutRooms() {}, clearBreakoutRooms() {}, toBreakoutRoom() {}, disconnectParticipant() {}, disconnectRoles() {} };
+const nobody: Publisher = { toEvent() {}, toRoles() {}, toParticipant() {}, toParticipants() {}, toAudience() {}, setMode() {}, async placeInBreakoutRooms() {}, clearBreakoutRooms() {}, toBreakoutRoom() {}, disconnectParticipant() {}, disconnectRoles() {} };
 
 /**
  * [DEMO1] On first start with an empty store, create a demo SKO so a newcomer has something to

@@ -48,25 +48,23 @@ export interface Publisher {
    * snapshot also carries.
    */
   toParticipants<N extends FactName>(fact: N, items: readonly PersonalItem<FactPayload<N>>[]): void;
-  /**
-   * [BRK46] As toParticipants, but the other nodes get theirs first: their batches leave, this node
-   * yields once so they are on their way (a node's sends to Redis go out when its turn ends), and
-   * only then writes its own; resolves when they are written. For a round's places: 10,000 of them
-   * keep the sending node busy for about a second, and the other nodes would otherwise hear of
-   * their people only after it. The caller awaits it, so what it publishes next still follows.
-   */
-  toParticipantsOthersFirst<N extends FactName>(fact: N, items: readonly PersonalItem<FactPayload<N>>[]): Promise<void>;
   /** [STAGE16] To the union of some roles, cohorts and the breakout rooms of an event, each socket once. */
   toAudience<N extends FactName>(eventId: string, audience: Audience, fact: N, payload: FactPayload<N>): void;
   /** [STAGE16] Moves a participant's sockets, on every node, into the room of their new mode. */
   setMode(eventId: string, participantId: string, mode: Mode): void;
   /**
-   * [BRK25] Puts each participant's sockets, on every node, in one breakout room of the event (and
-   * the event's breakouts room), leaving the other rooms listed; null: out of every listed room and
-   * the breakouts room. [CLU5] In a cluster the moves cross to the other nodes as one message per
-   * batch, not one per participant.
+   * [BRK11] [BRK25] A round's places. First each participant of `moves` has their sockets, on every
+   * node, put in one breakout room of the event (and the event's breakouts room), leaving the other
+   * rooms listed; null: out of every listed room and the breakouts room (`moves` null: nobody moves).
+   * Then each participant of `places` gets theirs as `breakout:assigned`, after their move on every
+   * node. [CLU5] In a cluster, moves and places cross to the other nodes as one message per batch,
+   * not one per participant, and [BRK46] the other nodes get theirs first: they leave before this
+   * node moves and writes its own (10,000 keep a node busy for about a second, and the other nodes
+   * would otherwise hear of their people only after it). Resolves when this node's are written;
+   * the caller awaits it, so what it publishes next still follows. Not replayed by recovery: the
+   * snapshot carries each place.
    */
-  setBreakoutRooms(eventId: string, moves: readonly BreakoutMove[]): void;
+  placeInBreakoutRooms(eventId: string, moves: readonly BreakoutMove[] | null, places: readonly PersonalItem<FactPayload<'breakout:assigned'>>[]): Promise<void>;
   /** [BRK25] Every socket in the event's breakout rooms leaves them (the round closed). */
   clearBreakoutRooms(eventId: string, roomIds: readonly string[]): void;
   /** [BRK25] To every socket in one breakout room of the event, on every node. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RawJson, stringifyWithRaw } from './raw-json.js';
+import { RawJson, expandRefs, stringifyWithRaw, stringifyWithRefs } from './raw-json.js';
 
 describe('JSON encoded once and spliced', () => {
   it('[PERF20] a document with parts encoded elsewhere is the text JSON.stringify gives for the whole', () => {
@@ -22,5 +22,27 @@ describe('JSON encoded once, read by any encoder', () => {
   it('[PERF20] outside stringifyWithRaw a RawJson encodes as the value it holds', () => {
     const list = [{ a: 1 }, 'x'];
     expect(JSON.stringify({ list: new RawJson(JSON.stringify(list)) })).toBe(JSON.stringify({ list }));
+  });
+});
+
+describe('JSON with its shared parts by reference', () => {
+  it('[BRK46] each payload expands to the text JSON.stringify gives for it, each shared part stored once', () => {
+    const roomA = [{ id: 'a1', name: 'Zoë "Z"\n' }, { id: 'a2', name: '\u0001\u0002\u0003' }];
+    const roomB = [{ id: 'b1', name: 'B' }];
+    const [a, b] = [new RawJson(JSON.stringify(roomA)), new RawJson(JSON.stringify(roomB))];
+    const docs = [
+      { me: 'a1', members: a, also: a },
+      { me: 'a2', members: a },
+      { me: 'b1', members: b, note: 'text \u0003 with a mark-like character' },
+      { me: 'none', members: [] },
+    ];
+    const refs = new Map<RawJson, number>();
+    const parts: string[] = [];
+    const refOf = (part: RawJson) => refs.get(part) ?? (refs.set(part, parts.length), parts.push(part.text) - 1);
+    const texts = docs.map((d) => stringifyWithRefs(d, refOf));
+    expect(parts).toEqual([JSON.stringify(roomA), JSON.stringify(roomB)]);
+    for (const [i, d] of docs.entries()) expect(expandRefs(texts[i]!, parts)).toBe(JSON.stringify(d));
+    // The shared text is not in the payloads themselves.
+    expect(texts.every((t) => !t.includes('Zoë'))).toBe(true);
   });
 });

@@ -4,8 +4,8 @@ import { randomBytes } from 'node:crypto';
 const MARK = `\u0000raw:${randomBytes(16).toString('hex')}:`;
 const QUOTED_MARK = JSON.stringify(MARK).slice(0, -1);
 
-/** The texts met by the stringifyWithRaw call running now (JSON.stringify is synchronous). */
-let collecting: string[] | null = null;
+/** The parts met by the stringifyWithRaw call running now (JSON.stringify is synchronous). */
+let collecting: RawJson[] | null = null;
 
 /**
  * [PERF20] JSON text encoded once and spliced into many documents: the part of a snapshot that is
@@ -21,18 +21,46 @@ export class RawJson {
    */
   toJSON(): unknown {
     if (collecting === null) return JSON.parse(this.text);
-    collecting.push(this.text);
+    collecting.push(this);
     return `${MARK}${collecting.length - 1}`;
   }
 }
 
-/**
- * JSON.stringify(value), where each RawJson inside `value` is written as its text. The skeleton is
- * encoded with short placeholders (so the shared parts are never scanned again), then the
- * placeholders are replaced by the texts in order.
- */
+/** JSON.stringify(value), where each RawJson inside `value` is written as its text. */
 export function stringifyWithRaw(value: unknown): string {
-  const parts: string[] = [];
+  return spliceParts(value, (part) => part.text);
+}
+
+/** Marks a reference to a shared part in stringifyWithRefs' text: JSON text never holds a raw control character. */
+const REF = '\u0003';
+
+/**
+ * [BRK46] As stringifyWithRaw, but each RawJson is written as a reference (`refOf`'s number between
+ * two REF marks), for texts that travel with their shared parts alongside, once (expandRefs).
+ */
+export function stringifyWithRefs(value: unknown, refOf: (part: RawJson) => number): string {
+  return spliceParts(value, (part) => refMark(refOf(part)));
+}
+
+/** A reference to shared part number `n`, as stringifyWithRefs writes it (for texts written by hand). */
+export const refMark = (n: number): string => `${REF}${n}${REF}`;
+
+/** The JSON text stringifyWithRefs stood for, given its parts' texts by reference number. */
+export function expandRefs(text: string, parts: readonly string[]): string {
+  if (!text.includes(REF)) return text;
+  const bits = text.split(REF);
+  let out = bits[0]!;
+  for (let i = 1; i < bits.length; i += 2) out += parts[Number(bits[i])]! + bits[i + 1]!;
+  return out;
+}
+
+/**
+ * JSON.stringify(value), each RawJson inside written as `write` says. The skeleton is encoded with
+ * short placeholders (so the shared parts are never scanned again), then the placeholders are
+ * replaced in order.
+ */
+function spliceParts(value: unknown, write: (part: RawJson) => string): string {
+  const parts: RawJson[] = [];
   collecting = parts;
   let skeleton: string;
   try {
@@ -46,7 +74,7 @@ export function stringifyWithRaw(value: unknown): string {
   for (let i = 0; i < parts.length; i++) {
     const token = `${QUOTED_MARK}${i}"`;
     const at = skeleton.indexOf(token, from);
-    out += skeleton.slice(from, at) + parts[i];
+    out += skeleton.slice(from, at) + write(parts[i]!);
     from = at + token.length;
   }
   return out + skeleton.slice(from);

@@ -2,7 +2,7 @@ import type { Server } from 'socket.io';
 import type { ClientToServerEvents, Mode, Role, ServerToClientEvents, SocketData } from '@rally/shared';
 import type { BreakoutMove, PersonalItem, PlaceVideo, Publisher } from '../domain/ports.js';
 import { tellRoomWatcher } from './shared-frame-fanout.js';
-import { RawJson, stringifyWithRaw } from '../domain/raw-json.js';
+import { RawJson, expandRefs, refMark, stringifyWithRaw, stringifyWithRefs } from '../domain/raw-json.js';
 
 export type RallyServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
@@ -67,44 +67,94 @@ export function factEmitter(stamps: boolean): EmitFact {
 
 /** [CLU5] The server-side event that carries a batch of personal facts to the other nodes. */
 const PERSONAL_BATCH = 'rally:personalFacts';
-/** [CLU5] Personal facts per cross-node message (~250 bytes each for a quiz result, ~2 KB for a breakout place). */
-const PERSONAL_BATCH_MAX = 500;
+/**
+ * [CLU5] Personal facts (or breakout moves) per cross-node message: ~250 bytes each for a quiz
+ * result, ~100 for a breakout place with its room's shared parts once. Few and large: the adapter's
+ * Redis client writes one command per turn of a busy node's event loop (it waits for the socket to
+ * drain in between), so 20 messages of 500 reached the other node over most of a second (bench B7);
+ * and bounded, so that one message stays far below Redis's output buffer limit for subscribers.
+ */
+const PERSONAL_BATCH_MAX = 5000;
+/** Personal facts written to this node's sockets in one go, between turns that let I/O and other commands in. */
+const LOCAL_CHUNK = 500;
 /**
  * [CLU5] [BRK46] The items travel as the bytes of one text: the adapter sends server-side messages
  * over Redis pub/sub msgpack-encoded, and msgpack copies bytes as they are, where 500 result objects
  * cost ~40 µs apiece to decode (bench B6 profiles). Each payload is in it as the JSON it is written
  * to the sockets as (encoded once, on the sending node): a receiving node cuts the text and writes
- * each of its own participants' payloads as is, never parsing nor encoding one again (a round's
- * places at open are 10,000 payloads of ~2 KB: bench B7). An item is `participantId SEP payloadJSON`,
- * followed by `SEP videoJSON` when the delivering node signs a video token into it ([BRK46]); items
- * are joined by ITEM. JSON text never holds a raw control character, nor does an id.
+ * each of its own participants' payloads as is, never parsing nor encoding one again. The parts a
+ * payload shares with others (RawJson: a breakout room's member list, the same in each member's
+ * place) are in the batch once, each payload referring to them (stringifyWithRefs): a round's places
+ * at open are 10,000 payloads of ~1.5 KB, ~1.2 KB of it the room's, 15 MB where 3 MB say the same,
+ * and a message that size leaves the sending node only as fast as its busy event loop writes it
+ * (bench B7). The text is the parts joined by ITEM, then PARTS_END, then the items joined by ITEM;
+ * an item is `participantId SEP payload`, followed by `SEP videoJSON` when the delivering node signs
+ * a video token into it ([BRK46]). JSON text never holds a raw control character, nor does an id.
  */
 type PersonalBatch = { fact: string; items: Uint8Array };
-/** A personal fact ready to write: its payload as JSON text, and what the delivering node signs into it. */
-type EncodedItem = { participantId: string; payload: RawJson; video?: PlaceVideo };
+/**
+ * Personal facts ready to write: each payload's JSON text, its shared parts' texts (null: each text
+ * is whole), and what the delivering node signs in: the video token's subject, as an object on the
+ * node that placed it, as JSON text with references to the shared parts on the others.
+ */
+type EncodedItem = { participantId: string; text: string; video?: PlaceVideo; videoText?: string };
+type Encoded = { items: readonly EncodedItem[]; parts: readonly string[] | null };
 const SEP = '\u0001';
 const ITEM = '\u0002';
+const PARTS_END = '\u0004';
 const bytesText = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-function decodeItems(bytes: Uint8Array): EncodedItem[] {
-  const out: EncodedItem[] = [];
-  for (const item of bytesText(bytes).split(ITEM)) {
-    const [participantId, payload, video] = item.split(SEP) as [string, string, string | undefined];
-    out.push(video === undefined ? { participantId, payload: new RawJson(payload) } : { participantId, payload: new RawJson(payload), video: JSON.parse(video) as PlaceVideo });
+function decodeItems(bytes: Uint8Array): Encoded {
+  const text = bytesText(bytes);
+  const cut = text.indexOf(PARTS_END);
+  const parts = cut === 0 ? [] : text.slice(0, cut).split(ITEM);
+  const items: EncodedItem[] = [];
+  for (const item of text.slice(cut + 1).split(ITEM)) {
+    const [participantId, payload, videoText] = item.split(SEP) as [string, string, string | undefined];
+    items.push(videoText === undefined ? { participantId, text: payload } : { participantId, text: payload, videoText });
   }
-  return out;
+  return { items, parts };
 }
-const encodeItems = (items: readonly EncodedItem[]) =>
-  Buffer.from(items.map((i) => `${i.participantId}${SEP}${i.payload.text}${i.video ? `${SEP}${JSON.stringify(i.video)}` : ''}`).join(ITEM));
-const encodeItem = <P>({ participantId, payload, video }: PersonalItem<P>): EncodedItem => {
-  const json = payload instanceof RawJson ? payload : new RawJson(stringifyWithRaw(payload));
-  return video ? { participantId, payload: json, video } : { participantId, payload: json };
-};
+const encodeBatch = ({ items, parts }: Encoded) =>
+  Buffer.from(`${(parts ?? []).join(ITEM)}${PARTS_END}${items.map((i) => `${i.participantId}${SEP}${i.text}${i.videoText !== undefined ? `${SEP}${i.videoText}` : ''}`).join(ITEM)}`);
+/** Each payload whole (this node's sockets only). */
+const encodeWhole = <P>(items: readonly PersonalItem<P>[]): Encoded => ({
+  items: items.map(({ participantId, payload, video }) => {
+    const text = payload instanceof RawJson ? payload.text : stringifyWithRaw(payload);
+    return video ? { participantId, text, video } : { participantId, text };
+  }),
+  parts: null,
+});
+/** Each payload with its shared parts by reference, the parts once (a batch for every node). */
+function encodeShared<P>(items: readonly PersonalItem<P>[]): Encoded {
+  const refs = new Map<object, number>();
+  const parts: string[] = [];
+  const refOf = (part: object, text: () => string) => {
+    let n = refs.get(part);
+    if (n === undefined) refs.set(part, (n = parts.push(text()) - 1));
+    return n;
+  };
+  const refOfRaw = (part: RawJson) => refOf(part, () => part.text);
+  return {
+    items: items.map(({ participantId, payload, video }) => {
+      const text = stringifyWithRefs(payload, refOfRaw);
+      if (!video) return { participantId, text };
+      // A room's members share one room object (sendPlaces): in the batch once.
+      const videoText = `{"room":${refMark(refOf(video.room, () => JSON.stringify(video.room)))},"name":${JSON.stringify(video.name)}}`;
+      return { participantId, text, video, videoText };
+    }),
+    parts,
+  };
+}
+/** One turn of the event loop with its I/O poll: from an I/O callback, one setImmediate runs before the next poll; two run after it. */
+const ioTurn = () => new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
 /** The JSON text of an object with one more field (the object's own text, not parsed again). */
 const withField = (objectJson: string, name: string, value: unknown) =>
   `${objectJson.slice(0, -1)}${objectJson.length > 2 ? ',' : ''}${JSON.stringify(name)}:${JSON.stringify(value)}}`;
 
 /** [BRK25] [CLU5] The server-side event that carries a batch of breakout-room moves to the other nodes (JSON bytes, as above). */
 const MOVES_BATCH = 'rally:breakoutMoves';
+/** [BRK11] The fact that tells a participant their breakout place. */
+const PLACE = 'breakout:assigned';
 type MovesBatch = { eventId: string; moves: Uint8Array };
 
 /**
@@ -131,18 +181,19 @@ export function ioPublisher(
   // node is handed every item of a batch, and most participants are on another node.
   const localRooms = io.of('/').adapter.rooms;
   /** [BRK46] The place with its video token in it, or as it is when no token can be signed here (the client asks). */
-  const signed = (item: EncodedItem): RawJson => {
-    if (!item.video || !opts.signVideo) return item.payload;
+  const signed = (item: EncodedItem, text: string, parts: readonly string[] | null): RawJson => {
+    if ((!item.video && item.videoText === undefined) || !opts.signVideo) return new RawJson(text);
     try {
-      return new RawJson(withField(item.payload.text, 'video', opts.signVideo(item.participantId, item.video)));
+      const video = item.video ?? (JSON.parse(expandRefs(item.videoText!, parts ?? [])) as PlaceVideo);
+      return new RawJson(withField(text, 'video', opts.signVideo(item.participantId, video)));
     } catch {
-      return item.payload;
+      return new RawJson(text);
     }
   };
-  const deliverLocally = (fact: string, items: readonly EncodedItem[]) => {
+  const deliverLocally = (fact: string, { items, parts }: Encoded) => {
     for (const item of items) {
       const room = rooms.participant(item.participantId);
-      if (localRooms.has(room)) emit(io.local.to(room), fact, signed(item));
+      if (localRooms.has(room)) emit(io.local.to(room), fact, signed(item, parts ? expandRefs(item.text, parts) : item.text, parts));
     }
   };
   /** [BRK25] Moves this node's sockets of each participant (io.local: the other nodes move their own). */
@@ -159,15 +210,46 @@ export function ioPublisher(
       if (roomId !== null) sockets.socketsJoin([rooms.breakoutRoom(eventId, roomId), rooms.breakouts(eventId)]);
     }
   };
-  /** [CLU5] Encodes each item once and sends the other nodes theirs, one message per batch; returns the encoded items. */
-  const sendElsewhere = <P>(fact: string, items: readonly PersonalItem<P>[]): EncodedItem[] => {
-    const encoded = items.map(encodeItem);
-    for (let i = 0; i < encoded.length; i += PERSONAL_BATCH_MAX) sideways.serverSideEmit(PERSONAL_BATCH, { fact, items: encodeItems(encoded.slice(i, i + PERSONAL_BATCH_MAX)) });
-    return encoded;
+  /** [CLU5] Encodes each item once and sends the other nodes theirs, one message per batch; returns the batches. */
+  const sendElsewhere = <P>(fact: string, items: readonly PersonalItem<P>[]): Encoded[] => {
+    const batches: Encoded[] = [];
+    for (let i = 0; i < items.length; i += PERSONAL_BATCH_MAX) {
+      const batch = encodeShared(items.slice(i, i + PERSONAL_BATCH_MAX));
+      sideways.serverSideEmit(PERSONAL_BATCH, { fact, items: encodeBatch(batch) });
+      batches.push(batch);
+    }
+    return batches;
+  };
+  /**
+   * [CLU5] Every other node moves its own sockets from one message per batch (not one adapter
+   * publish per person). An empty list still goes once: it tells every node the event's places
+   * changed ([PERF23]).
+   */
+  const sendMovesElsewhere = (eventId: string, moves: readonly BreakoutMove[]) => {
+    for (let i = 0; i === 0 || i < moves.length; i += PERSONAL_BATCH_MAX) {
+      sideways.serverSideEmit(MOVES_BATCH, { eventId, moves: Buffer.from(JSON.stringify(moves.slice(i, i + PERSONAL_BATCH_MAX))) });
+    }
+  };
+  /** This node's writes of many personal facts, a chunk per turn (the first at once). */
+  const deliverInTurns = async (fact: string, { items, parts }: Encoded) => {
+    for (let i = 0; i < items.length; i += LOCAL_CHUNK) {
+      if (i > 0) await ioTurn();
+      deliverLocally(fact, { items: items.slice(i, i + LOCAL_CHUNK), parts });
+    }
+  };
+  // Writes spread over turns are done one after another, in the order they were asked for: what
+  // the other nodes send, in the order it came, and this node's own places: a later one (a place
+  // after a move, the next round's places) never overtakes an earlier one still being written.
+  let writing: Promise<void> = Promise.resolve();
+  const inOrder = (work: () => void | Promise<void>): Promise<void> => {
+    const done = writing.then(work);
+    writing = done.catch(() => undefined);
+    return done;
   };
   if (opts.cluster) {
-    sideways.on(PERSONAL_BATCH, (b) => deliverLocally(b.fact, decodeItems(b.items)));
-    sidewaysMoves.on(MOVES_BATCH, (b) => moveLocally(b.eventId, JSON.parse(bytesText(b.moves)) as BreakoutMove[]));
+    // A write that throws here has no command to fail: it is dropped, the chain goes on.
+    sideways.on(PERSONAL_BATCH, (b) => void inOrder(() => deliverInTurns(b.fact, decodeItems(b.items))).catch(() => undefined));
+    sidewaysMoves.on(MOVES_BATCH, (b) => void inOrder(() => moveLocally(b.eventId, JSON.parse(bytesText(b.moves)) as BreakoutMove[])).catch(() => undefined));
   }
   return {
     toEvent(eventId, fact, payload) {
@@ -183,16 +265,27 @@ export function ioPublisher(
     toParticipants(fact, items) {
       // Encoded here, not by Socket.IO: each payload once (a payload may hold parts encoded once for
       // many, RawJson), for this node's sockets and the other nodes alike.
-      if (!opts.cluster) return deliverLocally(fact, items.map(encodeItem));
+      if (!opts.cluster) return deliverLocally(fact, encodeWhole(items));
       // Each socket once: this node's through io.local, every other node's by that node, from one
       // message per batch, all sent before this node's own writes so the other nodes start at once.
-      deliverLocally(fact, sendElsewhere(fact, items));
+      for (const batch of sendElsewhere(fact, items)) deliverLocally(fact, batch);
     },
-    async toParticipantsOthersFirst(fact, items) {
-      if (!opts.cluster) return deliverLocally(fact, items.map(encodeItem));
-      const encoded = sendElsewhere(fact, items);
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      deliverLocally(fact, encoded);
+    async placeInBreakoutRooms(eventId, moves, places) {
+      if (!opts.cluster) {
+        if (moves) moveLocally(eventId, moves);
+        return deliverLocally(PLACE, encodeWhole(places));
+      }
+      // [BRK46] Everything for the other nodes leaves first, then a turn with its I/O between chunks
+      // of this node's own work: the messages leave while this node works (a loop that never yields
+      // to I/O keeps them queued here). The same pub/sub channel carries moves and places, so
+      // on every node a socket is in its room before it hears of it.
+      if (moves) sendMovesElsewhere(eventId, moves);
+      const batches = sendElsewhere(PLACE, places);
+      await ioTurn();
+      await inOrder(async () => {
+        if (moves) moveLocally(eventId, moves);
+        for (const batch of batches) await deliverInTurns(PLACE, batch);
+      });
     },
     toAudience(eventId, audience, fact, payload) {
       const targets = [
@@ -206,18 +299,6 @@ export function ioPublisher(
       // Through the adapter, so the participant's sockets move on whichever nodes hold them.
       io.in(rooms.participant(participantId)).socketsLeave(rooms.mode(eventId, OTHER_MODE[mode]));
       io.in(rooms.participant(participantId)).socketsJoin(rooms.mode(eventId, mode));
-    },
-    setBreakoutRooms(eventId, moves) {
-      if (!opts.cluster) return moveLocally(eventId, moves);
-      // [CLU5] As toParticipants: every other node moves its own sockets from one message per batch
-      // (not one adapter publish per person), this node its own. The same pub/sub channel carries
-      // the personal-fact batches, so a move sent before a fact arrives before it on every node.
-      // An empty list still goes once: it tells every node the event's places changed ([PERF23]).
-      for (let i = 0; i === 0 || i < moves.length; i += PERSONAL_BATCH_MAX) {
-        const batch = moves.slice(i, i + PERSONAL_BATCH_MAX);
-        sideways.serverSideEmit(MOVES_BATCH, { eventId, moves: Buffer.from(JSON.stringify(batch)) });
-        moveLocally(eventId, batch);
-      }
     },
     clearBreakoutRooms(eventId, roomIds) {
       io.in(rooms.breakouts(eventId)).socketsLeave([rooms.breakouts(eventId), ...roomIds.map((r) => rooms.breakoutRoom(eventId, r))]);

@@ -519,7 +519,9 @@ export async function createRedisStore(url: string, opts: { keyPrefix?: string }
     },
     async listParticipants(eventId) {
       const list = await readEventRecords<Participant>([...(await client.sMembers(key.eventParticipants(eventId)))].map(String), (id) => key.participant(eventId, id));
-      return list.sort((a, b) => a.joinedAt.localeCompare(b.joinedAt) || a.id.localeCompare(b.id));
+      // Code-unit order (ISO times, ids of letters and digits): localeCompare's collation costs ~1 µs a
+      // comparison, ~0.1 s for an event of 10,000 (bench B7's open).
+      return list.sort((a, b) => (a.joinedAt < b.joinedAt ? -1 : a.joinedAt > b.joinedAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     },
     async getParticipants(eventId, ids) {
       // [BRK63] Keys under the event's tag: another event's participant is simply not there.

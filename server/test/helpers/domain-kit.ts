@@ -31,7 +31,7 @@ export interface RecordingPublisher extends Publisher {
   published: Published[];
   /** setMode calls, in order. */
   modeMoves: { eventId: string; participantId: string; mode: Mode }[];
-  /** [BRK25] setBreakoutRooms moves (and clearBreakoutRooms as participantId '*'), in order. */
+  /** [BRK25] placeInBreakoutRooms moves (and clearBreakoutRooms as participantId '*'), in order. */
   breakoutMoves: { eventId: string; participantId: string; roomId: string | null; leave: string[] }[];
   of<N extends FactName>(fact: N): (Published & { payload: FactPayload<N> })[];
   clear(): void;
@@ -52,10 +52,12 @@ export function recordingPublisher(): RecordingPublisher {
     // Recorded as one toParticipant each: who was told what is the same.
     // As the client receives them: a personal payload may carry parts encoded once for many (RawJson).
     toParticipants: (fact, items) => void published.push(...items.map(({ participantId, payload }) => ({ to: 'participant' as const, target: participantId, fact, payload: JSON.parse(stringifyWithRaw(payload)) as typeof payload }))),
-    toParticipantsOthersFirst: async (fact, items) => void published.push(...items.map(({ participantId, payload }) => ({ to: 'participant' as const, target: participantId, fact, payload: JSON.parse(stringifyWithRaw(payload)) as typeof payload }))),
     toAudience: (eventId, audience, fact, payload) => void published.push({ to: 'audience', target: eventId, audience, fact, payload }),
     setMode: (eventId, participantId, mode) => void modeMoves.push({ eventId, participantId, mode }),
-    setBreakoutRooms: (eventId, moves) => void breakoutMoves.push(...moves.map(({ participantId, roomId, leave }) => ({ eventId, participantId, roomId, leave: [...leave] }))),
+    placeInBreakoutRooms: async (eventId, moves, places) => {
+      breakoutMoves.push(...(moves ?? []).map(({ participantId, roomId, leave }) => ({ eventId, participantId, roomId, leave: [...leave] })));
+      published.push(...places.map(({ participantId, payload }) => ({ to: 'participant' as const, target: participantId, fact: 'breakout:assigned' as const, payload: JSON.parse(stringifyWithRaw(payload)) as typeof payload })));
+    },
     clearBreakoutRooms: (eventId, roomIds) => void breakoutMoves.push({ eventId, participantId: '*', roomId: null, leave: [...roomIds] }),
     toBreakoutRoom: (eventId, roomId, fact, payload) => void published.push({ to: 'room', target: `${eventId}/${roomId}`, fact, payload }),
     disconnectParticipant: () => {},

@@ -3,7 +3,8 @@ import { MODERATOR_ROLES, type BreakoutMove, type DomainDeps, type PersonalItem 
 import { isRunning } from './access.js';
 import { readOccupancy } from './occupancy.js';
 import { membersByRoom, myBreakout, namesOf } from './view.js';
-import { RawJson } from '../raw-json.js';
+import { RawJson, stringifyWithRaw } from '../raw-json.js';
+import type { BreakoutRoomRef } from './video-deps.js';
 
 /** [BRK18] Who gets a round without the briefs: the audience, presenters and the stage screen. */
 export const ROUND_VIEWERS = ['attendee', 'presenter', 'screen'] as const satisfies readonly Role[];
@@ -42,33 +43,47 @@ export async function sendPlaces(
   const members = membersByRoom(assignments);
   const now = deps.clock.now();
   const moves: BreakoutMove[] = [];
-  const places: PersonalItem<MyBreakout>[] = [];
+  // [BRK46] Each room's members together: a cross-node batch carries each room's shared parts once.
+  const placesByRoom = new Map<string | null, PersonalItem<MyBreakout>[]>();
   const running = isRunning(round);
   // [BRK45] [BRK46] Places in a room of a running round carry the member's video token, signed by
   // whichever node delivers each place (the publisher): nobody asks for one when a round opens.
   const video = running && deps.breakoutMedia?.configured === true;
-  // [BRK46] A room's member list is the same in each of its members' places: encoded once per room
-  // and written into each place as it is (the publisher encodes places with stringifyWithRaw).
-  const membersJson = new Map<string, RawJson>();
+  // [BRK46] What the members of one room share is encoded once per room and written into each place
+  // as it is (the publisher encodes places with stringifyWithRaw, and a cross-node batch carries each
+  // shared part once): the member list, and with no role in it (an open round, or no room) the whole
+  // place. The video token's room too is one object per room.
+  const shared = new Map<string | null, { roomId: string | null; members: RawJson | null; place: RawJson | null; ref: BreakoutRoomRef | null }>();
   for (const p of who) {
-    const mine = myBreakout(round, assignments, names, p, now, members);
-    if (mine.roomId !== null) {
-      let json = membersJson.get(mine.roomId);
-      if (!json) membersJson.set(mine.roomId, (json = new RawJson(JSON.stringify(mine.members))));
-      mine.members = json as unknown as MyBreakout['members'];
+    const assigned = round.status === 'closed' ? null : (assignments.get(p) ?? null);
+    let room = shared.get(assigned);
+    let payload: MyBreakout | RawJson;
+    if (room?.place) payload = room.place;
+    else {
+      const mine = myBreakout(round, assignments, names, p, now, members);
+      if (!room) {
+        const membersJson = mine.roomId !== null ? new RawJson(JSON.stringify(mine.members)) : null;
+        const ref = video && mine.roomId !== null ? { eventId: round.eventId, roundId: round.id, roomId: mine.roomId } : null;
+        shared.set(assigned, (room = { roomId: mine.roomId, members: membersJson, place: null, ref }));
+        if (membersJson) mine.members = membersJson as unknown as MyBreakout['members'];
+        if (mine.role === null) room.place = new RawJson(stringifyWithRaw(mine));
+      } else if (room.members) mine.members = room.members as unknown as MyBreakout['members'];
+      payload = room.place ?? mine;
     }
+    const { roomId } = room;
     if (running && (!opts.moved || opts.moved.has(p))) {
       const was = opts.wasIn?.get(p);
-      moves.push({ participantId: p, roomId: mine.roomId, leave: opts.wasIn ? (was && was !== mine.roomId ? [was] : []) : roomIds });
+      moves.push({ participantId: p, roomId, leave: opts.wasIn ? (was && was !== roomId ? [was] : []) : roomIds });
     }
-    const room = video && mine.roomId !== null ? { eventId: round.eventId, roundId: round.id, roomId: mine.roomId } : null;
-    places.push(room ? { participantId: p, payload: mine, video: { room, name: names.get(p) ?? '' } } : { participantId: p, payload: mine });
+    let inRoom = placesByRoom.get(roomId);
+    if (!inRoom) placesByRoom.set(roomId, (inRoom = []));
+    const place = payload as MyBreakout;
+    inRoom.push(room.ref ? { participantId: p, payload: place, video: { room: room.ref, name: names.get(p) ?? '' } } : { participantId: p, payload: place });
   }
   // [CLU5] In bulk: across nodes one message per batch of moves and one per batch of places, not
   // two per person. The moves go first, so each socket is in its room before it hears of it.
   // [PERF23] Also with no socket to move: room-mates' new places change what snapshots share.
-  if (running) deps.publish.setBreakoutRooms(round.eventId, moves);
-  await deps.publish.toParticipantsOthersFirst('breakout:assigned', places);
+  await deps.publish.placeInBreakoutRooms(round.eventId, running ? moves : null, [...placesByRoom.values()].flat());
 }
 
 export async function publishOccupancy(deps: DomainDeps, round: BreakoutRound, assignments?: ReadonlyMap<string, string>, people?: readonly Participant[]) {

@@ -92,7 +92,8 @@ export async function openRound(deps: DomainDeps, eventId: string, roundId: stri
   // The event's participants, read once for the whole opening (placement, names, occupancy): at
   // 10,000 people each read is the largest one the store makes (in Redis a hash per person).
   const people = await deps.store.listParticipants(eventId);
-  if ((await deps.store.listAssignments(roundId)).size === 0) await fillRound(deps, before, before.strategy, people);
+  // Whether anyone is assigned, from the rooms' head counts (not every assignment: read once, below).
+  if ((await deps.store.roomCounts(roundId)).size === 0) await fillRound(deps, before, before.strategy, people);
   const now = deps.clock.now();
   const round = await changeRound(deps, eventId, roundId, (r) => {
     if (r.status !== 'draft') throw new RallyError(ErrorCode.INVALID_STATE, `this round is ${r.status}: only a draft opens`);
@@ -101,11 +102,14 @@ export async function openRound(deps: DomainDeps, eventId: string, roundId: stri
     return { status: 'open', openedAt: new Date(now).toISOString(), endsAt: new Date(now + r.durationSec * 1000).toISOString(), ...(r.format.kind !== 'open' ? { rotation: 0 } : {}) };
   });
   deps.breakoutTimers?.at(round.id, roundDueAtMs(round)!);
-  videoRoundOpened(deps, round);
   publishRound(deps, round);
+  // Read once the round runs: a draft placement made until then is in it, and any after places its own.
   const assignments = await deps.store.listAssignments(roundId);
   // A draft's people are in no breakout room yet (the last round's rooms were cleared at its close): nothing to leave.
   await sendPlaces(deps, round, assignments, assignments.keys(), { wasIn: new Map(), people });
+  // [BRK42] The calls are created after the places are out: LiveKit creates a call on its first
+  // join anyway, and 500 calls' requests would delay 10,000 places on this node (bench B7).
+  videoRoundOpened(deps, round);
   await publishOccupancy(deps, round, assignments, people);
   return round;
 }
