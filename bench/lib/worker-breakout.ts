@@ -70,8 +70,11 @@ export function brkArm(clients: BreakoutClient[], a: BrkArmArgs): { armed: numbe
       if (p?.id !== a.roundId || p.status !== 'open' || roundFrameBytes) return;
       roundFrameBytes = Buffer.byteLength(`42${JSON.stringify(['breakout:roundChanged', p, ...(extra === undefined ? [] : [extra])])}`);
     };
+    // [BRK85] A placed attendee gets the opened round inside their place, not apart: the same view.
+    const onPlace = (p: { round?: { id?: string; status?: string } }) => p?.round && onRound(p.round);
     watcher.on('breakout:roundChanged', onRound);
-    cleanup.push(() => watcher.off('breakout:roundChanged', onRound));
+    watcher.on('breakout:assigned', onPlace);
+    cleanup.push(() => watcher.off('breakout:roundChanged', onRound), () => watcher.off('breakout:assigned', onPlace));
   }
   for (const c of clients) {
     if (!c.connected || !c.s) continue;

@@ -39,6 +39,13 @@ export const MyBreakout = z.object({
    * the snapshot): ask with `breakout:videoToken`, as for every renewal.
    */
   video: BreakoutVideoToken.optional(),
+  /**
+   * [BRK85] The round as of this place, when the place comes with a change of the round that its
+   * attendee is not told of otherwise (a round opening: one message where there were two per
+   * attendee). A client applies it as it would a `breakout:roundChanged`. Absent otherwise (and in
+   * the snapshot).
+   */
+  round: BreakoutRoundView.optional(),
 });
 export type MyBreakout = z.infer<typeof MyBreakout>;
 

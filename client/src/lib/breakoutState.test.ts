@@ -112,6 +112,18 @@ describe('breakout state', () => {
     expect(myRoom(s)).toBeNull();
   });
 
+  it('[BRK85] a place that brings its opened round switches the attendee to their room without a roundChanged; a late copy of the round is ignored', () => {
+    let s = reduceBreakouts(EMPTY_BREAKOUTS, { name: 'breakout:roundChanged', payload: roundView(round({ version: 1, status: 'draft' })) });
+    expect(myRoom(s)).toBeNull();
+    s = reduceBreakouts(s, { name: 'breakout:assigned', payload: { ...me(placeIn('r2')), round: roundView(round({ version: 2 })) } });
+    expect(s.round?.status).toBe('open');
+    expect(myRoom(s)?.room.id).toBe('r2');
+    expect(s.me).not.toHaveProperty('round');
+    // The round it brought is not replaced by an older copy arriving after it.
+    s = reduceBreakouts(s, { name: 'breakout:roundChanged', payload: roundView(round({ version: 1, status: 'draft' })) });
+    expect(s.round?.status).toBe('open');
+  });
+
   it('[BRK71] a closed round puts nobody in a room, whatever the last assignment said; a closing one keeps them there', () => {
     let s = reduceBreakouts(EMPTY_BREAKOUTS, { name: 'breakout:roundChanged', payload: roundView(round()) });
     s = reduceBreakouts(s, { name: 'breakout:assigned', payload: me() });

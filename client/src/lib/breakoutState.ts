@@ -83,6 +83,12 @@ function withBroadcast<R extends Pick<BreakoutRoundView, 'broadcasts'>>(r: R, te
   return { ...r, broadcasts: [...r.broadcasts, { text, at }].slice(-20) };
 }
 
+/** The audience's round, unless this is a late copy of it: another round replaces it (the newer round is the current one). */
+function withRound(s: BreakoutState, r: BreakoutRoundView): BreakoutState {
+  if (s.round && s.round.id === r.id && s.round.version >= r.version) return s;
+  return { ...s, round: r };
+}
+
 export function reduceBreakouts(s: BreakoutState, e: BreakoutEvent): BreakoutState {
   switch (e.name) {
     case 'breakout:roundUpdated': {
@@ -96,14 +102,13 @@ export function reduceBreakouts(s: BreakoutState, e: BreakoutEvent): BreakoutSta
     }
     case 'breakout:roundDeleted':
       return s.rounds.some((x) => x.id === e.payload.roundId) ? { ...s, rounds: s.rounds.filter((x) => x.id !== e.payload.roundId) } : s;
-    case 'breakout:roundChanged': {
-      const r = e.payload;
-      // A late copy of the same round never replaces a newer one; another round replaces it (the newer round is the current one).
-      if (s.round && s.round.id === r.id && s.round.version >= r.version) return s;
-      return { ...s, round: r };
+    case 'breakout:roundChanged':
+      return withRound(s, e.payload);
+    case 'breakout:assigned': {
+      // [BRK85] A place that brings its round (an opening) changes the round as roundChanged would.
+      const { round, ...me } = e.payload;
+      return { ...(round ? withRound(s, round) : s), me };
     }
-    case 'breakout:assigned':
-      return { ...s, me: e.payload };
     case 'breakout:occupancyChanged':
       return { ...s, occupancy: { ...s.occupancy, [e.payload.roundId]: e.payload } };
     case 'breakout:broadcasted': {

@@ -39,7 +39,8 @@ export interface PersonalItem<P> {
 
 export interface Publisher {
   toEvent<N extends FactName>(eventId: string, fact: N, payload: FactPayload<N>): void;
-  toRoles<N extends FactName>(eventId: string, roles: readonly Role[], fact: N, payload: FactPayload<N>): void;
+  /** `outsideBreakouts`: not to sockets in a breakout room of the event ([BRK85]: their places carried it). */
+  toRoles<N extends FactName>(eventId: string, roles: readonly Role[], fact: N, payload: FactPayload<N>, opts?: { outsideBreakouts?: boolean }): void;
   toParticipant<N extends FactName>(participantId: string, fact: N, payload: FactPayload<N>): void;
   /**
    * [CLU5] One fact to each of many participants, each with its own payload (a quiz reveal's

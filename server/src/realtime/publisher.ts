@@ -255,9 +255,10 @@ export function ioPublisher(
     toEvent(eventId, fact, payload) {
       emit(io.to(rooms.event(eventId)), fact, payload);
     },
-    toRoles(eventId, roles, fact, payload) {
+    toRoles(eventId, roles, fact, payload, o) {
       // One emit to the union of rooms: a socket in two of them still gets the fact once.
-      emit(io.to(roles.map((r) => rooms.role(eventId, r))), fact, payload);
+      const to = io.to(roles.map((r) => rooms.role(eventId, r)));
+      emit(o?.outsideBreakouts ? to.except(rooms.breakouts(eventId)) : to, fact, payload);
     },
     toParticipant(participantId, fact, payload) {
       emit(io.to(rooms.participant(participantId)), fact, payload);

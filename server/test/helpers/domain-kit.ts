@@ -23,6 +23,8 @@ export interface Published {
   target: string;
   roles?: readonly Role[];
   audience?: Audience;
+  /** toRoles: not to sockets in the event's breakout rooms ([BRK85]). */
+  outsideBreakouts?: boolean;
   fact: FactName;
   payload: unknown;
 }
@@ -47,7 +49,7 @@ export function recordingPublisher(): RecordingPublisher {
     modeMoves,
     breakoutMoves,
     toEvent: (eventId, fact, payload) => void published.push({ to: 'event', target: eventId, fact, payload }),
-    toRoles: (eventId, roles, fact, payload) => void published.push({ to: 'roles', target: eventId, roles, fact, payload }),
+    toRoles: (eventId, roles, fact, payload, opts) => void published.push({ to: 'roles', target: eventId, roles, fact, payload, ...(opts?.outsideBreakouts ? { outsideBreakouts: true } : {}) }),
     toParticipant: (participantId, fact, payload) => void published.push({ to: 'participant', target: participantId, fact, payload }),
     // Recorded as one toParticipant each: who was told what is the same.
     // As the client receives them: a personal payload may carry parts encoded once for many (RawJson).

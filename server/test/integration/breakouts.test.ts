@@ -89,6 +89,20 @@ describe('breakout rounds over sockets', () => {
     await seen(mod2, 'breakout:roundUpdated', (r) => r.status === 'open');
   });
 
+  it('[BRK85] open: a placed attendee hears of the opened round in their place, not apart; the room cohort and the screen apart', async () => {
+    const { round, places } = await openRound();
+    for (const mine of places.values()) {
+      expect(mine.round).toMatchObject({ id: round.id, status: 'open', version: round.version, endsAt: round.endsAt });
+      // The audience's view: no briefs, no rooms list (not self-select).
+      expect(mine.round).not.toHaveProperty('rooms');
+    }
+    await seen(inRoom, 'breakout:roundChanged', (r) => r.id === round.id && r.status === 'open');
+    await seen(screen, 'breakout:roundChanged', (r) => r.id === round.id && r.status === 'open');
+    // Sent after the places, so by now a copy for a placed attendee would have arrived.
+    await ok(attendees[0]!.send('snapshot:request', {}));
+    for (const c of attendees) expect(c.received.filter((f) => f.fact === 'breakout:roundChanged' && (f.payload as { id: string }).id === round.id)).toEqual([]);
+  });
+
   it('[BRK12] [BRK14] extend moves endsAt for everyone; a broadcast reaches every room and the moderators, not the room cohort', async () => {
     const { round } = await openRound();
     const extended = attendees[0]!.waitFor('breakout:roundChanged', (r) => r.endsAt !== round.endsAt);

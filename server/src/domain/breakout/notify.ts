@@ -9,10 +9,15 @@ import type { BreakoutRoomRef } from './video-deps.js';
 /** [BRK18] Who gets a round without the briefs: the audience, presenters and the stage screen. */
 export const ROUND_VIEWERS = ['attendee', 'presenter', 'screen'] as const satisfies readonly Role[];
 
-/** [BRK18] Staff get the round with its briefs; once it is no longer a draft, everyone else gets its view. */
-export function publishRound(deps: Pick<DomainDeps, 'publish'>, round: BreakoutRound): void {
-  deps.publish.toRoles(round.eventId, MODERATOR_ROLES, 'breakout:roundUpdated', round);
-  if (round.status !== 'draft') deps.publish.toRoles(round.eventId, ROUND_VIEWERS, 'breakout:roundChanged', roundView(round));
+/**
+ * [BRK18] Staff get the round with its briefs; once it is no longer a draft, everyone else gets its
+ * view. `audience: 'outsideBreakouts'`: the audience but those in a breakout room, whose places
+ * carried the round ([BRK85]); 'none': staff only.
+ */
+export function publishRound(deps: Pick<DomainDeps, 'publish'>, round: BreakoutRound, audience: 'all' | 'outsideBreakouts' | 'none' = 'all'): void {
+  if (audience !== 'outsideBreakouts') deps.publish.toRoles(round.eventId, MODERATOR_ROLES, 'breakout:roundUpdated', round);
+  if (round.status === 'draft' || audience === 'none') return;
+  deps.publish.toRoles(round.eventId, ROUND_VIEWERS, 'breakout:roundChanged', roundView(round), audience === 'outsideBreakouts' ? { outsideBreakouts: true } : undefined);
 }
 
 /**
@@ -36,6 +41,8 @@ export async function sendPlaces(
      * (room-mates whose room stayed) get their place without a socket move. Default: everyone.
      */
     moved?: ReadonlySet<string>;
+    /** [BRK85] The round's view, in each place (a round opening): its audience is not sent it apart. */
+    withRound?: boolean;
   } = {},
 ): Promise<void> {
   const names = namesOf(opts.people ?? (await deps.store.listParticipants(round.eventId)));
@@ -54,6 +61,7 @@ export async function sendPlaces(
   // shared part once): the member list, and with no role in it (an open round, or no room) the whole
   // place. The video token's room too is one object per room.
   const shared = new Map<string | null, { roomId: string | null; members: RawJson | null; place: RawJson | null; ref: BreakoutRoomRef | null }>();
+  const roundJson = opts.withRound ? new RawJson(JSON.stringify(roundView(round))) : null;
   for (const p of who) {
     const assigned = round.status === 'closed' ? null : (assignments.get(p) ?? null);
     let room = shared.get(assigned);
@@ -61,6 +69,7 @@ export async function sendPlaces(
     if (room?.place) payload = room.place;
     else {
       const mine = myBreakout(round, assignments, names, p, now, members);
+      if (roundJson) mine.round = roundJson as unknown as MyBreakout['round'];
       if (!room) {
         const membersJson = mine.roomId !== null ? new RawJson(JSON.stringify(mine.members)) : null;
         const ref = video && mine.roomId !== null ? { eventId: round.eventId, roundId: round.id, roomId: mine.roomId } : null;

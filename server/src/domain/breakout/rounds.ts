@@ -102,11 +102,14 @@ export async function openRound(deps: DomainDeps, eventId: string, roundId: stri
     return { status: 'open', openedAt: new Date(now).toISOString(), endsAt: new Date(now + r.durationSec * 1000).toISOString(), ...(r.format.kind !== 'open' ? { rotation: 0 } : {}) };
   });
   deps.breakoutTimers?.at(round.id, roundDueAtMs(round)!);
-  publishRound(deps, round);
+  publishRound(deps, round, 'none');
   // Read once the round runs: a draft placement made until then is in it, and any after places its own.
   const assignments = await deps.store.listAssignments(roundId);
-  // A draft's people are in no breakout room yet (the last round's rooms were cleared at its close): nothing to leave.
-  await sendPlaces(deps, round, assignments, assignments.keys(), { wasIn: new Map(), people });
+  // A draft's people are in no breakout room yet (the last round's rooms were cleared at its close):
+  // nothing to leave. [BRK85] Each place carries the opened round; the rest of the audience (not
+  // placed, and the stage) is told after, apart.
+  await sendPlaces(deps, round, assignments, assignments.keys(), { wasIn: new Map(), people, withRound: true });
+  publishRound(deps, round, 'outsideBreakouts');
   // [BRK42] The calls are created after the places are out: LiveKit creates a call on its first
   // join anyway, and 500 calls' requests would delay 10,000 places on this node (bench B7).
   videoRoundOpened(deps, round);
