@@ -191,10 +191,14 @@ export function ioPublisher(
     }
   };
   const deliverLocally = (fact: string, { items, parts }: Encoded) => {
+    // Every payload made first (tokens signed), then written back to back: the writes reach the
+    // clients' processes in a burst, not one at a time between signatures.
+    const ready: [string, RawJson][] = [];
     for (const item of items) {
       const room = rooms.participant(item.participantId);
-      if (localRooms.has(room)) emit(io.local.to(room), fact, signed(item, parts ? expandRefs(item.text, parts) : item.text, parts));
+      if (localRooms.has(room)) ready.push([room, signed(item, parts ? expandRefs(item.text, parts) : item.text, parts)]);
     }
+    for (const [room, payload] of ready) emit(io.local.to(room), fact, payload);
   };
   /** [BRK25] Moves this node's sockets of each participant (io.local: the other nodes move their own). */
   const moveLocally = (eventId: string, moves: readonly BreakoutMove[]) => {

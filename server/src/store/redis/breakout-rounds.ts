@@ -161,6 +161,19 @@ const LUA = {
       out[i] = members
     end
     return out`,
+  // KEYS: asg, order. Every assignment in member order as one text, "participant TAB room" per line:
+  // one bulk reply instead of three strings a person to parse (10,000 at a round's open, bench B7).
+  listAssignments: `
+    local order = redis.call('ZRANGE', KEYS[2], 0, -1)
+    local out = {}
+    for i = 1, #order, 1000 do
+      local last = math.min(i + 999, #order)
+      local rooms = redis.call('HMGET', KEYS[1], unpack(order, i, last))
+      for j = 1, last - i + 1 do
+        if rooms[j] then out[#out + 1] = order[i + j - 1] .. '\\t' .. rooms[j] end
+      end
+    end
+    return table.concat(out, '\\n')`,
   // KEYS: help, round's helps. ARGV: id, roundId, doc.
   addHelp: `
     if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
@@ -309,8 +322,12 @@ export function createRedisBreakoutRounds(client: AnyRedis, ks: Keyspace): Break
       const out = new Map<string, string>();
       const e = await eventOf(roundId);
       if (e === null) return out;
-      const [asg, order] = await Promise.all([client.hGetAll(key.asg(e, roundId)) as Promise<Record<string, string>>, client.zRange(key.order(e, roundId), 0, -1) as Promise<string[]>]);
-      for (const p of order) if (asg[String(p)]) out.set(String(p), String(asg[String(p)]));
+      const text = String(await run('listAssignments', [key.asg(e, roundId), key.order(e, roundId)], []));
+      if (text === '') return out;
+      for (const line of text.split('\n')) {
+        const tab = line.indexOf('\t');
+        out.set(line.slice(0, tab), line.slice(tab + 1));
+      }
       return out;
     },
     async roomCounts(roundId) {
