@@ -59,11 +59,15 @@ function askToken(r: Rec, roundId: string, ackTimeoutMs: number, done: (outcome:
     );
 }
 
+/** Whether this process has kept its sample of a place's frame (one is enough for the report). */
+let framed = false;
+
 export function brkArm(clients: BreakoutClient[], a: BrkArmArgs): { armed: number } {
   for (const f of cleanup) f();
   cleanup = [];
   recs = [];
   roundFrameBytes = 0;
+  framed = false;
   const watcher = clients.find((c) => c.connected && c.s)?.s;
   if (watcher) {
     const onRound = (p: { id?: string; status?: string }, extra?: unknown) => {
@@ -89,7 +93,12 @@ export function brkArm(clients: BreakoutClient[], a: BrkArmArgs): { armed: numbe
         r.roomId = p.roomId;
         r.assignedAt = hrMs();
         if (isStamp(extra)) r.stampAt = hrStampToMs(extra);
-        r.frame = `42${JSON.stringify(['breakout:assigned', p, ...(extra === undefined ? [] : [extra])])}`;
+        // One sample per load process is what the report shows: encoding every place again here
+        // would take CPU from the servers on a small machine.
+        if (!framed) {
+          framed = true;
+          r.frame = `42${JSON.stringify(['breakout:assigned', p, ...(extra === undefined ? [] : [extra])])}`;
+        }
         if (typeof p.video?.token === 'string') {
           // [BRK45] The place came with its token: in hand with the room.
           r.token = 'ok';
