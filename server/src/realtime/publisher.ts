@@ -161,7 +161,7 @@ type MovesBatch = { eventId: string; moves: Uint8Array };
  * `cluster`: the adapter crosses nodes (Redis Streams). Personal facts sent in bulk
  * (toParticipants) then go to this node's sockets directly and to the other nodes as one
  * server-side message per batch (Redis pub/sub, as the adapter sends them), each node delivering
- * to its own sockets: one message per 500 participants instead of one stream entry per
+ * to its own sockets: one message per 5,000 participants instead of one stream entry per
  * participant, which every node would decode ([CLU5]).
  */
 export function ioPublisher(

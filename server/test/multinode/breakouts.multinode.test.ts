@@ -57,6 +57,10 @@ describe('breakout rounds across nodes', () => {
       expect(claims.video).toMatchObject({ room: place.video!.roomName, roomJoin: true, canPublish: true, canSubscribe: true });
     }
 
+    // [BRK85] The places carried the opened round, on B as on A, and no placed attendee got it apart.
+    for (const place of places) expect(place.round).toMatchObject({ id: created.id, status: 'open' });
+    for (const p of people) expect(p.received.filter((f) => f.fact === 'breakout:roundChanged' && (f.payload as BreakoutRound).status === 'open')).toEqual([]);
+
     // The broadcast goes to the event's breakout sockets: those on B joined it through A's open.
     await ok(mod.send('breakout:broadcast', { roundId: created.id, text: 'Hello from A' }));
     for (const p of people) await seen(p, 'breakout:broadcasted', (b) => b.text === 'Hello from A');
@@ -73,6 +77,32 @@ describe('breakout rounds across nodes', () => {
     expect(back).toHaveLength(4);
     await new Promise((r) => setTimeout(r, 1500));
     for (const p of people) expect(p.received.filter((f) => f.fact === 'breakout:roundChanged' && (f.payload as BreakoutRound).status === 'closed')).toHaveLength(1);
+  }, 60_000);
+
+  it('[BRK46] [BRK11] moves made on one node while a round opens on the other: every socket ends on the place where its person is', async () => {
+    // An event of its own: its round is left closing, and the next test opens one in `ev`.
+    const race = await post<CreateEventResponse>(A, '/api/events', { name: 'Race SKO', teams: [], agenda: [], settings: {} }, true);
+    const enter = (url: string, body: Record<string, unknown>) => post<JoinResponse>(url, '/api/join', { code: race.code, ...body });
+    const modA = await connect(A, (await enter(A, { name: 'Opener on A', key: keyOf(race.links.moderator) })).token);
+    const modB = await connect(B, (await enter(B, { name: 'Mover on B', key: keyOf(race.links.moderator) })).token);
+    const people: TestClient[] = [];
+    for (const [i, url] of [A, B, A, B, A, B].entries()) people.push(await connect(url, (await enter(url, { name: `Racer ${i + 1}`, mode: 'remote' })).token));
+    const ids = people.map((p) => p.snapshot.me.id);
+    const draft = { title: 'Race', durationSec: 600, audience: 'remote', rooms: [{ id: 'q1', name: 'Q1', capacity: 20 }, { id: 'q2', name: 'Q2', capacity: 20 }] };
+    const created = await ok<BreakoutRound>(modA.send('breakout:create', { sessionId: null, draft: draft as never }));
+    // Sent together: the moves land before, during or after the open's placing, in whatever order.
+    const opening = modA.send('breakout:open', { roundId: created.id });
+    const moves = ids.slice(0, 4).map((id, i) => modB.send('breakout:move', { roundId: created.id, participantId: id, roomId: i % 2 === 0 ? 'q2' : 'q1' }));
+    await ok(opening);
+    for (const m of moves) await ok(m);
+    const truth = (await ok(modA.send('snapshot:request', {}))).breakouts!.occupancy!;
+    const roomOf = new Map(Object.entries(truth.rooms).flatMap(([room, o]) => o.assigned.map((p) => [p, room] as const)));
+    // Every socket's last place names the room its person is in, once the facts have settled.
+    await new Promise((r) => setTimeout(r, 1500));
+    for (const [i, p] of people.entries()) {
+      const last = p.received.filter((f) => f.fact === 'breakout:assigned' && (f.payload as { roundId: string }).roundId === created.id).at(-1);
+      expect((last?.payload as { roomId: string | null } | undefined)?.roomId ?? null, `Racer ${i + 1}`).toBe(roomOf.get(ids[i]!) ?? null);
+    }
   }, 60_000);
 
   // Last in the file: it kills node A.
