@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CohortCounts, Id } from './model.js';
 import { normaliseWord, textLength } from './poll-tally.js';
+import { OnStage } from './stage-slot.js';
 
 /*
  * Live polls: what organisers author, what the stage launches, what attendees send and what
@@ -270,9 +271,11 @@ export type PollResults = z.infer<typeof PollResults>;
 /**
  * [POLL6] The poll:launched fact: the live poll, and for those who may see its results now (staff
  * always, the audience when the poll shows results live) its first results (no votes yet), so the
- * results ticker has nothing to send until a vote arrives ([POLL23]).
+ * results ticker has nothing to send until a vote arrives ([POLL23]). [STAGE32] It also carries the
+ * stage slot the launch moved (`onStage`, the poll on stage), so a launch is one message per
+ * attendee; no separate stage:changed follows it.
  */
-export const PollLaunched = z.intersection(Poll, z.object({ results: PollResults.optional() }));
+export const PollLaunched = z.intersection(Poll, z.object({ results: PollResults.optional(), onStage: OnStage.optional() }));
 export type PollLaunched = z.infer<typeof PollLaunched>;
 
 /** A poll with its results when this principal may see them. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage, PresenterNote, Snapshot } from '@rally/shared';
-import { EMPTY_STAGE, formatDuration, reduceStage, sessionTimer, slowModeWaitMs, stageEventFromAck, stageFromSnapshot } from './stageState';
+import { EMPTY_STAGE, formatDuration, listenStageFacts, reduceStage, sessionTimer, slowModeWaitMs, stageEventFromAck, stageFromSnapshot, type StageEvent } from './stageState';
+import type { RallySocket } from './socket';
 
 const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 9, 0, s)).toISOString();
 const msg = (id: string, authorId = 'p1', sec = 0): ChatMessage => ({ id, authorId, authorName: 'Ann', authorRole: 'attendee', mode: 'remote', text: `hi ${id}`, censored: false, at: at(sec) });
@@ -15,6 +16,18 @@ describe('stage state', () => {
     expect(s.roomCode?.code).toBe('ACDE');
     expect(s.notes).toHaveLength(1);
     expect(s.chat).toMatchObject({ banned: true, settings: { slowModeSec: 10 } });
+  });
+
+  it('[STAGE32] a poll:launched that carries the slot moves the stage; one without it leaves the stage alone', () => {
+    const handlers = new Map<string, (payload: unknown) => void>();
+    const socket = { on: (name: string, fn: (payload: unknown) => void) => handlers.set(name, fn) } as unknown as RallySocket;
+    const events: StageEvent[] = [];
+    listenStageFacts(socket, (e) => events.push(e));
+    const onStage = { slot: { kind: 'poll' as const, pollId: 'poll_1' }, version: 3, at: at(5) };
+    handlers.get('poll:launched')!({ id: 'poll_1', state: 'live', onStage });
+    handlers.get('poll:launched')!({ id: 'poll_2', state: 'live' });
+    expect(events).toEqual([{ name: 'stage:changed', payload: onStage }]);
+    expect(reduceStage(EMPTY_STAGE, events[0]!).onStage).toEqual(onStage);
   });
 
   it('[STAGE11] a rotated room code replaces the old one', () => {

@@ -125,6 +125,11 @@ const STAGE_FACTS = [
 export function listenStageFacts(socket: RallySocket, onEvent: (e: StageEvent) => void): void {
   const on = socket.on.bind(socket) as unknown as (name: string, fn: (payload: unknown) => void) => void;
   for (const name of STAGE_FACTS) on(name, (payload) => onEvent({ name, payload } as StageEvent));
+  // [STAGE32] A launch moves the slot inside poll:launched (one message per attendee, not two).
+  on('poll:launched', (payload) => {
+    const onStage = (payload as { onStage?: OnStage }).onStage;
+    if (onStage) onEvent({ name: 'stage:changed', payload: onStage });
+  });
 }
 
 /** What a successful ack of our own stage command tells the state at once. */

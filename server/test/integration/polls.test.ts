@@ -89,7 +89,8 @@ describe('launch and vote', () => {
     const live = await ok(pres.send('poll:launch', { pollId: draft.id }));
     expect(live).toMatchObject({ id: draft.id, state: 'live', sessionId: 'keynote' });
     // Results show live by default: everyone's launch fact carries the first results (no votes yet).
-    for (const p of await seen) expect(p).toEqual({ ...live, results: expect.objectContaining({ pollId: draft.id, state: 'live', totals: { room: 0, remote: 0 } }) });
+    // [STAGE32] It carries the stage slot the launch moved: this poll, on stage.
+    for (const p of await seen) expect(p).toEqual({ ...live, results: expect.objectContaining({ pollId: draft.id, state: 'live', totals: { room: 0, remote: 0 } }), onStage: expect.objectContaining({ slot: { kind: 'poll', pollId: draft.id } }) });
     // Drafts are staff business.
     expect(room.received.some((f) => f.fact === 'poll:created')).toBe(false);
     expect(await pres.send('poll:launch', { pollId: draft.id })).toMatchObject({ ok: false, error: { code: ErrorCode.INVALID_STATE } });
@@ -228,7 +229,7 @@ describe('visibility and lifecycle', () => {
     const live = await ok(pres.send('poll:launch', { pollId: draft.id }));
     const [toPres, toMod, toScreen, toRoom, toRemote] = (await facts) as [PollLaunched, PollLaunched, PollLaunched, PollLaunched, PollLaunched];
     for (const p of [toPres, toMod]) expect(p.results).toMatchObject({ pollId: draft.id, version: expect.any(Number), totals: { room: 0, remote: 0 }, present: { room: 1, remote: 1 } });
-    for (const p of [toScreen, toRoom, toRemote]) expect(p).toEqual(live);
+    for (const p of [toScreen, toRoom, toRemote]) expect(p).toEqual({ ...live, onStage: toPres.onStage });
     // No votes: nothing changed since the launch fact, so no results message at all.
     await sleep(700);
     for (const c of [pres, mod, screen, room, remote]) expect(resultsOf(c, draft.id)).toEqual([]);

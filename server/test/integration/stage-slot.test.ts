@@ -59,9 +59,16 @@ describe('the stage slot over sockets', () => {
   it('[STAGE30] [STAGE31] [STAGE32] a question shown while a poll is live replaces it on every screen and in every later snapshot', async () => {
     const c = await cast();
     const poll = await ok(c.mod.send('poll:create', { sessionId: 'keynote', draft: { kind: 'single', question: 'Which launch?', options: ['A', 'B'], settings: SETTINGS } }));
-    const launchedOnStage = Promise.all([c.screen, c.attendee, c.mod].map((x) => x.waitFor('stage:changed', (o) => o.slot.kind === 'poll')));
+    // [STAGE32] The launch's new slot travels in poll:launched: one message, no stage:changed of its own.
+    const from = [c.screen, c.attendee, c.mod].map((x) => x.received.length);
+    const launchedOnStage = Promise.all([c.screen, c.attendee, c.mod].map((x) => x.waitFor('poll:launched', (p) => p.id === poll.id)));
     await ok(c.pres.send('poll:launch', { pollId: poll.id }));
-    for (const o of await launchedOnStage) expect(o.slot).toEqual({ kind: 'poll', pollId: poll.id });
+    const launched = await launchedOnStage;
+    for (const p of launched) expect(p.onStage?.slot).toEqual({ kind: 'poll', pollId: poll.id });
+    expect(new Set(launched.map((p) => p.onStage?.version)).size).toBe(1);
+    await sleep(200);
+    for (const [i, x] of [c.screen, c.attendee, c.mod].entries()) expect(changes(x, from[i])).toEqual([]);
+    expect((await s.store.getEvent(c.ev.event.id))!.onStage).toEqual(launched[0]!.onStage);
 
     const q = await ok(c.attendee.send('question:submit', { text: 'Will pricing change in Q3?', anonymous: false }));
     const shownEverywhere = Promise.all([c.screen, c.attendee, c.mod, c.pres].map((x) => x.waitFor('stage:changed', (o) => o.slot.kind === 'question')));

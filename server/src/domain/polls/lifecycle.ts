@@ -1,4 +1,4 @@
-import { ErrorCode, RallyError, Role, type Poll, type PollDraft } from '@rally/shared';
+import { ErrorCode, RallyError, Role, type OnStage, type Poll, type PollDraft } from '@rally/shared';
 import { isoNow } from '../../clock.js';
 import { requireEvent } from '../events.js';
 import type { DomainDeps } from '../ports.js';
@@ -6,7 +6,8 @@ import { contentFromDraft, storeNewDraft } from './authoring.js';
 import { notLive, requirePoll } from './common.js';
 import { loadResults, presentAttendees } from './results.js';
 import { resultRoles } from './visibility.js';
-import { showOnStage } from '../stage/show.js';
+import { storeSlot } from '../stage/slot.js';
+import { setHighlight } from '../qa/moderation.js';
 
 /**
  * [POLL6] draft -> live. With a duration the deadline is stored with the poll ([POLL8]), so any
@@ -20,9 +21,11 @@ export async function launchPoll(deps: DomainDeps, eventId: string, pollId: stri
   const live = await deps.store.transitionPoll(pollId, 'draft', 'live', { openedAt: new Date(now).toISOString(), closesAt });
   // Lost a race with another launch: that one announced it.
   if (!live) throw new RallyError(ErrorCode.INVALID_STATE, 'this poll is already live');
-  await announceLaunch(deps, live);
-  // [STAGE32] A launch puts the poll on stage.
-  await showOnStage(deps, eventId, { kind: 'poll', pollId });
+  // [STAGE32] A launch puts the poll on stage; the new slot travels in poll:launched itself.
+  const staged = await storeSlot(deps, eventId, { kind: 'poll', pollId });
+  await announceLaunch(deps, live, staged.changed ? staged.onStage : undefined);
+  // [QA17] The highlight follows the slot: no question is on stage now.
+  await setHighlight(deps, eventId, null);
   return live;
 }
 
@@ -31,14 +34,15 @@ export async function launchPoll(deps: DomainDeps, eventId: string, pollId: stri
  * yet) to those who may see them now, so the results ticker sends nothing until a vote arrives: a
  * launch is one frame per attendee, not two (docs/PERFORMANCE.md, B2).
  */
-async function announceLaunch(deps: DomainDeps, live: Poll): Promise<void> {
+async function announceLaunch(deps: DomainDeps, live: Poll, onStage: OnStage | undefined): Promise<void> {
+  const bare = onStage ? { ...live, onStage } : live;
   const results = await loadResults(deps.store, live);
-  if (!results) return deps.publish.toEvent(live.eventId, 'poll:launched', live);
+  if (!results) return deps.publish.toEvent(live.eventId, 'poll:launched', bare);
   const seeing = resultRoles(live);
   const others = Role.options.filter((r) => !seeing.includes(r));
-  if (others.length === 0) return deps.publish.toEvent(live.eventId, 'poll:launched', { ...live, results });
-  deps.publish.toRoles(live.eventId, seeing, 'poll:launched', { ...live, results });
-  deps.publish.toRoles(live.eventId, others, 'poll:launched', live);
+  if (others.length === 0) return deps.publish.toEvent(live.eventId, 'poll:launched', { ...bare, results });
+  deps.publish.toRoles(live.eventId, seeing, 'poll:launched', { ...bare, results });
+  deps.publish.toRoles(live.eventId, others, 'poll:launched', bare);
 }
 
 /** [POLL9] A presenter's quick poll: a draft in the live session, launched at once. */

@@ -16,10 +16,19 @@ export interface SlotDeps {
  * `ifShowing`, only when the stage shows that now ([STAGE33]).
  */
 export async function moveSlot(deps: SlotDeps, eventId: string, slot: StageSlot, ifShowing?: StageSlot): Promise<OnStage> {
-  const r = await deps.store.setOnStage(eventId, slot, isoNow(deps.clock), ifShowing ? { ifShowing: slotKey(ifShowing) } : undefined);
-  if (!r) throw new RallyError(ErrorCode.NOT_FOUND, 'no such event');
+  const r = await storeSlot(deps, eventId, slot, ifShowing);
   if (r.changed) deps.publish.toEvent(eventId, 'stage:changed', r.onStage);
   return r.onStage;
+}
+
+/**
+ * The compare-and-set alone: for a caller that tells everyone in a fact of its own (a poll launch
+ * carries the slot in poll:launched, [STAGE32]), so the audience gets one message, not two.
+ */
+export async function storeSlot(deps: Pick<SlotDeps, 'store' | 'clock'>, eventId: string, slot: StageSlot, ifShowing?: StageSlot): Promise<{ onStage: OnStage; changed: boolean }> {
+  const r = await deps.store.setOnStage(eventId, slot, isoNow(deps.clock), ifShowing ? { ifShowing: slotKey(ifShowing) } : undefined);
+  if (!r) throw new RallyError(ErrorCode.NOT_FOUND, 'no such event');
+  return r;
 }
 
 /** [STAGE33] Back to idle, but only if the stage still shows `shown` (a later show is left alone). */
