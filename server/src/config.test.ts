@@ -34,6 +34,14 @@ describe('configuration', () => {
     expect(parseConfig({ NO_DEMO: '1', DEMO: 'true' }).seedDemo).toBe(true);
   });
 
+  it('[CFG8] LISTEN_BACKLOG defaults to 8192 pending connections; a bad value is one line naming it', () => {
+    expect(parseConfig({}).backlog).toBe(8192);
+    expect(parseConfig({ LISTEN_BACKLOG: '1024' }).backlog).toBe(1024);
+    const msg = bad({ LISTEN_BACKLOG: 'lots' });
+    expect(msg.split('\n')).toHaveLength(1);
+    expect(msg).toContain('LISTEN_BACKLOG');
+  });
+
   it('[CFG1] an empty environment gives the embedded defaults', () => {
     const c = parseConfig({});
     expect(c.port).toBe(3000);

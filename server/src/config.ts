@@ -83,6 +83,13 @@ const ConfigSchema = z
     NODE_ENV: z.preprocess(emptyToUndefined, z.enum(['development', 'production', 'test']).default('development')),
     PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
     HOST: z.preprocess(emptyToUndefined, z.string().default('0.0.0.0')),
+    /**
+     * [CFG8] Connections the kernel may hold for Rally before it accepts them (capped by the
+     * kernel's net.core.somaxconn). Node's 511 is too few when a venue's Wi-Fi blinks: 10,000
+     * phones reconnect within a second while the event loop is busy with their disconnects, and a
+     * connection dropped from a full queue waits for TCP's retransmission (1, 3, 7, 15 s...).
+     */
+    LISTEN_BACKLOG: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(65535).default(8192)),
     DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
     // [CLU25] redis+cluster:// (or rediss+cluster://) names one node of a Redis Cluster.
     REDIS_URL: optional(z.url({ protocol: /^rediss?(\+cluster)?$/, error: 'must be a redis://, rediss://, redis+cluster:// or rediss+cluster:// URL' })),
@@ -189,6 +196,8 @@ export interface Config {
   env: 'development' | 'production' | 'test';
   port: number;
   host: string;
+  /** [CFG8] The listen backlog (pending connections the kernel keeps). */
+  backlog: number;
   dataDir: string;
   redisUrl: string | undefined;
   /** Base of every link Rally prints; defaults to http://localhost:PORT. */
@@ -240,6 +249,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     env: c.NODE_ENV,
     port: c.PORT,
     host: c.HOST,
+    backlog: c.LISTEN_BACKLOG,
     dataDir: resolve(c.DATA_DIR),
     redisUrl: c.REDIS_URL,
     publicUrl,

@@ -55,7 +55,7 @@ async function main() {
 
   const seeded = config.seedDemo ? await seedDemoIfEmpty({ store, clock: systemClock }) : null;
   if (config.seedDemo && !seeded) await refreshStaleDemo({ store, clock: systemClock });
-  await listen(app.http, config.port, config.host);
+  await listen(app.http, config.port, config.host, config.backlog);
   // [OPS25] /metrics on its own internal port (METRICS_PORT, bound to METRICS_HOST).
   if (app.metricsHttp) await listen(app.metricsHttp, config.metrics.port ?? 0, config.metrics.host);
   const address = app.http.address();
@@ -92,7 +92,7 @@ async function main() {
 class StartupError extends Error {}
 
 /** [CFG6] Listening fails with a sentence naming the port and what to do, not a Node stack trace. */
-function listen(http: Server, port: number, host: string): Promise<void> {
+function listen(http: Server, port: number, host: string, backlog?: number): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const failed = (e: NodeJS.ErrnoException) => {
       if (e.code === 'EADDRINUSE')
@@ -102,7 +102,7 @@ function listen(http: Server, port: number, host: string): Promise<void> {
       else reject(e);
     };
     http.once('error', failed);
-    http.listen(port, host, () => {
+    http.listen({ port, host, backlog }, () => {
       http.off('error', failed);
       resolve();
     });

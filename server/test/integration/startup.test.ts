@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -134,6 +134,17 @@ describe('start-up output', () => {
     expect(res.status).toBe(200);
     expect(await res.text()).toMatch(/^rally_nodejs_eventloop_lag_seconds \d/m);
     expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(404);
+  });
+
+  it('[CFG8] the main port listens with LISTEN_BACKLOG pending connections (as far as the kernel allows), not Node\'s 511', async () => {
+    const port = await freePort();
+    const run = start({ PORT: String(port), HOST: '127.0.0.1', LISTEN_BACKLOG: '3000', DATA_DIR: dataDir(), NO_DEMO: '1' });
+    await until(() => /Organiser page:/.test(run.stdout()), () => run.stdout() + run.stderr());
+    // `ss` shows a listening socket's backlog as its Send-Q; the kernel caps it at net.core.somaxconn.
+    const somaxconn = Number(readFileSync('/proc/sys/net/core/somaxconn', 'utf8'));
+    const line = execFileSync('ss', ['-ltnH', `sport = :${port}`], { encoding: 'utf8' }).trim();
+    expect(Number(line.split(/\s+/)[2]), line).toBe(Math.min(3000, somaxconn));
+    await run.stop();
   });
 
   it('[CFG7] LOG_LEVEL=info (or NODE_ENV=production) still logs as JSON, and the links still come last', async () => {
