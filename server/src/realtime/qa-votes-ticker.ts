@@ -1,6 +1,7 @@
 import type { Log } from '../log.js';
 import type { QaStore } from '../store/qa-store.js';
-import { factEmitter, rooms, type RallyServer } from './publisher.js';
+import { Role } from '@rally/shared';
+import { factEmitter, ROLE_SLICES, rooms, type RallyServer } from './publisher.js';
 import { forEachLocalEvent, localEvents, startLoop } from './ticker.js';
 
 export interface QaVotesTicker {
@@ -21,6 +22,21 @@ export interface QaVotesTickerOptions {
  * (the Q&A list re-sorts on each, and issue 8 caps that at 2/s). Poll results keep 250 ms.
  */
 export const QA_VOTES_INTERVAL_MS = 500;
+
+/**
+ * [QA10] The fan-out budget per event per node: count frames per base interval (the results
+ * ticker's 10,000 frames a second, [POLL23]). A larger audience gets the counts less often, never
+ * slower than QA_VOTES_MAX_INTERVAL_MS: at 10,000 watchers every frame is ~10 µs of a core that
+ * the upvotes themselves need (docs/PERFORMANCE.md, B5).
+ */
+export const QA_VOTES_FRAMES_PER_TICK = 5000;
+export const QA_VOTES_MAX_INTERVAL_MS = 1000;
+
+/** [QA10] How often an event's counts go to its sockets on this node, by how many sockets there are. */
+export function qaVotesIntervalMs(recipients: number, baseMs = QA_VOTES_INTERVAL_MS): number {
+  const steps = Math.max(1, Math.ceil(recipients / QA_VOTES_FRAMES_PER_TICK));
+  return Math.max(baseMs, Math.min(steps * baseMs, QA_VOTES_MAX_INTERVAL_MS));
+}
 
 interface Sent {
   version: number;
@@ -47,19 +63,37 @@ export function startQaVotesTicker(io: RallyServer, deps: { store: Pick<QaStore,
   // Per node, per event: what this node last sent. Only a cache of our own emissions.
   const sent = new Map<string, Sent>();
 
+  // Per event: when its counts may go out next (cadence by audience size).
+  const due = new Map<string, number>();
+
   const emitFact = factEmitter(opts.stamps ?? false);
-  const emit = (eventId: string, version: number, votes: Record<string, number>, volatile: boolean) => {
-    const target = io.local.to(rooms.event(eventId));
-    emitFact(volatile ? target.volatile : target, 'question:votesUpdated', { version, votes });
+  /**
+   * One message to every socket of the event on this node, slice by slice (as poll results,
+   * [POLL23]): the event loop is free between slices for the upvotes and their acks, instead of
+   * one block of ~10 µs × audience.
+   */
+  const emit = async (eventId: string, version: number, votes: Record<string, number>, volatile: boolean) => {
+    const payload = { version, votes };
+    for (let k = 0; k < ROLE_SLICES; k++) {
+      if (k > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      const target = io.local.to(Role.options.map((r) => rooms.roleSlice(eventId, r, k)));
+      emitFact(volatile ? target.volatile : target, 'question:votesUpdated', payload);
+    }
   };
 
   const tickEvent = async (eventId: string) => {
+    const nowMs = Date.now();
+    if ((due.get(eventId) ?? 0) > nowMs) return;
+    const audience = io.of('/').adapter.rooms.get(rooms.event(eventId))?.size ?? 0;
+    // Half a base interval early: timers drift, and a due event must not wait a whole base interval more.
+    due.set(eventId, nowMs + qaVotesIntervalMs(audience, intervalMs) - intervalMs / 2);
     const last = sent.get(eventId);
     const version = await deps.store.qaVersion(eventId);
     if (last && version <= last.version) {
       if (last.unsettled) {
-        emit(eventId, last.version, last.unsettled, false);
+        const unsettled = last.unsettled;
         last.unsettled = null;
+        await emit(eventId, last.version, unsettled, false);
       }
       return;
     }
@@ -70,16 +104,17 @@ export function startQaVotesTicker(io: RallyServer, deps: { store: Pick<QaStore,
     // A question that lost its last vote is absent from the counts: send its 0.
     for (const id of Object.keys(before)) if (!(id in now.votes)) changed[id] = 0;
     const s: Sent = { version: now.version, votes: now.votes, unsettled: last?.unsettled ?? null };
-    if (Object.keys(changed).length > 0) {
-      emit(eventId, now.version, changed, true);
-      s.unsettled = { ...(s.unsettled ?? {}), ...changed };
-    }
     sent.set(eventId, s);
+    if (Object.keys(changed).length > 0) {
+      s.unsettled = { ...(s.unsettled ?? {}), ...changed };
+      await emit(eventId, now.version, changed, true);
+    }
   };
 
   const tick = async () => {
     const events = localEvents(io);
     for (const eventId of sent.keys()) if (!events.has(eventId)) sent.delete(eventId);
+    for (const eventId of due.keys()) if (!events.has(eventId)) due.delete(eventId);
     await forEachLocalEvent(events, tickEvent, (err, eventId) => deps.log.warn({ err, eventId }, 'question votes tick failed'));
   };
 
