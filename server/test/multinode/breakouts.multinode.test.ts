@@ -115,12 +115,17 @@ describe('breakout rounds across nodes', () => {
       const o = (await ok(modA.send('snapshot:request', {}))).breakouts!.occupancy!;
       return new Map(Object.entries(o.rooms).flatMap(([room, x]) => x.assigned.map((p) => [p, room] as const)));
     };
-    // The open on A and, at the same time, on B, each racer moved to its other room, a few
-    // milliseconds apart (then the first two back home): the moves fall before, inside and after the
-    // opening's read and delivery.
+    // The open on A and, on B: half the racers moved to their other room as the open is sent, a few
+    // milliseconds apart (before or while it reads the assignments), the other half the moment B's
+    // moderator hears the round opened (staff hear it just before the opening reads the assignments
+    // for its places), then the first two back home.
+    const move = (id: string, room: string) => ok(modB.send('breakout:move', { roundId: created.id, participantId: id, roomId: room }));
+    const heardOpen = modB.waitFor('breakout:roundUpdated', (r) => r.id === created.id && r.status === 'open', 20_000);
     const opening = modA.send('breakout:open', { roundId: created.id });
-    const targets = [...ids.map((id, i) => [id, `w${i}`] as const), ...ids.slice(0, 2).map((id, i) => [id, `h${i}`] as const)];
-    const moves = targets.map(([id, room], i) => new Promise((r) => setTimeout(r, 3 * i)).then(() => ok(modB.send('breakout:move', { roundId: created.id, participantId: id, roomId: room }))));
+    const early = ids.slice(0, 4).map((id, i) => new Promise((r) => setTimeout(r, 4 * i)).then(() => move(id, `w${i}`)));
+    await heardOpen;
+    const late = ids.slice(4).map((id, i) => move(id, `w${i + 4}`));
+    const moves = [...early, ...late, ...ids.slice(0, 2).map(async (id, i) => (await early[i], move(id, `h${i}`)))];
     expect((await ok(opening)).status).toBe('open');
     await Promise.all(moves);
     const truth = await occupancy();
@@ -136,6 +141,16 @@ describe('breakout rounds across nodes', () => {
         if (!kept || place.seq >= kept.seq) kept = place;
       }
       expect(kept?.roomId, `Racer ${i + 1}`).toBe(truth.get(ids[i]!));
+    }
+    // And each socket is in that room only: a word posted to each racer's two rooms reaches it from its room alone.
+    // (Four moderators: a sender may post five messages in ten seconds.)
+    const posters = [modA, modB, ...(await Promise.all([A, B].map(async (url, i) => connect(url, (await enter(url, { name: `Poster ${i + 1}`, key: keyOf(race.links.moderator) })).token))))];
+    const posts = ids.flatMap((_, i) => [`h${i}`, `w${i}`]);
+    await Promise.all(posts.map((room, n) => ok(posters[n % posters.length]!.send('breakout:chat', { roundId: created.id, roomId: room, text: `in ${room}` }))));
+    await new Promise((r) => setTimeout(r, 500));
+    for (const [i, p] of people.entries()) {
+      const heard = p.received.filter((f) => f.fact === 'breakout:chatPosted').map((f) => (f.payload as { roomId: string }).roomId);
+      expect(heard, `Racer ${i + 1}`).toEqual([truth.get(ids[i]!)]);
     }
   }, 60_000);
 

@@ -94,7 +94,8 @@ export async function sendPlaces(
   // [CLU5] In bulk: across nodes one message per batch of moves and one per batch of places, not
   // two per person. The moves go first, so each socket is in its room before it hears of it.
   // [PERF23] Also with no socket to move: room-mates' new places change what snapshots share.
-  await deps.publish.placeInBreakoutRooms(round.eventId, running ? moves : null, [...placesByRoom.values()].flat());
+  // [BRK86] The sockets' moves are ordered as the places are: a move read before another arrives late.
+  await deps.publish.placeInBreakoutRooms(round.eventId, running ? moves : null, [...placesByRoom.values()].flat(), { roundId: round.id, seq: assignments.seq });
 }
 
 export async function publishOccupancy(deps: DomainDeps, round: BreakoutRound, assignments?: ReadonlyMap<string, string>, people?: readonly Participant[]) {
