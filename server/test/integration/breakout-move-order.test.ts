@@ -31,11 +31,11 @@ describe('breakout moves in placement-number order', () => {
     /** The rooms Ada's socket hears from: a word to each room, then what arrived. */
     const heard = async () => {
       const before = ada.received.length;
-      for (const room of rooms) publish.toBreakoutRoom(ev.id, room, 'breakout:broadcasted', { roundId: 'rd1', text: room, at: new Date().toISOString() });
+      for (const room of rooms) publish.toBreakoutRoom(ev.event.id, room, 'breakout:broadcasted', { roundId: 'rd1', text: room, at: new Date().toISOString() });
       await new Promise((r) => setTimeout(r, 150));
       return ada.received.slice(before).filter((f) => f.fact === 'breakout:broadcasted').map((f) => (f.payload as { text: string }).text);
     };
-    const move = (roomId: string | null, leave: string[], roundId: string, seq: number) => publish.placeInBreakoutRooms(ev.id, [{ participantId: id, roomId, leave }], [], { roundId, seq });
+    const move = (roomId: string | null, leave: string[], roundId: string, seq: number) => publish.placeInBreakoutRooms(ev.event.id, [{ participantId: id, roomId, leave }], [], { roundId, seq });
 
     // A moderator's move (read at 5) is taken; then the opening's (read at 3, leaving nothing) arrives late: skipped.
     await move('w', rooms, 'rd1', 5);
