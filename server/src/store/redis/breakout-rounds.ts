@@ -2,9 +2,9 @@
  * [BSTORE1]–[BSTORE9] Breakout rounds, who is in which room, help requests and templates on Redis.
  *
  * Keys, with T = P{eventId}: the event's hash tag (store/redis/keyspace.ts):
- *   T brk-round:{id}          hash  `eventId`, `version`, `status`, `doc` (the round as JSON), `seq` (placement counter),
- *                                   `pseq` ([BSTORE11] the placement number: raised by every script that changes an
- *                                   assignment, read by the scripts that read them; absent: 0)
+ *   T brk-round:{id}          hash  `eventId`, `version`, `status`, `doc` (the round as JSON), `seq` (placement counter:
+ *                                   the last member-order number given, and [BSTORE11] the round's placement number,
+ *                                   raised by every script that changes an assignment, read by those that read them)
  *   T brk-rounds:{eventId}    list  round ids, oldest first
  *   T brk-running:{eventId}   string  the id of the event's open or closing round ([BSTORE7])
  *   P brk-due                 zset  round id -> due time in ms ([BSTORE8]), store-wide
@@ -44,7 +44,7 @@ import type { AnyRedis, Keyspace } from './keyspace.js';
 const BYROOM = `
   local function entry(room, seq, p) return room .. ':' .. string.format('%015d', tonumber(seq)) .. ':' .. p end`;
 /** [BSTORE11] The round's placement number (KEYS[n]: the round's hash), as a Lua expression. */
-const PSEQ = (n: number) => `tonumber(redis.call('HGET', KEYS[${n}], 'pseq') or '0')`;
+const PSEQ = (n: number) => `tonumber(redis.call('HGET', KEYS[${n}], 'seq') or '0')`;
 
 const LUA = {
   // KEYS: round, event's rounds. ARGV: id, eventId, version, status, doc.
@@ -76,18 +76,19 @@ const LUA = {
     redis.call('DEL', KEYS[1], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9])
     return 1`,
   // KEYS: round, asg, order, count, out, byroom. ARGV: participant/room pairs, in member order.
+  // [BSTORE11] The member order goes on from the counter, so it only ever grows (and grows when nobody is placed).
   setAll: `
     redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[6])
+    local base = tonumber(redis.call('HGET', KEYS[1], 'seq') or '0')
     local n = 0
     for i = 1, #ARGV, 2 do
       n = n + 1
       redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
-      redis.call('ZADD', KEYS[3], n, ARGV[i])
+      redis.call('ZADD', KEYS[3], base + n, ARGV[i])
       redis.call('HINCRBY', KEYS[4], ARGV[i + 1], 1)
       redis.call('SREM', KEYS[5], ARGV[i])
     end
-    redis.call('HSET', KEYS[1], 'seq', tostring(n))
-    redis.call('HINCRBY', KEYS[1], 'pseq', 1)
+    redis.call('HSET', KEYS[1], 'seq', tostring(base + math.max(n, 1)))
     return n`,
   // KEYS: round, asg, order, count, out, byroom. ARGV: participant, room ('' none), capacity, kind ([BSTORE9]).
   // Returns {'ok', previous room or ''} or {reason}.
@@ -104,7 +105,7 @@ const LUA = {
         redis.call('HDEL', KEYS[2], ARGV[1])
         redis.call('ZREM', KEYS[3], ARGV[1])
         redis.call('HINCRBY', KEYS[4], prev, -1)
-        redis.call('HINCRBY', KEYS[1], 'pseq', 1)
+        redis.call('HINCRBY', KEYS[1], 'seq', 1)
       end
       if ARGV[4] == 'move' then redis.call('SADD', KEYS[5], ARGV[1]) end
       return {'ok', prev}
@@ -121,11 +122,10 @@ const LUA = {
     redis.call('ZADD', KEYS[3], seq, ARGV[1])
     if indexed then redis.call('ZADD', KEYS[6], 0, entry(ARGV[2], seq, ARGV[1])) end
     redis.call('SREM', KEYS[5], ARGV[1])
-    redis.call('HINCRBY', KEYS[1], 'pseq', 1)
     return {'ok', prev}`,
   // KEYS: asg, order, byroom, round. ARGV: a, b. Each takes the other's room and place in the member order.
   swap: BYROOM + `
-    redis.call('HINCRBY', KEYS[4], 'pseq', 1)
+    redis.call('HINCRBY', KEYS[4], 'seq', 1)
     local ra = redis.call('HGET', KEYS[1], ARGV[1])
     local rb = redis.call('HGET', KEYS[1], ARGV[2])
     local sa = redis.call('ZSCORE', KEYS[2], ARGV[1])
@@ -324,7 +324,7 @@ export function createRedisBreakoutRounds(client: AnyRedis, ks: Keyspace): Break
     async placeSeq(roundId) {
       const e = await eventOf(roundId);
       if (e === null) return 0;
-      return Number((await client.hGet(key.round(e, roundId), 'pseq')) ?? 0);
+      return Number((await client.hGet(key.round(e, roundId), 'seq')) ?? 0);
     },
     async roomOf(roundId, participantId) {
       const e = await eventOf(roundId);
