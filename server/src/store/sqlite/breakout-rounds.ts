@@ -127,6 +127,8 @@ export function createSqliteBreakoutRounds(db: Database.Database): BreakoutRound
   });
 
   const placeSeq = (roundId: string) => q.placeSeq.get(roundId)?.n ?? 0;
+  // [BSTORE11] One read transaction: the assignments and their number together.
+  const listAll = db.transaction((roundId: string) => numbered(new Map(q.assignments.all(roundId).map((r) => [r.participant_id, r.room_id])), placeSeq(roundId)));
 
   const setAll = db.transaction((roundId: string, assignments: ReadonlyMap<string, string>) => {
     q.clearAssignments.run(roundId);
@@ -234,8 +236,7 @@ export function createSqliteBreakoutRounds(db: Database.Database): BreakoutRound
       return q.assignment.get(roundId, participantId)?.room_id ?? null;
     },
     async listAssignments(roundId) {
-      // [BSTORE11] One read transaction: the assignments and their number together.
-      return db.transaction(() => numbered(new Map(q.assignments.all(roundId).map((r) => [r.participant_id, r.room_id])), placeSeq(roundId)))();
+      return listAll(roundId);
     },
     async roomCounts(roundId) {
       // [BRK63] Counted on the index by room: no row of the table is read.
