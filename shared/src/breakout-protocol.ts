@@ -34,6 +34,14 @@ export const MyBreakout = z.object({
   role: BreakoutRole.extend({ brief: z.string() }).nullable(),
   rotation: z.number().int().min(0).nullable(),
   /**
+   * [BRK86] The order of this place among the round's places: the round's placement number when the
+   * server read it (every change of who is in which room raises it). A client keeps, per round, the
+   * place with the highest `seq` and ignores one for the same round with a lower one (places travel
+   * by several paths and nodes: an older one can arrive last); equal numbers: the later one. A place
+   * for another round than the one held always replaces it.
+   */
+  seq: z.number().int().min(0),
+  /**
    * [BRK45] The room's video token, signed with the place itself when the round is running and this
    * server has video: the place and the means to join it arrive together. Absent otherwise (and in
    * the snapshot): ask with `breakout:videoToken`, as for every renewal.

@@ -69,6 +69,7 @@ const me = (over: Partial<MyBreakout> = {}): MyBreakout => ({
   ],
   role: { id: 'buyer', name: 'Buyer', scores: false, brief: 'You have no budget.' },
   rotation: 0,
+  seq: 1,
   ...over,
 });
 
@@ -122,6 +123,28 @@ describe('breakout state', () => {
     // The round it brought is not replaced by an older copy arriving after it.
     s = reduceBreakouts(s, { name: 'breakout:roundChanged', payload: roundView(round({ version: 1, status: 'draft' })) });
     expect(s.round?.status).toBe('open');
+  });
+
+  it('[BRK86] a place older than the one held (a lower seq, same round) is ignored, its round view still applied; a newer round\'s place always wins', () => {
+    let s = reduceBreakouts(EMPTY_BREAKOUTS, { name: 'breakout:roundChanged', payload: roundView(round({ version: 1, status: 'draft' })) });
+    // A move's place (read after the move) overtakes the opening's place, which was read before it.
+    s = reduceBreakouts(s, { name: 'breakout:assigned', payload: me({ ...placeIn('r2'), seq: 7 }) });
+    s = reduceBreakouts(s, { name: 'breakout:assigned', payload: { ...me({ ...placeIn('r1'), seq: 5 }), round: roundView(round({ version: 2 })) } });
+    expect(s.me?.roomId).toBe('r2');
+    expect(s.round?.status).toBe('open');
+    expect(myRoom(s)?.room.id).toBe('r2');
+    // Out of every room, newer: taken; then an older place in a room is not.
+    s = reduceBreakouts(s, { name: 'breakout:assigned', payload: me({ ...placeIn(null), seq: 8 }) });
+    const out = s;
+    expect(reduceBreakouts(s, { name: 'breakout:assigned', payload: me({ ...placeIn('r2'), seq: 7 }) })).toBe(out);
+    expect(myRoom(s)).toBeNull();
+    // The same number again (room-mates' places re-sent from one read): the later one is kept.
+    s = reduceBreakouts(s, { name: 'breakout:assigned', payload: me({ ...placeIn('r3'), seq: 8 }) });
+    expect(s.me?.roomId).toBe('r3');
+    // The next round's place, however low its number, replaces the last round's.
+    s = reduceBreakouts(s, { name: 'breakout:assigned', payload: { ...me({ roundId: 'rd2', ...placeIn('r1'), seq: 1 }), round: roundView(round({ id: 'rd2', version: 2 })) } });
+    expect(s.me).toMatchObject({ roundId: 'rd2', roomId: 'r1', seq: 1 });
+    expect(myRoom(s)?.round.id).toBe('rd2');
   });
 
   it('[BRK71] a closed round puts nobody in a room, whatever the last assignment said; a closing one keeps them there', () => {

@@ -107,7 +107,11 @@ export function reduceBreakouts(s: BreakoutState, e: BreakoutEvent): BreakoutSta
     case 'breakout:assigned': {
       // [BRK85] A place that brings its round (an opening) changes the round as roundChanged would.
       const { round, ...me } = e.payload;
-      return { ...(round ? withRound(s, round) : s), me };
+      const next = round ? withRound(s, round) : s;
+      // [BRK86] An older place of the same round arriving after a newer one (an opening's place
+      // overtaken by a move's) is not where this attendee is: kept out, its round view still applied.
+      if (s.me && s.me.roundId === me.roundId && s.me.seq > me.seq) return next;
+      return { ...next, me };
     }
     case 'breakout:occupancyChanged':
       return { ...s, occupancy: { ...s.occupancy, [e.payload.roundId]: e.payload } };

@@ -17,6 +17,12 @@ export interface BreakoutMove {
   leave: readonly string[];
 }
 
+/** [BRK86] Which round's assignments some moves were read from, and their placement number then. */
+export interface MovesOrder {
+  roundId: string;
+  seq: number;
+}
+
 /**
  * [BRK46] A breakout place's video token, signed by the node that delivers the place to that
  * participant's sockets (each node its own), not by the node that placed everyone: a round opening
@@ -63,9 +69,10 @@ export interface Publisher {
    * node moves and writes its own (10,000 keep a node busy for about a second, and the other nodes
    * would otherwise hear of their people only after it). Resolves when this node's are written;
    * the caller awaits it, so what it publishes next still follows. Not replayed by recovery: the
-   * snapshot carries each place.
+   * snapshot carries each place. [BRK86] `order`: on each node, a participant's sockets do not take
+   * a move of the round older (a lower number) than the last one they took: it arrived late.
    */
-  placeInBreakoutRooms(eventId: string, moves: readonly BreakoutMove[] | null, places: readonly PersonalItem<FactPayload<'breakout:assigned'>>[]): Promise<void>;
+  placeInBreakoutRooms(eventId: string, moves: readonly BreakoutMove[] | null, places: readonly PersonalItem<FactPayload<'breakout:assigned'>>[], order?: MovesOrder): Promise<void>;
   /** [BRK25] Every socket in the event's breakout rooms leaves them (the round closed). */
   clearBreakoutRooms(eventId: string, roomIds: readonly string[]): void;
   /** [BRK25] To every socket in one breakout room of the event, on every node. */

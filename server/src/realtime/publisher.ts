@@ -1,6 +1,6 @@
 import type { Server } from 'socket.io';
 import type { ClientToServerEvents, Mode, Role, ServerToClientEvents, SocketData } from '@rally/shared';
-import type { BreakoutMove, PersonalItem, PlaceVideo, Publisher } from '../domain/ports.js';
+import type { BreakoutMove, MovesOrder, PersonalItem, PlaceVideo, Publisher } from '../domain/ports.js';
 import { tellRoomWatcher } from './shared-frame-fanout.js';
 import { RawJson, expandRefs, refMark, stringifyWithRaw, stringifyWithRefs } from '../domain/raw-json.js';
 
@@ -155,7 +155,7 @@ const withField = (objectJson: string, name: string, value: unknown) =>
 const MOVES_BATCH = 'rally:breakoutMoves';
 /** [BRK11] The fact that tells a participant their breakout place. */
 const PLACE = 'breakout:assigned';
-type MovesBatch = { eventId: string; moves: Uint8Array };
+type MovesBatch = { eventId: string; moves: Uint8Array; order?: MovesOrder };
 
 /**
  * `cluster`: the adapter crosses nodes (Redis Streams). Personal facts sent in bulk
@@ -200,13 +200,26 @@ export function ioPublisher(
     }
     for (const [room, payload] of ready) emit(io.local.to(room), fact, payload);
   };
+  /**
+   * [BRK86] Per event, the round whose moves this node's sockets took last, and per participant the
+   * placement number of the last move taken: a move read earlier (an opening's, still being written
+   * over several turns or crossing nodes) arriving after a later one (a moderator's move) is skipped,
+   * or the sockets would end in two rooms. A move of another round starts afresh.
+   */
+  const lastMoves = new Map<string, { roundId: string; seqs: Map<string, number> }>();
   /** [BRK25] Moves this node's sockets of each participant (io.local: the other nodes move their own). */
-  const moveLocally = (eventId: string, moves: readonly BreakoutMove[]) => {
+  const moveLocally = (eventId: string, moves: readonly BreakoutMove[], order?: MovesOrder) => {
     // [PERF23] Before the places are told (they follow the moves): a snapshot read before this is not used.
     tellRoomWatcher(io, new Set([rooms.breakouts(eventId)]));
     const here = opts.cluster ? io.local : io;
+    let taken = order && lastMoves.get(eventId);
+    if (order && (!taken || taken.roundId !== order.roundId)) lastMoves.set(eventId, (taken = { roundId: order.roundId, seqs: new Map() }));
     for (const { participantId, roomId, leave } of moves) {
       if (!localRooms.has(rooms.participant(participantId))) continue;
+      if (order && taken) {
+        if ((taken.seqs.get(participantId) ?? -1) > order.seq) continue;
+        taken.seqs.set(participantId, order.seq);
+      }
       const sockets = here.in(rooms.participant(participantId));
       const away = leave.filter((r) => r !== roomId).map((r) => rooms.breakoutRoom(eventId, r));
       if (roomId === null) away.push(rooms.breakouts(eventId));
@@ -229,9 +242,9 @@ export function ioPublisher(
    * publish per person). An empty list still goes once: it tells every node the event's places
    * changed ([PERF23]).
    */
-  const sendMovesElsewhere = (eventId: string, moves: readonly BreakoutMove[]) => {
+  const sendMovesElsewhere = (eventId: string, moves: readonly BreakoutMove[], order?: MovesOrder) => {
     for (let i = 0; i === 0 || i < moves.length; i += PERSONAL_BATCH_MAX) {
-      sideways.serverSideEmit(MOVES_BATCH, { eventId, moves: Buffer.from(JSON.stringify(moves.slice(i, i + PERSONAL_BATCH_MAX))) });
+      sideways.serverSideEmit(MOVES_BATCH, { eventId, moves: Buffer.from(JSON.stringify(moves.slice(i, i + PERSONAL_BATCH_MAX))), ...(order ? { order } : {}) });
     }
   };
   /** This node's writes of many personal facts, a chunk per turn (the first at once). */
@@ -253,7 +266,7 @@ export function ioPublisher(
   if (opts.cluster) {
     // A write that throws here has no command to fail: it is dropped, the chain goes on.
     sideways.on(PERSONAL_BATCH, (b) => void inOrder(() => deliverInTurns(b.fact, decodeItems(b.items))).catch(() => undefined));
-    sidewaysMoves.on(MOVES_BATCH, (b) => void inOrder(() => moveLocally(b.eventId, JSON.parse(bytesText(b.moves)) as BreakoutMove[])).catch(() => undefined));
+    sidewaysMoves.on(MOVES_BATCH, (b) => void inOrder(() => moveLocally(b.eventId, JSON.parse(bytesText(b.moves)) as BreakoutMove[], b.order)).catch(() => undefined));
   }
   return {
     toEvent(eventId, fact, payload) {
@@ -275,20 +288,20 @@ export function ioPublisher(
       // message per batch, all sent before this node's own writes so the other nodes start at once.
       for (const batch of sendElsewhere(fact, items)) deliverLocally(fact, batch);
     },
-    async placeInBreakoutRooms(eventId, moves, places) {
+    async placeInBreakoutRooms(eventId, moves, places, order) {
       if (!opts.cluster) {
-        if (moves) moveLocally(eventId, moves);
+        if (moves) moveLocally(eventId, moves, order);
         return deliverLocally(PLACE, encodeWhole(places));
       }
       // [BRK46] Everything for the other nodes leaves first, then a turn with its I/O between chunks
       // of this node's own work: the messages leave while this node works (a loop that never yields
       // to I/O keeps them queued here). The same pub/sub channel carries moves and places, so
       // on every node a socket is in its room before it hears of it.
-      if (moves) sendMovesElsewhere(eventId, moves);
+      if (moves) sendMovesElsewhere(eventId, moves, order);
       const batches = sendElsewhere(PLACE, places);
       await ioTurn();
       await inOrder(async () => {
-        if (moves) moveLocally(eventId, moves);
+        if (moves) moveLocally(eventId, moves, order);
         for (const batch of batches) await deliverInTurns(PLACE, batch);
       });
     },
@@ -306,6 +319,7 @@ export function ioPublisher(
       io.in(rooms.participant(participantId)).socketsJoin(rooms.mode(eventId, mode));
     },
     clearBreakoutRooms(eventId, roomIds) {
+      lastMoves.delete(eventId);
       io.in(rooms.breakouts(eventId)).socketsLeave([rooms.breakouts(eventId), ...roomIds.map((r) => rooms.breakoutRoom(eventId, r))]);
     },
     toBreakoutRoom(eventId, roomId, fact, payload) {

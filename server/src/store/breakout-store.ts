@@ -47,6 +47,16 @@ export type PlaceOutcome = { ok: true; previousRoomId: string | null } | { ok: f
  */
 export type PlaceKind = 'move' | 'lateJoin' | 'leave';
 
+/**
+ * [BSTORE11] [BRK86] What a read of a round's assignments returns, with the round's placement number
+ * as of that read (`seq`): every assignment write of the round (setAssignments, a place that changes
+ * anything, a swap) raises it in the same atomic step, and the read takes it in the same step as
+ * what it read. Places carry it ([BRK86]) so a client keeps the newest one.
+ */
+export type Numbered<M> = M & { readonly seq: number };
+/** The collection with its number attached (not enumerable: the collection compares and copies as it did). */
+export const numbered = <M extends object>(m: M, seq: number): Numbered<M> => Object.defineProperty(m, 'seq', { value: seq, enumerable: false }) as Numbered<M>;
+
 /** Rounds, who is in which room, help requests and templates. */
 export interface BreakoutRoundStore {
   /** [BSTORE1] Stores a new round (version 0); CONFLICT when the id is taken. */
@@ -90,10 +100,12 @@ export interface BreakoutRoundStore {
   place(roundId: string, participantId: string, roomId: string | null, capacity: number, kind?: PlaceKind): Promise<PlaceOutcome>;
   /** [BSTORE4] Atomically swaps two participants' rooms. */
   swap(roundId: string, a: string, b: string): Promise<void>;
+  /** [BSTORE11] The round's placement number now (0 before any assignment; also for an unknown round). */
+  placeSeq(roundId: string): Promise<number>;
   /** The participant's room in the round, or null. */
   roomOf(roundId: string, participantId: string): Promise<string | null>;
-  /** [BSTORE3] Participant id -> room id, for the whole round. */
-  listAssignments(roundId: string): Promise<Map<string, string>>;
+  /** [BSTORE3] Participant id -> room id, for the whole round, with its placement number ([BSTORE11]). */
+  listAssignments(roundId: string): Promise<Numbered<Map<string, string>>>;
   /**
    * [BRK63] Room id -> people in it, for the rooms that have anyone: what a late joiner's placement
    * needs ([BRK33]) without reading every assignment of the round (Redis: the counts every placing
@@ -103,8 +115,9 @@ export interface BreakoutRoundStore {
   /**
    * [BRK63] The members of these rooms, each room's in its member order ([BSTORE3]), read in one
    * step: what one placement's room-mates need, however big the round. A room nobody is in maps to [].
+   * [BSTORE11] With the round's placement number, read in the same step.
    */
-  roomMembers(roundId: string, roomIds: readonly string[]): Promise<Map<string, string[]>>;
+  roomMembers(roundId: string, roomIds: readonly string[]): Promise<Numbered<Map<string, string[]>>>;
   /** [BSTORE5] Stores a help request (takenBy null). */
   addHelp(req: HelpRequest): Promise<void>;
   /** [BSTORE5] The first taker wins: sets takenBy when still null and returns the request; otherwise returns it unchanged (takenBy someone else). Null when unknown. */

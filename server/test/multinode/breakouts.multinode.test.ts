@@ -4,6 +4,7 @@ import { postJson as post, startCluster, type Cluster } from '../helpers/cluster
 import { trackedConnect, keyOf, type TestClient } from '../helpers/test-server.js';
 import { ok } from '../helpers/acks.js';
 import { TokenVerifier } from 'livekit-server-sdk';
+import { createRedisStore } from '../../src/store/redis-store.js';
 
 // [BRK25] [BRK26] [BRK46] A breakout round on two nodes sharing one Redis: opened, moved and closed from
 // one node, felt by attendees connected to the other.
@@ -79,31 +80,77 @@ describe('breakout rounds across nodes', () => {
     for (const p of people) expect(p.received.filter((f) => f.fact === 'breakout:roundChanged' && (f.payload as BreakoutRound).status === 'closed')).toHaveLength(1);
   }, 60_000);
 
-  // A move made while the opening node is between its read of the assignments and its writes can
-  // still be overwritten on the client by the opening's older place (places carry no order of their
-  // own yet); this test starts the moves once the open is acknowledged.
-  it('[BRK46] [BRK11] moves made on one node right after a round opens on the other: every socket ends on the place where its person is', async () => {
-    // An event of its own: its round is left closing, and the next test opens one in `ev`.
+  // [BRK86] The moves are sent with the open, not after its ack: some land before the opening's read
+  // of the assignments, some between that read and its places reaching the sockets (written over
+  // several turns, and across nodes in a batch), some after; a move's place then often arrives before
+  // the opening's older one. Places carry the placement number they were read at, and a client keeps
+  // the highest per round: whichever order they arrive in, that is the room where its person is.
+  it('[BRK46] [BRK11] [BRK86] moves made on one node while a round opens on the other: every socket keeps the place where its person is', async () => {
+    // An event of its own: its round is left open, and the next test opens one in `ev`.
     const race = await post<CreateEventResponse>(A, '/api/events', { name: 'Race SKO', teams: [], agenda: [], settings: {} }, true);
     const enter = (url: string, body: Record<string, unknown>) => post<JoinResponse>(url, '/api/join', { code: race.code, ...body });
     const modA = await connect(A, (await enter(A, { name: 'Opener on A', key: keyOf(race.links.moderator) })).token);
     const modB = await connect(B, (await enter(B, { name: 'Mover on B', key: keyOf(race.links.moderator) })).token);
     const people: TestClient[] = [];
-    for (const [i, url] of [A, B, A, B, A, B].entries()) people.push(await connect(url, (await enter(url, { name: `Racer ${i + 1}`, mode: 'remote' })).token));
+    for (const [i, url] of [A, B, A, B, A, B, A, B].entries()) people.push(await connect(url, (await enter(url, { name: `Racer ${i + 1}`, mode: 'remote' })).token));
     const ids = people.map((p) => p.snapshot.me.id);
-    const draft = { title: 'Race', durationSec: 600, audience: 'remote', rooms: [{ id: 'q1', name: 'Q1', capacity: 20 }, { id: 'q2', name: 'Q2', capacity: 20 }] };
+    // A round big enough that the opening's places take several turns to write on each node ([BRK46]):
+    // 4,800 placed people with no socket fill the first rooms (seeded in the store: joining them would
+    // take minutes here); then each racer has a room of its own and an empty one to move to, so only
+    // its own move changes its place.
+    const pads = Array.from({ length: 48 }, (_, i) => ({ id: `p${i}`, name: `P${i}`, capacity: 100 }));
+    const own = ids.flatMap((_, i) => [{ id: `h${i}`, name: `Home ${i}`, capacity: 2 }, { id: `w${i}`, name: `Away ${i}`, capacity: 2 }]);
+    const draft = { title: 'Race', durationSec: 600, audience: 'remote', rooms: [...pads, ...own] };
     const created = await ok<BreakoutRound>(modA.send('breakout:create', { sessionId: null, draft: draft as never }));
-    // Sent together the moment the open is acknowledged: the other node may still be writing the open's places.
-    await ok(modA.send('breakout:open', { roundId: created.id }));
-    const moves = ids.slice(0, 4).map((id, i) => modB.send('breakout:move', { roundId: created.id, participantId: id, roomId: i % 2 === 0 ? 'q2' : 'q1' }));
-    for (const m of moves) await ok(m);
-    const truth = (await ok(modA.send('snapshot:request', {}))).breakouts!.occupancy!;
-    const roomOf = new Map(Object.entries(truth.rooms).flatMap(([room, o]) => o.assigned.map((p) => [p, room] as const)));
-    // Every socket's last place names the room its person is in, once the facts have settled.
+    const seed = new Map<string, string>();
+    for (let i = 0; i < pads.length * 100; i++) seed.set(`pad${i}`, pads[Math.floor(i / 100)]!.id);
+    ids.forEach((id, i) => seed.set(id, `h${i}`));
+    const store = await createRedisStore(cluster.redisUrl);
+    try {
+      await store.setAssignments(created.id, seed);
+    } finally {
+      await store.close();
+    }
+    const occupancy = async () => {
+      const o = (await ok(modA.send('snapshot:request', {}))).breakouts!.occupancy!;
+      return new Map(Object.entries(o.rooms).flatMap(([room, x]) => x.assigned.map((p) => [p, room] as const)));
+    };
+    // The open on A and, on B: half the racers moved to their other room as the open is sent, a few
+    // milliseconds apart (before or while it reads the assignments), the other half the moment B's
+    // moderator hears the round opened (staff hear it just before the opening reads the assignments
+    // for its places), then the first two back home.
+    const move = (id: string, room: string) => ok(modB.send('breakout:move', { roundId: created.id, participantId: id, roomId: room }));
+    const heardOpen = modB.waitFor('breakout:roundUpdated', (r) => r.id === created.id && r.status === 'open', 20_000);
+    const opening = modA.send('breakout:open', { roundId: created.id });
+    const early = ids.slice(0, 4).map((id, i) => new Promise((r) => setTimeout(r, 4 * i)).then(() => move(id, `w${i}`)));
+    await heardOpen;
+    const late = ids.slice(4).map((id, i) => move(id, `w${i + 4}`));
+    const moves = [...early, ...late, ...ids.slice(0, 2).map(async (id, i) => (await early[i], move(id, `h${i}`)))];
+    expect((await ok(opening)).status).toBe('open');
+    await Promise.all(moves);
+    const truth = await occupancy();
+    ids.forEach((id, i) => expect([`h${i}`, `w${i}`]).toContain(truth.get(id)));
+    // Once the facts have settled, the place each socket keeps by [BRK86] (highest seq of the round;
+    // equal: the later) names the room its person is in.
     await new Promise((r) => setTimeout(r, 1500));
     for (const [i, p] of people.entries()) {
-      const last = p.received.filter((f) => f.fact === 'breakout:assigned' && (f.payload as { roundId: string }).roundId === created.id).at(-1);
-      expect((last?.payload as { roomId: string | null } | undefined)?.roomId ?? null, `Racer ${i + 1}`).toBe(roomOf.get(ids[i]!) ?? null);
+      let kept: { roomId: string | null; seq: number } | undefined;
+      for (const f of p.received) {
+        const place = f.payload as { roundId: string; roomId: string | null; seq: number };
+        if (f.fact !== 'breakout:assigned' || place.roundId !== created.id) continue;
+        if (!kept || place.seq >= kept.seq) kept = place;
+      }
+      expect(kept?.roomId, `Racer ${i + 1}`).toBe(truth.get(ids[i]!));
+    }
+    // And each socket is in that room only: a word posted to each racer's two rooms reaches it from its room alone.
+    // (Four moderators: a sender may post five messages in ten seconds.)
+    const posters = [modA, modB, ...(await Promise.all([A, B].map(async (url, i) => connect(url, (await enter(url, { name: `Poster ${i + 1}`, key: keyOf(race.links.moderator) })).token))))];
+    const posts = ids.flatMap((_, i) => [`h${i}`, `w${i}`]);
+    await Promise.all(posts.map((room, n) => ok(posters[n % posters.length]!.send('breakout:chat', { roundId: created.id, roomId: room, text: `in ${room}` }))));
+    await new Promise((r) => setTimeout(r, 500));
+    for (const [i, p] of people.entries()) {
+      const heard = p.received.filter((f) => f.fact === 'breakout:chatPosted').map((f) => (f.payload as { roomId: string }).roomId);
+      expect(heard, `Racer ${i + 1}`).toEqual([truth.get(ids[i]!)]);
     }
   }, 60_000);
 

@@ -219,6 +219,71 @@ export function breakoutRoundsContract(name: string, make: () => Promise<{ store
       expect(await store.roomCounts(r.id)).toEqual(new Map());
     });
 
+    it('[BSTORE11] every assignment write raises the round\'s placement number, and each read returns the number of what it read', async () => {
+      const r = round();
+      await store.createRound(r);
+      const numbers = async (via: BreakoutRoundStore) => {
+        const [all, members, now] = [await via.listAssignments(r.id), await via.roomMembers(r.id, ['a', 'b']), await via.placeSeq(r.id)];
+        expect(members.seq).toBe(all.seq);
+        expect(now).toBe(all.seq);
+        return all.seq;
+      };
+      let last = await numbers(store);
+      expect(last).toBe(0);
+      const writes: [string, () => Promise<unknown>][] = [
+        ['a whole assignment', () => store.setAssignments(r.id, new Map([['p1', 'a'], ['p2', 'b']]))],
+        ['a placement in a room', () => peer.place(r.id, 'p3', 'a', 3)],
+        ['a move to another room', () => store.place(r.id, 'p1', 'b', 2)],
+        ['a swap', () => peer.swap(r.id, 'p1', 'p3')],
+        ['a swap with someone in no room', () => store.swap(r.id, 'p2', 'p9')],
+        ['a move out of every room', () => store.place(r.id, 'p9', null, 0, 'move')],
+        ['a late joiner', () => peer.place(r.id, 'p4', 'b', 2, 'lateJoin')],
+        ['a leave', () => store.place(r.id, 'p4', null, 0, 'leave')],
+        ['a moved-out one placed again', () => peer.place(r.id, 'p9', 'b', 2)],
+      ];
+      for (const [what, write] of writes) {
+        await write();
+        const now = await numbers(peer);
+        expect(now, what).toBeGreaterThan(last);
+        last = now;
+      }
+      // A refused placement changes nothing, the number included.
+      await store.place(r.id, 'p3', 'b', 2);
+      expect(await store.place(r.id, 'p5', 'b', 2)).toEqual({ ok: false, reason: 'full' });
+      last = await numbers(store);
+      expect(await store.place(r.id, 'p9', null, 0, 'move')).toMatchObject({ ok: true });
+      expect(await peer.place(r.id, 'p9', 'a', 3, 'lateJoin')).toEqual({ ok: false, reason: 'excluded' });
+      expect(await numbers(peer)).toBe(last + 1);
+      // An unknown round reads 0.
+      expect(await store.placeSeq('rnd_nope')).toBe(0);
+      expect((await store.listAssignments('rnd_nope')).seq).toBe(0);
+    });
+
+    it('[BSTORE11] placements racing on two connections: each raises the number, and two reads of one number read the same assignments', async () => {
+      const r = round({ rooms: [{ id: 'a', name: 'A', topic: '', capacity: 40, facilitatorId: null }, { id: 'b', name: 'B', topic: '', capacity: 40, facilitatorId: null }] });
+      await store.createRound(r);
+      await store.setAssignments(r.id, new Map([['s1', 'a'], ['s2', 'b']]));
+      const start = await store.placeSeq(r.id);
+      const racers = Array.from({ length: 30 }, (_, i) => `r${i}`);
+      const reads: Awaited<ReturnType<BreakoutRoundStore['listAssignments']>>[] = [];
+      let racing = true;
+      const reader = (async () => {
+        while (racing) reads.push(await peer.listAssignments(r.id), await store.listAssignments(r.id));
+      })();
+      const [outcomes] = await Promise.all([Promise.all(racers.map((p, i) => (i % 2 ? store : peer).place(r.id, p, i % 3 ? 'a' : 'b', 40))), store.swap(r.id, 's1', 's2')]);
+      racing = false;
+      await reader;
+      expect(outcomes.every((o) => o.ok)).toBe(true);
+      // 30 placements and a swap that each changed something: at least 31 steps on.
+      expect(await store.placeSeq(r.id)).toBeGreaterThanOrEqual(start + 31);
+      const byNumber = new Map<number, string>();
+      for (const read of [...reads, await store.listAssignments(r.id)]) {
+        const text = JSON.stringify([...read]);
+        expect(byNumber.get(read.seq) ?? text, `number ${read.seq}`).toBe(text);
+        byNumber.set(read.seq, text);
+      }
+    });
+
     it('[BRK63] placements racing on two connections: each room\'s members and count match the assignments', async () => {
       const r = round({ rooms: [{ id: 'a', name: 'A', topic: '', capacity: 6, facilitatorId: null }, { id: 'b', name: 'B', topic: '', capacity: 6, facilitatorId: null }] });
       await store.createRound(r);

@@ -5,6 +5,7 @@ import { readOccupancy } from './occupancy.js';
 import { membersByRoom, myBreakout, namesOf } from './view.js';
 import { RawJson, stringifyWithRaw } from '../raw-json.js';
 import type { BreakoutRoomRef } from './video-deps.js';
+import type { Numbered } from '../../store/breakout-store.js';
 
 /** [BRK18] Who gets a round without the briefs: the audience, presenters and the stage screen. */
 export const ROUND_VIEWERS = ['attendee', 'presenter', 'screen'] as const satisfies readonly Role[];
@@ -31,7 +32,8 @@ export function publishRound(deps: Pick<DomainDeps, 'publish'>, round: BreakoutR
 export async function sendPlaces(
   deps: DomainDeps,
   round: BreakoutRound,
-  assignments: ReadonlyMap<string, string>,
+  /** [BRK86] As read, with their placement number: every place sent carries it. */
+  assignments: Numbered<ReadonlyMap<string, string>>,
   who: Iterable<string>,
   opts: {
     wasIn?: ReadonlyMap<string, string>;
@@ -92,7 +94,8 @@ export async function sendPlaces(
   // [CLU5] In bulk: across nodes one message per batch of moves and one per batch of places, not
   // two per person. The moves go first, so each socket is in its room before it hears of it.
   // [PERF23] Also with no socket to move: room-mates' new places change what snapshots share.
-  await deps.publish.placeInBreakoutRooms(round.eventId, running ? moves : null, [...placesByRoom.values()].flat());
+  // [BRK86] The sockets' moves are ordered as the places are: a move read before another arrives late.
+  await deps.publish.placeInBreakoutRooms(round.eventId, running ? moves : null, [...placesByRoom.values()].flat(), { roundId: round.id, seq: assignments.seq });
 }
 
 export async function publishOccupancy(deps: DomainDeps, round: BreakoutRound, assignments?: ReadonlyMap<string, string>, people?: readonly Participant[]) {

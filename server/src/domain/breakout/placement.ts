@@ -7,6 +7,7 @@ import { videoPeopleMoved } from './video.js';
 import { publishOccupancy, publishOccupancyCoalesced, publishRound, sendPlaces } from './notify.js';
 import { inAudience } from './occupancy.js';
 import { myBreakout, namesOf } from './view.js';
+import { numbered } from '../../store/breakout-store.js';
 
 /** [BRK39] The people with their attendee-list lines (by the email they joined with), one list read per assignment. */
 async function placeables(deps: Pick<DomainDeps, 'store'>, eventId: string, people: readonly Participant[]) {
@@ -86,8 +87,10 @@ async function requirePlaceable(deps: DomainDeps, eventId: string, participantId
  */
 async function touched(deps: DomainDeps, round: BreakoutRound, rooms: (string | null)[], also: string[]) {
   const roomIds = [...new Set(rooms.filter((r): r is string => r !== null))];
-  const assignments = new Map<string, string>();
-  for (const [room, members] of await deps.store.roomMembers(round.id, roomIds)) for (const p of members) assignments.set(p, room);
+  const read = await deps.store.roomMembers(round.id, roomIds);
+  // [BRK86] The places made from this read carry its placement number.
+  const assignments = numbered(new Map<string, string>(), read.seq);
+  for (const [room, members] of read) for (const p of members) assignments.set(p, room);
   const who = new Set([...also, ...assignments.keys()]);
   const people = await deps.store.getParticipants(round.eventId, [...who]);
   return { assignments, who, people };
@@ -101,7 +104,11 @@ async function touched(deps: DomainDeps, round: BreakoutRound, rooms: (string | 
  */
 async function placesChanged(deps: DomainDeps, round: BreakoutRound, rooms: (string | null)[], also: string[], occupancy: 'now'): Promise<{ occupancy: RoomOccupancy } & Awaited<ReturnType<typeof touched>>>;
 async function placesChanged(deps: DomainDeps, round: BreakoutRound, rooms: (string | null)[], also: string[], occupancy: 'coalesced'): Promise<Awaited<ReturnType<typeof touched>>>;
-async function placesChanged(deps: DomainDeps, round: BreakoutRound, rooms: (string | null)[], also: string[], occupancy: 'now' | 'coalesced') {
+async function placesChanged(deps: DomainDeps, stale: BreakoutRound, rooms: (string | null)[], also: string[], occupancy: 'now' | 'coalesced') {
+  // [BRK86] A draft when this placement began may have opened since: the opening read the
+  // assignments before this placement was written, so its places miss it, and these must go out.
+  // Read after the write: a round still a draft now reads this placement when it opens.
+  const round = stale.status === 'draft' ? ((await deps.store.getRound(stale.id)) ?? stale) : stale;
   const mine = await touched(deps, round, rooms, also);
   // Only the placed people's sockets change rooms: their room-mates' stay where they are ([BRK64]).
   if (isRunning(round)) await sendPlaces(deps, round, mine.assignments, mine.who, { people: mine.people, moved: new Set(also) });

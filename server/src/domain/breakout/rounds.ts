@@ -203,7 +203,8 @@ export async function tickRound(deps: DomainDeps, roundId: string): Promise<void
 async function roundClosed(deps: DomainDeps, round: BreakoutRound): Promise<void> {
   const assignments = await deps.store.listAssignments(round.id);
   deps.publish.clearBreakoutRooms(round.eventId, round.rooms.map((r) => r.id));
-  const back = { roundId: round.id, roomId: null, room: null, members: [], role: null, rotation: null };
+  // [BRK86] Numbered as read: a move's place read before the close never outranks these.
+  const back = { roundId: round.id, roomId: null, room: null, members: [], role: null, rotation: null, seq: assignments.seq };
   deps.publish.toParticipants('breakout:assigned', [...assignments.keys()].map((participantId) => ({ participantId, payload: back })));
   publishRound(deps, round);
   videoRoundClosed(deps, round);

@@ -4,6 +4,7 @@ import { isRunning } from './access.js';
 import { readOccupancy } from './occupancy.js';
 import { membersByRoom, myBreakout, namesOf } from './view.js';
 import { roomsForSnapshot } from './rooms-snapshot.js';
+import { numbered, type Numbered } from '../../store/breakout-store.js';
 
 /** [BRK18] The event's current round: the running one, else the latest; drafts only for staff. */
 export function currentRound(rounds: readonly BreakoutRound[], withDrafts: boolean): BreakoutRound | undefined {
@@ -19,7 +20,7 @@ export function currentRound(rounds: readonly BreakoutRound[], withDrafts: boole
  */
 export interface RunningPlaces {
   round: BreakoutRound;
-  assignments: ReadonlyMap<string, string>;
+  assignments: Numbered<ReadonlyMap<string, string>>;
   members: ReadonlyMap<string, readonly string[]>;
   names: ReadonlyMap<string, string>;
 }
@@ -70,8 +71,9 @@ export async function breakoutsForSnapshot(
   // alone (its takeaway), one read, not the round's whole assignment per attendee (a reconnect
   // storm after a round of 10,000 read 10,000 rows per snapshot).
   if (round.status === 'closed') {
-    const myRoom = await deps.store.roomOf(round.id, me.id);
-    return { round: roundView(round), me: myBreakout(round, new Map(), new Map(), me.id, deps.clock.now()), ...(await roomsForSnapshot(deps, me, round, myRoom)), video };
+    // [BRK86] Its number too, read alongside (no assignment of a closed round changes any more).
+    const [myRoom, seq] = await Promise.all([deps.store.roomOf(round.id, me.id), deps.store.placeSeq(round.id)]);
+    return { round: roundView(round), me: myBreakout(round, numbered(new Map(), seq), new Map(), me.id, deps.clock.now()), ...(await roomsForSnapshot(deps, me, round, myRoom)), video };
   }
   const assignments = await deps.store.listAssignments(round.id);
   const mine = assignments.get(me.id);

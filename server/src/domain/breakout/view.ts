@@ -1,4 +1,5 @@
 import { roleIndexFor, rotationAt, type BreakoutRound, type MyBreakout, type Participant } from '@rally/shared';
+import type { Numbered } from '../../store/breakout-store.js';
 
 /** The members of each room in the room's member order ([BSTORE3]): room id -> participant ids. */
 export function membersByRoom(assignments: ReadonlyMap<string, string>): Map<string, string[]> {
@@ -18,24 +19,26 @@ export function membersByRoom(assignments: ReadonlyMap<string, string>): Map<str
  */
 export function myBreakout(
   round: BreakoutRound,
-  assignments: ReadonlyMap<string, string>,
+  /** [BRK86] With the placement number they were read at: the place carries it. */
+  assignments: Numbered<ReadonlyMap<string, string>>,
   names: ReadonlyMap<string, string>,
   participantId: string,
   nowMs: number,
   /** membersByRoom(assignments), when the caller places many people at once (built once, not per person). */
   members?: ReadonlyMap<string, readonly string[]>,
 ): MyBreakout {
+  const { seq } = assignments;
   const roomId = round.status === 'closed' ? null : (assignments.get(participantId) ?? null);
   const found = roomId === null ? undefined : round.rooms.find((r) => r.id === roomId);
-  if (roomId === null || !found) return { roundId: round.id, roomId: null, room: null, members: [], role: null, rotation: null };
+  if (roomId === null || !found) return { roundId: round.id, roomId: null, room: null, members: [], role: null, rotation: null, seq };
   const room = { id: found.id, name: found.name, topic: found.topic, capacity: found.capacity };
   const ids = (members ?? membersByRoom(assignments)).get(roomId) ?? [];
   const people = ids.map((id) => ({ id, name: names.get(id) ?? '' }));
-  if (round.format.kind === 'open') return { roundId: round.id, roomId, room, members: people, role: null, rotation: null };
+  if (round.format.kind === 'open') return { roundId: round.id, roomId, room, members: people, role: null, rotation: null, seq };
   const rotation = round.status === 'draft' ? 0 : (rotationAt(round, nowMs) ?? 0);
   const roles = round.format.roles;
   const role = roles[roleIndexFor(ids.indexOf(participantId), ids.length, rotation, roles.length)]!;
-  return { roundId: round.id, roomId, room, members: people, role: { id: role.id, name: role.name, scores: role.scores, brief: role.brief }, rotation };
+  return { roundId: round.id, roomId, room, members: people, role: { id: role.id, name: role.name, scores: role.scores, brief: role.brief }, rotation, seq };
 }
 
 /** Participant id -> display name, for member lists. */

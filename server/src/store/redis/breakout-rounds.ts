@@ -2,7 +2,9 @@
  * [BSTORE1]–[BSTORE9] Breakout rounds, who is in which room, help requests and templates on Redis.
  *
  * Keys, with T = P{eventId}: the event's hash tag (store/redis/keyspace.ts):
- *   T brk-round:{id}          hash  `eventId`, `version`, `status`, `doc` (the round as JSON), `seq` (placement counter)
+ *   T brk-round:{id}          hash  `eventId`, `version`, `status`, `doc` (the round as JSON), `seq` (placement counter:
+ *                                   the last member-order number given, and [BSTORE11] the round's placement number,
+ *                                   raised by every script that changes an assignment, read by those that read them)
  *   T brk-rounds:{eventId}    list  round ids, oldest first
  *   T brk-running:{eventId}   string  the id of the event's open or closing round ([BSTORE7])
  *   P brk-due                 zset  round id -> due time in ms ([BSTORE8]), store-wide
@@ -27,7 +29,7 @@
  * exactly or removed after), so a node dying in between leaves an early entry, never a lost one.
  */
 import { ErrorCode, RallyError, type BreakoutRound, type BreakoutTemplate, type HelpRequest } from '@rally/shared';
-import { roundDueAtMs, type BreakoutRoundStore, type PlaceKind, type PlaceOutcome } from '../breakout-store.js';
+import { numbered, roundDueAtMs, type BreakoutRoundStore, type PlaceKind, type PlaceOutcome } from '../breakout-store.js';
 import { luaRunner } from './lua.js';
 import type { AnyRedis, Keyspace } from './keyspace.js';
 
@@ -41,6 +43,8 @@ import type { AnyRedis, Keyspace } from './keyspace.js';
  */
 const BYROOM = `
   local function entry(room, seq, p) return room .. ':' .. string.format('%015d', tonumber(seq)) .. ':' .. p end`;
+/** [BSTORE11] The round's placement number (KEYS[n]: the round's hash), as a Lua expression. */
+const PSEQ = (n: number) => `tonumber(redis.call('HGET', KEYS[${n}], 'seq') or '0')`;
 
 const LUA = {
   // KEYS: round, event's rounds. ARGV: id, eventId, version, status, doc.
@@ -72,17 +76,19 @@ const LUA = {
     redis.call('DEL', KEYS[1], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9])
     return 1`,
   // KEYS: round, asg, order, count, out, byroom. ARGV: participant/room pairs, in member order.
+  // [BSTORE11] The member order goes on from the counter, so it only ever grows (and grows when nobody is placed).
   setAll: `
     redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[6])
+    local base = tonumber(redis.call('HGET', KEYS[1], 'seq') or '0')
     local n = 0
     for i = 1, #ARGV, 2 do
       n = n + 1
       redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
-      redis.call('ZADD', KEYS[3], n, ARGV[i])
+      redis.call('ZADD', KEYS[3], base + n, ARGV[i])
       redis.call('HINCRBY', KEYS[4], ARGV[i + 1], 1)
       redis.call('SREM', KEYS[5], ARGV[i])
     end
-    redis.call('HSET', KEYS[1], 'seq', tostring(n))
+    redis.call('HSET', KEYS[1], 'seq', tostring(base + math.max(n, 1)))
     return n`,
   // KEYS: round, asg, order, count, out, byroom. ARGV: participant, room ('' none), capacity, kind ([BSTORE9]).
   // Returns {'ok', previous room or ''} or {reason}.
@@ -99,6 +105,7 @@ const LUA = {
         redis.call('HDEL', KEYS[2], ARGV[1])
         redis.call('ZREM', KEYS[3], ARGV[1])
         redis.call('HINCRBY', KEYS[4], prev, -1)
+        redis.call('HINCRBY', KEYS[1], 'seq', 1)
       end
       if ARGV[4] == 'move' then redis.call('SADD', KEYS[5], ARGV[1]) end
       return {'ok', prev}
@@ -116,8 +123,9 @@ const LUA = {
     if indexed then redis.call('ZADD', KEYS[6], 0, entry(ARGV[2], seq, ARGV[1])) end
     redis.call('SREM', KEYS[5], ARGV[1])
     return {'ok', prev}`,
-  // KEYS: asg, order, byroom. ARGV: a, b. Each takes the other's room and place in the member order.
+  // KEYS: asg, order, byroom, round. ARGV: a, b. Each takes the other's room and place in the member order.
   swap: BYROOM + `
+    redis.call('HINCRBY', KEYS[4], 'seq', 1)
     local ra = redis.call('HGET', KEYS[1], ARGV[1])
     local rb = redis.call('HGET', KEYS[1], ARGV[2])
     local sa = redis.call('ZSCORE', KEYS[2], ARGV[1])
@@ -143,10 +151,10 @@ const LUA = {
       redis.call('ZREM', KEYS[2], ARGV[2])
     end
     return 1`,
-  // [BRK63] KEYS: asg, order, byroom. ARGV: room ids. Each room's members in member order (the
-  // index built first when absent: once per assignment, O(people)).
+  // [BRK63] KEYS: asg, order, byroom, round. ARGV: room ids. The placement number ([BSTORE11]), then
+  // each room's members in member order (the index built first when absent: once per assignment, O(people)).
   roomMembers: BYROOM + `
-    if redis.call('EXISTS', KEYS[3]) == 0 then
+    if #ARGV > 0 and redis.call('EXISTS', KEYS[3]) == 0 then
       local order = redis.call('ZRANGE', KEYS[2], 0, -1, 'WITHSCORES')
       for i = 1, #order, 2 do
         local room = redis.call('HGET', KEYS[1], order[i])
@@ -160,9 +168,10 @@ const LUA = {
       for j, m in ipairs(members) do members[j] = string.sub(m, skip) end
       out[i] = members
     end
-    return out`,
-  // KEYS: asg, order. Every assignment in member order as one text, "participant TAB room" per line:
-  // one bulk reply instead of three strings a person to parse (10,000 at a round's open, bench B7).
+    return {${PSEQ(4)}, out}`,
+  // KEYS: asg, order, round. The placement number ([BSTORE11]), then every assignment in member order
+  // as one text, "participant TAB room" per line: one bulk reply instead of three strings a person to
+  // parse (10,000 at a round's open, bench B7).
   listAssignments: `
     local order = redis.call('ZRANGE', KEYS[2], 0, -1)
     local out = {}
@@ -173,7 +182,7 @@ const LUA = {
         if rooms[j] then out[#out + 1] = order[i + j - 1] .. '\\t' .. rooms[j] end
       end
     end
-    return table.concat(out, '\\n')`,
+    return {${PSEQ(3)}, table.concat(out, '\\n')}`,
   // KEYS: help, round's helps. ARGV: id, roundId, doc.
   addHelp: `
     if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
@@ -310,7 +319,12 @@ export function createRedisBreakoutRounds(client: AnyRedis, ks: Keyspace): Break
     async swap(roundId, a, b) {
       const e = await eventOf(roundId);
       if (e === null) return;
-      await run('swap', [key.asg(e, roundId), key.order(e, roundId), key.byroom(e, roundId)], [a, b]);
+      await run('swap', [key.asg(e, roundId), key.order(e, roundId), key.byroom(e, roundId), key.round(e, roundId)], [a, b]);
+    },
+    async placeSeq(roundId) {
+      const e = await eventOf(roundId);
+      if (e === null) return 0;
+      return Number((await client.hGet(key.round(e, roundId), 'seq')) ?? 0);
     },
     async roomOf(roundId, participantId) {
       const e = await eventOf(roundId);
@@ -319,10 +333,11 @@ export function createRedisBreakoutRounds(client: AnyRedis, ks: Keyspace): Break
       return room ? String(room) : null;
     },
     async listAssignments(roundId) {
-      const out = new Map<string, string>();
       const e = await eventOf(roundId);
-      if (e === null) return out;
-      const text = String(await run('listAssignments', [key.asg(e, roundId), key.order(e, roundId)], []));
+      if (e === null) return numbered(new Map<string, string>(), 0);
+      const [seq, reply] = (await run('listAssignments', [key.asg(e, roundId), key.order(e, roundId), key.round(e, roundId)], [])) as [unknown, unknown];
+      const out = numbered(new Map<string, string>(), Number(seq));
+      const text = String(reply);
       if (text === '') return out;
       for (const line of text.split('\n')) {
         const tab = line.indexOf('\t');
@@ -341,10 +356,11 @@ export function createRedisBreakoutRounds(client: AnyRedis, ks: Keyspace): Break
     async roomMembers(roundId, roomIds) {
       const out = new Map<string, string[]>(roomIds.map((r) => [r, []]));
       const e = await eventOf(roundId);
-      if (e === null || roomIds.length === 0) return out;
-      const lists = (await run('roomMembers', [key.asg(e, roundId), key.order(e, roundId), key.byroom(e, roundId)], [...roomIds])) as unknown[][];
+      if (e === null) return numbered(out, 0);
+      // [BSTORE11] Even for no room: the number alone, read in the script's one step.
+      const [seq, lists] = (await run('roomMembers', [key.asg(e, roundId), key.order(e, roundId), key.byroom(e, roundId), key.round(e, roundId)], [...roomIds])) as [unknown, unknown[][]];
       roomIds.forEach((r, i) => out.set(r, (lists[i] ?? []).map(String)));
-      return out;
+      return numbered(out, Number(seq));
     },
     async addHelp(req) {
       const e = await eventOf(req.roundId);

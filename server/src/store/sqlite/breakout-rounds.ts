@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { ErrorCode, RallyError, type BreakoutRound, type BreakoutTemplate, type HelpRequest } from '@rally/shared';
-import { roundDueAtMs, type BreakoutRoundStore, type PlaceKind, type PlaceOutcome } from '../breakout-store.js';
+import { numbered, roundDueAtMs, type BreakoutRoundStore, type PlaceKind, type PlaceOutcome } from '../breakout-store.js';
 import { parseCache } from './parse-cache.js';
 
 /*
@@ -36,6 +36,11 @@ CREATE TABLE IF NOT EXISTS breakout_assignments (
 CREATE INDEX IF NOT EXISTS breakout_assignments_by_room ON breakout_assignments(round_id, room_id);
 -- [BRK63] A placement's next place in the member order (MAX(seq)) in one probe, not a scan of the round.
 CREATE INDEX IF NOT EXISTS breakout_assignments_by_seq ON breakout_assignments(round_id, seq);
+-- [BSTORE11] Each round's placement number: raised by every assignment write, in its transaction.
+CREATE TABLE IF NOT EXISTS breakout_place_seq (
+  round_id TEXT PRIMARY KEY,
+  n INTEGER NOT NULL
+) WITHOUT ROWID;
 -- [BSTORE9] People a moderator moved out of every room: late joining skips them for the round.
 CREATE TABLE IF NOT EXISTS breakout_excluded (
   round_id TEXT NOT NULL,
@@ -81,6 +86,9 @@ export function createSqliteBreakoutRounds(db: Database.Database): BreakoutRound
     deleteRound: db.prepare<[string]>('DELETE FROM breakout_rounds WHERE id = ?'),
     due: db.prepare<[number, number], { id: string }>('SELECT id FROM breakout_rounds WHERE due_at IS NOT NULL AND due_at <= ? ORDER BY due_at LIMIT ?'),
     clearAssignments: db.prepare<[string]>('DELETE FROM breakout_assignments WHERE round_id = ?'),
+    bumpPlaceSeq: db.prepare<[string]>('INSERT INTO breakout_place_seq (round_id, n) VALUES (?, 1) ON CONFLICT(round_id) DO UPDATE SET n = n + 1'),
+    placeSeq: db.prepare<[string], { n: number }>('SELECT n FROM breakout_place_seq WHERE round_id = ?'),
+    clearPlaceSeq: db.prepare<[string]>('DELETE FROM breakout_place_seq WHERE round_id = ?'),
     nextSeq: db.prepare<[string], { n: number }>('SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM breakout_assignments WHERE round_id = ?'),
     putAssignment: db.prepare<[string, string, string, number]>(
       'INSERT INTO breakout_assignments (round_id, participant_id, room_id, seq) VALUES (?, ?, ?, ?) ON CONFLICT(round_id, participant_id) DO UPDATE SET room_id = excluded.room_id, seq = excluded.seq',
@@ -118,8 +126,13 @@ export function createSqliteBreakoutRounds(db: Database.Database): BreakoutRound
     return q.replace.run(next.version, next.status, roundDueAtMs(next), JSON.stringify(next), next.id, next.version - 1).changes === 1;
   });
 
+  const placeSeq = (roundId: string) => q.placeSeq.get(roundId)?.n ?? 0;
+  // [BSTORE11] One read transaction: the assignments and their number together.
+  const listAll = db.transaction((roundId: string) => numbered(new Map(q.assignments.all(roundId).map((r) => [r.participant_id, r.room_id])), placeSeq(roundId)));
+
   const setAll = db.transaction((roundId: string, assignments: ReadonlyMap<string, string>) => {
     q.clearAssignments.run(roundId);
+    q.bumpPlaceSeq.run(roundId);
     let seq = 0;
     for (const [participantId, roomId] of assignments) {
       q.putAssignment.run(roundId, participantId, roomId, ++seq);
@@ -136,6 +149,7 @@ export function createSqliteBreakoutRounds(db: Database.Database): BreakoutRound
     const before = q.assignment.get(roundId, participantId);
     const previousRoomId = before?.room_id ?? null;
     if (roomId === null) {
+      if (before) q.bumpPlaceSeq.run(roundId);
       q.removeAssignment.run(roundId, participantId);
       if (kind === 'move') q.exclude.run(roundId, participantId);
       return { ok: true, previousRoomId };
@@ -144,12 +158,14 @@ export function createSqliteBreakoutRounds(db: Database.Database): BreakoutRound
     if (q.roomCount.get(roundId, roomId)!.n >= capacity) return { ok: false, reason: 'full' };
     q.putAssignment.run(roundId, participantId, roomId, q.nextSeq.get(roundId)!.n);
     q.include.run(roundId, participantId);
+    q.bumpPlaceSeq.run(roundId);
     return { ok: true, previousRoomId };
   });
 
   const swap = db.transaction((roundId: string, a: string, b: string) => {
     const ra = q.assignment.get(roundId, a);
     const rb = q.assignment.get(roundId, b);
+    q.bumpPlaceSeq.run(roundId);
     // Each takes the other's room and place in its order; someone in no room leaves the other in none.
     if (rb) q.putAssignment.run(roundId, a, rb.room_id, rb.seq);
     else q.removeAssignment.run(roundId, a);
@@ -160,6 +176,7 @@ export function createSqliteBreakoutRounds(db: Database.Database): BreakoutRound
   const remove = db.transaction((id: string): boolean => {
     q.clearAssignments.run(id);
     q.clearExcluded.run(id);
+    q.clearPlaceSeq.run(id);
     q.deleteHelp.run(id);
     return q.deleteRound.run(id).changes === 1;
   });
@@ -212,11 +229,14 @@ export function createSqliteBreakoutRounds(db: Database.Database): BreakoutRound
     async swap(roundId, a, b) {
       swap(roundId, a, b);
     },
+    async placeSeq(roundId) {
+      return placeSeq(roundId);
+    },
     async roomOf(roundId, participantId) {
       return q.assignment.get(roundId, participantId)?.room_id ?? null;
     },
     async listAssignments(roundId) {
-      return new Map(q.assignments.all(roundId).map((r) => [r.participant_id, r.room_id]));
+      return listAll(roundId);
     },
     async roomCounts(roundId) {
       // [BRK63] Counted on the index by room: no row of the table is read.
@@ -224,7 +244,7 @@ export function createSqliteBreakoutRounds(db: Database.Database): BreakoutRound
     },
     async roomMembers(roundId, roomIds) {
       // One read transaction: the rooms as they stand together.
-      return db.transaction(() => new Map(roomIds.map((room) => [room, q.roomMembers.all(roundId, room).map((r) => r.participant_id)])))();
+      return db.transaction(() => numbered(new Map(roomIds.map((room) => [room, q.roomMembers.all(roundId, room).map((r) => r.participant_id)])), placeSeq(roundId)))();
     },
     async addHelp(req) {
       try {
