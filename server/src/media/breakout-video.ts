@@ -114,22 +114,11 @@ export function createBreakoutMedia(livekit: Config['livekit'], opts: { ttlSec?:
   const url = livekitWsUrl(livekit.url);
   const rooms = new RoomServiceClient(livekitHttpUrl(livekit.apiUrl ?? livekit.url), livekit.apiKey, livekit.apiSecret);
   const sign = livekitTokenSigner(livekit.apiKey, livekit.apiSecret);
-  // One grant object per room and access, so the signer lays its claim out once ([BRK46]); bounded,
-  // a round's rooms at a time.
-  const grants = new Map<string, VideoGrant>();
-  const grantOf = (roomName: string, access: VideoAccess): VideoGrant => {
-    const key = `${access}:${roomName}`;
-    let grant = grants.get(key);
-    if (!grant) {
-      if (grants.size >= 4096) grants.clear();
-      grants.set(key, (grant = Object.freeze(grantFor(roomName, access))));
-    }
-    return grant;
-  };
   const signToken: BreakoutMedia['signToken'] = ({ room, identity, name, access }) => {
     const roomName = breakoutRoomName(room);
     // No metadata and no attributes: everyone in the call can read them.
-    const token = sign({ identity, name, ttlSec, grant: grantOf(roomName, access) });
+    // [BRK46] Keyed by room and access: the signer lays the room's claim out once for all its members.
+    const token = sign({ identity, name, ttlSec, grant: grantFor(roomName, access), grantKey: `${access}:${roomName}` });
     return { url, token, roomName, roomId: room.roomId, canPublish: access !== 'viewer', expiresAt: new Date(now() + ttlSec * 1000).toISOString() };
   };
   return {

@@ -27,6 +27,20 @@ describe('LiveKit tokens signed in-line [BRK46]', () => {
     expect(claims.sub).toBe('p1');
   });
 
+  it('tokens with one grant key share its claim; another key, or none, carries its own grant', async () => {
+    const sign = livekitTokenSigner(KEY, SECRET);
+    const verify = (t: string) => new TokenVerifier(KEY, SECRET).verify(t);
+    const viewer = { ...grant, room: 'rally.e1.r1.room2', canPublish: false };
+    const a = await verify(sign({ identity: 'p1', name: 'Ada', ttlSec: 60, grant, grantKey: 'member:room1' }));
+    const b = await verify(sign({ identity: 'p2', name: 'Bo', ttlSec: 60, grant, grantKey: 'member:room1' }));
+    const c = await verify(sign({ identity: 'p3', name: 'Cy', ttlSec: 60, grant: viewer, grantKey: 'viewer:room2' }));
+    const d = await verify(sign({ identity: 'p4', name: 'Di', ttlSec: 60, grant: viewer }));
+    expect(b.video).toEqual(a.video);
+    expect([a.sub, b.sub]).toEqual(['p1', 'p2']);
+    expect(c.video).toMatchObject({ room: 'rally.e1.r1.room2', canPublish: false });
+    expect(d.video).toEqual(c.video);
+  });
+
   it('is refused by a verifier holding another secret', async () => {
     const token = livekitTokenSigner(KEY, SECRET)({ identity: 'p1', name: 'Ada', ttlSec: 60, grant });
     await expect(new TokenVerifier(KEY, 'another-secret-0123456789-0123456789-xx').verify(token)).rejects.toThrow();

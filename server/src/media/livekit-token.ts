@@ -7,7 +7,15 @@ export interface LiveKitTokenSpec {
   name: string;
   ttlSec: number;
   grant: VideoGrant;
+  /**
+   * Names the grant for reuse: tokens with the same key share one laid-out claim (a room's members,
+   * at one access). Without it the claim is laid out for this token alone.
+   */
+  grantKey?: string;
 }
+
+/** Laid-out claims kept at most: a round's rooms at each access, with room to spare. */
+const MAX_CLAIMS = 4096;
 
 /**
  * [BRK46] LiveKit access tokens, signed synchronously. The SDK's `AccessToken.toJwt()` signs through
@@ -18,12 +26,16 @@ export interface LiveKitTokenSpec {
  */
 export function livekitTokenSigner(apiKey: string, apiSecret: string): (spec: LiveKitTokenSpec) => string {
   const sign = createSigner({ key: apiSecret, algorithm: 'HS256', noTimestamp: true });
-  // A grant's claim laid out once per grant object: a room's members share one (breakout-video.ts),
-  // and laying it out per token was a third of a token's cost (bench B7: 10,000 at a round's open).
-  const videoClaims = new WeakMap<VideoGrant, unknown>();
-  return ({ identity, name, ttlSec, grant }) => {
-    let video = videoClaims.get(grant);
-    if (video === undefined) videoClaims.set(grant, (video = claimsToJwtPayload({ video: { ...grant } }).video));
+  // A grant's claim laid out once per grant key: a room's members share one (breakout-video.ts), and
+  // laying it out per token was a third of a token's cost (bench B7: 10,000 at a round's open).
+  const videoClaims = new Map<string, unknown>();
+  const layOut = (grant: VideoGrant): unknown => claimsToJwtPayload({ video: { ...grant } }).video;
+  return ({ identity, name, ttlSec, grant, grantKey }) => {
+    let video = grantKey === undefined ? layOut(grant) : videoClaims.get(grantKey);
+    if (video === undefined) {
+      if (videoClaims.size >= MAX_CLAIMS) videoClaims.clear();
+      videoClaims.set(grantKey!, (video = layOut(grant)));
+    }
     const nowSec = Math.floor(Date.now() / 1000);
     // As AccessToken lays them out (an empty name left out) and stamps them: issuer = API key, subject = identity, not before now, expiry after the TTL.
     const claims = name ? { name, video } : { video };
