@@ -31,6 +31,17 @@ export interface Report {
   results: ScenarioResult[];
 }
 
+/** This process's soft limit on open files (children inherit it), or null where /proc is not there. */
+export function openFilesSoftLimit(): number | null {
+  try {
+    const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
+    const m = line ? /(\d+)/.exec(line.slice('Max open files'.length)) : null;
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
 export function machineInfo(loadavgAtStart: number[], otherProcessesCpuPct: number | null): Report['machine'] {
   let limit: string | null = null;
   try {
