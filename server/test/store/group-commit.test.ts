@@ -80,22 +80,6 @@ describe('SQLite group commit', () => {
     s.close();
   });
 
-  it('[STORE39] under load a batch waits for the previous commit to be the gap old: the turns in between commit together, and durable() still waits for them', async () => {
-    const s = open();
-    const put = s.db.prepare('INSERT INTO t (k, v) VALUES (?, ?)');
-    put.run('a', 1);
-    await s.batch.durable();
-    // The very next turns: within the gap of that commit, so their writes share the next commit.
-    put.run('b', 1);
-    await new Promise((r) => setImmediate(r));
-    expect(s.db.inTransaction).toBe(true);
-    expect(s.committed()).toHaveLength(1);
-    put.run('c', 1);
-    await s.batch.durable();
-    expect(s.committed().map((r) => r.k)).toEqual(['a', 'b', 'c']);
-    s.close();
-  });
-
   it('[STORE39] flush() commits at once (before close), and reads alone open no batch', () => {
     const s = open();
     s.db.prepare('SELECT * FROM t').all();

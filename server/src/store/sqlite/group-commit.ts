@@ -11,12 +11,6 @@ import type { Database } from 'better-sqlite3';
  * its effect and one for its idempotency record (docs/PERFORMANCE.md). Batched, a turn that reads
  * a few hundred sockets commits once.
  *
- * Under load a turn is short and there are many of them (a reconnect storm handles a few sockets per
- * turn), so a batch also waits for the previous commit to be GROUP_COMMIT_GAP_MS old: at most one
- * commit per gap, each taking what the turns since wrote. A page written by several of them (the
- * presence table, the engagement log, a poll's counters) then goes to the WAL once, not once per turn.
- * A write after a quiet spell still commits at the end of its turn; an ack waits at most the gap more.
- *
  * How: `prepare` and `transaction` of the connection are wrapped before any module prepares its
  * statements, so every write statement and every transaction function first joins the open batch
  * (BEGIN IMMEDIATE if none). better-sqlite3 then runs each transaction function as a SAVEPOINT
@@ -38,13 +32,8 @@ export interface GroupCommit {
 const WRITE = /^\s*(INSERT|UPDATE|DELETE|REPLACE|WITH)\b/i;
 const done: Promise<void> = Promise.resolve();
 
-/** [STORE39] The least time between two commits (ms): a few, so an ack is barely later. */
-export const GROUP_COMMIT_GAP_MS = 4;
-
-export function installGroupCommit(db: Database, onError: (e: unknown) => void = () => {}, opts: { gapMs?: number } = {}): GroupCommit {
-  const gapMs = opts.gapMs ?? GROUP_COMMIT_GAP_MS;
+export function installGroupCommit(db: Database, onError: (e: unknown) => void = () => {}): GroupCommit {
   let open = false;
-  let lastCommitAt = -Infinity;
   let waiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
   let batch: Promise<void> | null = null;
 
@@ -64,8 +53,6 @@ export function installGroupCommit(db: Database, onError: (e: unknown) => void =
       onError(e);
       for (const w of settle) w.reject(e);
       return;
-    } finally {
-      lastCommitAt = performance.now();
     }
     for (const w of settle) w.resolve();
   };
@@ -74,11 +61,7 @@ export function installGroupCommit(db: Database, onError: (e: unknown) => void =
     if (open) return;
     db.exec('BEGIN IMMEDIATE');
     open = true;
-    const wait = lastCommitAt + gapMs - performance.now();
-    // A commit scheduled for an earlier batch that flush() already committed may fire during this
-    // one: it commits it early, which is harmless (this one's own then finds nothing open).
-    if (wait <= 0) setImmediate(commit);
-    else setTimeout(commit, wait);
+    setImmediate(commit);
   };
 
   const rawPrepare = db.prepare.bind(db);
