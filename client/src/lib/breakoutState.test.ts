@@ -147,6 +147,21 @@ describe('breakout state', () => {
     expect(myRoom(s)?.round.id).toBe('rd2');
   });
 
+  it('[BRK86] a snapshot read before a move keeps the newer place this client already holds (with its room chat); otherwise the snapshot\'s place is taken', () => {
+    const view = roundView(round({ version: 2 }));
+    const chatLine = { id: 'm1', authorId: 'a', authorName: 'Ana', authorRole: 'attendee', mode: 'remote', text: 'hi', censored: false, at: at(1) } as never;
+    let held = reduceBreakouts(EMPTY_BREAKOUTS, { name: 'breakout:assigned', payload: { ...me({ ...placeIn('r2'), seq: 7 }), round: view } });
+    held = reduceBreakouts(held, { name: 'breakout:chatPosted', payload: { roundId: 'rd1', roomId: 'r2', message: chatLine } as never });
+    const snap = (seq: number) => ({ breakouts: { video: false, round: view, me: me({ ...placeIn('r1'), seq }), chat: [] } }) as unknown as Snapshot;
+    const stale = breakoutsFromSnapshot(snap(5), held);
+    expect(stale.me).toMatchObject({ roomId: 'r2', seq: 7 });
+    expect(stale.chat['rd1:r2']).toEqual(held.chat['rd1:r2']);
+    // As new as the held one, or newer, or the first snapshot: the snapshot's place.
+    expect(breakoutsFromSnapshot(snap(7), held).me).toMatchObject({ roomId: 'r1', seq: 7 });
+    expect(breakoutsFromSnapshot(snap(9), held).me).toMatchObject({ roomId: 'r1', seq: 9 });
+    expect(breakoutsFromSnapshot(snap(5)).me).toMatchObject({ roomId: 'r1', seq: 5 });
+  });
+
   it('[BRK71] a closed round puts nobody in a room, whatever the last assignment said; a closing one keeps them there', () => {
     let s = reduceBreakouts(EMPTY_BREAKOUTS, { name: 'breakout:roundChanged', payload: roundView(round()) });
     s = reduceBreakouts(s, { name: 'breakout:assigned', payload: me() });

@@ -58,12 +58,19 @@ export const EMPTY_BREAKOUTS: BreakoutState = { video: false, rounds: [], round:
 
 export const chatKey = (roundId: string, roomId: string) => `${roundId}:${roomId}`;
 
-export function breakoutsFromSnapshot(s: Snapshot): BreakoutState {
+/**
+ * The snapshot's part. [BRK86] A snapshot is read before it is sent: a place this client already
+ * holds for the same round with a higher number (a move told while the snapshot was on its way) is
+ * kept, with its room's chat, rather than the snapshot's older one.
+ */
+export function breakoutsFromSnapshot(s: Snapshot, held?: BreakoutState): BreakoutState {
   const b = s.breakouts;
   if (!b) return EMPTY_BREAKOUTS;
-  const me = b.me ?? null;
+  const newer = held?.me && b.me && held.me.roundId === b.me.roundId && held.me.seq > b.me.seq ? held.me : null;
+  const me = newer ?? b.me ?? null;
   const chat: Record<string, ChatMessage[]> = {};
-  if (b.chat && me?.roomId) chat[chatKey(me.roundId, me.roomId)] = b.chat;
+  if (newer?.roomId) chat[chatKey(newer.roundId, newer.roomId)] = held!.chat[chatKey(newer.roundId, newer.roomId)] ?? [];
+  else if (b.chat && me?.roomId) chat[chatKey(me.roundId, me.roomId)] = b.chat;
   return {
     video: b.video,
     rounds: b.rounds ?? [],

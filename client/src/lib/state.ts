@@ -108,7 +108,7 @@ export function reduce(state: RallyState | null, action: RallyAction): RallyStat
         survey: surveyFromSnapshot(s),
         quizzes: quizzesFromSnapshot(s),
         quizPlay: quizPlayFromSnapshot(s),
-        breakouts: breakoutsFromSnapshot(s),
+        breakouts: breakoutsFromSnapshot(s, state?.breakouts),
       };
     }
     case 'presence': {
