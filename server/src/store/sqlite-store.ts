@@ -122,7 +122,8 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
   }
   // [STORE39] Before anything prepares a statement: every write joins the turn's batch.
   const batch = installGroupCommit(db);
-  const presence = createSqlitePresence(db);
+  // In memory ([PRES6]): the participant read is the store's own (defined below, called only later).
+  const presence = createSqlitePresence(db, (id) => readParticipant(id));
 
   const q = {
     insertEvent: db.prepare('INSERT INTO events (id, code, doc) VALUES (?, ?, ?)'),
@@ -617,8 +618,6 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
       if (closed) return;
       closed = true;
       clearInterval(pruneTimer);
-      // [PERF22] Presence changes waiting for the end of the turn go into the last batch.
-      presence.flush();
       batch.flush();
       db.close();
     },
