@@ -83,7 +83,9 @@ describe('lifecycle', () => {
     await k.store.setLiveSession(k.event.id, 'workshop');
     const poll = await launchAdhoc(k.deps, k.event.id, drafts.wordcloud());
     expect(poll).toMatchObject({ state: 'live', sessionId: 'workshop', order: 1, kind: 'wordcloud' });
-    expect(k.publish.published.map((p) => p.fact)).toEqual(['poll:created', 'poll:launched', 'stage:changed']);
+    // [STAGE32] The launch's stage slot travels inside poll:launched: no stage:changed of its own.
+    expect(k.publish.published.map((p) => p.fact)).toEqual(['poll:created', 'poll:launched']);
+    expect((k.publish.published[1]!.payload as { onStage?: { slot: unknown } }).onStage?.slot).toEqual({ kind: 'poll', pollId: poll.id });
     await k.store.setLiveSession(k.event.id, null);
     expect((await launchAdhoc(k.deps, k.event.id, drafts.nps())).sessionId).toBeNull();
   });
