@@ -123,7 +123,7 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
   // [STORE39] Before anything prepares a statement: every write joins the turn's batch.
   const batch = installGroupCommit(db);
   // In memory ([PRES6]): the participant read is the store's own (defined below, called only later).
-  const presence = createSqlitePresence(db, (id) => readParticipant(id));
+  const presence = createSqlitePresence((id) => readParticipant(id));
 
   const q = {
     insertEvent: db.prepare('INSERT INTO events (id, code, doc) VALUES (?, ?, ?)'),

@@ -1,4 +1,3 @@
-import type Database from 'better-sqlite3';
 import type { CohortCounts, Mode, Participant } from '@rally/shared';
 import { presenceCohort, type PresenceChange, type Store, type TeamCohortCounts } from '../store.js';
 
@@ -41,7 +40,7 @@ interface EventPresence {
 }
 
 /** `read` is the store's participant read (its parsed, cached record). */
-export function createSqlitePresence(_db: Database.Database, read: (participantId: string) => Participant | null): SqlitePresence {
+export function createSqlitePresence(read: (participantId: string) => Participant | null): SqlitePresence {
   const sockets = new Map<string, { eventId: string; participantId: string; nodeId: string }>();
   const events = new Map<string, EventPresence>();
 
