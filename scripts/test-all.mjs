@@ -46,7 +46,13 @@ for (const tier of ['unit', 'integration', 'security', 'multinode', 'multinode-c
       ? run(`${tier} tests`, bin('vitest'), ['run', '--project', 'multinode', ...ON_REDIS_CLUSTER, '--reporter=default', '--reporter=json', `--outputFile.json=${file}`], { MULTINODE_REDIS: 'cluster' })
       : run(`${tier} tests`, bin('vitest'), ['run', '--project', tier, '--reporter=default', '--reporter=json', `--outputFile.json=${file}`]);
   const j = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : null;
+  const failedNames = (j?.testResults ?? []).flatMap((f) =>
+    (f.assertionResults ?? []).filter((a) => a.status === 'failed').map((a) => `${f.name.replace(process.cwd() + '/', '')} › ${a.fullName}`),
+  );
+  // A file that failed outside any test (import error, hook timeout) has no failed assertion to name.
+  for (const f of j?.testResults ?? []) if (f.status === 'failed' && !(f.assertionResults ?? []).some((a) => a.status === 'failed')) failedNames.push(`${f.name.replace(process.cwd() + '/', '')}: ${String(f.message ?? '').split('\n')[0]}`);
   results.push({
+    failedNames,
     tier,
     passed: j?.numPassedTests ?? 0,
     failed: j ? j.numFailedTests : 1,
@@ -60,7 +66,14 @@ for (const tier of ['unit', 'integration', 'security', 'multinode', 'multinode-c
   const file = join(out, 'e2e.json');
   const r = run('end-to-end (Playwright, Chromium)', bin('playwright'), ['test', '-c', 'e2e/playwright.config.ts', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: file });
   const j = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : null;
+  const failedNames = [];
+  const walk = (suite) => {
+    for (const spec of suite.specs ?? []) for (const t of spec.tests ?? []) if (t.status === 'unexpected') failedNames.push(`${spec.file} › ${spec.title}`);
+    for (const s of suite.suites ?? []) walk(s);
+  };
+  for (const s of j?.suites ?? []) walk(s);
   results.push({
+    failedNames,
     tier: 'e2e',
     passed: (j?.stats?.expected ?? 0) + (j?.stats?.flaky ?? 0),
     failed: j ? j.stats.unexpected : 1,
@@ -74,6 +87,8 @@ console.log('\n=== summary: tests that ran ===');
 console.table(results.map(({ tier, passed, failed, skipped, seconds }) => ({ tier, passed, failed, skipped, seconds })));
 const bad = results.filter((r) => !r.skippedTier && (r.status !== 0 || r.failed > 0 || r.passed === 0));
 if (bad.length) {
+  // The names last, so a log cut to its tail still says which test failed.
+  for (const b of bad) for (const n of b.failedNames ?? []) console.error(`failed in ${b.tier}: ${n}`);
   console.error(`FAILED: ${bad.map((b) => b.tier).join(', ')}`);
   process.exit(1);
 }
