@@ -7,6 +7,11 @@
  * auth, no validation, no rate limit, no idempotency record, no store, no fan-out of results.
  * The bench runs it in the same scenario as Rally's storm, with the same clients and pattern, and
  * reports Rally's CPU per command and ack p99 as ratios to its figures (docs/PERFORMANCE.md).
+ *
+ * B8's reconnect storm has it too: a client whose handshake auth asks for `snapshotBytes` gets a
+ * `snapshot` of that many bytes of JSON on connecting (Rally's attendee snapshot's size), so a
+ * reconnection here is a handshake plus the same bytes out, and nothing else: no token, no
+ * presence, no attendance, no store read.
  */
 import { serveBareSio } from './lib/bare-sio.js';
 
@@ -34,8 +39,24 @@ const COMMANDS: Record<string, (who: string, p: Payload) => { key: string; data:
   'reaction:send': (who, p) => ({ key: `${who}:reaction`, data: { emoji: p?.emoji } }),
 };
 
+/** Snapshot payloads by size, built once: `{ me, pad }` whose JSON is `bytes` long. */
+const snapshots = new Map<number, { me: string; pad: string }>();
+const MAX_SNAPSHOT_BYTES = 1 << 20;
+function snapshotOf(bytes: number, me: string): { me: string; pad: string } {
+  let s = snapshots.get(bytes);
+  if (!s) {
+    const overhead = JSON.stringify({ me, pad: '' }).length;
+    s = { me, pad: 'x'.repeat(Math.max(0, bytes - overhead)) };
+    snapshots.set(bytes, s);
+  }
+  // The client's own part, as Rally's `me`: the same length as the id it was built with.
+  return { me, pad: s.pad };
+}
+
 serveBareSio((io) => {
   io.on('connection', (socket) => {
+    const asked = (socket.handshake.auth as { snapshotBytes?: unknown } | undefined)?.snapshotBytes;
+    if (typeof asked === 'number' && asked > 0 && asked <= MAX_SNAPSHOT_BYTES) socket.emit('snapshot', snapshotOf(Math.round(asked), socket.id));
     for (const [name, handle] of Object.entries(COMMANDS)) {
       socket.on(name, (p: Payload, ack: unknown) => {
         const { key, data } = handle(socket.id, p);

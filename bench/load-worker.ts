@@ -62,6 +62,16 @@ let cmdLost = 0;
 let pings = 0;
 let workerIndex = 0;
 
+/**
+ * Destroys the TCP connection under a client (no close frame): the server sees a transport close
+ * and the client reconnects with its usual backoff, as after a venue Wi-Fi blip.
+ */
+function terminate(s: Socket): void {
+  const transport = (s.io.engine as unknown as { transport?: { ws?: { terminate?: () => void } } }).transport;
+  if (typeof transport?.ws?.terminate === 'function') transport.ws.terminate();
+  else s.io.engine.close();
+}
+
 const MAX_ERRORS = 5;
 const pushError = (list: string[], e: string) => {
   if (list.length < MAX_ERRORS && !list.includes(e)) list.push(e);
@@ -431,6 +441,7 @@ const ops: { [K in WorkerOp]: (args: WorkerOps[K]['args']) => Promise<WorkerOps[
     let back = 0;
     let stateOk = 0;
     let recovered = 0;
+    let snapshotBytes: number | null = null;
     const attemptsBefore = live.reduce((a, c) => a + c.reconnectAttempts, 0);
     const t0 = hrMs();
     const waits = live.map(
@@ -446,6 +457,7 @@ const ops: { [K in WorkerOp]: (args: WorkerOps[K]['args']) => Promise<WorkerOps[
             clearTimeout(timer);
             hist.record(hrMs() - t0);
             back++;
+            snapshotBytes ??= JSON.stringify(snap).length;
             if (c.s?.recovered) recovered++;
             const id = snapshotIdentity(snap);
             if (id.me === c.participantId && id.event === c.eventId) stateOk++;
@@ -455,16 +467,49 @@ const ops: { [K in WorkerOp]: (args: WorkerOps[K]['args']) => Promise<WorkerOps[
           };
         }),
     );
-    for (const c of live) {
-      // Destroy the TCP connection under the client (no close frame): the server sees a transport
-      // close and the client reconnects with its usual backoff, as after a network blip.
-      const transport = (c.s!.io.engine as unknown as { transport?: { ws?: { terminate?: () => void } } }).transport;
-      if (typeof transport?.ws?.terminate === 'function') transport.ws.terminate();
-      else c.s!.io.engine.close();
-    }
+    for (const c of live) terminate(c.s!);
     await Promise.all(waits);
     const attempts = live.reduce((a, c) => a + c.reconnectAttempts, 0) - attemptsBefore;
-    return { dropped: live.length, back, stateOk, recovered, backMs: hist.toJSON(), reconnectAttempts: attempts, errors };
+    return { dropped: live.length, back, stateOk, recovered, backMs: hist.toJSON(), reconnectAttempts: attempts, errors, snapshotBytes };
+  },
+
+  async sioCommandsDrop({ timeoutMs, snapshotBytes }) {
+    const hist = new Hist();
+    const errors: string[] = [];
+    const live = cmdClients.filter((c) => c.connected);
+    let back = 0;
+    let attempts = 0;
+    const countAttempt = () => attempts++;
+    const t0 = hrMs();
+    const waits = live.map(
+      (c) =>
+        new Promise<void>((resolve) => {
+          // Sent with every (re)connection, as Rally's clients send their token: asks for the snapshot.
+          c.s.auth = { snapshotBytes };
+          c.s.io.on('reconnect_attempt', countAttempt);
+          const done = () => {
+            c.s.io.off('reconnect_attempt', countAttempt);
+            c.s.off('snapshot', onSnapshot);
+            resolve();
+          };
+          const timer = setTimeout(() => {
+            pushError(errors, `not back within ${timeoutMs} ms`);
+            done();
+          }, timeoutMs);
+          const onSnapshot = () => {
+            clearTimeout(timer);
+            hist.record(hrMs() - t0);
+            back++;
+            done();
+          };
+          c.s.on('snapshot', onSnapshot);
+        }),
+    );
+    for (const c of live) terminate(c.s);
+    await Promise.all(waits);
+    // Back to asking for nothing: the storm scenarios' baseline connects without a snapshot.
+    for (const c of live) c.s.auth = {};
+    return { dropped: live.length, back, backMs: hist.toJSON(), reconnectAttempts: attempts, errors };
   },
 
   storm: (args) => runStorm(args.bare ? cmdClients : clients, args),

@@ -71,10 +71,7 @@ export async function runCommandBaseline(ctx: ScenarioContext, a: Audience, scen
   // files, see baseline.ts): then fewer clients send the same ops at the same rate.
   const clients = Math.min(scenarioClients, ctx.opts.baselineMaxClients);
   const empty: CommandBaselineResult = { command, clients, connected: 0, sent: 0, ok: 0, refusals: {}, timedOut: 0, stormMs, ratePerS: null, cpuMs: null, cpuPerCommandMs: null, ackMs: new Hist().summary(), connectMs: new Hist().summary(), lost: 0, phaseS: 0 };
-  // The previous storm scenario's server and clients, if they are all still there.
-  const kept = a.bareCommands?.clients === clients ? await workers.all('sioCommandsStatus', () => ({}), 30_000).catch(() => null) : null;
-  const reuse = kept !== null && kept.reduce((acc, x) => acc + x.connected, 0) === clients;
-  if (!reuse) await closeBareCommands(a);
+  const reuse = await keepBareClients(a, clients);
   // Server start, connecting (~1.5–3 ms per client on a busy machine), warm-up, idle rate, the storm
   // and its last acks; the phase is cut off at the budget's edge all the same (below).
   const needMs = 5_000 + (reuse ? 0 : 3 * clients + WARMUP_MS) + stormMs;
@@ -87,9 +84,7 @@ export async function runCommandBaseline(ctx: ScenarioContext, a: Audience, scen
     let connectHist = new Hist();
     const t0 = Date.now();
     if (!reuse) {
-      const target = await startBare('sio-commands', targetOptions(ctx.opts, `${ctx.mode}-cmd`));
-      a.bareCommands = { target, clients };
-      connectHist = await connectBare(workers, target.urls[0]!, clients);
+      connectHist = await startBareClients(ctx, a, clients);
       // Warm-up, unmeasured: a fresh process runs its few hot functions unoptimised at first, which
       // at 1,000 clients made the bare figure half as large again (180 vs 120 µs per vote). Rally's
       // process has served the ramp (and often earlier storms) by then; the bare one gets one short burst.
@@ -131,6 +126,88 @@ export async function runCommandBaseline(ctx: ScenarioContext, a: Audience, scen
   }
   result.phaseS = round((Date.now() - started) / 1000, 1)!;
   ctx.log(`${COMMAND_BASELINE_NAME} baseline: ${result.error ?? `${result.ok} acked, CPU ${round(result.cpuPerCommandMs, 3)} ms each, ack p99 ${round(result.ackMs.p99, 1)} ms`} (${result.phaseS} s${result.timings ? `: set-up ${result.timings.setUpMs} ms, storm ${result.timings.stormMs} ms` : ''})`);
+  return result;
+}
+
+/** True when the previous storm scenario's bare server and all its `clients` are still there; else closes what is left. */
+async function keepBareClients(a: Audience, clients: number): Promise<boolean> {
+  const kept = a.bareCommands?.clients === clients ? await a.workers.all('sioCommandsStatus', () => ({}), 30_000).catch(() => null) : null;
+  const reuse = kept !== null && kept.reduce((acc, x) => acc + x.connected, 0) === clients;
+  if (!reuse) await closeBareCommands(a);
+  return reuse;
+}
+
+/** Starts the bare command server and opens `clients` bare clients to it (kept in `a` for the next scenario). */
+async function startBareClients(ctx: ScenarioContext, a: Audience, clients: number): Promise<Hist> {
+  const target = await startBare('sio-commands', targetOptions(ctx.opts, `${ctx.mode}-cmd`));
+  a.bareCommands = { target, clients };
+  return connectBare(a.workers, target.urls[0]!, clients);
+}
+
+export interface ReconnectBaselineResult {
+  clients: number;
+  dropped: number;
+  back: number;
+  backMs: Summary;
+  reconnectAttempts: number;
+  /** Server CPU over the storm minus the idle rate, ms; per reconnection, ms. */
+  cpuMs: number | null;
+  cpuPerReconnectMs: number | null;
+  snapshotBytes: number;
+  phaseS: number;
+  errors: string[];
+  error?: string;
+}
+
+/**
+ * B8's baseline, right after Rally's reconnect storm: the same number of bare Socket.IO clients
+ * (from the same load processes, with the web client's backoff) connected to the bare command
+ * server lose their connection at once and come back, each getting a snapshot of Rally's size
+ * (bench/baseline-sio-commands.ts). Measured as Rally's storm is: drop to the last snapshot, and
+ * server CPU per reconnection (the idle rate subtracted). What it costs the transport alone to take
+ * everyone back, beside what it costs Rally. Never throws: a failure is the result's `error`.
+ */
+export async function runReconnectBaseline(ctx: ScenarioContext, a: Audience, scenarioClients: number, opts: { timeoutMs: number; snapshotBytes: number }): Promise<ReconnectBaselineResult> {
+  const started = Date.now();
+  const clients = Math.min(scenarioClients, ctx.opts.baselineMaxClients);
+  const empty: ReconnectBaselineResult = { clients, dropped: 0, back: 0, backMs: new Hist().summary(), reconnectAttempts: 0, cpuMs: null, cpuPerReconnectMs: null, snapshotBytes: opts.snapshotBytes, phaseS: 0, errors: [] };
+  const reuse = await keepBareClients(a, clients);
+  const needMs = 5_000 + (reuse ? 0 : 3 * clients) + opts.timeoutMs;
+  if (ctx.remainingMs() < needMs) {
+    await closeBareCommands(a);
+    return { ...empty, error: `skipped: ${round(ctx.remainingMs() / 1000, 0)} s left in the scenario's budget, the phase may take ${round(needMs / 1000, 0)} s` };
+  }
+  ctx.log(`${COMMAND_BASELINE_NAME} baseline: ${clients} clients${reuse ? ' (kept from the previous storm)' : ''} dropped at once, back with ${opts.snapshotBytes}-byte snapshots`);
+  const phase = async (): Promise<ReconnectBaselineResult> => {
+    if (!reuse) await startBareClients(ctx, a, clients);
+    const target = a.bareCommands!.target;
+    const { msPerMs: idle, last: s0 } = await idleCpuRate(target);
+    const r = await a.workers.all('sioCommandsDrop', () => opts, opts.timeoutMs + 30_000);
+    const s1 = await target.sample();
+    const cpuMs = s1.cpuMs - s0.cpuMs - idle * (s1.at - s0.at);
+    const back = r.reduce((acc, x) => acc + x.back, 0);
+    return {
+      ...empty,
+      dropped: r.reduce((acc, x) => acc + x.dropped, 0),
+      back,
+      backMs: Hist.mergeAll(r.map((x) => x.backMs)).summary(),
+      reconnectAttempts: r.reduce((acc, x) => acc + x.reconnectAttempts, 0),
+      cpuMs: round(cpuMs, 1),
+      cpuPerReconnectMs: back ? cpuMs / back : null,
+      errors: r.flatMap((x) => x.errors).slice(0, 5),
+    };
+  };
+  let result: ReconnectBaselineResult;
+  const running = phase();
+  try {
+    result = await withTimeout(running, ctx.remainingMs() - 3_000, `the ${COMMAND_BASELINE_NAME} reconnect baseline, at the scenario's budget`);
+  } catch (e) {
+    result = { ...empty, error: errText(e) };
+    await closeBareCommands(a);
+    running.then(() => closeBareCommands(a), () => closeBareCommands(a)).catch(() => {});
+  }
+  result.phaseS = round((Date.now() - started) / 1000, 1)!;
+  ctx.log(`${COMMAND_BASELINE_NAME} reconnect baseline: ${result.error ?? `${result.back}/${result.dropped} back, last at ${round(result.backMs.max, 0)} ms, CPU ${round(result.cpuPerReconnectMs, 3)} ms each`} (${result.phaseS} s)`);
   return result;
 }
 

@@ -31,6 +31,15 @@ export interface WorkerOps {
   };
   /** Closes and forgets the command baseline's clients; `unexpected`: how many had lost their connection before. */
   sioCommandsClose: { args: Record<string, never>; result: { closed: number; unexpected: number } };
+  /**
+   * B8's baseline: drops every command-baseline client's connection at once, as `drop` does Rally's,
+   * and waits until each is back with a `snapshot`: they reconnect asking the bare server for one of
+   * `snapshotBytes` (Rally's, as `drop` measured it), so both storms move the same bytes.
+   */
+  sioCommandsDrop: {
+    args: { timeoutMs: number; snapshotBytes: number };
+    result: { dropped: number; back: number; backMs: HistJSON; reconnectAttempts: number; errors: string[] };
+  };
   /** The command baseline's clients: how many are connected, how many lost their connection since the last ask. */
   sioCommandsStatus: { args: Record<string, never>; result: { clients: number; connected: number; lost: number } };
   /** Start recording arrival times of `fact` on every connected client (max `max` per client). */
@@ -76,6 +85,8 @@ export interface WorkerOps {
       backMs: HistJSON;
       reconnectAttempts: number;
       errors: string[];
+      /** Length of the JSON of the first snapshot this process got back (one sample: the attendees' snapshots differ only in their own part). */
+      snapshotBytes: number | null;
     };
   };
   /**

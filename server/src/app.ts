@@ -35,6 +35,8 @@ import { engagementRouter } from './http/engagement-routes.js';
 import { startEngagementTicker } from './realtime/engagement-ticker.js';
 import type { StageServices } from './domain/stage/deps.js';
 import { createReactionBursts } from './domain/stage/reaction-bursts.js';
+import { createAttendanceGrace } from './domain/stage/attendance-grace.js';
+import { startAttendanceSweep } from './domain/stage/attendance.js';
 import { createPresenceFeed } from './domain/presence-feed.js';
 import { createRoomCodes } from './domain/stage/room-code.js';
 import type { Log } from './log.js';
@@ -83,7 +85,7 @@ export interface AppDeps {
    */
   engagement?: { tickMs?: number; flushMs?: number; parityDwellMs?: number; leaderboardEveryMs?: number; webhooks?: WebhookOptions };
   /** Stage timers; the defaults are the product's (bursts every 500 ms, room-code checks every second). */
-  stage?: { burstIntervalMs?: number; roomCodeCheckMs?: number };
+  stage?: { burstIntervalMs?: number; roomCodeCheckMs?: number; attendanceGraceMs?: number };
   /** [QUIZ37] How often every node sweeps for quiz runs due; the product's default is 500 ms. */
   quiz?: { sweepMs?: number };
   /** [BRK26] How often every node sweeps for breakout rounds due; the product's default is 1 s. */
@@ -229,7 +231,10 @@ export function createApp(deps: AppDeps): App {
     reactions: reactionBursts,
     budgets: createStageBudgets(deps.redis),
     engagement: deps.engagementLog ?? engagement,
+    // [STAGE46] A last socket closed is a `left` once this grace has passed without a return.
+    attendance: createAttendanceGrace(deps.stage?.attendanceGraceMs),
   };
+  const attendanceSweep = startAttendanceSweep({ store, clock, stage }, { onError: (err) => log.warn({ err }, 'attendance sweep failed') });
   // [QUIZ37] Quiz runs' timed steps: this node's timers and the sweep of due runs.
   const quizClock = startQuizClock({ store, clock, publish, log, engagement }, { sweepMs: deps.quiz?.sweepMs });
   // [BRK26] Breakout rounds' timed steps: this node's timers and the sweep of due rounds.
@@ -369,6 +374,8 @@ export function createApp(deps: AppDeps): App {
       // [OPS33] The presence writes of the sockets just closed, before the flush below.
       await drain.idle(2000);
       presenceFeed.stop();
+      // [STAGE46] Those still within their reconnection grace leave now, before the flush below.
+      await attendanceSweep.stop();
       // [ENG4] After the sockets: what they logged on the way out is written too.
       await engagement.close();
       http.closeAllConnections?.();

@@ -122,8 +122,13 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
   }
   // [STORE39] Before anything prepares a statement: every write joins the turn's batch.
   const batch = installGroupCommit(db);
-  // In memory ([PRES6]): the participant read is the store's own (defined below, called only later).
-  const presence = createSqlitePresence((id) => readParticipant(id));
+  // In memory ([PRES6]): the participant read is the store's own, through its hot cache as
+  // getParticipant's (defined below, called only later): a reconnection's presence add read and
+  // parsed the participant document again.
+  const presence = createSqlitePresence((id) => {
+    fresh();
+    return hot.participant(id, () => readParticipant(id));
+  });
 
   const q = {
     insertEvent: db.prepare('INSERT INTO events (id, code, doc) VALUES (?, ?, ?)'),

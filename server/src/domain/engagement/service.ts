@@ -1,6 +1,6 @@
 import type { NewEngagementEntry } from '@rally/shared';
 import { isoNow, type Clock } from '../../clock.js';
-import { newId } from '../../ids.js';
+import { sequentialIds } from '../../ids.js';
 import type { Log } from '../../log.js';
 import type { Store } from '../../store/store.js';
 import type { EngagementStore } from '../../store/engagement-store.js';
@@ -42,7 +42,7 @@ export interface EngagementService extends EngagementPort {
 
 export function createEngagementService(deps: EngagementServiceDeps): EngagementService {
   const { store, clock, log } = deps;
-  const recorder = createEngagementRecorder(store, log, { newBatchId: newId, intervalMs: deps.recorder?.intervalMs, maxBuffered: deps.recorder?.maxBuffered });
+  const recorder = createEngagementRecorder(store, log, { newBatchId: sequentialIds(), intervalMs: deps.recorder?.intervalMs, maxBuffered: deps.recorder?.maxBuffered });
   const follower = createLogFollower(store);
   const webhooks = createWebhooks(log, deps.webhooks);
   const cacheMs = deps.sessionCacheMs ?? 500;

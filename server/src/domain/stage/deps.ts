@@ -3,6 +3,7 @@ import type { Clock } from '../../clock.js';
 import type { StageStore } from '../../store/stage-store.js';
 import type { Store } from '../../store/store.js';
 import type { EngagementLog } from '../engagement/log.js';
+import type { AttendanceGrace } from './attendance-grace.js';
 import type { RoomCodes } from './room-code.js';
 
 /** The facts the stage sends: its own, and event:updated for stream, branding and agenda changes. */
@@ -71,10 +72,12 @@ export interface StageServices {
   reactions: ReactionSink;
   budgets: StageBudgets;
   engagement: EngagementLog;
+  /** [STAGE46] This node’s attendees within their reconnection grace; without it (domain tests), a closed last socket is a `left` at once. */
+  attendance?: AttendanceGrace;
 }
 
 export type StageStoreDeps = StageStore &
-  Pick<Store, 'getEvent' | 'getParticipant' | 'hotParticipant' | 'claimReaction' | 'releaseReaction' | 'listParticipants' | 'presenceOnline' | 'listPolls' | 'listQuestions' | 'getPoll' | 'getQuestion' | 'setHighlighted'>;
+  Pick<Store, 'getEvent' | 'getParticipant' | 'hotParticipant' | 'claimReaction' | 'releaseReaction' | 'listParticipants' | 'presenceOnline' | 'presenceIsOnline' | 'listPolls' | 'listQuestions' | 'getPoll' | 'getQuestion' | 'setHighlighted'>;
 
 export interface StageDeps {
   store: StageStoreDeps;
