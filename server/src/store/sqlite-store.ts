@@ -16,7 +16,7 @@ import {
 } from './store.js';
 import { createHotCache } from './hot-cache.js';
 import { createSqliteQa } from './sqlite/qa.js';
-import { installGroupCommit } from './sqlite/group-commit.js';
+import { commitsInProcess, installGroupCommit, noteWriteOutsideBatch } from './sqlite/group-commit.js';
 import { migrateSqlite, refuseNewerSqlite } from './sqlite/migrations.js';
 import { createSqliteBreakoutNameErasure, createSqliteEventDeletion } from './sqlite/delete-event.js';
 import { parseCache } from './sqlite/parse-cache.js';
@@ -30,6 +30,11 @@ import { createSqliteQuizPlay } from './sqlite/quiz-play.js';
 import { COMMAND_WINDOW, memoryWindow } from './command-window-memory.js';
 import { createSqliteBreakoutRounds } from './sqlite/breakout-rounds.js';
 import { createSqliteBreakoutRooms } from './sqlite/breakout-rooms.js';
+
+/** [PERF25] Statements that write the events table (getEvent's cache is dropped around each). */
+const WRITES_EVENTS = /^\s*(INSERT|UPDATE|DELETE|REPLACE)\b[\s\S]*\bevents\b/i;
+/** [PERF25] Event documents kept at most (oldest first out); an event is ~2–20 KB. */
+const EVENT_CACHE_MAX = 1_000;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
@@ -120,8 +125,35 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
     db.close();
     throw e;
   }
-  // [STORE39] Before anything prepares a statement: every write joins the turn's batch.
-  const batch = installGroupCommit(db);
+  // [STORE39] Before anything prepares a statement: every write joins the turn's batch. A batch
+  // rolled back may have left what it wrote in the caches below: they start afresh.
+  const batch = installGroupCommit(db, () => {
+    hot.clear();
+    eventCache.clear();
+  });
+  // [PERF25] The event documents getEvent returns, by id: a reconnection read its event four times
+  // (handshake, setup, presence, attendance), each a SQLite read of the whole document. Dropped by
+  // every statement of this connection that writes the events table (before and after it runs),
+  // and, as the hot cache, when another connection has committed (fresh).
+  const eventCache = new Map<string, EventRecord>();
+  const groupPrepare = db.prepare.bind(db);
+  db.prepare = ((sql: string) => {
+    const stmt = groupPrepare(sql);
+    if (!WRITES_EVENTS.test(sql)) return stmt;
+    const s = stmt as unknown as Record<'run' | 'get' | 'all', (...a: unknown[]) => unknown>;
+    for (const m of ['run', 'get', 'all'] as const) {
+      const call = s[m]!.bind(stmt);
+      s[m] = (...args: unknown[]) => {
+        eventCache.clear();
+        try {
+          return call(...args);
+        } finally {
+          eventCache.clear();
+        }
+      };
+    }
+    return stmt;
+  }) as typeof db.prepare;
   // In memory ([PRES6]): the participant read is the store's own, through its hot cache as
   // getParticipant's (defined below, called only later): a reconnection's presence add read and
   // parsed the participant document again.
@@ -366,11 +398,18 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
   // [PERF9] [REL16] Reaction ids per participant: embedded Rally is one node, so memory is the window.
   const reactionWindow = memoryWindow(COMMAND_WINDOW.size, COMMAND_WINDOW.ttlMs, COMMAND_WINDOW.maxParticipants, Date.now);
   let seenVersion = q.dataVersion.get();
+  // [PERF25] Asked of SQLite only when some connection of this process has committed since the
+  // last look (one process per database file: group-commit.ts, commitsInProcess).
+  let seenCommits = -1;
   const fresh = () => {
+    const c = commitsInProcess();
+    if (c === seenCommits) return;
+    seenCommits = c;
     const v = q.dataVersion.get();
     if (v !== seenVersion) {
       seenVersion = v;
       hot.clear();
+      eventCache.clear();
     }
   };
   /** [BRK63] `SELECT … WHERE id IN (?, …)` for n ids, prepared once per n. */
@@ -431,6 +470,9 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
   const deleteEvent = createSqliteEventDeletion(db);
   const eraseBreakoutNames = createSqliteBreakoutNameErasure(db);
 
+  // Opening wrote the schema and migrations outside any batch: other connections of this process look again.
+  noteWriteOutsideBatch();
+
   return {
     kind: 'sqlite',
     ...qa,
@@ -457,8 +499,16 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
       }
     },
     async getEvent(id) {
+      fresh();
+      const known = eventCache.get(id);
+      if (known) return known;
       const row = q.eventById.get(id);
-      return row ? eventDocs.parse(id, row.doc) : null;
+      const event = row ? eventDocs.parse(id, row.doc) : null;
+      if (event) {
+        if (eventCache.size >= EVENT_CACHE_MAX) eventCache.delete(eventCache.keys().next().value!);
+        eventCache.set(id, event);
+      }
+      return event;
     },
     async getEventByCode(code) {
       return parse<EventRecord>(q.eventByCode.get(code));

@@ -107,6 +107,31 @@ export function hotPathContract(kind: 'sqlite' | 'redis', make: () => Promise<Tw
       return { ...f, me, live };
     };
 
+    it('[PERF25] an event changed on one node, by any of its writers, is what the next getEvent returns on either node; deleted, it is gone on both', async () => {
+      const { event } = fixtures('event');
+      await a.createEvent({ ...event, agenda: [{ id: 'keynote', title: 'Keynote', kind: 'keynote', startsAt: '2026-01-20T09:00:00.000Z', endsAt: '2026-01-20T10:00:00.000Z', speakers: [] }] });
+      await a.durable();
+      // Both warm: each node has read the event once.
+      expect((await a.getEvent(event.id))?.liveSessionId).toBeNull();
+      expect((await b.getEvent(event.id))?.liveSessionId).toBeNull();
+      // The stage's writer, on B: both see the live session.
+      await b.setLive(event.id, 'keynote', '2026-01-20T09:01:00.000Z');
+      await b.durable();
+      expect((await b.getEvent(event.id))?.liveSessionId).toBe('keynote');
+      expect((await a.getEvent(event.id))?.liveSessionId).toBe('keynote');
+      // The event's own writer, on A: both see the mark.
+      await a.markEvent(event.id, 'archivedAt', '2026-01-21T00:00:00.000Z');
+      await a.durable();
+      expect((await a.getEvent(event.id))?.archivedAt).toBe('2026-01-21T00:00:00.000Z');
+      expect((await b.getEvent(event.id))?.archivedAt).toBe('2026-01-21T00:00:00.000Z');
+      expect((await b.getEvent(event.id))?.liveSessionId).toBe('keynote');
+      // Deleted on B: gone on both.
+      expect(await b.deleteEvent(event.id)).toBeTruthy();
+      await b.durable();
+      expect(await b.getEvent(event.id)).toBeNull();
+      expect(await a.getEvent(event.id)).toBeNull();
+    });
+
     it('[PERF1] a ban made on one node is seen by the next vote on the other: stale, nothing counted, and a fresh read shows the ban', async () => {
       const { me, live } = await scene('ban');
       await a.updateParticipant(me.id, { banned: true });
