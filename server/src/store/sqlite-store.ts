@@ -31,8 +31,8 @@ import { COMMAND_WINDOW, memoryWindow } from './command-window-memory.js';
 import { createSqliteBreakoutRounds } from './sqlite/breakout-rounds.js';
 import { createSqliteBreakoutRooms } from './sqlite/breakout-rooms.js';
 
-/** [PERF25] Statements that write the events table (getEvent's cache is dropped around each). */
-const WRITES_EVENTS = /^\s*(INSERT|UPDATE|DELETE|REPLACE)\b[\s\S]*\bevents\b/i;
+/** [PERF25] Statements that write `table` (a read cache of it is dropped around each). */
+const writesTable = (table: string) => new RegExp(`^\\s*(INSERT|UPDATE|DELETE|REPLACE)\\b[\\s\\S]*\\b${table}\\b`, 'i');
 /** [PERF25] Event documents kept at most (oldest first out); an event is ~2–20 KB. */
 const EVENT_CACHE_MAX = 1_000;
 
@@ -130,25 +130,37 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
   const batch = installGroupCommit(db, () => {
     hot.clear();
     eventCache.clear();
+    noRunningRound.clear();
   });
-  // [PERF25] The event documents getEvent returns, by id: a reconnection read its event four times
-  // (handshake, setup, presence, attendance), each a SQLite read of the whole document. Dropped by
-  // every statement of this connection that writes the events table (before and after it runs),
-  // and, as the hot cache, when another connection has committed (fresh).
+  // [PERF25] Read caches of this connection, each dropped around every statement of its own that
+  // writes its table (before and after it runs: a read between them sees the write), on a batch
+  // rolled back (above), and, as the hot cache, when another connection has committed (fresh).
+  // The event documents getEvent returns, by id: a reconnection read its event four times
+  // (handshake, setup, presence, attendance), each a SQLite read of the whole document.
   const eventCache = new Map<string, EventRecord>();
+  // The events known to have no running breakout round: every attendee's (re)connection asks twice.
+  const noRunningRound = new Set<string>();
+  const watched = [
+    { writes: writesTable('events'), drop: () => eventCache.clear() },
+    { writes: writesTable('breakout_rounds'), drop: () => noRunningRound.clear() },
+  ];
   const groupPrepare = db.prepare.bind(db);
   db.prepare = ((sql: string) => {
     const stmt = groupPrepare(sql);
-    if (!WRITES_EVENTS.test(sql)) return stmt;
+    const drops = watched.filter((w) => w.writes.test(sql)).map((w) => w.drop);
+    if (drops.length === 0) return stmt;
+    const dropAll = () => {
+      for (const d of drops) d();
+    };
     const s = stmt as unknown as Record<'run' | 'get' | 'all', (...a: unknown[]) => unknown>;
     for (const m of ['run', 'get', 'all'] as const) {
       const call = s[m]!.bind(stmt);
       s[m] = (...args: unknown[]) => {
-        eventCache.clear();
+        dropAll();
         try {
           return call(...args);
         } finally {
-          eventCache.clear();
+          dropAll();
         }
       };
     }
@@ -410,6 +422,7 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
       seenVersion = v;
       hot.clear();
       eventCache.clear();
+      noRunningRound.clear();
     }
   };
   /** [BRK63] `SELECT … WHERE id IN (?, …)` for n ids, prepared once per n. */
@@ -466,7 +479,7 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
   // Breakout room chat, takeaways, scorecards and video presence (store/sqlite/breakout-rooms.ts);
   // deleting a round purges them too ([BSTORE1]).
   const { purgeRoomData: purgeBreakoutRoomData, ...breakoutRooms } = createSqliteBreakoutRooms(db);
-  const breakoutRounds = createSqliteBreakoutRounds(db);
+  const breakoutRounds = createSqliteBreakoutRounds(db, { fresh, noRunningRound });
   const deleteEvent = createSqliteEventDeletion(db);
   const eraseBreakoutNames = createSqliteBreakoutNameErasure(db);
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ErrorCode, Participant, Poll, RallyError, type Mode, type VoteInput } from '@rally/shared';
+import { ErrorCode, Participant, Poll, RallyError, type BreakoutRound, type Mode, type VoteInput } from '@rally/shared';
 import type { QuizAnswerRecord, RecordAnswerInput } from '../../src/store/quiz-play-store.js';
 import { VOTE_COMMAND_IDS, type CastVoteInput, type EventRecord, type Store } from '../../src/store/store.js';
 
@@ -130,6 +130,31 @@ export function hotPathContract(kind: 'sqlite' | 'redis', make: () => Promise<Tw
       await b.durable();
       expect(await b.getEvent(event.id)).toBeNull();
       expect(await a.getEvent(event.id)).toBeNull();
+    });
+
+    it('[PERF25] [BSTORE7] no running round, as both nodes last read it, then a round opened on one node: the next runningRound on either finds it; closed, neither does', async () => {
+      const { event } = fixtures('round');
+      await a.createEvent(event);
+      await a.durable();
+      expect(await a.runningRound(event.id)).toBeNull();
+      expect(await b.runningRound(event.id)).toBeNull();
+      const draft: BreakoutRound = {
+        id: `rnd_${event.id}`, eventId: event.id, sessionId: null, title: 'Deal clinic', durationSec: 600, audience: 'remote', strategy: { kind: 'random' }, format: { kind: 'open' },
+        rooms: [{ id: 'a', name: 'Alpha', topic: '', capacity: 3, facilitatorId: null }], status: 'draft', openedAt: null, endsAt: null, closesAt: null, closedAt: null, broadcasts: [], version: 0,
+      };
+      await b.createRound(draft);
+      await b.durable();
+      expect(await a.runningRound(event.id)).toBeNull();
+      const open: BreakoutRound = { ...draft, status: 'open', openedAt: '2027-01-20T10:00:00.000Z', endsAt: '2027-01-20T10:10:00.000Z', version: 1 };
+      expect(await b.replaceRound(open)).toBe(true);
+      await b.durable();
+      expect(await b.runningRound(event.id)).toEqual(open);
+      expect(await a.runningRound(event.id)).toEqual(open);
+      const closed: BreakoutRound = { ...open, status: 'closed', closedAt: '2027-01-20T10:05:00.000Z', version: 2 };
+      expect(await a.replaceRound(closed)).toBe(true);
+      await a.durable();
+      expect(await a.runningRound(event.id)).toBeNull();
+      expect(await b.runningRound(event.id)).toBeNull();
     });
 
     it('[PERF1] a ban made on one node is seen by the next vote on the other: stale, nothing counted, and a fresh read shows the ban', async () => {

@@ -65,7 +65,19 @@ CREATE INDEX IF NOT EXISTS breakout_templates_by_event ON breakout_templates(eve
 
 const RUNNING = new Set(['open', 'closing']);
 
-export function createSqliteBreakoutRounds(db: Database.Database): BreakoutRoundStore {
+/**
+ * [PERF25] The store's memo of events with no running round (kept current by the store: dropped
+ * around its writes of breakout_rounds and on another connection's commit, which `fresh` notices).
+ */
+export interface NoRunningRoundMemo {
+  fresh(): void;
+  noRunningRound: Set<string>;
+}
+
+/** Events remembered at most; past it the memo starts afresh. */
+const NO_RUNNING_MAX = 10_000;
+
+export function createSqliteBreakoutRounds(db: Database.Database, memo?: NoRunningRoundMemo): BreakoutRoundStore {
   db.exec(SCHEMA);
   // [PERF22] Between rounds every attendee's snapshot lists the event's rounds (the latest is theirs
   // to see): parsed once per stored text, frozen, as polls are (a round of 500 rooms is a big document).
@@ -208,8 +220,15 @@ export function createSqliteBreakoutRounds(db: Database.Database): BreakoutRound
       return q.rounds.all(eventId).map((r) => roundDocs.parse(r.id, r.doc));
     },
     async runningRound(eventId) {
+      memo?.fresh();
+      if (memo?.noRunningRound.has(eventId)) return null;
       const row = q.runningDoc.get(eventId);
-      return row ? (JSON.parse(row.doc) as BreakoutRound) : null;
+      if (row) return JSON.parse(row.doc) as BreakoutRound;
+      if (memo) {
+        if (memo.noRunningRound.size >= NO_RUNNING_MAX) memo.noRunningRound.clear();
+        memo.noRunningRound.add(eventId);
+      }
+      return null;
     },
     async replaceRound(next) {
       return replace(next);
