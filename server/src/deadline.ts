@@ -58,9 +58,19 @@ export function isStoreUnreachable(e: unknown): boolean {
  */
 export function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   if (!(ms > 0)) return work;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(storeUnavailable()), ms);
+  // One promise and one timer: every command and every (re)connection passes here twice or more,
+  // and Promise.race with a second promise and a finally cost a reconnect storm ~1 % of its CPU.
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(storeUnavailable()), ms);
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
   });
-  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
 }
