@@ -9,7 +9,8 @@
  */
 import { io, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
-import { PROTOCOL_VERSION } from '@rally/shared';
+import { PROTOCOL_VERSION, type RallyErrorBody } from '@rally/shared';
+import { handshakeError, handshakeRetryDelayMs } from '../client/src/lib/socket.js';
 import { Hist } from './lib/hist.js';
 import type { WorkerOp, WorkerOps, WorkerReply, WorkerRequest } from './lib/worker-protocol.js';
 import { commandId, errText, hrMs, hrStampToMs, pool, setHrBase, sleep } from './lib/util.js';
@@ -143,13 +144,29 @@ function openSocket(c: Client): void {
   s.on('connect', () => {
     c.connected = true;
   });
+  // As the web client does (client/src/lib/rally.tsx): Socket.IO reconnects by itself after a
+  // network drop, but not after the server refused the handshake (an UNAVAILABLE past the deadline
+  // in a storm) or disconnected the socket itself (a setup past its deadline): those retries are
+  // the client's, with the web client's backoff. Without them a storm's refused clients never came back.
+  let manualRetries = 0;
+  const retryLater = (refusal: RallyErrorBody | null) => {
+    const delay = handshakeRetryDelayMs(manualRetries++, refusal);
+    setTimeout(() => {
+      if (c.s === s && !s.connected && !s.active) s.connect();
+    }, delay).unref();
+  };
+  s.on('connect', () => {
+    manualRetries = 0;
+  });
   s.on('disconnect', (reason: string) => {
     c.connected = false;
     disconnectReasons[reason] = (disconnectReasons[reason] ?? 0) + 1;
     if (!c.expectingDisconnect) unexpectedDisconnects++;
+    if (reason === 'io server disconnect') retryLater(null);
   });
   s.on('connect_error', (err: Error & { data?: { code?: string } }) => {
     c.lastError = err.data?.code ? `${err.data.code}: ${err.message}` : err.message;
+    if (!s.active) retryLater(handshakeError(err));
   });
   s.io.on('ping', () => pings++);
   s.io.on('reconnect_attempt', () => c.reconnectAttempts++);
