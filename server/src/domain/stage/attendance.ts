@@ -62,9 +62,10 @@ export async function settleDepartures(deps: AttendanceDeps): Promise<void> {
   await Promise.all(
     due.map(async (d) => {
       const p = d.participant;
-      const [online, event] = await Promise.all([deps.store.presenceIsOnline(p.eventId, p.id), deps.store.getEvent(p.eventId)]);
-      if (!online) return writeDeparture(deps, d);
-      if (d.sessionId !== null && d.sessionId !== (event?.liveSessionId ?? null)) await append(deps, p, 'sessionLeft', d.sessionId, d.at);
+      if (!(await deps.store.presenceIsOnline(p.eventId, p.id))) return writeDeparture(deps, d);
+      if (d.sessionId === null) return;
+      const live = (await deps.store.getEvent(p.eventId))?.liveSessionId ?? null;
+      if (d.sessionId !== live) await append(deps, p, 'sessionLeft', d.sessionId, d.at);
     }),
   );
 }
