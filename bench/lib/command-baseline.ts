@@ -75,10 +75,7 @@ export async function runCommandBaseline(ctx: ScenarioContext, a: Audience, scen
   // Server start, connecting (~1.5–3 ms per client on a busy machine), warm-up, idle rate, the storm
   // and its last acks; the phase is cut off at the budget's edge all the same (below).
   const needMs = 5_000 + (reuse ? 0 : 3 * clients + WARMUP_MS) + stormMs;
-  if (ctx.remainingMs() < needMs) {
-    await closeBareCommands(a);
-    return { ...empty, error: `skipped: ${round(ctx.remainingMs() / 1000, 0)} s left in the scenario's budget, the phase may take ${round(needMs / 1000, 0)} s` };
-  }
+  if (ctx.remainingMs() < needMs) return skipBarePhase(ctx, a, empty, needMs);
   ctx.log(`${COMMAND_BASELINE_NAME} baseline: ${clients} clients${reuse ? ' (kept from the previous storm)' : ''}, ${totalOps} ${command} in ${stormMs} ms`);
   const phase = async (): Promise<CommandBaselineResult> => {
     let connectHist = new Hist();
@@ -113,18 +110,7 @@ export async function runCommandBaseline(ctx: ScenarioContext, a: Audience, scen
       timings: { setUpMs: t1 - t0, stormMs: Date.now() - t1 },
     };
   };
-  const running = phase();
-  let result: CommandBaselineResult;
-  try {
-    // A hung phase must not take Rally's result with it (the runner aborts a scenario past its budget).
-    result = await withTimeout(running, ctx.remainingMs() - 3_000, `the ${COMMAND_BASELINE_NAME} baseline phase, at the scenario's budget`);
-  } catch (e) {
-    result = { ...empty, error: errText(e) };
-    await closeBareCommands(a);
-    // Cut off mid-way: a server it starts after this is stopped when it gets there.
-    running.then(() => closeBareCommands(a), () => closeBareCommands(a)).catch(() => {});
-  }
-  result.phaseS = round((Date.now() - started) / 1000, 1)!;
+  const result = await runBarePhase(ctx, a, phase, empty, started, 'baseline phase');
   ctx.log(`${COMMAND_BASELINE_NAME} baseline: ${result.error ?? `${result.ok} acked, CPU ${round(result.cpuPerCommandMs, 3)} ms each, ack p99 ${round(result.ackMs.p99, 1)} ms`} (${result.phaseS} s${result.timings ? `: set-up ${result.timings.setUpMs} ms, storm ${result.timings.stormMs} ms` : ''})`);
   return result;
 }
@@ -173,10 +159,7 @@ export async function runReconnectBaseline(ctx: ScenarioContext, a: Audience, sc
   const empty: ReconnectBaselineResult = { clients, dropped: 0, back: 0, backMs: new Hist().summary(), reconnectAttempts: 0, cpuMs: null, cpuPerReconnectMs: null, snapshotBytes: opts.snapshotBytes, phaseS: 0, errors: [] };
   const reuse = await keepBareClients(a, clients);
   const needMs = 5_000 + (reuse ? 0 : 3 * clients) + opts.timeoutMs;
-  if (ctx.remainingMs() < needMs) {
-    await closeBareCommands(a);
-    return { ...empty, error: `skipped: ${round(ctx.remainingMs() / 1000, 0)} s left in the scenario's budget, the phase may take ${round(needMs / 1000, 0)} s` };
-  }
+  if (ctx.remainingMs() < needMs) return skipBarePhase(ctx, a, empty, needMs);
   ctx.log(`${COMMAND_BASELINE_NAME} baseline: ${clients} clients${reuse ? ' (kept from the previous storm)' : ''} dropped at once, back with ${opts.snapshotBytes}-byte snapshots`);
   const phase = async (): Promise<ReconnectBaselineResult> => {
     if (!reuse) await startBareClients(ctx, a, clients);
@@ -197,17 +180,33 @@ export async function runReconnectBaseline(ctx: ScenarioContext, a: Audience, sc
       errors: r.flatMap((x) => x.errors).slice(0, 5),
     };
   };
-  let result: ReconnectBaselineResult;
+  const result = await runBarePhase(ctx, a, phase, empty, started, 'reconnect baseline');
+  ctx.log(`${COMMAND_BASELINE_NAME} reconnect baseline: ${result.error ?? `${result.back}/${result.dropped} back, last at ${round(result.backMs.max, 0)} ms, CPU ${round(result.cpuPerReconnectMs, 3)} ms each`} (${result.phaseS} s)`);
+  return result;
+}
+
+/** A phase that does not fit in what is left of the scenario's budget: its bare server is closed, the result says why. */
+async function skipBarePhase<R extends { error?: string }>(ctx: ScenarioContext, a: Audience, empty: R, needMs: number): Promise<R> {
+  await closeBareCommands(a);
+  return { ...empty, error: `skipped: ${round(ctx.remainingMs() / 1000, 0)} s left in the scenario's budget, the phase may take ${round(needMs / 1000, 0)} s` };
+}
+
+/**
+ * Runs a bare phase within the scenario's budget: a hung phase must not take Rally's result with it
+ * (the runner aborts a scenario past its budget), so past the budget's edge the result is `empty` with
+ * the error and the bare server is closed, also later if the cut-off phase starts one after this.
+ */
+async function runBarePhase<R extends { error?: string; phaseS: number }>(ctx: ScenarioContext, a: Audience, phase: () => Promise<R>, empty: R, started: number, what: string): Promise<R> {
   const running = phase();
+  let result: R;
   try {
-    result = await withTimeout(running, ctx.remainingMs() - 3_000, `the ${COMMAND_BASELINE_NAME} reconnect baseline, at the scenario's budget`);
+    result = await withTimeout(running, ctx.remainingMs() - 3_000, `the ${COMMAND_BASELINE_NAME} ${what}, at the scenario's budget`);
   } catch (e) {
     result = { ...empty, error: errText(e) };
     await closeBareCommands(a);
     running.then(() => closeBareCommands(a), () => closeBareCommands(a)).catch(() => {});
   }
   result.phaseS = round((Date.now() - started) / 1000, 1)!;
-  ctx.log(`${COMMAND_BASELINE_NAME} reconnect baseline: ${result.error ?? `${result.back}/${result.dropped} back, last at ${round(result.backMs.max, 0)} ms, CPU ${round(result.cpuPerReconnectMs, 3)} ms each`} (${result.phaseS} s)`);
   return result;
 }
 
