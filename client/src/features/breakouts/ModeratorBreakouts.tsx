@@ -4,6 +4,7 @@ import { useLive } from '../../components/EventGate';
 import { clockText, currentStaffRound, roundClock } from '../../lib/breakoutState';
 import { sentence } from '../../lib/text';
 import { useServerNow } from '../stage-live/hooks';
+import { AttendeeListImport } from './AttendeeListImport';
 import { FORMAT_LABEL } from './model';
 import { RoomChat } from './RoomChat';
 import { RoomVideo } from './RoomVideo';
@@ -49,6 +50,7 @@ export function ModeratorBreakouts() {
       ) : null}
       {current ? <RoundPanel round={current} occupancy={b.occupancy[current.id]} /> : <p className="empty">No breakout round yet. Create one, or start from a template.</p>}
       <Templates />
+      <AttendeeListImport />
       {others.length > 0 ? (
         <section aria-labelledby="brk-past-h">
           <h3 id="brk-past-h">Other rounds</h3>

@@ -20,6 +20,7 @@ export const GUIDES: Record<HelpRole, Guide> = {
         points: [
           'Open the link or scan the QR code on the stage screen, or type the event code on the Rally home page.',
           'Give your name, pick your team, and say whether you are in the room or remote.',
+          'Your work email is optional: if the organisers imported an attendee list, it gives you your team and breakout room from it. Only the organisers see it, never other attendees.',
           'In the room: type the room code shown on the stage screen (the QR code fills it in for you). Without it you join as remote.',
           'Reloading the page, or opening the link again on the same device, keeps you the same participant with your votes.',
         ],
@@ -175,6 +176,7 @@ export const GUIDES: Record<HelpRole, Guide> = {
           'While it runs: the countdown, +5 min, a message to every room, help requests (take one; the others see who did), who is in which room and in video.',
           'Put a room’s takeaway on the stage screen, or launch the takeaways as a poll. Close all gives a 30-second countdown, then everyone is back on stage.',
           'Save a round as a template to reuse the plan.',
+          'Import the attendee list as a CSV under “Attendee list” (download the template: name, email, team, title, tenure, region, facilitator, room). A new file replaces the whole list; a bad file names each bad line and changes nothing. Attendees who join with an email on the list get its team, facilitator flag and room for the assignment strategies.',
         ],
       },
       {

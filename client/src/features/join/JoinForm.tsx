@@ -1,6 +1,6 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
-import { DisplayName, type Mode, type PublicEvent } from '@rally/shared';
+import { DisplayName, JoinRequest, type Mode, type PublicEvent } from '@rally/shared';
 import { api } from '../../lib/api';
 import { codeProblem } from '../../lib/joinCode';
 import { loadToken, saveToken } from '../../lib/tokens';
@@ -10,9 +10,12 @@ import { asApiError, joinErrorMessage, lookupErrorMessage } from './messages';
 import { sentence } from '../../lib/text';
 import { roomCodeFromSearch, saveJoinNotice } from '../stage-live/joinNotice';
 
+// [BRK35] The server's own rule for the join email (trimmed, lower-cased, at most 254 characters).
+const JoinEmail = JoinRequest.shape.email.unwrap();
+
 type Lookup = { status: 'loading' } | { status: 'ready'; event: PublicEvent } | { status: 'error'; message: string };
 
-/** The attendee join form: name, team, room or remote. */
+/** The attendee join form: name, team, work email (optional), room or remote. */
 export function JoinForm({ code, notice, onJoined }: { code: string; notice: string | null; onJoined: (token: string) => void }) {
   const [lookup, setLookup] = useState<Lookup>(() => {
     const problem = codeProblem(code);
@@ -71,14 +74,16 @@ export function JoinForm({ code, notice, onJoined }: { code: string; notice: str
 function JoinDetails({ code, event, notice, onJoined }: { code: string; event: PublicEvent; notice: string | null; onJoined: (token: string) => void }) {
   const [name, setName] = useState('');
   const [team, setTeam] = useState('');
+  const [email, setEmail] = useState('');
   // [STAGE12] The stage screen's QR link carries the room code: the attendee is in the room.
   const [roomCode, setRoomCode] = useState(() => roomCodeFromSearch(window.location.search));
   const [mode, setMode] = useState<Mode | null>(() => (roomCode ? 'room' : null));
   const roomId = useId();
-  const [errors, setErrors] = useState<{ name?: string; team?: string; mode?: string; form?: string }>({});
+  const [errors, setErrors] = useState<{ name?: string; team?: string; email?: string; mode?: string; form?: string }>({});
   const [busy, setBusy] = useState(false);
   const nameId = useId();
   const teamId = useId();
+  const emailId = useId();
   const hasTeams = event.teams.length > 0;
 
   async function submit(e: FormEvent) {
@@ -87,11 +92,14 @@ function JoinDetails({ code, event, notice, onJoined }: { code: string; event: P
     const parsedName = DisplayName.safeParse(name);
     if (!parsedName.success) next.name = sentence(parsedName.error.issues[0]?.message ?? 'Enter your name');
     if (hasTeams && !team) next.team = 'Choose your team';
+    // [BRK35] Optional: an empty field sends nothing; a typo is caught here rather than refused by the server.
+    const parsedEmail = email.trim() === '' ? null : JoinEmail.safeParse(email);
+    if (parsedEmail && !parsedEmail.success) next.email = 'This email does not look right: check it, or leave the field empty';
     if (!mode) next.mode = 'Tell us whether you are in the room or remote';
     setErrors(next);
     if (Object.keys(next).length > 0 || !parsedName.success || !mode) {
       // Keyboard and screen-reader users land on the first thing to fix.
-      const first = next.name ? nameId : next.team ? teamId : null;
+      const first = next.name ? nameId : next.team ? teamId : next.email ? emailId : null;
       if (first) document.getElementById(first)?.focus();
       else document.querySelector<HTMLInputElement>('[data-testid="mode-choice"] input')?.focus();
       return;
@@ -101,7 +109,7 @@ function JoinDetails({ code, event, notice, onJoined }: { code: string; event: P
       // A token this browser still holds resumes that participant instead of creating another one.
       const held = loadToken(code, 'attendee') ?? undefined;
       const room = mode === 'room' ? roomCode.replace(/\s+/g, '').toUpperCase() : '';
-      const res = await api.join({ code, name: parsedName.data, mode, ...(room ? { roomCode: room } : {}), ...(team ? { team } : {}), ...(held ? { token: held } : {}) });
+      const res = await api.join({ code, name: parsedName.data, mode, ...(room ? { roomCode: room } : {}), ...(team ? { team } : {}), ...(parsedEmail?.success ? { email: parsedEmail.data } : {}), ...(held ? { token: held } : {}) });
       saveToken(code, 'attendee', res.token);
       saveJoinNotice(code, res.notice);
       onJoined(res.token);
@@ -166,6 +174,34 @@ function JoinDetails({ code, event, notice, onJoined }: { code: string; event: P
               ) : null}
             </div>
           ) : null}
+          <div className="field">
+            <label htmlFor={emailId}>
+              Work email <span className="muted">(optional)</span>
+            </label>
+            <input
+              id={emailId}
+              name="email"
+              type="email"
+              inputMode="email"
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+              autoComplete="email"
+              autoCapitalize="none"
+              spellCheck={false}
+              maxLength={254}
+              aria-invalid={errors.email ? true : undefined}
+              aria-describedby={`${emailId}-hint${errors.email ? ` ${emailId}-err` : ''}`}
+              data-testid="email-input"
+            />
+            <p id={`${emailId}-hint`} className="muted small" data-testid="email-hint">
+              To get your team and breakout room from the organiser’s attendee list. Only the organisers see it, never other attendees.
+            </p>
+            {errors.email ? (
+              <p id={`${emailId}-err`} className="field-error">
+                {errors.email}
+              </p>
+            ) : null}
+          </div>
           <ModeChoice value={mode} onChange={setMode} error={errors.mode} />
           {mode === 'room' && event.settings.verifyRoomMode !== false ? (
             <div className="field">
