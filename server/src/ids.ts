@@ -24,6 +24,13 @@ export function newId(): string {
 }
 
 /**
+ * [SEC23] 32 random hex digits, the shape of newId's but with no time in them and no order: for items
+ * that must not say when they were made nor which came first (an anonymous poll's open-text answers,
+ * shown to the minute and listed alphabetically; a time-sortable id would give both back).
+ */
+export const newUnorderedId = (): string => randomBytes(16).toString('hex');
+
+/**
  * Ids unique across processes and restarts without a random draw each: a random prefix drawn once,
  * then a counter. For ids made at a high rate that need no order and reveal nothing (the engagement
  * recorder's batch ids, one per event-loop turn that logs something: a draw each cost a reconnect

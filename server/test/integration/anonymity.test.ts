@@ -1,15 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreateEventResponse, EngagementEntry, EngagementPage, Poll, PollDraft, PollResults, Snapshot } from '@rally/shared';
 import { parseCsv } from '../helpers/csv.js';
-import { connectClient, keyOf, sleep, startTestServer, type TestClient, type TestServer } from '../helpers/test-server.js';
+import { readXlsx } from '../helpers/xlsx.js';
+import { connectClient, keyOf, sleep, startTestServer, TEST_ADMIN, type TestClient, type TestServer } from '../helpers/test-server.js';
 import { ok } from '../helpers/acks.js';
 import { startRedisServer, type RedisServerHandle } from '../helpers/redis-server.js';
 import { createRedisStore } from '../../src/store/redis-store.js';
 
 /*
  * [SEC20]–[SEC25] The adversary: a moderator (and organiser) with every staff source — the facts
- * their sockets received, a fresh snapshot, every REST export and the engagement log API, and every
- * webhook payload — tries to join the anonymous items of a realistic run (an open-text poll, a
+ * their sockets received (the moderator's, the presenter's and the stage screen's), a fresh snapshot
+ * of each, every REST export (CSV and XLSX) and the engagement log API, and every webhook payload — tries to join the anonymous items of a realistic run (an open-text poll, a
  * choice poll voted slowly so each vote is its own results tick, an anonymous survey, an anonymous
  * question whose asker is banned through it) to the people who made them: by id or name, by
  * timestamp, by order, and by the side effects of moderation. Every join must fail.
@@ -18,6 +19,8 @@ import { createRedisStore } from '../../src/store/redis-store.js';
 let s: TestServer;
 let ev: CreateEventResponse;
 let mod: TestClient;
+let pres: TestClient;
+let screen: TestClient;
 let modToken: string;
 const clients: TestClient[] = [];
 const hooks: { type: string; body: unknown }[] = [];
@@ -27,11 +30,14 @@ let people: Person[];
 
 const anonymous = { anonymous: true, resultsVisibility: 'live' as const, allowChange: false, durationSec: null };
 
-async function get(path: string, token: string = modToken): Promise<string> {
+async function fetchOk(path: string, token: string): Promise<Response> {
   const r = await fetch(s.url + path, { headers: { authorization: `Bearer ${token}` } });
   if (r.status !== 200) throw new Error(`${path}: ${r.status} ${await r.text()}`);
-  return r.text();
+  return r;
 }
+const get = async (path: string, token: string = modToken): Promise<string> => (await fetchOk(path, token)).text();
+/** An XLSX export read back as rows per sheet, as a spreadsheet would show it. */
+const getXlsx = async (path: string, token: string = modToken) => readXlsx(await (await fetchOk(path, token)).arrayBuffer());
 
 async function readLog(): Promise<EngagementEntry[]> {
   const out: EngagementEntry[] = [];
@@ -48,9 +54,15 @@ async function readLog(): Promise<EngagementEntry[]> {
 async function staffSources(): Promise<Record<string, unknown>> {
   const id = ev.event.id;
   const snapshot = await ok(mod.send('snapshot:request', {}));
+  const factsOf = (c: TestClient) => c.received.map((f) => ({ fact: f.fact, payload: f.payload }));
   return {
-    facts: mod.received.map((f) => ({ fact: f.fact, payload: f.payload })),
+    facts: factsOf(mod),
     snapshot,
+    // What the presenter's console and the stage screen were sent, and what they read on a reload.
+    presenterFacts: factsOf(pres),
+    presenterSnapshot: await ok(pres.send('snapshot:request', {})),
+    screenFacts: factsOf(screen),
+    screenSnapshot: await ok(screen.send('snapshot:request', {})),
     log: await readLog(),
     logNdjson: (await get(`/api/events/${id}/engagement/log.ndjson`)).trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as unknown),
     logCsv: parseCsv(await get(`/api/events/${id}/engagement/log.csv`)),
@@ -59,6 +71,7 @@ async function staffSources(): Promise<Record<string, unknown>> {
     summary: JSON.parse(await get(`/api/events/${id}/engagement/summary`)) as unknown,
     pollsCsv: parseCsv(await get(`/api/events/${id}/polls/results.csv`)),
     questionsCsv: parseCsv(await get(`/api/events/${id}/questions.csv`)),
+    participantsXlsx: await getXlsx(`/api/events/${id}/engagement/participants.xlsx`),
     webhooks: hooks.map((h) => h.body),
   };
 }
@@ -66,8 +79,8 @@ async function staffSources(): Promise<Record<string, unknown>> {
 /** Every record (object or CSV row) anywhere in a source that holds one of the needles, with the path to it. */
 function recordsHolding(source: unknown, needles: readonly string[], path = '$'): { path: string; record: unknown }[] {
   if (Array.isArray(source)) {
-    // A CSV row (an array of cells) is one record.
-    if (source.every((c) => typeof c === 'string' || c === null)) return source.some((c) => typeof c === 'string' && needles.some((n) => c.includes(n))) ? [{ path, record: source }] : [];
+    // A CSV or XLSX row (an array of cells) is one record.
+    if (source.length > 0 && source.every((c) => c === null || typeof c !== 'object')) return source.some((c) => typeof c === 'string' && needles.some((n) => c.includes(n))) ? [{ path, record: source }] : [];
     return source.flatMap((x, i) => recordsHolding(x, needles, `${path}[${i}]`));
   }
   if (source && typeof source === 'object') {
@@ -84,7 +97,7 @@ let openPoll: Poll;
 let choicePoll: Poll;
 let anonQuestionId: string;
 let namedQuestionId: string;
-let before: { questionsCsv: string; participantsDuringPoll: string[][][]; logWhileLive: EngagementEntry[]; banFrom: number };
+let before: { questionsCsv: string; participantsDuringPoll: string[][][]; participantsXlsxDuringPoll: string[]; logWhileLive: EngagementEntry[]; banFrom: number };
 
 let redis: RedisServerHandle | undefined;
 
@@ -115,8 +128,10 @@ async function run(storeKind: 'sqlite' | 'redis'): Promise<void> {
   modToken = modJoin.token;
   mod = await connectClient(s.url, modToken);
   clients.push(mod);
-  const pres = await connectClient(s.url, (await s.join({ code: ev.code, name: 'Pia Presenter', key: keyOf(ev.links.presenter) })).token);
+  pres = await connectClient(s.url, (await s.join({ code: ev.code, name: 'Pia Presenter', key: keyOf(ev.links.presenter) })).token);
   clients.push(pres);
+  screen = await connectClient(s.url, (await s.join({ code: ev.code, name: 'Stage', key: keyOf(ev.links.stage) })).token);
+  clients.push(screen);
   people = [];
   for (const [name, mode, team] of [['Ada Lovelace', 'remote', 'EMEA'], ['Bob Builder', 'room', 'NA'], ['Cy Twombly', 'room', 'EMEA'], ['Di Fossey', 'remote', 'NA']] as const) {
     const j = await s.join({ code: ev.code, name, mode, team });
@@ -140,10 +155,12 @@ async function run(storeKind: 'sqlite' | 'redis'): Promise<void> {
   // 2. An anonymous choice poll voted slowly: every vote is a results tick of its own.
   choicePoll = await launch({ kind: 'single', question: 'Best region?', options: ['EMEA', 'NA'], settings: anonymous });
   const participantsDuringPoll: string[][][] = [];
+  const participantsXlsxDuringPoll: string[] = [];
   for (const [i, p] of people.entries()) {
     await ok(p.send('poll:vote', { pollId: choicePoll.id, vote: { kind: 'single', optionId: choicePoll.kind === 'single' ? choicePoll.options[i % 2]!.id : '' } }));
     await sleep(400);
     participantsDuringPoll.push(parseCsv(await get(`/api/events/${ev.event.id}/engagement/participants.csv`)));
+    participantsXlsxDuringPoll.push(JSON.stringify(await getXlsx(`/api/events/${ev.event.id}/engagement/participants.xlsx`)));
   }
   // Read while both polls are live: the log has no entry of the anonymous votes yet.
   const logWhileLive = await readLog();
@@ -167,7 +184,7 @@ async function run(storeKind: 'sqlite' | 'redis'): Promise<void> {
   namedQuestionId = (await ok(ada.send('question:submit', { text: 'When is the next release?', anonymous: false }))).id;
   await sleep(200);
   const questionsCsv = await get(`/api/events/${ev.event.id}/questions.csv`);
-  before = { questionsCsv, participantsDuringPoll, logWhileLive, banFrom: mod.received.length };
+  before = { questionsCsv, participantsDuringPoll, participantsXlsxDuringPoll, logWhileLive, banFrom: mod.received.length };
   const ban = await ok(mod.send('qa:banAsker', { questionId: anonQuestionId, banned: true }));
   expect(ban.participantId).toBeNull();
   // The withheld entries are released within a second of the close; the recorder writes every 50 ms.
@@ -188,15 +205,20 @@ describe.each([['sqlite' as const], ['redis' as const]])('an adversary with ever
     const needles = [...openAnswers.keys(), ...surveyTexts.keys(), 'Why were commissions cut?', anonQuestionId];
     const identities = people.flatMap((p) => [p.id, p.name]);
     let seen = 0;
+    const seenIn = new Set<string>();
     for (const [name, source] of Object.entries(sources)) {
       for (const { path, record } of recordsHolding(source, needles)) {
         seen++;
+        seenIn.add(name);
         const text = JSON.stringify(record);
         for (const who of identities) expect(text.includes(who), `${name} ${path} ties an anonymous item to ${who}`).toBe(false);
       }
     }
-    // The adversary did find the items (the texts are shown): it is the link that is missing.
+    // The adversary did find the items (the texts are shown): it is the link that is missing. The
+    // presenter's console and the stage screen show the wall and the anonymous question; the
+    // participants XLSX lists the survey texts.
     expect(seen).toBeGreaterThan(5);
+    for (const name of ['presenterFacts', 'presenterSnapshot', 'screenFacts', 'screenSnapshot', 'participantsXlsx']) expect(seenIn, name).toContain(name);
   });
 
   it('[SEC22] [SEC25] cannot join by timestamp: every vote and survey entry of an anonymous activity carries its opening time, so all its voters tie', async () => {
@@ -223,6 +245,17 @@ describe.each([['sqlite' as const], ['redis' as const]])('an adversary with ever
     }
     // An anonymous answer shows its minute, nothing finer.
     for (const a of answers) expect(a.at).toMatch(/:00\.000Z$/);
+    // Nor does its id: read as [ID9] documents ids (12 hex digits of epoch milliseconds first), the
+    // id of an anonymous answer, as the moderator, the presenter and the stage screen get it, names
+    // no time anywhere near the run (a time-sortable id would give back the millisecond it arrived).
+    const wallIds = (snap: Snapshot) => {
+      const r = snap.polls.find((p) => p.poll.id === openPoll.id)?.results;
+      return r?.kind === 'open' ? r.entries.map((e) => e.id) : [];
+    };
+    const ids = new Set([...answers.map((a) => a.id), ...wallIds(snapshot), ...wallIds((await ok(pres.send('snapshot:request', {}))) as Snapshot), ...wallIds((await ok(screen.send('snapshot:request', {}))) as Snapshot)]);
+    expect(ids.size).toBe(openAnswers.size);
+    const DAY_MS = 24 * 3600_000;
+    for (const id of ids) expect(Math.abs(parseInt(id.slice(0, 12), 16) - Date.now()), id).toBeGreaterThan(DAY_MS);
   });
 
   it('[SEC22] [SEC24] cannot match a slow vote’s results tick to a person: nothing person-side moved while the poll ran', async () => {
@@ -237,6 +270,9 @@ describe.each([['sqlite' as const], ['redis' as const]])('an adversary with ever
     expect(votesCol).toBeGreaterThan(-1);
     const perPerson = before.participantsDuringPoll.map((csv) => csv.slice(1).map((r) => `${r[0]}:${r[votesCol]}`).sort().join(','));
     expect(new Set(perPerson).size).toBe(1);
+    // So was the participants XLSX, every sheet of it (per person and per team).
+    expect(before.participantsXlsxDuringPoll.length).toBe(people.length);
+    expect(new Set(before.participantsXlsxDuringPoll).size).toBe(1);
   });
 
   it('[SEC23] [SEC25] cannot join by order: anonymous answers and survey texts are listed alphabetically wherever they are listed, never in arrival order', async () => {
@@ -249,8 +285,20 @@ describe.each([['sqlite' as const], ['redis' as const]])('an adversary with ever
     const arrival = [...openAnswers.keys()];
     expect(expected).not.toEqual(arrival);
     expect(modAnswers.map((a) => a.text)).toEqual(expected);
-    const wall = snapshot.polls.find((p) => p.poll.id === openPoll.id)?.results;
-    expect(wall?.kind === 'open' ? wall.entries.map((e) => e.text) : []).toEqual(expected);
+    // The wall as the moderator, the presenter's console and the stage screen get it.
+    for (const who of [snapshot, (await ok(pres.send('snapshot:request', {}))) as Snapshot, (await ok(screen.send('snapshot:request', {}))) as Snapshot]) {
+      const wall = who.polls.find((p) => p.poll.id === openPoll.id)?.results;
+      expect(wall?.kind === 'open' ? wall.entries.map((e) => e.text) : []).toEqual(expected);
+    }
+    // And every results fact the presenter and the screen were sent while it ran.
+    for (const c of [pres, screen]) {
+      const walls = c.received.filter((f) => f.fact === 'poll:resultsUpdated' && (f.payload as PollResults).pollId === openPoll.id).map((f) => f.payload as PollResults);
+      expect(walls.length).toBeGreaterThan(0);
+      for (const w of walls) {
+        const texts = w.kind === 'open' ? w.entries.map((e) => e.text) : [];
+        expect(texts).toEqual(expected.filter((t) => texts.includes(t)));
+      }
+    }
     const pollsCsv = parseCsv(await get(`/api/events/${ev.event.id}/polls/results.csv`));
     const exported = pollsCsv.filter((r) => r.some((c) => openAnswers.has(c))).map((r) => r.find((c) => openAnswers.has(c))!);
     expect(exported).toEqual(expected);
@@ -260,6 +308,9 @@ describe.each([['sqlite' as const], ['redis' as const]])('an adversary with ever
     const surveyCsv = parseCsv(await get(`/api/events/${ev.event.id}/engagement/survey.csv`));
     const csvTexts = surveyCsv.filter((r) => r[3] === 'text').map((r) => r[4]!);
     expect(csvTexts).toEqual(alphabetical([...surveyTexts.keys()]));
+    const xlsxSurvey = (await getXlsx(`/api/events/${ev.event.id}/engagement/participants.xlsx`)).Survey ?? [];
+    const xlsxTexts = xlsxSurvey.filter((r) => r[3] === 'text').map((r) => String(r[4]));
+    expect(xlsxTexts).toEqual(alphabetical([...surveyTexts.keys()]));
   });
 
   it('[SEC21] [SEC25] cannot learn the asker from a ban through the anonymous question: nothing else is marked, no export changes', async () => {

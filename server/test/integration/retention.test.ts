@@ -1,8 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../../src/clock.js';
-import { connectClient, expectConnectError, keyOf, startTestServer, TEST_ADMIN, type TestServer } from '../helpers/test-server.js';
+import { DELETED_NAME } from '../../src/domain/engagement/privacy.js';
+import { createRedisStore } from '../../src/store/redis-store.js';
+import { startRedisServer, type RedisServerHandle } from '../helpers/redis-server.js';
+import { connectClient, expectConnectError, keyOf, sleep, startTestServer, TEST_ADMIN, type TestServer } from '../helpers/test-server.js';
 
-// [OPS51] [OPS52] The organiser archives or deletes a finished event over REST.
+// [OPS51] [OPS52] The organiser archives or deletes a finished event over REST. [OPS55] [OPS56] The
+// retention sweep the running app starts by itself when RETENTION_DAYS is set.
 
 const HOUR = 3_600_000;
 let servers: TestServer[] = [];
@@ -106,5 +110,51 @@ describe('retention routes', () => {
     expect(await s.store.listParticipants(id)).toEqual([]);
     expect((await expectConnectError(s.url, ada.token)).data?.code).toBe('UNAUTHORIZED');
     attendee.close();
+  });
+});
+
+const DAY = 24 * HOUR;
+/** Passes this often here (the product's is an hour): a test waits a few of them. */
+const SWEEP_EVERY_MS = 100;
+
+describe.each([['sqlite' as const], ['redis' as const]])('the retention sweep in the running app (%s store)', (kind) => {
+  let redis: RedisServerHandle | undefined;
+  let n = 0;
+  afterAll(async () => {
+    await redis?.stop();
+  });
+
+  /** The app as `npm start` builds it from its environment, on a clock the test moves; one event whose session ended an hour ago, one attendee. */
+  async function sweepingServer(env: Record<string, string>) {
+    let offset = 0;
+    const clock: Clock = { now: () => Date.now() + offset };
+    if (kind === 'redis') redis ??= await startRedisServer();
+    const store = redis ? await createRedisStore(redis.url, { keyPrefix: `retention${++n}:` }) : undefined;
+    const s = await startTestServer({ clock, env, ...(store ? { store } : {}), app: { retention: { everyMs: SWEEP_EVERY_MS } } });
+    servers.push(s);
+    const ev = await s.createEvent({ agenda: [{ id: 'opening', title: 'Opening', kind: 'keynote', startsAt: new Date(Date.now() - 2 * HOUR).toISOString(), endsAt: new Date(Date.now() - HOUR).toISOString(), speakers: [] }] });
+    const ada = await s.join({ code: ev.code, name: 'Ada Lovelace', mode: 'remote', team: 'EMEA' });
+    const nameOfAda = async () => (await s.store.listParticipants(ev.event.id)).find((p) => p.id === ada.participant.id)?.name;
+    return { s, ev, nameOfAda, overFor: (ms: number) => (offset = ms - HOUR) };
+  }
+
+  it(`[OPS55] [OPS56] ${kind}: RETENTION_DAYS starts the sweep: an event over for less than N days keeps its people; once over for more, the next pass erases them by itself`, async () => {
+    const { s, ev, nameOfAda, overFor } = await sweepingServer({ RETENTION_DAYS: '2' });
+    overFor(1 * DAY);
+    await sleep(5 * SWEEP_EVERY_MS);
+    expect(await nameOfAda()).toBe('Ada Lovelace');
+    overFor(3 * DAY);
+    const deadline = Date.now() + 10_000;
+    while ((await nameOfAda()) !== DELETED_NAME && Date.now() < deadline) await sleep(SWEEP_EVERY_MS);
+    expect(await nameOfAda()).toBe(DELETED_NAME);
+    expect((await s.store.getEvent(ev.event.id))?.personalDataErasedAt).toEqual(expect.any(String));
+  });
+
+  it(`[OPS55] ${kind}: without RETENTION_DAYS nothing is ever erased`, async () => {
+    const { s, ev, nameOfAda, overFor } = await sweepingServer({});
+    overFor(3650 * DAY);
+    await sleep(5 * SWEEP_EVERY_MS);
+    expect(await nameOfAda()).toBe('Ada Lovelace');
+    expect((await s.store.getEvent(ev.event.id))?.personalDataErasedAt ?? null).toBeNull();
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_POLL_SETTINGS, ErrorCode, type Ack, type CreateEventResponse, type JoinResponse, type Poll, type Snapshot } from '@rally/shared';
 import { postJson as post, clusterRoomCode, startCluster, type Cluster } from '../helpers/cluster.js';
-import { cmdId, expectConnectError, keyOf, sleep, trackedConnect, type TestClient } from '../helpers/test-server.js';
+import { cmdId, expectConnectError, keyOf, sleep, TEST_ADMIN, trackedConnect, type TestClient } from '../helpers/test-server.js';
 import { ok } from '../helpers/acks.js';
 
 /**
@@ -80,15 +80,43 @@ async function until(pred: () => Promise<boolean>, timeoutMs: number, what: stri
   throw new Error(`timed out waiting for ${what}`);
 }
 
-/** A join, a handshake and a command, each while the store does not answer: all UNAVAILABLE, in time. */
+type RestAnswer = { status: number; retryAfter: string | null; body: { error?: { code: string; retryAfterMs?: number } } };
+
+/** A REST read with a bearer token, as an organiser's page or a script would send it. */
+async function restRead(url: string, path: string, token: string): Promise<RestAnswer> {
+  const res = await fetch(url + path, { headers: { authorization: `Bearer ${token}` } });
+  const text = await res.text();
+  let body: RestAnswer['body'] = {};
+  try {
+    body = JSON.parse(text) as RestAnswer['body'];
+  } catch {
+    // an export's body: not an error
+  }
+  return { status: res.status, retryAfter: res.headers.get('retry-after'), body };
+}
+
+/** [REL1] [REL2] A REST answer during an outage: a typed, retryable 503, never a 500 INTERNAL. */
+function expectRestUnavailable(r: RestAnswer, what: string): void {
+  expect(r.status, `${what}: ${JSON.stringify(r.body)}`).toBe(503);
+  expect(r.body.error?.code, what).toBe(ErrorCode.UNAVAILABLE);
+  expect(r.body.error?.retryAfterMs, what).toBeGreaterThan(0);
+  expect(Number(r.retryAfter), what).toBeGreaterThan(0);
+}
+
+/**
+ * A join, a handshake, a command and REST reads (an organiser's, a moderator's), each while the
+ * store does not answer: all UNAVAILABLE, in time.
+ */
 async function expectFailFast(asker: TestClient, questionId: string, text: string): Promise<void> {
-  const [command, joined, handshake] = await Promise.all([
+  const [command, joined, handshake, organiserRead, staffRead] = await Promise.all([
     timed(() => asker.send('question:submit', { id: questionId, text, anonymous: false })),
     timed(async () => {
       const res = await fetch(`${A}/api/join`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(joinBody({ name: 'Late', mode: 'remote' })) });
       return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as { error: { code: string; retryAfterMs?: number } } };
     }),
     timed(() => expectConnectError(B, modToken)),
+    timed(() => restRead(A, `/api/events/${ev.event.id}`, TEST_ADMIN)),
+    timed(() => restRead(B, `/api/events/${ev.event.id}/engagement/summary`, modToken)),
   ]);
   expectUnavailable(command.value);
   expect(command.ms).toBeLessThan(DEADLINE_MS + SLACK_MS);
@@ -99,6 +127,11 @@ async function expectFailFast(asker: TestClient, questionId: string, text: strin
   expect(joined.ms).toBeLessThan(DEADLINE_MS + SLACK_MS);
   expect(handshake.value.data?.code).toBe(ErrorCode.UNAVAILABLE);
   expect(handshake.ms).toBeLessThan(DEADLINE_MS + SLACK_MS);
+  // [REL1] REST beyond /api/join: an organiser's read of the event, a moderator's engagement summary.
+  expectRestUnavailable(organiserRead.value, 'GET /api/events/:id');
+  expect(organiserRead.ms).toBeLessThan(DEADLINE_MS + SLACK_MS);
+  expectRestUnavailable(staffRead.value, 'GET …/engagement/summary');
+  expect(staffRead.ms).toBeLessThan(DEADLINE_MS + SLACK_MS);
 }
 
 /** After recovery: the retry with the same id is applied once, and every acked vote is there. */
@@ -115,7 +148,7 @@ async function expectRecovered(asker: TestClient, questionId: string, text: stri
 }
 
 describe('[REL] store outages under two nodes', () => {
-  it('[REL1] [REL2] [REL3] [REL4] [REL5] Redis hung (SIGSTOP): commands, joins and handshakes answer UNAVAILABLE with retryAfterMs within the deadline; /readyz says not ready; retries during and after apply once', async () => {
+  it('[REL1] [REL2] [REL3] [REL4] [REL5] Redis hung (SIGSTOP): commands, joins, handshakes and REST reads answer UNAVAILABLE with retryAfterMs within the deadline; /readyz says not ready; retries during and after apply once', async () => {
     const id = cmdId();
     const text = 'Asked while Redis was frozen';
     cluster.redis.pause();
@@ -136,7 +169,7 @@ describe('[REL] store outages under two nodes', () => {
     await expectRecovered(voters[0]!, id, text);
   }, 60_000);
 
-  it('[REL2] [REL3] [REL4] [REL5] [REL6] Redis stopped then restarted: UNAVAILABLE fast, never INTERNAL; the retry applies once and acked votes survive', async () => {
+  it('[REL1] [REL2] [REL3] [REL4] [REL5] [REL6] Redis stopped then restarted: UNAVAILABLE fast (REST reads and exports too), never INTERNAL; the retry applies once and acked votes survive', async () => {
     const id = cmdId();
     const text = 'Asked while Redis was down';
     await cluster.redis.down();
@@ -145,13 +178,24 @@ describe('[REL] store outages under two nodes', () => {
       await expectFailFast(voters[1]!, id, text);
       // Commands that fail at once are UNAVAILABLE too, never INTERNAL, on both nodes.
       for (const v of voters.slice(2, 6)) expectUnavailable(await v.send('snapshot:request', {}));
+      // [REL1] [REL2] So are exports (whose deadline is 20 times longer): the store refuses at once,
+      // so they answer at once, CSV and XLSX, organiser and moderator.
+      for (const [url, path, token] of [
+        [A, `/api/events/${ev.event.id}/questions.csv`, modToken],
+        [B, `/api/events/${ev.event.id}/engagement/participants.xlsx`, TEST_ADMIN],
+        [A, `/api/events/${ev.event.id}/polls/results.csv`, TEST_ADMIN],
+      ] as const) {
+        const exported = await timed(() => restRead(url, path, token));
+        expectRestUnavailable(exported.value, path);
+        expect(exported.ms, path).toBeLessThan(DEADLINE_MS + SLACK_MS);
+      }
     } finally {
       await cluster.redis.up();
     }
     await until(async () => (await readyz(A)) === 200 && (await readyz(B)) === 200, 20_000, '/readyz after restart');
     await expectRecovered(voters[1]!, id, text);
-    // Not one command in either outage was answered INTERNAL (the server logs those as failures).
-    for (const n of cluster.nodes) expect(n.output()).not.toMatch(/command failed|handshake failed/);
+    // Not one command or request in either outage was answered INTERNAL (the server logs those as failures).
+    for (const n of cluster.nodes) expect(n.output()).not.toMatch(/command failed|handshake failed|request failed/);
   }, 60_000);
 
   it('[REL1] a command that places the whole audience (breakout:open) gets 5 deadlines: a stall longer than one still ends in its result', async () => {

@@ -5,10 +5,10 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Participant } from '@rally/shared';
 import { DELETED_NAME } from '../../src/domain/engagement/privacy.js';
-import { sweepRetention, type SweepDeps } from '../../src/domain/retention.js';
+import { startRetention, sweepRetention, type SweepDeps } from '../../src/domain/retention.js';
 import { createRedisStore } from '../../src/store/redis-store.js';
 import { createSqliteStore } from '../../src/store/sqlite-store.js';
-import type { Store } from '../../src/store/store.js';
+import type { EventRecord, Store } from '../../src/store/store.js';
 import { dumpRedis } from '../fixtures/schema-v1/redis-dump.js';
 import { startRedisServer } from '../helpers/redis-server.js';
 import { fillEvent } from './event-data.js';
@@ -65,6 +65,24 @@ const adapters: [string, () => Promise<Store & { everything(): Promise<string> }
 
 function depsFor(store: Store, now: { ms: number }, disconnected: Participant[]): SweepDeps {
   return { store, clock: { now: () => now.ms }, publish: { toEvent() {}, disconnectRoles() {} }, forget() {}, disconnect: (p) => void disconnected.push(p) };
+}
+
+/** An event of one session ending at `endsAt`, with one attendee: the least the sweep has work for. */
+async function smallEvent(store: Store, id: string, endsAt: string): Promise<void> {
+  const event: EventRecord = {
+    id,
+    code: id.slice(-6).toUpperCase(),
+    name: `Kickoff ${id}`,
+    teams: [],
+    agenda: [{ id: 'opening', title: 'Opening', kind: 'keynote', startsAt: new Date(Date.parse(endsAt) - HOUR).toISOString(), endsAt, speakers: [] }],
+    liveSessionId: null,
+    settings: { allowAnonymousQuestions: true, moderation: 'pre' },
+    createdAt: new Date(Date.parse(endsAt) - 2 * HOUR).toISOString(),
+    keys: { presenter: `pres-${id}`, moderator: `mod-${id}`, stage: `stage-${id}` },
+    keyGeneration: 0,
+  };
+  await store.createEvent(event);
+  await store.createParticipant({ id: `pt_${id}`, eventId: id, name: `Attendee of ${id}`, role: 'attendee', mode: 'room', team: null, banned: false, joinedAt: event.createdAt });
 }
 
 for (const [name, make] of adapters) {
@@ -128,6 +146,64 @@ for (const [name, make] of adapters) {
         expect(await sweepRetention(depsFor(store, now, []), { days: 10, nodeId: 'n1', slotMs: HOUR })).toEqual([recent.id]);
       } finally {
         await store.close();
+      }
+    });
+
+    it(`[OPS56] ${name}: a pass handles at most 20 events, the ones over longest first; the next pass takes the rest`, async () => {
+      const store = await make();
+      try {
+        // 23 events over for a month, each a minute after the one before, one attendee each.
+        const ids = Array.from({ length: 23 }, (_, i) => `ev_cap${String(i).padStart(2, '0')}`);
+        for (const [i, id] of ids.entries()) await smallEvent(store, id, new Date(Date.parse(OLD_END) + i * 60_000).toISOString());
+        const now = { ms: NOW };
+        const first = await sweepRetention(depsFor(store, now, []), { days: 10, nodeId: 'n1', slotMs: HOUR });
+        expect(first).toEqual(ids.slice(0, 20));
+        for (const id of ids) expect((await store.listParticipants(id))[0]?.name, id).toBe(first.includes(id) ? DELETED_NAME : `Attendee of ${id}`);
+        now.ms += HOUR;
+        expect(await sweepRetention(depsFor(store, now, []), { days: 10, nodeId: 'n1', slotMs: HOUR })).toEqual(ids.slice(20));
+        for (const id of ids) expect((await store.getEvent(id))?.personalDataErasedAt, id).toEqual(expect.any(String));
+        now.ms += HOUR;
+        expect(await sweepRetention(depsFor(store, now, []), { days: 10, nodeId: 'n1', slotMs: HOUR })).toEqual([]);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it(`[OPS56] ${name}: a pass that fails is logged and retried at the next pass, which finishes the work`, async () => {
+      const real = await make();
+      try {
+        await smallEvent(real, 'ev_retry1', OLD_END);
+        await smallEvent(real, 'ev_retry2', new Date(Date.parse(OLD_END) + 60_000).toISOString());
+        // The store fails once in the middle of a pass: marking the second event erased (a Redis cut
+        // off, a disk error). Every other call is the real store's.
+        let failures = 0;
+        const store = new Proxy(real, {
+          get(target, key) {
+            if (key === 'markEvent')
+              return async (id: string, field: 'archivedAt' | 'personalDataErasedAt', at: string) => {
+                if (id === 'ev_retry2' && failures++ === 0) throw new Error('store unreachable (injected)');
+                return target.markEvent(id, field, at);
+              };
+            const v = Reflect.get(target, key, target) as unknown;
+            return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+          },
+        });
+        const errors: unknown[] = [];
+        // The real clock and the timer of the running app, a pass every 50 ms (the product's: 1 h).
+        const timer = startRetention({ ...depsFor(store, { ms: 0 }, []), clock: { now: () => Date.now() } }, { days: 10, nodeId: 'n1', everyMs: 50, onError: (e) => errors.push(e) });
+        try {
+          const deadline = Date.now() + 10_000;
+          while (!(await real.getEvent('ev_retry2'))?.personalDataErasedAt && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+        } finally {
+          timer.stop();
+        }
+        expect(errors.map((e) => (e as Error).message)).toEqual(['store unreachable (injected)']);
+        for (const id of ['ev_retry1', 'ev_retry2']) {
+          expect((await real.getEvent(id))?.personalDataErasedAt, id).toEqual(expect.any(String));
+          expect((await real.listParticipants(id))[0]?.name, id).toBe(DELETED_NAME);
+        }
+      } finally {
+        await real.close();
       }
     });
 

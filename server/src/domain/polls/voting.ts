@@ -12,7 +12,7 @@ import {
   type VoteReceipt,
 } from '@rally/shared';
 import { isoNow } from '../../clock.js';
-import { newId } from '../../ids.js';
+import { newId, newUnorderedId } from '../../ids.js';
 import type { StoredAnswer, StoredVote } from '../../store/store.js';
 import { MODERATOR_ROLES, type DomainDeps } from '../ports.js';
 import { toMinute } from './answer-order.js';
@@ -136,7 +136,8 @@ export async function castVote(deps: DomainDeps, eventId: string, participantId:
     }
 
     const at = isoNow(deps.clock);
-    const answer = poll.kind === 'open' && checked.vote.kind === 'open' ? { id: newId(), text: checked.vote.text, flagged: checked.flagged } : null;
+    // [SEC23] An anonymous answer's id carries neither its time nor its arrival order.
+    const answer = poll.kind === 'open' && checked.vote.kind === 'open' ? { id: poll.settings.anonymous ? newUnorderedId() : newId(), text: checked.vote.text, flagged: checked.flagged } : null;
     const outcome = await deps.store.castVote({
       pollId,
       participantId,
