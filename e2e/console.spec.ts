@@ -84,7 +84,7 @@ async function pageHeight(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollHeight);
 }
 
-test('[UI14] [UI22] at laptop and tablet sizes the moderator console opens on what is live: at most 3 screens tall, the live poll within the first', async ({ browser, request }) => {
+test('[UI14] [UI22] at laptop, tablet and phone sizes the moderator console opens on what is live: at most 3 screens tall, the live poll within the first', async ({ browser, request }) => {
   const busy = await busyEvent(request);
   const mod = await newScreen(browser, { viewport: LAPTOP });
   await joinAsStaff(mod.page, busy.event.links.moderator, 'moderator', 'Mo Moderator');
@@ -98,6 +98,16 @@ test('[UI14] [UI22] at laptop and tablet sizes the moderator console opens on wh
     const box = (await live.boundingBox())!;
     expect(box.y, `live poll top at ${size.width}x${size.height}`).toBeLessThan(size.height);
   }
+  // A phone, in a pinch (issue 14 measured 18,000 px there): a real phone context (touch, mobile
+  // viewport), held to the same three screens, the live poll within the first.
+  const phone = await newScreen(browser, { viewport: PHONE, isMobile: true, hasTouch: true });
+  await joinAsStaff(phone.page, busy.event.links.moderator, 'moderator', 'Mo on a phone');
+  const onPhone = phone.page.getByTestId('console-live-poll');
+  await expect(onPhone).toContainText(busy.live);
+  expect(await pageHeight(phone.page), `page height at ${PHONE.width}x${PHONE.height}`).toBeLessThanOrEqual(3 * PHONE.height);
+  expect((await onPhone.boundingBox())!.y, `live poll top at ${PHONE.width}x${PHONE.height}`).toBeLessThan(PHONE.height);
+  await phone.page.screenshot({ path: test.info().outputPath('console-live-390x844.png'), fullPage: true });
+  await phone.ctx.close();
   // [UI22] In the Polls section the eight closed polls' results are folded, the live one's open.
   await openSection(mod.page, 'polls');
   const folded = mod.page.getByTestId('closed-results');

@@ -1,9 +1,11 @@
+import { DEFAULT_ENGAGEMENT_SETTINGS } from '@rally/shared';
 import { expect, test, type APIRequestContext, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
 import { expectNoSeriousA11yViolations } from './helpers/a11y';
 import { parseCsv, readDownload } from './helpers/csv';
 import { createEvent as createEventWith, keynoteSession, KEYNOTE, TEAMS } from './helpers/event';
 import { attendeePoll, createPollInPanel } from './helpers/polls';
-import { attendeeScreen, staffScreen, type Joiner, type ScreenOptions } from './helpers/screens';
+import { openYouMenu } from './helpers/attendee';
+import { attendeeScreen, staffScreen, stageScreen, type Joiner, type ScreenOptions } from './helpers/screens';
 import { unique } from './helpers/unique';
 import { openSection } from './helpers/console';
 
@@ -40,7 +42,7 @@ async function openModerator(browser: Browser, link: string): Promise<Page> {
   return page;
 }
 
-interface Attendee extends Pick<Joiner, 'name' | 'team' | 'mode'> {
+interface Attendee extends Pick<Joiner, 'name' | 'team' | 'mode' | 'roomCode' | 'viaQr'> {
   page: Page;
 }
 
@@ -315,4 +317,88 @@ test('[ENG25] [ENG22] [ENG23] [ENG24] under the parity gauge the dashboard says 
   const [remoteShare, roomShare] = [...counts.matchAll(/of ([\d.]+)/g)].map((m) => Number(m[1]));
   expect(remoteShare! + roomShare!).toBeCloseTo(1, 1);
   await expectNoSeriousA11yViolations(mod, '[data-testid="parity"]');
+});
+
+test('[ENG22] [ENG23] [ENG24] [ENG9] issue 14 reproduced: two remote attendees who took part in everything and one who entered the room code a little later raise no parity alert, and the log has the switch', async ({
+  browser,
+  request,
+}) => {
+  test.setTimeout(180_000);
+  // Venue verification on, as at the reported event: the room needs the stage screen's code.
+  const { code, links } = await createEventWith(request, { name: 'E2E Parity switch', agenda: [keynoteSession()] });
+  const stage = await stageScreen(browser, links.stage, tracked);
+  const roomCode = async () => (await stage.page.getByTestId('stage-room-code').textContent())!.trim();
+  const mod = await openModerator(browser, links.moderator);
+  // The keynote is live, so parity is judged on it ([ENG9]) and the entries carry it.
+  await openSection(mod, 'live');
+  await mod.getByRole('button', { name: `Set “${KEYNOTE}” live` }).click();
+  await expect(mod.getByRole('button', { name: `Set “${KEYNOTE}” live` })).toHaveCount(0);
+  const question = unique('Which play do you run first?');
+  const row = await createPoll(mod, question, ['Land', 'Expand']);
+
+  const room: Attendee[] = [];
+  for (let i = 0; i < 3; i++) {
+    room.push(await joinAttendee(browser, code, { name: unique(`Rita Room ${i}`), team: TEAMS[i]!, mode: 'room', roomCode: await roomCode(), viaQr: true }));
+  }
+  const remote: Attendee[] = [];
+  for (let i = 0; i < 2; i++) remote.push(await joinAttendee(browser, code, { name: unique(`Remy Remote ${i}`), team: TEAMS[i]!, mode: 'remote' }));
+  const lou = await joinAttendee(browser, code, { name: unique('Lou Late'), team: 'APAC', mode: 'remote' });
+  for (const a of room) await expect(a.page.getByTestId('my-mode')).toHaveAttribute('data-mode', 'room');
+  // Before the switch Lou is a whole remote attendee: the pre-fix head count (3 remote) then kept
+  // counting them there for good, which made the remote cohort judgeable at 2 of 3 = 67 %.
+  await expect(onlineCount(mod, 'remote')).toHaveText('3', LIVE);
+
+  // A little later (not a minute: presence is split by the time actually spent in each cohort,
+  // [ENG22], so a few seconds remote and the rest in the room shows the same thing), Lou types
+  // the code from the stage screen into "I'm in the room".
+  await lou.page.waitForTimeout(2_000);
+  const menu = await openYouMenu(lou.page);
+  await menu.getByRole('button', { name: 'I’m in the room' }).click();
+  await menu.getByLabel('Room code (shown on the stage screen)').fill(await roomCode());
+  await menu.getByRole('button', { name: 'Switch to in the room' }).click();
+  await expect(lou.page.getByTestId('my-mode')).toHaveAttribute('data-mode', 'room');
+  await lou.page.keyboard.press('Escape');
+  await expect(onlineCount(mod, 'room')).toHaveText('4', LIVE);
+  await expect(onlineCount(mod, 'remote')).toHaveText('2', LIVE);
+
+  // Everyone takes part in everything: the poll, answered by every attendee.
+  await inPolls(mod, async () => {
+    await row.getByRole('button', { name: `Launch “${question}”` }).click();
+    await expect(row).toHaveAttribute('data-state', 'live');
+  });
+  // (Lou's browser stays the laptop they joined on, so `vote` clicks rather than taps for them.)
+  for (const a of [...remote, lou, ...room]) await vote(a, question, a.mode === 'room' ? 'Land' : 'Expand');
+
+  // [ENG22] [ENG23] Both remote attendees took part; Lou counts remote only for their first seconds
+  // (a share below one person) and in the room with their vote for the rest.
+  await expect(mod.getByTestId('parity')).toContainText('Judged on the live session');
+  const counts = mod.getByTestId('parity').getByTestId('parity-counts');
+  await expect(counts).toHaveText(/^Took part: 2 of 2\.\d+ remote, (3\.\d+) of \1 in the room\.$/, LIVE);
+  const [remoteShare, roomShare] = [...(await counts.textContent())!.matchAll(/of ([\d.]+)/g)].map((m) => Number(m[1]));
+  expect(remoteShare! - 2 + (roomShare! - 3)).toBeCloseTo(1, 1);
+  // [ENG8] Parity is the remote rate over the room's (here 1): at or above the threshold, not 67 %.
+  const threshold = DEFAULT_ENGAGEMENT_SETTINGS.parityThreshold;
+  await expect.poll(() => gaugeValue(mod), LIVE).toBeGreaterThanOrEqual(threshold);
+  // [ENG9] Several dashboard ticks later (every second, [ENG6]) there is still no alert.
+  await mod.waitForTimeout(3_000);
+  await expect(mod.getByTestId('parity-alert')).toHaveCount(0);
+  expect(await gaugeValue(mod)).toBeGreaterThanOrEqual(threshold);
+
+  // [ENG24] The switch is an entry of the engagement log, in the moderator's log export: one
+  // `modeChanged` to the room from remote, of the attendee who joined remote and voted in the room.
+  const button = mod.getByTestId('download-log-csv');
+  await expect(async () => {
+    const [download] = await Promise.all([mod.waitForEvent('download'), button.click()]);
+    const [header, ...rows] = parseCsv(await readDownload(download));
+    const col = (name: string) => header!.indexOf(name);
+    const switches = rows.filter((r) => r[col('kind')] === 'modeChanged');
+    expect(switches).toHaveLength(1);
+    const [entry] = switches;
+    expect(entry![col('mode')]).toBe('room');
+    expect(entry![col('ref')]).toBe('remote');
+    expect(entry![col('session_id')]).toBe('keynote');
+    const theirs = rows.filter((r) => r[col('participant_id')] === entry![col('participant_id')]);
+    expect(theirs.find((r) => r[col('kind')] === 'joined')![col('mode')]).toBe('remote');
+    expect(theirs.find((r) => r[col('kind')] === 'voted')![col('mode')]).toBe('room');
+  }).toPass({ timeout: 30_000 });
 });

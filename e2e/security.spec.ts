@@ -6,6 +6,7 @@ import { LAPTOP, PHONE, PROJECTOR } from './helpers/devices';
 import { expectLive, joinAsAttendee, joinAsStaff } from './helpers/screens';
 import { expectNothingRan, hostile, watch, type Watched } from './helpers/hostile';
 import type { Page, BrowserContext } from '@playwright/test';
+import { ADMIN_TOKEN } from './env';
 
 /**
  * [SEC40] [SEC41] [SEC42] Script-bearing text typed into every field people fill in (names, questions,
@@ -163,6 +164,100 @@ test('[SEC40] [SEC41] a round with script-bearing room names, room chat and take
   await desk.send('stage:show', { slot: { kind: 'takeaway', roundId: round.id, roomId: 'room_a' } });
   await expect(stage.page.getByText(takeaway).first(), 'stage takeaway').toBeVisible();
   await expectNothingRan(stage.page, stage.w, 'stage showing a takeaway');
+});
+
+test('[SEC40] [SEC41] script-bearing open-text and word-cloud answers, survey texts, event and session titles and team names render as text on the attendee, moderator, presenter, stage and organiser pages', async ({ browser, request }) => {
+  const eventName = hostile('Kickoff', 'script');
+  const team = hostile('T', 'svg');
+  const keynoteTitle = hostile('Keynote', 'img');
+  const workshopTitle = hostile('Workshop', 'style');
+  const ev = await createEvent(request, {
+    name: eventName,
+    teams: ['EMEA', team],
+    agenda: [{ ...keynoteSession(), title: keynoteTitle }, { ...workshopSession(), title: workshopTitle }],
+    settings: { verifyRoomMode: false, moderation: 'post' },
+  });
+  // The unique suffix createEvent adds goes after the payload.
+  const name = ev.event.name;
+  const desk = await drive(request, ev.code, { name: 'Desk', key: keyOf(ev.links.moderator) });
+  const asker = await drive(request, ev.code, { name: 'Asker', mode: 'remote', team });
+  drivers.push(desk, asker);
+  await desk.send('session:setLive', { sessionId: 'keynote' });
+
+  // A word cloud and an open-text poll, answered with payloads (the cloud lower-cases its words).
+  const word = hostile('W', 'dialog').toLowerCase();
+  const openAnswer = hostile('Answer', 'img');
+  const cloud = await desk.send('poll:create', { sessionId: 'keynote', draft: { kind: 'wordcloud', question: 'One word for the year?', settings: SETTINGS } });
+  await desk.send('poll:launch', { pollId: cloud.id });
+  await asker.send('poll:vote', { pollId: cloud.id, vote: { kind: 'wordcloud', text: word } });
+  const open = await desk.send('poll:create', { sessionId: 'keynote', draft: { kind: 'open', question: 'What should we change?', settings: SETTINGS } });
+  const submitted = desk.waitFor<{ id: string }>('poll:answerSubmitted');
+  await desk.send('poll:launch', { pollId: open.id });
+  await asker.send('poll:vote', { pollId: open.id, vote: { kind: 'open', text: openAnswer } });
+  await desk.send('poll:moderateAnswer', { pollId: open.id, answerId: (await submitted).id, approved: true });
+
+  // The end-of-day survey: a hostile title, prompt and answer.
+  const surveyTitle = hostile('Survey', 'svg');
+  const prompt = hostile('Prompt', 'img');
+  const said = hostile('Said', 'script');
+  await desk.send('survey:define', { survey: { title: surveyTitle, anonymous: false, questions: [{ kind: 'text', prompt, required: true }] } });
+  await desk.send('survey:open', {});
+  await asker.send('survey:submit', { answers: [{ questionId: 's1', value: said }] });
+
+  // The attendee, on a phone, in the hostile team: the event name, the open poll, the survey.
+  const att = await watched(browser, PHONE);
+  await joinAsAttendee(att.page, ev.code, { name: 'Me', team, mode: 'remote' });
+  for (const t of [name, surveyTitle, prompt, openAnswer]) await expect(att.page.getByText(t).first(), `attendee: ${t}`).toBeVisible();
+  await expectNothingRan(att.page, att.w, 'attendee');
+
+  // The stage screen: idle with the agenda's now and next, then the cloud, then the wall.
+  const stage = await watched(browser, PROJECTOR);
+  await stage.page.goto(ev.links.stage);
+  await expectLive(stage.page);
+  await desk.send('stage:clear', {});
+  for (const t of [name, keynoteTitle, workshopTitle]) await expect(stage.page.getByText(t).first(), `stage idle: ${t}`).toBeVisible();
+  await desk.send('stage:show', { slot: { kind: 'poll', pollId: cloud.id } });
+  await expect(stage.page.getByText(word).first(), 'stage word cloud').toBeVisible();
+  await desk.send('stage:show', { slot: { kind: 'poll', pollId: open.id } });
+  await expect(stage.page.getByText(openAnswer).first(), 'stage wall').toBeVisible();
+  await expectNothingRan(stage.page, stage.w, 'stage');
+
+  // The presenter view: the session title and the answers.
+  const pres = await watched(browser, LAPTOP);
+  await joinAsStaff(pres.page, ev.links.presenter, 'presenter', 'Pat');
+  for (const t of [keynoteTitle, openAnswer]) await expect(pres.page.getByText(t).first(), `presenter: ${t}`).toBeVisible();
+  await expectNothingRan(pres.page, pres.w, 'presenter');
+
+  // The moderator console: agenda titles, the cloud and the answers, the team, the survey's texts.
+  const mod = await watched(browser, LAPTOP);
+  await joinAsStaff(mod.page, ev.links.moderator, 'moderator', 'Mo');
+  const expectations: Record<string, string[]> = {
+    '': [name, keynoteTitle, workshopTitle],
+    '/polls': [word, openAnswer],
+    '/people': [team],
+    '/engagement': [surveyTitle, prompt, said],
+    '/settings': [name],
+  };
+  const base = mod.page.url().replace(/\/moderator.*$/, '/moderator');
+  for (const [path, texts] of Object.entries(expectations)) {
+    await mod.page.goto(base + path);
+    await expectLive(mod.page);
+    for (const t of texts) await expect(mod.page.getByText(t).first(), `moderator ${path || '/'}: ${t}`).toBeVisible();
+    await expectNothingRan(mod.page, mod.w, `moderator ${path || '/'}`);
+  }
+
+  // The organiser page: the event's card, opened, with its name and teams.
+  const org = await watched(browser, LAPTOP);
+  await org.page.goto('/organiser');
+  await org.page.getByTestId('admin-token').fill(ADMIN_TOKEN);
+  await org.page.getByTestId('admin-token-save').click();
+  const card = org.page.locator(`[data-testid="event-card"][data-event-id="${ev.event.id}"]`);
+  await expect(card.locator('summary')).toContainText(name);
+  await card.locator('summary').click();
+  await expect(card.getByText(`Teams: EMEA, ${team}`)).toBeVisible();
+  await expectNothingRan(org.page, org.w, 'organiser');
+
+  for (const o of [att, stage, pres]) await expectNothingRan(o.page, o.w, 'at the end');
 });
 
 test('[SEC42] every page loads without a Content Security Policy violation', async ({ browser, request }) => {

@@ -192,6 +192,47 @@ test('[STAGE42] result bars are as long as the share they state: 60 % is three q
   mod.close();
 });
 
+test('[STAGE42] the NPS stack\'s segments are as long as their share of the answers', async ({ browser, request }) => {
+  const { code, links, mod } = await longEvent(request);
+  const people = await crowd(request, code, 10, attendee);
+  const poll = await launch(mod, { kind: 'nps', question: 'How likely are you to recommend the kickoff?' });
+  // 10 answers: 5 promoters (9-10), 3 passives (7-8), 2 detractors (0-6).
+  const values = [10, 9, 10, 9, 10, 7, 8, 7, 3, 6];
+  for (const [i, p] of people.entries()) await p.send('poll:vote', { pollId: poll.id, vote: { kind: 'nps', value: values[i] } });
+  const page = await openStage(browser, links.stage);
+  await expect(page.getByTestId('nps-promoters')).toHaveText('5');
+  await expect(page.getByTestId('nps-detractors')).toHaveText('2');
+
+  for (const vp of VIEWPORTS) {
+    await page.setViewportSize(vp);
+    // The counts the legend states, and the drawn width of each segment in the stack.
+    const drawn = await page.locator('.nps-parts').evaluate((parts) => {
+      const stack = parts.querySelector('.nps-stack')!.getBoundingClientRect().width;
+      const width = (cls: string) => parts.querySelector(`.nps-seg.${cls}`)!.getBoundingClientRect().width;
+      const count = (id: string) => Number(parts.querySelector(`[data-testid="${id}"]`)!.textContent);
+      return {
+        stack,
+        segments: [
+          { width: width('seg-promoters'), count: count('nps-promoters') },
+          { width: width('seg-passives'), count: count('nps-passives') },
+          { width: width('seg-detractors'), count: count('nps-detractors') },
+        ],
+      };
+    });
+    const total = drawn.segments.reduce((sum, s) => sum + s.count, 0);
+    expect(total).toBe(values.length);
+    expect(drawn.stack).toBeGreaterThan(0);
+    for (const s of drawn.segments) {
+      expect(Math.abs(s.width - (drawn.stack * s.count) / total), `${s.count} of ${total} on a ${drawn.stack}px stack at ${vp.width}x${vp.height}`).toBeLessThanOrEqual(1.5);
+    }
+    // The segments fill the stack exactly: no gap, no overflow.
+    expect(Math.abs(drawn.segments.reduce((sum, s) => sum + s.width, 0) - drawn.stack)).toBeLessThanOrEqual(1.5);
+  }
+  await page.screenshot({ path: join(SHOTS, 'nps-stack-1024x768.png') });
+  for (const p of people) p.close();
+  mod.close();
+});
+
 test('[STAGE40] [STAGE41] [STAGE43] the idle stage fits every projector, with the longest event name, agenda titles and announcement', async ({ browser, request }) => {
   const { links, mod } = await longEvent(request);
   const page = await openStage(browser, links.stage);

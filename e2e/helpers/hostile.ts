@@ -11,13 +11,16 @@ export const SCRIPTS = {
   svg: `<svg onload="window.__rallyXss=1">`,
   link: `javascript:window.__rallyXss=1//`,
   style: `<style>*{display:none}</style><b onmouseover="window.__rallyXss=1">`,
+  // Short enough for a word-cloud entry (40 characters, lower-cased by the server): what it does
+  // when it runs is open a dialog, which the watch counts.
+  dialog: `<img src=x onerror=alert(1)>`,
 } as const;
 
 /** A short unique label with a payload, within every text field's limits (names: 60). */
 export const hostile = (label: string, payload: keyof typeof SCRIPTS) => `${label} ${SCRIPTS[payload]}`;
 
 export interface Watched {
-  /** CSP violations and console errors naming the policy, collected since the page opened. */
+  /** CSP violations, console errors naming the policy and dialogs opened, collected since the page opened. */
   violations: string[];
 }
 
@@ -29,6 +32,10 @@ export async function watch(page: Page): Promise<Watched> {
       (window as unknown as { __rallyCsp: string[] }).__rallyCsp ??= [];
       (window as unknown as { __rallyCsp: string[] }).__rallyCsp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}:${e.columnNumber}`);
     });
+  });
+  page.on('dialog', (d) => {
+    w.violations.push(`a ${d.type()} dialog opened: ${d.message()}`);
+    void d.dismiss();
   });
   page.on('console', (m) => {
     if (/Content Security Policy|Refused to (execute|load|apply|connect|frame)/i.test(m.text())) w.violations.push(m.text());
@@ -43,7 +50,7 @@ export async function expectNothingRan(page: Page, w: Watched, where: string) {
     csp: (window as unknown as { __rallyCsp?: string[] }).__rallyCsp ?? [],
   }));
   expect(state.xss, `${where}: a payload ran`).toBeNull();
-  expect([...state.csp, ...w.violations], `${where}: CSP violations`).toEqual([]);
+  expect([...state.csp, ...w.violations], `${where}: CSP violations or dialogs`).toEqual([]);
   // And nothing was parsed as markup: no element carries a payload's handler.
   expect(await page.locator('[onerror],[onload],[onmouseover]').count(), `${where}: injected elements`).toBe(0);
 }
