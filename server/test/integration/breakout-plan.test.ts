@@ -98,7 +98,7 @@ async function openTeachBack(c: Cast): Promise<{ round: BreakoutRound; places: M
 }
 
 describe('rounds planned per agenda session', () => {
-  it('[BRK10] [BRK1] a round is prepared ahead for a later (not live) agenda session and keeps it; an unknown session is NOT_FOUND', async () => {
+  it('[BRK10] [BRK1] [BRK91] a round is prepared ahead for a later (not live) agenda session and keeps it; editing moves it to another; an unknown session is NOT_FOUND', async () => {
     const c = await cast();
     await ok(c.mod.send('session:setLive', { sessionId: 'opening' }));
     const updated = c.mod.waitFor('breakout:roundUpdated', (r) => r.title === 'After lunch');
@@ -109,6 +109,17 @@ describe('rounds planned per agenda session', () => {
     // A moderator connecting later sees it planned for that session.
     const later = await client(c.modToken);
     expect(later.snapshot.breakouts?.rounds?.find((r) => r.id === round.id)?.sessionId).toBe('afternoon');
+
+    // [BRK91] Editing the draft moves it to another session when one is given, and keeps it when none is.
+    const draft = { title: 'After lunch', durationSec: 1200, audience: 'remote', strategy: { kind: 'random' }, format: { kind: 'open' }, rooms: round.rooms } as const;
+    expect(await ok(c.mod.send('breakout:update', { roundId: round.id, draft, sessionId: 'opening' }))).toMatchObject({ sessionId: 'opening' });
+    expect(await ok(c.mod.send('breakout:update', { roundId: round.id, draft: { ...draft, title: 'After the keynote' } }))).toMatchObject({ sessionId: 'opening', title: 'After the keynote' });
+    expect(await c.mod.send('breakout:update', { roundId: round.id, draft: { ...draft, title: 'Lost' }, sessionId: 'no_such_session' })).toMatchObject({ ok: false, error: { code: ErrorCode.NOT_FOUND } });
+    expect(await s.store.getRound(round.id)).toMatchObject({ sessionId: 'opening', title: 'After the keynote' });
+    // The same over REST ([BRK5]).
+    const put = await s.api(`/api/events/${c.ev.event.id}/breakouts/rounds/${round.id}`, { method: 'PUT', admin: true, body: JSON.stringify({ draft, sessionId: null }) });
+    expect(put.status).toBe(200);
+    expect(put.body).toMatchObject({ sessionId: null, title: 'After lunch' });
 
     const before = (await s.store.listRounds(c.ev.event.id)).length;
     expect(await c.mod.send('breakout:create', { sessionId: 'no_such_session', draft: { title: 'X', durationSec: 600, rooms: [] } as never })).toMatchObject({ ok: false, error: { code: ErrorCode.NOT_FOUND } });
