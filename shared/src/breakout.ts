@@ -107,7 +107,7 @@ export type StructuredKind = z.infer<typeof StructuredKind>;
  */
 const Concepts = z.array(z.string().trim().min(1).max(BREAKOUT_LIMITS.conceptMax)).max(BREAKOUT_LIMITS.rotationsMax);
 
-function formatSchemas<R extends z.ZodTypeAny>(role: R, withConcepts: boolean) {
+function formatSchemas<R extends z.ZodTypeAny, E extends z.ZodRawShape>(role: R, extra: E) {
   return z.discriminatedUnion('kind', [
     /** A plain discussion: no roles. */
     z.object({ kind: z.literal('open') }),
@@ -120,16 +120,16 @@ function formatSchemas<R extends z.ZodTypeAny>(role: R, withConcepts: boolean) {
       roles: z.array(role).min(2).max(BREAKOUT_LIMITS.rolesMax),
       rotations: z.number().int().min(1).max(BREAKOUT_LIMITS.rotationsMax),
       rubric: z.array(RubricCriterion).min(1).max(BREAKOUT_LIMITS.criteriaMax),
-      ...(withConcepts ? { concepts: Concepts.optional() } : {}),
+      ...extra,
     }),
   ]);
 }
 
 /** [BRK50] A round's format as authored and as staff see it (briefs and concepts included). */
-export const BreakoutFormat = formatSchemas(BreakoutRoleWithBrief, true);
+export const BreakoutFormat = formatSchemas(BreakoutRoleWithBrief, { concepts: Concepts.optional() });
 export type BreakoutFormat = z.output<typeof BreakoutFormat>;
 /** [BRK51] The same without the briefs (nor [BRK90] concepts): what attendees and the stage screen receive. */
-export const BreakoutPublicFormat = formatSchemas(BreakoutRole, false);
+export const BreakoutPublicFormat = formatSchemas(BreakoutRole, {});
 export type BreakoutPublicFormat = z.output<typeof BreakoutPublicFormat>;
 
 /**
