@@ -352,7 +352,7 @@ function PersonRow({
   return (
     <li data-testid="brk-person">
       <span>
-        {name} {inVideo ? <span className="badge badge-video">in video</span> : null}
+        <span data-testid="brk-person-name">{name}</span> {inVideo ? <span className="badge badge-video">in video</span> : null}
       </span>
       {editable && moving ? (
         <span>

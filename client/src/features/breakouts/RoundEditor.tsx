@@ -211,7 +211,7 @@ function RoomsFields({ rooms, onChange }: { rooms: readonly BreakoutRoom[]; onCh
             <div className="brk-fields brk-room-fields">
               <div className="field">
                 <label htmlFor={`${id}-n-${i}`}>Name</label>
-                <input id={`${id}-n-${i}`} value={r.name} maxLength={BREAKOUT_LIMITS.nameMax} onChange={(e) => onChange(i, { name: e.target.value })} data-testid="brk-room-name" />
+                <input id={`${id}-n-${i}`} value={r.name} maxLength={BREAKOUT_LIMITS.nameMax} onChange={(e) => onChange(i, { name: e.target.value })} data-testid="brk-edit-room-name" />
               </div>
               <div className="field">
                 <label htmlFor={`${id}-c-${i}`}>Capacity</label>
@@ -223,12 +223,12 @@ function RoomsFields({ rooms, onChange }: { rooms: readonly BreakoutRoom[]; onCh
                   max={BREAKOUT_LIMITS.roomCapacityMax}
                   value={r.capacity}
                   onChange={(e) => onChange(i, { capacity: Math.max(1, Math.min(BREAKOUT_LIMITS.roomCapacityMax, Math.floor(Number(e.target.value)) || 1)) })}
-                  data-testid="brk-room-capacity"
+                  data-testid="brk-edit-room-capacity"
                 />
               </div>
               <div className="field brk-wide">
                 <label htmlFor={`${id}-t-${i}`}>Topic (optional)</label>
-                <input id={`${id}-t-${i}`} value={r.topic} maxLength={BREAKOUT_LIMITS.topicMax} onChange={(e) => onChange(i, { topic: e.target.value })} data-testid="brk-room-topic" />
+                <input id={`${id}-t-${i}`} value={r.topic} maxLength={BREAKOUT_LIMITS.topicMax} onChange={(e) => onChange(i, { topic: e.target.value })} data-testid="brk-edit-room-topic" />
               </div>
               <FacilitatorPicker room={r} onChange={(facilitatorId) => onChange(i, { facilitatorId })} />
             </div>
@@ -278,7 +278,7 @@ function FacilitatorPicker({ room, onChange }: { room: BreakoutRoom; onChange: (
             onKeyDown={(e) => {
               if (e.key === 'Escape') setOpen(false);
             }}
-            data-testid="brk-room-facilitator"
+            data-testid="brk-edit-room-facilitator"
           >
             <option value="">No facilitator</option>
             {room.facilitatorId && !attendees.some((p) => p.id === room.facilitatorId) ? <option value={room.facilitatorId}>{current}</option> : null}
@@ -292,8 +292,8 @@ function FacilitatorPicker({ room, onChange }: { room: BreakoutRoom; onChange: (
         </span>
       ) : (
         <span className="row">
-          <span data-testid="brk-room-facilitator-name">{current ?? 'None'}</span>
-          <button type="button" className="btn btn-small btn-quiet" aria-describedby={`${id}-l`} aria-label={`Choose the facilitator of ${room.name || 'this room'}`} onClick={() => setOpen(true)} data-testid="brk-room-facilitator-open">
+          <span data-testid="brk-edit-room-facilitator-name">{current ?? 'None'}</span>
+          <button type="button" className="btn btn-small btn-quiet" aria-describedby={`${id}-l`} aria-label={`Choose the facilitator of ${room.name || 'this room'}`} onClick={() => setOpen(true)} data-testid="brk-edit-room-facilitator-open">
             Choose
           </button>
         </span>
