@@ -410,7 +410,7 @@ function SwapRow({ round, occupancy, names, pid, roomId, onDone }: { round: Brea
   ].filter((g) => g.people.length > 0);
   return (
     <li data-testid="brk-person">
-      <span>
+      <span className="brk-swap-pick">
         <label htmlFor={id}>Swap {name} with</label>
         <select
           id={id}
