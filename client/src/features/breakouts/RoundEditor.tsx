@@ -1,5 +1,5 @@
 import { useId, useMemo, useState, type FormEvent } from 'react';
-import { BREAKOUT_LIMITS, BreakoutAttribute, RoundDraft, type AssignmentStrategy, type BreakoutFormat, type BreakoutRoom, type StructuredKind } from '@rally/shared';
+import { BREAKOUT_LIMITS, BreakoutAttribute, RoundDraft, type AssignmentStrategy, type BreakoutFormat, type BreakoutRoom, type Participant, type StructuredKind } from '@rally/shared';
 import { useLive } from '../../components/EventGate';
 import { sortedAgenda, timeRange } from '../../lib/agenda';
 import { sentence } from '../../lib/text';
@@ -202,6 +202,11 @@ function fieldName(path: readonly PropertyKey[], rooms: readonly BreakoutRoom[])
 /** [BRK91] Each room's name, topic, capacity and facilitator, edited one by one. */
 function RoomsFields({ rooms, onChange }: { rooms: readonly BreakoutRoom[]; onChange: (i: number, patch: Partial<BreakoutRoom>) => void }) {
   const id = useId();
+  const { state } = useLive();
+  const online = state.presence?.online;
+  // Once per presence change, not once per room: a plan has up to 500 rooms, an event thousands online.
+  const attendees = useMemo(() => (online ?? []).filter((p) => p.role === 'attendee').sort((a, b) => a.name.localeCompare(b.name)), [online]);
+  const names = useMemo(() => new Map(attendees.map((p) => [p.id, p.name])), [attendees]);
   const list = (
     <ol className="brk-room-edits">
       {rooms.map((r, i) => (
@@ -230,7 +235,7 @@ function RoomsFields({ rooms, onChange }: { rooms: readonly BreakoutRoom[]; onCh
                 <label htmlFor={`${id}-t-${i}`}>Topic (optional)</label>
                 <input id={`${id}-t-${i}`} value={r.topic} maxLength={BREAKOUT_LIMITS.topicMax} onChange={(e) => onChange(i, { topic: e.target.value })} data-testid="brk-edit-room-topic" />
               </div>
-              <FacilitatorPicker room={r} onChange={(facilitatorId) => onChange(i, { facilitatorId })} />
+              <FacilitatorPicker room={r} attendees={attendees} names={names} onChange={(facilitatorId) => onChange(i, { facilitatorId })} />
             </div>
           </fieldset>
         </li>
@@ -249,13 +254,20 @@ function RoomsFields({ rooms, onChange }: { rooms: readonly BreakoutRoom[]; onCh
  * [BRK91] [BRK31] A room's facilitator: one of the attendees online (placed first in the room when
  * people are assigned), or none. The list opens for one room at a time (one select, not one per room).
  */
-function FacilitatorPicker({ room, onChange }: { room: BreakoutRoom; onChange: (id: string | null) => void }) {
-  const { state } = useLive();
+function FacilitatorPicker({
+  room,
+  attendees,
+  names,
+  onChange,
+}: {
+  room: BreakoutRoom;
+  attendees: readonly Participant[];
+  names: ReadonlyMap<string, string>;
+  onChange: (id: string | null) => void;
+}) {
   const id = useId();
   const [open, setOpen] = useState(false);
-  const online = state.presence?.online;
-  const attendees = useMemo(() => (online ?? []).filter((p) => p.role === 'attendee').sort((a, b) => a.name.localeCompare(b.name)), [online]);
-  const current = room.facilitatorId ? (attendees.find((p) => p.id === room.facilitatorId)?.name ?? 'Someone offline') : null;
+  const current = room.facilitatorId ? (names.get(room.facilitatorId) ?? 'Someone offline') : null;
   return (
     <div className="field brk-wide">
       <span className="brk-label" id={`${id}-l`}>
@@ -281,7 +293,7 @@ function FacilitatorPicker({ room, onChange }: { room: BreakoutRoom; onChange: (
             data-testid="brk-edit-room-facilitator"
           >
             <option value="">No facilitator</option>
-            {room.facilitatorId && !attendees.some((p) => p.id === room.facilitatorId) ? <option value={room.facilitatorId}>{current}</option> : null}
+            {room.facilitatorId && !names.has(room.facilitatorId) ? <option value={room.facilitatorId}>{current}</option> : null}
             {attendees.map((p) => (
               <option key={p.id} value={p.id}>
                 {p.name}
