@@ -125,8 +125,8 @@ export type BreakoutSnapshot = z.infer<typeof BreakoutSnapshot>;
 export const breakoutCommandSchemas = {
   /** [BRK10] Staff prepare a round for an agenda session (or none). */
   'breakout:create': z.strictObject({ id: CommandId, sessionId: Id.nullable(), draft: RoundDraft }),
-  /** [BRK10] Replaces a draft round's plan (draft only). */
-  'breakout:update': z.strictObject({ id: CommandId, roundId: Id, draft: RoundDraft }),
+  /** [BRK10] Replaces a draft round's plan (draft only); [BRK91] `sessionId` moves it to another agenda session (absent: unchanged). */
+  'breakout:update': z.strictObject({ id: CommandId, roundId: Id, draft: RoundDraft, sessionId: Id.nullable().optional() }),
   /** [BRK10] Deletes a draft or closed round. */
   'breakout:delete': z.strictObject({ id: CommandId, roundId: Id }),
   /** [BRK30] Runs the round's strategy (or the one given) over the participants present now. */

@@ -31,6 +31,8 @@ export const BREAKOUT_LIMITS = {
   rolesMax: 6,
   criteriaMax: 10,
   rotationsMax: 10,
+  /** [BRK90] A teach-back's concepts: one per rotation at most, each this long at most. */
+  conceptMax: 200,
   templatesPerEvent: 100,
   /** [BRK40] Video tokens live this long; the client asks again before they expire. */
   videoTokenTtlSec: 15 * 60,
@@ -98,7 +100,14 @@ export type BreakoutRoleWithBrief = z.output<typeof BreakoutRoleWithBrief>;
 export const StructuredKind = z.enum(['rolePlay', 'teachBack', 'dealClinic']);
 export type StructuredKind = z.infer<typeof StructuredKind>;
 
-function formatSchemas<R extends z.ZodTypeAny>(role: R) {
+/**
+ * [BRK90] A teach-back's concepts, one per rotation: rotation r's teacher (role 0) gets concept
+ * r mod n in their private brief. Optional (absent on rounds stored before it existed); private
+ * like the briefs, so only the staff's format carries it.
+ */
+const Concepts = z.array(z.string().trim().min(1).max(BREAKOUT_LIMITS.conceptMax)).max(BREAKOUT_LIMITS.rotationsMax);
+
+function formatSchemas<R extends z.ZodTypeAny, E extends z.ZodRawShape>(role: R, extra: E) {
   return z.discriminatedUnion('kind', [
     /** A plain discussion: no roles. */
     z.object({ kind: z.literal('open') }),
@@ -111,15 +120,16 @@ function formatSchemas<R extends z.ZodTypeAny>(role: R) {
       roles: z.array(role).min(2).max(BREAKOUT_LIMITS.rolesMax),
       rotations: z.number().int().min(1).max(BREAKOUT_LIMITS.rotationsMax),
       rubric: z.array(RubricCriterion).min(1).max(BREAKOUT_LIMITS.criteriaMax),
+      ...extra,
     }),
   ]);
 }
 
-/** [BRK50] A round's format as authored and as staff see it (briefs included). */
-export const BreakoutFormat = formatSchemas(BreakoutRoleWithBrief);
+/** [BRK50] A round's format as authored and as staff see it (briefs and concepts included). */
+export const BreakoutFormat = formatSchemas(BreakoutRoleWithBrief, { concepts: Concepts.optional() });
 export type BreakoutFormat = z.output<typeof BreakoutFormat>;
-/** [BRK51] The same without the briefs: what attendees and the stage screen receive. */
-export const BreakoutPublicFormat = formatSchemas(BreakoutRole);
+/** [BRK51] The same without the briefs (nor [BRK90] concepts): what attendees and the stage screen receive. */
+export const BreakoutPublicFormat = formatSchemas(BreakoutRole, {});
 export type BreakoutPublicFormat = z.output<typeof BreakoutPublicFormat>;
 
 /**
@@ -189,7 +199,9 @@ export type BreakoutRoundView = z.output<typeof BreakoutRoundView>;
 /** [BRK51] The audience's view of a round: the briefs stripped, the rooms only where attendees pick one. */
 export function roundView(r: BreakoutRound): BreakoutRoundView {
   const format: BreakoutPublicFormat =
-    r.format.kind === 'open' ? r.format : { ...r.format, roles: r.format.roles.map(({ id, name, scores }) => ({ id, name, scores })) };
+    r.format.kind === 'open'
+      ? r.format
+      : { kind: r.format.kind, rotations: r.format.rotations, rubric: r.format.rubric, roles: r.format.roles.map(({ id, name, scores }) => ({ id, name, scores })) };
   const { rooms, ...rest } = r;
   return { ...rest, format, roomCount: rooms.length, ...(r.strategy.kind === 'selfSelect' ? { rooms } : {}) };
 }
@@ -219,6 +231,15 @@ export interface RotationSeat {
 export function roleIndexFor(memberIndex: number, members: number, rotation: number, roles: number): number {
   const seat = (((memberIndex - rotation) % members) + members) % members;
   return Math.min(seat, roles - 1);
+}
+
+/**
+ * [BRK90] The concept rotation `rotation`'s teacher teaches in a teach-back with concepts (concept
+ * r mod n, so fewer concepts than rotations repeat), else null.
+ */
+export function conceptFor(format: BreakoutFormat, rotation: number): string | null {
+  if (format.kind !== 'teachBack' || !format.concepts?.length) return null;
+  return format.concepts[rotation % format.concepts.length]!;
 }
 
 /** [BRK50] The rotation running at `now` (0-based), or null outside the round's time. */

@@ -15,7 +15,8 @@ export interface BreakoutRoundRoutesDeps extends ExportAuthDeps {
 const EventParams = z.object({ id: Id });
 const RoundParams = z.object({ id: Id, roundId: Id });
 export const CreateBody = z.strictObject({ sessionId: Id.nullable().default(null), draft: RoundDraft });
-export const UpdateBody = z.strictObject({ draft: RoundDraft });
+/** [BRK91] `sessionId` moves the draft to another agenda session (absent: unchanged). */
+export const UpdateBody = z.strictObject({ draft: RoundDraft, sessionId: Id.nullable().optional() });
 
 /**
  * These routes parse their own bodies (app.ts leaves them alone): a plan of 500 rooms with names and
@@ -52,7 +53,7 @@ export function breakoutRoundRouter(deps: BreakoutRoundRoutesDeps): Router {
   r.put('/events/:id/breakouts/rounds/:roundId', authorized, jsonBody, async (req, res) => {
     const { id, roundId } = parseBody(RoundParams, req.params);
     const body = parseBody(UpdateBody, req.body);
-    res.json(await updateRound(domain, id, roundId, body.draft));
+    res.json(await updateRound(domain, id, roundId, body.draft, body.sessionId));
   });
 
   return r;

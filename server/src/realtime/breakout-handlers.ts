@@ -26,7 +26,7 @@ const roomsDeps = (ctx: CommandContext): RoomsDeps => ({ ...ctx.deps, chatBudget
 /** [BRK10..] Thin adapters from a validated, authorised breakout command to its domain function. */
 export const breakoutHandlers: BreakoutHandlers = {
   'breakout:create': (ctx, p) => createRound(ctx.deps, ctx.eventId, p.sessionId, p.draft),
-  'breakout:update': (ctx, p) => updateRound(ctx.deps, ctx.eventId, p.roundId, p.draft),
+  'breakout:update': (ctx, p) => updateRound(ctx.deps, ctx.eventId, p.roundId, p.draft, p.sessionId),
   'breakout:delete': (ctx, p) => deleteRound(ctx.deps, ctx.eventId, p.roundId),
   'breakout:assign': (ctx, p) => assignRound(ctx.deps, ctx.eventId, p.roundId, p.strategy),
   'breakout:move': (ctx, p) => moveParticipant(ctx.deps, ctx.eventId, p.roundId, p.participantId, p.roomId),

@@ -9,6 +9,7 @@ import { FORMAT_LABEL } from './model';
 import { RoomChat } from './RoomChat';
 import { RoomVideo } from './RoomVideo';
 import { RoundEditor } from './RoundEditor';
+import { SwapRow } from './SwapRow';
 import './breakouts.css';
 
 const STATUS_LABEL: Record<BreakoutRound['status'], string> = { draft: 'Draft', open: 'Open', closing: 'Closing', closed: 'Closed' };
@@ -39,8 +40,8 @@ export function ModeratorBreakouts() {
           <RoundEditor
             submitLabel="Create the round"
             onCancel={() => setCreating(false)}
-            onSubmit={async (draft) => {
-              const ack = await send('breakout:create', { sessionId: state.event.liveSessionId, draft }, { quiet: true });
+            onSubmit={async (draft, sessionId) => {
+              const ack = await send('breakout:create', { sessionId, draft }, { quiet: true });
               if (!ack.ok) return sentence(ack.error.message);
               setCreating(false);
               return null;
@@ -114,7 +115,8 @@ function HelpQueue({ help, rounds }: { help: HelpRequest[]; rounds: BreakoutRoun
 }
 
 function RoundPanel({ round, occupancy }: { round: BreakoutRound; occupancy: RoomOccupancy | undefined }) {
-  const { send } = useLive();
+  const { state, send } = useLive();
+  const session = round.sessionId ? state.event.agenda.find((s) => s.id === round.sessionId) : undefined;
   const [summary, setSummary] = useState<AssignmentSummary | null>(null);
   const [editing, setEditing] = useState(false);
   const [error, setError] = useState('');
@@ -134,6 +136,12 @@ function RoundPanel({ round, occupancy }: { round: BreakoutRound; occupancy: Roo
           <p className="muted small">
             {FORMAT_LABEL[round.format.kind]} · {round.rooms.length} {round.rooms.length === 1 ? 'room' : 'rooms'} · {Math.round(round.durationSec / 60)} min ·{' '}
             {round.audience === 'remote' ? 'remote attendees' : 'everyone'}
+            {session ? (
+              <>
+                {' '}
+                · <span data-testid="brk-round-session">for {session.title}</span>
+              </>
+            ) : null}
           </p>
         </div>
         {live ? <StaffClock round={round} /> : null}
@@ -182,8 +190,8 @@ function RoundPanel({ round, occupancy }: { round: BreakoutRound; occupancy: Roo
             initial={round}
             submitLabel="Save the plan"
             onCancel={() => setEditing(false)}
-            onSubmit={async (draft) => {
-              const ack = await send('breakout:update', { roundId: round.id, draft }, { quiet: true });
+            onSubmit={async (draft, sessionId) => {
+              const ack = await send('breakout:update', { roundId: round.id, draft, sessionId }, { quiet: true });
               if (!ack.ok) return sentence(ack.error.message);
               setEditing(false);
               return null;
@@ -276,7 +284,7 @@ function Rooms({ round, occupancy }: { round: BreakoutRound; occupancy: RoomOccu
             <ul className="brk-people">
               {people.length === 0 ? <li className="muted small">Empty</li> : null}
               {people.map((pid) => (
-                <PersonRow key={pid} round={round} pid={pid} name={name(pid)} roomId={room.id} inVideo={o?.inVideo.includes(pid) ?? false} editable={editable} />
+                <PersonRow key={pid} round={round} occupancy={occupancy} names={name} pid={pid} roomId={room.id} inVideo={o?.inVideo.includes(pid) ?? false} editable={editable} />
               ))}
             </ul>
           );
@@ -308,7 +316,7 @@ function Rooms({ round, occupancy }: { round: BreakoutRound; occupancy: RoomOccu
           <h4>Without a room ({occupancy.unassigned.length})</h4>
           <ul className="brk-people">
             {occupancy.unassigned.map((pid) => (
-              <PersonRow key={pid} round={round} pid={pid} name={name(pid)} roomId={null} inVideo={false} editable={editable} />
+              <PersonRow key={pid} round={round} occupancy={occupancy} names={name} pid={pid} roomId={null} inVideo={false} editable={editable} />
             ))}
           </ul>
         </article>
@@ -317,15 +325,37 @@ function Rooms({ round, occupancy }: { round: BreakoutRound; occupancy: RoomOccu
   );
 }
 
-/** One person in a room; "Move" opens the room list for that person only (one select, not one per person). */
-function PersonRow({ round, pid, name, roomId, inVideo, editable }: { round: BreakoutRound; pid: string; name: string; roomId: string | null; inVideo: boolean; editable: boolean }) {
+/**
+ * One person in a room; "Move" opens the room list and [BRK92] "Swap" the people of the other rooms,
+ * for that person only (one select, not one per person).
+ */
+function PersonRow({
+  round,
+  occupancy,
+  names,
+  pid,
+  roomId,
+  inVideo,
+  editable,
+}: {
+  round: BreakoutRound;
+  occupancy: RoomOccupancy | undefined;
+  names: (id: string) => string;
+  pid: string;
+  roomId: string | null;
+  inVideo: boolean;
+  editable: boolean;
+}) {
   const { send } = useLive();
   const id = useId();
+  const name = names(pid);
   const [moving, setMoving] = useState(false);
+  const [swapping, setSwapping] = useState(false);
+  if (editable && swapping) return <SwapRow round={round} occupancy={occupancy} names={names} pid={pid} roomId={roomId} onDone={() => setSwapping(false)} />;
   return (
     <li data-testid="brk-person">
       <span>
-        {name} {inVideo ? <span className="badge badge-video">in video</span> : null}
+        <span data-testid="brk-person-name">{name}</span> {inVideo ? <span className="badge badge-video">in video</span> : null}
       </span>
       {editable && moving ? (
         <span>
@@ -355,9 +385,14 @@ function PersonRow({ round, pid, name, roomId, inVideo, editable }: { round: Bre
           </select>
         </span>
       ) : editable ? (
-        <button type="button" className="btn btn-small btn-quiet" onClick={() => setMoving(true)} aria-label={`Move ${name}`} data-testid="brk-move-open">
-          Move
-        </button>
+        <span className="row brk-person-tools">
+          <button type="button" className="btn btn-small btn-quiet" onClick={() => setMoving(true)} aria-label={`Move ${name}`} data-testid="brk-move-open">
+            Move
+          </button>
+          <button type="button" className="btn btn-small btn-quiet" onClick={() => setSwapping(true)} aria-label={`Swap ${name} with someone`} data-testid="brk-swap-open">
+            Swap
+          </button>
+        </span>
       ) : null}
     </li>
   );

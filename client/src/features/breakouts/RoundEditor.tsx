@@ -1,8 +1,10 @@
-import { useId, useState, type FormEvent } from 'react';
-import { BREAKOUT_LIMITS, BreakoutAttribute, RoundDraft, type AssignmentStrategy, type BreakoutFormat, type StructuredKind } from '@rally/shared';
+import { useId, useMemo, useState, type FormEvent } from 'react';
+import { BREAKOUT_LIMITS, BreakoutAttribute, RoundDraft, type AssignmentStrategy, type BreakoutFormat, type BreakoutRoom, type Participant, type StructuredKind } from '@rally/shared';
+import { useLive } from '../../components/EventGate';
+import { sortedAgenda, timeRange } from '../../lib/agenda';
 import { sentence } from '../../lib/text';
 import { newCommandId } from '../../lib/ids';
-import { defaultFormat, FORMAT_LABEL, quickRooms } from './model';
+import { defaultFormat, FORMAT_LABEL, quickRooms, resizeRooms, withCapacity } from './model';
 
 type StrategyChoice = 'random' | 'manual' | 'selfSelect' | 'roster' | 'group' | 'mix';
 
@@ -21,12 +23,31 @@ function strategyChoice(s: AssignmentStrategy): StrategyChoice {
   return s.kind === 'attribute' ? s.how : s.kind;
 }
 
+/** Above this many rooms the one-by-one room list starts folded, so a 500-room plan stays a short form. */
+const FOLD_ROOMS_OVER = 12;
+
 /**
- * [BRK76] A round's plan: title, duration, who goes, how people are placed, the format (a structured
- * one starts from roles, briefs and a rubric the moderator edits) and "N rooms of capacity C".
+ * [BRK76] [BRK91] A round's plan: the agenda session it is for (the live one to start), title,
+ * duration, who goes, how people are placed, the format (a structured one starts from roles, briefs
+ * and a rubric the moderator edits) and its rooms: "N rooms of capacity C" to start, then each
+ * room's name, topic, capacity and facilitator.
  */
-export function RoundEditor({ initial, submitLabel, onSubmit, onCancel }: { initial?: RoundDraft; submitLabel: string; onSubmit: (d: RoundDraft) => Promise<string | null>; onCancel: () => void }) {
+export function RoundEditor({
+  initial,
+  submitLabel,
+  onSubmit,
+  onCancel,
+}: {
+  initial?: RoundDraft & { sessionId?: string | null };
+  submitLabel: string;
+  onSubmit: (d: RoundDraft, sessionId: string | null) => Promise<string | null>;
+  onCancel: () => void;
+}) {
+  const { state } = useLive();
   const id = useId();
+  const agenda = sortedAgenda(state.event);
+  const liveId = state.event.liveSessionId;
+  const [sessionId, setSessionId] = useState<string | null>(initial ? (initial.sessionId ?? null) : liveId);
   const [title, setTitle] = useState(initial?.title ?? 'Breakout');
   const [minutes, setMinutes] = useState(String(Math.round((initial?.durationSec ?? 900) / 60)));
   const [audience, setAudience] = useState(initial?.audience ?? 'remote');
@@ -35,15 +56,32 @@ export function RoundEditor({ initial, submitLabel, onSubmit, onCancel }: { init
   const [format, setFormat] = useState<BreakoutFormat>(initial?.format ?? { kind: 'open' });
   const [roomCount, setRoomCount] = useState(String(initial?.rooms.length || 4));
   const [capacity, setCapacity] = useState(String(initial?.rooms[0]?.capacity ?? 5));
-  const [rooms, setRooms] = useState(initial?.rooms ?? []);
+  // Every room made so far, edits included: the count shows the first N, so typing "12" over "4"
+  // (through "1") loses no room's name or topic.
+  const [pool, setPool] = useState<BreakoutRoom[]>(() => (initial?.rooms.length ? initial.rooms : quickRooms(4, 5)));
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
+  const shown = Math.max(1, Math.min(BREAKOUT_LIMITS.roomsPerRound, Math.floor(Number(roomCount)) || 1));
+  const rooms = pool.slice(0, shown);
+
+  function changeCount(v: string) {
+    setRoomCount(v);
+    const n = Math.floor(Number(v));
+    if (n >= 1) setPool((p) => resizeRooms(p, n, Number(capacity) || 1));
+  }
+  /** "People per room" sets every room's capacity; each room's own field changes one. */
+  function changeCapacity(v: string) {
+    setCapacity(v);
+    const c = Math.floor(Number(v));
+    if (c >= 1) setPool((p) => withCapacity(p, c));
+  }
+  const setRoom = (i: number, patch: Partial<BreakoutRoom>) => setPool((p) => p.map((r, j) => (j === i ? { ...r, ...patch } : r)));
 
   function pickFormat(kind: 'open' | StructuredKind) {
     const f = defaultFormat(kind);
     setFormat(f);
     // A role-play room holds one person per role.
-    if (f.kind !== 'open') setCapacity(String(f.roles.length));
+    if (f.kind !== 'open') changeCapacity(String(f.roles.length));
   }
 
   async function submit(e: FormEvent) {
@@ -55,23 +93,33 @@ export function RoundEditor({ initial, submitLabel, onSubmit, onCancel }: { init
       audience,
       strategy: strat,
       format,
-      rooms: quickRooms(Number(roomCount) || 1, Number(capacity) || 1, rooms),
+      rooms,
     });
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      setError(sentence(`${issue?.path.join(' ') ?? ''}: ${issue?.message ?? 'check the form'}`.replace(/^: /, '')));
+      setError(sentence(`${issue ? fieldName(issue.path, rooms) : ''}: ${issue?.message ?? 'check the form'}`.replace(/^: /, '')));
       return;
     }
     setBusy(true);
-    const err = await onSubmit(parsed.data);
+    const err = await onSubmit(parsed.data, sessionId);
     setBusy(false);
     setError(err ?? '');
-    if (!err) setRooms(parsed.data.rooms);
   }
 
   return (
     <form className="brk-editor stack" onSubmit={submit} noValidate data-testid="brk-editor">
       <div className="brk-fields">
+        <div className="field">
+          <label htmlFor={`${id}-session`}>Agenda session</label>
+          <select id={`${id}-session`} value={sessionId ?? ''} onChange={(e) => setSessionId(e.target.value || null)} data-testid="brk-session">
+            <option value="">No session</option>
+            {agenda.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.title} ({timeRange(a)}){a.id === liveId ? ', live now' : ''}
+              </option>
+            ))}
+          </select>
+        </div>
         <div className="field">
           <label htmlFor={`${id}-title`}>Title</label>
           <input id={`${id}-title`} value={title} maxLength={120} onChange={(e) => setTitle(e.target.value)} data-testid="brk-title" />
@@ -121,13 +169,14 @@ export function RoundEditor({ initial, submitLabel, onSubmit, onCancel }: { init
         </div>
         <div className="field">
           <label htmlFor={`${id}-rooms`}>Rooms</label>
-          <input id={`${id}-rooms`} type="number" inputMode="numeric" min={1} max={BREAKOUT_LIMITS.roomsPerRound} value={roomCount} onChange={(e) => setRoomCount(e.target.value)} data-testid="brk-room-count" />
+          <input id={`${id}-rooms`} type="number" inputMode="numeric" min={1} max={BREAKOUT_LIMITS.roomsPerRound} value={roomCount} onChange={(e) => changeCount(e.target.value)} data-testid="brk-room-count" />
         </div>
         <div className="field">
           <label htmlFor={`${id}-cap`}>People per room (at most)</label>
-          <input id={`${id}-cap`} type="number" inputMode="numeric" min={1} max={BREAKOUT_LIMITS.roomCapacityMax} value={capacity} onChange={(e) => setCapacity(e.target.value)} data-testid="brk-capacity" />
+          <input id={`${id}-cap`} type="number" inputMode="numeric" min={1} max={BREAKOUT_LIMITS.roomCapacityMax} value={capacity} onChange={(e) => changeCapacity(e.target.value)} data-testid="brk-capacity" />
         </div>
       </div>
+      <RoomsFields rooms={rooms} onChange={setRoom} />
       {format.kind !== 'open' ? <StructuredFields format={format} onChange={setFormat} /> : null}
       <p className={error ? 'field-error' : 'visually-hidden'} role="status" data-testid="brk-editor-error">
         {error}
@@ -141,6 +190,127 @@ export function RoundEditor({ initial, submitLabel, onSubmit, onCancel }: { init
         </button>
       </div>
     </form>
+  );
+}
+
+/** A zod issue's path in the moderator's words: "Room 3 name", not "rooms 2 name". */
+function fieldName(path: readonly PropertyKey[], rooms: readonly BreakoutRoom[]): string {
+  if (path[0] === 'rooms' && typeof path[1] === 'number') return `${rooms[path[1]]?.name || `Room ${path[1] + 1}`}${path[2] ? ` ${String(path[2])}` : ''}`;
+  return path.map(String).join(' ');
+}
+
+/** [BRK91] Each room's name, topic, capacity and facilitator, edited one by one. */
+function RoomsFields({ rooms, onChange }: { rooms: readonly BreakoutRoom[]; onChange: (i: number, patch: Partial<BreakoutRoom>) => void }) {
+  const id = useId();
+  const { state } = useLive();
+  const online = state.presence?.online;
+  // Once per presence change, not once per room: a plan has up to 500 rooms, an event thousands online.
+  const attendees = useMemo(() => (online ?? []).filter((p) => p.role === 'attendee').sort((a, b) => a.name.localeCompare(b.name)), [online]);
+  const names = useMemo(() => new Map(attendees.map((p) => [p.id, p.name])), [attendees]);
+  const list = (
+    <ol className="brk-room-edits">
+      {rooms.map((r, i) => (
+        <li key={r.id}>
+          <fieldset className="brk-role-edit stack" data-testid="brk-room-edit">
+            <legend>Room {i + 1}</legend>
+            <div className="brk-fields brk-room-fields">
+              <div className="field">
+                <label htmlFor={`${id}-n-${i}`}>Name</label>
+                <input id={`${id}-n-${i}`} value={r.name} maxLength={BREAKOUT_LIMITS.nameMax} onChange={(e) => onChange(i, { name: e.target.value })} data-testid="brk-edit-room-name" />
+              </div>
+              <div className="field">
+                <label htmlFor={`${id}-c-${i}`}>Capacity</label>
+                <input
+                  id={`${id}-c-${i}`}
+                  type="number"
+                  inputMode="numeric"
+                  min={1}
+                  max={BREAKOUT_LIMITS.roomCapacityMax}
+                  value={r.capacity}
+                  onChange={(e) => onChange(i, { capacity: Math.max(1, Math.min(BREAKOUT_LIMITS.roomCapacityMax, Math.floor(Number(e.target.value)) || 1)) })}
+                  data-testid="brk-edit-room-capacity"
+                />
+              </div>
+              <div className="field brk-wide">
+                <label htmlFor={`${id}-t-${i}`}>Topic (optional)</label>
+                <input id={`${id}-t-${i}`} value={r.topic} maxLength={BREAKOUT_LIMITS.topicMax} onChange={(e) => onChange(i, { topic: e.target.value })} data-testid="brk-edit-room-topic" />
+              </div>
+              <FacilitatorPicker room={r} attendees={attendees} names={names} onChange={(facilitatorId) => onChange(i, { facilitatorId })} />
+            </div>
+          </fieldset>
+        </li>
+      ))}
+    </ol>
+  );
+  return (
+    <details className="brk-rooms-edit" open={rooms.length <= FOLD_ROOMS_OVER}>
+      <summary>Each room: name, topic, capacity, facilitator ({rooms.length})</summary>
+      {list}
+    </details>
+  );
+}
+
+/**
+ * [BRK91] [BRK31] A room's facilitator: one of the attendees online (placed first in the room when
+ * people are assigned), or none. The list opens for one room at a time (one select, not one per room).
+ */
+function FacilitatorPicker({
+  room,
+  attendees,
+  names,
+  onChange,
+}: {
+  room: BreakoutRoom;
+  attendees: readonly Participant[];
+  names: ReadonlyMap<string, string>;
+  onChange: (id: string | null) => void;
+}) {
+  const id = useId();
+  const [open, setOpen] = useState(false);
+  const current = room.facilitatorId ? (names.get(room.facilitatorId) ?? 'Someone offline') : null;
+  return (
+    <div className="field brk-wide">
+      <span className="brk-label" id={`${id}-l`}>
+        Facilitator (optional)
+      </span>
+      {open ? (
+        <span>
+          <label htmlFor={id} className="visually-hidden">
+            Facilitator of {room.name || 'this room'}
+          </label>
+          <select
+            id={id}
+            autoFocus
+            value={room.facilitatorId ?? ''}
+            onChange={(e) => {
+              onChange(e.target.value || null);
+              setOpen(false);
+            }}
+            onBlur={() => setOpen(false)}
+            onKeyDown={(e) => {
+              if (e.key === 'Escape') setOpen(false);
+            }}
+            data-testid="brk-edit-room-facilitator"
+          >
+            <option value="">No facilitator</option>
+            {room.facilitatorId && !names.has(room.facilitatorId) ? <option value={room.facilitatorId}>{current}</option> : null}
+            {attendees.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+                {p.team ? ` (${p.team})` : ''}
+              </option>
+            ))}
+          </select>
+        </span>
+      ) : (
+        <span className="row">
+          <span data-testid="brk-edit-room-facilitator-name">{current ?? 'None'}</span>
+          <button type="button" className="btn btn-small btn-quiet" aria-describedby={`${id}-l`} aria-label={`Choose the facilitator of ${room.name || 'this room'}`} onClick={() => setOpen(true)} data-testid="brk-edit-room-facilitator-open">
+            Choose
+          </button>
+        </span>
+      )}
+    </div>
   );
 }
 
@@ -187,6 +357,7 @@ function StructuredFields({ format, onChange }: { format: Structured; onChange: 
         <label htmlFor={`${id}-rot`}>Rotations (everyone plays each role when it equals the room size)</label>
         <input id={`${id}-rot`} type="number" min={1} max={BREAKOUT_LIMITS.rotationsMax} value={format.rotations} onChange={(e) => set({ rotations: Math.max(1, Math.min(BREAKOUT_LIMITS.rotationsMax, Number(e.target.value) || 1)) })} />
       </div>
+      {format.kind === 'teachBack' ? <ConceptsField format={format} onChange={onChange} /> : null}
       <h4>Rubric (scored 1–5)</h4>
       <ul className="brk-list">
         {format.rubric.map((c, i) => (
@@ -208,6 +379,41 @@ function StructuredFields({ format, onChange }: { format: Structured; onChange: 
           Add a criterion
         </button>
       ) : null}
+    </div>
+  );
+}
+
+/**
+ * [BRK90] A teach-back's concepts, one a line: rotation 1's teacher gets the first in their private
+ * brief, rotation 2's the second, and so on (repeating when there are fewer than rotations).
+ */
+function ConceptsField({ format, onChange }: { format: Structured; onChange: (f: BreakoutFormat) => void }) {
+  const id = useId();
+  // The text as typed (blank lines kept while typing); the format holds the non-empty lines.
+  const [text, setText] = useState((format.concepts ?? []).join('\n'));
+  return (
+    <div className="field">
+      <label htmlFor={id}>Concepts to teach, one a line (optional)</label>
+      <textarea
+        id={id}
+        rows={3}
+        value={text}
+        placeholder={'Multi-threading the account\nThe mutual action plan'}
+        aria-describedby={`${id}-h`}
+        onChange={(e) => {
+          setText(e.target.value);
+          const concepts = e.target.value
+            .split('\n')
+            .map((l) => l.trim())
+            .filter(Boolean);
+          const { concepts: _old, ...rest } = format;
+          onChange(concepts.length ? { ...rest, concepts } : rest);
+        }}
+        data-testid="brk-concepts"
+      />
+      <p className="muted small" id={`${id}-h`}>
+        Each rotation’s teacher gets the next concept in their private brief; at most {BREAKOUT_LIMITS.rotationsMax}.
+      </p>
     </div>
   );
 }

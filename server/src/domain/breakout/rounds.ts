@@ -46,10 +46,12 @@ export async function createRound(deps: DomainDeps, eventId: string, sessionId: 
 
 /**
  * [BRK10] Replaces a draft's plan. [BRK21] A room's capacity below the people already assigned to
- * it is refused; people assigned to a room the plan drops lose their place.
+ * it is refused; people assigned to a room the plan drops lose their place. [BRK91] A `sessionId`
+ * given moves the draft to that agenda session (or none); absent, the session is kept.
  */
-export async function updateRound(deps: DomainDeps, eventId: string, roundId: string, draft: RoundDraft): Promise<BreakoutRound> {
+export async function updateRound(deps: DomainDeps, eventId: string, roundId: string, draft: RoundDraft, sessionId?: string | null): Promise<BreakoutRound> {
   checkDraft(draft);
+  if (sessionId !== undefined) checkSession(await requireEvent(deps.store, eventId), sessionId);
   const assignments = await deps.store.listAssignments(roundId);
   const counts = new Map<string, number>();
   for (const room of assignments.values()) counts.set(room, (counts.get(room) ?? 0) + 1);
@@ -59,7 +61,7 @@ export async function updateRound(deps: DomainDeps, eventId: string, roundId: st
   }
   const next = await changeRound(deps, eventId, roundId, (r) => {
     if (r.status !== 'draft') throw new RallyError(ErrorCode.INVALID_STATE, 'only a draft round can be edited');
-    return { ...draft };
+    return { ...draft, ...(sessionId !== undefined ? { sessionId } : {}) };
   });
   const kept = new Set(draft.rooms.map((r) => r.id));
   if ([...assignments.values()].some((room) => !kept.has(room))) {

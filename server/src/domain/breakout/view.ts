@@ -1,4 +1,4 @@
-import { roleIndexFor, rotationAt, type BreakoutRound, type MyBreakout, type Participant } from '@rally/shared';
+import { conceptFor, roleIndexFor, rotationAt, type BreakoutRound, type MyBreakout, type Participant } from '@rally/shared';
 import type { Numbered } from '../../store/breakout-store.js';
 
 /** The members of each room in the room's member order ([BSTORE3]): room id -> participant ids. */
@@ -37,8 +37,21 @@ export function myBreakout(
   if (round.format.kind === 'open') return { roundId: round.id, roomId, room, members: people, role: null, rotation: null, seq };
   const rotation = round.status === 'draft' ? 0 : (rotationAt(round, nowMs) ?? 0);
   const roles = round.format.roles;
-  const role = roles[roleIndexFor(ids.indexOf(participantId), ids.length, rotation, roles.length)]!;
-  return { roundId: round.id, roomId, room, members: people, role: { id: role.id, name: role.name, scores: role.scores, brief: role.brief }, rotation, seq };
+  const index = roleIndexFor(ids.indexOf(participantId), ids.length, rotation, roles.length);
+  const role = roles[index]!;
+  return { roundId: round.id, roomId, room, members: people, role: { id: role.id, name: role.name, scores: role.scores, brief: briefOf(round, index, rotation) }, rotation, seq };
+}
+
+/**
+ * [BRK90] A role's private brief in one rotation: a teach-back's teacher (role 0) also gets the
+ * concept assigned to that rotation, on a line of its own after the brief.
+ */
+export function briefOf(round: BreakoutRound, roleIndex: number, rotation: number): string {
+  if (round.format.kind === 'open') return '';
+  const brief = round.format.roles[roleIndex]?.brief ?? '';
+  const concept = roleIndex === 0 ? conceptFor(round.format, rotation) : null;
+  if (concept === null) return brief;
+  return brief ? `${brief}\n\nYour concept: ${concept}` : `Your concept: ${concept}`;
 }
 
 /** Participant id -> display name, for member lists. */
