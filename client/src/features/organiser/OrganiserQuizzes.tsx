@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useId, useMemo, useState } from 'react';
 import type { PublicEvent, StoredQuiz } from '@rally/shared';
 import { sortedAgenda } from '../../lib/agenda';
 import { sentence } from '../../lib/text';
@@ -17,11 +17,15 @@ type Loaded = { status: 'loading' } | { status: 'ready'; quizzes: StoredQuiz[] }
  */
 export function OrganiserQuizzes({ event, adminToken }: { event: PublicEvent; adminToken: string }) {
   const [open, setOpen] = useState(false);
+  const panelId = useId();
+  // A disclosure button, not a nested <details>: the event card's own summary stays its only one.
   return (
-    <details className="organiser-quizzes" onToggle={(e) => setOpen(e.currentTarget.open)} data-testid="organiser-quizzes">
-      <summary data-testid="organiser-quizzes-toggle">Quizzes: write, import and export</summary>
-      {open ? <QuizPanel event={event} adminToken={adminToken} /> : null}
-    </details>
+    <div className="organiser-quizzes" data-testid="organiser-quizzes">
+      <button type="button" className="btn" aria-expanded={open} aria-controls={panelId} onClick={() => setOpen((o) => !o)} data-testid="organiser-quizzes-toggle">
+        {open ? 'Hide the quizzes' : 'Quizzes: write, import and export'}
+      </button>
+      <div id={panelId}>{open ? <QuizPanel event={event} adminToken={adminToken} /> : null}</div>
+    </div>
   );
 }
 
