@@ -160,7 +160,7 @@ test('[QUIZ11] [QUIZ18] an edit made meanwhile by someone else is not overwritte
   await mod.ctx.close();
 });
 
-test('[UI72] [QUIZ17] the organiser writes a quiz for a session on the organiser page with the admin token; the moderator console shows it, and an edit made there; axe clean at phone and laptop sizes', async ({ browser, request }, info) => {
+test('[UI72] [QUIZ17] the organiser writes a quiz for a session on the organiser page with the admin token; the moderator console shows it and the organiser\'s edits; copy, export, import, reopen; axe clean at phone and laptop sizes', async ({ browser, request }, info) => {
   const ev = await createEvent(request, { name: 'Organiser quiz', agenda: [keynoteSession(), workshopSession()] });
   const org = await newScreen(browser, { viewport: LAPTOP, acceptDownloads: true });
   const page = org.page;
@@ -230,9 +230,16 @@ test('[UI72] [QUIZ17] the organiser writes a quiz for a session on the organiser
   await expect(importer.getByTestId('quiz-import-status')).toHaveText('Imported “Pricing check”.');
   const workshopQuizzes = authoring.locator('[data-testid="quiz-session"][data-session-id="workshop"]');
   await expect(workshopQuizzes.getByTestId('quiz-row-summary')).toHaveText('2 questions · True or false, Multiple choice');
+
+  // [QUIZ40] The organiser reopens it as self-paced from here too (REST), and asks what stuck.
+  await row.getByTestId('quiz-reopen').click();
+  await expect(row.getByTestId('quiz-reopen-status')).toContainText('Open to attendees until');
+  await expect(row.getByTestId('quiz-reopen')).toHaveText('Move the date');
+  await row.getByTestId('quiz-what-stuck').click();
+  await expect(row.getByTestId('what-stuck-table')).toBeVisible();
   await expectNoSeriousA11yViolations(page);
-  await authoring.scrollIntoViewIfNeeded();
-  await page.screenshot({ path: info.outputPath('organiser-laptop-quizzes.png'), fullPage: true });
+  await page.screenshot({ path: info.outputPath('organiser-laptop-page.png'), fullPage: true });
+  await authoring.screenshot({ path: info.outputPath('organiser-laptop-quizzes.png') });
 
   // Phone: nothing wider than the screen, the editor open.
   await page.setViewportSize(PHONE);

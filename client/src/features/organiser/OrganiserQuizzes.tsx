@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useId, useMemo, useState } from 'react';
-import type { PublicEvent, StoredQuiz } from '@rally/shared';
+import type { PublicEvent, QuizReinforcement, StoredQuiz } from '@rally/shared';
 import { sortedAgenda } from '../../lib/agenda';
 import { sentence } from '../../lib/text';
 import { useToasts } from '../../lib/toasts';
@@ -12,7 +12,7 @@ type Loaded = { status: 'loading' } | { status: 'ready'; quizzes: StoredQuiz[] }
 /**
  * [UI72] An event's quizzes on the organiser page: the console's quiz authoring itself, given REST
  * with the admin token ([QUIZ17]). The page has no socket, so the list is read when the panel opens
- * and again after each write; copy and delete go over REST too. Read only on opening: a page of
+ * and again after each write; copy, delete and reopen go over REST too. Read only on opening: a page of
  * many events does not fetch every event's quizzes.
  */
 export function OrganiserQuizzes({ event, adminToken }: { event: PublicEvent; adminToken: string }) {
@@ -32,6 +32,8 @@ export function OrganiserQuizzes({ event, adminToken }: { event: PublicEvent; ad
 function QuizPanel({ event, adminToken }: { event: PublicEvent; adminToken: string }) {
   const toasts = useToasts();
   const [loaded, setLoaded] = useState<Loaded>({ status: 'loading' });
+  // Reopened from this page: the REST list does not say which quizzes are open self-paced.
+  const [reopened, setReopened] = useState<Record<string, string>>({});
   const base = useMemo(() => ({ eventId: event.id, token: () => adminToken || null, signedOut: 'Enter the admin token above first' }), [event.id, adminToken]);
 
   const reload = useCallback(async () => {
@@ -54,9 +56,15 @@ function QuizPanel({ event, adminToken }: { event: PublicEvent; adminToken: stri
       quizzes: loaded.status === 'ready' ? loaded.quizzes : [],
       duplicate: (quizId) => write('POST', `${encodeURIComponent(quizId)}/duplicate`, 'Copying the quiz failed'),
       remove: (quizId) => write('DELETE', encodeURIComponent(quizId), 'Deleting the quiz failed'),
+      reopen: async (quizId, closesAt) => {
+        const res = await quizRequest<QuizReinforcement>(base, 'POST', `${encodeURIComponent(quizId)}/reinforcement`, { closesAt });
+        if (res.ok) setReopened((r) => ({ ...r, [quizId]: res.data.closesAt }));
+        return res;
+      },
+      reopenedUntil: (quizId) => reopened[quizId] ?? null,
       changed: () => void reload(),
     };
-  }, [base, event, loaded, reload, toasts]);
+  }, [base, event, loaded, reload, reopened, toasts]);
 
   if (loaded.status === 'loading') return <p className="loading">Loading quizzes…</p>;
   if (loaded.status === 'error')

@@ -7,11 +7,10 @@ import { useToasts } from '../../lib/toasts';
 import { quizUrl, useQuizAccess } from './access';
 import { KIND_LABEL } from './model';
 import { QuizEditor } from './QuizEditor';
+import { QuizReinforcementPanel } from './QuizReinforcement';
 import './quiz.css';
 
 type Level = 2 | 3;
-/** What a page adds under each quiz (the console: reinforcement and results). */
-type Extra = (quiz: StoredQuiz) => ReactNode;
 
 /** A heading at the level the page needs: the console's section is an h2, an organiser's event card holds an h3. */
 function Heading({ level, id, children }: { level: number; id: string; children: ReactNode }) {
@@ -22,9 +21,9 @@ function Heading({ level, id, children }: { level: number; id: string; children:
  * [QUIZ18] [UI72] Quiz authoring, the same on the moderator console and the organiser page (each
  * gives its QuizAccess): the event's quizzes by agenda session, each to edit, duplicate, delete and
  * export; a new quiz per session; an import from a CSV or JSON file with every line-numbered error
- * shown; and the CSV template.
+ * shown; the CSV template; and per quiz its reinforcement run and results.
  */
-export function QuizAuthoring({ level = 2, title = 'Quiz', note, extra, testId, className = '' }: { level?: Level; title?: string; note: ReactNode; extra?: Extra; testId: string; className?: string }) {
+export function QuizAuthoring({ level = 2, title = 'Quiz', note, testId, className = '' }: { level?: Level; title?: string; note: ReactNode; testId: string; className?: string }) {
   const { agenda, quizzes } = useQuizAccess();
   const headingId = useId();
   const outside = quizzes.filter((q) => q.sessionId === null || !agenda.some((s) => s.id === q.sessionId));
@@ -41,14 +40,14 @@ export function QuizAuthoring({ level = 2, title = 'Quiz', note, extra, testId, 
       <p className="muted small">{note}</p>
       <QuizImport level={level} agenda={agenda} />
       {agenda.map((s) => (
-        <SessionQuizzes key={s.id} level={level} session={s} quizzes={quizzes.filter((q) => q.sessionId === s.id)} extra={extra} />
+        <SessionQuizzes key={s.id} level={level} session={s} quizzes={quizzes.filter((q) => q.sessionId === s.id)} />
       ))}
-      {agenda.length === 0 || outside.length > 0 ? <SessionQuizzes level={level} session={null} quizzes={outside} extra={extra} /> : null}
+      {agenda.length === 0 || outside.length > 0 ? <SessionQuizzes level={level} session={null} quizzes={outside} /> : null}
     </section>
   );
 }
 
-function SessionQuizzes({ level, session, quizzes, extra }: { level: Level; session: AgendaSession | null; quizzes: StoredQuiz[]; extra?: Extra }) {
+function SessionQuizzes({ level, session, quizzes }: { level: Level; session: AgendaSession | null; quizzes: StoredQuiz[] }) {
   const [adding, setAdding] = useState(false);
   const headingId = useId();
   const title = session ? session.title : 'Outside the agenda';
@@ -71,7 +70,7 @@ function SessionQuizzes({ level, session, quizzes, extra }: { level: Level; sess
       {quizzes.length === 0 ? <p className="empty">No quizzes for this session yet.</p> : null}
       <ul className="quiz-list">
         {quizzes.map((q) => (
-          <QuizRow key={q.id} quiz={q} extra={extra} />
+          <QuizRow key={q.id} quiz={q} />
         ))}
       </ul>
     </section>
@@ -80,7 +79,7 @@ function SessionQuizzes({ level, session, quizzes, extra }: { level: Level; sess
 
 const kindsOf = (quiz: StoredQuiz) => [...new Set(quiz.questions.map((q) => KIND_LABEL[q.kind]))].join(', ');
 
-function QuizRow({ quiz, extra }: { quiz: StoredQuiz; extra?: Extra }) {
+function QuizRow({ quiz }: { quiz: StoredQuiz }) {
   const access = useQuizAccess();
   const [editing, setEditing] = useState(false);
   const [confirming, setConfirming] = useState(false);
@@ -124,7 +123,7 @@ function QuizRow({ quiz, extra }: { quiz: StoredQuiz; extra?: Extra }) {
         <DownloadFile url={quizUrl(access, `${encodeURIComponent(quiz.id)}/export.csv`)} token={access.token} signedOut={access.signedOut} label="Export CSV" fallbackName="quiz.csv" what={`“${quiz.title}”`} testId="quiz-export-csv" statusTestId="quiz-export-csv-status" />
         <DownloadFile url={quizUrl(access, `${encodeURIComponent(quiz.id)}/export.json`)} token={access.token} signedOut={access.signedOut} label="Export JSON" fallbackName="quiz.json" what={`“${quiz.title}”`} testId="quiz-export-json" statusTestId="quiz-export-json-status" />
       </div>
-      {extra?.(quiz)}
+      <QuizReinforcementPanel quiz={quiz} />
       {editing ? (
         <div className="editor-box">
           <QuizEditor quiz={quiz} sessionId={quiz.sessionId} onDone={() => setEditing(false)} onCancel={() => setEditing(false)} />

@@ -1,7 +1,6 @@
 import { ErrorCode, type QuizDraft, type RallyErrorBody, type StoredQuiz } from '@rally/shared';
-import { quizUrl, type QuizAccess } from './access';
+import { quizUrl, type QuizAccess, type QuizResult } from './access';
 
-export type QuizResult<T> = { ok: true; data: T } | { ok: false; error: RallyErrorBody };
 export type SaveResult = QuizResult<StoredQuiz>;
 
 /** One call to the event's quiz routes with the access's token ([QUIZ17]); a refusal comes back as Rally's typed error. */
