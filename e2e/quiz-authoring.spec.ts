@@ -159,3 +159,97 @@ test('[QUIZ11] [QUIZ18] an edit made meanwhile by someone else is not overwritte
   await expect(page.getByTestId('quiz-row-title')).toHaveText(['Agreed title']);
   await mod.ctx.close();
 });
+
+test('[UI72] [QUIZ17] the organiser writes a quiz for a session on the organiser page with the admin token; the moderator console shows it and the organiser\'s edits; copy, export, import, reopen; axe clean at phone and laptop sizes', async ({ browser, request }, info) => {
+  const ev = await createEvent(request, { name: 'Organiser quiz', agenda: [keynoteSession(), workshopSession()] });
+  const org = await newScreen(browser, { viewport: LAPTOP, acceptDownloads: true });
+  const page = org.page;
+  await page.goto('/organiser');
+  await page.getByTestId('admin-token').fill(ADMIN_TOKEN);
+  await page.getByTestId('admin-token-save').click();
+  const card = page.locator(`[data-testid="event-card"][data-event-id="${ev.event.id}"]`).last();
+  await card.locator('summary').click();
+  await card.getByTestId('organiser-quizzes-toggle').click();
+  const authoring = card.getByTestId('organiser-quiz');
+  await expect(authoring).toBeVisible();
+  await expect(authoring.getByTestId('quiz-session')).toHaveCount(2);
+
+  // A new quiz in the keynote, with one question: the console's editor.
+  const keynoteQuizzes = authoring.locator('[data-testid="quiz-session"][data-session-id="keynote"]');
+  await keynoteQuizzes.getByRole('button', { name: `New quiz in “${KEYNOTE}”` }).click();
+  const editor = keynoteQuizzes.getByTestId('quiz-editor');
+  await editor.getByLabel('Quiz title').fill('Pricing check');
+  await editor.getByTestId('quiz-add-kind').selectOption('truefalse');
+  await editor.getByTestId('quiz-add-question').click();
+  await editor.getByTestId('quiz-question').first().getByTestId('quiz-q-text').fill('Annual plans get two months free.');
+  await editor.getByTestId('quiz-question').first().getByTestId('quiz-q-truth-true').check();
+  await expectNoSeriousA11yViolations(page);
+  await page.screenshot({ path: info.outputPath('organiser-laptop-editor.png'), fullPage: true });
+  await editor.getByTestId('quiz-save').click();
+  await expect(keynoteQuizzes.getByTestId('quiz-row').filter({ hasText: 'Pricing check' }).getByTestId('quiz-row-summary')).toHaveText('1 question · True or false');
+  // From here by its id: a copy shares its title.
+  const quizId = await keynoteQuizzes.getByTestId('quiz-row').first().getAttribute('data-quiz-id');
+  const row = keynoteQuizzes.locator(`[data-testid="quiz-row"][data-quiz-id="${quizId}"]`);
+
+  // The server holds it in that session, and the moderator console shows it.
+  const stored = await request.get(`/api/events/${ev.event.id}/quizzes`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+  expect(((await stored.json()) as { quizzes: { title: string; sessionId: string }[] }).quizzes).toEqual([expect.objectContaining({ title: 'Pricing check', sessionId: 'keynote' })]);
+  const mod = await newScreen(browser, { viewport: LAPTOP });
+  await joinAsStaff(mod.page, ev.links.moderator, 'moderator', 'Mo Moderator');
+  await mod.page.getByTestId('console-nav-quiz').click();
+  const modRow = keynote(mod.page).locator(`[data-testid="quiz-row"][data-quiz-id="${quizId}"]`);
+  await expect(modRow.getByTestId('quiz-row-summary')).toHaveText('1 question · True or false');
+
+  // An edit on the organiser page (a second question) reaches the open console with quiz:updated.
+  await row.getByTestId('quiz-edit').click();
+  const edit = row.getByTestId('quiz-editor');
+  await edit.getByTestId('quiz-add-kind').selectOption('choice');
+  await edit.getByTestId('quiz-add-question').click();
+  const q2 = edit.getByTestId('quiz-question').nth(1);
+  await q2.getByTestId('quiz-q-text').fill('Which plan has SSO?');
+  await q2.getByTestId('quiz-q-label').nth(0).fill('Starter');
+  await q2.getByTestId('quiz-q-label').nth(1).fill('Business');
+  await q2.getByTestId('quiz-q-correct').nth(1).check();
+  await edit.getByTestId('quiz-save').click();
+  await expect(row.getByTestId('quiz-row-summary')).toHaveText('2 questions · True or false, Multiple choice');
+  await expect(modRow.getByTestId('quiz-row-summary')).toHaveText('2 questions · True or false, Multiple choice');
+
+  // Duplicate and export with the admin token; the copy shows up in the console too.
+  await row.getByTestId('quiz-duplicate').click();
+  await expect(keynoteQuizzes.getByTestId('quiz-row').filter({ hasText: 'Pricing check (copy)' })).toHaveCount(1);
+  await expect(keynote(mod.page).getByTestId('quiz-row').filter({ hasText: 'Pricing check (copy)' })).toHaveCount(1);
+  const [download] = await Promise.all([page.waitForEvent('download'), row.getByTestId('quiz-export-json').click()]);
+  const file = info.outputPath('pricing.json');
+  await download.saveAs(file);
+
+  // Import it back into the workshop: the same questions.
+  const importer = authoring.getByTestId('quiz-import');
+  await importer.getByLabel('CSV or JSON file').setInputFiles(file);
+  await importer.getByTestId('quiz-import-session').selectOption('workshop');
+  await importer.getByTestId('quiz-import-submit').click();
+  await expect(importer.getByTestId('quiz-import-status')).toHaveText('Imported “Pricing check”.');
+  const workshopQuizzes = authoring.locator('[data-testid="quiz-session"][data-session-id="workshop"]');
+  await expect(workshopQuizzes.getByTestId('quiz-row-summary')).toHaveText('2 questions · True or false, Multiple choice');
+
+  // [QUIZ40] The organiser reopens it as self-paced from here too (REST), and asks what stuck.
+  await row.getByTestId('quiz-reopen').click();
+  await expect(row.getByTestId('quiz-reopen-status')).toContainText('Open to attendees until');
+  await expect(row.getByTestId('quiz-reopen')).toHaveText('Move the date');
+  await row.getByTestId('quiz-what-stuck').click();
+  await expect(row.getByTestId('what-stuck-table')).toBeVisible();
+  await expectNoSeriousA11yViolations(page);
+  await page.screenshot({ path: info.outputPath('organiser-laptop-page.png'), fullPage: true });
+  await authoring.screenshot({ path: info.outputPath('organiser-laptop-quizzes.png') });
+
+  // Phone: nothing wider than the screen, the editor open.
+  await page.setViewportSize(PHONE);
+  await row.getByTestId('quiz-edit').click();
+  await expect(row.getByTestId('quiz-editor')).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+  await expectNoSeriousA11yViolations(page);
+  await page.screenshot({ path: info.outputPath('organiser-phone-quizzes.png'), fullPage: true });
+  await row.getByTestId('quiz-editor').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: info.outputPath('organiser-phone-editor.png') });
+  await mod.ctx.close();
+  await org.ctx.close();
+});

@@ -12,11 +12,8 @@ function filenameFrom(disposition: string | null, fallback: string): string {
   return m?.[1] ?? fallback;
 }
 
-export interface DownloadButtonProps {
-  /** The event code: the moderator token is stored per code. */
-  code: string;
-  /** Path under /api/events/<event id>/, e.g. `polls/results.csv`. */
-  path: string;
+/** What every download button shows and says, whoever it fetches for. */
+interface DownloadLabels {
   label: string;
   /** Saved as this when the server names no file. */
   fallbackName: string;
@@ -26,6 +23,22 @@ export interface DownloadButtonProps {
   statusTestId: string;
 }
 
+export interface DownloadButtonProps extends DownloadLabels {
+  /** The event code: the moderator token is stored per code. */
+  code: string;
+  /** Path under /api/events/<event id>/, e.g. `polls/results.csv`. */
+  path: string;
+}
+
+export interface DownloadFileProps extends DownloadLabels {
+  /** The whole path, e.g. `/api/events/<id>/quizzes/<quiz id>/export.csv`. */
+  url: string;
+  /** The Bearer token, or null when this browser holds none ... */
+  token: () => string | null;
+  /** ... and then what to tell the user, as a sentence without its full stop. */
+  signedOut: string;
+}
+
 type Phase = { kind: 'idle' } | { kind: 'preparing' } | { kind: 'receiving'; received: number; total: number };
 
 /**
@@ -33,23 +46,35 @@ type Phase = { kind: 'idle' } | { kind: 'preparing' } | { kind: 'receiving'; rec
  * moderator's own participant token as Bearer (never in a URL, where it would reach logs and
  * history), streamed with progress, then saved from a Blob. The button is disabled while it runs.
  */
-export function DownloadButton({ code, path, label, fallbackName, what, testId, statusTestId }: DownloadButtonProps) {
+export function DownloadButton({ code, path, ...labels }: DownloadButtonProps) {
   const { state } = useLive();
+  return (
+    <DownloadFile
+      url={`/api/events/${encodeURIComponent(state.event.id)}/${path}`}
+      token={() => loadToken(code, 'moderator')}
+      signedOut="Your moderator session is not stored in this browser; open the moderator link again to export"
+      {...labels}
+    />
+  );
+}
+
+/** The download itself, for any page that holds a token for the URL (the organiser page: the admin token, [UI72]). */
+export function DownloadFile({ url, token: tokenOf, signedOut, label, fallbackName, what, testId, statusTestId }: DownloadFileProps) {
   const toasts = useToasts();
   const [phase, setPhase] = useState<Phase>({ kind: 'idle' });
   const [status, setStatus] = useState('');
   const busy = phase.kind !== 'idle';
 
   async function download() {
-    const token = loadToken(code, 'moderator');
+    const token = tokenOf();
     if (!token) {
-      toasts.error('Your moderator session is not stored in this browser; open the moderator link again to export');
+      toasts.error(signedOut);
       return;
     }
     setPhase({ kind: 'preparing' });
     setStatus(`Preparing ${what}…`);
     try {
-      const res = await fetch(`/api/events/${encodeURIComponent(state.event.id)}/${path}`, {
+      const res = await fetch(url, {
         headers: { authorization: `Bearer ${token}` },
         cache: 'no-store',
         credentials: 'same-origin',

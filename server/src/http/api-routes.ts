@@ -22,7 +22,7 @@ import { WebhookConfig } from '../domain/engagement/settings.js';
 import { CreateBody as RoundCreateBody, UpdateBody as RoundUpdateBody } from './breakout-round-routes.js';
 import { FileQuery as ScorecardFileQuery, ListQuery as ScorecardListQuery } from './breakout-scorecard-routes.js';
 import { LogQuery } from './engagement-routes.js';
-import { ImportQuery, CreateBody as QuizCreateBody, UpdateBody as QuizUpdateBody, ResultsQuery } from './quiz-routes.js';
+import { ImportQuery, CreateBody as QuizCreateBody, UpdateBody as QuizUpdateBody, DuplicateBody as QuizDuplicateBody, ResultsQuery } from './quiz-routes.js';
 
 /**
  * Who may call a route. `admin`: `Authorization: Bearer <ADMIN_TOKEN>`. `staff`: the ADMIN_TOKEN or
@@ -103,6 +103,7 @@ export const REST_ROUTES: RouteDoc[] = [
   { method: 'get', path: '/api/events/:id/quizzes/:quizId', auth: 'staff', summary: 'One quiz with its answer key', response: StoredQuiz },
   { method: 'put', path: '/api/events/:id/quizzes/:quizId', auth: 'staff', summary: 'Replace a quiz draft (version must match)', body: QuizUpdateBody, response: StoredQuiz },
   { method: 'delete', path: '/api/events/:id/quizzes/:quizId', auth: 'staff', summary: 'Delete a quiz', responseNote: '{ quizId }' },
+  { method: 'post', path: '/api/events/:id/quizzes/:quizId/duplicate', auth: 'staff', summary: 'Copy a quiz into a new draft (its session or another)', body: QuizDuplicateBody, status: 201, response: StoredQuiz },
   { method: 'get', path: '/api/events/:id/quizzes/:quizId/export.csv', auth: 'staff', summary: 'A quiz as CSV (re-importable)', ...csv },
   { method: 'get', path: '/api/events/:id/quizzes/:quizId/export.json', auth: 'staff', summary: 'A quiz as JSON (re-importable)', responseNote: 'the quiz file' },
   { method: 'post', path: '/api/events/:id/quizzes/:quizId/reinforcement', auth: 'staff', summary: 'Reopen a quiz as a self-paced reinforcement quiz', body: QuizReopenBody, response: QuizReinforcement },

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ErrorCode, Id, QuizDraft, QuizReopenBody, RallyError, type QuizImportError } from '@rally/shared';
 import type { Clock } from '../clock.js';
 import type { Publisher } from '../domain/ports.js';
-import { createQuiz, deleteQuiz, requireQuiz, updateQuiz } from '../domain/quiz/authoring.js';
+import { createQuiz, deleteQuiz, duplicateQuiz, requireQuiz, updateQuiz } from '../domain/quiz/authoring.js';
 import { TEMPLATE_QUESTIONS, describeImportErrors, parseQuizCsv, parseQuizJson, quizCsvRows, quizJson, questionDrafts } from '../domain/quiz/transfer.js';
 import { requireEvent } from '../domain/events.js';
 import { reopenQuiz, whatStuck } from '../domain/quiz/reinforcement.js';
@@ -22,6 +22,8 @@ const EventParams = z.object({ id: Id });
 const QuizParams = z.object({ id: Id, quizId: Id });
 export const CreateBody = z.strictObject({ sessionId: Id.nullable().default(null), draft: QuizDraft });
 export const UpdateBody = z.strictObject({ version: z.number().int().min(1), draft: QuizDraft });
+/** [QUIZ12] As `quiz:duplicate`: into the quiz's own session unless another (or null) is named. */
+export const DuplicateBody = z.strictObject({ sessionId: Id.nullable().optional() });
 export const ResultsQuery = z.strictObject({ after: Id.optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) });
 export const ImportQuery = z.object({ sessionId: Id.optional(), title: z.string().max(480).optional() });
 
@@ -108,6 +110,13 @@ export function quizRouter(deps: QuizRoutesDeps): Router {
   r.delete('/events/:id/quizzes/:quizId', authorized, async (req, res) => {
     const quiz = await guardedQuiz(req);
     res.json(await deleteQuiz(domain, quiz.eventId, quiz.id));
+  });
+
+  /** [QUIZ12] A copy as a new version-1 draft, as `quiz:duplicate` (the organiser page has no socket). An empty body copies into the same session. */
+  r.post('/events/:id/quizzes/:quizId/duplicate', authorized, jsonBody, async (req, res) => {
+    const quiz = await guardedQuiz(req);
+    const body = parseBody(DuplicateBody, req.body ?? {});
+    res.status(201).json(await duplicateQuiz(domain, quiz.eventId, quiz.id, body.sessionId));
   });
 
   /** [QUIZ14] One question a row, in the template's columns. */

@@ -123,7 +123,7 @@ describe('quiz authoring over sockets', () => {
 });
 
 describe('quiz authoring over REST', () => {
-  it('[QUIZ17] the organiser and the event’s moderators create, read, replace and delete; others are refused; REST writes tell staff', async () => {
+  it('[QUIZ17] [QUIZ12] the organiser and the event’s moderators create, read, replace, duplicate and delete; others are refused; REST writes tell staff', async () => {
     const created = await rest(`/api/events/${ev.event.id}/quizzes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sessionId: 'keynote', draft }) });
     expect(created.status).toBe(201);
     const quiz = (await created.json()) as StoredQuiz;
@@ -143,6 +143,22 @@ describe('quiz authoring over REST', () => {
     expect((await fetch(`${s.url}/api/events/${ev.event.id}/quizzes`)).status).toBe(401);
     const other = await s.createEvent({ agenda: AGENDA });
     expect((await rest(`/api/events/${other.event.id}/quizzes/${quiz.id}`)).status).toBe(404);
+
+    // [QUIZ12] A copy over REST (the organiser page has no socket): no body, the same session; or another one.
+    const copy = await rest(`/api/events/${ev.event.id}/quizzes/${quiz.id}/duplicate`, { method: 'POST' });
+    expect(copy.status).toBe(201);
+    const copied = (await copy.json()) as StoredQuiz;
+    expect(copied).toMatchObject({ title: 'Via REST (copy)', sessionId: 'keynote', version: 1, questions: draft.questions.map((q) => expect.objectContaining({ kind: q.kind, text: q.text })) });
+    expect(copied.id).not.toBe(quiz.id);
+    await seen(mod, 'quiz:updated', (q) => q.id === copied.id);
+    const moved = await rest(`/api/events/${ev.event.id}/quizzes/${quiz.id}/duplicate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sessionId: null }), token: modToken });
+    expect(await moved.json()).toMatchObject({ sessionId: null, version: 1 });
+    expect((await rest(`/api/events/${ev.event.id}/quizzes/${quiz.id}/duplicate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sessionId: 'nowhere' }) })).status).toBe(404);
+    expect((await rest(`/api/events/${ev.event.id}/quizzes/${quiz.id}/duplicate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'x' }) })).status).toBe(400);
+    expect((await rest(`/api/events/${ev.event.id}/quizzes/${quiz.id}/duplicate`, { method: 'POST', token: attendeeToken })).status).toBe(403);
+    for (const extra of [copied.id, ((await rest(`/api/events/${ev.event.id}/quizzes`).then((r) => r.json())) as { quizzes: StoredQuiz[] }).quizzes.find((q) => q.sessionId === null)!.id]) {
+      await rest(`/api/events/${ev.event.id}/quizzes/${extra}`, { method: 'DELETE' });
+    }
 
     const del = await rest(`/api/events/${ev.event.id}/quizzes/${quiz.id}`, { method: 'DELETE', token: modToken });
     expect(await del.json()).toEqual({ quizId: quiz.id });

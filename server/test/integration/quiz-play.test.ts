@@ -167,6 +167,30 @@ describe('quiz live play over sockets', () => {
     expect(locked.version).toBeGreaterThan(answering.version);
   });
 
+  it('[QUIZ5] [QUIZ31] a typed answer over 80 characters is BAD_REQUEST with the reason and changes nothing; 80 is accepted', async () => {
+    const typed = QuizDraft.parse({ title: 'Typed', questions: [{ kind: 'type', text: 'Who is our main competitor?', timeLimitSec: 20, accepted: ['Acme'] }] });
+    const quiz: StoredQuiz = await ok(mod.send('quiz:create', { sessionId: null, draft: typed }));
+    const q = quiz.questions[0]!;
+    const { runId } = await ok(pres.send('quiz:open', { quizId: quiz.id }));
+    await ok(pres.send('quiz:control', { runId, action: 'start' }));
+    await phase(ada, 'answering');
+    const counted = pres.received.length;
+
+    const tooLong = 'A'.repeat(81);
+    expect(await ada.send('quiz:answer', { runId, questionId: q.id, answer: { kind: 'type', text: tooLong }, displayedForMs: 500 })).toMatchObject({ ok: false, error: { code: ErrorCode.BAD_REQUEST, message: expect.stringContaining('80 characters') } });
+    // Nothing stored: a reconnecting Ada has no answer to it, staff heard of no answer, and she can still answer.
+    const again = await client(adaToken);
+    expect(again.snapshot.quiz?.me?.answers ?? {}).not.toHaveProperty(q.id);
+    expect(pres.received.slice(counted).filter((f) => f.fact === 'quiz:presenterPhaseChanged' && (f.payload as FactPayload<'quiz:presenterPhaseChanged'>).phase.phase === 'answering' && ((f.payload as FactPayload<'quiz:presenterPhaseChanged'>).phase as { answered: number }).answered > 0)).toEqual([]);
+    expect(await ok(again.send('quiz:answer', { runId, questionId: q.id, answer: { kind: 'type', text: ' acme ' }, displayedForMs: 900 }))).toEqual({ runId, questionId: q.id, received: true });
+    // Exactly at the limit is an answer like any other (here a wrong one).
+    expect(await ok(bo.send('quiz:answer', { runId, questionId: q.id, answer: { kind: 'type', text: 'B'.repeat(80) }, displayedForMs: 900 }))).toEqual({ runId, questionId: q.id, received: true });
+    expect((await phase(screen, 'locked')).phase).toMatchObject({ reason: 'everyone', answered: 2 });
+    await ok(pres.send('quiz:control', { runId, action: 'next' }));
+    const adaResult = again.received.find((f) => f.fact === 'quiz:answerScored')?.payload ?? (await again.waitFor('quiz:answerScored'));
+    expect(adaResult).toMatchObject({ answered: true, correct: true });
+  });
+
   it('[QUIZ35] every socket has its round trip measured on the Engine.IO heartbeat, kept for the timing bound', async () => {
     const engine = s.app.io.engine as unknown as { opts: { pingInterval: number } };
     const before = engine.opts.pingInterval;

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { CreateEventResponse, PublicEvent } from '@rally/shared';
 import { CopyField } from '../../components/CopyField';
 import { QrCode } from '../../components/QrCode';
+import { OrganiserQuizzes } from './OrganiserQuizzes';
 
 type Confirming = 'rotate' | 'archive' | 'delete' | null;
 
@@ -21,7 +22,7 @@ export function lastSessionEnd(event: Pick<PublicEvent, 'agenda'>): number | nul
 
 const when = (ms: number) => new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
-export function EventCard({ item, onRotate, onArchive, onDelete, open = false }: { item: CreateEventResponse; open?: boolean } & EventActions) {
+export function EventCard({ item, adminToken, onRotate, onArchive, onDelete, open = false }: { item: CreateEventResponse; adminToken: string; open?: boolean } & EventActions) {
   const { event, code, links } = item;
   const [confirming, setConfirming] = useState<Confirming>(null);
   const [busy, setBusy] = useState(false);
@@ -72,14 +73,6 @@ export function EventCard({ item, onRotate, onArchive, onDelete, open = false }:
           <CopyField label="Moderator link" value={links.moderator} testId="link-moderator" />
           <CopyField label="Stage screen link" value={links.stage} testId="link-stage" />
           {event.teams.length ? <p className="muted small">Teams: {event.teams.join(', ')}</p> : null}
-          {/* [QUIZ17] Quizzes are written in the moderator console; scripts use the REST routes. */}
-          <p className="muted small" data-testid="organiser-quiz-hint">
-            Quizzes: open the moderator link and choose <strong>Quiz</strong> to write, import and export them, or script them over REST (<code>/api/events/{event.id}/quizzes</code>, with the admin token).{' '}
-            <a href="/api/quiz-template.csv" download="rally-quiz-template.csv">
-              Download the quiz CSV template
-            </a>
-            .
-          </p>
           {/* What a confirmation does is read before its button. */}
           {confirming === 'rotate' ? (
             <p className="muted small" role="status">
@@ -132,6 +125,8 @@ export function EventCard({ item, onRotate, onArchive, onDelete, open = false }:
           <figcaption className="muted small">Attendee link, code {code}</figcaption>
         </figure>
       </div>
+      {/* [UI72] The console's quiz authoring, over REST with the admin token (an archived event's exports still work; the server refuses its writes). */}
+      <OrganiserQuizzes event={event} adminToken={adminToken} />
     </details>
   );
 }

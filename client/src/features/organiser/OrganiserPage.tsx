@@ -66,7 +66,7 @@ export function OrganiserPage() {
     }
   }
 
-  const actions = { onRotate: rotate, onArchive: archive, onDelete: remove };
+  const actions = { adminToken, onRotate: rotate, onArchive: archive, onDelete: remove };
   const signedIn = adminToken !== '' && events.status !== 'error';
 
   return (

@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { ErrorCode, QUIZ_LIMITS, QuizDraft, type QuizQuestionKind, type QuizTeamMode, type StoredQuiz } from '@rally/shared';
-import { useLive } from '../../components/EventGate';
 import { sentence } from '../../lib/text';
+import { useQuizAccess } from './access';
 import { saveQuiz } from './api';
 import { blankQuestion, draftOf, duplicateAt, formOf, KIND_LABEL, KINDS, labelLimits, move, TEAM_MODE_LABEL, withKind, type QuestionForm, type QuizForm } from './model';
 import './quiz.css';
@@ -34,8 +34,8 @@ function validate(f: QuizForm): { errors: Errors; draft: QuizDraft | null } {
  * duplicated and deleted in place, checked with the shared schema before sending and saved as one
  * replacement naming the version it started from, so another editor's change is never overwritten.
  */
-export function QuizEditor({ code, quiz, sessionId, onDone, onCancel }: { code: string; quiz?: StoredQuiz; sessionId: string | null; onDone: (q: StoredQuiz) => void; onCancel: () => void }) {
-  const { state } = useLive();
+export function QuizEditor({ quiz, sessionId, onDone, onCancel }: { quiz?: StoredQuiz; sessionId: string | null; onDone: (q: StoredQuiz) => void; onCancel: () => void }) {
+  const access = useQuizAccess();
   const [f, setF] = useState<QuizForm>(() => formOf(quiz));
   const [version, setVersion] = useState(quiz?.version ?? 0);
   const [errors, setErrors] = useState<Errors>({});
@@ -49,7 +49,7 @@ export function QuizEditor({ code, quiz, sessionId, onDone, onCancel }: { code: 
   const formRef = useRef<HTMLFormElement>(null);
   const uid = useId();
   const id = (name: string) => `${uid}-${name}`;
-  const latest = quiz ? state.quizzes.quizzes.find((q) => q.id === quiz.id) : undefined;
+  const latest = quiz ? access.quizzes.find((q) => q.id === quiz.id) : undefined;
 
   const set = <K extends keyof QuizForm>(key: K, value: QuizForm[K]) => setF((x) => ({ ...x, [key]: value }));
   const setQ = (i: number, patch: Partial<QuestionForm>) => setF((x) => ({ ...x, questions: x.questions.map((q, j) => (j === i ? { ...q, ...patch } : q)) }));
@@ -68,14 +68,17 @@ export function QuizEditor({ code, quiz, sessionId, onDone, onCancel }: { code: 
     setErrors({});
     setBusy(true);
     const draft = verdict.draft;
-    const ack = await saveQuiz(code, state.event.id, quiz ? { quizId: quiz.id, version } : { sessionId }, draft);
+    const ack = await saveQuiz(access, quiz ? { quizId: quiz.id, version } : { sessionId }, draft);
     setBusy(false);
     if (!ack.ok) {
       const conflict = ack.error.code === ErrorCode.CONFLICT;
+      // The other editor's version, for "Load the latest version" (the console has it already).
+      if (conflict) access.changed();
       setServerError({ conflict, message: conflict ? 'Someone else changed this quiz while you were editing. Load their version to continue; your changes here are not saved.' : sentence(ack.error.message) });
       return;
     }
     setVersion(ack.data.version);
+    access.changed();
     onDone(ack.data);
   }
 

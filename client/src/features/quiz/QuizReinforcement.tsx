@@ -1,8 +1,9 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { StoredQuiz, TopicComparison, WhatStuck } from '@rally/shared';
-import { DownloadButton } from '../../components/DownloadButton';
-import { useLive } from '../../components/EventGate';
-import { loadToken } from '../../lib/tokens';
+import { DownloadFile } from '../../components/DownloadButton';
+import { sentence } from '../../lib/text';
+import { quizUrl, useQuizAccess } from './access';
+import { quizRequest } from './api';
 
 const pct = (a: number | null) => (a === null ? '—' : `${Math.round(a * 100)} %`);
 const change = (c: number | null) => (c === null ? '—' : `${c > 0 ? '+' : c < 0 ? '−' : '±'}${Math.abs(Math.round(c * 100))} pts`);
@@ -14,10 +15,10 @@ const inDays = (d: number) => new Date(Date.now() + d * 86_400_000 - new Date().
  * [QUIZ40] [QUIZ46] [QUIZ47] Per quiz in the console: reopen it as self-paced until a date, see
  * "what stuck" (per topic, live vs later), and download the results per participant.
  */
-export function QuizReinforcementPanel({ code, quiz }: { code: string; quiz: StoredQuiz }) {
-  const { state, send } = useLive();
+export function QuizReinforcementPanel({ quiz }: { quiz: StoredQuiz }) {
+  const access = useQuizAccess();
   const uid = useId();
-  const reopened = state.quizPlay.revisits.find((r) => r.quizId === quiz.id);
+  const reopened = access.reopenedUntil(quiz.id) !== null;
   const [date, setDate] = useState(inDays(30));
   const [message, setMessage] = useState('');
   const [stuck, setStuck] = useState<WhatStuck | null>(null);
@@ -27,17 +28,15 @@ export function QuizReinforcementPanel({ code, quiz }: { code: string; quiz: Sto
     e.preventDefault();
     // The end of the chosen day, in the browser's time zone.
     const closesAt = new Date(`${date}T23:59:59`).toISOString();
-    const ack = await send('quiz:reopen', { quizId: quiz.id, closesAt });
+    const ack = await access.reopen(quiz.id, closesAt);
     setMessage(ack.ok ? `Open to attendees until ${new Date(ack.data.closesAt).toLocaleString()}.` : ack.error.message);
   }
 
   async function loadStuck() {
     setStuckError('');
-    const token = loadToken(code, 'moderator');
-    if (!token) return setStuckError('Your moderator session is not stored in this browser; open the moderator link again.');
-    const res = await fetch(`/api/events/${encodeURIComponent(state.event.id)}/quizzes/${encodeURIComponent(quiz.id)}/what-stuck`, { headers: { authorization: `Bearer ${token}` } });
-    if (res.ok) setStuck((await res.json()) as WhatStuck);
-    else setStuckError(`Rally answered ${res.status}`);
+    const res = await quizRequest<WhatStuck>(access, 'GET', `${encodeURIComponent(quiz.id)}/what-stuck`);
+    if (res.ok) setStuck(res.data);
+    else setStuckError(sentence(res.error.message));
   }
 
   return (
@@ -60,8 +59,8 @@ export function QuizReinforcementPanel({ code, quiz }: { code: string; quiz: Sto
       {stuckError ? <p role="alert">{stuckError}</p> : null}
       {stuck ? <WhatStuckTable topics={stuck.topics} /> : null}
       <div className="row quiz-exports">
-        <DownloadButton code={code} path={`quizzes/${quiz.id}/results.csv`} label="Results CSV" fallbackName="quiz-results.csv" what={`the results of “${quiz.title}”`} testId="quiz-results-csv" statusTestId="quiz-results-csv-status" />
-        <DownloadButton code={code} path={`quizzes/${quiz.id}/results.xlsx`} label="Results XLSX" fallbackName="quiz-results.xlsx" what={`the results of “${quiz.title}”`} testId="quiz-results-xlsx" statusTestId="quiz-results-xlsx-status" />
+        <DownloadFile url={quizUrl(access, `${encodeURIComponent(quiz.id)}/results.csv`)} token={access.token} signedOut={access.signedOut} label="Results CSV" fallbackName="quiz-results.csv" what={`the results of “${quiz.title}”`} testId="quiz-results-csv" statusTestId="quiz-results-csv-status" />
+        <DownloadFile url={quizUrl(access, `${encodeURIComponent(quiz.id)}/results.xlsx`)} token={access.token} signedOut={access.signedOut} label="Results XLSX" fallbackName="quiz-results.xlsx" what={`the results of “${quiz.title}”`} testId="quiz-results-xlsx" statusTestId="quiz-results-xlsx-status" />
       </div>
     </div>
   );

@@ -215,6 +215,45 @@ describe('quiz live play (domain)', () => {
     expect(lastAudience()).toMatchObject({ phase: 'standings', teams: [{ rank: 1, team: 'remote', score: points }, { rank: 2, team: 'room', score: points / 2 }] });
   });
 
+  it('[QUIZ7] [QUIZ38] teams of unequal size by the team attribute: per capita of the members present when the question opened, so equal points per member tie whatever the size', async () => {
+    // setUp brings Ada (EMEA) and Bo (NA). EMEA has three members, APAC two, NA one; Ivy has no team.
+    const { runId, a, b, quiz } = await setUp({ teamMode: 'teams' });
+    const eve = await k.person({ name: 'Eve', mode: 'remote', team: 'EMEA' });
+    const fay = await k.person({ name: 'Fay', mode: 'room', team: 'EMEA' });
+    const gus = await k.person({ name: 'Gus', mode: 'room', team: 'APAC' });
+    const hal = await k.person({ name: 'Hal', mode: 'remote', team: 'APAC' });
+    const ivy = await k.person({ name: 'Ivy', mode: 'room', team: null });
+    await toAnswering(runId);
+    // Kim joins NA after the question opened: not among those present then, so not in NA's divisor.
+    const kim = await k.person({ name: 'Kim', mode: 'room', team: 'NA' });
+    const q1 = quiz.questions[0]!.id;
+    k.clock.advance(2_000);
+    // The same correct answer at the same moment: the same points for everyone who gives it. Fay and Kim stay silent.
+    for (const p of [a, b, eve, gus, hal, ivy]) {
+      await answer(deps, k.event.id, p.id, { runId, questionId: q1, answer: { kind: 'truefalse', value: true }, displayedForMs: 1_500 }, NO_TIMING);
+    }
+    await control(deps, k.event.id, runId, 'lockNow');
+    await control(deps, k.event.id, runId, 'next');
+    const points = resultsTo(a.id)[0]!.points;
+    expect(points).toBeGreaterThan(0);
+    for (const p of [b, eve, gus, hal, ivy]) expect(resultsTo(p.id)[0]).toMatchObject({ correct: true, points });
+    for (const p of [fay, kim]) expect(resultsTo(p.id)[0]).toMatchObject({ answered: false, points: 0 });
+
+    await control(deps, k.event.id, runId, 'next');
+    const standings = lastAudience();
+    expect(standings.phase).toBe('standings');
+    const teams = standings.phase === 'standings' ? standings.teams : [];
+    const score = (team: string) => teams.find((t) => t.team === team)?.score;
+    // NA: Bo alone (1 of 1); APAC: both answered (2 of 2); EMEA: Fay silent (2 of 3). Ivy belongs to no team.
+    expect(score('NA')).toBe(points);
+    expect(score('APAC')).toBe(points);
+    expect(score('EMEA')).toBeCloseTo((2 * points) / 3, 6);
+    expect(teams.map((t) => t.team).sort()).toEqual(['APAC', 'EMEA', 'NA']);
+    // Ranked by score: the two full teams ahead of EMEA, whose silent member counted 0.
+    expect(teams.map((t) => t.rank)).toEqual([1, 2, 3]);
+    expect(teams[2]).toMatchObject({ team: 'EMEA' });
+  });
+
   it('[QUIZ34] the snapshot: attendees get the audience phase and their own answers and results; staff the presenter phase; nothing for a run that ended', async () => {
     const { runId, a, quiz } = await setUp();
     const staff = await k.person({ role: 'presenter', name: 'Pat' });
