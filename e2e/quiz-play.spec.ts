@@ -420,14 +420,14 @@ test('[UI52] [QUIZ21] [UI67] get ready on the stage: the question number of the 
     const held = hold.holdAfter(/"quiz:phaseChanged".*"phase":"getReady"/);
     await mod.send('quiz:control', { runId, action: i === 0 ? 'start' : 'next' });
     await held;
+    // The countdown runs on the stage's clock from 3 to the start (checked first: it has 3 s to be seen).
+    const countdown = quizOnStage.getByRole('timer');
+    await expect(countdown).toHaveText(/^[1-3]$/);
     await expect(quizOnStage).toHaveAttribute('data-phase', 'getReady');
     await expect(quizOnStage).toContainText('Get ready');
     await expect(quizOnStage.getByTestId('quiz-qnum')).toContainText(`Question ${i + 1} of 2`);
     await expect(quizOnStage.getByTestId('quiz-qnum')).toContainText(badges[i]!);
     await expect(quizOnStage).not.toContainText(question.text);
-    // The countdown runs on the stage's clock from 3 to the start.
-    const countdown = quizOnStage.getByRole('timer');
-    await expect(countdown).toHaveText(/^[1-3]$/);
     if (i === 0) {
       await expectNoSeriousA11yViolations(stage.page, '[data-testid="stage-screen"]');
       await stage.page.screenshot({ path: info.outputPath('projector-get-ready.png') });
