@@ -34,7 +34,12 @@ const ON_REDIS_CLUSTER = readdirSync('server/test/multinode')
   .sort()
   .map((f) => `server/test/multinode/${f}`);
 
-for (const tier of ['unit', 'integration', 'security', 'multinode', 'multinode-cluster', 'faults', 'livekit']) {
+// The fault files that take a mode (FAULTS_MODE, server/test/helpers/fault-kit.ts) run embedded in the
+// faults tier, then again on two nodes and a spawned redis-server here; the others cover both modes
+// inside themselves (docs/RELIABILITY.md).
+const FAULTS_BOTH_MODES = ['server/test/faults/offline-clients.test.ts', 'server/test/faults/storms.test.ts'];
+
+for (const tier of ['unit', 'integration', 'security', 'multinode', 'multinode-cluster', 'faults', 'faults-cluster', 'livekit']) {
   if (tier === 'livekit' && livekitSkip) {
     console.log(`\n=== livekit tests: skipped (${livekitSkip}) ===`);
     results.push({ tier, passed: 0, failed: 0, skipped: 'tier', seconds: 0, status: 0, skippedTier: true });
@@ -44,6 +49,8 @@ for (const tier of ['unit', 'integration', 'security', 'multinode', 'multinode-c
   const r =
     tier === 'multinode-cluster'
       ? run(`${tier} tests`, bin('vitest'), ['run', '--project', 'multinode', ...ON_REDIS_CLUSTER, '--reporter=default', '--reporter=json', `--outputFile.json=${file}`], { MULTINODE_REDIS: 'cluster' })
+      : tier === 'faults-cluster'
+      ? run(`${tier} tests`, bin('vitest'), ['run', '--project', 'faults', ...FAULTS_BOTH_MODES, '--reporter=default', '--reporter=json', `--outputFile.json=${file}`], { FAULTS_MODE: 'cluster' })
       : run(`${tier} tests`, bin('vitest'), ['run', '--project', tier, '--reporter=default', '--reporter=json', `--outputFile.json=${file}`]);
   const j = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : null;
   const failedNames = (j?.testResults ?? []).flatMap((f) =>
