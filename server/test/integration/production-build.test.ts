@@ -63,6 +63,17 @@ async function until(cond: () => boolean, what: () => string, ms = 30_000) {
 }
 
 describe('production build', () => {
+  it('[CFG7] the web client builds without a bundler warning (every chunk under its size limit), so a first `npm start` prints none', () => {
+    // Built afresh into a folder of its own: the beforeAll build above is skipped when client/dist is current.
+    const outDir = mkdtempSync(join(tmpdir(), 'rally-client-'));
+    dirs.push(outDir);
+    const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
+    const r = spawnSync(process.execPath, [vite, 'build', '--config', 'client/vite.config.ts', '--logLevel', 'warn', '--outDir', outDir, '--emptyOutDir'], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(`${r.stdout}${r.stderr}`.trim()).toBe('');
+    expect(existsSync(join(outDir, 'index.html'))).toBe(true);
+  }, 120_000);
+
   it('[OPS10] the compiled server imports no TypeScript and no tsx', () => {
     const bundle = readFileSync(ENTRY, 'utf8');
     expect(bundle).not.toMatch(/(?:from|import)\s*\(?\s*["'][^"']*\.tsx?["']/);
