@@ -32,7 +32,7 @@ function QuestionResult({ q }: { q: SurveyQuestionResults }) {
     if (count === null) {
       return (
         <p className="empty" data-testid="survey-texts-held">
-          Anonymous answers: the texts appear when the survey closes.
+          Anonymous survey: the written answers show once it closes.
         </p>
       );
     }
