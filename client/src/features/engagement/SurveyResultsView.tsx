@@ -43,7 +43,7 @@ function QuestionResult({ q }: { q: SurveyQuestionResults }) {
         </p>
         {q.latest.length ? (
           <ul className="survey-texts" aria-label="Latest answers">
-            {[...q.latest].reverse().map((t, i) => (
+            {q.latest.map((t, i) => (
               <li key={i} data-testid="survey-text">
                 {t.text}
                 {t.mode ? <span className="muted small"> ({MODE_LABEL[t.mode]})</span> : null}
