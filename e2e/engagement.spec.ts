@@ -249,6 +249,47 @@ test('[ENG15] [ENG16] [ENG5] [ENG9] a moderator writes and opens the survey, an 
   await expect(form).toContainText('Thank you');
 });
 
+test('[SEC48] [ENG16] an anonymous survey: the dashboard compares the cohorts as answers come, and shows the written answers, without a cohort, only once it closes', async ({ browser, request }) => {
+  test.setTimeout(120_000);
+  const { code, links } = await createEvent(request);
+  const mod = await openModerator(browser, links.moderator);
+  const editor = mod.getByTestId('survey-editor');
+  await editor.getByLabel('Survey title').fill(unique('Anonymous day survey'));
+  await editor.getByRole('checkbox', { name: /Anonymous answers/ }).check();
+  await editor.getByRole('button', { name: 'Save draft' }).click();
+  await expect(editor.getByTestId('survey-state')).toHaveText('Draft');
+  await editor.getByRole('button', { name: 'Open to attendees' }).click();
+  await expect(editor.getByTestId('survey-state')).toHaveText('Open');
+
+  const people = [await joinAttendee(browser, code, { name: unique('Rae Room'), team: 'EMEA', mode: 'room' }), await joinAttendee(browser, code, { name: unique('Rey Remote'), team: 'Americas', mode: 'remote' })];
+  const texts = [unique('Coffee ran out'), unique('Audio dropped twice')];
+  for (const [i, a] of people.entries()) {
+    const form = a.page.getByTestId('attendee-survey');
+    await form.getByRole('group', { name: /rate today/ }).getByRole('radio', { name: String(4 + i) }).check();
+    await form.getByRole('group', { name: /recommend/ }).getByRole('radio', { name: '9' }).check();
+    await form.locator('textarea').fill(texts[i]!);
+    await form.getByRole('button', { name: 'Send my answers' }).click();
+    await expect(form.getByTestId('survey-receipt')).toContainText('Your answers are saved');
+  }
+
+  // While it is open: responses and ratings per cohort move; no written answer, nor how many.
+  const results = mod.getByTestId('survey-results');
+  await expect(results.getByTestId('survey-responses-remote')).toHaveText('1', LIVE);
+  await expect(results.getByTestId('survey-responses-room')).toHaveText('1');
+  await expect(results.getByTestId('survey-average')).toContainText('room 4.0, remote 5.0');
+  await expect(results.getByTestId('survey-texts-held')).toBeVisible();
+  await expect(results.getByTestId('survey-text')).toHaveCount(0);
+  await results.screenshot({ path: test.info().outputPath('anonymous-survey-open.png') });
+
+  // Closed: every written answer at once, alphabetically, with no cohort beside it.
+  await editor.getByRole('button', { name: 'Close the survey' }).click();
+  await expect(editor.getByTestId('survey-state')).toHaveText('Closed');
+  await expect(results.getByTestId('survey-text')).toHaveCount(2, LIVE);
+  await expect(results.getByTestId('survey-text-count')).toHaveText('2 answers');
+  for (const t of await results.getByTestId('survey-text').allTextContents()) expect(t).not.toMatch(/room|remote/i);
+  await results.screenshot({ path: test.info().outputPath('anonymous-survey-closed.png') });
+});
+
 test('[ENG11] [ENG12] [ENG21] the leaderboard appears on an attendee\'s phone once the moderator turns it on (own team marked, one joining later included), and disappears when it is turned off', async ({ browser, request }) => {
   test.setTimeout(120_000);
   const { code, links } = await createEvent(request);

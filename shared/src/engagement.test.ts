@@ -13,7 +13,7 @@ import {
   parityOf,
   rate,
 } from './engagement.js';
-import { SurveyAnswer, SurveyDraft, surveyResults, type Survey } from './survey.js';
+import { SurveyAnswer, SurveyDraft, SurveyResults, surveyResults, type Survey } from './survey.js';
 
 describe('the engagement kinds', () => {
   it('[ENG2] every kind the issue lists is in the registry, each with a label, a default weight and a participation flag', () => {
@@ -119,6 +119,28 @@ describe('surveys', () => {
     const [rating, nps, text] = r.questions;
     expect(rating).toMatchObject({ kind: 'rating', average: { room: 5, remote: 3.5, all: 4 } });
     expect(nps).toMatchObject({ kind: 'nps', nps: { all: { promoters: 2, passives: 0, detractors: 1, score: 33 }, remote: { score: 0 } } });
-    expect(text).toEqual({ questionId: 's3', kind: 'text', answers: { room: 1, remote: 1 }, latest: [{ text: 'Audio was bad', mode: 'remote' }, { text: 'Great', mode: 'room' }] });
+    expect(text).toEqual({ questionId: 's3', kind: 'text', answers: { room: 1, remote: 1 }, total: 2, latest: [{ text: 'Audio was bad', mode: 'remote' }, { text: 'Great', mode: 'room' }] });
+  });
+
+  it('[SEC48] [SEC20] an anonymous survey: ratings per cohort as for a named one; its texts with no cohort and no count per cohort, and nothing of them until it closes', () => {
+    const responses = [
+      { cohort: 'room' as const, at: '2027-01-20T17:00:00.000Z', answers: [{ questionId: 's1', value: 5 }, { questionId: 's2', value: 10 }, { questionId: 's3', value: 'Great' }] },
+      { cohort: 'remote' as const, at: '2027-01-20T17:01:00.000Z', answers: [{ questionId: 's1', value: 3 }, { questionId: 's2', value: 6 }] },
+      { cohort: 'remote' as const, at: '2027-01-20T17:02:00.000Z', answers: [{ questionId: 's1', value: 4 }, { questionId: 's2', value: 9 }, { questionId: 's3', value: 'Audio was bad' }] },
+    ];
+    const named = surveyResults({ ...survey, state: 'closed' }, responses);
+    const anonymous = surveyResults({ ...survey, anonymous: true, state: 'closed' }, responses);
+    // Counts of ratings and responses per cohort stay: no text moves with them.
+    expect(anonymous.responses).toEqual(named.responses);
+    expect(anonymous.questions.slice(0, 2)).toEqual(named.questions.slice(0, 2));
+    const text = anonymous.questions[2]!;
+    expect(text.kind === 'text' && text.answers).toBeUndefined();
+    expect(text).toMatchObject({ kind: 'text', total: 2, latest: [{ text: 'Audio was bad' }, { text: 'Great' }] });
+    expect(text.kind === 'text' && text.latest.every((t) => !('mode' in t))).toBe(true);
+    // While it is open: nothing of the texts, not even how many there are.
+    const open = surveyResults({ ...survey, anonymous: true, state: 'open' }, responses);
+    expect(open.questions[2]).toEqual({ questionId: 's3', kind: 'text', total: null, latest: [] });
+    expect(open.responses).toEqual(named.responses);
+    expect(SurveyResults.safeParse(open).success && SurveyResults.safeParse(anonymous).success).toBe(true);
   });
 });

@@ -90,8 +90,21 @@ const Nps = z.object({ promoters: z.number().int(), passives: z.number().int(), 
 export const SurveyQuestionResults = z.discriminatedUnion('kind', [
   z.object({ questionId: Id, kind: z.literal('rating'), distribution: z.array(z.object({ value: z.number().int(), ...Cohorts })), average: Averages }),
   z.object({ questionId: Id, kind: z.literal('nps'), distribution: z.array(z.object({ value: z.number().int(), ...Cohorts })), nps: z.object({ room: Nps, remote: Nps, all: Nps }) }),
-  /** The most recent texts (never with a name), listed alphabetically ([SEC23]); the exports have all of them. */
-  z.object({ questionId: Id, kind: z.literal('text'), answers: z.object(Cohorts), latest: z.array(z.object({ text: z.string(), mode: Mode })) }),
+  /**
+   * The most recent texts (never with a name), listed alphabetically ([SEC23]); the exports have all
+   * of them. [SEC48] An anonymous survey's texts carry no cohort: `answers` (texts per cohort) and
+   * each text's `mode` are absent, and while it is open the texts and their count are held
+   * (`latest` empty, `total` null) until it closes.
+   */
+  z.object({
+    questionId: Id,
+    kind: z.literal('text'),
+    /** Texts per cohort; absent for an anonymous survey. */
+    answers: z.object(Cohorts).optional(),
+    /** How many texts; null while an anonymous survey is open. */
+    total: z.number().int().nullable(),
+    latest: z.array(z.object({ text: z.string(), mode: Mode.optional() })),
+  }),
 ]);
 export type SurveyQuestionResults = z.infer<typeof SurveyQuestionResults>;
 
@@ -144,6 +157,13 @@ export interface SurveyResponseLike {
   at: string;
 }
 
+/**
+ * [SEC48] Whether a survey's texts may be shown now: a named survey's always; an anonymous one's only
+ * once it is closed. While it is open its per-cohort counts move with each response, so a text
+ * appearing at the same moment would be tied to its author's cohort (and ratings) by the change.
+ */
+export const surveyTextsShown = (survey: Pick<Survey, 'anonymous' | 'state'>): boolean => !survey.anonymous || survey.state === 'closed';
+
 /** [ENG16] Results from the responses. Pure, so the dashboard and the exports agree. */
 export function surveyResults(survey: Survey, responses: readonly SurveyResponseLike[]): SurveyResults {
   const responded = { room: 0, remote: 0 };
@@ -153,13 +173,21 @@ export function surveyResults(survey: Survey, responses: readonly SurveyResponse
     const given = byTime.flatMap((r) => r.answers.filter((a) => a.questionId === q.id).map((a) => ({ cohort: r.cohort, value: a.value })));
     if (q.kind === 'text') {
       const texts = given.filter((g): g is { cohort: 'room' | 'remote'; value: string } => typeof g.value === 'string');
-      const answers = { room: 0, remote: 0 };
-      for (const t of texts) answers[t.cohort]++;
       // [ENG16] [SEC23] The most recent ones, but listed alphabetically: in the order they came they
       // could be matched to the log's order of who answered.
-      const latest = texts.slice(-SURVEY_LIMITS.latestTexts).map((t) => ({ text: t.value, mode: t.cohort }));
+      const recent = texts.slice(-SURVEY_LIMITS.latestTexts);
+      if (survey.anonymous) {
+        // [SEC48] No cohort on an anonymous text, nor a count per cohort (a lone text's would name
+        // its cohort); nothing of the texts while the survey is open.
+        if (!surveyTextsShown(survey)) return { questionId: q.id, kind: 'text', total: null, latest: [] };
+        const latest = recent.map((t) => ({ text: t.value })).sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
+        return { questionId: q.id, kind: 'text', total: texts.length, latest };
+      }
+      const answers = { room: 0, remote: 0 };
+      for (const t of texts) answers[t.cohort]++;
+      const latest = recent.map((t) => ({ text: t.value, mode: t.cohort }));
       latest.sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : a.mode.localeCompare(b.mode)));
-      return { questionId: q.id, kind: 'text', answers, latest };
+      return { questionId: q.id, kind: 'text', answers, total: texts.length, latest };
     }
     const [from, to] = q.kind === 'rating' ? [1, 5] : [0, 10];
     const distribution = Array.from({ length: to - from + 1 }, (_, i) => ({ value: from + i, room: 0, remote: 0 }));

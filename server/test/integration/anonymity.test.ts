@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CreateEventResponse, EngagementEntry, EngagementPage, Poll, PollDraft, PollResults, Snapshot } from '@rally/shared';
+import type { CreateEventResponse, EngagementEntry, EngagementPage, Poll, PollDraft, PollResults, Snapshot, SurveyResults } from '@rally/shared';
 import { parseCsv } from '../helpers/csv.js';
 import { readXlsx } from '../helpers/xlsx.js';
 import { connectClient, keyOf, sleep, startTestServer, TEST_ADMIN, type TestClient, type TestServer } from '../helpers/test-server.js';
@@ -97,7 +97,7 @@ let openPoll: Poll;
 let choicePoll: Poll;
 let anonQuestionId: string;
 let namedQuestionId: string;
-let before: { questionsCsv: string; participantsDuringPoll: string[][][]; participantsXlsxDuringPoll: string[]; logWhileLive: EngagementEntry[]; banFrom: number };
+let before: { questionsCsv: string; participantsDuringPoll: string[][][]; participantsXlsxDuringPoll: string[]; logWhileLive: EngagementEntry[]; banFrom: number; surveyWhileOpen: { summary: string; surveyCsv: string[][] }[] };
 
 let redis: RedisServerHandle | undefined;
 
@@ -171,10 +171,14 @@ async function run(storeKind: 'sqlite' | 'redis'): Promise<void> {
   await ok(mod.send('survey:define', { survey: { title: 'Day 1', anonymous: true, questions: [{ kind: 'rating', prompt: 'Rate the day', required: true }, { kind: 'text', prompt: 'What to change?', required: true }] } }));
   await ok(mod.send('survey:open', {}));
   const surveyAnswers = ['Zoom audio was poor', 'Your agenda ran late', 'Xmas party please'];
+  // What the adversary reads after each answer while the survey is open: the summary (the
+  // dashboard's figures) and the survey export.
+  const surveyWhileOpen: { summary: string; surveyCsv: string[][] }[] = [];
   for (const [i, p] of people.slice(0, 3).entries()) {
     await ok(p.send('survey:submit', { answers: [{ questionId: 's1', value: 5 - i }, { questionId: 's2', value: surveyAnswers[i]! }] }));
     surveyTexts.set(surveyAnswers[i]!, p.id);
     await sleep(300);
+    surveyWhileOpen.push({ summary: await get(`/api/events/${ev.event.id}/engagement/summary`), surveyCsv: parseCsv(await get(`/api/events/${ev.event.id}/engagement/survey.csv`)) });
   }
   await ok(mod.send('survey:close', {}));
 
@@ -184,7 +188,7 @@ async function run(storeKind: 'sqlite' | 'redis'): Promise<void> {
   namedQuestionId = (await ok(ada.send('question:submit', { text: 'When is the next release?', anonymous: false }))).id;
   await sleep(200);
   const questionsCsv = await get(`/api/events/${ev.event.id}/questions.csv`);
-  before = { questionsCsv, participantsDuringPoll, participantsXlsxDuringPoll, logWhileLive, banFrom: mod.received.length };
+  before = { questionsCsv, participantsDuringPoll, participantsXlsxDuringPoll, logWhileLive, banFrom: mod.received.length, surveyWhileOpen };
   const ban = await ok(mod.send('qa:banAsker', { questionId: anonQuestionId, banned: true }));
   expect(ban.participantId).toBeNull();
   // The withheld entries are released within a second of the close; the recorder writes every 50 ms.
@@ -311,6 +315,81 @@ describe.each([['sqlite' as const], ['redis' as const]])('an adversary with ever
     const xlsxSurvey = (await getXlsx(`/api/events/${ev.event.id}/engagement/participants.xlsx`)).Survey ?? [];
     const xlsxTexts = xlsxSurvey.filter((r) => r[3] === 'text').map((r) => String(r[4]));
     expect(xlsxTexts).toEqual(alphabetical([...surveyTexts.keys()]));
+  });
+
+  it('[SEC48] [SEC20] [SEC25] cannot join a survey text to a person by cohort: no text carries one anywhere, and none shows while the per-cohort counts move', async () => {
+    // The adversary's handle: who answered (the log's surveyAnswered entries, after the close) and
+    // in which cohort. Ada is the only remote respondent, so a text marked remote would be hers.
+    const answered = (await readLog()).filter((e) => e.kind === 'surveyAnswered');
+    const remote = answered.filter((e) => e.mode === 'remote').map((e) => e.participantId);
+    expect(remote).toEqual([people[0]!.id]);
+    const sources = await staffSources();
+    const cohortWords = ['room', 'remote', 'Room', 'Remote'];
+    let seen = 0;
+    for (const [name, source] of Object.entries(sources)) {
+      for (const { path, record } of recordsHolding(source, [...surveyTexts.keys()])) {
+        seen++;
+        if (Array.isArray(record)) {
+          // A CSV or XLSX row of the survey table: the room and remote cells of a text row are empty.
+          expect(record.slice(5, 7).every((c) => c === null || c === ''), `${name} ${path} ${JSON.stringify(record)}`).toBe(true);
+          expect(record.some((c) => typeof c === 'string' && cohortWords.includes(c)), `${name} ${path}`).toBe(false);
+        } else {
+          expect(Object.keys(record as object), `${name} ${path}`).not.toContain('mode');
+          expect(Object.values(record as object).some((v) => typeof v === 'string' && cohortWords.includes(v)), `${name} ${path}`).toBe(false);
+        }
+      }
+    }
+    expect(seen).toBeGreaterThanOrEqual(3 * 3);
+    // Nor a count of texts per cohort (with one text, it would name the text's cohort).
+    const summary = sources.summary as { survey: SurveyResults };
+    const text = summary.survey.questions.find((q) => q.kind === 'text');
+    expect(text).toMatchObject({ kind: 'text', total: surveyTexts.size });
+    expect(text && 'answers' in text).toBe(false);
+    const surveyCsv = sources.surveyCsv as string[][];
+    expect(surveyCsv.find((r) => r[3] === 'answers')?.slice(5)).toEqual(['', '', String(surveyTexts.size)]);
+    // Ratings per cohort stay: the dashboard still compares the room with the remote audience.
+    expect(summary.survey.responses).toEqual({ room: 2, remote: 1 });
+    // While it was open, each answer moved the per-cohort counts ...
+    const responses = before.surveyWhileOpen.map((r) => (JSON.parse(r.summary) as { survey: SurveyResults }).survey.responses);
+    expect(responses.map((r) => r.room + r.remote)).toEqual([1, 2, 3]);
+    // ... and no text moved with them, nor their count: a text appearing as a remote answer
+    // arrived would be that answer's.
+    for (const [i, r] of before.surveyWhileOpen.entries()) {
+      for (const t of surveyTexts.keys()) expect(r.summary.includes(t) || r.surveyCsv.some((row) => row.includes(t)), `read ${i}`).toBe(false);
+      expect((JSON.parse(r.summary) as { survey: SurveyResults }).survey.questions.find((q) => q.kind === 'text')).toMatchObject({ total: null, latest: [] });
+    }
+    const dashboards = mod.received.filter((f) => f.fact === 'engagement:dashboardUpdated').map((f) => f.payload as { survey: SurveyResults | null });
+    for (const d of dashboards) {
+      const q = d.survey?.questions.find((x) => x.kind === 'text');
+      if (q?.kind === 'text' && d.survey?.state !== 'closed') expect(q).toMatchObject({ total: null, latest: [] });
+    }
+  });
+
+  it('[SEC49] [QA3] [SEC25] cannot join the anonymous question by its time: its id and its time say only the minute, wherever the adversary reads them', async () => {
+    const sources = await staffSources();
+    const minute = /:00\.000Z$/;
+    // Read as [ID9] documents ids, the anonymous question's id names no time near the run.
+    expect(Math.abs(parseInt(anonQuestionId.slice(0, 12), 16) - Date.now())).toBeGreaterThan(24 * 3600_000);
+    // Every record of it (facts, snapshots of the moderator, the presenter and the screen, the
+    // questions export): every time in it is a whole minute, the moderator's answered/reply aside.
+    let seen = 0;
+    for (const [name, source] of Object.entries(sources)) {
+      for (const { path, record } of recordsHolding(source, [anonQuestionId, 'Why were commissions cut?'])) {
+        seen++;
+        const times = (Array.isArray(record) ? record : Object.entries(record as object).filter(([k]) => k === 'createdAt').map(([, v]) => v as unknown)).filter(
+          (v): v is string => typeof v === 'string' && /^\d{4}-\d\d-\d\dT/.test(v),
+        );
+        expect(times.length, `${name} ${path}`).toBeGreaterThan(0);
+        for (const t of times) expect(t, `${name} ${path}`).toMatch(minute);
+      }
+    }
+    expect(seen).toBeGreaterThan(3);
+    // The named question keeps its millisecond: the coarse time is the anonymous one's alone.
+    const snapshot = (await ok(mod.send('snapshot:request', {}))) as Snapshot;
+    expect(snapshot.qa!.questions.find((q) => q.id === namedQuestionId)!.createdAt).not.toMatch(minute);
+    // The log's entry of the anonymous question, once its minute is over, says the minute too,
+    // never the millisecond (nor, by sitting among the minute's entries as it came, the order).
+    for (const e of (await readLog()).filter((x) => x.kind === 'asked' && x.participantId === null)) expect(e.at).toMatch(minute);
   });
 
   it('[SEC21] [SEC25] cannot learn the asker from a ban through the anonymous question: nothing else is marked, no export changes', async () => {

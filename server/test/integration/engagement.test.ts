@@ -261,12 +261,11 @@ describe('exports', () => {
     await ok(mod.send('survey:define', { survey: { title: 'Day 1', anonymous: true, questions: [{ kind: 'rating', prompt: 'Rate it', required: true }, { kind: 'text', prompt: 'Comments', required: false }] } }));
     await ok(mod.send('survey:open', {}));
     await ok(ada.send('survey:submit', { answers: [{ questionId: 's1', value: 1 }, { questionId: 's2', value: 'Secret complaint' }] }));
-    const log = await logReaches(2 + 2 + 1 + 2 + 1);
+    const log = await logReaches(2 + 2 + 1 + 2);
 
-    // The log: the anonymous question has no participant; the anonymous vote names no poll.
-    const askedByNobody = log.filter((e) => e.kind === 'asked' && e.participantId === null);
-    expect(askedByNobody).toHaveLength(1);
-    expect(askedByNobody[0]!.team).toBeNull();
+    // The log: the anonymous question's entry (no participant, no team) waits for the end of its
+    // minute ([SEC49], withheld.test.ts); the anonymous vote names no poll.
+    expect(log.filter((e) => e.kind === 'asked' && e.participantId === null).every((e) => e.team === null && e.at === anonQ.createdAt)).toBe(true);
     expect(log.filter((e) => e.participantId === ada.id && e.kind === 'asked')).toEqual([]);
     expect(log.some((e) => e.ref === anonPoll.id || e.ref === anonQ.id)).toBe(false);
     expect(log.find((e) => e.kind === 'asked' && e.participantId === bob.id)!.ref).toBe(namedQ.id);

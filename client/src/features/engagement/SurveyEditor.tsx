@@ -77,7 +77,7 @@ export function SurveyEditor({ survey }: { survey: Survey | null }) {
             {err('title')}
           </div>
           <label className="eng-check">
-            <input type="checkbox" checked={anonymous} onChange={(e) => setAnonymous(e.target.checked)} /> Anonymous answers (never tied to a name in any export)
+            <input type="checkbox" checked={anonymous} onChange={(e) => setAnonymous(e.target.checked)} /> Anonymous answers (never tied to a name or a cohort in any export; written answers show once the survey closes)
           </label>
           <ol className="survey-questions">
             {questions.map((q, i) => (

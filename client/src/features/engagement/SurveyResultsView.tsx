@@ -1,6 +1,7 @@
 import type { Survey, SurveyQuestionResults, SurveyResults } from '@rally/shared';
 import { MODE_LABEL } from '../../components/Badges';
 import { CountBars } from './Charts';
+import { textCountLine } from './model';
 
 const avg = (v: number | null) => (v === null ? '—' : v.toFixed(1));
 const score = (v: number | null) => (v === null ? '—' : String(v));
@@ -26,16 +27,26 @@ export function SurveyResultsView({ survey, results }: { survey: Survey; results
 
 function QuestionResult({ q }: { q: SurveyQuestionResults }) {
   if (q.kind === 'text') {
+    // [SEC48] An anonymous survey's texts come without cohorts, and only once it is closed.
+    const count = textCountLine(q);
+    if (count === null) {
+      return (
+        <p className="empty" data-testid="survey-texts-held">
+          Anonymous survey: the written answers show once it closes.
+        </p>
+      );
+    }
     return (
       <>
-        <p className="small">
-          {q.answers.room} room · {q.answers.remote} remote answers
+        <p className="small" data-testid="survey-text-count">
+          {count}
         </p>
         {q.latest.length ? (
           <ul className="survey-texts" aria-label="Latest answers">
-            {[...q.latest].reverse().map((t, i) => (
+            {q.latest.map((t, i) => (
               <li key={i} data-testid="survey-text">
-                {t.text} <span className="muted small">({MODE_LABEL[t.mode]})</span>
+                {t.text}
+                {t.mode ? <span className="muted small"> ({MODE_LABEL[t.mode]})</span> : null}
               </li>
             ))}
           </ul>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ENGAGEMENT_SETTINGS, ENGAGEMENT_KINDS, PARTICIPATION_KINDS, type ScopeFigures, type SurveyQuestion } from '@rally/shared';
-import { peopleText, rateRows, settingsForm, settingsPatch, surveyAnswers, surveyDraft, takingPartText } from './model';
+import { DEFAULT_ENGAGEMENT_SETTINGS, ENGAGEMENT_KINDS, PARTICIPATION_KINDS, surveyResults, type ScopeFigures, type Survey, type SurveyQuestion } from '@rally/shared';
+import { peopleText, rateRows, settingsForm, settingsPatch, surveyAnswers, surveyDraft, takingPartText, textCountLine } from './model';
 
 const figures: ScopeFigures = {
   present: { room: 4, remote: 2 },
@@ -15,6 +15,25 @@ const figures: ScopeFigures = {
 describe('engagement dashboard model', () => {
   it('[ENG22] [ENG25] time-weighted attendees read as people: whole numbers as is, others to at most 2 decimals', () => {
     expect([3, 2.02, 2.5, 0].map(peopleText)).toEqual(['3', '2.02', '2.5', '0']);
+  });
+
+  it('[ENG16] [SEC48] an open-text question counts per cohort in a named survey, in total in an anonymous one, and says nothing while an anonymous survey is open', () => {
+    const base: Survey = { eventId: 'e1', title: 'Day 1', anonymous: false, questions: [{ id: 's1', kind: 'text', prompt: 'Change?', required: false }], state: 'closed', createdAt: '2027-01-20T09:00:00.000Z', openedAt: null, closedAt: null };
+    const responses = [
+      { cohort: 'room' as const, at: '2027-01-20T17:00:00.000Z', answers: [{ questionId: 's1', value: 'More coffee' }] },
+      { cohort: 'remote' as const, at: '2027-01-20T17:01:00.000Z', answers: [{ questionId: 's1', value: 'Better audio' }] },
+      { cohort: 'remote' as const, at: '2027-01-20T17:02:00.000Z', answers: [{ questionId: 's1', value: 'Shorter days' }] },
+    ];
+    const textOf = (survey: Survey) => {
+      const q = surveyResults(survey, responses).questions[0]!;
+      if (q.kind !== 'text') throw new Error('not a text question');
+      return q;
+    };
+    expect(textCountLine(textOf(base))).toBe('1 room · 2 remote answers');
+    const anonymousClosed = textOf({ ...base, anonymous: true });
+    expect(textCountLine(anonymousClosed)).toBe('3 answers');
+    expect(anonymousClosed.latest.every((t) => t.mode === undefined)).toBe(true);
+    expect(textCountLine(textOf({ ...base, anonymous: true, state: 'open' }))).toBeNull();
   });
 
   it('[ENG25] the explanation names every participation kind of the registry', () => {

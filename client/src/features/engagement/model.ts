@@ -11,6 +11,7 @@ import {
   type ScopeFigures,
   type SurveyAnswer,
   type SurveyQuestion,
+  type SurveyQuestionResults,
 } from '@rally/shared';
 import { sentence } from '../../lib/text';
 
@@ -31,6 +32,17 @@ export const peopleText = (n: number) => (Number.isInteger(n) ? String(n) : Stri
 export function takingPartText(): string {
   const labels = PARTICIPATION_KINDS.map((k) => ENGAGEMENT_KINDS[k].label.toLowerCase());
   return labels.length < 2 ? (labels[0] ?? '') : `${labels.slice(0, -1).join(', ')} or ${labels.at(-1)}`;
+}
+
+/**
+ * [ENG16] [SEC48] The count line of an open-text question: per cohort for a named survey; a total
+ * for an anonymous one (its texts carry no cohort); null while an anonymous survey is open (the
+ * texts and their count are held until it closes).
+ */
+export function textCountLine(q: Extract<SurveyQuestionResults, { kind: 'text' }>): string | null {
+  if (q.total === null) return null;
+  if (q.answers) return `${q.answers.room} room · ${q.answers.remote} remote answers`;
+  return `${q.total} ${q.total === 1 ? 'answer' : 'answers'}`;
 }
 
 /** The gauge's scale: 0 to 2 (a threshold may be set up to 2), stretched when parity goes beyond. */

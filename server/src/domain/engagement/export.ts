@@ -2,6 +2,7 @@ import {
   ENGAGEMENT_KINDS,
   ENGAGEMENT_KIND_NAMES,
   surveyResults,
+  surveyTextsShown,
   type AgendaSession,
   type EngagementEntry,
   type EngagementKind,
@@ -91,7 +92,8 @@ export const logRow = (e: EngagementEntry): Cell[] => [e.cursor, e.at, e.kind, e
 /**
  * [ENG16] The survey's results as one tidy table: responses per cohort, then per question the
  * distribution, average or NPS, and every open-text answer. Texts are sorted alphabetically, never
- * in the order they came, and carry no name: with a time they could be matched to the log.
+ * in the order they came, and carry no name: with a time they could be matched to the log. An
+ * anonymous survey's texts carry no cohort either and are listed only once it closed ([SEC48]).
  */
 export function surveyRows(survey: Survey, responses: readonly StoredSurveyResponse[]): Cell[][] {
   const results = surveyResults(survey, responses);
@@ -102,11 +104,13 @@ export function surveyRows(survey: Survey, responses: readonly StoredSurveyRespo
     const prompt = survey.questions.find((x) => x.id === q.questionId)?.prompt ?? null;
     const head = [q.questionId, prompt, q.kind];
     if (q.kind === 'text') {
+      rows.push([...head, 'answers', 'answers', q.answers?.room ?? null, q.answers?.remote ?? null, q.total]);
+      // [SEC48] An anonymous survey's texts only once it is closed, and with empty cohort cells.
+      if (!surveyTextsShown(survey)) continue;
       const texts = responses
         .flatMap((resp) => resp.answers.filter((a) => a.questionId === q.questionId && typeof a.value === 'string').map((a) => ({ text: String(a.value), cohort: resp.cohort })))
         .sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : a.cohort.localeCompare(b.cohort)));
-      rows.push([...head, 'answers', 'answers', q.answers.room, q.answers.remote, q.answers.room + q.answers.remote]);
-      for (const t of texts) rows.push([...head, 'text', t.text, t.cohort === 'room' ? 1 : 0, t.cohort === 'remote' ? 1 : 0, 1]);
+      for (const t of texts) rows.push([...head, 'text', t.text, ...(survey.anonymous ? [null, null] : [t.cohort === 'room' ? 1 : 0, t.cohort === 'remote' ? 1 : 0]), 1]);
       continue;
     }
     for (const d of q.distribution) rows.push([...head, 'value', d.value, d.room, d.remote, d.room + d.remote]);

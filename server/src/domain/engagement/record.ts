@@ -1,6 +1,14 @@
 import type { EngagementKind, NewEngagementEntry, Participant } from '@rally/shared';
 import type { MomentType } from './webhooks.js';
 
+/**
+ * [SEC22] [SEC49] What a withheld entry waits for: its poll or survey to close, stamped with its
+ * opening (`startedAt`); or, for an anonymous question, the end of the minute it was asked in,
+ * stamped with that minute's start (the question's own `createdAt`). `id` names the hold: the
+ * poll's id, the survey's event id, or the event id and the minute.
+ */
+export type WithheldUntil = { activity: 'poll' | 'survey' | 'minute'; id: string; startedAt: string };
+
 /** What an interaction was about, beyond who did it. */
 export interface InteractionDetail {
   /** A poll id, question id, emoji, message id. Leave it out where it would tie a person to an anonymous poll. */
@@ -18,7 +26,7 @@ export interface InteractionDetail {
    * with the others of that activity, so neither its time nor its place in the log can be matched
    * to an anonymous answer, a results tick or a dashboard change.
    */
-  withheldUntilClosed?: { activity: 'poll' | 'survey'; id: string; startedAt: string };
+  withheldUntilClosed?: WithheldUntil;
 }
 
 /**

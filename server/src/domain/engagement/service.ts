@@ -76,6 +76,8 @@ export function createEngagementService(deps: EngagementServiceDeps): Engagement
     }
   };
   const closed = async (h: { hold: NonNullable<InteractionDetail['withheldUntilClosed']>; eventId: string }): Promise<boolean> => {
+    // [SEC49] An anonymous question's entry: once its minute is over, with the others of that minute.
+    if (h.hold.activity === 'minute') return clock.now() >= Date.parse(h.hold.startedAt) + 60_000;
     if (h.hold.activity === 'poll') return (await store.getPoll(h.hold.id))?.state !== 'live';
     return (await store.getSurvey(h.eventId))?.state !== 'open';
   };

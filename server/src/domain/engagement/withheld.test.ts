@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EngagementEntry } from '@rally/shared';
 import { createLog } from '../../log.js';
 import { drafts, pollKit, type PollKit } from '../../../test/helpers/domain-kit.js';
+import { qaKit, type QaKit } from '../../../test/helpers/qa-kit.js';
+import { submitQuestion } from '../qa/asking.js';
 import { createPoll } from '../polls/authoring.js';
 import { closePoll, launchPoll } from '../polls/lifecycle.js';
 import { castVote } from '../polls/voting.js';
@@ -78,5 +80,44 @@ describe('withheld entries of anonymous acts', () => {
     await new Promise((r) => setTimeout(r, 30));
     await engagement.close();
     expect((await kit.store.readEngagement(kit.event.id, null, 1000)).entries.filter((e) => e.kind === 'voted').map((e) => e.participantId)).toEqual([p.id]);
+  });
+});
+
+describe('withheld entries of anonymous questions', () => {
+  let qk: QaKit | undefined;
+  afterEach(async () => {
+    await qk?.close();
+    qk = undefined;
+  });
+
+  it('[SEC49] [ENG19] an anonymous question is logged once its minute is over, stamped with the minute, without its asker; a named one at once', async () => {
+    qk = await qaKit({ allowAnonymousQuestions: true, moderation: 'post' });
+    const k = qk;
+    engagement = createEngagementService({ store: k.store, clock: k.clock, log: createLog('silent'), sessionCacheMs: 0, releaseCheckMs: 10 });
+    const deps = { ...k.deps, engagement };
+    const asked = async () => {
+      await new Promise((r) => setTimeout(r, 60));
+      await engagement.recorder.flush();
+      return (await k.store.readEngagement(k.event.id, null, 1000)).entries.filter((e) => e.kind === 'asked');
+    };
+    const [ada, bob] = [await k.person({ mode: 'remote' }), await k.person({ mode: 'room' })];
+    k.clock.advance(12_345);
+    const anonymous = [await submitQuestion(deps, k.event.id, ada.id, { text: 'Why were commissions cut?', anonymous: true })];
+    k.clock.advance(2_000);
+    const named = await submitQuestion(deps, k.event.id, ada.id, { text: 'When is the release?', anonymous: false });
+    k.clock.advance(5_000);
+    anonymous.push(await submitQuestion(deps, k.event.id, bob.id, { text: 'Is the quota going up?', anonymous: true }));
+    // The named question's entry is there at once with its millisecond; the anonymous ones are not,
+    // while their minute runs.
+    expect((await asked()).map((e) => [e.participantId, e.ref, e.at])).toEqual([[ada.id, named.id, named.createdAt]]);
+    k.clock.advance(60_000 - 19_345 - 1);
+    expect(await asked()).toHaveLength(1);
+    k.clock.advance(1);
+    const after = (await asked()).filter((e) => e.participantId === null);
+    expect(after).toHaveLength(2);
+    // Stamped with the minute the questions show, no asker, no team, no ref; each in its asker's cohort.
+    for (const e of after) expect(e).toMatchObject({ at: anonymous[0]!.createdAt, team: null });
+    expect(after.every((e) => e.ref === undefined)).toBe(true);
+    expect(after.map((e) => e.mode).sort()).toEqual(['remote', 'room']);
   });
 });

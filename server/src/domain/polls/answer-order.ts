@@ -1,7 +1,7 @@
+import { toMinute } from '../../clock.js';
 import type { StoredAnswer } from '../../store/store.js';
 
-/** [SEC23] A time to its minute (UTC): the finest an anonymous answer shows. */
-export const toMinute = (iso: string): string => `${iso.slice(0, 16)}:00.000Z`;
+export { toMinute };
 
 /**
  * [SEC23] The order a list of a poll's answers is shown in. A named poll's in arrival order; an

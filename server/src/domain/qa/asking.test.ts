@@ -55,6 +55,37 @@ describe('asking', () => {
     expect(k.budget.spent.size).toBe(0);
   });
 
+  it('[SEC49] [QA3] [ID9] an anonymous question gives back neither its millisecond nor its order: a random id, the minute it was asked in; lists stay in a fixed order', async () => {
+    k = await qaKit({ allowAnonymousQuestions: true, moderation: 'post' });
+    const me = await k.person();
+    k.clock.advance(12_345);
+    const named = await ask(me.id, 'Named first?');
+    const anon: string[] = [];
+    for (const text of ['Anonymous one?', 'Anonymous two?', 'Anonymous three?']) {
+      k.clock.advance(7);
+      anon.push((await ask(me.id, text, { anonymous: true })).id);
+    }
+    const nowMs = k.clock.now();
+    // A named question keeps [ID9] (its id starts with the process's millisecond, read here from the
+    // real clock ids are made by) and its createdAt keeps the millisecond.
+    expect(Math.abs(parseInt(named.id.slice(0, 12), 16) - Date.now())).toBeLessThan(60_000);
+    expect(named.createdAt).toBe(new Date(nowMs - 21).toISOString());
+    for (const id of anon) {
+      const q = (await k.store.getQuestion(id))!;
+      // The minute, nothing finer, wherever the question goes (stored, so every view and export has it).
+      expect(q.createdAt).toBe(new Date(nowMs - (nowMs % 60_000)).toISOString());
+      expect(id).toMatch(/^[0-9a-f]{32}$/);
+      // Read as [ID9] reads ids, the id names no time anywhere near the question (by either clock).
+      for (const t of [nowMs, Date.now()]) expect(Math.abs(parseInt(id.slice(0, 12), 16) - t)).toBeGreaterThan(24 * 3600_000);
+    }
+    for (const p of k.publish.published) expect(JSON.stringify(p.payload)).not.toContain(String(nowMs));
+    // The list order is fixed by (createdAt, id): the same on every read, the anonymous ones of a
+    // minute first, among themselves by their random ids (not as they came).
+    const list = (await k.store.listQuestions(k.event.id)).map((q) => q.id);
+    expect(list).toEqual((await k.store.listQuestions(k.event.id)).map((q) => q.id));
+    expect(list).toEqual([...[...anon].sort(), named.id]);
+  });
+
   it('[QA4] the origin is the asker\'s breakout room when in one, otherwise their mode when asking', async () => {
     k = await qaKit();
     const inRoom = await k.person({ mode: 'room' });

@@ -1,6 +1,6 @@
 import { ErrorCode, type Participant, QA_LIMITS, type QuestionOrigin, type QuestionView, RallyError, textLength } from '@rally/shared';
-import { isoNow } from '../../clock.js';
-import { newId } from '../../ids.js';
+import { isoNow, toMinute } from '../../clock.js';
+import { newId, newUnorderedId } from '../../ids.js';
 import type { NewQuestion } from '../../store/qa-store.js';
 import { isProfane } from '../text/profanity.js';
 import { bannedFromAsking } from './asker-bans.js';
@@ -47,8 +47,11 @@ export async function submitQuestion(deps: AskDeps, eventId: string, participant
 
   await deps.askBudget.consume(participantId);
   const flagged = isProfane(text);
+  // [SEC49] An anonymous question says neither when it came nor in what order: a random id, and the
+  // minute it was asked in (a named one keeps [ID9]'s time-sortable id and its millisecond).
+  const createdAt = input.anonymous ? toMinute(isoNow(deps.clock)) : isoNow(deps.clock);
   const question: NewQuestion = {
-    id: newId(),
+    id: input.anonymous ? newUnorderedId() : newId(),
     eventId,
     sessionId,
     authorId: me.id,
@@ -62,14 +65,23 @@ export async function submitQuestion(deps: AskDeps, eventId: string, participant
     flagged,
     reply: null,
     edited: false,
-    createdAt: isoNow(deps.clock),
+    createdAt,
     answeredAt: null,
     rev: 0,
   };
   const stored = await deps.store.createQuestion(question);
   // [ENG19] An anonymous question is logged without its asker; a named one names the question.
+  // [SEC49] The anonymous entry is stamped with the question's minute and written once that minute
+  // is over, shuffled with the minute's others: its time or its place in the log would give back
+  // the moment the question came.
   const breakoutRoomId = stored.origin.kind === 'breakout' ? stored.origin.roomId : undefined;
-  deps.engagement?.interacted(me, 'asked', input.anonymous ? { anonymous: true, breakoutRoomId } : { ref: stored.id, breakoutRoomId });
+  deps.engagement?.interacted(
+    me,
+    'asked',
+    input.anonymous
+      ? { anonymous: true, breakoutRoomId, withheldUntilClosed: { activity: 'minute', id: `${eventId}@${stored.createdAt}`, startedAt: stored.createdAt } }
+      : { ref: stored.id, breakoutRoomId },
+  );
   await announce(deps, null, stored);
   return authorView(stored);
 }
