@@ -26,7 +26,7 @@ import { createSqliteQuiz } from './sqlite/quiz.js';
 import { createSqliteEngagement } from './sqlite/engagement.js';
 import { createSqliteSurvey } from './sqlite/survey.js';
 import { createSqliteRoster } from './sqlite/roster.js';
-import { createSqliteQuizPlay } from './sqlite/quiz-play.js';
+import { createSqliteQuizPlay, type RankCursor } from './sqlite/quiz-play.js';
 import { COMMAND_WINDOW, memoryWindow } from './command-window-memory.js';
 import { createSqliteBreakoutRounds } from './sqlite/breakout-rounds.js';
 import { createSqliteBreakoutRooms } from './sqlite/breakout-rooms.js';
@@ -131,6 +131,7 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
     hot.clear();
     eventCache.clear();
     noRunningRound.clear();
+    rankCursors.clear();
   });
   // [PERF25] Read caches of this connection, each dropped around every statement of its own that
   // writes its table (before and after it runs: a read between them sees the write), on a batch
@@ -140,9 +141,12 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
   const eventCache = new Map<string, EventRecord>();
   // The events known to have no running breakout round: every attendee's (re)connection asks twice.
   const noRunningRound = new Set<string>();
+  // [PERF26] Where each quiz ranking walk's last page ended (sqlite/quiz-play.ts).
+  const rankCursors = new Map<string, RankCursor>();
   const watched = [
     { writes: writesTable('events'), drop: () => eventCache.clear() },
     { writes: writesTable('breakout_rounds'), drop: () => noRunningRound.clear() },
+    { writes: writesTable('quiz_players'), drop: () => rankCursors.clear() },
   ];
   const groupPrepare = db.prepare.bind(db);
   db.prepare = ((sql: string) => {
@@ -423,6 +427,7 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
       hot.clear();
       eventCache.clear();
       noRunningRound.clear();
+      rankCursors.clear();
     }
   };
   /** [BRK63] `SELECT … WHERE id IN (?, …)` for n ids, prepared once per n. */
@@ -475,7 +480,7 @@ export function createSqliteStore(filePath: string, now: () => number = Date.now
   const engagement = createSqliteEngagement(db, now);
   const survey = createSqliteSurvey(db);
   // Live quiz play: answers, totals, ranks and counters of each run (store/sqlite/quiz-play.ts).
-  const quizPlay = createSqliteQuizPlay(db, { begin: batch.begin, stands: standsAsDecided });
+  const quizPlay = createSqliteQuizPlay(db, { begin: batch.begin, stands: standsAsDecided, fresh, rankCursors });
   // Breakout room chat, takeaways, scorecards and video presence (store/sqlite/breakout-rooms.ts);
   // deleting a round purges them too ([BSTORE1]).
   const { purgeRoomData: purgeBreakoutRoomData, ...breakoutRooms } = createSqliteBreakoutRooms(db);

@@ -184,6 +184,32 @@ export function quizPlayContract(name: string, make: () => Promise<{ store: Quiz
       expect(await store.quizQuestionResults(newRun(), 'q1', 10)).toEqual([]);
     });
 
+    it('[PERF26] [QZSTORE26] a reveal walked page by page is the ranking read at once, ties included; a ranking change between two pages is in the next page', async () => {
+      const run = newRun();
+      // Ties on total are ordered by who reached it first: the walk must neither skip nor repeat one.
+      const points = [500, 800, 500, 0, 800, 500, 300, 500, 800, 100, 500];
+      for (const [i, p] of points.entries()) await play(run, 'q1', `pt_${String(i).padStart(2, '0')}`, { points: p }, p > 0 ? 1 : 0);
+      const whole = await store.quizQuestionResults(run, 'q1', 100);
+      expect(whole).toHaveLength(points.length);
+      for (const size of [1, 2, 3, 4]) {
+        const pages = [];
+        for (let offset = 0; offset < points.length; offset += size) pages.push(...(await store.quizQuestionResults(run, 'q1', size, offset)));
+        expect(pages).toEqual(whole);
+      }
+      // Half-way through a walk, a player climbs from the last place to the first: the next page is
+      // read from the ranking as it is now (what an offset into it gives), not continued from before.
+      const first = await store.quizQuestionResults(run, 'q1', 4, 0);
+      const lastOne = whole[whole.length - 1]!.participantId;
+      await play(run, 'q2', lastOne, { points: 5000 }, 1);
+      const now = await store.quizQuestionResults(run, 'q1', 100);
+      expect(now[0]!.participantId).toBe(lastOne);
+      expect(await store.quizQuestionResults(run, 'q1', 4, 4)).toEqual(now.slice(4, 8));
+      expect(first).toEqual(whole.slice(0, 4));
+      // A walk that jumps ahead reads from the offset, whatever the walk before it.
+      expect(await store.quizQuestionResults(run, 'q1', 2, 9)).toEqual(now.slice(9, 11));
+      expect(await store.quizQuestionResults(run, 'q1', 2, 3)).toEqual(now.slice(3, 5));
+    });
+
     it('[QZSTORE26] after a discard, a reveal page of the earlier question shows each player as the discard left them', async () => {
       const run = newRun();
       await play(run, 'q1', 'pt_a', { points: 600 }, 1);

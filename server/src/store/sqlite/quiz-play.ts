@@ -99,11 +99,30 @@ interface PlayerRow {
 }
 
 /** [PERF7] What the quiz-play module borrows from the store around it: the group commit and the standing check. */
+interface ResultRow {
+  participant_id: string;
+  total: number;
+  streak: number;
+  reached: number;
+  doc: string | null;
+}
+
 export interface SqliteQuizPlayHooks {
   /** Joins the turn's batch (the write lock): what is read next is current. */
   begin(): void;
   /** The participant exists, is not banned, and has this mode and team (read through the hot cache). */
   stands(participantId: string, mode: 'room' | 'remote', team: string | null): boolean;
+  /** Drops this connection's read caches if another connection has committed since the last look. */
+  fresh(): void;
+  /** [PERF26] Where each ranking walk's last page ended, kept by the store and dropped around every write to quiz_players. */
+  rankCursors: Map<string, RankCursor>;
+}
+
+/** [PERF26] The ranking position right after a page: its end offset and its last row's sort key. */
+export interface RankCursor {
+  end: number;
+  total: number;
+  reached: number;
 }
 
 /** The quiz-play tables on the embedded store's database; each mutation is one transaction. */
@@ -161,10 +180,16 @@ export function createSqliteQuizPlay(db: Database.Database, hooks: SqliteQuizPla
       `SELECT participant_id, total FROM quiz_players WHERE ${RUN} ORDER BY total DESC, reached ASC LIMIT ? OFFSET ?`,
     ),
     // [QZSTORE26] The ranking's index range, each player's answer to the question by its primary key.
-    results: db.prepare<[string, string, string, number, number], { participant_id: string; total: number; streak: number; doc: string | null }>(
-      `SELECT p.participant_id, p.total, p.streak, a.doc FROM quiz_players p INDEXED BY quiz_players_rank
+    results: db.prepare<[string, string, string, number, number], ResultRow>(
+      `SELECT p.participant_id, p.total, p.streak, p.reached, a.doc FROM quiz_players p INDEXED BY quiz_players_rank
        LEFT JOIN quiz_answers a ON a.event_id = p.event_id AND a.run_id = p.run_id AND a.participant_id = p.participant_id AND a.question_id = ?
        WHERE p.event_id = ? AND p.run_id = ? ORDER BY p.total DESC, p.reached ASC LIMIT ? OFFSET ?`,
+    ),
+    // [PERF26] The page after a cursor: (total, reached) is unique in a run (reached is the run's answer sequence).
+    resultsAfter: db.prepare<[string, string, string, number, number, number, number], ResultRow>(
+      `SELECT p.participant_id, p.total, p.streak, p.reached, a.doc FROM quiz_players p INDEXED BY quiz_players_rank
+       LEFT JOIN quiz_answers a ON a.event_id = p.event_id AND a.run_id = p.run_id AND a.participant_id = p.participant_id AND a.question_id = ?
+       WHERE p.event_id = ? AND p.run_id = ? AND (p.total < ? OR (p.total = ? AND p.reached > ?)) ORDER BY p.total DESC, p.reached ASC LIMIT ?`,
     ),
     count: db.prepare<[string, string], { n: number }>(`SELECT COUNT(*) AS n FROM quiz_players WHERE ${RUN}`),
     answered: db.prepare<[string, string, string], { n: number }>(
@@ -303,7 +328,23 @@ export function createSqliteQuizPlay(db: Database.Database, hooks: SqliteQuizPla
     async quizQuestionResults(run, questionId, n, offset = 0) {
       const skip = Math.max(0, Math.floor(offset));
       if (!(n >= 1)) return [];
-      return q.results.all(questionId, run.eventId, run.runId, Math.floor(n), skip).map((row, i) => ({
+      // [PERF26] A reveal walks the ranking page by page. OFFSET makes SQLite step over (and join)
+      // every row before the page, so a walk of N players cost O(N² / page); the next page of the
+      // same walk starts after the last row read instead, while no write to the ranking came between.
+      hooks.fresh();
+      const key = `${run.eventId}\u0000${run.runId}\u0000${questionId}`;
+      const at = skip > 0 ? hooks.rankCursors.get(key) : undefined;
+      const rows =
+        at !== undefined && at.end === skip
+          ? q.resultsAfter.all(questionId, run.eventId, run.runId, at.total, at.total, at.reached, Math.floor(n))
+          : q.results.all(questionId, run.eventId, run.runId, Math.floor(n), skip);
+      const last = rows[rows.length - 1];
+      if (last) {
+        // Walks of runs long over are dropped in bulk: the map holds the walks of the moment.
+        if (hooks.rankCursors.size >= 100) hooks.rankCursors.clear();
+        hooks.rankCursors.set(key, { end: skip + rows.length, total: last.total, reached: last.reached });
+      }
+      return rows.map((row, i) => ({
         participantId: row.participant_id,
         total: row.total,
         rank: skip + i + 1,
