@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { BreakoutRound, BreakoutTemplate, roundView, type BreakoutFormat } from '@rally/shared';
 import { numbered } from '../../store/breakout-store.js';
 import { myBreakout } from './view.js';
+import { OPENED_AT as OPENED, testRound } from './test-round.js';
 
 // [BRK90] A teach-back's concepts go out with the rotation: each rotation's teacher gets their own
 // concept in their private brief, nobody else gets any, and the audience's view carries none.
@@ -18,24 +19,9 @@ const teachBack = (concepts?: string[]): BreakoutFormat => ({
   ...(concepts ? { concepts } : {}),
 });
 
-const OPENED = Date.UTC(2027, 0, 20, 10);
+// The room tests' round (test-round.ts), one room of three, with the format under test.
 const round = (format: unknown) =>
-  BreakoutRound.parse({
-    id: 'r1',
-    eventId: 'ev1',
-    sessionId: null,
-    status: 'open',
-    openedAt: new Date(OPENED).toISOString(),
-    endsAt: new Date(OPENED + 900_000).toISOString(),
-    closesAt: null,
-    closedAt: null,
-    broadcasts: [],
-    version: 1,
-    title: 'Teach-back',
-    durationSec: 900,
-    format,
-    rooms: [{ id: 'a', name: 'A', capacity: 3 }],
-  });
+  testRound({ id: 'r1', version: 1, title: 'Teach-back', format: format as BreakoutFormat, rooms: [{ id: 'a', name: 'A', topic: '', capacity: 3, facilitatorId: null }] });
 
 const CONCEPTS = ['Multi-threading', 'Mutual action plan', 'Champion test'];
 const members = ['ann', 'ben', 'cy'];
